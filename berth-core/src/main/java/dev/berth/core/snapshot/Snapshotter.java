@@ -1,0 +1,48 @@
+package dev.berth.core.snapshot;
+
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Layer and container filesystems, containerd-style: a committed snapshot is read-only and
+ * named (image layers by chain ID hex); an active snapshot is writable, made on top of a
+ * committed parent, and either committed (a layer just unpacked) or removed (a container).
+ * The snapshotter describes mounts; the caller mounts them.
+ *
+ * <p>On disk: {@code snapshots/<id>/fs} (and {@code work} for overlay). Anything there that no
+ * metadata row names is garbage at start.
+ */
+public interface Snapshotter {
+    /** The driver name reported by {@code /info} and in GraphDriver: {@code overlay2} or {@code vfs}. */
+    String driver();
+
+    /** How a layer tar's whiteouts must be written into {@link #prepare}'s directory. */
+    WhiteoutMode whiteoutMode();
+
+    /**
+     * Creates active snapshot {@code key} on top of committed {@code parent} (null: empty) and
+     * returns the directory to write into (a layer's upper directory, or for vfs a full copy).
+     */
+    Path prepare(String key, String parent);
+
+    /** Turns active {@code key} into committed {@code name}; ALREADY_EXISTS when name exists. */
+    void commit(String key, String name);
+
+    boolean exists(String name);
+
+    /** How to mount active snapshot {@code key} (overlay lowerdir chain + upper/work, or a bind for vfs). */
+    List<MountSpec> mounts(String key);
+
+    /** Writes the changes of active {@code key} against its parent as a layer tar (with whiteouts). */
+    void diff(String key, OutputStream layerTar);
+
+    /** Removes an active or committed snapshot and its files; fine when absent. */
+    void remove(String key);
+
+    /** Names and keys of everything on disk, committed or not, for garbage collection. */
+    List<String> list();
+
+    /** Bytes used by the snapshot's own directory (not its parents). */
+    long usage(String key);
+}

@@ -1,0 +1,9 @@
+package dev.berth.core.snapshot;
+
+/** How a layer's deletions are materialised when it is unpacked. */
+public enum WhiteoutMode {
+    /** As overlayfs expects: 0/0 character devices, {@code trusted.overlay.opaque=y} directories. */
+    OVERLAY,
+    /** Applied: the deleted paths are removed from the (copied) tree, as the vfs driver does. */
+    APPLY
+}
