@@ -1,0 +1,236 @@
+package dev.berth.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real Berth daemon process on a private data root, exec root and socket, started from the
+ * packaged CLI (target/berth-cli.jar + target/lib, as bin/berth runs it). Integration tests drive
+ * it with real clients: {@link #docker}, {@link #berth}.
+ */
+public final class BerthDaemon implements AutoCloseable {
+    private final Path dir;
+    private final Path dataRoot;
+    private final Path execRoot;
+    private final Path socket;
+    private final Path log;
+    private final List<String> extraArgs;
+    private Process process;
+
+    private BerthDaemon(Path dir, List<String> extraArgs) {
+        this.dir = dir;
+        this.dataRoot = dir.resolve("data");
+        this.execRoot = dir.resolve("exec");
+        this.socket = dir.resolve("berth.sock");
+        this.log = dir.resolve("daemon.log");
+        this.extraArgs = List.copyOf(extraArgs);
+    }
+
+    /** Starts a daemon in a fresh temporary directory and waits until it answers {@code /_ping}. */
+    public static BerthDaemon start(String... extraArgs) {
+        Prerequisites.requireDaemonHost();
+        try {
+            Path dir = Files.createTempDirectory("berth-it-");
+            BerthDaemon daemon = new BerthDaemon(dir, List.of(extraArgs));
+            daemon.launch();
+            return daemon;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The class path of the packaged CLI, the way bin/berth runs it. */
+    public static List<String> javaCommand() {
+        Path module = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+        Path jar = module.resolve("target/berth-cli.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new AssertionError("no " + jar + ": integration tests run after `mvn package`");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", jar + ":" + module.resolve("target/lib") + "/*", "dev.berth.cli.Main");
+    }
+
+    private void launch() {
+        List<String> command = new ArrayList<>(javaCommand());
+        command.addAll(List.of("daemon", "--data-root", dataRoot.toString(), "--exec-root", execRoot.toString(),
+                "-H", host(), "--log-level", "debug"));
+        command.addAll(extraArgs);
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitReady();
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("daemon exited with " + process.exitValue() + ":\n" + logText());
+            }
+            if (pingAnswers()) {
+                return;
+            }
+            sleep(50);
+        }
+        throw new AssertionError("daemon did not answer /_ping within 60s:\n" + logText());
+    }
+
+    private boolean pingAnswers() {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            channel.write(ByteBuffer.wrap("GET /_ping HTTP/1.0\r\nHost: berth\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer buffer = ByteBuffer.allocate(4096);
+            channel.read(buffer);
+            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public String host() {
+        return "unix://" + socket;
+    }
+
+    public Path dataRoot() {
+        return dataRoot;
+    }
+
+    public Path execRoot() {
+        return execRoot;
+    }
+
+    /** A scratch directory for the test's own files, removed with the daemon. */
+    public Path scratch() {
+        Path scratch = dir.resolve("scratch");
+        try {
+            return Files.createDirectories(scratch);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs the real docker CLI against this daemon. */
+    public CommandResult docker(String... args) {
+        return dockerWithInput(null, args);
+    }
+
+    public CommandResult dockerWithInput(Path stdin, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add("docker");
+        command.addAll(List.of(args));
+        return Commands.run(command, Map.of("DOCKER_HOST", host(), "DOCKER_CONFIG", dir.resolve("docker-config").toString()), stdin);
+    }
+
+    /** Runs the berth CLI against this daemon. */
+    public CommandResult berth(String... args) {
+        return berthWithInput(null, args);
+    }
+
+    public CommandResult berthWithInput(Path stdin, String... args) {
+        List<String> command = new ArrayList<>(javaCommand());
+        command.addAll(List.of(args));
+        return Commands.run(command, Map.of("DOCKER_HOST", host()), stdin);
+    }
+
+    /** Makes busybox:latest offline, as the README's main command does. */
+    public void bootstrapBusybox() {
+        berth("image", "bootstrap", "busybox").ok();
+    }
+
+    /** SIGKILLs the daemon: nothing of it gets to clean up. */
+    public void kill() {
+        process.destroyForcibly();
+        waitForExit();
+    }
+
+    /** Starts the daemon again on the same data root and socket (after {@link #kill} or {@link #stop}). */
+    public void restart() {
+        if (process.isAlive()) {
+            stop();
+        }
+        launch();
+    }
+
+    /** SIGTERM and wait: a clean shutdown. */
+    public void stop() {
+        process.destroy();
+        waitForExit();
+    }
+
+    private void waitForExit() {
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "(no daemon log)";
+        } catch (IOException e) {
+            return "(cannot read daemon log: " + e + ")";
+        }
+    }
+
+    /** Stops the daemon, unmounts anything left under its directory, and deletes it. */
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            stop();
+        }
+        Mounts.detachAllUnder(dir);
+        deleteTree(dir);
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    // A file we cannot delete (e.g. busy mount) must not hide the test's own result.
+                }
+            });
+        } catch (IOException e) {
+            // Same: cleanup is best effort.
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
