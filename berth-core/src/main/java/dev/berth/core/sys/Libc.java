@@ -1,0 +1,448 @@
+package dev.berth.core.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Linux calls Java lacks, bound through java.lang.foreign (DESIGN.md: FFM, not JNI/JNA, never
+ * a shell-out). Every call captures errno; a failure throws a BerthException naming the call, the
+ * path and strerror, with the kind from {@link Errno#kind(int)}.
+ *
+ * <p>Paths are passed as the kernel sees them (no symlink resolution by Java). The {@code l*}
+ * calls and {@link #utimensat} with {@code noFollow} act on a symlink itself.
+ */
+public final class Libc {
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 01;
+    public static final int O_CREAT = 0100;
+    public static final int O_EXCL = 0200;
+    public static final int O_TRUNC = 01000;
+    public static final int O_DIRECTORY = 0200000;
+    public static final int O_NOFOLLOW = 0400000;
+    public static final int O_CLOEXEC = 02000000;
+
+    public static final int AT_FDCWD = -100;
+    public static final int AT_SYMLINK_NOFOLLOW = 0x100;
+
+    public static final int S_IFMT = 0170000;
+    public static final int S_IFIFO = 0010000;
+    public static final int S_IFCHR = 0020000;
+    public static final int S_IFDIR = 0040000;
+    public static final int S_IFBLK = 0060000;
+    public static final int S_IFREG = 0100000;
+    public static final int S_IFLNK = 0120000;
+
+    public static final int XATTR_CREATE = 1;
+    public static final int XATTR_REPLACE = 2;
+
+    /** utimensat's "leave this time alone" nanosecond value. */
+    public static final long UTIME_OMIT = (1L << 30) - 2;
+
+    private static final FunctionDescriptor INT_PP = FunctionDescriptor.of(Native.INT, Native.POINTER, Native.POINTER);
+
+    private static final MethodHandle MOUNT = Native.downcall("mount", FunctionDescriptor.of(Native.INT,
+            Native.POINTER, Native.POINTER, Native.POINTER, Native.LONG, Native.POINTER));
+    private static final MethodHandle UMOUNT2 = Native.downcall("umount2",
+            FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT));
+    private static final MethodHandle MKNOD = Native.downcall("mknod",
+            FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT, Native.LONG));
+    private static final MethodHandle LCHOWN = Native.downcall("lchown",
+            FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT, Native.INT));
+    private static final MethodHandle CHMOD = Native.downcall("chmod",
+            FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT));
+    private static final MethodHandle LSETXATTR = Native.downcall("lsetxattr", FunctionDescriptor.of(Native.INT,
+            Native.POINTER, Native.POINTER, Native.POINTER, Native.LONG, Native.INT));
+    private static final MethodHandle LGETXATTR = Native.downcall("lgetxattr", FunctionDescriptor.of(Native.LONG,
+            Native.POINTER, Native.POINTER, Native.POINTER, Native.LONG));
+    private static final MethodHandle LLISTXATTR = Native.downcall("llistxattr",
+            FunctionDescriptor.of(Native.LONG, Native.POINTER, Native.POINTER, Native.LONG));
+    private static final MethodHandle LREMOVEXATTR = Native.downcall("lremovexattr", INT_PP);
+    private static final MethodHandle UTIMENSAT = Native.downcall("utimensat", FunctionDescriptor.of(Native.INT,
+            Native.INT, Native.POINTER, Native.POINTER, Native.INT));
+    private static final MethodHandle OPEN = Native.downcall("open",
+            FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT, Native.INT), Native.firstVariadicArg(2));
+    private static final MethodHandle WRITE = Native.downcall("write",
+            FunctionDescriptor.of(Native.LONG, Native.INT, Native.POINTER, Native.LONG));
+    private static final MethodHandle CLOSE = Native.downcall("close", FunctionDescriptor.of(Native.INT, Native.INT));
+    private static final MethodHandle FCHMOD = Native.downcall("fchmod",
+            FunctionDescriptor.of(Native.INT, Native.INT, Native.INT));
+    private static final MethodHandle FCHOWN = Native.downcall("fchown",
+            FunctionDescriptor.of(Native.INT, Native.INT, Native.INT, Native.INT));
+    private static final MethodHandle FUTIMENS = Native.downcall("futimens",
+            FunctionDescriptor.of(Native.INT, Native.INT, Native.POINTER));
+    private static final MethodHandle FSYNC = Native.downcall("fsync", FunctionDescriptor.of(Native.INT, Native.INT));
+    private static final MethodHandle STATFS = Native.downcall("statfs", INT_PP);
+    private static final MethodHandle GETUID = Native.downcallPlain("getuid", FunctionDescriptor.of(Native.INT));
+    private static final MethodHandle GETEUID = Native.downcallPlain("geteuid", FunctionDescriptor.of(Native.INT));
+    private static final MethodHandle GETEGID = Native.downcallPlain("getegid", FunctionDescriptor.of(Native.INT));
+
+    private static final int UMASK = readUmask();
+
+    private Libc() {
+    }
+
+    // ---- mounts -------------------------------------------------------------------------------
+
+    /** mount(2); {@code data} may be null. The message names the target. */
+    public static void mount(String source, Path target, String fsType, long flags, String data) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) MOUNT.invokeExact(errno, cstr(arena, source), cstr(arena, target.toString()),
+                    cstr(arena, fsType), flags, cstr(arena, data));
+            check(rc, errno, "mount", target + " (type " + fsType + ", source " + source + ")");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** umount2(2), e.g. with {@link Mounts#MNT_DETACH}. */
+    public static void umount2(Path target, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) UMOUNT2.invokeExact(errno, cstr(arena, target.toString()), flags);
+            check(rc, errno, "umount2", target.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    // ---- nodes and attributes ----------------------------------------------------------------
+
+    /** mknod(2): {@code mode} includes the type bits (S_IFCHR, S_IFBLK, S_IFIFO …). */
+    public static void mknod(Path path, int mode, int major, int minor) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) MKNOD.invokeExact(errno, cstr(arena, path.toString()), mode, makedev(major, minor));
+            check(rc, errno, "mknod", path.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void mkfifo(Path path, int permissions) {
+        mknod(path, S_IFIFO | (permissions & 07777), 0, 0);
+    }
+
+    /** glibc's makedev(3) encoding of a dev_t. */
+    public static long makedev(int major, int minor) {
+        long maj = major & 0xffffffffL;
+        long min = minor & 0xffffffffL;
+        return ((maj & 0xfffff000L) << 32) | ((maj & 0xfffL) << 8) | ((min & 0xffffff00L) << 12) | (min & 0xffL);
+    }
+
+    public static int major(long dev) {
+        return (int) (((dev >>> 32) & 0xfffff000L) | ((dev >>> 8) & 0xfffL));
+    }
+
+    public static int minor(long dev) {
+        return (int) (((dev >>> 12) & 0xffffff00L) | (dev & 0xffL));
+    }
+
+    public static void lchown(Path path, int uid, int gid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) LCHOWN.invokeExact(errno, cstr(arena, path.toString()), uid, gid);
+            check(rc, errno, "lchown", path.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** chmod(2), which unlike Java's PosixFilePermission also sets setuid, setgid and sticky. */
+    public static void chmod(Path path, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) CHMOD.invokeExact(errno, cstr(arena, path.toString()), mode & 07777);
+            check(rc, errno, "chmod", path.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void lsetxattr(Path path, String name, byte[] value, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            MemorySegment v = arena.allocate(Math.max(1, value.length));
+            MemorySegment.copy(value, 0, v, ValueLayout.JAVA_BYTE, 0, value.length);
+            int rc = (int) LSETXATTR.invokeExact(errno, cstr(arena, path.toString()), cstr(arena, name), v,
+                    (long) value.length, flags);
+            check(rc, errno, "lsetxattr", path + " " + name);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The value of xattr {@code name}, or null when the file has none by that name (ENODATA). */
+    public static byte[] lgetxattr(Path path, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            MemorySegment p = cstr(arena, path.toString());
+            MemorySegment n = cstr(arena, name);
+            for (long size = 256; ; size *= 4) {
+                MemorySegment buf = arena.allocate(size);
+                long rc = (long) LGETXATTR.invokeExact(errno, p, n, buf, size);
+                if (rc >= 0) {
+                    return buf.asSlice(0, rc).toArray(ValueLayout.JAVA_BYTE);
+                }
+                int e = Native.errno(errno);
+                if (e == Errno.ENODATA || e == Errno.EOPNOTSUPP) {
+                    return null;
+                }
+                if (e != Errno.ERANGE || size > (1 << 24)) {
+                    throw Errno.exception("lgetxattr", path + " " + name, e);
+                }
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Names of the file's xattrs (empty where the filesystem has none or does not support them). */
+    public static List<String> llistxattr(Path path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            MemorySegment p = cstr(arena, path.toString());
+            for (long size = 1024; ; size *= 4) {
+                MemorySegment buf = arena.allocate(size);
+                long rc = (long) LLISTXATTR.invokeExact(errno, p, buf, size);
+                if (rc >= 0) {
+                    List<String> names = new ArrayList<>();
+                    byte[] bytes = buf.asSlice(0, rc).toArray(ValueLayout.JAVA_BYTE);
+                    int start = 0;
+                    for (int i = 0; i < bytes.length; i++) {
+                        if (bytes[i] == 0) {
+                            if (i > start) {
+                                names.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
+                            }
+                            start = i + 1;
+                        }
+                    }
+                    return names;
+                }
+                int e = Native.errno(errno);
+                if (e == Errno.EOPNOTSUPP) {
+                    return List.of();
+                }
+                if (e != Errno.ERANGE || size > (1 << 24)) {
+                    throw Errno.exception("llistxattr", path.toString(), e);
+                }
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void lremovexattr(Path path, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) LREMOVEXATTR.invokeExact(errno, cstr(arena, path.toString()), cstr(arena, name));
+            check(rc, errno, "lremovexattr", path + " " + name);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * utimensat(2) relative to the working directory with nanosecond times; {@code noFollow} sets
+     * the times of a symlink itself. Pass {@link #UTIME_OMIT} as nanos to leave a time alone.
+     */
+    public static void utimensat(Path path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec,
+                                 boolean noFollow) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            MemorySegment times = timespecs(arena, atimeSec, atimeNsec, mtimeSec, mtimeNsec);
+            int rc = (int) UTIMENSAT.invokeExact(errno, AT_FDCWD, cstr(arena, path.toString()), times,
+                    noFollow ? AT_SYMLINK_NOFOLLOW : 0);
+            check(rc, errno, "utimensat", path.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    // ---- file descriptors (the unpacker's fast path: one path lookup per file) -----------------
+
+    /** open(2); returns the descriptor. */
+    public static int open(Path path, int flags, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int fd = (int) OPEN.invokeExact(errno, cstr(arena, path.toString()), flags | O_CLOEXEC, mode);
+            check(fd, errno, "open", path.toString());
+            return fd;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Writes all {@code length} bytes of {@code buffer} (a native segment), retrying short writes. */
+    public static void writeFully(int fd, MemorySegment buffer, long length, Path pathForErrors) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            long done = 0;
+            while (done < length) {
+                long n = (long) WRITE.invokeExact(errno, fd, buffer.asSlice(done), length - done);
+                if (n < 0) {
+                    int e = Native.errno(errno);
+                    if (e == Errno.EINTR) {
+                        continue;
+                    }
+                    throw Errno.exception("write", pathForErrors.toString(), e);
+                }
+                done += n;
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void close(int fd, Path pathForErrors) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) CLOSE.invokeExact(errno, fd);
+            check(rc, errno, "close", pathForErrors.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void fchmod(int fd, int mode, Path pathForErrors) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) FCHMOD.invokeExact(errno, fd, mode & 07777);
+            check(rc, errno, "fchmod", pathForErrors.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void fchown(int fd, int uid, int gid, Path pathForErrors) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) FCHOWN.invokeExact(errno, fd, uid, gid);
+            check(rc, errno, "fchown", pathForErrors.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void futimens(int fd, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec,
+                                Path pathForErrors) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) FUTIMENS.invokeExact(errno, fd, timespecs(arena, atimeSec, atimeNsec, mtimeSec, mtimeNsec));
+            check(rc, errno, "futimens", pathForErrors.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** fsync(2) of a file or directory (open it O_RDONLY, or O_DIRECTORY for a directory). */
+    public static void fsync(Path path) {
+        int fd = open(path, O_RDONLY | O_NOFOLLOW, 0);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) FSYNC.invokeExact(errno, fd);
+            check(rc, errno, "fsync", path.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        } finally {
+            close(fd, path);
+        }
+    }
+
+    // ---- identity and filesystems -------------------------------------------------------------
+
+    public static int getuid() {
+        return callInt(GETUID);
+    }
+
+    public static int geteuid() {
+        return callInt(GETEUID);
+    }
+
+    public static int getegid() {
+        return callInt(GETEGID);
+    }
+
+    /** The process umask (read from /proc/self/status, since umask(2) can only read by writing). */
+    public static int umask() {
+        return UMASK;
+    }
+
+    /** statfs(2)'s f_type: the filesystem magic ({@link FsMagic}) of the filesystem holding path. */
+    public static long statfsType(Path path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            // struct statfs is 120 bytes on x86_64 and aarch64; f_type (a long) comes first.
+            MemorySegment buf = arena.allocate(256, 8);
+            int rc = (int) STATFS.invokeExact(errno, cstr(arena, path.toString()), buf);
+            check(rc, errno, "statfs", path.toString());
+            return buf.get(ValueLayout.JAVA_LONG, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------
+
+    private static MemorySegment capture(Arena arena) {
+        return arena.allocate(Native.captureSize(), Native.captureAlignment());
+    }
+
+    private static MemorySegment cstr(Arena arena, String s) {
+        return s == null ? MemorySegment.NULL : arena.allocateFrom(s);
+    }
+
+    private static MemorySegment timespecs(Arena arena, long aSec, long aNsec, long mSec, long mNsec) {
+        MemorySegment times = arena.allocate(ValueLayout.JAVA_LONG, 4);
+        times.setAtIndex(ValueLayout.JAVA_LONG, 0, aSec);
+        times.setAtIndex(ValueLayout.JAVA_LONG, 1, aNsec);
+        times.setAtIndex(ValueLayout.JAVA_LONG, 2, mSec);
+        times.setAtIndex(ValueLayout.JAVA_LONG, 3, mNsec);
+        return times;
+    }
+
+    private static void check(int rc, MemorySegment errno, String call, String what) {
+        if (rc < 0) {
+            throw Errno.exception(call, what, Native.errno(errno));
+        }
+    }
+
+    private static int callInt(MethodHandle handle) {
+        try {
+            return (int) handle.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+
+    private static int readUmask() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Umask:")) {
+                    return Integer.parseInt(line.substring(6).trim(), 8);
+                }
+            }
+        } catch (Exception e) {
+            // fall through to the usual default
+        }
+        return 022;
+    }
+}
