@@ -1,0 +1,67 @@
+package dev.berth.core.metadata;
+
+import java.util.List;
+
+/**
+ * Berth's schema as an ordered list of migrations; {@code PRAGMA user_version} records how far a
+ * database has come. Never edit a migration that has landed: append a new one (containers,
+ * networks, volumes, build cache come as versions 2, 3 …, each in its own constant here).
+ */
+public final class Schema {
+    /** Images, tags, repo digests, layers, and which layers each image has. */
+    public static final Migration V1_IMAGES = Migration.of(1, "images, tags, repo digests, layers",
+            """
+            CREATE TABLE layers (
+                chain_id        TEXT PRIMARY KEY,              -- sha256:… (config.md "ChainID")
+                diff_id         TEXT NOT NULL,                 -- sha256 of the uncompressed tar
+                parent_chain_id TEXT REFERENCES layers(chain_id),
+                snapshot_key    TEXT NOT NULL UNIQUE,          -- committed snapshot name
+                size            INTEGER NOT NULL,              -- bytes of the unpacked files
+                blob_digest     TEXT,                          -- the stored (maybe compressed) layer blob
+                blob_media_type TEXT,
+                blob_size       INTEGER,
+                created         INTEGER NOT NULL               -- epoch seconds when unpacked
+            )""",
+            "CREATE INDEX layers_parent ON layers(parent_chain_id)",
+            """
+            CREATE TABLE images (
+                id             TEXT PRIMARY KEY,               -- sha256 of the config bytes = image ID
+                config_digest  TEXT NOT NULL,                  -- blob holding the config (same digest)
+                config_size    INTEGER NOT NULL,
+                created        TEXT,                           -- config "created", as written there
+                created_unix   INTEGER NOT NULL,               -- the same in epoch seconds (0 when absent)
+                size           INTEGER NOT NULL,               -- bytes of all its layers' files
+                parent         TEXT,                           -- parent image ID (local builds/commits)
+                top_chain_id   TEXT REFERENCES layers(chain_id),
+                last_tag_time  TEXT,
+                added          INTEGER NOT NULL                -- epoch seconds when stored
+            )""",
+            """
+            CREATE TABLE image_layers (
+                image_id  TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+                position  INTEGER NOT NULL,                    -- 0 = bottom
+                chain_id  TEXT NOT NULL REFERENCES layers(chain_id),
+                PRIMARY KEY (image_id, position)
+            )""",
+            "CREATE INDEX image_layers_chain ON image_layers(chain_id)",
+            """
+            CREATE TABLE tags (
+                reference  TEXT PRIMARY KEY,                   -- normalized: docker.io/library/busybox:latest
+                image_id   TEXT NOT NULL REFERENCES images(id),
+                created    INTEGER NOT NULL
+            )""",
+            "CREATE INDEX tags_image ON tags(image_id)",
+            """
+            CREATE TABLE repo_digests (
+                reference        TEXT PRIMARY KEY,             -- normalized: docker.io/library/busybox@sha256:…
+                image_id         TEXT NOT NULL REFERENCES images(id),
+                manifest_digest  TEXT NOT NULL                 -- blob holding the manifest, kept while referenced
+            )""",
+            "CREATE INDEX repo_digests_image ON repo_digests(image_id)");
+
+    /** Every migration, in order. */
+    public static final List<Migration> ALL = List.of(V1_IMAGES);
+
+    private Schema() {
+    }
+}
