@@ -14,14 +14,17 @@ public interface BlobIngester {
     /**
      * Streams {@code in} to the end into the store.
      *
-     * @param expected the digest the bytes must have, or null to accept whatever they hash to (sha256)
+     * @param expected the digest the bytes must have (sha256 or sha512), or null to accept whatever
+     *                 they hash to (sha256)
      * @param expectedSize the byte count they must have, or -1 when unknown
      */
     BlobInfo ingest(InputStream in, Digest expected, long expectedSize);
 
     /**
      * Opens (or resumes) a named ingest. The same ref after a restart continues where the
-     * bytes on disk end, so interrupted downloads and uploads resume.
+     * bytes on disk end, so interrupted downloads and uploads resume. Any text is a valid ref;
+     * one ref has one writer at a time (UNAVAILABLE otherwise), so give concurrent ingests of
+     * the same blob different refs: the first commit stores it, later ones are discarded.
      */
     BlobWriter writer(String ref);
 }
