@@ -17,7 +17,7 @@ public interface BlobWriter extends AutoCloseable {
     /** Verifies, fsyncs and renames into place; the ingest is gone afterwards. */
     BlobInfo commit(Digest expected, long expectedSize);
 
-    /** Deletes the partial bytes. */
+    /** Deletes the partial bytes; does nothing once the writer is closed or committed. */
     void abort();
 
     /** Releases file handles, keeping the partial bytes for a later resume. */

@@ -146,17 +146,19 @@ final class LocalBlobWriter implements BlobWriter {
 
     @Override
     public synchronized void abort() {
-        boolean wasFinished = finished;
-        closeQuietly();
+        // Once closed or committed this writer no longer owns the ref: a new writer may be
+        // resuming the same file, which must not be deleted from under it.
+        if (finished) {
+            return;
+        }
         finished = true;
+        closeQuietly();
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             throw LocalBlobStore.io("removing ingest " + file, e);
         } finally {
-            if (!wasFinished) {
-                store.release(ref);
-            }
+            store.release(ref);
         }
     }
 

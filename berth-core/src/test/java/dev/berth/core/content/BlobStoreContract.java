@@ -232,6 +232,18 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void staleWriterCannotAbortAResumedIngest() throws IOException {
+        BlobWriter stale = store.writer("ref");
+        stale.output().write(HELLO, 0, 2);
+        stale.close();
+        try (BlobWriter resumed = store.writer("ref")) {
+            stale.abort();
+            resumed.output().write(HELLO, 2, 3);
+            assertThat(resumed.commit(HELLO_SHA256, 5)).isEqualTo(new BlobInfo(HELLO_SHA256, 5));
+        }
+    }
+
+    @Test
     void writerIsUnusableAfterCommit() throws IOException {
         try (BlobWriter writer = store.writer("once")) {
             OutputStream out = writer.output();
