@@ -79,6 +79,12 @@ public final class Libc {
     private static final MethodHandle FUTIMENS = Native.downcall("futimens",
             FunctionDescriptor.of(Native.INT, Native.INT, Native.POINTER));
     private static final MethodHandle FSYNC = Native.downcall("fsync", FunctionDescriptor.of(Native.INT, Native.INT));
+    private static final MethodHandle MKDIR = Native.downcall("mkdir",
+            FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT));
+    private static final MethodHandle SYMLINK = Native.downcall("symlink", INT_PP);
+    private static final MethodHandle LINK = Native.downcall("link", INT_PP);
+    private static final MethodHandle READLINK = Native.downcall("readlink",
+            FunctionDescriptor.of(Native.LONG, Native.POINTER, Native.POINTER, Native.LONG));
     private static final MethodHandle STATFS = Native.downcall("statfs", INT_PP);
     private static final MethodHandle GETUID = Native.downcallPlain("getuid", FunctionDescriptor.of(Native.INT));
     private static final MethodHandle GETEUID = Native.downcallPlain("geteuid", FunctionDescriptor.of(Native.INT));
@@ -262,6 +268,62 @@ public final class Libc {
             int rc = (int) UTIMENSAT.invokeExact(errno, AT_FDCWD, cstr(arena, path.toString()), times,
                     noFollow ? AT_SYMLINK_NOFOLLOW : 0);
             check(rc, errno, "utimensat", path.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** mkdir(2) with the mode (the umask applies, as for any mkdir). */
+    public static void mkdir(Path path, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) MKDIR.invokeExact(errno, cstr(arena, path.toString()), mode & 07777);
+            check(rc, errno, "mkdir", path.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * symlink(2) with the target exactly as given: Java's Path would normalise it ("a//b/" becomes
+     * "a/b"), which changes what a layer holds.
+     */
+    public static void symlink(String target, Path link) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) SYMLINK.invokeExact(errno, cstr(arena, target), cstr(arena, link.toString()));
+            check(rc, errno, "symlink", link + " -> " + target);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** link(2): on Linux it never follows a symlink at {@code existing}, so a link to a link stays one. */
+    public static void link(Path existing, Path newLink) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) LINK.invokeExact(errno, cstr(arena, existing.toString()), cstr(arena, newLink.toString()));
+            check(rc, errno, "link", newLink + " => " + existing);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** readlink(2): the target bytes exactly as stored (Java's readSymbolicLink normalises them). */
+    public static String readlink(Path link) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            MemorySegment p = cstr(arena, link.toString());
+            for (long size = 256; ; size *= 4) {
+                MemorySegment buf = arena.allocate(size);
+                long n = (long) READLINK.invokeExact(errno, p, buf, size);
+                if (n < 0) {
+                    throw Errno.exception("readlink", link.toString(), Native.errno(errno));
+                }
+                if (n < size) {
+                    return new String(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+                }
+            }
         } catch (Throwable t) {
             throw rethrow(t);
         }

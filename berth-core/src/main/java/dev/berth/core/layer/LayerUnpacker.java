@@ -1,0 +1,604 @@
+package dev.berth.core.layer;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ErrorKind;
+import dev.berth.core.snapshot.WhiteoutMode;
+import dev.berth.core.sys.Errno;
+import dev.berth.core.sys.Libc;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Unpacks a layer tar (gzip, zstd, bzip2 or plain, by magic bytes) into a directory, computing
+ * the diff ID (sha256 of the uncompressed tar) while streaming.
+ *
+ * <h2>Staying inside the root</h2>
+ * Entry names are cleaned lexically first: a leading {@code /} is dropped (Docker treats names as
+ * relative to the root), {@code .} and empty parts go, and a {@code ..} that would climb above
+ * the root refuses the layer. The parent directories of every entry are then resolved one
+ * component at a time with lstat, from the root down, never letting the kernel follow a link:
+ * <ul>
+ *   <li>a missing component is created as a directory (0755, as Docker does);</li>
+ *   <li>a symlink that an earlier entry of this layer planted refuses the layer — a tar made
+ *       from a filesystem never holds a path below one of its own symlinks, so such an entry
+ *       exists only to write somewhere else (in OVERLAY mode every symlink in the fresh upper
+ *       directory was planted by this layer);</li>
+ *   <li>a symlink from a lower layer (APPLY mode: the directory is a copy of the parent tree,
+ *       e.g. Debian's {@code var/run -> /run}) is followed inside the root, as the container
+ *       will see it: an absolute target starts again at the root, and a {@code ..} above the
+ *       root refuses the layer;</li>
+ *   <li>anything else that is not a directory refuses the layer.</li>
+ * </ul>
+ * The last component is never followed either: files are created with
+ * {@code O_CREAT|O_EXCL|O_NOFOLLOW}, and whatever already sits at the name (a symlink, a file,
+ * a directory when the entry is not one) is removed first, so a symlink replaced by a file is
+ * replaced, not written through. Hard link targets are cleaned and resolved the same way and must
+ * be a non-directory already in the tree. Resolved parents are cached per directory name and the
+ * cache is dropped whenever a directory or symlink is removed, so the common case costs no extra
+ * lstat. Nothing else writes into the directory while it is unpacked (it is an active snapshot
+ * that nothing mounts yet), so checks and uses do not race.
+ *
+ * <p>A refused or broken layer throws INVALID_ARGUMENT naming the entry; what was unpacked so
+ * far stays, and the caller removes the directory (for a snapshot: {@code Snapshotter.remove(key)},
+ * which {@code dev.berth.core.snapshot.Snapshots#unpack} does for you).
+ *
+ * <h2>Attributes</h2>
+ * Owners (lchown), modes including setuid/setgid/sticky, mtimes with nanoseconds (also on
+ * symlinks), devices, fifos and xattrs (PAX {@code SCHILY.xattr.*} and
+ * {@code LIBARCHIVE.xattr.*}). Directory modes and mtimes are set after their contents. To stay
+ * fast, a file's mode is set only when open(2) under the umask would not already give it, and its
+ * owner only when it differs from the unpacking user's. Xattr policy: {@code trusted.overlay.*}
+ * from a tar is dropped (a layer must not forge overlay metadata; opaque directories come from
+ * {@code .wh..wh..opq}); {@code security.*} and {@code trusted.*} that the filesystem or our
+ * privileges refuse (EPERM, EOPNOTSUPP) are skipped with a log line, as Docker does in
+ * restricted environments; any other xattr failure fails the unpack. Run without root, owners
+ * other than the caller's cannot be set and are skipped (files stay the caller's), like rootless
+ * Docker; device nodes then fail with FORBIDDEN.
+ *
+ * <p>Known limits: commons-compress keeps PAX times to 100 ns (Docker writes whole seconds), and it
+ * decodes PAX values as UTF-8, so a binary {@code SCHILY.xattr}
+ * value (e.g. {@code security.capability}) that is not valid UTF-8 is not restored byte-exact;
+ * {@code LIBARCHIVE.xattr} values are base64 and survive.
+ */
+public final class LayerUnpacker {
+    private static final Logger LOG = LoggerFactory.getLogger(LayerUnpacker.class);
+    private static final String WHITEOUT_PREFIX = ".wh.";
+    private static final String OPAQUE = ".wh..wh..opq";
+    private static final int BUFFER = 256 * 1024;
+    private static final int MAX_SYMLINK_HOPS = 40;
+
+    private final WhiteoutMode whiteouts;
+
+    public LayerUnpacker(WhiteoutMode whiteouts) {
+        this.whiteouts = whiteouts;
+    }
+
+    /**
+     * Unpacks {@code layer} into the existing directory {@code root}. Reads {@code layer} to its
+     * end but does not close it.
+     */
+    public LayerDigest unpack(InputStream layer, Path root) {
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            throw BerthException.notFound("unpack target %s is not a directory", root);
+        }
+        try (InputStream uncompressed = Compression.decompress(layer);
+             Arena arena = Arena.ofConfined()) {
+            HashingInputStream hashed = new HashingInputStream(uncompressed, Digest.newHasher("sha256"));
+            Session session = new Session(root.toAbsolutePath().normalize(), arena);
+            TarArchiveInputStream tar = new TarArchiveInputStream(hashed, "UTF-8");
+            String current = null;
+            try {
+                TarArchiveEntry entry;
+                while ((entry = tar.getNextEntry()) != null) {
+                    current = entry.getName();
+                    session.apply(entry, tar);
+                }
+                current = null;
+                session.finish();
+            } catch (EOFException e) {
+                throw BerthException.invalid("layer tar is truncated%s", current == null ? "" : " at entry " + current);
+            } catch (UncheckedIOException e) {
+                throw BerthException.internal("unpacking layer entry " + current + ": " + e.getCause().getMessage(), e);
+            } catch (IOException | IllegalArgumentException e) {
+                throw BerthException.invalid("malformed layer tar%s: %s",
+                        current == null ? "" : " at entry " + current, e.getMessage());
+            }
+            hashed.drain();
+            return new LayerDigest(Digest.of("sha256", hashed.digest()), hashed.count());
+        } catch (IOException e) {
+            throw BerthException.invalid("reading layer: %s", e.getMessage());
+        }
+    }
+
+    /** The state of one unpack: resolved-parent cache, planted symlinks, deferred directory attributes. */
+    private final class Session {
+        private final Path root;
+        private final int euid = Libc.geteuid();
+        private final int egid = Libc.getegid();
+        private final int umask = Libc.umask();
+        private final byte[] heap = new byte[BUFFER];
+        private final MemorySegment buffer;
+        private final Map<String, Path> parents = new HashMap<>();
+        private final Set<Path> planted = new HashSet<>();
+        /** APPLY mode: everything this layer created, so an opaque marker keeps it. */
+        private final Set<Path> written = new HashSet<>();
+        private final List<DirAttrs> dirs = new ArrayList<>();
+        private boolean warnedOwners;
+
+        Session(Path root, Arena arena) {
+            this.root = root;
+            this.buffer = arena.allocate(BUFFER, 4096);
+        }
+
+        void apply(TarArchiveEntry entry, InputStream data) throws IOException {
+            String name = entry.getName();
+            List<String> parts = clean(name, name);
+            if (parts.isEmpty()) {
+                return; // the root itself: its attributes belong to the snapshot, not the layer
+            }
+            String base = parts.getLast();
+            Path parent = resolveParent(name, parts.subList(0, parts.size() - 1));
+            if (base.startsWith(WHITEOUT_PREFIX)) {
+                whiteout(name, parent, base);
+                return;
+            }
+            Path target = parent.resolve(base);
+            byte flag = entry.getLinkFlag();
+            switch (flag) {
+                case TarConstants.LF_LINK -> hardLink(entry, target);
+                case TarConstants.LF_SYMLINK -> symlink(entry, target);
+                case TarConstants.LF_DIR -> directory(entry, target);
+                case TarConstants.LF_CHR, TarConstants.LF_BLK, TarConstants.LF_FIFO -> node(entry, target, flag);
+                case TarConstants.LF_NORMAL, TarConstants.LF_OLDNORM, TarConstants.LF_CONTIG,
+                     TarConstants.LF_GNUTYPE_SPARSE -> {
+                    if (entry.isDirectory()) {
+                        directory(entry, target); // old tars mark directories only by a trailing slash
+                    } else {
+                        regular(entry, target, data);
+                    }
+                }
+                default -> throw BerthException.invalid("layer entry %s: unsupported tar entry type '%c'", name, (char) flag);
+            }
+        }
+
+        // ---- name resolution (see the class comment) ---------------------------------------
+
+        /** The cleaned components of a tar name; refuses one that climbs above the root. */
+        private List<String> clean(String name, String entryName) {
+            List<String> parts = new ArrayList<>();
+            for (String part : name.split("/")) {
+                if (part.isEmpty() || part.equals(".")) {
+                    continue;
+                }
+                if (part.equals("..")) {
+                    if (parts.isEmpty()) {
+                        throw BerthException.invalid("layer entry %s: path leaves the layer root", entryName);
+                    }
+                    parts.removeLast();
+                } else {
+                    parts.add(part);
+                }
+            }
+            return parts;
+        }
+
+        private Path resolveParent(String entryName, List<String> dirParts) {
+            String key = String.join("/", dirParts);
+            Path cached = parents.get(key);
+            if (cached != null) {
+                return cached;
+            }
+            Path dir = root;
+            Deque<String> todo = new ArrayDeque<>(dirParts);
+            int hops = 0;
+            while (!todo.isEmpty()) {
+                String part = todo.pollFirst();
+                if (part.isEmpty() || part.equals(".")) {
+                    continue;
+                }
+                if (part.equals("..")) {
+                    if (dir.equals(root)) {
+                        throw BerthException.invalid("layer entry %s: a symlink in its path leads out of the layer root",
+                                entryName);
+                    }
+                    dir = dir.getParent();
+                    continue;
+                }
+                Path next = dir.resolve(part);
+                BasicFileAttributes attrs = lstat(next);
+                if (attrs == null) {
+                    Libc.mkdir(next, 0755);
+                    noteWritten(next);
+                    dir = next;
+                } else if (attrs.isDirectory()) {
+                    dir = next;
+                } else if (attrs.isSymbolicLink()) {
+                    if (whiteouts == WhiteoutMode.OVERLAY || planted.contains(next)) {
+                        throw BerthException.invalid(
+                                "layer entry %s: goes through symlink %s planted by an earlier entry",
+                                entryName, root.relativize(next));
+                    }
+                    if (++hops > MAX_SYMLINK_HOPS) {
+                        throw BerthException.invalid("layer entry %s: too many levels of symlinks", entryName);
+                    }
+                    String target = Libc.readlink(next);
+                    if (target.startsWith("/")) {
+                        dir = root;
+                    }
+                    String[] targetParts = target.split("/");
+                    for (int i = targetParts.length - 1; i >= 0; i--) {
+                        todo.addFirst(targetParts[i]);
+                    }
+                } else {
+                    throw BerthException.invalid("layer entry %s: %s is not a directory", entryName,
+                            root.relativize(next));
+                }
+            }
+            parents.put(key, dir);
+            return dir;
+        }
+
+        // ---- entry types -----------------------------------------------------------------------
+
+        private void regular(TarArchiveEntry entry, Path target, InputStream data) throws IOException {
+            int mode = entry.getMode() & 07777;
+            int fd = createFile(target, mode);
+            try {
+                long size = entry.isSparse() ? entry.getRealSize() : entry.getSize();
+                long done = 0;
+                while (done < size) {
+                    int n = data.read(heap, 0, (int) Math.min(heap.length, size - done));
+                    if (n < 0) {
+                        throw new EOFException();
+                    }
+                    MemorySegment.copy(heap, 0, buffer, ValueLayout.JAVA_BYTE, 0, n);
+                    Libc.writeFully(fd, buffer, n, target);
+                    done += n;
+                }
+                // Owner first: chown clears setuid/setgid, so the mode comes after it.
+                int uid = (int) entry.getLongUserId();
+                int gid = (int) entry.getLongGroupId();
+                if (uid != euid || gid != egid) {
+                    try {
+                        Libc.fchown(fd, uid, gid, target);
+                    } catch (BerthException e) {
+                        ownerFailed(e);
+                    }
+                }
+                if (mode != (mode & 0777 & ~umask)) {
+                    Libc.fchmod(fd, mode, target);
+                }
+                Time t = Time.of(entry);
+                Libc.futimens(fd, t.aSec, t.aNsec, t.mSec, t.mNsec, target);
+            } finally {
+                Libc.close(fd, target);
+            }
+            xattrs(entry, target, false);
+            noteWritten(target);
+        }
+
+        /** open(O_CREAT|O_EXCL|O_NOFOLLOW): never follows, never truncates someone else's file. */
+        private int createFile(Path target, int mode) {
+            int flags = Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW;
+            try {
+                return Libc.open(target, flags, mode & 0777);
+            } catch (BerthException e) {
+                if (Errno.of(e) != Errno.EEXIST) {
+                    throw e;
+                }
+            }
+            removeExisting(target);
+            return Libc.open(target, flags, mode & 0777);
+        }
+
+        private void directory(TarArchiveEntry entry, Path target) {
+            int mode = entry.getMode() & 07777;
+            BasicFileAttributes existing = lstat(target);
+            int made;
+            if (existing != null && existing.isDirectory()) {
+                made = -1; // a lower layer's directory: its mode is unknown here, so always set it
+            } else {
+                if (existing != null) {
+                    removeExisting(target);
+                }
+                int asked = (mode & 0777) | 0700; // writable by us until its contents are in
+                Libc.mkdir(target, asked);
+                made = asked & ~umask;
+            }
+            owner(entry, target);
+            xattrs(entry, target, false);
+            dirs.add(new DirAttrs(target, made == mode ? -1 : mode, Time.of(entry)));
+            noteWritten(target);
+        }
+
+        private void symlink(TarArchiveEntry entry, Path target) {
+            String linkTarget = entry.getLinkName();
+            try {
+                Libc.symlink(linkTarget, target);
+            } catch (BerthException e) {
+                if (Errno.of(e) != Errno.EEXIST) {
+                    throw e;
+                }
+                removeExisting(target);
+                Libc.symlink(linkTarget, target);
+            }
+            planted.add(target);
+            owner(entry, target);
+            xattrs(entry, target, true);
+            Time t = Time.of(entry);
+            Libc.utimensat(target, t.aSec, t.aNsec, t.mSec, t.mNsec, true);
+            noteWritten(target);
+        }
+
+        private void hardLink(TarArchiveEntry entry, Path target) {
+            String name = entry.getName();
+            List<String> parts = clean(entry.getLinkName(), name);
+            if (parts.isEmpty()) {
+                throw BerthException.invalid("layer entry %s: hard link to the layer root", name);
+            }
+            Path source = resolveParent(name, parts.subList(0, parts.size() - 1)).resolve(parts.getLast());
+            BasicFileAttributes attrs = lstat(source);
+            if (attrs == null) {
+                throw BerthException.invalid("layer entry %s: hard link target %s is not in the layer", name,
+                        entry.getLinkName());
+            }
+            if (attrs.isDirectory()) {
+                throw BerthException.invalid("layer entry %s: hard link target %s is a directory", name,
+                        entry.getLinkName());
+            }
+            if (source.equals(target)) {
+                return;
+            }
+            try {
+                Libc.link(source, target);
+            } catch (BerthException e) {
+                if (Errno.of(e) != Errno.EEXIST) {
+                    throw e;
+                }
+                removeExisting(target);
+                Libc.link(source, target);
+            }
+            noteWritten(target);
+        }
+
+        private void node(TarArchiveEntry entry, Path target, byte flag) {
+            int mode = entry.getMode() & 07777;
+            int type = switch (flag) {
+                case TarConstants.LF_CHR -> Libc.S_IFCHR;
+                case TarConstants.LF_BLK -> Libc.S_IFBLK;
+                default -> Libc.S_IFIFO;
+            };
+            if (lstat(target) != null) {
+                removeExisting(target);
+            }
+            Libc.mknod(target, type | (mode & 0777), entry.getDevMajor(), entry.getDevMinor());
+            owner(entry, target);
+            if (mode != (mode & 0777 & ~umask)) {
+                Libc.chmod(target, mode); // just made by us, so not a symlink; after chown, which clears setuid
+            }
+            xattrs(entry, target, false);
+            Time t = Time.of(entry);
+            Libc.utimensat(target, t.aSec, t.aNsec, t.mSec, t.mNsec, true);
+            noteWritten(target);
+        }
+
+        // ---- whiteouts (OCI image-spec layer.md "Whiteouts") -----------------------------------
+
+        private void whiteout(String name, Path parent, String base) {
+            if (base.equals(OPAQUE)) {
+                if (whiteouts == WhiteoutMode.OVERLAY) {
+                    Libc.lsetxattr(parent, "trusted.overlay.opaque", new byte[]{'y'}, 0);
+                } else {
+                    clearLower(parent);
+                    parents.clear();
+                }
+                return;
+            }
+            String hidden = base.substring(WHITEOUT_PREFIX.length());
+            if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
+                throw BerthException.invalid("layer entry %s: invalid whiteout name", name);
+            }
+            Path path = parent.resolve(hidden);
+            if (whiteouts == WhiteoutMode.OVERLAY) {
+                if (lstat(path) != null) {
+                    removeExisting(path);
+                }
+                Libc.mknod(path, Libc.S_IFCHR, 0, 0);
+            } else if (lstat(path) != null) {
+                removeExisting(path);
+            }
+        }
+
+        /** APPLY mode opaque directory: drop what lower layers had below dir, keep this layer's entries. */
+        private void clearLower(Path dir) {
+            try (Stream<Path> children = Files.list(dir)) {
+                for (Path child : children.toList()) {
+                    if (!written.contains(child)) {
+                        deleteTree(child);
+                    } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+                        clearLower(child);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        // ---- attributes ----------------------------------------------------------------------
+
+        private void owner(TarArchiveEntry entry, Path target) {
+            int uid = (int) entry.getLongUserId();
+            int gid = (int) entry.getLongGroupId();
+            if (uid == euid && gid == egid) {
+                return;
+            }
+            try {
+                Libc.lchown(target, uid, gid);
+            } catch (BerthException e) {
+                ownerFailed(e);
+            }
+        }
+
+        private void ownerFailed(BerthException e) {
+            if (euid == 0 || Errno.of(e) != Errno.EPERM) {
+                throw e;
+            }
+            if (!warnedOwners) {
+                warnedOwners = true;
+                LOG.info("unpacking as uid {}: file owners from the layer are not kept ({})", euid, e.getMessage());
+            }
+        }
+
+        private void xattrs(TarArchiveEntry entry, Path target, boolean isSymlink) {
+            Map<String, String> pax = entry.getExtraPaxHeaders();
+            if (pax.isEmpty()) {
+                return;
+            }
+            for (Map.Entry<String, String> header : pax.entrySet()) {
+                String key = header.getKey();
+                String xattr;
+                byte[] value;
+                if (key.startsWith("SCHILY.xattr.")) {
+                    xattr = key.substring("SCHILY.xattr.".length());
+                    value = header.getValue().getBytes(StandardCharsets.UTF_8);
+                } else if (key.startsWith("LIBARCHIVE.xattr.")) {
+                    xattr = java.net.URLDecoder.decode(key.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
+                    value = Base64.getDecoder().decode(header.getValue());
+                } else {
+                    continue;
+                }
+                if (xattr.startsWith("trusted.overlay.")) {
+                    LOG.debug("layer entry {}: dropping {}", entry.getName(), xattr);
+                    continue;
+                }
+                try {
+                    Libc.lsetxattr(target, xattr, value, 0);
+                } catch (BerthException e) {
+                    int errno = Errno.of(e);
+                    boolean refused = errno == Errno.EPERM || errno == Errno.EOPNOTSUPP;
+                    boolean privileged = xattr.startsWith("security.") || xattr.startsWith("trusted.");
+                    if (refused && (privileged || isSymlink || errno == Errno.EOPNOTSUPP)) {
+                        LOG.info("layer entry {}: xattr {} not kept: {}", entry.getName(), xattr, e.getMessage());
+                        continue;
+                    }
+                    throw e;
+                }
+            }
+        }
+
+        void finish() {
+            for (int i = dirs.size() - 1; i >= 0; i--) {
+                DirAttrs d = dirs.get(i);
+                BasicFileAttributes attrs = lstat(d.path);
+                if (attrs == null || !attrs.isDirectory()) {
+                    continue; // replaced or removed by a later entry; never chmod through a symlink
+                }
+                if (d.mode >= 0) {
+                    Libc.chmod(d.path, d.mode);
+                }
+                Libc.utimensat(d.path, d.time.aSec, d.time.aNsec, d.time.mSec, d.time.mNsec, true);
+            }
+        }
+
+        // ---- helpers -------------------------------------------------------------------------
+
+        private void noteWritten(Path path) {
+            if (whiteouts == WhiteoutMode.APPLY) {
+                written.add(path);
+            }
+        }
+
+        private void removeExisting(Path path) {
+            BasicFileAttributes attrs = lstat(path);
+            if (attrs == null) {
+                return;
+            }
+            if (attrs.isDirectory() || attrs.isSymbolicLink()) {
+                parents.clear();
+            }
+            planted.remove(path);
+            deleteTree(path);
+        }
+    }
+
+    private record DirAttrs(Path path, int mode, Time time) {
+    }
+
+    /** Access and modification times as utimensat takes them; atime defaults to mtime. */
+    private record Time(long aSec, long aNsec, long mSec, long mNsec) {
+        static Time of(TarArchiveEntry entry) {
+            FileTime m = entry.getLastModifiedTime();
+            FileTime a = entry.getLastAccessTime();
+            java.time.Instant mi = m == null ? java.time.Instant.EPOCH : m.toInstant();
+            java.time.Instant ai = a == null ? mi : a.toInstant();
+            return new Time(ai.getEpochSecond(), ai.getNano(), mi.getEpochSecond(), mi.getNano());
+        }
+    }
+
+    static BasicFileAttributes lstat(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new BerthException(ErrorKind.INTERNAL, "lstat " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes a file, symlink (not its target) or directory tree. */
+    static void deleteTree(Path path) {
+        try {
+            Files.walkFileTree(path, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    if (exc != null) {
+                        throw exc;
+                    }
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (NoSuchFileException e) {
+            // already gone
+        } catch (IOException e) {
+            throw new BerthException(ErrorKind.INTERNAL, "removing " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.berth.core.layer;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ErrorKind;
+import dev.berth.core.sys.Libc;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Whole-tree operations on unpacked filesystems: an exact copy (the vfs snapshotter's prepare) and removal. */
+public final class Trees {
+    private Trees() {
+    }
+
+    /**
+     * Copies {@code source}'s contents into the existing empty directory {@code target} keeping
+     * everything a layer can hold: types (devices, fifos, symlinks as they are), modes with
+     * setuid/sticky, owners, xattrs, nanosecond mtimes (directories' after their contents), and
+     * hard links within the tree. Sockets are skipped (a layer cannot hold them). Symlinks are
+     * never followed.
+     */
+    public static void copy(Path source, Path target) {
+        Map<List<Object>, Path> links = new HashMap<>();
+        Deque<Path[]> dirTimes = new ArrayDeque<>();
+        try {
+            Files.walkFileTree(source, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                    Path to = target.resolve(source.relativize(dir).toString());
+                    if (!dir.equals(source)) {
+                        Libc.mkdir(to, 0700);
+                    }
+                    dirTimes.push(new Path[]{dir, to});
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes basic) throws IOException {
+                    Path to = target.resolve(source.relativize(file).toString());
+                    Map<String, Object> a = Files.readAttributes(file, "unix:*", LinkOption.NOFOLLOW_LINKS);
+                    int mode = (int) a.get("mode");
+                    int type = mode & Libc.S_IFMT;
+                    if (type != Libc.S_IFDIR && (int) a.get("nlink") > 1) {
+                        List<Object> key = List.of(a.get("dev"), a.get("ino"));
+                        Path first = links.putIfAbsent(key, to);
+                        if (first != null) {
+                            Libc.link(first, to);
+                            return FileVisitResult.CONTINUE;
+                        }
+                    }
+                    switch (type) {
+                        case Libc.S_IFREG -> Files.copy(file, to, LinkOption.NOFOLLOW_LINKS);
+                        case Libc.S_IFLNK -> Libc.symlink(Libc.readlink(file), to);
+                        case Libc.S_IFCHR, Libc.S_IFBLK, Libc.S_IFIFO -> {
+                            long rdev = (long) a.get("rdev");
+                            Libc.mknod(to, type | 0600, Libc.major(rdev), Libc.minor(rdev));
+                        }
+                        default -> {
+                            return FileVisitResult.CONTINUE; // sockets
+                        }
+                    }
+                    attributes(file, to, a);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    if (exc != null) {
+                        throw exc;
+                    }
+                    Path[] pair = dirTimes.pop();
+                    attributes(pair[0], pair[1], Files.readAttributes(pair[0], "unix:*", LinkOption.NOFOLLOW_LINKS));
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new BerthException(ErrorKind.INTERNAL, "copying " + source + " to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void attributes(Path from, Path to, Map<String, Object> a) {
+        int mode = (int) a.get("mode");
+        boolean symlink = (mode & Libc.S_IFMT) == Libc.S_IFLNK;
+        Libc.lchown(to, (int) a.get("uid"), (int) a.get("gid"));
+        if (!symlink) {
+            Libc.chmod(to, mode & 07777); // after chown, which clears setuid
+        }
+        for (String name : Libc.llistxattr(from)) {
+            byte[] value = Libc.lgetxattr(from, name);
+            if (value != null) {
+                Libc.lsetxattr(to, name, value, 0);
+            }
+        }
+        Instant m = ((FileTime) a.get("lastModifiedTime")).toInstant();
+        Instant at = ((FileTime) a.get("lastAccessTime")).toInstant();
+        Libc.utimensat(to, at.getEpochSecond(), at.getNano(), m.getEpochSecond(), m.getNano(), true);
+    }
+
+    /** Removes a file, a symlink (not its target) or a directory tree; fine when absent. */
+    public static void delete(Path path) {
+        LayerUnpacker.deleteTree(path);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.berth.core.layer;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.snapshot.WhiteoutMode;
+import dev.berth.core.sys.Libc;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LayerDifferTest {
+    @TempDir
+    Path tmp;
+
+    private Path unpacked(String name, byte[] layer) throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve(name));
+        new LayerUnpacker(WhiteoutMode.APPLY).unpack(new ByteArrayInputStream(layer), dir);
+        return dir;
+    }
+
+    private static byte[] baseLayer() {
+        return new TarBuilder()
+                .dir("etc")
+                .file("etc/passwd", "root:x:0:0\n")
+                .file("etc/group", "root:x:0\n")
+                .dir("bin")
+                .file("bin/busybox", "BB", 0755, e -> { })
+                .hardlink("bin/sh", "bin/busybox")
+                .symlink("bin/ls", "busybox")
+                .dir("var/cache")
+                .file("var/cache/a", "a")
+                .file("var/cache/b", "b")
+                .dir("tmp", 01777, e -> { })
+                .file("x".repeat(200), "long name")
+                .build();
+    }
+
+    @Test
+    void comparisonRoundTripsChangesOntoTheLowerTree() throws Exception {
+        Path lower = unpacked("lower", baseLayer());
+        Path upper = Files.createDirectory(tmp.resolve("upper"));
+        Trees.copy(lower, upper);
+        assertThat(TreeListing.of(upper, true)).isEqualTo(TreeListing.of(lower, true));
+
+        // a container's changes
+        Files.writeString(upper.resolve("etc/passwd"), "root:x:0:0\nuser:x:1000:1000\n");
+        Files.delete(upper.resolve("etc/group"));
+        Trees.delete(upper.resolve("var/cache"));
+        Files.createDirectories(upper.resolve("home/user/" + "deep".repeat(40)));
+        Files.writeString(upper.resolve("home/user/notes"), "hello");
+        Libc.chmod(upper.resolve("bin/busybox"), 04755);
+        Files.delete(upper.resolve("bin/ls"));
+        Libc.symlink("/bin/busybox", upper.resolve("bin/ls"));
+        Libc.link(upper.resolve("home/user/notes"), upper.resolve("home/user/notes-link"));
+        Libc.lsetxattr(upper.resolve("home/user/notes"), "user.tag", new byte[]{(byte) 0xff, 0, 1}, 0);
+        Libc.mkfifo(upper.resolve("tmp/fifo"), 0600);
+
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        LayerDigest written = LayerDiffer.writeComparison(lower, upper, tar);
+        assertThat(written.diffId()).isEqualTo(Digest.sha256(tar.toByteArray()));
+        assertThat(written.uncompressedSize()).isEqualTo(tar.size());
+
+        List<String> names = names(tar.toByteArray());
+        assertThat(names).contains("etc/", "etc/passwd", "etc/.wh.group", "var/.wh.cache", "bin/busybox",
+                "bin/ls", "home/", "home/user/", "home/user/notes", "home/user/notes-link", "tmp/fifo",
+                "bin/sh"); // sh shares busybox's inode, whose mode changed
+        assertThat(names).doesNotContain("var/cache/a", "x".repeat(200));
+
+        Path replay = Files.createDirectory(tmp.resolve("replay"));
+        Trees.copy(lower, replay);
+        new LayerUnpacker(WhiteoutMode.APPLY).unpack(new ByteArrayInputStream(tar.toByteArray()), replay);
+        assertThat(TreeListing.of(replay, false)).isEqualTo(TreeListing.of(upper, false));
+    }
+
+    @Test
+    void outputIsDeterministicAndSorted() throws Exception {
+        Path upper = unpacked("upper", baseLayer());
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        ByteArrayOutputStream second = new ByteArrayOutputStream();
+        LayerDiffer.writeComparison(null, upper, first);
+        LayerDiffer.writeComparison(null, upper, second);
+        assertThat(first.toByteArray()).isEqualTo(second.toByteArray());
+        assertThat(names(first.toByteArray())).containsExactly(
+                "bin/", "bin/busybox", "bin/ls", "bin/sh", "etc/", "etc/group", "etc/passwd", "tmp/",
+                "var/", "var/cache/", "var/cache/a", "var/cache/b", "x".repeat(200));
+    }
+
+    @Test
+    void fullTreeRoundTripsThroughATar() throws Exception {
+        Path source = unpacked("source", baseLayer());
+        Files.writeString(source.resolve("etc/ünïcode-名前"), "utf8");
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        LayerDiffer.writeComparison(null, source, tar);
+        Path copy = unpacked("copy", tar.toByteArray());
+        assertThat(TreeListing.of(copy, true)).isEqualTo(TreeListing.of(source, true));
+    }
+
+    @Test
+    void overlayUpperWhiteoutDevicesBecomeWhiteoutEntries() throws Exception {
+        Path upper = Files.createDirectory(tmp.resolve("upper"));
+        Files.createDirectory(upper.resolve("etc"));
+        Files.writeString(upper.resolve("etc/hosts"), "127.0.0.1 localhost\n");
+        Libc.mknod(upper.resolve("etc/shadow"), Libc.S_IFCHR, 0, 0);
+
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        LayerDiffer.writeOverlayUpper(upper, tar);
+
+        assertThat(names(tar.toByteArray())).containsExactly("etc/", "etc/hosts", "etc/.wh.shadow");
+        Path lower = Files.createDirectories(tmp.resolve("lower/etc"));
+        Files.writeString(lower.resolve("shadow"), "secret");
+        new LayerUnpacker(WhiteoutMode.APPLY).unpack(new ByteArrayInputStream(tar.toByteArray()), lower.getParent());
+        assertThat(lower.resolve("shadow")).doesNotExist();
+        assertThat(Files.readString(lower.resolve("hosts"), StandardCharsets.UTF_8)).isEqualTo("127.0.0.1 localhost\n");
+    }
+
+    static List<String> names(byte[] tar) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+            TarArchiveEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                names.add(e.getName());
+            }
+        }
+        return names;
+    }
+}
