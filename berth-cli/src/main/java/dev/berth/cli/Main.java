@@ -1,0 +1,134 @@
+package dev.berth.cli;
+
+import dev.berth.cli.client.ApiClient;
+import dev.berth.cli.client.DaemonHost;
+import dev.berth.cli.command.CommandContext;
+import dev.berth.cli.command.EventsCommand;
+import dev.berth.cli.command.ExitCodes;
+import dev.berth.cli.command.ImageCommand;
+import dev.berth.cli.command.ImageHistoryCommand;
+import dev.berth.cli.command.ImageImportCommand;
+import dev.berth.cli.command.ImageInspectCommand;
+import dev.berth.cli.command.ImageListCommand;
+import dev.berth.cli.command.ImageLoadCommand;
+import dev.berth.cli.command.ImageRemoveCommand;
+import dev.berth.cli.command.ImageSaveCommand;
+import dev.berth.cli.command.ImageTagCommand;
+import dev.berth.cli.command.InfoCommand;
+import dev.berth.cli.command.SystemCommand;
+import dev.berth.cli.command.VersionCommand;
+import dev.berth.cli.output.Console;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code berth}: the root command. Client commands reach the daemon through the Engine API only
+ * (-H, then DOCKER_HOST, then unix:///run/berth/berth.sock); {@code berth daemon} and
+ * {@code berth registry} are the server entry points in the same program.
+ */
+@Command(name = "berth",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "A container engine that speaks the Docker Engine API.",
+        subcommands = {
+            // One line per command group; the daemon and registry entry points add theirs here.
+            ImageCommand.class,
+            SystemCommand.class,
+            VersionCommand.class,
+            InfoCommand.class,
+            EventsCommand.class,
+        })
+public final class Main implements Runnable, CommandContext {
+    public static final String VERSION = "0.1.0";
+
+    @Option(names = {"-H", "--host"}, paramLabel = "URI",
+            description = "Daemon socket to connect to (default: $DOCKER_HOST, else " + DaemonHost.DEFAULT + ")")
+    String host;
+
+    @Option(names = {"-D", "--debug"}, description = "Show stack traces of failures")
+    boolean debug;
+
+    private final Console console;
+    private ApiClient client;
+    private CommandLine commandLine;
+
+    public Main(Console console) {
+        this.console = console;
+    }
+
+    public static void main(String[] args) {
+        Console console = Console.system();
+        int code = run(console, args);
+        console.out().flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line and returns its exit code; never exits the JVM. */
+    public static int run(Console console, String... args) {
+        Main main = new Main(console);
+        CommandLine commandLine = main.commandLine();
+        return commandLine.execute(args);
+    }
+
+    /** The command tree, with docker's top-level shortcuts for the image commands. */
+    CommandLine commandLine() {
+        commandLine = new CommandLine(this);
+        // docker's shortcuts: `berth images` is `berth image ls`, `berth rmi` is `berth image rm` …
+        shortcut("images", new ImageListCommand());
+        shortcut("inspect", new ImageInspectCommand());
+        shortcut("tag", new ImageTagCommand());
+        shortcut("rmi", new ImageRemoveCommand());
+        shortcut("import", new ImageImportCommand());
+        shortcut("load", new ImageLoadCommand());
+        shortcut("save", new ImageSaveCommand());
+        shortcut("history", new ImageHistoryCommand());
+        commandLine.setOut(new java.io.PrintWriter(console.out(), true));
+        commandLine.setErr(new java.io.PrintWriter(console.err(), true));
+        commandLine.setParameterExceptionHandler((ex, args) -> {
+            console.err().println(ex.getMessage());
+            console.err().println("See '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return ExitCodes.of(ex);
+        });
+        commandLine.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            console.out().flush();
+            return ExitCodes.report(ex, console.err(), debug);
+        });
+        return commandLine;
+    }
+
+    /** Adds {@code command} at the top level under another name (and none of its aliases). */
+    private void shortcut(String name, Object command) {
+        CommandSpec spec = CommandSpec.forAnnotatedObject(command);
+        spec.name(name);
+        spec.aliases(new String[0]);
+        commandLine.addSubcommand(name, new CommandLine(spec));
+    }
+
+    @Override
+    public void run() {
+        commandLine.usage(console.out());
+    }
+
+    @Override
+    public Console console() {
+        return console;
+    }
+
+    @Override
+    public ApiClient client() {
+        if (client == null) {
+            client = new ApiClient(DaemonHost.resolve(host, console.env()));
+        }
+        return client;
+    }
+
+    /** `berth --version`. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"Berth version " + VERSION};
+        }
+    }
+}

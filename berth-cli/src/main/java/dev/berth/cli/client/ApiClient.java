@@ -1,0 +1,240 @@
+package dev.berth.cli.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ErrorKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one caller of the daemon's Engine API: owns the connection, the API version and the
+ * translation of failures. A daemon error ({@code {"message": …}} with a 4xx/5xx status) becomes a
+ * {@link BerthException} whose kind follows the status and whose message reads like docker's
+ * ("Error response from daemon: …"); a daemon that does not answer becomes UNAVAILABLE with
+ * "Cannot connect to the Berth daemon at … Is the berth daemon running?".
+ */
+public final class ApiClient {
+    /** The newest Engine API version this client speaks. */
+    public static final String API_VERSION = "1.50";
+    /** The oldest version the daemon may offer for us to still talk to it (docker's own floor). */
+    private static final String MIN_API_VERSION = "1.24";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DaemonHost host;
+    private String versionPrefix;
+
+    public ApiClient(DaemonHost host) {
+        this.host = host;
+    }
+
+    public DaemonHost host() {
+        return host;
+    }
+
+    /**
+     * Sends {@code request} and returns the open response when the daemon accepted it; the caller
+     * closes it. Any other status is thrown as the daemon's error.
+     */
+    public ApiResponse send(ApiRequest request) {
+        return exchange(request, versionPrefix());
+    }
+
+    /** Sends {@code request} and parses its JSON answer. */
+    public JsonNode json(ApiRequest request) {
+        try (ApiResponse response = send(request)) {
+            byte[] body = response.readAll();
+            if (body.length == 0) {
+                return JSON.nullNode();
+            }
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new BerthException(ErrorKind.INTERNAL,
+                        "the daemon answered %s with malformed JSON: %s".formatted(request, e.getMessage()), e);
+            }
+        }
+    }
+
+    /** Sends {@code request} and ignores its body. */
+    public void call(ApiRequest request) {
+        try (ApiResponse response = send(request)) {
+            response.readAll();
+        }
+    }
+
+    /** The negotiated API version ("1.50", or lower when the daemon is older), asking once. */
+    public String apiVersion() {
+        String prefix = versionPrefix();
+        return prefix.substring(2);
+    }
+
+    private String versionPrefix() {
+        if (versionPrefix == null) {
+            String offered = null;
+            try (ApiResponse ping = exchange(ApiRequest.get("/_ping"), "")) {
+                ping.readAll();
+                offered = ping.header("api-version");
+            } catch (BerthException e) {
+                if (e.kind() == ErrorKind.UNAVAILABLE) {
+                    throw e;
+                }
+            }
+            versionPrefix = "/v" + negotiate(offered);
+        }
+        return versionPrefix;
+    }
+
+    /** docker's rule: the lower of ours and the daemon's; an unknown daemon version means ours. */
+    static String negotiate(String offered) {
+        if (offered == null || !offered.matches("\\d+\\.\\d+")) {
+            return API_VERSION;
+        }
+        if (compareVersions(offered, MIN_API_VERSION) < 0) {
+            throw BerthException.unavailable("the daemon at this address speaks API version %s, older than %s, which berth needs",
+                    offered, MIN_API_VERSION);
+        }
+        return compareVersions(offered, API_VERSION) < 0 ? offered : API_VERSION;
+    }
+
+    static int compareVersions(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        int major = Integer.compare(Integer.parseInt(x[0]), Integer.parseInt(y[0]));
+        return major != 0 ? major : Integer.compare(Integer.parseInt(x[1]), Integer.parseInt(y[1]));
+    }
+
+    private ApiResponse exchange(ApiRequest request, String prefix) {
+        SocketChannel channel = connect();
+        boolean handedOver = false;
+        FutureTask<IOException> upload = null;
+        try {
+            HttpExchange.writeHead(channel, request, request.target(prefix), host.hostHeader());
+            if (request.stream != null) {
+                InputStream source = request.stream;
+                boolean chunked = request.streamLength < 0;
+                upload = new FutureTask<>(() -> HttpExchange.writeBody(channel, source, chunked));
+                Thread.ofVirtual().name("berth-upload").start(upload);
+            }
+            InputStream in = HttpExchange.input(channel);
+            HttpExchange.Head head = HttpExchange.readHead(in);
+            InputStream body = HttpExchange.body(request.method, head, in);
+            if (head.status() >= 400) {
+                String error = readError(body);
+                closeQuietly(channel);
+                IOException local = uploadFailure(upload);
+                if (local != null) {
+                    throw new BerthException(ErrorKind.INTERNAL, "error reading the input to send: " + local.getMessage(), local);
+                }
+                throw daemonError(request, head, error);
+            }
+            handedOver = true;
+            return new ApiResponse(head, body, channel, upload);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            IOException local = uploadFailure(upload);
+            if (local != null) {
+                throw new BerthException(ErrorKind.INTERNAL, "error reading the input to send: " + local.getMessage(), local);
+            }
+            throw broken(e);
+        } finally {
+            if (!handedOver) {
+                closeQuietly(channel);
+            }
+        }
+    }
+
+    private SocketChannel connect() {
+        try {
+            return host.connect();
+        } catch (IOException e) {
+            if (host.socket() != null && Files.exists(host.socket()) && !Files.isWritable(host.socket())) {
+                throw new BerthException(ErrorKind.UNAVAILABLE,
+                        "permission denied while trying to connect to the Berth daemon socket at " + host, e);
+            }
+            throw new BerthException(ErrorKind.UNAVAILABLE,
+                    "Cannot connect to the Berth daemon at " + host + ". Is the berth daemon running?", e);
+        }
+    }
+
+    /**
+     * The upload's failure to read its source, once the connection is closed (which ends a writer
+     * blocked on the socket); a writer still blocked reading its source is not waited for long.
+     */
+    private static IOException uploadFailure(Future<IOException> upload) {
+        if (upload == null) {
+            return null;
+        }
+        try {
+            return upload.get(200, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
+    }
+
+    private static String readError(InputStream body) {
+        try {
+            byte[] bytes = body.readNBytes(1 << 20);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The daemon's error body as docker shows it. */
+    static BerthException daemonError(ApiRequest request, HttpExchange.Head head, String body) {
+        String message = body.strip();
+        if (message.startsWith("{")) {
+            try {
+                JsonNode parsed = JSON.readTree(message);
+                if (parsed.hasNonNull("message")) {
+                    message = parsed.get("message").asText();
+                }
+            } catch (IOException ignored) {
+                // not JSON after all: show the text as it is
+            }
+        }
+        if (message.isEmpty()) {
+            return new BerthException(kindOf(head.status()), "request returned %d %s for API route %s, check if the server supports the requested API version"
+                    .formatted(head.status(), head.reason(), request));
+        }
+        return new BerthException(kindOf(head.status()), "Error response from daemon: " + message);
+    }
+
+    /** HTTP status → error kind; the inverse of the daemon's kind → status mapping. */
+    public static ErrorKind kindOf(int status) {
+        return switch (status) {
+            case 400 -> ErrorKind.INVALID_ARGUMENT;
+            case 401 -> ErrorKind.UNAUTHORIZED;
+            case 403 -> ErrorKind.FORBIDDEN;
+            case 404 -> ErrorKind.NOT_FOUND;
+            case 409 -> ErrorKind.CONFLICT;
+            case 501 -> ErrorKind.NOT_IMPLEMENTED;
+            case 503 -> ErrorKind.UNAVAILABLE;
+            default -> ErrorKind.INTERNAL;
+        };
+    }
+
+    static BerthException broken(IOException e) {
+        return new BerthException(ErrorKind.UNAVAILABLE, "error during connect: the connection to the Berth daemon broke: " + e.getMessage(), e);
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing after a failure: the failure is what gets reported
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.berth.cli.client;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ErrorKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.SocketChannel;
+import java.util.Locale;
+import java.util.concurrent.Future;
+
+/**
+ * A successful answer whose body is read as it arrives. Closing it closes the connection and
+ * reports a failure to read the request body's source (a file that could not be read to the end),
+ * which matters more than whatever the daemon made of the truncated upload.
+ */
+public final class ApiResponse implements AutoCloseable {
+    private final int status;
+    private final HttpExchange.Head head;
+    private final InputStream body;
+    private final SocketChannel channel;
+    private final Future<IOException> upload;
+
+    ApiResponse(HttpExchange.Head head, InputStream body, SocketChannel channel, Future<IOException> upload) {
+        this.status = head.status();
+        this.head = head;
+        this.body = body;
+        this.channel = channel;
+        this.upload = upload;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** A response header, by case-insensitive name, or null. */
+    public String header(String name) {
+        return head.header(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** True when the body is JSON (a single document or a stream of messages). */
+    public boolean isJson() {
+        String type = header("content-type");
+        return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json");
+    }
+
+    public InputStream body() {
+        return body;
+    }
+
+    /** Reads the rest of the body; for small answers only. */
+    public byte[] readAll() {
+        try {
+            return body.readAllBytes();
+        } catch (IOException e) {
+            throw ApiClient.broken(e);
+        }
+    }
+
+    /** The upload's own failure, if reading its source failed; waits for the upload to end. */
+    IOException uploadFailure() {
+        if (upload == null) {
+            return null;
+        }
+        try {
+            return upload.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        IOException failure = uploadFailure();
+        if (failure != null) {
+            throw new BerthException(ErrorKind.INTERNAL, "error reading the input to send: " + failure.getMessage(), failure);
+        }
+    }
+}

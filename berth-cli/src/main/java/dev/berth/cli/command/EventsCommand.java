@@ -1,0 +1,166 @@
+package dev.berth.cli.command;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.cli.client.ApiRequest;
+import dev.berth.cli.client.ApiResponse;
+import dev.berth.cli.output.GoTemplate;
+import dev.berth.core.error.BerthException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code berth events} / {@code berth system events}: the daemon's event stream, one line per
+ * event as docker prints it, until --until or until interrupted.
+ */
+@Command(name = "events", description = "Get real time events from the server")
+public final class EventsCommand extends ClientCommand {
+    private static final ObjectMapper JSON = new ObjectMapper().configure(JsonParser.Feature.AUTO_CLOSE_SOURCE, false);
+    private static final DateTimeFormatter RFC3339_NANO_FIXED = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX");
+    private static final Pattern GO_DURATION = Pattern.compile("([0-9]*(?:\\.[0-9]*)?)(ns|us|µs|ms|s|m|h)");
+
+    @Option(names = "--since", paramLabel = "TIME", description = "Show all events created since timestamp")
+    String since;
+
+    @Option(names = "--until", paramLabel = "TIME", description = "Stream events until this timestamp")
+    String until;
+
+    @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "Filter output based on conditions provided")
+    List<String> filters = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "Format output using a custom template: 'json', or a Go template")
+    String format;
+
+    @Override
+    protected int run() throws IOException {
+        Instant now = Instant.now();
+        ZoneId zone = ZoneId.systemDefault();
+        ApiRequest request = ApiRequest.get("/events")
+                .query("since", since == null ? null : timestamp(since, now, zone))
+                .query("until", until == null ? null : timestamp(until, now, zone))
+                .query("filters", Output.filters(filters));
+        GoTemplate template = format == null || format.isBlank() ? null
+                : GoTemplate.parse((format.equals("json") ? "{{json .}}" : format).strip().replace("\\t", "\t").replace("\\n", "\n"));
+        PrintStream out = console().out();
+        try (ApiResponse response = client().send(request);
+             MappingIterator<JsonNode> events = JSON.readerFor(JsonNode.class).readValues(response.body())) {
+            while (events.hasNextValue()) {
+                JsonNode event = events.nextValue();
+                out.print(template == null ? line(event, zone) : template.execute(Output.plain(event)) + "\n");
+                out.flush();
+            }
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
+        return ExitCodes.OK;
+    }
+
+    /** docker's prettyPrintEvent: "TIME TYPE ACTION ID (k=v, …)". */
+    static String line(JsonNode event, ZoneId zone) {
+        StringBuilder out = new StringBuilder();
+        long timeNano = event.path("timeNano").asLong(0);
+        long time = event.path("time").asLong(0);
+        if (timeNano != 0) {
+            out.append(RFC3339_NANO_FIXED.format(Instant.ofEpochSecond(0, timeNano).atZone(zone))).append(' ');
+        } else if (time != 0) {
+            out.append(RFC3339_NANO_FIXED.format(Instant.ofEpochSecond(time).atZone(zone))).append(' ');
+        }
+        JsonNode actor = event.path("Actor");
+        out.append(event.path("Type").asText("")).append(' ')
+                .append(event.path("Action").asText("")).append(' ')
+                .append(actor.path("ID").asText(""));
+        JsonNode attributes = actor.path("Attributes");
+        if (attributes.isObject() && !attributes.isEmpty()) {
+            Map<String, String> sorted = new TreeMap<>();
+            attributes.properties().forEach(e -> sorted.put(e.getKey(), e.getValue().asText()));
+            List<String> pairs = new ArrayList<>();
+            sorted.forEach((k, v) -> pairs.add(k + "=" + v));
+            out.append(" (").append(String.join(", ", pairs)).append(')');
+        }
+        return out.append('\n').toString();
+    }
+
+    /**
+     * docker's timetypes.GetTimestamp: a Go duration ("10m") means that long before now, a Unix
+     * timestamp passes as is, an RFC 3339 date or date-time (local time when it has no zone) becomes
+     * seconds.nanoseconds since the epoch.
+     */
+    static String timestamp(String value, Instant now, ZoneId zone) {
+        String v = value.strip();
+        Duration duration = goDuration(v);
+        if (duration != null) {
+            return epoch(now.minus(duration));
+        }
+        if (v.matches("-?\\d+(\\.\\d+)?")) {
+            return v;
+        }
+        try {
+            return epoch(OffsetDateTime.parse(v).toInstant());
+        } catch (DateTimeParseException ignored) {
+            // not a date-time with a zone
+        }
+        try {
+            return epoch(LocalDateTime.parse(v).atZone(zone).toInstant());
+        } catch (DateTimeParseException ignored) {
+            // not a local date-time
+        }
+        try {
+            return epoch(LocalDate.parse(v).atStartOfDay(zone).toInstant());
+        } catch (DateTimeParseException ignored) {
+            // not a date
+        }
+        throw BerthException.invalid("failed to parse value as time or duration: \"%s\"", value);
+    }
+
+    private static String epoch(Instant instant) {
+        return "%d.%09d".formatted(instant.getEpochSecond(), instant.getNano());
+    }
+
+    /** Go's time.ParseDuration ("1h30m", "90s", "1.5h"), or null when {@code v} is not one. */
+    static Duration goDuration(String v) {
+        String text = v.startsWith("-") || v.startsWith("+") ? v.substring(1) : v;
+        if (text.isEmpty() || !text.matches("(([0-9]*(\\.[0-9]*)?)(ns|us|µs|ms|s|m|h))+")) {
+            return null;
+        }
+        BigDecimal nanos = BigDecimal.ZERO;
+        Matcher m = GO_DURATION.matcher(text);
+        while (m.find()) {
+            if (m.group(1).isEmpty() || m.group(1).equals(".")) {
+                return null;
+            }
+            long unit = switch (m.group(2)) {
+                case "ns" -> 1L;
+                case "us", "µs" -> 1_000L;
+                case "ms" -> 1_000_000L;
+                case "s" -> 1_000_000_000L;
+                case "m" -> 60_000_000_000L;
+                default -> 3_600_000_000_000L;
+            };
+            nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit)));
+        }
+        Duration d = Duration.ofNanos(nanos.longValue());
+        return v.startsWith("-") ? d.negated() : d;
+    }
+}
