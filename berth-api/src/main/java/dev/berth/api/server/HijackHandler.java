@@ -1,0 +1,7 @@
+package dev.berth.api.server;
+
+/** Serves a hijacked connection (see {@link Response#hijack}); the connection closes when it returns. */
+@FunctionalInterface
+public interface HijackHandler {
+    void handle(HijackedConnection connection) throws Exception;
+}
