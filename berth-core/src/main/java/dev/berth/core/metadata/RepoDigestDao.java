@@ -29,6 +29,16 @@ public final class RepoDigestDao {
                 "SELECT reference FROM repo_digests WHERE image_id = ? ORDER BY reference", imageId);
     }
 
+    /** Every reference → image ID, sorted by reference. */
+    public java.util.Map<String, Digest> all() throws SQLException {
+        java.util.Map<String, Digest> out = new java.util.TreeMap<>();
+        for (var e : Sql.query(tx, rs -> java.util.Map.entry(rs.getString(1), Digest.parse(rs.getString(2))),
+                "SELECT reference, image_id FROM repo_digests")) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+
     /** Manifest blobs that rows keep alive. */
     public List<Digest> manifestDigests() throws SQLException {
         return Sql.query(tx, rs -> Digest.parse(rs.getString(1)), "SELECT DISTINCT manifest_digest FROM repo_digests");

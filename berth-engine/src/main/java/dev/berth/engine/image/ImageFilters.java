@@ -1,0 +1,98 @@
+package dev.berth.engine.image;
+
+import dev.berth.core.error.BerthException;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Checks and reads Docker's {@code filters} map (name → values) for image listing and pruning. */
+final class ImageFilters {
+    private ImageFilters() {
+    }
+
+    static void requireOnly(Map<String, List<String>> filters, Set<String> accepted) {
+        for (String key : filters.keySet()) {
+            if (!accepted.contains(key)) {
+                throw BerthException.invalid("invalid filter '%s'", key);
+            }
+        }
+    }
+
+    /** The boolean filter {@code name}, or null when absent; Docker accepts true/false/1/0. */
+    static Boolean bool(Map<String, List<String>> filters, String name) {
+        List<String> values = filters.get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        Boolean result = null;
+        for (String v : values) {
+            boolean b = switch (v.toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "1" -> true;
+                case "false", "0" -> false;
+                default -> throw BerthException.invalid("invalid filter '%s=%s'", name, v);
+            };
+            if (result != null && result != b) {
+                throw BerthException.invalid("invalid filter '%s': conflicting values", name);
+            }
+            result = b;
+        }
+        return result;
+    }
+
+    /** Docker's MatchKVList: every {@code key} or {@code key=value} must be among the labels. */
+    static boolean labelsMatch(List<String> wanted, Map<String, String> labels) {
+        if (wanted == null || wanted.isEmpty()) {
+            return true;
+        }
+        for (String w : wanted) {
+            int eq = w.indexOf('=');
+            String key = eq < 0 ? w : w.substring(0, eq);
+            if (labels == null || !labels.containsKey(key)) {
+                return false;
+            }
+            if (eq >= 0 && !labels.get(key).equals(w.substring(eq + 1))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Docker's {@code until}/{@code since} timestamps: RFC 3339, Unix seconds (with fraction), or a Go duration ago. */
+    static Instant timestamp(String value, Instant now) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException ignored) {
+            // other forms below
+        }
+        try {
+            java.math.BigDecimal seconds = new java.math.BigDecimal(value);
+            return Instant.ofEpochSecond(seconds.longValue(),
+                    seconds.remainder(java.math.BigDecimal.ONE).movePointRight(9).longValue());
+        } catch (NumberFormatException ignored) {
+            // duration below
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s|m|h)").matcher(value);
+        long nanos = 0;
+        int at = 0;
+        while (m.find() && m.start() == at) {
+            double n = Double.parseDouble(m.group(1));
+            long unit = switch (m.group(2)) {
+                case "ns" -> 1L;
+                case "us" -> 1_000L;
+                case "ms" -> 1_000_000L;
+                case "s" -> 1_000_000_000L;
+                case "m" -> 60_000_000_000L;
+                default -> 3_600_000_000_000L;
+            };
+            nanos += (long) (n * unit);
+            at = m.end();
+        }
+        if (at == 0 || at != value.length()) {
+            throw BerthException.invalid("failed to parse value %s as a time or duration", value);
+        }
+        return now.minusNanos(nanos);
+    }
+}

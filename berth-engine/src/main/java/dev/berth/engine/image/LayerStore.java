@@ -1,0 +1,193 @@
+package dev.berth.engine.image;
+
+import dev.berth.core.content.BlobStore;
+import dev.berth.core.digest.ChainId;
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.metadata.LayerRow;
+import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.metadata.Tx;
+import dev.berth.core.snapshot.Snapshotter;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Unpacked layers: each layer is unpacked once, into the committed snapshot named by its chain
+ * ID, and shared by every image whose chain contains it.
+ *
+ * <p>Files first, rows last: {@link #unpack} extracts into an active snapshot, checks the diff
+ * ID, commits the snapshot, and hands back the row for the caller's one transaction. Removal is
+ * the reverse ({@link #removeUnreferenced}): rows go in a transaction, then the snapshot and
+ * blob. A crash in between leaves files no row names, which the start-up check removes.
+ */
+public final class LayerStore {
+    private final MetadataStore db;
+    private final BlobStore blobs;
+    private final Snapshotter snapshots;
+    private final LayerApplier applier;
+    private final Leases leases;
+    private final Clock clock;
+
+    public LayerStore(MetadataStore db, BlobStore blobs, Snapshotter snapshots, LayerApplier applier, Leases leases,
+            Clock clock) {
+        this.db = db;
+        this.blobs = blobs;
+        this.snapshots = snapshots;
+        this.applier = applier;
+        this.leases = leases;
+        this.clock = clock;
+    }
+
+    /** The committed snapshot name of a layer. */
+    public static String snapshotName(Digest chainId) {
+        return chainId.hex();
+    }
+
+    public Snapshotter snapshotter() {
+        return snapshots;
+    }
+
+    public Optional<LayerRow> get(Digest chainId) {
+        return db.read(tx -> tx.layers().get(chainId));
+    }
+
+    /**
+     * Makes layer {@code diffId} on top of {@code parentChainId} (null: the bottom layer) exist
+     * as a committed snapshot, unpacking {@code blob} when needed. The caller holds a lease on the
+     * chain ID and inserts the returned row (when {@link Unpacked#isNew}) in its transaction.
+     */
+    public Unpacked unpack(Digest parentChainId, Digest diffId, LayerBlob blob, ProgressListener progress) {
+        Digest chainId = parentChainId == null ? diffId : ChainId.next(parentChainId, diffId);
+        ReentrantLock lock = leases.lockFor(chainId);
+        lock.lock();
+        try {
+            Optional<LayerRow> existing = get(chainId);
+            if (existing.isPresent()) {
+                return new Unpacked(existing.get(), false);
+            }
+            String name = snapshotName(chainId);
+            long size;
+            if (snapshots.exists(name)) {
+                // Committed by an earlier operation that has not written its row yet (or crashed
+                // after the commit): the name is the chain ID, so the content is the same.
+                size = snapshots.usage(name);
+            } else {
+                size = extract(parentChainId, diffId, blob, name, progress);
+            }
+            LayerRow row = new LayerRow(chainId, diffId, parentChainId, name, size, blob.digest(), blob.mediaType(),
+                    blob.size(), clock.instant().getEpochSecond());
+            return new Unpacked(row, true);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A layer ready to be referenced; {@code isNew} when its row still has to be inserted. */
+    public record Unpacked(LayerRow row, boolean isNew) {
+        public Digest chainId() {
+            return row.chainId();
+        }
+    }
+
+    /** Inserts the rows of new layers in the caller's transaction (bottom first). */
+    public static void insertNew(Tx tx, List<Unpacked> layers) throws SQLException {
+        for (Unpacked u : layers) {
+            if (u.isNew() && tx.layers().get(u.chainId()).isEmpty()) {
+                tx.layers().insert(u.row());
+            }
+        }
+    }
+
+    private long extract(Digest parentChainId, Digest diffId, LayerBlob blob, String name, ProgressListener progress) {
+        String key = "extract-" + UUID.randomUUID() + "-" + diffId.shortHex();
+        String parent = parentChainId == null ? null : snapshotName(parentChainId);
+        boolean committed = false;
+        try {
+            Path dir = snapshots.prepare(key, parent);
+            MessageDigest hasher = diffId.newHasher();
+            long size;
+            try (InputStream raw = new ProgressInputStream(blobs.open(blob.digest()), blob.size(), name.substring(0, 12),
+                    "Loading layer", progress);
+                 InputStream tar = new DigestInputStream(Decompression.open(raw), hasher)) {
+                size = applier.apply(tar, dir, snapshots.whiteoutMode());
+                Decompression.drain(tar);
+            } catch (IOException e) {
+                throw BerthException.invalid("cannot read layer %s: %s", blob.digest(), e.getMessage());
+            }
+            Digest seen = Digest.of(diffId.algorithm(), hasher.digest());
+            if (!seen.equals(diffId)) {
+                throw BerthException.dataLoss("layer %s has diff ID %s, but the image config says %s",
+                        blob.digest(), seen, diffId);
+            }
+            snapshots.commit(key, name);
+            committed = true;
+            return size;
+        } finally {
+            if (!committed) {
+                snapshots.remove(key);
+            }
+        }
+    }
+
+    /**
+     * Removes every layer no image and no child layer holds (and no operation has leased): rows
+     * first, in one transaction, then snapshots and blobs that no remaining row names.
+     *
+     * @return the removed layers, top first
+     */
+    public List<LayerRow> removeUnreferenced() {
+        List<LayerRow> removed = db.inTransaction(tx -> {
+            List<LayerRow> out = new ArrayList<>();
+            while (true) {
+                List<LayerRow> batch = tx.layers().unreferenced().stream()
+                        .filter(l -> !leases.isLeased(l.chainId()))
+                        .toList();
+                if (batch.isEmpty()) {
+                    return out;
+                }
+                for (LayerRow l : batch) {
+                    tx.layers().delete(l.chainId());
+                    out.add(l);
+                }
+            }
+        });
+        for (LayerRow l : removed) {
+            ReentrantLock lock = leases.lockFor(l.chainId());
+            lock.lock();
+            try {
+                // A load may have re-made this layer's row since; then the snapshot is its again.
+                if (get(l.chainId()).isEmpty() && !leases.isLeased(l.chainId())) {
+                    snapshots.remove(l.snapshotKey());
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (l.blobDigest() != null) {
+                deleteBlobIfUnused(l.blobDigest());
+            }
+        }
+        return removed;
+    }
+
+    /** Deletes a blob when no row names it and no operation has leased it. */
+    public void deleteBlobIfUnused(Digest digest) {
+        if (leases.isLeased(digest)) {
+            return;
+        }
+        boolean used = db.read(tx -> BlobReferences.isReferenced(tx, digest));
+        if (!used) {
+            blobs.delete(digest);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.berth.engine.image;
+
+import dev.berth.core.digest.Digest;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Keeps blobs and layers that an operation in progress is about to refer to out of garbage
+ * collection (containerd calls these leases), and serialises file work on one layer by striped
+ * locks, so that no lock is global and none is held across another object's I/O.
+ */
+public final class Leases {
+    private final Map<Digest, Integer> held = new HashMap<>();
+    private final ReentrantLock[] stripes = new ReentrantLock[64];
+
+    public Leases() {
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    /** One lease over some digests; close it once rows refer to them (or the operation failed). */
+    public final class Lease implements AutoCloseable {
+        private final List<Digest> digests;
+        private boolean closed;
+
+        private Lease(List<Digest> digests) {
+            this.digests = digests;
+        }
+
+        /** Adds more digests to this lease. */
+        public void add(Digest digest) {
+            synchronized (held) {
+                held.merge(digest, 1, Integer::sum);
+                digests.add(digest);
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (held) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                for (Digest d : digests) {
+                    held.computeIfPresent(d, (k, n) -> n == 1 ? null : n - 1);
+                }
+            }
+        }
+    }
+
+    public Lease acquire(Collection<Digest> digests) {
+        Lease lease = new Lease(new java.util.ArrayList<>());
+        for (Digest d : digests) {
+            lease.add(d);
+        }
+        return lease;
+    }
+
+    public boolean isLeased(Digest digest) {
+        synchronized (held) {
+            return held.containsKey(digest);
+        }
+    }
+
+    /** The lock for file work on {@code digest} (unpacking or removing one layer's snapshot). */
+    public ReentrantLock lockFor(Digest digest) {
+        return stripes[Math.floorMod(digest.hashCode(), stripes.length)];
+    }
+}
