@@ -1,0 +1,104 @@
+package dev.berth.engine.image;
+
+import dev.berth.core.content.BlobStore;
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.metadata.ImageRow;
+import dev.berth.core.metadata.LayerRow;
+import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.snapshot.Snapshotter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The start-up consistency check (shared/DESIGN.md, "Consistency rules"): whatever no committed
+ * row refers to — partial ingests, blobs, snapshots, e.g. from a load killed half-way — is
+ * removed; rows whose files are missing are reported with the exact path, and the daemon still
+ * starts. Runs before the daemon serves requests, so nothing is in flight.
+ */
+public final class StartupCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(StartupCheck.class);
+
+    private final MetadataStore db;
+    private final BlobStore blobs;
+    private final Snapshotter snapshots;
+    private final Function<Digest, Path> blobPath;
+    private final Function<String, Path> snapshotDir;
+    private final GcRoots roots;
+
+    public StartupCheck(MetadataStore db, BlobStore blobs, Snapshotter snapshots, Function<Digest, Path> blobPath,
+            Function<String, Path> snapshotDir, GcRoots roots) {
+        this.db = db;
+        this.blobs = blobs;
+        this.snapshots = snapshots;
+        this.blobPath = blobPath;
+        this.snapshotDir = snapshotDir;
+        this.roots = roots;
+    }
+
+    /** What the check did and found. */
+    public record Report(List<String> removed, List<String> missing) {
+    }
+
+    public Report run() {
+        List<String> removed = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+
+        for (String ref : blobs.ingests()) {
+            try (var writer = blobs.writer(ref)) {
+                writer.abort();
+            }
+            removed.add("partial ingest " + ref);
+        }
+
+        Set<Digest> liveBlobs = new HashSet<>(db.read(BlobReferences::all));
+        liveBlobs.addAll(roots.blobs());
+        for (Digest d : blobs.list()) {
+            if (!liveBlobs.contains(d)) {
+                blobs.delete(d);
+                removed.add("blob " + blobPath.apply(d));
+            }
+        }
+
+        List<LayerRow> layers = db.read(tx -> tx.layers().all());
+        Set<String> liveSnapshots = new HashSet<>(roots.snapshots());
+        layers.forEach(l -> liveSnapshots.add(l.snapshotKey()));
+        for (String s : snapshots.list()) {
+            if (!liveSnapshots.contains(s)) {
+                snapshots.remove(s);
+                removed.add("snapshot " + s);
+            }
+        }
+
+        for (LayerRow l : layers) {
+            if (!snapshots.exists(l.snapshotKey())) {
+                missing.add("layer " + l.chainId() + ": snapshot " + snapshotDir.apply(l.snapshotKey()) + " is missing");
+            }
+            if (l.blobDigest() != null && !blobs.contains(l.blobDigest())) {
+                missing.add("layer " + l.chainId() + ": blob " + blobPath.apply(l.blobDigest()) + " is missing");
+            }
+        }
+        for (ImageRow image : db.read(tx -> tx.images().all())) {
+            if (!blobs.contains(image.id())) {
+                missing.add("image " + image.id() + ": config " + blobPath.apply(image.id()) + " is missing");
+            }
+        }
+
+        removed.forEach(r -> LOG.info("start-up check removed unreferenced {}", r));
+        missing.forEach(m -> LOG.error("start-up check: {}", m));
+        return new Report(removed, missing);
+    }
+
+    /** Used by callers that want the check's findings as one failure (e.g. {@code berth system check}). */
+    public static BerthException asError(Report report) {
+        return BerthException.dataLoss("%d rows refer to missing files: %s", report.missing().size(),
+                String.join("; ", report.missing()));
+    }
+}

@@ -1,0 +1,159 @@
+package dev.berth.engine.image;
+
+import dev.berth.core.digest.ChainId;
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ErrorKind;
+import dev.berth.core.image.ImageConfig;
+import dev.berth.core.image.Raw;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ImageLoaderTest {
+    @TempDir
+    Path dir;
+    ImageFixture f;
+
+    static final byte[] BASE = TestImages.layer(Map.of("bin/sh", "shell", "etc/passwd", "root:x:0:0::/root:/bin/sh\n"));
+    static final byte[] APP = TestImages.layer(Map.of("app/run", "hello"));
+
+    @BeforeEach
+    void setUp() {
+        f = new ImageFixture(dir);
+    }
+
+    @AfterEach
+    void tearDown() {
+        f.close();
+    }
+
+    @Test
+    void loadsDockerSaveFormatWithImageIdFromConfigBytesAndPrintsLikeDocker() throws Exception {
+        TestImages.Image img = TestImages.Image.of(List.of(BASE, APP), "2024-01-02T03:04:05Z", List.of("busybox:latest"));
+
+        List<String> printed = f.loadPrinting(TestImages.dockerArchive(List.of(img)));
+
+        assertThat(printed).containsExactly("Loaded image: busybox:latest");
+        Digest id = f.services.resolver().resolve("busybox");
+        assertThat(id).isEqualTo(img.config().digest());
+        Digest top = ChainId.of(List.of(Digest.sha256(BASE), Digest.sha256(APP)));
+        assertThat(Files.readString(f.layerDir(top).resolve("app/run"))).isEqualTo("hello");
+        assertThat(Files.readString(f.layerDir(top).resolve("bin/sh"))).isEqualTo("shell");
+        assertThat(f.actions()).containsExactly("load " + id);
+    }
+
+    @Test
+    void untaggedImagesPrintTheirId() {
+        TestImages.Image img = TestImages.Image.of(List.of(BASE), "2024-01-02T03:04:05Z", List.of());
+        assertThat(f.loadPrinting(TestImages.dockerArchive(List.of(img))))
+                .containsExactly("Loaded image ID: " + img.config().digest());
+    }
+
+    @Test
+    void loadsTheOlderDockerLayoutWithSymlinkedLayers() {
+        // dockerd 20.10 writes <v1id>/layer.tar; a layer repeated in the stack is a symlink to the first copy.
+        TestImages.Image img = TestImages.Image.of(List.of(BASE, BASE), "2024-01-02T03:04:05Z", List.of("old:1"));
+
+        List<ImageLoader.Loaded> loaded = f.load(TestImages.legacyArchive(img, true));
+
+        assertThat(loaded).extracting(ImageLoader.Loaded::id).containsExactly(img.config().digest());
+        assertThat(f.services.resolver().resolve("old:1")).isEqualTo(img.config().digest());
+        // The v1 json and VERSION files are not kept: only config and layer blobs remain.
+        assertThat(f.blobs.list()).containsExactlyInAnyOrder(img.config().digest(), Digest.sha256(BASE));
+    }
+
+    @Test
+    void loadsAPureOciLayoutWithGzippedLayersNamedByRefAnnotation() throws Exception {
+        byte[] gz = TestImages.gzip(APP);
+        Raw<ImageConfig> config = TestImages.config(List.of(APP), "2024-01-02T03:04:05Z", Map.of(), List.of("sh"));
+        TestImages.Image img = new TestImages.Image(config, List.of(gz), List.of());
+
+        f.load(TestImages.ociArchive(img, "example.com/app:v1"));
+
+        assertThat(f.services.resolver().resolve("example.com/app:v1")).isEqualTo(config.digest());
+        assertThat(Files.readString(f.layerDir(Digest.sha256(APP)).resolve("app/run"))).isEqualTo("hello");
+    }
+
+    @Test
+    void twoImagesSharingABaseLayerUnpackItOnce() {
+        TestImages.Image a = TestImages.Image.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("a:1"));
+        TestImages.Image b = TestImages.Image.of(List.of(BASE, APP), "2024-01-02T00:00:00Z", List.of("b:1"));
+
+        f.load(TestImages.dockerArchive(List.of(a)));
+        f.load(TestImages.dockerArchive(List.of(b)));
+
+        assertThat(f.snapshots.list()).containsExactlyInAnyOrder(
+                LayerStore.snapshotName(Digest.sha256(BASE)),
+                LayerStore.snapshotName(ChainId.of(List.of(Digest.sha256(BASE), Digest.sha256(APP)))));
+        int refs = f.db.read(tx -> tx.layers().referenceCount(Digest.sha256(BASE)));
+        assertThat(refs).isEqualTo(3); // two images and the child layer
+    }
+
+    @Test
+    void aLayerWhoseDiffIdDiffersFromTheConfigIsRefusedAndLeavesNothing() {
+        Raw<ImageConfig> config = TestImages.config(List.of(BASE), "2024-01-01T00:00:00Z", Map.of(), List.of("sh"));
+        TestImages.Image lying = new TestImages.Image(config, List.of(APP), List.of("liar:1"));
+
+        assertThatThrownBy(() -> f.load(TestImages.dockerArchive(List.of(lying))))
+                .isInstanceOf(BerthException.class)
+                .hasMessageContaining("diff ID " + Digest.sha256(APP))
+                .hasMessageContaining("says " + Digest.sha256(BASE))
+                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.DATA_LOSS);
+        assertThat(f.snapshots.list()).isEmpty();
+        assertThat(f.blobs.list()).isEmpty();
+        assertThat(f.services.resolver().find("liar:1")).isEmpty();
+    }
+
+    @Test
+    void aBlobWhoseContentDoesNotMatchItsNameIsRefused() {
+        TestImages.Image img = TestImages.Image.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("x:1"));
+        byte[] tar = TestImages.tar(Map.of(
+                TestImages.blobPath(Digest.sha256(BASE)), APP,
+                "manifest.json", "[]".getBytes(StandardCharsets.UTF_8)), Map.of());
+
+        assertThatThrownBy(() -> f.load(tar))
+                .isInstanceOf(BerthException.class)
+                .hasMessageContaining(Digest.sha256(BASE).toString())
+                .hasMessageContaining(Digest.sha256(APP).toString());
+        assertThat(f.blobs.list()).isEmpty();
+        assertThat(img).isNotNull();
+    }
+
+    @Test
+    void garbageIsAnInvalidArgument() {
+        assertThatThrownBy(() -> f.load("this is not a tar archive at all".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(BerthException.class)
+                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+        byte[] noManifest = TestImages.tar(Map.of("hello.txt", "hi".getBytes(StandardCharsets.UTF_8)), Map.of());
+        assertThatThrownBy(() -> f.load(noManifest))
+                .hasMessageContaining("neither manifest.json nor index.json");
+        assertThat(f.blobs.list()).isEmpty();
+    }
+
+    @Test
+    void loadingATagThatExistsMovesItAndSaysSo() {
+        TestImages.Image one = TestImages.Image.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("app:latest"));
+        TestImages.Image two = TestImages.Image.of(List.of(APP), "2024-01-02T00:00:00Z", List.of("app:latest"));
+        f.load(TestImages.dockerArchive(List.of(one)));
+
+        List<String> printed = f.loadPrinting(TestImages.dockerArchive(List.of(two)));
+
+        assertThat(printed).containsExactly(
+                "The image app:latest already exists, renaming the old one with ID " + one.config().digest() + " to empty string",
+                "Loaded image: app:latest");
+        assertThat(f.services.resolver().resolve("app")).isEqualTo(two.config().digest());
+        assertThat(f.services.queries().list(Map.of("dangling", List.of("true")), false, false))
+                .extracting(ImageSummary::id).containsExactly(one.config().digest());
+    }
+}
