@@ -1,0 +1,231 @@
+package dev.berth.engine.distribution;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ErrorKind;
+import dev.berth.core.reference.RegistryHosts;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+
+/**
+ * Talks to OCI Distribution registries. Holds what outlives one operation: the HTTP clients,
+ * which endpoint answered for each registry, and bearer tokens per scope; a {@link
+ * RegistrySession} does the requests for one registry and one set of credentials.
+ *
+ * <p>Transport: the JDK's {@link HttpClient}. It is maintained with the JDK, speaks HTTP/1.1 with
+ * keep-alive and TLS, streams bodies both ways with backpressure, and costs no dependency; the
+ * daemon's Netty is built for serving, and a Netty client would need the connection pooling,
+ * redirects and TLS setup that HttpClient already has. HTTP/1.1 is forced: registries and the
+ * proxies before them are tested with it, and parallel layer downloads want one connection each
+ * rather than streams multiplexed on one TCP connection.
+ */
+public final class RegistryClient {
+    private final RegistrySettings settings;
+    private final HttpClient verified;
+    private final HttpClient unverified;
+    private final TokenCache tokens = new TokenCache();
+    /** Domain → the base URI (scheme://host[:port]) whose {@code /v2/} answered, and its challenge. */
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+
+    /** A registry base URI known to answer, with the auth challenge its {@code /v2/} gave (null: none needed). */
+    record Endpoint(URI base, boolean insecure, AuthChallenge challenge) {
+    }
+
+    public RegistryClient(RegistrySettings settings) {
+        this.settings = settings;
+        this.verified = build(null);
+        this.unverified = build(trustAll());
+    }
+
+    private HttpClient build(SSLContext ssl) {
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.connectTimeout())
+                // Redirects are followed by RegistrySession itself, so that credentials never go to another host.
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(Executors.newVirtualThreadPerTaskExecutor());
+        if (ssl != null) {
+            b.sslContext(ssl);
+        }
+        return b.build();
+    }
+
+    public RegistrySettings settings() {
+        return settings;
+    }
+
+    /** A session with the registry of {@code domain} ({@code docker.io}, {@code 127.0.0.1:5000}). */
+    public RegistrySession session(String domain, RegistryCredentials credentials, boolean forPush) {
+        return new RegistrySession(this, domain, credentials == null ? RegistryCredentials.ANONYMOUS : credentials,
+                forPush);
+    }
+
+    /**
+     * Where {@code domain}'s registry API is reached, in the order to try: for Docker Hub pulls the
+     * configured mirrors, then Docker Hub's API host; for an insecure registry HTTPS (unverified)
+     * then plain HTTP, as Docker does; else HTTPS only.
+     */
+    List<Candidate> candidates(String domain, boolean forPush) {
+        List<Candidate> out = new ArrayList<>();
+        if (RegistryHosts.isDockerHub(domain) && !forPush) {
+            for (URI mirror : settings.mirrors()) {
+                boolean insecure = "http".equals(mirror.getScheme()) || settings.isInsecure(mirror.getAuthority());
+                out.add(new Candidate(mirror, insecure, true));
+            }
+        }
+        String host = RegistryHosts.apiHost(domain);
+        if (settings.isInsecure(domain)) {
+            out.add(new Candidate(URI.create("https://" + host), true, false));
+            out.add(new Candidate(URI.create("http://" + host), true, false));
+        } else {
+            out.add(new Candidate(URI.create("https://" + host), false, false));
+        }
+        return out;
+    }
+
+    record Candidate(URI base, boolean insecure, boolean mirror) {
+    }
+
+    /** The endpoint that answered for {@code domain} before (per push/pull, since mirrors serve pulls only). */
+    Endpoint knownEndpoint(String domain, boolean forPush) {
+        return endpoints.get(key(domain, forPush));
+    }
+
+    void remember(String domain, boolean forPush, Endpoint endpoint) {
+        endpoints.put(key(domain, forPush), endpoint);
+    }
+
+    void forget(String domain, boolean forPush) {
+        endpoints.remove(key(domain, forPush));
+    }
+
+    private static String key(String domain, boolean forPush) {
+        return (forPush ? "push:" : "pull:") + domain;
+    }
+
+    TokenCache tokens() {
+        return tokens;
+    }
+
+    HttpClient http(boolean insecure) {
+        return insecure ? unverified : verified;
+    }
+
+    /**
+     * Sends one request, turning transport failures into UNAVAILABLE naming the host (the user
+     * must see which registry could not be reached, and why).
+     */
+    <T> HttpResponse<T> send(boolean insecure, HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return http(insecure).send(request, handler);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BerthException(ErrorKind.UNAVAILABLE, "interrupted while talking to " + request.uri().getAuthority(), e);
+        } catch (IOException e) {
+            throw unreachable(request, e);
+        }
+    }
+
+    static BerthException unreachable(HttpRequest request, IOException e) {
+        String host = request.uri().getAuthority();
+        String why = reason(e);
+        return new BerthException(ErrorKind.UNAVAILABLE, "%s \"%s\": registry %s is unreachable: %s"
+                .formatted(capitalized(request.method()), request.uri(), host, why), e);
+    }
+
+    private static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return "connection refused";
+            }
+            if (t instanceof HttpConnectTimeoutException) {
+                return "connection timed out";
+            }
+            if (t instanceof HttpTimeoutException) {
+                return "request timed out";
+            }
+            if (t instanceof UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                return "no such host";
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "TLS failure: " + t.getMessage();
+            }
+        }
+        String message = e.getMessage();
+        return message == null || message.isEmpty() ? e.getClass().getSimpleName() : message;
+    }
+
+    private static String capitalized(String method) {
+        return method.charAt(0) + method.substring(1).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * TLS without certificate or host name checks, for registries the operator declared insecure
+     * (Docker's {@code --insecure-registry} means the same). An {@link X509ExtendedTrustManager}
+     * is used because the JDK performs host name checks inside it; the plain X509TrustManager
+     * would be wrapped and checked anyway.
+     */
+    private static SSLContext trustAll() {
+        TrustManager trustAll = new X509ExtendedTrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trustAll}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw BerthException.internal("cannot set up TLS for insecure registries", e);
+        }
+    }
+
+    static Duration tokenMargin() {
+        return Duration.ofSeconds(10);
+    }
+}

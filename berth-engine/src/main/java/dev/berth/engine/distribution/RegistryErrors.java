@@ -1,0 +1,94 @@
+package dev.berth.engine.distribution;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ErrorKind;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The one place where a registry's failures become {@link ErrorKind}s: the error codes of the
+ * OCI Distribution Spec ("Error Codes"; Docker Hub adds TOOMANYREQUESTS) first, the HTTP status
+ * when the body has none. Messages read like Docker's: {@code <context>: <code lower-cased>: <message>}.
+ */
+public final class RegistryErrors {
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Body(List<Entry> errors) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Entry(String code, String message) {
+    }
+
+    private RegistryErrors() {
+    }
+
+    /** The kind an error code stands for, or null for a code this table does not know. */
+    public static ErrorKind kindOf(String code) {
+        if (code == null) {
+            return null;
+        }
+        return switch (code) {
+            case "BLOB_UNKNOWN", "BLOB_UPLOAD_UNKNOWN", "MANIFEST_UNKNOWN", "NAME_UNKNOWN" -> ErrorKind.NOT_FOUND;
+            case "BLOB_UPLOAD_INVALID", "DIGEST_INVALID", "MANIFEST_BLOB_UNKNOWN", "MANIFEST_INVALID",
+                 "NAME_INVALID", "SIZE_INVALID", "TAG_INVALID", "RANGE_INVALID", "PAGINATION_NUMBER_INVALID",
+                 "MANIFEST_UNVERIFIED" -> ErrorKind.INVALID_ARGUMENT;
+            case "UNAUTHORIZED" -> ErrorKind.UNAUTHORIZED;
+            case "DENIED" -> ErrorKind.FORBIDDEN;
+            case "UNSUPPORTED" -> ErrorKind.NOT_IMPLEMENTED;
+            case "TOOMANYREQUESTS", "UNAVAILABLE" -> ErrorKind.UNAVAILABLE;
+            default -> null;
+        };
+    }
+
+    /** The kind an HTTP status stands for when the body names no known code. */
+    public static ErrorKind kindOf(int status) {
+        return switch (status) {
+            case 400, 411, 413, 416 -> ErrorKind.INVALID_ARGUMENT;
+            case 401 -> ErrorKind.UNAUTHORIZED;
+            case 403 -> ErrorKind.FORBIDDEN;
+            case 404 -> ErrorKind.NOT_FOUND;
+            case 405 -> ErrorKind.NOT_IMPLEMENTED;
+            case 409 -> ErrorKind.CONFLICT;
+            case 408, 429, 502, 503, 504 -> ErrorKind.UNAVAILABLE;
+            default -> ErrorKind.INTERNAL;
+        };
+    }
+
+    /**
+     * The exception for a failed registry response. {@code context} says what was asked
+     * ("manifest for 127.0.0.1:5000/a:1", "blob sha256:… of 127.0.0.1:5000/a").
+     */
+    public static BerthException from(int status, byte[] body, String context) {
+        List<Entry> entries = parse(body);
+        ErrorKind kind = entries.stream().map(e -> kindOf(e.code())).filter(k -> k != null).findFirst()
+                .orElse(kindOf(status));
+        String detail = entries.isEmpty()
+                ? "unexpected status " + status
+                : entries.stream().map(RegistryErrors::describe).collect(Collectors.joining("; "));
+        return new BerthException(kind, context + ": " + detail);
+    }
+
+    private static String describe(Entry e) {
+        String code = e.code() == null ? "unknown" : e.code().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        return e.message() == null || e.message().isEmpty() ? code : code + ": " + e.message();
+    }
+
+    private static List<Entry> parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            return List.of();
+        }
+        try {
+            Body parsed = JSON.readValue(body, Body.class);
+            return parsed == null || parsed.errors() == null ? List.of() : parsed.errors();
+        } catch (IOException e) {
+            return List.of(); // not the spec's JSON (a proxy's HTML page): the status decides
+        }
+    }
+}

@@ -1,0 +1,522 @@
+package dev.berth.engine.distribution;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ErrorKind;
+import dev.berth.core.image.MediaTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Requests to one registry with one set of credentials: the caller that owns endpoint choice,
+ * authentication (Basic, or Bearer tokens fetched from the challenge's realm per scope, cached),
+ * redirects and error mapping, with one method per registry endpoint. Thread-safe: a pull's
+ * parallel downloads share one session.
+ */
+public final class RegistrySession {
+    private static final Logger log = LoggerFactory.getLogger(RegistrySession.class);
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    /** Docker refuses manifests over 4 MiB (distribution's maxManifestBodySize); so does Berth. */
+    static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    private static final int MAX_REDIRECTS = 5;
+    private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
+
+    /** The manifest types Berth reads, preferred first; an index lets the client pick its platform. */
+    static final String MANIFEST_ACCEPT = String.join(", ", MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST_LIST,
+            MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST);
+
+    private final RegistryClient client;
+    private final String domain;
+    private final RegistryCredentials credentials;
+    private final boolean forPush;
+    private volatile RegistryClient.Endpoint endpoint;
+
+    RegistrySession(RegistryClient client, String domain, RegistryCredentials credentials, boolean forPush) {
+        this.client = client;
+        this.domain = domain;
+        this.credentials = credentials;
+        this.forPush = forPush;
+    }
+
+    public String domain() {
+        return domain;
+    }
+
+    /** The base URI that answers, e.g. {@code http://127.0.0.1:5000}; pings {@code /v2/} the first time. */
+    public URI base() {
+        return endpoint().base();
+    }
+
+    // ---- endpoints ---------------------------------------------------------------------------
+
+    private RegistryClient.Endpoint endpoint() {
+        RegistryClient.Endpoint e = endpoint;
+        if (e != null) {
+            return e;
+        }
+        synchronized (this) {
+            if (endpoint == null) {
+                RegistryClient.Endpoint known = client.knownEndpoint(domain, forPush);
+                endpoint = known != null ? known : probe();
+            }
+            return endpoint;
+        }
+    }
+
+    /** Pings {@code /v2/} on each candidate until one answers as a registry (200, or 401 with a challenge). */
+    private RegistryClient.Endpoint probe() {
+        BerthException last = null;
+        for (RegistryClient.Candidate c : client.candidates(domain, forPush)) {
+            HttpRequest ping = HttpRequest.newBuilder(c.base().resolve("/v2/")).GET()
+                    .timeout(Duration.ofSeconds(30)).build();
+            try {
+                HttpResponse<byte[]> r = client.send(c.insecure(), ping, HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() == 200 || r.statusCode() == 401) {
+                    AuthChallenge challenge = r.statusCode() == 401 ? pick(r) : null;
+                    RegistryClient.Endpoint found = new RegistryClient.Endpoint(c.base(), c.insecure(), challenge);
+                    client.remember(domain, forPush, found);
+                    return found;
+                }
+                last = RegistryErrors.from(r.statusCode(), r.body(), "GET " + ping.uri());
+            } catch (BerthException e) {
+                last = e;
+            }
+            log.debug("registry endpoint {} for {} did not answer: {}", c.base(), domain, last.getMessage());
+        }
+        throw last != null ? last : BerthException.unavailable("no endpoint for registry %s", domain);
+    }
+
+    private static AuthChallenge pick(HttpResponse<?> response) {
+        List<AuthChallenge> challenges = new ArrayList<>();
+        for (String header : response.headers().allValues("WWW-Authenticate")) {
+            challenges.addAll(AuthChallenge.parse(header));
+        }
+        // Bearer is preferred where both are offered, as Docker does.
+        return challenges.stream().filter(AuthChallenge::isBearer).findFirst()
+                .or(() -> challenges.stream().filter(AuthChallenge::isBasic).findFirst())
+                .orElse(null);
+    }
+
+    // ---- auth --------------------------------------------------------------------------------
+
+    /** Checks the credentials the way {@code docker login} does: a token (or Basic) that {@code /v2/} accepts. */
+    public void login() {
+        RegistryClient.Endpoint e = endpoint();
+        if (e.challenge() == null) {
+            return; // the registry needs no auth: docker login succeeds too
+        }
+        if (credentials.isAnonymous()) {
+            throw new BerthException(ErrorKind.UNAUTHORIZED, "unauthorized: no credentials given for " + domain);
+        }
+        HttpResponse<byte[]> r = send("GET", e.base().resolve("/v2/"), null, List.of(), List.of(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw RegistryErrors.from(r.statusCode(), r.body(), "login to " + domain);
+        }
+    }
+
+    private String authorization(AuthChallenge challenge, List<String> scopes, boolean refresh) {
+        if (challenge == null) {
+            return null;
+        }
+        if (challenge.isBasic()) {
+            return credentials.hasPassword() ? basic() : null;
+        }
+        if (!challenge.isBearer()) {
+            return null;
+        }
+        if (credentials.registryToken() != null && !credentials.registryToken().isEmpty()) {
+            return "Bearer " + credentials.registryToken();
+        }
+        String realm = challenge.parameter("realm");
+        if (realm == null) {
+            throw new BerthException(ErrorKind.UNAUTHORIZED, "registry " + domain + " sent a Bearer challenge without realm");
+        }
+        String service = challenge.parameter("service");
+        String key = realm + "|" + service + "|" + String.join(" ", scopes) + "|" + credentials.cacheKey();
+        Instant now = Instant.now();
+        if (!refresh) {
+            String cached = client.tokens().get(key, now);
+            if (cached != null) {
+                return "Bearer " + cached;
+            }
+        }
+        TokenAnswer answer = fetchToken(URI.create(realm), service, scopes);
+        Duration lifetime = answer.expiresIn() > 0 ? Duration.ofSeconds(answer.expiresIn()) : DEFAULT_TOKEN_LIFETIME;
+        Duration usable = lifetime.minus(RegistryClient.tokenMargin());
+        if (!usable.isNegative() && !usable.isZero()) {
+            client.tokens().put(key, answer.value(), now.plus(usable));
+        }
+        return "Bearer " + answer.value();
+    }
+
+    private String basic() {
+        String pair = credentials.username() + ":" + credentials.password();
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record TokenAnswer(@JsonProperty("token") String token, @JsonProperty("access_token") String accessToken,
+            @JsonProperty("expires_in") long expiresIn) {
+        String value() {
+            return token != null && !token.isEmpty() ? token : accessToken;
+        }
+    }
+
+    /**
+     * Docker's token flow (distribution's docs/spec/auth/token.md): GET the realm with service and
+     * scopes, Basic credentials when there are any; an identity token is exchanged by the OAuth2
+     * refresh-token POST instead.
+     */
+    private TokenAnswer fetchToken(URI realm, String service, List<String> scopes) {
+        boolean insecure = "http".equals(realm.getScheme()) || client.settings().isInsecure(realm.getAuthority());
+        HttpRequest request;
+        if (credentials.identityToken() != null && !credentials.identityToken().isEmpty()) {
+            StringBuilder form = new StringBuilder("grant_type=refresh_token&client_id=berth&refresh_token=")
+                    .append(enc(credentials.identityToken()));
+            if (service != null) {
+                form.append("&service=").append(enc(service));
+            }
+            if (!scopes.isEmpty()) {
+                form.append("&scope=").append(enc(String.join(" ", scopes)));
+            }
+            request = HttpRequest.newBuilder(realm).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form.toString())).timeout(Duration.ofSeconds(30)).build();
+        } else {
+            StringBuilder query = new StringBuilder();
+            if (service != null) {
+                query.append("service=").append(enc(service));
+            }
+            for (String scope : scopes) {
+                query.append(query.isEmpty() ? "" : "&").append("scope=").append(enc(scope));
+            }
+            if (credentials.hasPassword()) {
+                query.append(query.isEmpty() ? "" : "&").append("account=").append(enc(credentials.username()));
+            }
+            String separator = realm.getRawQuery() == null ? "?" : "&";
+            URI uri = URI.create(realm + (query.isEmpty() ? "" : separator + query));
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofSeconds(30));
+            if (credentials.hasPassword()) {
+                b.header("Authorization", basic());
+            }
+            request = b.build();
+        }
+        HttpResponse<byte[]> r = client.send(insecure, request, HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() == 401 || r.statusCode() == 403) {
+            throw new BerthException(ErrorKind.UNAUTHORIZED, "Get \"%s\": unauthorized: incorrect username or password"
+                    .formatted(realm));
+        }
+        if (r.statusCode() != 200) {
+            throw RegistryErrors.from(r.statusCode(), r.body(), "token from " + realm);
+        }
+        try {
+            TokenAnswer answer = JSON.readValue(r.body(), TokenAnswer.class);
+            if (answer == null || answer.value() == null || answer.value().isEmpty()) {
+                throw new BerthException(ErrorKind.UNAUTHORIZED, "token server " + realm + " sent no token");
+            }
+            return answer;
+        } catch (IOException e) {
+            throw new BerthException(ErrorKind.UNAVAILABLE, "token server " + realm + " sent invalid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    static String pullScope(String repository) {
+        return "repository:" + repository + ":pull";
+    }
+
+    static String pushScope(String repository) {
+        return "repository:" + repository + ":pull,push";
+    }
+
+    // ---- transport ---------------------------------------------------------------------------
+
+    /**
+     * Sends a request with the auth the endpoint's challenge calls for; a 401 (token for too small
+     * a scope, or expired) refetches the token once, for the scope the new challenge names.
+     */
+    private <T> HttpResponse<T> send(String method, URI uri, Supplier<HttpRequest.BodyPublisher> body,
+            List<String> headers, List<String> scopes, HttpResponse.BodyHandler<T> handler) {
+        RegistryClient.Endpoint e = endpoint();
+        AuthChallenge challenge = e.challenge();
+        List<String> wanted = scopes;
+        for (int attempt = 0; ; attempt++) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body.get());
+            for (int i = 0; i < headers.size(); i += 2) {
+                b.header(headers.get(i), headers.get(i + 1));
+            }
+            String auth = authorization(challenge, wanted, attempt > 0);
+            if (auth != null) {
+                b.header("Authorization", auth);
+            }
+            HttpResponse<T> r = client.send(e.insecure(), b.build(), handler);
+            if (r.statusCode() != 401 || attempt > 0 || credentialsCannotHelp(challenge)) {
+                return r;
+            }
+            AuthChallenge fresh = pick(r);
+            if (fresh == null) {
+                return r;
+            }
+            discard(r);
+            challenge = fresh;
+            if (fresh.isBearer() && fresh.parameter("scope") != null) {
+                List<String> merged = new ArrayList<>(wanted);
+                for (String s : fresh.parameter("scope").split(" ")) {
+                    if (!merged.contains(s)) {
+                        merged.add(s);
+                    }
+                }
+                wanted = merged;
+            }
+        }
+    }
+
+    private boolean credentialsCannotHelp(AuthChallenge challenge) {
+        // Basic with the same credentials again would only be refused again.
+        return challenge != null && challenge.isBasic();
+    }
+
+    private static void discard(HttpResponse<?> r) {
+        if (r.body() instanceof InputStream in) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the connection is dropped; nothing to keep
+            }
+        }
+    }
+
+    private URI url(String path) {
+        return endpoint().base().resolve(path);
+    }
+
+    private static String v2(String repository, String rest) {
+        return "/v2/" + repository + "/" + rest;
+    }
+
+    // ---- manifests ---------------------------------------------------------------------------
+
+    /** GETs the manifest or index {@code reference} (a tag, or a digest) of {@code repository}. */
+    public FetchedManifest manifest(String repository, String reference) {
+        URI uri = url(v2(repository, "manifests/" + reference));
+        HttpResponse<InputStream> r = send("GET", uri, null, List.of("Accept", MANIFEST_ACCEPT),
+                List.of(pullScope(repository)), HttpResponse.BodyHandlers.ofInputStream());
+        byte[] bytes = readLimited(r, MAX_MANIFEST_BYTES, "manifest " + reference + " of " + domain + "/" + repository);
+        if (r.statusCode() != 200) {
+            throw RegistryErrors.from(r.statusCode(), bytes,
+                    "manifest for " + domain + "/" + repository + (reference.contains(":") ? "@" : ":") + reference);
+        }
+        Digest digest;
+        Digest asked = reference.contains(":") ? Digest.parse(reference) : null;
+        if (asked != null && !asked.algorithm().equals("sha256")) {
+            digest = Digest.of(asked.algorithm(), asked.newHasher().digest(bytes));
+        } else {
+            digest = Digest.sha256(bytes);
+        }
+        if (asked != null && !asked.equals(digest)) {
+            throw BerthException.dataLoss("manifest %s of %s/%s has digest %s", asked, domain, repository, digest);
+        }
+        String mediaType = mediaTypeOf(r.headers().firstValue("Content-Type").orElse(null), bytes);
+        return new FetchedManifest(mediaType, bytes, digest);
+    }
+
+    /** The Content-Type, unless it is generic; then the document's own {@code mediaType}. */
+    private static String mediaTypeOf(String contentType, byte[] bytes) {
+        String type = contentType == null ? null : contentType.split(";")[0].strip().toLowerCase(Locale.ROOT);
+        if (type != null && (MediaTypes.isManifest(type) || MediaTypes.isIndex(type))) {
+            return type;
+        }
+        try {
+            var node = JSON.readTree(bytes);
+            var field = node == null ? null : node.get("mediaType");
+            if (field != null && field.isTextual()) {
+                return field.asText();
+            }
+            // An OCI manifest may omit mediaType: "manifests" makes it an index, "config" a manifest.
+            if (node != null && node.has("manifests")) {
+                return MediaTypes.OCI_INDEX;
+            }
+            if (node != null && node.has("config")) {
+                return MediaTypes.OCI_MANIFEST;
+            }
+        } catch (IOException ignored) {
+            // not JSON; the caller refuses the type below
+        }
+        return type == null ? "" : type;
+    }
+
+    /** PUTs a manifest under {@code reference} (tag or digest); returns its digest. */
+    public Digest putManifest(String repository, String reference, String mediaType, byte[] bytes) {
+        URI uri = url(v2(repository, "manifests/" + reference));
+        HttpResponse<byte[]> r = send("PUT", uri, () -> HttpRequest.BodyPublishers.ofByteArray(bytes),
+                List.of("Content-Type", mediaType), List.of(pushScope(repository)),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 201 && r.statusCode() != 200 && r.statusCode() != 202) {
+            throw RegistryErrors.from(r.statusCode(), r.body(), "pushing manifest " + reference + " to " + domain + "/" + repository);
+        }
+        return Digest.sha256(bytes);
+    }
+
+    // ---- blobs -------------------------------------------------------------------------------
+
+    /** The size of the blob when the repository has it (HEAD), else empty. */
+    public Optional<Long> blobSize(String repository, Digest digest, List<String> scopes) {
+        URI uri = url(v2(repository, "blobs/" + digest));
+        HttpResponse<Void> r = send("HEAD", uri, null, List.of(), scopes, HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+            return Optional.of(r.headers().firstValueAsLong("Content-Length").orElse(-1));
+        }
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        throw RegistryErrors.from(r.statusCode(), null, "checking blob " + digest + " in " + domain + "/" + repository);
+    }
+
+    /**
+     * Opens blob {@code digest} from byte {@code offset} (a Range request when above 0; check
+     * {@link BlobResponse#offset()}: a registry may answer with the whole blob). Redirects (to a
+     * storage backend) are followed without the registry's credentials.
+     */
+    public BlobResponse openBlob(String repository, Digest digest, long offset) {
+        URI uri = url(v2(repository, "blobs/" + digest));
+        List<String> headers = offset > 0 ? List.of("Range", "bytes=" + offset + "-") : List.of();
+        HttpResponse<InputStream> r = send("GET", uri, null, headers, List.of(pullScope(repository)),
+                HttpResponse.BodyHandlers.ofInputStream());
+        for (int hops = 0; isRedirect(r.statusCode()); hops++) {
+            URI location = r.headers().firstValue("Location").map(r.uri()::resolve)
+                    .orElseThrow(() -> BerthException.unavailable("registry %s redirected without Location", domain));
+            discard(r);
+            if (hops >= MAX_REDIRECTS) {
+                throw BerthException.unavailable("too many redirects fetching blob %s from %s", digest, domain);
+            }
+            HttpRequest.Builder b = HttpRequest.newBuilder(location).GET();
+            if (offset > 0) {
+                b.header("Range", "bytes=" + offset + "-");
+            }
+            boolean insecure = "http".equals(location.getScheme()) || client.settings().isInsecure(location.getAuthority());
+            r = client.send(insecure, b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        }
+        long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+        if (r.statusCode() == 206) {
+            long start = contentRangeStart(r.headers().firstValue("Content-Range").orElse(null));
+            if (start != offset) {
+                discard(r);
+                throw BerthException.unavailable("registry %s answered range %d- with one from %d", domain, offset, start);
+            }
+            return new BlobResponse(r.body(), offset, length);
+        }
+        if (r.statusCode() == 200) {
+            return new BlobResponse(r.body(), 0, length);
+        }
+        byte[] body = readLimited(r, 64 * 1024, "error body");
+        throw RegistryErrors.from(r.statusCode(), body, "blob " + digest + " of " + domain + "/" + repository);
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static long contentRangeStart(String header) {
+        // "bytes 100-199/200"
+        if (header == null) {
+            return -1;
+        }
+        String h = header.strip();
+        int space = h.indexOf(' ');
+        int dash = h.indexOf('-');
+        try {
+            return Long.parseLong(h.substring(space + 1, dash).strip());
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Starts an upload of {@code digest} to {@code repository}, asking the registry to mount it
+     * from {@code mountFrom} (a repository of the same registry) when not null.
+     *
+     * @return empty when the registry mounted the blob (201), else the upload's location
+     */
+    public Optional<URI> startUpload(String repository, Digest digest, String mountFrom) {
+        String path = v2(repository, "blobs/uploads/");
+        List<String> scopes = new ArrayList<>(List.of(pushScope(repository)));
+        if (mountFrom != null) {
+            path += "?mount=" + enc(digest.toString()) + "&from=" + enc(mountFrom);
+            scopes.add(pullScope(mountFrom));
+        }
+        HttpResponse<byte[]> r = send("POST", url(path), HttpRequest.BodyPublishers::noBody, List.of(), scopes,
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() == 201 && mountFrom != null) {
+            return Optional.empty();
+        }
+        if (r.statusCode() != 202) {
+            throw RegistryErrors.from(r.statusCode(), r.body(), "starting upload to " + domain + "/" + repository);
+        }
+        return Optional.of(location(r));
+    }
+
+    private static URI location(HttpResponse<?> r) {
+        return r.headers().firstValue("Location").map(r.uri()::resolve)
+                .orElseThrow(() -> BerthException.unavailable("registry %s started an upload without Location",
+                        r.uri().getAuthority()));
+    }
+
+    /**
+     * Sends the whole blob in one PATCH and finishes with PUT {@code ?digest=} (what Docker does;
+     * every registry takes it), {@code content} being opened again if auth makes a retry necessary.
+     */
+    public void upload(String repository, URI location, Digest digest, long size, Supplier<InputStream> content) {
+        List<String> scopes = List.of(pushScope(repository));
+        HttpResponse<byte[]> patch = send("PATCH", location,
+                () -> HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(content), size),
+                List.of("Content-Type", "application/octet-stream"), scopes, HttpResponse.BodyHandlers.ofByteArray());
+        if (patch.statusCode() != 202 && patch.statusCode() != 204) {
+            throw RegistryErrors.from(patch.statusCode(), patch.body(), "uploading blob " + digest + " to " + domain + "/" + repository);
+        }
+        URI next = location(patch);
+        String separator = next.getRawQuery() == null ? "?" : "&";
+        URI finish = URI.create(next + separator + "digest=" + enc(digest.toString()));
+        HttpResponse<byte[]> put = send("PUT", finish, HttpRequest.BodyPublishers::noBody,
+                List.of("Content-Type", "application/octet-stream"), scopes, HttpResponse.BodyHandlers.ofByteArray());
+        if (put.statusCode() != 201 && put.statusCode() != 204) {
+            throw RegistryErrors.from(put.statusCode(), put.body(), "finishing upload of " + digest + " to " + domain + "/" + repository);
+        }
+    }
+
+    private static byte[] readLimited(HttpResponse<InputStream> r, int limit, String what) {
+        try (InputStream in = r.body()) {
+            byte[] bytes = in.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                throw BerthException.invalid("%s is larger than %d bytes", what, limit);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new BerthException(ErrorKind.UNAVAILABLE, "reading " + what + " from " + r.uri().getAuthority()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+}
