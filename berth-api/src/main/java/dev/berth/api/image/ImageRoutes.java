@@ -1,0 +1,138 @@
+package dev.berth.api.image;
+
+import dev.berth.api.server.Handler;
+import dev.berth.api.server.Request;
+import dev.berth.api.server.Response;
+import dev.berth.api.server.Router;
+import dev.berth.api.server.Routes;
+import dev.berth.core.error.BerthException;
+import dev.berth.engine.image.ImageImporter;
+import dev.berth.engine.image.ImageSaver;
+import dev.berth.engine.image.ImageServices;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The image endpoints: each decodes the request, calls one image service, encodes Docker's JSON.
+ * {@code POST /images/create} serves {@code fromSrc} (import) here; {@code fromImage} (pull) goes
+ * to the handler given for it, so that pulls can live with the registry client.
+ */
+public final class ImageRoutes implements Routes {
+    private final ImageServices images;
+    private final Handler pull;
+
+    /**
+     * @param pull the handler for {@code POST /images/create?fromImage=…}, or null while pulls are not wired
+     */
+    public ImageRoutes(ImageServices images, Handler pull) {
+        this.images = images;
+        this.pull = pull;
+    }
+
+    @Override
+    public void register(Router router) {
+        router.get("/images/json", this::list)
+                .get("/images/{name}/json", this::inspect)
+                .get("/images/{name}/history", this::history)
+                .post("/images/{name}/tag", this::tag)
+                .delete("/images/{name}", this::remove)
+                .post("/images/prune", this::prune)
+                .post("/images/create", this::create)
+                .post("/images/load", this::load)
+                .get("/images/get", this::saveMany)
+                .get("/images/{name}/get", this::saveOne)
+                .get("/system/df", this::diskUsage);
+    }
+
+    private Response list(Request r) {
+        var filters = r.filters().values();
+        if (r.query("filter") != null && !r.query("filter").isEmpty()) {
+            // API < 1.41: the "filter" parameter is a reference pattern.
+            var withRef = new java.util.LinkedHashMap<>(filters);
+            withRef.put("reference", List.of(r.query("filter")));
+            filters = withRef;
+        }
+        var list = images.queries().list(filters, r.bool("all"), r.bool("shared-size"));
+        boolean virtualSize = r.version().lessThan("1.44");
+        return Response.json(list.stream().map(s -> ImageWire.summary(s, virtualSize)).toList());
+    }
+
+    private Response inspect(Request r) {
+        return Response.json(ImageWire.inspect(images.queries().inspect(r.param("name")), r.version().lessThan("1.44")));
+    }
+
+    private Response history(Request r) {
+        return Response.json(images.queries().history(r.param("name")).stream().map(ImageWire::history).toList());
+    }
+
+    private Response tag(Request r) {
+        images.tags().tag(r.param("name"), r.query("repo"), r.query("tag"));
+        return Response.status(201);
+    }
+
+    private Response remove(Request r) {
+        return Response.json(ImageWire.deletes(images.remover().remove(r.param("name"), r.bool("force"), r.bool("noprune"))));
+    }
+
+    private Response prune(Request r) {
+        return Response.json(ImageWire.prune(images.remover().prune(r.filters().values())));
+    }
+
+    private Response create(Request r) throws Exception {
+        String fromImage = r.query("fromImage");
+        String fromSrc = r.query("fromSrc");
+        if (fromImage != null && !fromImage.isEmpty()) {
+            if (pull == null) {
+                throw BerthException.notImplemented("pulling images is not available in this daemon yet");
+            }
+            return pull.handle(r);
+        }
+        if (fromSrc == null || fromSrc.isEmpty()) {
+            throw BerthException.invalid("either fromImage or fromSrc must be given");
+        }
+        if (!fromSrc.equals("-")) {
+            throw BerthException.notImplemented("importing from a URL (fromSrc=%s) is not supported; send the tar as the body with fromSrc=-", fromSrc);
+        }
+        var request = new ImageImporter.Request(r.query("repo"), r.query("tag"), r.query("message"), r.queryAll("changes"));
+        return Response.messages(out -> images.importer().importImage(r.body(), request, new ProgressMessages(out, false)));
+    }
+
+    private Response load(Request r) {
+        boolean quiet = r.bool("quiet");
+        return Response.messages(out -> images.loader().load(r.body(), new ProgressMessages(out, quiet)));
+    }
+
+    private Response saveMany(Request r) {
+        return save(images.saver().plan(r.queryAll("names")));
+    }
+
+    private Response saveOne(Request r) {
+        return save(images.saver().plan(List.of(r.param("name"))));
+    }
+
+    /** The plan is made (names resolved) before the 200 goes out, so unknown names get a proper 404. */
+    private Response save(ImageSaver.Plan plan) {
+        return Response.stream("application/x-tar", out -> images.saver().save(plan, out));
+    }
+
+    private Response diskUsage(Request r) {
+        List<String> types = r.queryAll("type");
+        var usage = images.diskUsage().usage();
+        var body = new java.util.LinkedHashMap<String, Object>();
+        if (types.isEmpty() || types.contains("image")) {
+            body.put("LayersSize", usage.layersSize());
+            body.put("Images", usage.images().stream().map(s -> ImageWire.summary(s, false)).toList());
+        }
+        if (types.isEmpty() || types.contains("container")) {
+            body.put("Containers", new ArrayList<>());
+        }
+        if (types.isEmpty() || types.contains("volume")) {
+            body.put("Volumes", new ArrayList<>());
+        }
+        if (types.isEmpty() || types.contains("build-cache")) {
+            body.put("BuildCache", new ArrayList<>());
+        }
+        return Response.json(body);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.berth.api.image;
+
+import dev.berth.api.server.JsonMessage;
+import dev.berth.api.server.MessageStream;
+import dev.berth.engine.image.ProgressListener;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** Adapts the engine's {@link ProgressListener} to Docker's JSON message stream; {@code quiet} drops progress bars. */
+final class ProgressMessages implements ProgressListener {
+    private final MessageStream out;
+    private final boolean quiet;
+
+    ProgressMessages(MessageStream out, boolean quiet) {
+        this.out = out;
+        this.quiet = quiet;
+    }
+
+    @Override
+    public void progress(String id, String status, long current, long total) {
+        if (!quiet) {
+            send(JsonMessage.progress(id, status, current, total));
+        }
+    }
+
+    @Override
+    public void status(String id, String status) {
+        send(JsonMessage.status(id, status));
+    }
+
+    @Override
+    public void stream(String text) {
+        send(JsonMessage.stream(text));
+    }
+
+    private void send(JsonMessage message) {
+        try {
+            out.send(message);
+        } catch (IOException e) {
+            throw new UncheckedIOException("client went away", e);
+        }
+    }
+}
