@@ -1,0 +1,212 @@
+package dev.berth.registry.http;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.registry.Registry;
+import dev.berth.registry.auth.Authorizer;
+import dev.berth.registry.auth.Htpasswd;
+import dev.berth.registry.auth.TokenService;
+import dev.berth.registry.config.RegistryConfig;
+import dev.berth.registry.gc.GarbageCollector;
+import dev.berth.registry.storage.RootLock;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLException;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code berth registry serve}: the OCI Distribution server on Netty (HTTP/1.1, optional TLS).
+ * Event loops only move bytes; every request runs on its own virtual thread.
+ */
+public final class RegistryServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RegistryServer.class);
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ExecutorService requests;
+    private final ScheduledExecutorService scheduler;
+    private final Channel channel;
+    private final RootLock lock;
+    private final Registry registry;
+    private final GarbageCollector collector;
+    private final boolean tls;
+
+    private RegistryServer(EventLoopGroup boss, EventLoopGroup workers, ExecutorService requests,
+                           ScheduledExecutorService scheduler, Channel channel, RootLock lock, Registry registry,
+                           GarbageCollector collector, boolean tls) {
+        this.boss = boss;
+        this.workers = workers;
+        this.requests = requests;
+        this.scheduler = scheduler;
+        this.channel = channel;
+        this.lock = lock;
+        this.registry = registry;
+        this.collector = collector;
+        this.tls = tls;
+    }
+
+    /** Wires and starts a registry from a complete config ({@link RegistryConfig#withDefaults()}). */
+    public static RegistryServer start(RegistryConfig config) {
+        Path root = Path.of(config.root());
+        RootLock lock = RootLock.acquire(root, "berth registry serve on " + config.addr());
+        try {
+            Registry registry = Registry.open(root);
+            boolean readOnly = config.readOnly();
+            Htpasswd users = config.auth().htpasswd() == null ? null : Htpasswd.load(Path.of(config.auth().htpasswd()));
+            TokenService tokens = null;
+            Authorizer authorizer = switch (config.auth().type()) {
+                case "basic" -> Authorizer.basic(users, "Berth Registry");
+                case "token" -> tokens = new TokenService(config.auth().service(), config.auth().realm(),
+                        Duration.ofSeconds(config.auth().tokenTtlSeconds()), users, readOnly, null, Clock.systemUTC());
+                default -> Authorizer.NONE;
+            };
+            GarbageCollector collector = new GarbageCollector(registry, config.gcDelay(), config.uploadTtl());
+            SslContext ssl = config.tls() == null ? null : sslContext(config.tls());
+            Router router = new Router(registry, authorizer, tokens, collector, readOnly);
+            RegistryServer server = bind(parseAddress(config.addr()), router, ssl, lock, registry, collector);
+            if (config.gc().intervalSeconds() > 0) {
+                long every = config.gc().intervalSeconds();
+                server.scheduler.scheduleWithFixedDelay(() -> {
+                    try {
+                        collector.collect();
+                    } catch (RuntimeException e) {
+                        log.error("scheduled garbage collection failed", e);
+                    }
+                }, every, every, TimeUnit.SECONDS);
+            }
+            log.info("berth registry serving {} on {}{}{}", root, server.address(), ssl != null ? " (TLS)" : "",
+                    readOnly ? " read-only" : "");
+            return server;
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static SslContext sslContext(RegistryConfig.Tls t) {
+        try {
+            return SslContextBuilder.forServer(new File(t.cert()), new File(t.key())).build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw BerthException.invalid("cannot load TLS certificate %s / key %s: %s", t.cert(), t.key(), e.getMessage());
+        }
+    }
+
+    public static InetSocketAddress parseAddress(String addr) {
+        int colon = addr.lastIndexOf(':');
+        if (colon < 0) {
+            throw BerthException.invalid("address must be HOST:PORT, got %s", addr);
+        }
+        String host = addr.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            int port = Integer.parseInt(addr.substring(colon + 1));
+            return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+        } catch (IllegalArgumentException e) {
+            throw BerthException.invalid("address must be HOST:PORT, got %s", addr);
+        }
+    }
+
+    private static RegistryServer bind(InetSocketAddress address, Router router, SslContext ssl, RootLock lock,
+                                       Registry registry, GarbageCollector collector) {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()), io);
+        ExecutorService requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("registry-", 0).factory());
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("registry-gc").factory());
+        try {
+            Channel ch = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(channelClass)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel c) {
+                            ChannelPipeline p = c.pipeline();
+                            if (ssl != null) {
+                                p.addLast(ssl.newHandler(c.alloc()));
+                            }
+                            p.addLast(new HttpServerCodec());
+                            p.addLast(new HttpServerKeepAliveHandler());
+                            p.addLast(new HttpServerExpectContinueHandler());
+                            p.addLast(new ChunkedWriteHandler());
+                            p.addLast(new HttpConnection(router, requests, ssl != null));
+                        }
+                    })
+                    .bind(address).syncUninterruptibly().channel();
+            return new RegistryServer(boss, workers, requests, scheduler, ch, lock, registry, collector, ssl != null);
+        } catch (RuntimeException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            requests.shutdownNow();
+            scheduler.shutdownNow();
+            throw BerthException.unavailable("cannot listen on %s: %s", address, e.getMessage());
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    public boolean tls() {
+        return tls;
+    }
+
+    public Registry registry() {
+        return registry;
+    }
+
+    public GarbageCollector collector() {
+        return collector;
+    }
+
+    /** Blocks until the server channel closes. */
+    public void awaitClose() {
+        channel.closeFuture().syncUninterruptibly();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        scheduler.shutdownNow();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        requests.shutdownNow();
+        lock.close();
+    }
+}
