@@ -9,7 +9,7 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.registry.manifest.ManifestRefs;
 import dev.berth.registry.storage.AtomicFiles;
-import dev.berth.registry.storage.FileBlobStore;
+import dev.berth.core.content.LocalBlobStore;
 import dev.berth.registry.storage.RepositoryStore;
 import dev.berth.registry.storage.RepositoryStore.Revision;
 
@@ -44,7 +44,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * sweep. Manifests pushed while the collector marks are recorded in a journal that the sweep
  * reads under the exclusive lock, so none is missed.
  */
-public final class Registry {
+public final class Registry implements AutoCloseable {
     /** Manifests larger than this are refused with 413 (the spec asks for at least 4 MB). */
     public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     private static final String UPLOAD_PREFIX = "registry-upload-";
@@ -115,7 +115,7 @@ public final class Registry {
 
     /** The registry on {@code <root>/content} (blobs), {@code repositories/} and {@code uploads/}. */
     public static Registry open(Path root) {
-        return new Registry(root, new FileBlobStore(root.resolve("content")));
+        return new Registry(root, new LocalBlobStore(root.resolve("content")));
     }
 
     public Path root() {
@@ -145,6 +145,23 @@ public final class Registry {
         Set<JournalEntry> j = journal;
         journal = ConcurrentHashMap.newKeySet();
         return j;
+    }
+
+    /** Releases open upload files; their bytes stay on disk for a resume after restart. */
+    @Override
+    public void close() {
+        for (Upload u : uploads.values()) {
+            u.lock.lock();
+            try {
+                if (u.writer != null && !u.closed) {
+                    u.writer.close();
+                    u.writer = null;
+                }
+            } finally {
+                u.lock.unlock();
+            }
+        }
+        uploads.clear();
     }
 
     // --- names -------------------------------------------------------------------------------

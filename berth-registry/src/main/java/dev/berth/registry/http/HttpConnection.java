@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One HTTP/1.1 connection. Runs on the event loop and never blocks: each request is handed to
@@ -120,7 +121,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             if (!ex.responded()) {
                 router.fail(ex, new IllegalStateException("no response"));
             }
-            ex.lastWrite().addListener(f -> ctx.executor().execute(() -> finish(ctx, ex)));
+            ex.lastWrite().addListener(f -> {
+                try {
+                    ctx.executor().execute(() -> finish(ctx, ex));
+                } catch (RejectedExecutionException shuttingDown) {
+                    ex.body().discard();
+                }
+            });
         });
     }
 

@@ -207,6 +207,7 @@ public final class RegistryServer implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         requests.shutdownNow();
+        registry.close();
         lock.close();
     }
 }
