@@ -39,6 +39,7 @@ import picocli.CommandLine.Option;
             VersionCommand.class,
             InfoCommand.class,
             EventsCommand.class,
+            dev.berth.cli.registry.RegistryCommand.class,
         })
 public final class Main implements Runnable, CommandContext {
     public static final String VERSION = "0.1.0";
