@@ -10,8 +10,14 @@ import java.util.List;
  * committed parent, and either committed (a layer just unpacked) or removed (a container).
  * The snapshotter describes mounts; the caller mounts them.
  *
- * <p>On disk: {@code snapshots/<id>/fs} (and {@code work} for overlay). Anything there that no
- * metadata row names is garbage at start.
+ * <p>On disk: {@code snapshots/<id>/fs} (and {@code work} for overlay), with each snapshot's
+ * parent in {@code snapshots/<id>/parent}, so callers name the parent once, at prepare (see
+ * SnapshotDirs for the layout). Anything there that no metadata row names is garbage at start:
+ * {@link #list} shows it (including {@code .tmp-*} left by a crash) and {@link #remove} takes it.
+ *
+ * <p>To unpack a layer, use {@link Snapshots#unpack}: it prepares a uniquely named active
+ * snapshot, unpacks, checks the diff ID and commits by rename, and removes the active snapshot on
+ * any failure — so a half-unpacked layer never appears under a committed name.
  */
 public interface Snapshotter {
     /** The driver name reported by {@code /info} and in GraphDriver: {@code overlay2} or {@code vfs}. */
@@ -26,18 +32,28 @@ public interface Snapshotter {
      */
     Path prepare(String key, String parent);
 
-    /** Turns active {@code key} into committed {@code name}; ALREADY_EXISTS when name exists. */
+    /**
+     * Turns active {@code key} into committed {@code name} atomically (syncfs, then one rename);
+     * ALREADY_EXISTS when name exists, and key then stays for the caller to remove.
+     */
     void commit(String key, String name);
 
     boolean exists(String name);
 
-    /** How to mount active snapshot {@code key} (overlay lowerdir chain + upper/work, or a bind for vfs). */
+    /**
+     * How to mount snapshot {@code key}: active ones read-write (overlay lowerdir chain +
+     * upper/work, or a bind for vfs), committed ones read-only. Mount with
+     * {@link MountSpec#mountAt}, which honours {@link MountSpec#workingDir()}.
+     */
     List<MountSpec> mounts(String key);
 
     /** Writes the changes of active {@code key} against its parent as a layer tar (with whiteouts). */
     void diff(String key, OutputStream layerTar);
 
-    /** Removes an active or committed snapshot and its files; fine when absent. */
+    /**
+     * Removes an active or committed snapshot and its files; fine when absent. CONFLICT while
+     * another snapshot names it as parent (remove children first).
+     */
     void remove(String key);
 
     /** Names and keys of everything on disk, committed or not, for garbage collection. */

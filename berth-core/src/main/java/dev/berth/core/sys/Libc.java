@@ -85,6 +85,11 @@ public final class Libc {
     private static final MethodHandle LINK = Native.downcall("link", INT_PP);
     private static final MethodHandle READLINK = Native.downcall("readlink",
             FunctionDescriptor.of(Native.LONG, Native.POINTER, Native.POINTER, Native.LONG));
+    private static final MethodHandle UNSHARE = Native.downcall("unshare", FunctionDescriptor.of(Native.INT, Native.INT));
+    private static final MethodHandle CHDIR = Native.downcall("chdir", FunctionDescriptor.of(Native.INT, Native.POINTER));
+    private static final MethodHandle SYNCFS = Native.downcall("syncfs", FunctionDescriptor.of(Native.INT, Native.INT));
+    private static final MethodHandle RENAMEAT2 = Native.downcall("renameat2", FunctionDescriptor.of(Native.INT,
+            Native.INT, Native.POINTER, Native.INT, Native.POINTER, Native.INT));
     private static final MethodHandle STATFS = Native.downcall("statfs", INT_PP);
     private static final MethodHandle GETUID = Native.downcallPlain("getuid", FunctionDescriptor.of(Native.INT));
     private static final MethodHandle GETEUID = Native.downcallPlain("geteuid", FunctionDescriptor.of(Native.INT));
@@ -329,6 +334,21 @@ public final class Libc {
         }
     }
 
+    /** renameat2's flag: fail with EEXIST instead of replacing the target. */
+    public static final int RENAME_NOREPLACE = 1;
+
+    /** rename(2) that never replaces: EEXIST (ALREADY_EXISTS) when {@code to} exists. Atomic. */
+    public static void renameNoReplace(Path from, Path to) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) RENAMEAT2.invokeExact(errno, AT_FDCWD, cstr(arena, from.toString()), AT_FDCWD,
+                    cstr(arena, to.toString()), RENAME_NOREPLACE);
+            check(rc, errno, "rename", from + " to " + to);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     // ---- file descriptors (the unpacker's fast path: one path lookup per file) -----------------
 
     /** open(2); returns the descriptor. */
@@ -412,6 +432,48 @@ public final class Libc {
             MemorySegment errno = capture(arena);
             int rc = (int) FSYNC.invokeExact(errno, fd);
             check(rc, errno, "fsync", path.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        } finally {
+            close(fd, path);
+        }
+    }
+
+    /** unshare(2)'s flag that gives the calling thread its own working directory, root and umask. */
+    public static final int CLONE_FS = 0x00000200;
+
+    /** unshare(2) for the calling thread (e.g. {@link #CLONE_FS} before a thread-local chdir). */
+    public static void unshare(int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) UNSHARE.invokeExact(errno, flags);
+            check(rc, errno, "unshare", "0x" + Integer.toHexString(flags));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * chdir(2). The working directory is shared by every thread of the JVM unless the calling
+     * thread has done {@code unshare(CLONE_FS)}: only call it on such a thread.
+     */
+    public static void chdir(Path dir) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) CHDIR.invokeExact(errno, cstr(arena, dir.toString()));
+            check(rc, errno, "chdir", dir.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** syncfs(2): writes back everything dirty on the filesystem holding path (one call, not one fsync per file). */
+    public static void syncfs(Path path) {
+        int fd = open(path, O_RDONLY, 0);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int rc = (int) SYNCFS.invokeExact(errno, fd);
+            check(rc, errno, "syncfs", path.toString());
         } catch (Throwable t) {
             throw rethrow(t);
         } finally {

@@ -15,13 +15,13 @@ import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
 
 /** Builds layer tars for tests, entry by entry, including the malicious shapes a layer must refuse. */
-final class TarBuilder {
+public final class TarBuilder {
     static final Instant MTIME = Instant.ofEpochSecond(1_600_000_000L, 123_456_789L);
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final TarArchiveOutputStream tar;
 
-    TarBuilder() {
+    public TarBuilder() {
         this(TarArchiveOutputStream.LONGFILE_POSIX);
     }
 
@@ -31,50 +31,50 @@ final class TarBuilder {
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     }
 
-    TarBuilder dir(String name) {
+    public TarBuilder dir(String name) {
         return dir(name, 0755, e -> { });
     }
 
-    TarBuilder dir(String name, int mode, Consumer<TarArchiveEntry> tweak) {
+    public TarBuilder dir(String name, int mode, Consumer<TarArchiveEntry> tweak) {
         TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/", TarConstants.LF_DIR);
         e.setMode(mode);
         return put(e, null, tweak);
     }
 
-    TarBuilder file(String name, String content) {
+    public TarBuilder file(String name, String content) {
         return file(name, content, 0644, e -> { });
     }
 
-    TarBuilder file(String name, String content, int mode, Consumer<TarArchiveEntry> tweak) {
+    public TarBuilder file(String name, String content, int mode, Consumer<TarArchiveEntry> tweak) {
         return file(name, content.getBytes(StandardCharsets.UTF_8), mode, tweak);
     }
 
-    TarBuilder file(String name, byte[] content, int mode, Consumer<TarArchiveEntry> tweak) {
+    public TarBuilder file(String name, byte[] content, int mode, Consumer<TarArchiveEntry> tweak) {
         TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_NORMAL);
         e.setMode(mode);
         e.setSize(content.length);
         return put(e, content, tweak);
     }
 
-    TarBuilder symlink(String name, String target) {
+    public TarBuilder symlink(String name, String target) {
         return symlink(name, target, e -> { });
     }
 
-    TarBuilder symlink(String name, String target, Consumer<TarArchiveEntry> tweak) {
+    public TarBuilder symlink(String name, String target, Consumer<TarArchiveEntry> tweak) {
         TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
         e.setLinkName(target);
         e.setMode(0777);
         return put(e, null, tweak);
     }
 
-    TarBuilder hardlink(String name, String target) {
+    public TarBuilder hardlink(String name, String target) {
         TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_LINK);
         e.setLinkName(target);
         e.setMode(0644);
         return put(e, null, x -> { });
     }
 
-    TarBuilder node(String name, byte type, int major, int minor, int mode) {
+    public TarBuilder node(String name, byte type, int major, int minor, int mode) {
         TarArchiveEntry e = new TarArchiveEntry(name, type);
         e.setMode(mode);
         e.setDevMajor(major);
@@ -82,7 +82,7 @@ final class TarBuilder {
         return put(e, null, x -> { });
     }
 
-    TarBuilder whiteout(String name) {
+    public TarBuilder whiteout(String name) {
         return file(name, "");
     }
 
@@ -103,7 +103,7 @@ final class TarBuilder {
         return this;
     }
 
-    byte[] build() {
+    public byte[] build() {
         try {
             tar.finish();
             tar.close();
@@ -113,7 +113,22 @@ final class TarBuilder {
         return bytes.toByteArray();
     }
 
-    static byte[] gzip(byte[] data) {
+    /** The entry names of a tar, in order. */
+    public static java.util.List<String> names(byte[] tar) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (org.apache.commons.compress.archivers.tar.TarArchiveInputStream in =
+                     new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(new java.io.ByteArrayInputStream(tar))) {
+            TarArchiveEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                names.add(e.getName());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return names;
+    }
+
+    public static byte[] gzip(byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(data);
@@ -123,7 +138,7 @@ final class TarBuilder {
         return out.toByteArray();
     }
 
-    static byte[] zstd(byte[] data) {
+    public static byte[] zstd(byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZstdOutputStream z = new ZstdOutputStream(out)) {
             z.write(data);

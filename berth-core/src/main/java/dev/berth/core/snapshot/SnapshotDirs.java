@@ -1,0 +1,276 @@
+package dev.berth.core.snapshot;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ErrorKind;
+import dev.berth.core.layer.Trees;
+import dev.berth.core.sys.Libc;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The on-disk layout both snapshotters share, {@code <data-root>/snapshots/}:
+ * <pre>
+ *   &lt;name&gt;/fs        the snapshot's files (a layer, or a container's upper / full copy)
+ *   &lt;name&gt;/work      overlay's workdir (overlay only)
+ *   &lt;name&gt;/parent    the parent's name, when it has one
+ *   &lt;name&gt;/link      overlay's short link name (in l/)
+ *   &lt;name&gt;/active    present while the snapshot is active (writable, not committed)
+ *   l/&lt;short&gt;        overlay: symlink to ../&lt;name&gt;/fs, keeps long lowerdir chains in one page
+ *   .tmp-*          being prepared or removed; garbage after a crash
+ * </pre>
+ * Parents are kept in a small file per snapshot, written and fsynced before the snapshot appears
+ * under its name, so the snapshotter can rebuild a lowerdir chain from disk alone; the metadata
+ * database (which records layers by chain ID) does not have to pass them in.
+ *
+ * <p>Every change appears by one rename: prepare fills {@code .tmp-*} and renames it to the key;
+ * commit removes the {@code active} marker and renames key to name — after syncfs, so a crash
+ * never leaves a half-written layer under a committed name; remove renames to {@code .tmp-*}
+ * before deleting.
+ */
+final class SnapshotDirs {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    static final String TMP_PREFIX = ".tmp-";
+    static final String LINKS = "l";
+
+    private final Path root;
+
+    SnapshotDirs(Path dataRoot) {
+        this.root = dataRoot.toAbsolutePath().normalize().resolve("snapshots");
+        try {
+            Files.createDirectories(root);
+            Files.createDirectories(root.resolve(LINKS));
+        } catch (IOException e) {
+            throw BerthException.internal("creating " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path dir(String name) {
+        return root.resolve(checkName(name));
+    }
+
+    Path fs(String name) {
+        return dir(name).resolve("fs");
+    }
+
+    static String checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches() || name.equals(LINKS)) {
+            throw BerthException.invalid("invalid snapshot name %s", name);
+        }
+        return name;
+    }
+
+    boolean exists(String name) {
+        Path d = dir(name);
+        return Files.isDirectory(d.resolve("fs"), LinkOption.NOFOLLOW_LINKS) && !Files.exists(d.resolve("active"));
+    }
+
+    boolean isActive(String key) {
+        return Files.exists(dir(key).resolve("active"), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    void requireExisting(String key) {
+        if (!Files.isDirectory(dir(key).resolve("fs"), LinkOption.NOFOLLOW_LINKS)) {
+            throw BerthException.notFound("snapshot %s not found", key);
+        }
+    }
+
+    /** The parent's name, or null for a base snapshot. */
+    String parentOf(String name) {
+        Path p = dir(name).resolve("parent");
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8).trim();
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw BerthException.internal("reading " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Names from {@code name}'s parent down to the base, nearest first. */
+    List<String> ancestors(String name) {
+        List<String> chain = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String p = parentOf(name); p != null; p = parentOf(p)) {
+            if (!seen.add(p)) {
+                throw new BerthException(ErrorKind.DATA_LOSS, "snapshot parents form a cycle at " + p);
+            }
+            if (!exists(p)) {
+                throw new BerthException(ErrorKind.DATA_LOSS,
+                        "snapshot " + name + " needs parent " + p + ", which is missing at " + dir(p));
+            }
+            chain.add(p);
+        }
+        return chain;
+    }
+
+    /**
+     * Creates active snapshot {@code key}: {@code fill} gets the staging directory (with
+     * {@code fs/} made) and may add to it; then parent file and marker are fsynced and the whole
+     * renamed into place. Returns the fs directory.
+     */
+    Path prepare(String key, String parent, Consumer<Path> fill) {
+        checkName(key);
+        if (parent != null && !exists(parent)) {
+            throw BerthException.notFound("parent snapshot %s not found", parent);
+        }
+        if (Files.exists(dir(key), LinkOption.NOFOLLOW_LINKS)) {
+            throw BerthException.alreadyExists("snapshot %s already exists", key);
+        }
+        Path staging = root.resolve(TMP_PREFIX + randomId(12));
+        try {
+            Files.createDirectory(staging);
+            Libc.mkdir(staging.resolve("fs"), 0755);
+            Libc.chmod(staging.resolve("fs"), 0755);
+            fill.accept(staging);
+            if (parent != null) {
+                writeSynced(staging.resolve("parent"), parent);
+            }
+            writeSynced(staging.resolve("active"), "");
+            Libc.fsync(staging);
+            Libc.renameNoReplace(staging, dir(key));
+            Libc.fsync(root);
+        } catch (IOException | RuntimeException e) {
+            Trees.delete(staging);
+            throw e instanceof BerthException b ? b
+                    : BerthException.internal("preparing snapshot " + key + ": " + e.getMessage(), e);
+        }
+        return fs(key);
+    }
+
+    /** Commits active {@code key} as {@code name}; {@code beforeRename} runs on key's directory first. */
+    void commit(String key, String name, Consumer<Path> beforeRename) {
+        checkName(name);
+        requireExisting(key);
+        if (!isActive(key)) {
+            throw BerthException.conflict("snapshot %s is already committed", key);
+        }
+        if (Files.exists(dir(name), LinkOption.NOFOLLOW_LINKS)) {
+            throw BerthException.alreadyExists("snapshot %s already exists", name);
+        }
+        Path d = dir(key);
+        Libc.syncfs(d);
+        beforeRename.accept(d);
+        try {
+            Files.delete(d.resolve("active"));
+            Libc.fsync(d);
+            Libc.renameNoReplace(d, dir(name)); // a racing commit of the same name loses here: ALREADY_EXISTS
+            Libc.fsync(root);
+        } catch (IOException | RuntimeException e) {
+            restoreActive(d);
+            if (e instanceof BerthException b && b.kind() == ErrorKind.ALREADY_EXISTS) {
+                throw BerthException.alreadyExists("snapshot %s already exists", name);
+            }
+            throw e instanceof BerthException b ? b
+                    : BerthException.internal("committing snapshot " + key + " as " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void restoreActive(Path d) {
+        try {
+            Files.writeString(d.resolve("active"), "");
+        } catch (IOException ignored) {
+            // the key stays without marker; garbage collection still sees it as unreferenced
+        }
+    }
+
+    /** Names of snapshots whose parent is {@code name}. */
+    List<String> children(String name) {
+        List<String> children = new ArrayList<>();
+        for (String other : list()) {
+            if (!other.startsWith(TMP_PREFIX) && name.equals(parentOf(other))) {
+                children.add(other);
+            }
+        }
+        return children;
+    }
+
+    /** Hides {@code key} by renaming, then deletes it; {@code beforeDelete} can drop side entries (links). */
+    void remove(String key, Consumer<Path> beforeDelete) {
+        Path d = key.startsWith(TMP_PREFIX) ? root.resolve(key) : dir(key);
+        if (!Files.exists(d, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!key.startsWith(TMP_PREFIX)) {
+            List<String> children = children(key);
+            if (!children.isEmpty()) {
+                throw BerthException.conflict("snapshot %s is the parent of %s", key, String.join(", ", children));
+            }
+        }
+        beforeDelete.accept(d);
+        Path doomed = key.startsWith(TMP_PREFIX) ? d : root.resolve(TMP_PREFIX + randomId(12));
+        if (!doomed.equals(d)) {
+            Libc.renameNoReplace(d, doomed);
+        }
+        Trees.delete(doomed);
+    }
+
+    List<String> list() {
+        try (Stream<Path> s = Files.list(root)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> !n.equals(LINKS)).sorted().toList();
+        } catch (IOException e) {
+            throw BerthException.internal("listing " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Bytes of the snapshot's own fs directory (allocated blocks, hard links once). */
+    long usage(String key) {
+        requireExisting(key);
+        Set<Object> inodes = new HashSet<>();
+        long[] total = {0};
+        try {
+            Files.walkFileTree(fs(key), new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Map<String, Object> a = Files.readAttributes(file, "unix:ino,nlink,size", LinkOption.NOFOLLOW_LINKS);
+                    if ((int) a.get("nlink") <= 1 || inodes.add(a.get("ino"))) {
+                        total[0] += (long) a.get("size");
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw BerthException.internal("measuring " + fs(key) + ": " + e.getMessage(), e);
+        }
+        return total[0];
+    }
+
+    static void writeSynced(Path file, String content) {
+        try {
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw BerthException.internal("writing " + file + ": " + e.getMessage(), e);
+        }
+        Libc.fsync(file);
+    }
+
+    static String randomId(int length) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"; // base32, as Docker's l/ names
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+}
