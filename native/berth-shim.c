@@ -23,6 +23,11 @@
  *    "resize ROWS COLS".
  *  - the child, cloned into new namespaces, waits for "go", then runs the plan's steps in order
  *    and ends in execve.
+ *
+ * With "create-cmd"/"start-cmd" in the plan the shim supervises another OCI runtime instead
+ * (runc, crun): it becomes a child subreaper, runs "runc create" (the container's first process
+ * is reparented to the shim when runc exits), reports its pid from the pid file, runs
+ * "runc start" on "go", and reaps and reports as above.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -529,6 +534,16 @@ static int executable(const char *path)
     return stat(path, &st) == 0 && !S_ISDIR(st.st_mode) && (st.st_mode & 0111);
 }
 
+/* strerror in the lower case Go (so runc and Docker) prints: "permission denied". */
+static const char *go_error(int err)
+{
+    static char buf[128];
+    snprintf(buf, sizeof buf, "%s", strerror(err));
+    if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+        buf[0] = (char)(buf[0] - 'A' + 'a');
+    return buf;
+}
+
 /* Runs the command the way Docker reports it: 127 when it is not there, 126 when it cannot run. */
 static void do_exec(const char *search_path)
 {
@@ -542,7 +557,7 @@ static void do_exec(const char *search_path)
         snprintf(path, sizeof path, "%s", name);
         struct stat st;
         if (stat(path, &st) < 0)
-            fail_code(errno == ENOENT || errno == ENOTDIR ? 127 : 126, "exec: \"%s\": stat %s: %s", name, name, strerror(errno));
+            fail_code(errno == ENOENT || errno == ENOTDIR ? 127 : 126, "exec: \"%s\": stat %s: %s", name, name, go_error(errno));
     } else {
         const char *p = search_path;
         int found = 0;
@@ -558,7 +573,7 @@ static void do_exec(const char *search_path)
     }
     execve(path, exec_argv, exec_envp);
     int err = errno;
-    fail_code(err == ENOENT ? 127 : 126, "exec: \"%s\": %s", name, strerror(err));
+    fail_code(err == ENOENT ? 127 : 126, "exec: \"%s\": %s", name, go_error(err));
 }
 
 /* --init: pid 1 stays a reaper and forwards signals to the command, which runs as its child. */
@@ -700,7 +715,8 @@ static void child_main(void)
             sigemptyset(&none);
             sigprocmask(SIG_SETMASK, &none, NULL);
             do_exec(s->argv[0]);
-        } else if (!strcmp(op, "namespaces") || !strcmp(op, "stdin") || !strcmp(op, "stdout") || !strcmp(op, "stderr") ||
+        } else if (!strcmp(op, "hide-mount") || !strcmp(op, "create-cmd") || !strcmp(op, "start-cmd") || !strcmp(op, "pidfile") ||
+                   !strcmp(op, "namespaces") || !strcmp(op, "stdin") || !strcmp(op, "stdout") || !strcmp(op, "stderr") ||
                    !strcmp(op, "terminal") || !strcmp(op, "winsize") || !strcmp(op, "exitfile") || !strcmp(op, "init")) {
             /* supervisor settings, read before clone */
         } else {
@@ -784,6 +800,61 @@ static void copy_some(int from, int to, int *open_flag)
     put(to, buf, (size_t)r);
 }
 
+
+/* ---------------------------------------------------------------- another OCI runtime */
+
+static const struct step *create_cmd, *start_cmd;
+static const char *pid_file;
+
+/* Runs an external runtime command to completion; returns its wait status. */
+static int run_cmd(const struct step *cmd, const sigset_t *old, int with_stdio)
+{
+    char *argv[MAX_ARGS + 1];
+    for (int i = 0; i < cmd->argc; i++)
+        argv[i] = cmd->argv[i];
+    argv[cmd->argc] = NULL;
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork %s", argv[0]);
+    if (pid == 0) {
+        for (int fd = 0; with_stdio && fd < 3; fd++)
+            if (dup2(stdio_fds[fd], fd) < 0)
+                _exit(EXIT_SETUP);
+        if (!with_stdio) {
+            int null = open("/dev/null", O_RDWR);
+            if (null < 0 || dup2(null, 0) < 0 || dup2(2, 1) < 0)
+                _exit(EXIT_SETUP);
+        }
+        sigprocmask(SIG_SETMASK, old, NULL);
+        execvp(argv[0], argv);
+        fprintf(stderr, "berth-shim: exec %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            die("waitpid %s", argv[0]);
+    return status;
+}
+
+static pid_t read_pid_file(const char *path)
+{
+    char buf[32] = {0};
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        die("open pid file %s", path);
+    if (read(fd, buf, sizeof buf - 1) < 0)
+        die("read pid file %s", path);
+    close(fd);
+    return (pid_t)atoi(buf);
+}
+
+static void report_failed_cmd(const struct step *cmd, int status)
+{
+    event("error %d %s failed with %s %d", EXIT_SETUP, cmd->op, WIFEXITED(status) ? "exit code" : "signal",
+          WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+}
+
 int main(int argc, char **argv)
 {
     const char *plan_path = NULL;
@@ -824,6 +895,16 @@ int main(int argc, char **argv)
             exit_file = s->argv[0];
         else if (!strcmp(s->op, "init"))
             use_init = 1;
+        else if (!strcmp(s->op, "create-cmd") && s->argc > 0)
+            create_cmd = s;
+        else if (!strcmp(s->op, "start-cmd") && s->argc > 0)
+            start_cmd = s;
+        else if (!strcmp(s->op, "pidfile") && s->argc == 1)
+            pid_file = s->argv[0];
+    }
+    if (create_cmd && (!start_cmd || !pid_file || terminal)) {
+        errno = EINVAL;
+        die("plan: create-cmd needs start-cmd and pidfile, and no terminal");
     }
 
     /* own session: the daemon's terminal signals are not the container's */
@@ -845,8 +926,50 @@ int main(int argc, char **argv)
     if (sigprocmask(SIG_BLOCK, &mask, &old) < 0)
         die("sigprocmask");
 
-    /* fork semantics (no new stack): the child continues here in its new namespaces */
-    pid_t child = (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL, NULL, 0UL);
+    pid_t child;
+    if (create_cmd) {
+        /* the container's first process outlives "runc create": we become its parent */
+        if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+            die("prctl PR_SET_CHILD_SUBREAPER");
+        /*
+         * "hide-mount PATH": the runtime runs in a mount namespace of its own without PATH, e.g.
+         * crun, which refuses a hybrid cgroup layout, does not see /sys/fs/cgroup/unified.
+         */
+        int private_ns = 0;
+        for (int i = 0; i < nsteps; i++) {
+            if (strcmp(steps[i].op, "hide-mount") || steps[i].argc != 1)
+                continue;
+            if (!private_ns) {
+                if (unshare(CLONE_NEWNS) < 0)
+                    die("unshare mount namespace");
+                if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+                    die("make / rslave");
+                private_ns = 1;
+            }
+            if (umount2(steps[i].argv[0], MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+                die("umount %s", steps[i].argv[0]);
+        }
+        int st = run_cmd(create_cmd, &old, 1);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+            report_failed_cmd(create_cmd, st);
+            if (exit_file)
+                write_exit_file(exit_file, "exit 128\n");
+            event("exit %d", EXIT_SETUP);
+            return 0;
+        }
+        child = read_pid_file(pid_file);
+        if (child <= 0) {
+            errno = EINVAL;
+            die("pid file %s", pid_file);
+        }
+        close(sv[1]);
+        sv[1] = -1;
+        close(sv[0]);
+        sv[0] = -1;
+    } else {
+        /* fork semantics (no new stack): the child continues here in its new namespaces */
+        child = (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL, NULL, 0UL);
+    }
     if (child < 0)
         die("clone");
     if (child == 0) {
@@ -856,7 +979,8 @@ int main(int argc, char **argv)
             sigprocmask(SIG_SETMASK, &old, NULL);
         child_main();
     }
-    close(sv[1]);
+    if (sv[1] >= 0)
+        close(sv[1]);
     for (int fd = 0; fd < 3; fd++)
         close(stdio_fds[fd]);
     int sync_sock = sv[0];
@@ -866,7 +990,7 @@ int main(int argc, char **argv)
     if (sfd < 0)
         die("signalfd");
     int master = -1;
-    int ctl_open = 1, sync_open = 1, in_open = 0, out_open = 0, errored = 0, status = -1;
+    int ctl_open = 1, sync_open = sync_sock >= 0, in_open = 0, out_open = 0, errored = 0, status = -1;
     int pty_in = -1, pty_out = -1;
     if (terminal) {
         pty_in = open_stdio(stdio_paths[0], 0);
@@ -919,7 +1043,15 @@ int main(int argc, char **argv)
                 while ((nl = memchr(ctl, '\n', ctl_len))) {
                     *nl = 0;
                     int a = 0, b = 0;
-                    if (!strcmp(ctl, "go")) {
+                    if (!strcmp(ctl, "go") && create_cmd) {
+                        int st = run_cmd(start_cmd, &old, 0);
+                        if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+                            event("started");
+                        } else {
+                            errored = 1;
+                            report_failed_cmd(start_cmd, st);
+                        }
+                    } else if (!strcmp(ctl, "go")) {
                         if (write(sync_sock, "g", 1) != 1)
                             fprintf(stderr, "berth-shim: release child: %s\n", strerror(errno));
                     } else if (sscanf(ctl, "kill %d", &a) == 1) {

@@ -22,7 +22,8 @@ public record Spec(
         Linux linux,
         Map<String, String> annotations) {
 
-    public static final String VERSION = "1.2.0";
+    /** 1.0.2: what runc 1.1 and crun 1.8 (Debian 12) accept; every field Berth writes exists in it. */
+    public static final String VERSION = "1.0.2";
 
     public Spec {
         mounts = mounts == null ? List.of() : List.copyOf(mounts);

@@ -53,7 +53,7 @@ class SpecBuilderTest {
         byte[] json = SpecJson.toBytes(spec);
         String text = new String(json, StandardCharsets.UTF_8);
 
-        assertThat(text).contains("\"hard\" : 18446744073709551615").contains("\"ociVersion\" : \"1.2.0\"");
+        assertThat(text).contains("\"hard\" : 18446744073709551615").contains("\"ociVersion\" : \"1.0.2\"");
         Spec back = SpecJson.parse(json);
         assertThat(back).isEqualTo(spec);
         assertThat(back.linux().resources().memory().swap()).isEqualTo(128L << 20);

@@ -1,0 +1,274 @@
+package dev.berth.runtime.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ErrorKind;
+import dev.berth.runtime.ContainerProcess;
+import dev.berth.runtime.ContainerRequest;
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.ExitStatus;
+import dev.berth.runtime.cgroup.Cgroup;
+import dev.berth.runtime.cgroup.CgroupDriver;
+import dev.berth.runtime.plan.Plan;
+import dev.berth.runtime.shim.ShimSupervisor;
+import dev.berth.runtime.spec.Linux;
+import dev.berth.runtime.spec.Root;
+import dev.berth.runtime.spec.Spec;
+import dev.berth.runtime.spec.SpecJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the same spec through an external OCI runtime (runc, crun) with a bundle directory holding
+ * config.json. berth-shim still supervises: it runs "create" as a child subreaper, so the
+ * container's first process becomes its child, and "start" on release; the runtime itself places
+ * the process in the spec's cgroupsPath.
+ */
+public final class OciRuntime implements ContainerRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(OciRuntime.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String name;
+    private final Path binary;
+    private final Path shimBinary;
+    private final CgroupDriver cgroups;
+    private final String cgroupParent;
+    private final Path runtimeRoot;
+    private final boolean runtimeManagesCgroups;
+    private final List<Path> hideMounts;
+
+    /**
+     * @param runtimeRoot           the runtime's own state directory (its --root), private to this daemon
+     * @param runtimeManagesCgroups whether the runtime creates the spec's cgroup itself (runc);
+     *                              otherwise (crun --cgroup-manager=disabled) Berth creates it and
+     *                              places the process between create and start, as for its shim.
+     * @param hideMounts            mounts the runtime must not see (it runs in a mount namespace of
+     *                              its own without them): crun 1.8 refuses a hybrid cgroup layout
+     *                              whose cgroup2 tree has any controller, even with cgroups disabled
+     */
+    public OciRuntime(String name, Path binary, Path shimBinary, CgroupDriver cgroups, String cgroupParent,
+            Path runtimeRoot, boolean runtimeManagesCgroups, List<Path> hideMounts) {
+        if (!Files.isExecutable(binary)) {
+            throw BerthException.unavailable("OCI runtime %s not found at %s", name, binary);
+        }
+        this.name = name;
+        this.binary = binary;
+        this.shimBinary = shimBinary;
+        this.cgroups = cgroups;
+        this.cgroupParent = cgroupParent;
+        this.runtimeRoot = runtimeRoot;
+        this.runtimeManagesCgroups = runtimeManagesCgroups;
+        this.hideMounts = List.copyOf(hideMounts);
+    }
+
+    /** The runtime on PATH (e.g. /usr/sbin/runc), or null. */
+    public static Path find(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        for (String dir : List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/bin")) {
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ContainerProcess create(ContainerRequest request) {
+        if (request.rootfs() != null) {
+            throw BerthException.notImplemented("runtime %s: a rootfs mount must be made by the caller", name);
+        }
+        if (request.spec().process().terminal()) {
+            throw BerthException.notImplemented("runtime %s: terminals (console socket) are not supported yet", name);
+        }
+        String id = request.id();
+        Path state = request.stateDir();
+        Path bundle = state.resolve("bundle");
+        Path log = state.resolve("runtime.log");
+        Path pidFile = state.resolve("pid");
+        Path exitFile = state.resolve("exit");
+        Spec spec = request.spec();
+        Linux linux = spec.linux();
+        String cgroupPath = linux != null && linux.cgroupsPath() != null ? linux.cgroupsPath() : cgroupParent + "/" + id;
+        if (linux != null) {
+            spec = spec.withLinux(new Linux(linux.namespaces(), linux.resources(), cgroupPath, linux.maskedPaths(),
+                    linux.readonlyPaths(), linux.devices(), linux.sysctl(), linux.rootfsPropagation()));
+        }
+        spec = spec.withRoot(new Root(Path.of(spec.root().path()).toAbsolutePath().toString(), spec.root().readonly()));
+        try {
+            Files.createDirectories(bundle);
+            Files.deleteIfExists(exitFile);
+            Files.deleteIfExists(pidFile);
+            SpecJson.write(spec, bundle.resolve("config.json"));
+        } catch (IOException e) {
+            throw BerthException.unavailable("cannot write bundle %s: %s", bundle, e.getMessage());
+        }
+
+        List<Object> create = new ArrayList<>(List.of(binary, "--root", runtimeRoot, "--log", log, "--log-format", "json"));
+        if (!runtimeManagesCgroups) {
+            create.add("--cgroup-manager=disabled");
+        }
+        create.addAll(List.of("create", "--bundle", bundle, "--pid-file", pidFile, id));
+        List<Object> start = List.of(binary, "--root", runtimeRoot, "start", id);
+        Plan plan = new Plan();
+        if (request.stdio().stdin() != null) plan.add("stdin", request.stdio().stdin());
+        if (request.stdio().stdout() != null) plan.add("stdout", request.stdio().stdout());
+        if (request.stdio().stderr() != null) plan.add("stderr", request.stdio().stderr());
+        plan.add("exitfile", exitFile);
+        plan.add("pidfile", pidFile);
+        for (Path hidden : hideMounts) {
+            plan.add("hide-mount", hidden);
+        }
+        plan.add("create-cmd", create.toArray());
+        plan.add("start-cmd", start.toArray());
+        Path planFile = state.resolve("plan");
+        try {
+            Files.write(planFile, plan.encode());
+        } catch (IOException e) {
+            throw BerthException.unavailable("cannot write %s: %s", planFile, e.getMessage());
+        }
+
+        ShimSupervisor.Launch launch;
+        try {
+            launch = ShimSupervisor.launch(shimBinary, planFile, state.resolve("shim.log"));
+        } catch (BerthException e) {
+            delete(id);
+            String message = lastError(log);
+            return new Failed(id, Translated.of(message == null ? e.getMessage() : message,
+                    request.spec().process().args().getFirst()));
+        }
+        Cgroup cgroup;
+        Runnable afterExit;
+        if (runtimeManagesCgroups) {
+            cgroup = cgroups.open(cgroupPath);
+            afterExit = () -> delete(id);
+        } else {
+            try {
+                cgroup = cgroups.create(cgroupPath, linux == null ? null : linux.resources());
+                cgroup.add(launch.pid());
+            } catch (RuntimeException e) {
+                launch.process().destroyForcibly();
+                delete(id);
+                cgroups.open(cgroupPath).remove();
+                throw e;
+            }
+            Cgroup created = cgroup;
+            afterExit = () -> {
+                delete(id);
+                created.remove();
+            };
+        }
+        String command = request.spec().process().args().getFirst();
+        return new ShimSupervisor(id, launch, cgroup, exitFile, afterExit, m -> {
+            String fromLog = lastError(log);
+            return Translated.of(fromLog == null ? m : fromLog, command).message();
+        });
+    }
+
+    private void delete(String id) {
+        try {
+            Process p = new ProcessBuilder(binary.toString(), "--root", runtimeRoot.toString(), "delete", "--force", id)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (IOException e) {
+            LOG.warn("{} delete {}: {}", name, id, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The runtime's last error: runc and crun write JSON log lines with "level" and "msg". */
+    static String lastError(Path log) {
+        String last = null;
+        try {
+            if (!Files.exists(log)) {
+                return null;
+            }
+            for (String line : Files.readAllLines(log)) {
+                try {
+                    JsonNode node = JSON.readTree(line);
+                    if (node != null && "error".equals(node.path("level").asText()) && node.hasNonNull("msg")) {
+                        last = node.get("msg").asText();
+                    }
+                } catch (IOException notJson) {
+                    if (!line.isBlank()) {
+                        last = line.trim();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return last;
+    }
+
+    /**
+     * Docker's translation of runtime errors into exit codes (moby daemon/start.go): runtimes only
+     * say it in words, so matching the words is the only way. runc and crun word it differently;
+     * the user sees Docker's wording either way.
+     */
+    record Translated(int exitCode, String message) {
+        static Translated of(String message, String command) {
+            String lower = message.toLowerCase(java.util.Locale.ROOT);
+            if (lower.contains("not found in $path")) {
+                return new Translated(127, "exec: \"%s\": executable file not found in $PATH".formatted(command));
+            }
+            if (lower.contains("no such file or directory")) {
+                return new Translated(127, "exec: \"%s\": stat %s: no such file or directory".formatted(command, command));
+            }
+            if (lower.contains("permission denied")) {
+                return new Translated(126, "exec: \"%s\": permission denied".formatted(command));
+            }
+            return new Translated(128, message);
+        }
+    }
+
+    /** A container whose runtime refused to create it: start fails like Docker's, exit is known. */
+    private static final class Failed implements ContainerProcess {
+        private final String id;
+        private final Translated failure;
+        private final CompletableFuture<ExitStatus> exit;
+
+        Failed(String id, Translated failure) {
+            this.id = id;
+            this.failure = failure;
+            this.exit = CompletableFuture.completedFuture(ExitStatus.exited(failure.exitCode(), false, failure.message()));
+        }
+
+        @Override public String id() { return id; }
+        @Override public long pid() { return -1; }
+        @Override public long shimPid() { return -1; }
+        @Override public CompletableFuture<ExitStatus> exit() { return exit; }
+        @Override public void kill(int signal) {}
+        @Override public void resize(int rows, int cols) {}
+        @Override public Cgroup cgroup() { return null; }
+        @Override public void delete() {}
+
+        @Override
+        public void start() {
+            int code = failure.exitCode();
+            throw new BerthException(code == 126 || code == 127 ? ErrorKind.INVALID_ARGUMENT : ErrorKind.INTERNAL,
+                    failure.message());
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.berth.runtime.plan;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The flat list of steps berth-shim executes in order. Encoded one step a line: the operation,
+ * then each argument as {@code " <byte length>:<bytes>"}. Length prefixes (not a JSON parser in
+ * C, not an escaping scheme) keep the C side a few lines and make any byte in a path safe.
+ */
+public final class Plan {
+    /** One operation; see native/berth-shim.c for what each does. */
+    public record Step(String op, List<String> args) {
+        public Step {
+            args = List.copyOf(args);
+        }
+
+        @Override
+        public String toString() {
+            return args.isEmpty() ? op : op + " " + String.join(" ", args);
+        }
+    }
+
+    private final List<Step> steps = new ArrayList<>();
+
+    public Plan add(String op, Object... args) {
+        List<String> list = new ArrayList<>(args.length);
+        for (Object a : args) {
+            list.add(String.valueOf(a));
+        }
+        steps.add(new Step(op, list));
+        return this;
+    }
+
+    public List<Step> steps() {
+        return List.copyOf(steps);
+    }
+
+    public byte[] encode() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Step step : steps) {
+            out.writeBytes(step.op().getBytes(StandardCharsets.US_ASCII));
+            for (String arg : step.args()) {
+                byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+                out.writeBytes((" " + bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
+                out.writeBytes(bytes);
+            }
+            out.write('\n');
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder();
+        steps.forEach(s -> b.append(s).append('\n'));
+        return b.toString();
+    }
+}

@@ -1,0 +1,220 @@
+package dev.berth.runtime.plan;
+
+import static dev.berth.runtime.plan.MountFlags.MS_BIND;
+import static dev.berth.runtime.plan.MountFlags.MS_NODEV;
+import static dev.berth.runtime.plan.MountFlags.MS_NOEXEC;
+import static dev.berth.runtime.plan.MountFlags.MS_NOSUID;
+import static dev.berth.runtime.plan.MountFlags.MS_PRIVATE;
+import static dev.berth.runtime.plan.MountFlags.MS_RDONLY;
+import static dev.berth.runtime.plan.MountFlags.MS_REC;
+import static dev.berth.runtime.plan.MountFlags.MS_REMOUNT;
+import static dev.berth.runtime.plan.MountFlags.MS_SLAVE;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.core.snapshot.MountSpec;
+import dev.berth.runtime.Stdio;
+import dev.berth.runtime.cgroup.CgroupDriver;
+import dev.berth.runtime.spec.Caps;
+import dev.berth.runtime.spec.Linux;
+import dev.berth.runtime.spec.Mount;
+import dev.berth.runtime.spec.Process;
+import dev.berth.runtime.spec.Spec;
+import dev.berth.runtime.spec.SpecBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns an OCI spec into the shim's plan. Every decision is made here (flags, order, what to
+ * clamp, which capabilities exist); the shim only executes. The order follows runc and crun:
+ * private mounts, rootfs, special filesystems, devices, pivot_root, masking, hostname, rlimits,
+ * identity and capabilities, no_new_privs, chdir, execve.
+ */
+public final class PlanBuilder {
+    /** Docker's standard nodes (config-linux.md "Default Devices"): name, major, minor. */
+    private static final List<Object[]> DEFAULT_DEVICES = List.of(
+            new Object[] {"null", 1, 3}, new Object[] {"zero", 1, 5}, new Object[] {"full", 1, 7},
+            new Object[] {"random", 1, 8}, new Object[] {"urandom", 1, 9}, new Object[] {"tty", 5, 0});
+
+    private static final Map<String, String> DEFAULT_SYMLINKS = Map.of(
+            "/dev/fd", "/proc/self/fd", "/dev/stdin", "/proc/self/fd/0", "/dev/stdout", "/proc/self/fd/1",
+            "/dev/stderr", "/proc/self/fd/2", "/dev/ptmx", "pts/ptmx");
+
+    private static final List<String> NAMESPACES = List.of("pid", "mount", "uts", "ipc", "network");
+
+    private final CgroupDriver cgroups;
+    private final long heldBounding;
+    private final long[] hardLimits;
+
+    /**
+     * @param cgroups      the layout to mount at the container's /sys/fs/cgroup
+     * @param heldBounding the capabilities the shim can grant (its bounding set)
+     * @param hardLimits   the shim's hard rlimits by resource number (-1 unlimited)
+     */
+    public PlanBuilder(CgroupDriver cgroups, long heldBounding, long[] hardLimits) {
+        this.cgroups = cgroups;
+        this.heldBounding = heldBounding;
+        this.hardLimits = hardLimits.clone();
+    }
+
+    /**
+     * @param rootfsMount the container's root filesystem to mount at root.path inside the new
+     *                    mount namespace (so nothing of it shows on the host), or null when
+     *                    root.path is a ready directory
+     */
+    public Plan build(Spec spec, MountSpec rootfsMount, Stdio stdio, Path exitFile, boolean init) {
+        Process process = spec.process();
+        Linux linux = spec.linux() == null ? new Linux(null, null, null, null, null, null, null, null) : spec.linux();
+        if (process == null || process.args().isEmpty()) {
+            throw BerthException.invalid("no command specified");
+        }
+        String root = spec.root().path();
+        if (!root.startsWith("/")) {
+            throw BerthException.invalid("the shim needs an absolute rootfs path, got %s", root);
+        }
+        Plan plan = new Plan();
+
+        // --- supervisor settings (read before clone)
+        List<String> fresh = linux.namespaces().stream()
+                .filter(n -> n.path() == null && NAMESPACES.contains(n.type()))
+                .map(Linux.Namespace::type).toList();
+        plan.add("namespaces", fresh.toArray());
+        if (stdio.stdin() != null) plan.add("stdin", stdio.stdin());
+        if (stdio.stdout() != null) plan.add("stdout", stdio.stdout());
+        if (stdio.stderr() != null) plan.add("stderr", stdio.stderr());
+        if (process.terminal()) {
+            plan.add("terminal");
+            if (process.consoleSize() != null) {
+                plan.add("winsize", process.consoleSize().height(), process.consoleSize().width());
+            }
+        }
+        if (exitFile != null) plan.add("exitfile", exitFile);
+        if (init) plan.add("init");
+
+        // --- in the child, once the daemon has placed it in its cgroups
+        for (Linux.Namespace ns : linux.namespaces()) {
+            if (ns.path() != null) {
+                plan.add("setns", ns.path());
+            }
+        }
+        if (linux.hasNamespace("cgroup")) {
+            plan.add("unshare", "cgroup");
+        }
+        long propagation = "rslave".equals(linux.rootfsPropagation()) ? MS_SLAVE | MS_REC : MS_PRIVATE | MS_REC;
+        plan.add("mount", "", "/", "", propagation, "");
+        if (rootfsMount != null) {
+            plan.add("mount", rootfsMount.source(), root, rootfsMount.type(), 0, String.join(",", rootfsMount.options()));
+        } else {
+            plan.add("mount", root, root, "", MS_BIND | MS_REC, ""); // pivot_root needs a mount point
+        }
+        plan.add("rootfs", root);
+
+        boolean hasDevTmpfs = false;
+        for (Mount m : spec.mounts()) {
+            if (m.destination().equals("/dev") && !m.isBind()) {
+                hasDevTmpfs = true;
+            }
+            addMount(plan, m);
+        }
+        if (hasDevTmpfs) {
+            for (Object[] d : DEFAULT_DEVICES) {
+                plan.add("mknod", "/dev/" + d[0], "c", d[1], d[2], 0666, 0, 0, "/dev/" + d[0]);
+            }
+            DEFAULT_SYMLINKS.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> plan.add("symlink", e.getValue(), e.getKey()));
+        }
+        for (Linux.Device d : linux.devices()) {
+            plan.add("mknod", d.path(), d.type(), d.major(), d.minor(),
+                    d.fileMode() == null ? 0666 : d.fileMode(), d.uid() == null ? 0 : d.uid(),
+                    d.gid() == null ? 0 : d.gid(), d.path());
+        }
+        if (!process.cwd().equals("/")) {
+            plan.add("mkdirin", process.cwd()); // Docker creates a missing WorkingDir
+        }
+
+        plan.add("pivot");
+        linux.sysctl().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> plan.add("write", "/proc/sys/" + e.getKey().replace('.', '/'), e.getValue()));
+        for (String p : linux.maskedPaths()) plan.add("mask", p);
+        for (String p : linux.readonlyPaths()) plan.add("readonly", p);
+        if (spec.root().readonly()) plan.add("remount-ro", "/");
+        if (process.terminal()) plan.add("console");
+        if (spec.hostname() != null && !spec.hostname().isEmpty()) plan.add("hostname", spec.hostname());
+        if (spec.domainname() != null && !spec.domainname().isEmpty()) plan.add("domainname", spec.domainname());
+
+        for (Process.Rlimit rl : process.rlimits()) {
+            int resource = Rlimits.resource(rl.type());
+            long hard = resource < hardLimits.length ? Rlimits.clamp(rl.hard(), hardLimits[resource]) : rl.hard();
+            long soft = Rlimits.clamp(rl.soft(), hard);
+            plan.add("rlimit", resource, Long.toUnsignedString(soft), Long.toUnsignedString(hard));
+        }
+
+        Process.User user = process.user();
+        plan.add("groups", user.additionalGids().toArray());
+        Process.Capabilities caps = process.capabilities();
+        long bounding = caps == null ? 0 : mask(caps.bounding());
+        plan.add("identity", user.uid(), user.gid(), hex(bounding), hex(caps == null ? 0 : mask(caps.effective())),
+                hex(caps == null ? 0 : mask(caps.permitted())), hex(caps == null ? 0 : mask(caps.inheritable())),
+                hex(caps == null ? 0 : mask(caps.ambient())));
+        if (process.noNewPrivileges()) plan.add("nonewprivs");
+        plan.add("chdir", process.cwd());
+        for (String arg : process.args()) plan.add("arg", arg);
+        for (String env : process.env()) plan.add("env", env);
+        String path = process.getenv("PATH");
+        plan.add("exec", path == null ? SpecBuilder.DEFAULT_PATH : path);
+        return plan;
+    }
+
+    /** A capability the shim does not hold cannot be granted; asking for it must not fail the start. */
+    private long mask(List<String> names) {
+        return names == null ? 0 : Caps.mask(names) & heldBounding;
+    }
+
+    private static String hex(long mask) {
+        return "0x" + Long.toHexString(mask);
+    }
+
+    private void addMount(Plan plan, Mount m) {
+        MountFlags f = MountFlags.parse(m.options());
+        String dest = m.destination();
+        if (m.type() != null && (m.type().equals("cgroup") || m.type().equals("cgroup2"))) {
+            addCgroupMounts(plan, dest, f.flags());
+            return;
+        }
+        if (f.bind() || "bind".equals(m.type())) {
+            Path source = Path.of(m.source());
+            if (!Files.exists(source)) {
+                throw BerthException.invalid("bind source path does not exist: %s", m.source());
+            }
+            String create = Files.isDirectory(source) ? "d" : "f";
+            plan.add("mountin", m.source(), dest, "", MS_BIND | (f.recursive() ? MS_REC : 0), "", create);
+            long extra = f.flags() & ~MS_REMOUNT;
+            if (extra != 0) {
+                plan.add("mountin", "", dest, "", MS_BIND | MS_REMOUNT | extra, "", "-");
+            }
+        } else {
+            plan.add("mountin", m.source() == null ? m.type() : m.source(), dest, m.type(), f.flags(), f.data(), "d");
+        }
+        if (f.propagation() != 0) {
+            plan.add("mountin", "", dest, "", f.propagation(), "", "-");
+        }
+    }
+
+    /** Docker's /sys/fs/cgroup: on v1 a tmpfs holding each hierarchy, on v2 the unified tree. */
+    private void addCgroupMounts(Plan plan, String dest, long flags) {
+        long base = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+        List<CgroupDriver.CgroupMount> mounts = cgroups.containerMounts();
+        for (CgroupDriver.CgroupMount cm : mounts) {
+            String target = cm.dir().isEmpty() ? dest : dest + "/" + cm.dir();
+            if (cm.type().equals("tmpfs")) {
+                plan.add("mountin", "tmpfs", target, "tmpfs", base, cm.data(), "d");
+            } else {
+                plan.add("mountin", cm.type(), target, cm.type(), base | (flags & MS_RDONLY), cm.data(), "d");
+            }
+        }
+        if (mounts.getFirst().type().equals("tmpfs") && (flags & MS_RDONLY) != 0) {
+            plan.add("mountin", "", dest, "", MS_BIND | MS_REMOUNT | MS_RDONLY | base, "", "-");
+        }
+    }
+}

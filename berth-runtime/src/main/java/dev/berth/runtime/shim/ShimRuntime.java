@@ -1,0 +1,101 @@
+package dev.berth.runtime.shim;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.runtime.ContainerProcess;
+import dev.berth.runtime.ContainerRequest;
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.cgroup.Cgroup;
+import dev.berth.runtime.cgroup.CgroupDriver;
+import dev.berth.runtime.plan.Plan;
+import dev.berth.runtime.plan.PlanBuilder;
+import dev.berth.runtime.plan.Rlimits;
+import dev.berth.runtime.spec.Caps;
+import dev.berth.runtime.spec.Linux;
+import dev.berth.runtime.spec.Spec;
+import dev.berth.runtime.spec.SpecJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Berth's own runtime: writes the plan for berth-shim, starts the shim, places the waiting child
+ * in its cgroups, and lets it go on {@link ContainerProcess#start()}.
+ */
+public final class ShimRuntime implements ContainerRuntime {
+    private final Path shimBinary;
+    private final CgroupDriver cgroups;
+    private final String cgroupParent;
+    private final PlanBuilder planBuilder;
+
+    /**
+     * @param cgroupParent where container cgroups go when the spec names none, e.g. "/berth"
+     */
+    public ShimRuntime(Path shimBinary, CgroupDriver cgroups, String cgroupParent) {
+        if (!Files.isExecutable(shimBinary)) {
+            throw BerthException.unavailable("berth-shim not found or not executable at %s (build native/)", shimBinary);
+        }
+        this.shimBinary = shimBinary;
+        this.cgroups = cgroups;
+        this.cgroupParent = cgroupParent;
+        this.planBuilder = new PlanBuilder(cgroups, Caps.heldBounding(), Rlimits.hardLimits());
+    }
+
+    /** The shim from -Dberth.shim, else native/target/berth-shim below the Berth home (-Dberth.home). */
+    public static Path defaultShimBinary() {
+        String explicit = System.getProperty("berth.shim");
+        if (explicit != null) {
+            return Path.of(explicit);
+        }
+        return Path.of(System.getProperty("berth.home", ".")).resolve("native/target/berth-shim");
+    }
+
+    @Override
+    public String name() {
+        return "berth";
+    }
+
+    @Override
+    public ContainerProcess create(ContainerRequest request) {
+        Spec spec = request.spec();
+        Path state = request.stateDir();
+        try {
+            Files.createDirectories(state);
+        } catch (IOException e) {
+            throw BerthException.unavailable("cannot create %s: %s", state, e.getMessage());
+        }
+        Path exitFile = state.resolve("exit");
+        Plan plan = planBuilder.build(spec, request.rootfs(), request.stdio(), exitFile, request.init());
+        Path planFile = state.resolve("plan");
+        try {
+            Files.deleteIfExists(exitFile);
+            Files.write(planFile, plan.encode());
+            SpecJson.write(spec, state.resolve("config.json"));
+        } catch (IOException e) {
+            throw BerthException.unavailable("cannot write %s: %s", planFile, e.getMessage());
+        }
+
+        ShimSupervisor.Launch launch = ShimSupervisor.launch(shimBinary, planFile, state.resolve("shim.log"));
+        String path = cgroupPath(spec, request.id());
+        Cgroup cgroup;
+        try {
+            Linux.Resources resources = spec.linux() == null ? null : spec.linux().resources();
+            cgroup = cgroups.create(path, resources);
+            try {
+                cgroup.add(launch.pid());
+            } catch (RuntimeException e) {
+                cgroup.remove();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            // the child still waits for "go": killing the shim closes its socket and it exits
+            launch.process().destroyForcibly();
+            throw e;
+        }
+        return new ShimSupervisor(request.id(), launch, cgroup, exitFile, cgroup::remove, message -> message);
+    }
+
+    private String cgroupPath(Spec spec, String id) {
+        String path = spec.linux() == null ? null : spec.linux().cgroupsPath();
+        return path != null && !path.isEmpty() ? path : cgroupParent + "/" + id;
+    }
+}

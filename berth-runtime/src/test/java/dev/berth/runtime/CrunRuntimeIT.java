@@ -1,0 +1,15 @@
+package dev.berth.runtime;
+
+import dev.berth.runtime.oci.OciRuntime;
+import dev.berth.runtime.shim.ShimRuntime;
+import java.nio.file.Path;
+
+class CrunRuntimeIT extends RuntimeContract {
+    @Override
+    protected ContainerRuntime newRuntime(Path work) {
+        Path crun = OciRuntime.find("crun");
+        TestEnvironment.require(crun != null, "crun on PATH");
+        return new OciRuntime("crun", crun, ShimRuntime.defaultShimBinary(), cgroups, cgroupParent, work.resolve("crun"), true,
+                cgroups.hybridUnifiedMount().stream().toList());
+    }
+}

@@ -1,0 +1,16 @@
+package dev.berth.runtime;
+
+import dev.berth.runtime.oci.OciRuntime;
+import dev.berth.runtime.shim.ShimRuntime;
+import java.nio.file.Path;
+import java.util.List;
+
+class RuncRuntimeIT extends RuntimeContract {
+    @Override
+    protected ContainerRuntime newRuntime(Path work) {
+        Path runc = OciRuntime.find("runc");
+        TestEnvironment.require(runc != null, "runc on PATH");
+        return new OciRuntime("runc", runc, ShimRuntime.defaultShimBinary(), cgroups, cgroupParent, work.resolve("runc"), true,
+                List.of());
+    }
+}

@@ -1,0 +1,235 @@
+package dev.berth.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.runtime.cgroup.CgroupDriver;
+import dev.berth.runtime.cgroup.Cgroups;
+import dev.berth.runtime.spec.Caps;
+import dev.berth.runtime.spec.Spec;
+import dev.berth.runtime.spec.SpecBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a user sees of a container, the same under every runtime: each subclass runs these
+ * against one {@link ContainerRuntime}. Needs root, namespaces and cgroups.
+ */
+public abstract class RuntimeContract {
+    protected static CgroupDriver cgroups;
+    /** This test class's own cgroup parent, removed afterwards; the host's cgroups stay untouched. */
+    protected static String cgroupParent;
+    protected static Path rootfs;
+    @TempDir
+    static Path shared;
+    @TempDir
+    Path state;
+
+    protected ContainerRuntime runtime;
+
+    protected abstract ContainerRuntime newRuntime(Path work);
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        TestEnvironment.requireRoot();
+        cgroups = Cgroups.detect();
+        cgroupParent = "/berth-test-" + UUID.randomUUID().toString().substring(0, 8);
+        rootfs = TestEnvironment.busyboxRootfs(shared.resolve("rootfs"));
+    }
+
+    @AfterAll
+    static void removeCgroupParent() {
+        if (cgroups != null && cgroupParent != null) {
+            cgroups.open(cgroupParent).remove();
+        }
+    }
+
+    @BeforeEach
+    void newRuntimeForTest() {
+        runtime = newRuntime(state.resolve("runtime"));
+    }
+
+    protected record Result(ExitStatus status, String stdout, String stderr) {}
+
+    protected SpecBuilder spec(String... args) {
+        return SpecBuilder.dockerDefaults().args(args).rootPath(rootfs.toString()).hostname("berth-test");
+    }
+
+    protected ContainerProcess create(Spec spec, String id) throws IOException {
+        Path dir = state.resolve(id);
+        Files.createDirectories(dir);
+        Stdio stdio = new Stdio(null, dir.resolve("stdout"), dir.resolve("stderr"));
+        return runtime.create(new ContainerRequest(id, spec, null, stdio, false, dir.resolve("state")));
+    }
+
+    protected Result run(Spec spec) throws Exception {
+        String id = "c" + UUID.randomUUID().toString().substring(0, 12);
+        ContainerProcess c = create(spec, id);
+        c.start();
+        ExitStatus status = c.exit().get(60, TimeUnit.SECONDS);
+        c.delete();
+        return new Result(status, read(state.resolve(id).resolve("stdout")), read(state.resolve(id).resolve("stderr")));
+    }
+
+    protected static String read(Path file) throws IOException {
+        return Files.exists(file) ? Files.readString(file) : "";
+    }
+
+    @Test
+    void exitCodeIsTheCommands() throws Exception {
+        assertThat(run(spec("true").build()).status().exitCode()).isZero();
+        Result r = run(spec("sh", "-c", "echo out; echo err >&2; exit 3").build());
+        assertThat(r.status().exitCode()).isEqualTo(3);
+        assertThat(r.stdout()).isEqualTo("out\n");
+        assertThat(r.stderr()).contains("err\n");
+    }
+
+    @Test
+    void missingExecutableFailsWith127LikeDocker() throws Exception {
+        ContainerProcess c = create(spec("nosuch").build(), "missing");
+        assertThatThrownBy(c::start).isInstanceOf(BerthException.class)
+                .hasMessageContaining("exec: \"nosuch\": executable file not found in $PATH");
+        assertThat(c.exit().get(30, TimeUnit.SECONDS).exitCode()).isEqualTo(127);
+    }
+
+    @Test
+    void notExecutableFailsWith126() throws Exception {
+        ContainerProcess c = create(spec("/notexec").build(), "notexec");
+        assertThatThrownBy(c::start).isInstanceOf(BerthException.class).hasMessageContaining("permission denied");
+        assertThat(c.exit().get(30, TimeUnit.SECONDS).exitCode()).isEqualTo(126);
+    }
+
+    @Test
+    void psShowsOnlyTheContainerWithItsCommandAsPid1() throws Exception {
+        Result r = run(spec("ps", "-o", "pid,comm").build());
+        assertThat(r.stdout().strip().lines().map(String::strip).toList()).containsExactly("PID   COMMAND", "1 ps");
+    }
+
+    @Test
+    void hasItsOwnHostnameAndNoNetworkButLoopback() throws Exception {
+        Result r = run(spec("sh", "-c", "hostname; ls /sys/class/net").build());
+        assertThat(r.stdout()).isEqualTo("berth-test\nlo\n");
+    }
+
+    @Test
+    void procSysIsReadOnlyAndKcoreMasked() throws Exception {
+        Result r = run(spec("sh", "-c", "echo x > /proc/sys/kernel/domainname; echo rc=$?; wc -c < /proc/keys").build());
+        assertThat(r.stderr()).contains("Read-only file system");
+        assertThat(r.stdout()).contains("rc=1").contains("\n0\n");
+    }
+
+    @Test
+    void mountIsNotAllowed() throws Exception {
+        Result r = run(spec("mount", "-t", "tmpfs", "none", "/tmp").build());
+        assertThat(r.status().exitCode()).isNotZero();
+        assertThat(r.stderr()).contains("mount: permission denied");
+    }
+
+    @Test
+    void capabilitiesAreDockersDefaultSet() throws Exception {
+        Result r = run(spec("grep", "-E", "^Cap(Eff|Bnd|Prm):", "/proc/self/status").build());
+        String expected = "%016x".formatted(Caps.mask(Caps.DOCKER_DEFAULT));
+        assertThat(r.stdout().lines().map(l -> l.split("\\s+")[1]).toList()).containsOnly(expected);
+    }
+
+    @Test
+    void capDropAndNonRootUser() throws Exception {
+        Result r = run(spec("sh", "-c", "id -u; grep CapEff /proc/self/status; chown 0 /tmp")
+                .capDrop(List.of("CHOWN")).user(65534, 65534, List.of()).build());
+        assertThat(r.stdout()).startsWith("65534\nCapEff:\t0000000000000000\n");
+        assertThat(r.stderr()).contains("Operation not permitted");
+    }
+
+    @Test
+    void privilegedGetsEveryCapabilityTheDaemonHolds() throws Exception {
+        long held = Caps.heldBounding();
+        Result r = run(spec("grep", "CapEff", "/proc/self/status").privileged(true, held).build());
+        assertThat(r.status().exitCode()).isZero();
+        assertThat(r.stdout()).isEqualTo("CapEff:\t%016x\n".formatted(held));
+    }
+
+    @Test
+    void memoryLimitOomKills() throws Exception {
+        Result r = run(spec("sh", "-c", "tail /dev/zero").memory(32L << 20).memorySwap(32L << 20).build());
+        assertThat(r.status().exitCode()).isEqualTo(137);
+        assertThat(r.status().oomKilled()).isTrue();
+    }
+
+    @Test
+    void pidsLimitStopsAForkBomb() throws Exception {
+        Result r = run(spec("sh", "-c", "i=0; while [ $i -lt 40 ]; do sleep 2 & i=$((i+1)); done; echo forked")
+                .pidsLimit(10).build());
+        assertThat(r.stderr()).contains("can't fork");
+    }
+
+    @Test
+    void killEndsTheContainerWithTheSignal() throws Exception {
+        ContainerProcess c = create(spec("sleep", "100").build(), "killed");
+        c.start();
+        c.kill(9);
+        ExitStatus status = c.exit().get(30, TimeUnit.SECONDS);
+        assertThat(status.exitCode()).isEqualTo(137);
+        assertThat(status.oomKilled()).isFalse();
+    }
+
+    @Test
+    void freezeStopsTheContainerAndThawResumesIt() throws Exception {
+        ContainerProcess c = create(spec("sh", "-c", "while true; do echo tick; sleep 0.05; done").build(), "frozen");
+        c.start();
+        Path out = state.resolve("frozen").resolve("stdout");
+        Thread.sleep(300);
+        c.cgroup().freeze();
+        long frozenSize = Files.size(out);
+        Thread.sleep(400);
+        assertThat(Files.size(out)).isEqualTo(frozenSize);
+        c.cgroup().thaw();
+        Thread.sleep(400);
+        assertThat(Files.size(out)).isGreaterThan(frozenSize);
+        c.kill(9);
+        c.exit().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void statsShowMemoryAndPids() throws Exception {
+        ContainerProcess c = create(spec("sleep", "100").memory(64L << 20).build(), "stats");
+        c.start();
+        var stats = c.cgroup().stats();
+        assertThat(stats.memoryUsage()).isPositive();
+        assertThat(stats.memoryLimit()).isEqualTo(64L << 20);
+        assertThat(stats.pidsCurrent()).isEqualTo(1);
+        c.kill(9);
+        c.exit().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void nothingIsLeftBehindAfterExit() throws Exception {
+        String id = "leftover";
+        ContainerProcess c = create(spec("true").build(), id);
+        c.start();
+        c.exit().get(30, TimeUnit.SECONDS);
+        c.delete();
+        assertThat(cgroups.open(cgroupParent + "/" + id).exists()).isFalse();
+        assertThat(TestEnvironment.mountsUnder(rootfs)).isEmpty();
+    }
+
+    @Test
+    void bindMountsAndReadonlyRootfs() throws Exception {
+        Path data = state.resolve("data");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("hello"), "from host\n");
+        Result r = run(spec("sh", "-c", "cat /data/hello; touch /data/x; echo rc=$?; touch /newfile; echo rc=$?")
+                .bind(data.toString(), "/data", true).readonlyRootfs(true).build());
+        assertThat(r.stdout()).isEqualTo("from host\nrc=1\nrc=1\n");
+        assertThat(data.resolve("x")).doesNotExist();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.berth.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.runtime.shim.ShimRuntime;
+import dev.berth.runtime.shim.ShimSupervisor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ShimRuntimeIT extends RuntimeContract {
+
+    @Override
+    protected ContainerRuntime newRuntime(Path work) {
+        Path shim = ShimRuntime.defaultShimBinary();
+        TestEnvironment.require(Files.isExecutable(shim), "berth-shim built at " + shim);
+        return new ShimRuntime(shim, cgroups, cgroupParent);
+    }
+
+    @Test
+    void terminalGivesAPtyWithTheRequestedSize() throws Exception {
+        Result r = run(spec("sh", "-c", "tty; stty size").terminal(true).consoleSize(30, 100).build());
+        assertThat(r.stdout().replace("\r", "")).isEqualTo("/dev/pts/0\n30 100\n");
+    }
+
+    @Test
+    void initRunsTheCommandAsChildOfAReaper() throws Exception {
+        String id = "withinit";
+        Path dir = state.resolve(id);
+        Files.createDirectories(dir);
+        ContainerProcess c = runtime.create(new ContainerRequest(id, spec("sh", "-c", "echo $$; exit 5").build(), null,
+                new Stdio(null, dir.resolve("out"), dir.resolve("err")), true, dir.resolve("state")));
+        c.start();
+        assertThat(c.exit().get(30, TimeUnit.SECONDS).exitCode()).isEqualTo(5);
+        assertThat(Files.readString(dir.resolve("out"))).isEqualTo("2\n");
+    }
+
+    @Test
+    void stdinReachesTheCommand() throws Exception {
+        String id = "stdin";
+        Path dir = state.resolve(id);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("in"), "line one\nline two\n");
+        ContainerProcess c = runtime.create(new ContainerRequest(id, spec("wc", "-l").build(), null,
+                new Stdio(dir.resolve("in"), dir.resolve("out"), dir.resolve("err")), false, dir.resolve("state")));
+        c.start();
+        c.exit().get(30, TimeUnit.SECONDS);
+        assertThat(Files.readString(dir.resolve("out")).strip()).isEqualTo("2");
+    }
+
+    /** Reported, not a benchmark: the supervisor's resident memory and the time from launch to exit of `true`. */
+    @Test
+    void supervisorStaysUnderOneMegabyte() throws Exception {
+        String id = "rss";
+        ContainerProcess c = create(spec("sleep", "100").build(), id);
+        c.start();
+        long rssKb = ShimSupervisor.residentKb(c.shimPid());
+        String anon = Files.readAllLines(Path.of("/proc/" + c.shimPid() + "/status")).stream()
+                .filter(l -> l.startsWith("RssAnon")).findFirst().orElse("");
+        c.kill(9);
+        c.exit().get(30, TimeUnit.SECONDS);
+
+        int runs = 20;
+        long start = System.nanoTime();
+        for (int i = 0; i < runs; i++) {
+            run(spec("true").build());
+        }
+        long perRunMicros = (System.nanoTime() - start) / runs / 1000;
+        System.out.printf("berth-shim: supervisor VmRSS %d kB (%s), launch-to-exit of `true` %d us%n",
+                rssKb, anon.replaceAll("\\s+", " "), perRunMicros);
+        assertThat(rssKb).isLessThan(1024);
+    }
+}
