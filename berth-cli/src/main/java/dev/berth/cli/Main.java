@@ -40,6 +40,7 @@ import picocli.CommandLine.Option;
             InfoCommand.class,
             EventsCommand.class,
             dev.berth.cli.registry.RegistryCommand.class,
+            dev.berth.cli.daemon.DaemonCommand.class,
         })
 public final class Main implements Runnable, CommandContext {
     public static final String VERSION = "0.1.0";

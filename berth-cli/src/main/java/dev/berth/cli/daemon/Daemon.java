@@ -1,0 +1,101 @@
+package dev.berth.cli.daemon;
+
+import dev.berth.api.image.ImageRoutes;
+import dev.berth.api.server.ApiServer;
+import dev.berth.api.server.Router;
+import dev.berth.core.content.LocalBlobStore;
+import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.snapshot.Snapshots;
+import dev.berth.core.snapshot.Snapshotter;
+import dev.berth.engine.event.EventBus;
+import dev.berth.engine.image.GcRoots;
+import dev.berth.engine.image.ImageServices;
+import dev.berth.engine.image.ImageUsers;
+import dev.berth.engine.image.StartupCheck;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The composition root: builds every store and service once, wires them through constructors,
+ * checks the data root for leftovers of a crash, then serves the Docker Engine API. Nothing else
+ * in Berth constructs services.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private ApiServer server;
+
+    private Daemon() {
+    }
+
+    public static Daemon start(DaemonConfig config) {
+        Daemon daemon = new Daemon();
+        try {
+            daemon.open(config);
+            return daemon;
+        } catch (RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
+    }
+
+    private void open(DaemonConfig config) {
+        Path dataRoot = config.dataRoot().toAbsolutePath().normalize();
+        resources.add(DataRootLock.acquire(dataRoot));
+        createDirectories(config.execRoot());
+
+        MetadataStore db = MetadataStore.open(dataRoot.resolve("metadata.db"));
+        resources.add(db);
+        LocalBlobStore blobs = new LocalBlobStore(dataRoot.resolve("content"));
+        Snapshots.Choice storage = Snapshots.detect(dataRoot);
+        Snapshotter snapshots = storage.snapshotter();
+        EventBus events = new EventBus();
+
+        ImageServices.Parts parts = new ImageServices.Parts(db, blobs, snapshots, new UnpackingLayerApplier(), events,
+                ImageUsers.NONE, key -> dataRoot.resolve("snapshots").resolve(key).resolve("fs"), Clock.systemUTC());
+        ImageServices images = ImageServices.create(parts);
+
+        StartupCheck.Report report = ImageServices.startupCheck(parts,
+                digest -> dataRoot.resolve("content/blobs").resolve(digest.algorithm()).resolve(digest.hex()),
+                GcRoots.NONE).run();
+        report.removed().forEach(item -> LOG.info("start-up check removed {}", item));
+        report.missing().forEach(item -> LOG.error("start-up check: {}", item));
+
+        Router router = new Router()
+                .install(new ImageRoutes(images, null));
+
+        server = new ApiServer(config.hosts(), router);
+        resources.add(server);
+        server.start();
+        LOG.info("berth daemon serving {} (data root {}, storage driver {})", config.hosts(), dataRoot,
+                snapshots.driver());
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw dev.berth.core.error.BerthException.internal("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops serving, then closes the stores in reverse order of opening. */
+    @Override
+    public synchronized void close() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", resources.get(i), e.toString());
+            }
+        }
+        resources.clear();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.berth.cli.daemon;
+
+import dev.berth.api.server.ApiServer;
+import dev.berth.core.error.BerthException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code berth daemon}: runs the daemon in the foreground until SIGTERM or SIGINT. */
+@Command(name = "daemon", mixinStandardHelpOptions = true,
+        description = "Run the Berth daemon in the foreground (serves the Docker Engine API).")
+public final class DaemonCommand implements Callable<Integer> {
+    @Option(names = "--data-root", paramLabel = "DIR", description = "Root of persistent state (default: ${DEFAULT-VALUE})")
+    Path dataRoot = DaemonConfig.DEFAULT_DATA_ROOT;
+
+    @Option(names = "--exec-root", paramLabel = "DIR", description = "Root of runtime state (default: ${DEFAULT-VALUE})")
+    Path execRoot = DaemonConfig.DEFAULT_EXEC_ROOT;
+
+    @Option(names = {"-H", "--host"}, paramLabel = "URI",
+            description = "Socket(s) to listen on: unix:///path or tcp://host:port (repeatable; default: "
+                    + "unix:///run/berth/berth.sock)")
+    List<String> hosts = List.of();
+
+    @Option(names = {"-l", "--log-level"}, paramLabel = "LEVEL",
+            description = "debug, info, warn, error (default: ${DEFAULT-VALUE})")
+    String logLevel = "info";
+
+    @Override
+    public Integer call() {
+        configureLogging(logLevel);
+        List<URI> listen = hosts.isEmpty() ? List.of(DaemonConfig.DEFAULT_HOST)
+                : hosts.stream().map(ApiServer::parseHost).toList();
+        DaemonConfig config = new DaemonConfig(dataRoot, execRoot, listen, null);
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(config);
+        } catch (BerthException e) {
+            System.err.println("berth daemon: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            daemon.close();
+            stopped.countDown();
+        }));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static void configureLogging(String level) {
+        String normalized = switch (level.toLowerCase(java.util.Locale.ROOT)) {
+            case "debug", "info", "warn", "error", "trace" -> level.toLowerCase(java.util.Locale.ROOT);
+            case "warning" -> "warn";
+            case "fatal", "panic" -> "error";
+            default -> throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(new DaemonCommand()), "unknown log level: " + level);
+        };
+        // slf4j-simple reads these when the first logger is made, which is after this point.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", normalized);
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+    }
+}
