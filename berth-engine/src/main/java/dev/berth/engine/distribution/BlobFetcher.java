@@ -1,0 +1,155 @@
+package dev.berth.engine.distribution;
+
+import dev.berth.core.content.BlobInfo;
+import dev.berth.core.content.BlobStore;
+import dev.berth.core.content.BlobWriter;
+import dev.berth.core.digest.ContentMismatch;
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ErrorKind;
+import dev.berth.core.image.Descriptor;
+import dev.berth.engine.image.ProgressListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Downloads one blob into the content store through a named ingest ({@code pull-<digest>}), so
+ * that an interrupted download resumes with a Range request where its bytes end, in this
+ * attempt or the next pull. Bytes are hashed as they are written; the store commits only a blob
+ * of the expected digest and size (a mismatch leaves nothing behind).
+ */
+final class BlobFetcher {
+    private static final Logger log = LoggerFactory.getLogger(BlobFetcher.class);
+    private static final int BUFFER = 256 * 1024;
+    private static final long REPORT_STEP = 512 * 1024;
+    /** Attempts per blob; each continues where the last one's bytes end. Docker tries 5 times. */
+    private static final int ATTEMPTS = 5;
+    private static final long WAIT_FOR_OTHER_WRITER_MS = 200;
+
+    private final BlobStore blobs;
+
+    BlobFetcher(BlobStore blobs) {
+        this.blobs = blobs;
+    }
+
+    static String ingestRef(Digest digest) {
+        return "pull-" + digest;
+    }
+
+    /**
+     * Makes {@code blob} present in the store, downloading it from {@code repository} unless it
+     * is there already. {@code id} keys progress lines ("Downloading", "Verifying Checksum").
+     */
+    BlobInfo fetch(RegistrySession session, String repository, Descriptor blob, String id, ProgressListener progress) {
+        BerthException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            if (blobs.contains(blob.digest())) {
+                return new BlobInfo(blob.digest(), blobs.size(blob.digest()).orElse(blob.size()));
+            }
+            BlobWriter writer;
+            try {
+                writer = blobs.writer(ingestRef(blob.digest()));
+            } catch (BerthException busy) {
+                if (busy.kind() != ErrorKind.UNAVAILABLE) {
+                    throw busy;
+                }
+                // Another pull is downloading the same blob: wait for it rather than fetch it twice.
+                sleep(WAIT_FOR_OTHER_WRITER_MS);
+                attempt--;
+                continue;
+            }
+            BlobWriter[] current = {writer};
+            try {
+                return download(session, repository, blob, id, progress, current);
+            } catch (BerthException e) {
+                last = e;
+                // Bytes that failed verification are gone already; a broken connection keeps its
+                // bytes for the next attempt. Anything but a transfer failure is final.
+                if (e.kind() != ErrorKind.UNAVAILABLE) {
+                    throw e;
+                }
+                log.info("download of {} from {} failed (attempt {} of {}): {}", blob.digest(), session.domain(),
+                        attempt, ATTEMPTS, e.getMessage());
+                sleep(Math.min(2000, 250L * attempt));
+            } finally {
+                current[0].close();
+            }
+        }
+        throw last;
+    }
+
+    private BlobInfo download(RegistrySession session, String repository, Descriptor blob, String id,
+            ProgressListener progress, BlobWriter[] current) {
+        long size = blob.size();
+        BlobWriter writer = current[0];
+        if (writer.offset() > size && size >= 0) {
+            writer.abort();
+            writer = current[0] = blobs.writer(ingestRef(blob.digest()));
+        }
+        long offset = writer.offset();
+        if (offset == size && size > 0) {
+            progress.status(id, "Verifying Checksum");
+            return writer.commit(blob.digest(), size);
+        }
+        try (BlobResponse response = session.openBlob(repository, blob.digest(), offset)) {
+            if (response.offset() != offset) {
+                // The registry ignored the Range: start over rather than append the beginning twice.
+                writer.abort();
+                writer = current[0] = blobs.writer(ingestRef(blob.digest()));
+            }
+            long written = writer.offset();
+            progress.progress(id, "Downloading", written, size);
+            long reported = written;
+            byte[] buffer = new byte[BUFFER];
+            OutputStream out = writer.output();
+            InputStream in = response.body();
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buffer);
+                } catch (IOException e) {
+                    throw new BerthException(ErrorKind.UNAVAILABLE, "downloading %s from %s: %s after %d bytes"
+                            .formatted(blob.digest(), session.domain(), e.getMessage(), written), e);
+                }
+                if (n < 0) {
+                    break;
+                }
+                if (size >= 0 && written + n > size) {
+                    // A source that sends more than promised is cut off at once.
+                    writer.abort();
+                    throw ContentMismatch.size(blob.digest(), size, blob.digest(), written + n);
+                }
+                try {
+                    out.write(buffer, 0, n);
+                } catch (IOException e) {
+                    throw new BerthException(ErrorKind.INTERNAL, "writing ingest of " + blob.digest() + ": " + e.getMessage(), e);
+                }
+                written += n;
+                if (written - reported >= REPORT_STEP) {
+                    progress.progress(id, "Downloading", written, size);
+                    reported = written;
+                }
+            }
+            if (size >= 0 && written < size) {
+                throw BerthException.unavailable("downloading %s from %s: connection closed after %d of %d bytes",
+                        blob.digest(), session.domain(), written, size);
+            }
+            progress.progress(id, "Downloading", written, size);
+            progress.status(id, "Verifying Checksum");
+            return writer.commit(blob.digest(), size);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BerthException(ErrorKind.UNAVAILABLE, "interrupted", e);
+        }
+    }
+}

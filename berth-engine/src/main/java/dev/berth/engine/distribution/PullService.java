@@ -1,0 +1,272 @@
+package dev.berth.engine.distribution;
+
+import dev.berth.core.content.BlobInfo;
+import dev.berth.core.content.BlobStore;
+import dev.berth.core.digest.ChainId;
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ErrorKind;
+import dev.berth.core.image.Descriptor;
+import dev.berth.core.image.ImageConfig;
+import dev.berth.core.image.Index;
+import dev.berth.core.image.Manifest;
+import dev.berth.core.image.MediaTypes;
+import dev.berth.core.image.Platform;
+import dev.berth.core.image.Raw;
+import dev.berth.core.reference.ImageReference;
+import dev.berth.engine.image.ImageStore;
+import dev.berth.engine.image.LayerBlob;
+import dev.berth.engine.image.LayerStore;
+import dev.berth.engine.image.Leases;
+import dev.berth.engine.image.ProgressListener;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/**
+ * {@code docker pull}: resolves a reference on its registry (an index or manifest list picks the
+ * wanted platform), downloads the layers the daemon lacks in parallel (resumable, verified), and
+ * unpacks each as soon as it and the layer below it are there, so unpacking overlaps the
+ * downloads above it. The image's rows are written last, in one transaction: an interrupted pull
+ * leaves no image, only blobs and snapshots that the next pull reuses (and partial downloads it
+ * resumes).
+ *
+ * <p>Progress is Docker's: {@code Pulling from}, per layer {@code Pulling fs layer}, {@code Waiting},
+ * {@code Downloading} (current/total), {@code Verifying Checksum}, {@code Download complete},
+ * {@code Extracting}, {@code Pull complete} (or {@code Already exists}), then {@code Digest:} and
+ * {@code Status:}.
+ */
+public final class PullService {
+    private final RegistryClient client;
+    private final ImageStore images;
+    private final BlobStore blobs;
+    private final BlobFetcher fetcher;
+
+    public PullService(RegistryClient client, ImageStore images) {
+        this.client = client;
+        this.images = images;
+        this.blobs = images.blobs();
+        this.fetcher = new BlobFetcher(images.blobs());
+    }
+
+    /** What a pull did. {@code updated}: the image is new here, or the tag moved to it. */
+    public record Result(ImageReference reference, Digest imageId, Digest repoDigest, boolean updated) {
+    }
+
+    /**
+     * The reference {@code POST /images/create?fromImage=&tag=} names, as moby's postImagesCreate
+     * reads it: {@code tag} may be a tag or a digest; without either, {@code latest} (Berth does not
+     * pull all tags of a repository).
+     */
+    public static ImageReference reference(String fromImage, String tag) {
+        ImageReference ref = ImageReference.parse(fromImage);
+        if (tag != null && !tag.isEmpty()) {
+            if (tag.contains(":")) {
+                ref = ref.nameOnly().withDigest(Digest.parse(tag));
+            } else {
+                ref = ref.withTag(tag);
+            }
+        }
+        return ref.dockerRef();
+    }
+
+    public Result pull(ImageReference reference, String platform, RegistryCredentials credentials,
+            ProgressListener progress) {
+        ImageReference ref = reference.dockerRef();
+        Platform wanted = PlatformChoice.parse(platform);
+        String repository = ref.path();
+        String tagOrDigest = ref.digest().map(Digest::toString).orElseGet(() -> ref.tag().orElseThrow());
+        RegistrySession session = client.session(ref.domain(), credentials, false);
+
+        // The manifest comes before the first message, as in Docker: a name that does not exist is
+        // then a plain error response (404), not an error inside a started stream.
+        FetchedManifest top = fetchManifest(session, ref, tagOrDigest);
+        progress.status(tagOrDigest, "Pulling from " + repository);
+        List<FetchedManifest> documents = new ArrayList<>(List.of(top));
+        FetchedManifest manifestDoc = top;
+        if (MediaTypes.isIndex(top.mediaType())) {
+            Index index = Raw.parse(top.bytes(), Index.class, "index " + top.digest()).value();
+            Descriptor chosen = PlatformChoice.choose(index, wanted);
+            manifestDoc = fetchManifest(session, ref, chosen.digest().toString());
+            documents.add(manifestDoc);
+        }
+        if (!MediaTypes.isManifest(manifestDoc.mediaType())) {
+            throw BerthException.invalid("%s: unsupported manifest media type %s", ref.familiarString(),
+                    manifestDoc.mediaType().isEmpty() ? "(none)" : manifestDoc.mediaType());
+        }
+        Manifest manifest = Raw.parse(manifestDoc.bytes(), Manifest.class, "manifest " + manifestDoc.digest()).value();
+        if (manifest.config() == null) {
+            throw BerthException.invalid("manifest %s of %s has no config", manifestDoc.digest(), ref.familiarString());
+        }
+        Digest repoDigest = top.digest();
+
+        List<Digest> leased = new ArrayList<>();
+        leased.add(manifest.config().digest());
+        documents.forEach(d -> leased.add(d.digest()));
+        manifest.layers().forEach(l -> leased.add(l.digest()));
+        try (Leases.Lease lease = images.leases().acquire(leased)) {
+            fetcher.fetch(session, repository, manifest.config(), manifest.config().digest().shortHex(), ProgressListener.NONE);
+            Raw<ImageConfig> config = readConfig(manifest.config().digest());
+            List<Digest> diffIds = config.value().diffIds();
+            if (diffIds.size() != manifest.layers().size()) {
+                throw BerthException.invalid("image %s: manifest lists %d layers, its config %d diff IDs",
+                        ref.familiarString(), manifest.layers().size(), diffIds.size());
+            }
+            List<Digest> chain = ChainId.chain(diffIds);
+            chain.forEach(lease::add);
+            Digest id = config.digest();
+            boolean present = images.row(id).isPresent();
+            boolean tagPointsHere = ref.tag().isPresent()
+                    && images.db().read(tx -> tx.tags().get(ref.toString())).filter(id::equals).isPresent();
+            if (!present) {
+                fetchAndUnpack(session, repository, manifest.layers(), diffIds, chain, progress);
+            }
+            for (FetchedManifest doc : documents) {
+                if (!blobs.contains(doc.digest())) {
+                    blobs.ingest(new ByteArrayInputStream(doc.bytes()), doc.digest(), doc.size());
+                }
+            }
+            List<LayerBlob> layerBlobs = manifest.layers().stream()
+                    .map(l -> new LayerBlob(l.digest(), l.size(), l.mediaType())).toList();
+            List<ImageReference> tags = ref.tag().isPresent() ? List.of(ref) : List.of();
+            ImageStore.Added added = images.add(config, layerBlobs, tags, null, ProgressListener.NONE);
+            String repoDigestRef = ref.nameOnly().withDigest(repoDigest).toString();
+            images.db().inTransaction(tx -> {
+                tx.repoDigests().put(repoDigestRef, id, repoDigest);
+                return null;
+            });
+            // Docker's rule: "Downloaded newer image" when the tag moved (or came) here, or, for a
+            // pull by digest, when the image is new; otherwise the pull changed nothing.
+            boolean updated = ref.tag().isPresent() ? !tagPointsHere : added.isNew();
+            images.events().publish("pull", id, ref.familiarString(), config.value().configOrEmpty().labels());
+            progress.status(null, "Digest: " + repoDigest);
+            progress.status(null, "Status: " + (updated ? "Downloaded newer image for " : "Image is up to date for ")
+                    + ref.familiarString());
+            return new Result(ref, id, repoDigest, updated);
+        }
+    }
+
+    private FetchedManifest fetchManifest(RegistrySession session, ImageReference ref, String reference) {
+        try {
+            return session.manifest(ref.path(), reference);
+        } catch (BerthException e) {
+            if (e.kind() == ErrorKind.UNAUTHORIZED || e.kind() == ErrorKind.FORBIDDEN
+                    || e.kind() == ErrorKind.NOT_FOUND && e.getMessage().contains("name unknown")) {
+                throw new BerthException(e.kind(), "pull access denied for %s, repository does not exist or may require 'docker login': %s"
+                        .formatted(ref.familiarName(), e.getMessage()), e);
+            }
+            throw e;
+        }
+    }
+
+    private Raw<ImageConfig> readConfig(Digest digest) {
+        try (InputStream in = blobs.open(digest)) {
+            return Raw.parse(in.readAllBytes(), ImageConfig.class, "image config " + digest);
+        } catch (IOException e) {
+            throw BerthException.dataLoss("cannot read image config %s: %s", digest, e.getMessage());
+        }
+    }
+
+    /**
+     * Downloads the missing layers (at most {@code maxConcurrentDownloads} at once) and unpacks
+     * them bottom-up on this thread as each becomes available.
+     */
+    private void fetchAndUnpack(RegistrySession session, String repository, List<Descriptor> layers,
+            List<Digest> diffIds, List<Digest> chain, ProgressListener progress) {
+        LayerStore layerStore = images.layers();
+        int have = 0;
+        while (have < chain.size() && layerStore.get(chain.get(have)).isPresent()) {
+            have++;
+        }
+        Map<Digest, Future<BlobInfo>> downloads = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Descriptor layer = layers.get(i);
+            String id = layer.digest().shortHex();
+            if (i < have) {
+                progress.status(id, "Already exists");
+            } else if (!downloads.containsKey(layer.digest())) {
+                if (layer.urls() != null && !layer.urls().isEmpty() || isNonDistributable(layer.mediaType())) {
+                    throw BerthException.notImplemented("layer %s is non-distributable (foreign URLs); Berth does not fetch those",
+                            layer.digest());
+                }
+                progress.status(id, "Pulling fs layer");
+                downloads.put(layer.digest(), null);
+            }
+        }
+        Semaphore permits = new Semaphore(client.settings().maxConcurrentDownloads());
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Descriptor layer : layers.subList(have, layers.size())) {
+                if (downloads.get(layer.digest()) != null) {
+                    continue;
+                }
+                String id = layer.digest().shortHex();
+                downloads.put(layer.digest(), pool.submit(() -> {
+                    if (!permits.tryAcquire()) {
+                        progress.status(id, "Waiting");
+                        permits.acquire();
+                    }
+                    try {
+                        BlobInfo info = fetcher.fetch(session, repository, layer, id, progress);
+                        progress.status(id, "Download complete");
+                        return info;
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            try {
+                Digest parent = have == 0 ? null : chain.get(have - 1);
+                for (int i = have; i < layers.size(); i++) {
+                    Descriptor layer = layers.get(i);
+                    String id = layer.digest().shortHex();
+                    await(downloads.get(layer.digest()));
+                    layerStore.unpack(parent, diffIds.get(i), new LayerBlob(layer.digest(), layer.size(), layer.mediaType()),
+                            extracting(id, progress));
+                    progress.status(id, "Pull complete");
+                    parent = chain.get(i);
+                }
+            } catch (RuntimeException e) {
+                pool.shutdownNow();
+                throw e;
+            }
+        }
+    }
+
+    private static boolean isNonDistributable(String mediaType) {
+        return mediaType != null && (mediaType.contains("nondistributable") || mediaType.contains("foreign"));
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BerthException(ErrorKind.UNAVAILABLE, "pull interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof BerthException b) {
+                throw b;
+            }
+            throw BerthException.internal("download failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** The layer store's unpack progress, shown as Docker's "Extracting" under the layer's short digest. */
+    private static ProgressListener extracting(String id, ProgressListener progress) {
+        return new ProgressListener() {
+            @Override
+            public void progress(String ignored, String status, long current, long total) {
+                progress.progress(id, "Extracting", current, total);
+            }
+        };
+    }
+}
