@@ -35,6 +35,7 @@ final class ChannelOutput extends Response.ResponseStream {
     private Supplier<HttpObject> header;
     private ByteBuf buffer;
     private boolean finished;
+    private volatile boolean clientGone;
     private final List<Runnable> closeActions = new CopyOnWriteArrayList<>();
     private final ChannelFutureListener closeListener = f -> runCloseActions();
 
@@ -122,7 +123,13 @@ final class ChannelOutput extends Response.ResponseStream {
 
     @Override
     public boolean isOpen() {
-        return channel.isActive() && !finished;
+        return channel.isActive() && !finished && !clientGone;
+    }
+
+    /** The client stopped reading (its side of the connection ended): long writers should stop. */
+    void clientGone() {
+        clientGone = true;
+        runCloseActions();
     }
 
     @Override

@@ -51,6 +51,7 @@ import org.slf4j.LoggerFactory;
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
     static final String RAW_STREAM = "application/vnd.docker.raw-stream";
+    private static final int MAX_PIPELINED = 64;
 
     private final Dispatch dispatch;
     private final Executor handlers;
@@ -79,6 +80,26 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         final HttpRequest request;
         final ChannelInput body;
         boolean requestDone;
+        /** Set when the client stopped sending (EOF) while its answer streams: it is gone, as Go's server assumes. */
+        volatile boolean clientGone;
+        volatile ChannelOutput output;
+
+        /** Handler thread: {@code out} now carries the response. */
+        void streamingTo(ChannelOutput out) {
+            output = out;
+            if (clientGone) {
+                out.clientGone();
+            }
+        }
+
+        /** Event loop. */
+        void markClientGone() {
+            clientGone = true;
+            ChannelOutput out = output;
+            if (out != null) {
+                out.clientGone();
+            }
+        }
 
         Exchange(HttpRequest request, ChannelInput body) {
             this.request = request;
@@ -171,7 +192,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (!inputShutdown) {
                 ctx.read();
             }
-        } else if (!current.requestDone && !current.body.pauseIfFull()) {
+        } else if (!current.requestDone) {
+            if (!current.body.pauseIfFull()) {
+                ctx.read();
+            }
+        } else if (pipelined.size() < MAX_PIPELINED && !inputShutdown) {
+            // Keep reading while answering: that is how a vanished client is noticed (EOF) while
+            // a long stream (events, logs -f) has nothing to write.
             ctx.read();
         }
         ctx.fireChannelReadComplete();
@@ -198,6 +225,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             } else if (!current.requestDone) {
                 current.body.fail(new EOFException("client closed the connection before the request body was complete"));
                 current.requestDone = true;
+                current.markClientGone();
+            } else {
+                current.markClientGone();
             }
         }
         ctx.fireUserEventTriggered(evt);
@@ -326,6 +356,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         decorate(head, response);
         setConnection(request, head, reuse);
         ChannelOutput out = new ChannelOutput(loop, ctx.channel(), () -> head, chunked, false);
+        exchange.streamingTo(out);
         try {
             body.writeTo(out);
             out.finish();
