@@ -118,9 +118,12 @@ public final class ImageStore {
         List<Digest> leased = new ArrayList<>(chain);
         leased.add(id);
         layerBlobs.forEach(b -> leased.add(b.digest()));
-        try (Leases.Lease lease = leases.acquire(leased)) {
+        boolean ingestedConfig = false;
+        Leases.Lease lease = leases.acquire(leased);
+        try {
             if (!blobs.contains(id)) {
                 blobs.ingest(new ByteArrayInputStream(config.bytes()), id, config.size());
+                ingestedConfig = true;
             }
             boolean exists = row(id).isPresent();
             List<LayerStore.Unpacked> unpacked = new ArrayList<>();
@@ -153,6 +156,14 @@ public final class ImageStore {
             });
             configs.put(id, config);
             return new Added(id, isNew, List.copyOf(tags), untaggedFrom);
+        } catch (RuntimeException e) {
+            lease.close();
+            if (ingestedConfig) {
+                layers.deleteBlobIfUnused(id);
+            }
+            throw e;
+        } finally {
+            lease.close();
         }
     }
 }

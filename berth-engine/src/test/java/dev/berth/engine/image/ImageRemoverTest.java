@@ -1,0 +1,141 @@
+package dev.berth.engine.image;
+
+import dev.berth.core.digest.ChainId;
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ErrorKind;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static dev.berth.engine.image.ImageLoaderTest.APP;
+import static dev.berth.engine.image.ImageLoaderTest.BASE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ImageRemoverTest {
+    @TempDir
+    Path dir;
+    ImageFixture f;
+    Digest id;
+
+    @BeforeEach
+    void setUp() {
+        f = new ImageFixture(dir);
+        TestImages.Image img = TestImages.Image.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("busybox:latest"));
+        id = f.load(TestImages.dockerArchive(List.of(img))).getFirst().id();
+    }
+
+    @AfterEach
+    void tearDown() {
+        f.close();
+    }
+
+    @Test
+    void removingOneOfTwoTagsUntagsAndKeepsTheImage() {
+        f.services.tags().tag("busybox", "mybox", "v1");
+
+        List<DeleteItem> result = f.services.remover().remove("mybox:v1", false, false);
+
+        assertThat(result).containsExactly(DeleteItem.untagged("mybox:v1"));
+        assertThat(f.services.resolver().resolve("busybox:latest")).isEqualTo(id);
+        assertThat(f.snapshots.list()).hasSize(1);
+    }
+
+    @Test
+    void removingTheLastTagDeletesImageAndLayerFilesAndBlobs() {
+        List<DeleteItem> result = f.services.remover().remove("busybox", false, false);
+
+        assertThat(result).containsExactly(DeleteItem.untagged("busybox:latest"), DeleteItem.deleted(id.toString()),
+                DeleteItem.deleted(Digest.sha256(BASE).toString()));
+        assertThat(f.snapshots.list()).isEmpty();
+        assertThat(f.blobs.list()).isEmpty();
+        assertThat(f.services.resolver().find(id.toString())).isEmpty();
+        assertThat(f.actions()).contains("untag " + id, "delete " + id);
+    }
+
+    @Test
+    void byIdWithTagsInTwoRepositoriesNeedsForce() {
+        f.services.tags().tag("busybox", "other", "1");
+
+        assertThatThrownBy(() -> f.services.remover().remove(id.hex().substring(0, 12), false, false))
+                .isInstanceOf(BerthException.class)
+                .hasMessage("conflict: unable to delete " + id.shortHex()
+                        + " (must be forced) - image is referenced in multiple repositories")
+                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.CONFLICT);
+
+        List<DeleteItem> forced = f.services.remover().remove(id.hex().substring(0, 12), true, false);
+        assertThat(forced).extracting(DeleteItem::untagged).contains("busybox:latest", "other:1");
+        assertThat(forced).extracting(DeleteItem::deleted).contains(id.toString());
+        assertThat(f.services.queries().list(Map.of(), true, false)).isEmpty();
+    }
+
+    @Test
+    void byIdWithOneTagRemovesTagAndImage() {
+        List<DeleteItem> result = f.services.remover().remove(id.toString(), false, false);
+        assertThat(result.getFirst()).isEqualTo(DeleteItem.untagged("busybox:latest"));
+        assertThat(result).contains(DeleteItem.deleted(id.toString()));
+    }
+
+    @Test
+    void aSharedLayerStaysWhileAnotherImageHoldsIt() throws Exception {
+        TestImages.Image app = TestImages.Image.of(List.of(BASE, APP), "2024-01-02T00:00:00Z", List.of("app:1"));
+        f.load(TestImages.dockerArchive(List.of(app)));
+
+        f.services.remover().remove("app:1", false, false);
+
+        assertThat(f.snapshots.list()).containsExactly(LayerStore.snapshotName(Digest.sha256(BASE)));
+        assertThat(Files.readString(f.layerDir(Digest.sha256(BASE)).resolve("bin/sh"))).isEqualTo("shell");
+        assertThat(f.blobs.list()).containsExactlyInAnyOrder(id, Digest.sha256(BASE));
+        assertThat(f.services.store().layers().get(ChainId.of(List.of(Digest.sha256(BASE), Digest.sha256(APP))))).isEmpty();
+    }
+
+    @Test
+    void aContainerVetoesRemoval() {
+        f.users.add(new ImageUsers.User("0123456789abcdef", true));
+
+        assertThatThrownBy(() -> f.services.remover().remove(id.toString(), true, false))
+                .hasMessageContaining("(cannot be forced) - image is being used by running container 0123456789ab");
+        f.users.clear();
+        f.users.add(new ImageUsers.User("0123456789abcdef", false));
+        assertThatThrownBy(() -> f.services.remover().remove(id.toString(), false, false))
+                .hasMessageContaining("(must be forced) - image is being used by stopped container 0123456789ab");
+    }
+
+    @Test
+    void unknownImageIsNotFoundWithDockersMessage() {
+        assertThatThrownBy(() -> f.services.remover().remove("nope", false, false))
+                .hasMessage("No such image: nope:latest")
+                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.NOT_FOUND);
+    }
+
+    @Test
+    void pruneRemovesDanglingImagesOnlyUnlessAskedForAll() {
+        TestImages.Image old = TestImages.Image.of(List.of(APP), "2023-01-01T00:00:00Z", List.of("app:latest"));
+        Digest oldId = f.load(TestImages.dockerArchive(List.of(old))).getFirst().id();
+        TestImages.Image newer = TestImages.Image.of(List.of(APP, BASE), "2024-02-01T00:00:00Z", List.of("app:latest"));
+        f.load(TestImages.dockerArchive(List.of(newer)));
+
+        ImageRemover.PruneReport dangling = f.services.remover().prune(Map.of());
+
+        assertThat(dangling.deleted()).contains(DeleteItem.deleted(oldId.toString()));
+        assertThat(f.services.resolver().find("busybox")).contains(id);
+        ImageRemover.PruneReport all = f.services.remover().prune(Map.of("dangling", List.of("false")));
+        assertThat(all.deleted()).extracting(DeleteItem::untagged).contains("busybox:latest", "app:latest");
+        assertThat(all.spaceReclaimed()).isPositive();
+        assertThat(f.services.queries().list(Map.of(), true, false)).isEmpty();
+        assertThat(f.snapshots.list()).isEmpty();
+    }
+
+    @Test
+    void pruneRejectsUnknownFilters() {
+        assertThatThrownBy(() -> f.services.remover().prune(Map.of("color", List.of("red"))))
+                .hasMessage("invalid filter 'color'");
+    }
+}

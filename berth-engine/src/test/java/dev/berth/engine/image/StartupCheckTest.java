@@ -1,0 +1,65 @@
+package dev.berth.engine.image;
+
+import dev.berth.core.digest.Digest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static dev.berth.engine.image.ImageLoaderTest.APP;
+import static dev.berth.engine.image.ImageLoaderTest.BASE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StartupCheckTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void whatACrashedLoadLeftIsRemovedAndTheNextLoadSucceeds() throws Exception {
+        TestImages.Image img = TestImages.Image.of(List.of(BASE, APP), "2024-01-01T00:00:00Z", List.of("app:1"));
+        try (ImageFixture f = new ImageFixture(dir)) {
+            // The state a load killed before its transaction leaves: blobs, a committed and an active snapshot, a partial ingest.
+            f.blobs.ingest(new ByteArrayInputStream(BASE), null, -1);
+            f.blobs.ingest(new ByteArrayInputStream(img.config().bytes()), null, -1);
+            Path active = f.snapshots.prepare("extract-crashed", null);
+            Files.writeString(active.resolve("half"), "written");
+            f.snapshots.prepare(LayerStore.snapshotName(Digest.sha256(BASE)), null);
+            try (var w = f.blobs.writer("load-in-progress")) {
+                w.output().write(new byte[] {1, 2, 3});
+            }
+        }
+        try (ImageFixture restarted = new ImageFixture(dir)) {
+            StartupCheck.Report report = restarted.startupCheck().run();
+
+            assertThat(report.missing()).isEmpty();
+            assertThat(report.removed()).hasSize(5);
+            assertThat(restarted.blobs.list()).isEmpty();
+            assertThat(restarted.blobs.ingests()).isEmpty();
+            assertThat(restarted.snapshots.list()).isEmpty();
+
+            restarted.load(TestImages.dockerArchive(List.of(img)));
+            assertThat(restarted.services.resolver().resolve("app:1")).isEqualTo(img.config().digest());
+            assertThat(restarted.startupCheck().run().removed()).isEmpty();
+        }
+    }
+
+    @Test
+    void rowsWhoseFilesAreMissingAreReportedWithPathsAndTheCheckStillCompletes() throws Exception {
+        TestImages.Image img = TestImages.Image.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("app:1"));
+        try (ImageFixture f = new ImageFixture(dir)) {
+            f.load(TestImages.dockerArchive(List.of(img)));
+            f.snapshots.remove(LayerStore.snapshotName(Digest.sha256(BASE)));
+            f.blobs.delete(img.config().digest());
+
+            StartupCheck.Report report = f.startupCheck().run();
+
+            assertThat(report.missing()).containsExactlyInAnyOrder(
+                    "layer " + Digest.sha256(BASE) + ": snapshot " + f.layerDir(Digest.sha256(BASE)) + " is missing",
+                    "image " + img.config().digest() + ": config " + dir.resolve("content/blobs/sha256/" + img.config().digest().hex()) + " is missing");
+            assertThat(f.blobs.contains(Digest.sha256(BASE))).isTrue();
+        }
+    }
+}
