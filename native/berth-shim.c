@@ -1078,8 +1078,8 @@ int main(int argc, char **argv)
             if (r <= 0) {
                 sync_open = 0;
                 close(sync_sock);
-                if (!errored && status < 0)
-                    event("started");
+                if (!errored)
+                    event("started"); /* close-on-exec: the command is running (or already ran) */
             } else if (got >= 0) {
                 master = got;
                 struct winsize ws = {.ws_row = rows, .ws_col = cols};
@@ -1104,6 +1104,8 @@ int main(int argc, char **argv)
         int r = recv_master(sync_sock, &got, text, sizeof text);
         if (r > 0 && got < 0)
             event("error %s", text);
+        else if (r == 0 && !errored)
+            event("started");
     }
     char line[64];
     if (WIFSIGNALED(status))
