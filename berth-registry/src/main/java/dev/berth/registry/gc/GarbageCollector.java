@@ -49,6 +49,8 @@ public final class GarbageCollector {
     private final Duration delay;
     private final Duration uploadTtl;
     private final Clock clock;
+    /** Runs between mark and sweep; tests use it to push in exactly the window that matters. */
+    Runnable afterMark = () -> { };
 
     public GarbageCollector(Registry registry, Duration delay, Duration uploadTtl, Clock clock) {
         this.registry = registry;
@@ -74,6 +76,7 @@ public final class GarbageCollector {
                 mark(repo, d, marked);
             }
         }
+        afterMark.run();
         List<Digest> deleted = new ArrayList<>();
         long freed = 0;
         var lock = registry.referenceLock().writeLock();

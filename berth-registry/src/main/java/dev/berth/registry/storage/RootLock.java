@@ -31,7 +31,12 @@ public final class RootLock implements AutoCloseable {
             Files.createDirectories(root);
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            FileLock l = ch.tryLock();
+            FileLock l;
+            try {
+                l = ch.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException sameProcess) {
+                l = null;
+            }
             if (l == null) {
                 String who = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
                 ch.close();

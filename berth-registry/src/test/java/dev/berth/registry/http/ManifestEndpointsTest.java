@@ -1,0 +1,299 @@
+package dev.berth.registry.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.core.digest.Digest;
+import dev.berth.registry.manifest.MediaTypes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ManifestEndpointsTest {
+    @TempDir
+    Path root;
+    RegistryFixture reg;
+    RegistryClient c;
+
+    @BeforeEach
+    void start() {
+        reg = RegistryFixture.start(root);
+        c = reg.client;
+    }
+
+    @AfterEach
+    void stop() {
+        reg.close();
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String desc(String mediaType, Digest d, long size) {
+        return "{\"mediaType\":\"" + mediaType + "\",\"digest\":\"" + d + "\",\"size\":" + size + "}";
+    }
+
+    /** Pushes a config and one layer to repo and returns an image manifest naming them. */
+    String image(String repo, String mediaType, String configType, String layerType, String seed, String extra) {
+        byte[] config = utf8("{\"architecture\":\"amd64\",\"os\":\"linux\",\"seed\":\"" + seed + "\"}");
+        byte[] layer = utf8("layer-" + seed);
+        Digest cd = c.pushBlob(repo, config);
+        Digest ld = c.pushBlob(repo, layer);
+        return "{\"schemaVersion\":2,\"mediaType\":\"" + mediaType + "\",\"config\":" + desc(configType, cd, config.length)
+                + ",\"layers\":[" + desc(layerType, ld, layer.length) + "]" + extra + "}";
+    }
+
+    String ociImage(String repo, String seed) {
+        return image(repo, MediaTypes.OCI_MANIFEST, "application/vnd.oci.image.config.v1+json",
+                "application/vnd.oci.image.layer.v1.tar+gzip", seed, "");
+    }
+
+    @Test
+    void ociManifestByTagAndDigestKeepsBytesTypeAndDigest() {
+        String m = ociImage("app", "1");
+        byte[] bytes = utf8(m);
+        Digest d = Digest.sha256(bytes);
+        var put = c.put("/v2/app/manifests/v1", bytes, MediaTypes.OCI_MANIFEST);
+        assertThat(put.status()).isEqualTo(201);
+        assertThat(put.header("Docker-Content-Digest")).isEqualTo(d.toString());
+        assertThat(put.header("Location")).isEqualTo("/v2/app/manifests/" + d);
+
+        for (String ref : List.of("v1", d.toString())) {
+            var get = c.get("/v2/app/manifests/" + ref);
+            assertThat(get.status()).isEqualTo(200);
+            assertThat(get.body()).isEqualTo(bytes);
+            assertThat(get.header("Content-Type")).isEqualTo(MediaTypes.OCI_MANIFEST);
+            assertThat(get.header("Docker-Content-Digest")).isEqualTo(d.toString());
+            var head = c.head("/v2/app/manifests/" + ref);
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.header("Content-Length")).isEqualTo(String.valueOf(bytes.length));
+            assertThat(head.header("Docker-Content-Digest")).isEqualTo(d.toString());
+        }
+    }
+
+    @Test
+    void dockerSchema2ManifestAndListAreServedWithTheirTypes() {
+        String m = image("dock", MediaTypes.DOCKER_MANIFEST, "application/vnd.docker.container.image.v1+json",
+                "application/vnd.docker.image.rootfs.diff.tar.gzip", "d", "");
+        byte[] mb = utf8(m);
+        Digest md = Digest.sha256(mb);
+        assertThat(c.put("/v2/dock/manifests/" + md, mb, MediaTypes.DOCKER_MANIFEST).status()).isEqualTo(201);
+        String list = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST_LIST + "\",\"manifests\":["
+                + "{\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\",\"digest\":\"" + md + "\",\"size\":" + mb.length
+                + ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}]}";
+        var put = c.put("/v2/dock/manifests/latest", utf8(list), MediaTypes.DOCKER_MANIFEST_LIST);
+        assertThat(put.status()).isEqualTo(201);
+        assertThat(c.get("/v2/dock/manifests/latest").header("Content-Type")).isEqualTo(MediaTypes.DOCKER_MANIFEST_LIST);
+        assertThat(c.get("/v2/dock/manifests/" + md).header("Content-Type")).isEqualTo(MediaTypes.DOCKER_MANIFEST);
+    }
+
+    @Test
+    void manifestNamingUnknownBlobsIsRefusedListingEachOne() {
+        Digest a = Digest.sha256(utf8("a"));
+        Digest b = Digest.sha256(utf8("b"));
+        c.pushBlob("miss", utf8("present"));
+        String m = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":"
+                + desc("application/vnd.oci.image.config.v1+json", a, 1) + ",\"layers\":["
+                + desc("application/vnd.oci.image.layer.v1.tar", b, 1) + "]}";
+        var put = c.put("/v2/miss/manifests/x", utf8(m), MediaTypes.OCI_MANIFEST);
+        assertThat(put.status()).isEqualTo(400);
+        assertThat(put.errorCodes()).containsExactly("MANIFEST_BLOB_UNKNOWN", "MANIFEST_BLOB_UNKNOWN");
+        List<String> digests = new ArrayList<>();
+        put.json().path("errors").forEach(e -> digests.add(e.at("/detail/digest").asText()));
+        assertThat(digests).containsExactlyInAnyOrder(a.toString(), b.toString());
+        assertThat(c.get("/v2/miss/manifests/x").errorCodes()).containsExactly("MANIFEST_UNKNOWN");
+
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":["
+                + desc(MediaTypes.OCI_MANIFEST, a, 10) + "]}";
+        assertThat(c.put("/v2/miss/manifests/idx", utf8(index), MediaTypes.OCI_INDEX).errorCodes())
+                .containsExactly("MANIFEST_BLOB_UNKNOWN");
+    }
+
+    @Test
+    void nonDistributableLayersWithUrlsNeedNoBlob() {
+        byte[] config = utf8("{\"os\":\"windows\"}");
+        Digest cd = c.pushBlob("win", config);
+        Digest foreign = Digest.sha256(utf8("foreign layer"));
+        String m = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\",\"config\":"
+                + desc("application/vnd.docker.container.image.v1+json", cd, config.length) + ",\"layers\":["
+                + "{\"mediaType\":\"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip\",\"digest\":\"" + foreign
+                + "\",\"size\":5,\"urls\":[\"https://example.invalid/layer\"]}]}";
+        assertThat(c.put("/v2/win/manifests/ltsc", utf8(m), MediaTypes.DOCKER_MANIFEST).status()).isEqualTo(201);
+        String noUrls = m.replace(",\"urls\":[\"https://example.invalid/layer\"]", "");
+        assertThat(c.put("/v2/win/manifests/nourls", utf8(noUrls), MediaTypes.DOCKER_MANIFEST).errorCodes())
+                .containsExactly("MANIFEST_BLOB_UNKNOWN");
+    }
+
+    @Test
+    void invalidManifestsAreRefused() {
+        assertThat(c.put("/v2/inv/manifests/a", utf8("not json"), MediaTypes.OCI_MANIFEST).errorCodes())
+                .containsExactly("MANIFEST_INVALID");
+        assertThat(c.put("/v2/inv/manifests/a", utf8("{\"schemaVersion\":1}"), MediaTypes.OCI_MANIFEST).errorCodes())
+                .containsExactly("MANIFEST_INVALID");
+        String m = ociImage("inv", "x");
+        var mismatch = c.put("/v2/inv/manifests/a", utf8(m), MediaTypes.DOCKER_MANIFEST);
+        assertThat(mismatch.status()).isEqualTo(400);
+        assertThat(mismatch.errorCodes()).containsExactly("MANIFEST_INVALID");
+        var badTag = c.put("/v2/inv/manifests/-bad", utf8(m), MediaTypes.OCI_MANIFEST);
+        assertThat(badTag.errorCodes()).containsExactly("MANIFEST_INVALID");
+        byte[] huge = new byte[4 * 1024 * 1024 + 10];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        var big = c.put("/v2/inv/manifests/a", huge, MediaTypes.OCI_MANIFEST);
+        assertThat(big.status()).isEqualTo(413);
+    }
+
+    @Test
+    void pushByDigestVerifiesTheDigestAndAppliesTagParameters() {
+        byte[] bytes = utf8(ociImage("dig", "1"));
+        Digest d = Digest.sha256(bytes);
+        Digest wrong = Digest.sha256(utf8("other"));
+        var bad = c.put("/v2/dig/manifests/" + wrong, bytes, MediaTypes.OCI_MANIFEST);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.errorCodes()).containsExactly("DIGEST_INVALID");
+        var put = c.put("/v2/dig/manifests/" + d + "?tag=1.0&tag=latest", bytes, MediaTypes.OCI_MANIFEST);
+        assertThat(put.status()).isEqualTo(201);
+        assertThat(put.headers().allValues("OCI-Tag")).containsExactly("1.0, latest");
+        assertThat(c.get("/v2/dig/manifests/latest").body()).isEqualTo(bytes);
+        Digest d512 = Digest.of("sha512", Digest.newHasher("sha512").digest(bytes));
+        var p512 = c.put("/v2/dig/manifests/" + d512, bytes, MediaTypes.OCI_MANIFEST);
+        assertThat(p512.status()).isEqualTo(201);
+        assertThat(p512.header("Docker-Content-Digest")).isEqualTo(d512.toString());
+        assertThat(c.get("/v2/dig/manifests/" + d512).body()).isEqualTo(bytes);
+    }
+
+    @Test
+    void deletingTagsAndManifests() {
+        byte[] bytes = utf8(ociImage("del", "1"));
+        Digest d = Digest.sha256(bytes);
+        c.put("/v2/del/manifests/a", bytes, MediaTypes.OCI_MANIFEST);
+        c.put("/v2/del/manifests/b", bytes, MediaTypes.OCI_MANIFEST);
+        assertThat(c.delete("/v2/del/manifests/a").status()).isEqualTo(202);
+        assertThat(c.get("/v2/del/manifests/a").errorCodes()).containsExactly("MANIFEST_UNKNOWN");
+        assertThat(c.get("/v2/del/manifests/b").status()).isEqualTo(200);
+        assertThat(c.delete("/v2/del/manifests/a").status()).isEqualTo(404);
+        assertThat(c.delete("/v2/del/manifests/" + d).status()).isEqualTo(202);
+        assertThat(c.get("/v2/del/manifests/" + d).status()).isEqualTo(404);
+        assertThat(c.get("/v2/del/manifests/b").status()).isEqualTo(404);
+        assertThat(c.delete("/v2/del/manifests/" + d).errorCodes()).containsExactly("MANIFEST_UNKNOWN");
+        assertThat(c.get("/v2/nothere/manifests/latest").errorCodes()).containsExactly("NAME_UNKNOWN");
+    }
+
+    @Test
+    void tagsAreListedInOrderWithPaginationAndLink() {
+        byte[] bytes = utf8(ociImage("tags", "1"));
+        for (String t : List.of("b", "A", "a", "c", "1.0", "_x")) {
+            assertThat(c.put("/v2/tags/manifests/" + t, bytes, MediaTypes.OCI_MANIFEST).status()).isEqualTo(201);
+        }
+        var all = c.get("/v2/tags/tags/list");
+        assertThat(all.json().path("name").asText()).isEqualTo("tags");
+        assertThat(texts(all.json().path("tags"))).containsExactly("1.0", "A", "_x", "a", "b", "c");
+        assertThat(all.header("Link")).isNull();
+
+        var first = c.get("/v2/tags/tags/list?n=2");
+        assertThat(texts(first.json().path("tags"))).containsExactly("1.0", "A");
+        assertThat(first.header("Link")).isEqualTo("</v2/tags/tags/list?n=2&last=A>; rel=\"next\"");
+        String next = first.header("Link").substring(1, first.header("Link").indexOf('>'));
+        var second = c.get(next);
+        assertThat(texts(second.json().path("tags"))).containsExactly("_x", "a");
+        var last = c.get("/v2/tags/tags/list?n=2&last=b");
+        assertThat(texts(last.json().path("tags"))).containsExactly("c");
+        assertThat(last.header("Link")).isNull();
+        var exact = c.get("/v2/tags/tags/list?n=2&last=a");
+        assertThat(texts(exact.json().path("tags"))).containsExactly("b", "c");
+        assertThat(exact.header("Link")).isNull();
+        var zero = c.get("/v2/tags/tags/list?n=0");
+        assertThat(texts(zero.json().path("tags"))).isEmpty();
+        assertThat(zero.header("Link")).isNull();
+        var lastOnly = c.get("/v2/tags/tags/list?last=a");
+        assertThat(texts(lastOnly.json().path("tags"))).containsExactly("b", "c");
+        assertThat(c.get("/v2/tags/tags/list?n=-1").status()).isEqualTo(400);
+        var unknown = c.get("/v2/unknown/tags/list");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.errorCodes()).containsExactly("NAME_UNKNOWN");
+    }
+
+    @Test
+    void catalogListsRepositoriesWithPagination() {
+        for (String r : List.of("zeta", "alpha/one", "alpha/two", "mid")) {
+            c.pushBlob(r, utf8(r));
+        }
+        assertThat(texts(c.get("/v2/_catalog").json().path("repositories")))
+                .containsExactly("alpha/one", "alpha/two", "mid", "zeta");
+        var page = c.get("/v2/_catalog?n=3");
+        assertThat(texts(page.json().path("repositories"))).containsExactly("alpha/one", "alpha/two", "mid");
+        assertThat(page.header("Link")).isEqualTo("</v2/_catalog?n=3&last=mid>; rel=\"next\"");
+        assertThat(texts(c.get("/v2/_catalog?n=3&last=mid").json().path("repositories"))).containsExactly("zeta");
+    }
+
+    @Test
+    void referrersListsManifestsWithSubjectAndFiltersByArtifactType() {
+        byte[] subject = utf8(ociImage("ref", "s"));
+        Digest sd = Digest.sha256(subject);
+        c.put("/v2/ref/manifests/v1", subject, MediaTypes.OCI_MANIFEST);
+        String subj = ",\"subject\":" + desc(MediaTypes.OCI_MANIFEST, sd, subject.length);
+        byte[] sbom = utf8(image("ref", MediaTypes.OCI_MANIFEST, "application/vnd.oci.empty.v1+json",
+                "application/json", "sbom", ",\"artifactType\":\"application/vnd.example.sbom.v1\""
+                        + subj + ",\"annotations\":{\"org.example.kind\":\"sbom\"}"));
+        byte[] sig = utf8(image("ref", MediaTypes.OCI_MANIFEST, "application/vnd.example.signature.config.v1+json",
+                "application/octet-stream", "sig", subj));
+        var putSbom = c.put("/v2/ref/manifests/" + Digest.sha256(sbom), sbom, MediaTypes.OCI_MANIFEST);
+        assertThat(putSbom.status()).isEqualTo(201);
+        assertThat(putSbom.header("OCI-Subject")).isEqualTo(sd.toString());
+        assertThat(c.put("/v2/ref/manifests/" + Digest.sha256(sig), sig, MediaTypes.OCI_MANIFEST).header("OCI-Subject"))
+                .isEqualTo(sd.toString());
+        assertThat(c.put("/v2/ref/manifests/v2", utf8(ociImage("ref", "plain")), MediaTypes.OCI_MANIFEST)
+                .header("OCI-Subject")).isNull();
+
+        var all = c.get("/v2/ref/referrers/" + sd);
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(all.header("Content-Type")).isEqualTo(MediaTypes.OCI_INDEX);
+        JsonNode idx = all.json();
+        assertThat(idx.path("schemaVersion").asInt()).isEqualTo(2);
+        assertThat(idx.path("mediaType").asText()).isEqualTo(MediaTypes.OCI_INDEX);
+        List<String> types = new ArrayList<>();
+        idx.path("manifests").forEach(m -> types.add(m.path("artifactType").asText()));
+        assertThat(types).containsExactlyInAnyOrder("application/vnd.example.sbom.v1",
+                "application/vnd.example.signature.config.v1+json");
+        assertThat(all.header("OCI-Filters-Applied")).isNull();
+
+        var filtered = c.get("/v2/ref/referrers/" + sd + "?artifactType=application/vnd.example.sbom.v1");
+        assertThat(filtered.header("OCI-Filters-Applied")).isEqualTo("artifactType");
+        assertThat(filtered.json().path("manifests")).hasSize(1);
+        JsonNode one = filtered.json().path("manifests").get(0);
+        assertThat(one.path("digest").asText()).isEqualTo(Digest.sha256(sbom).toString());
+        assertThat(one.path("size").asLong()).isEqualTo(sbom.length);
+        assertThat(one.path("mediaType").asText()).isEqualTo(MediaTypes.OCI_MANIFEST);
+        assertThat(one.at("/annotations/org.example.kind").asText()).isEqualTo("sbom");
+
+        var none = c.get("/v2/ref/referrers/" + Digest.sha256(utf8("no subject")));
+        assertThat(none.status()).isEqualTo(200);
+        assertThat(none.json().path("manifests")).isEmpty();
+        assertThat(c.get("/v2/ref/referrers/sha256:nothex").status()).isEqualTo(400);
+
+        c.delete("/v2/ref/manifests/" + Digest.sha256(sbom));
+        assertThat(c.get("/v2/ref/referrers/" + sd).json().path("manifests")).hasSize(1);
+    }
+
+    @Test
+    void subjectMayBePushedAfterItsReferrer() {
+        Digest missing = Digest.sha256(utf8("subject not yet pushed"));
+        byte[] art = utf8(image("late", MediaTypes.OCI_MANIFEST, "application/vnd.oci.empty.v1+json",
+                "application/json", "a", ",\"subject\":" + desc(MediaTypes.OCI_MANIFEST, missing, 100)));
+        var put = c.put("/v2/late/manifests/" + Digest.sha256(art), art, MediaTypes.OCI_MANIFEST);
+        assertThat(put.status()).isEqualTo(201);
+        assertThat(c.get("/v2/late/referrers/" + missing).json().path("manifests")).hasSize(1);
+    }
+
+    static List<String> texts(JsonNode arr) {
+        List<String> out = new ArrayList<>();
+        arr.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+}
