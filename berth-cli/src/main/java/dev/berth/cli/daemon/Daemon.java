@@ -1,17 +1,22 @@
 package dev.berth.cli.daemon;
 
+import dev.berth.api.distribution.DistributionRoutes;
 import dev.berth.api.image.ImageRoutes;
+import dev.berth.api.system.SystemRoutes;
 import dev.berth.api.server.ApiServer;
 import dev.berth.api.server.Router;
 import dev.berth.core.content.LocalBlobStore;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.snapshot.Snapshots;
 import dev.berth.core.snapshot.Snapshotter;
+import dev.berth.engine.distribution.DistributionServices;
 import dev.berth.engine.event.EventBus;
 import dev.berth.engine.image.GcRoots;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.ImageUsers;
 import dev.berth.engine.image.StartupCheck;
+import dev.berth.engine.system.SystemFacts;
+import dev.berth.runtime.cgroup.Cgroups;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +25,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The composition root: builds every store and service once, wires them through constructors,
@@ -68,8 +75,22 @@ public final class Daemon implements AutoCloseable {
         report.removed().forEach(item -> LOG.info("start-up check removed {}", item));
         report.missing().forEach(item -> LOG.error("start-up check: {}", item));
 
+        DistributionServices distribution = DistributionServices.create(config.registries(), images.store());
+        DistributionRoutes distributionRoutes = new DistributionRoutes(distribution.pulls(), distribution.pushes(),
+                distribution.logins());
+        String daemonId = EngineId.loadOrCreate(dataRoot);
+        int cgroupVersion = Cgroups.detect().version();
+        Supplier<SystemFacts> facts = () -> SystemFacts.of(daemonId, dataRoot,
+                        images.queries().list(Map.of(), false, false).size(), SystemFacts.ContainerCounts.NONE,
+                        snapshots.driver())
+                .withDriverStatus(List.of(List.of("Backing Filesystem", storage.reason())))
+                .withCgroup("cgroupfs", Integer.toString(cgroupVersion))
+                .withWarnings(List.of("No bridge networking yet: containers get network mode none by default"));
+
         Router router = new Router()
-                .install(new ImageRoutes(images, null));
+                .install(new SystemRoutes(facts, events))
+                .install(new ImageRoutes(images, distributionRoutes.pullHandler()))
+                .install(distributionRoutes);
 
         server = new ApiServer(config.hosts(), router);
         resources.add(server);

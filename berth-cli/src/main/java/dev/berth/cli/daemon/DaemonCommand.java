@@ -2,6 +2,7 @@ package dev.berth.cli.daemon;
 
 import dev.berth.api.server.ApiServer;
 import dev.berth.core.error.BerthException;
+import dev.berth.engine.distribution.RegistrySettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,12 +31,26 @@ public final class DaemonCommand implements Callable<Integer> {
             description = "debug, info, warn, error (default: ${DEFAULT-VALUE})")
     String logLevel = "info";
 
+    @Option(names = "--registry-mirror", paramLabel = "URL", description = "Mirror for docker.io pulls (repeatable)")
+    List<String> registryMirrors = List.of();
+
+    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
+            description = "Registry reached over plain HTTP (repeatable; loopback registries always are)")
+    List<String> insecureRegistries = List.of();
+
+    @Option(names = "--max-concurrent-downloads", paramLabel = "N", description = "Layers pulled at once (default: ${DEFAULT-VALUE})")
+    int maxConcurrentDownloads = 3;
+
+    @Option(names = "--max-concurrent-uploads", paramLabel = "N", description = "Layers pushed at once (default: ${DEFAULT-VALUE})")
+    int maxConcurrentUploads = 5;
+
     @Override
     public Integer call() {
         configureLogging(logLevel);
         List<URI> listen = hosts.isEmpty() ? List.of(DaemonConfig.DEFAULT_HOST)
                 : hosts.stream().map(ApiServer::parseHost).toList();
-        DaemonConfig config = new DaemonConfig(dataRoot, execRoot, listen, null);
+        DaemonConfig config = new DaemonConfig(dataRoot, execRoot, listen, RegistrySettings.of(registryMirrors,
+                insecureRegistries, maxConcurrentDownloads, maxConcurrentUploads));
         Daemon daemon;
         try {
             daemon = Daemon.start(config);
@@ -70,5 +85,7 @@ public final class DaemonCommand implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        // Netty's own debug output (epoll bookkeeping, buffer settings) drowns Berth's.
+        System.setProperty("org.slf4j.simpleLogger.log.io.netty", "debug".equals(normalized) ? "info" : normalized);
     }
 }
