@@ -43,11 +43,10 @@ public class ImageInspectCommand extends ClientCommand {
                 errors.add(e.getMessage());
                 continue;
             }
-            Object value = Output.plain(inspected);
             if (template != null) {
-                lines.append(template.execute(value)).append('\n');
+                lines.append(template.execute(Output.sorted(Output.plain(inspected)))).append('\n');
             } else {
-                found.add(value);
+                found.add(inspected);
             }
         }
         if (template != null) {

@@ -92,7 +92,7 @@ public final class VersionCommand extends ClientCommand {
                     line(out, "  Java version:", details.path("JavaVersion").asText(""));
                 }
                 line(out, "  Git commit:", details.path("GitCommit").asText(""));
-                line(out, "  Built:", details.path("BuildTime").asText(""));
+                line(out, "  Built:", ansiC(details.path("BuildTime").asText("")));
                 line(out, "  OS/Arch:", details.path("Os").asText("") + "/" + details.path("Arch").asText(""));
                 line(out, "  Experimental:", details.path("Experimental").asText("false"));
             } else {
@@ -107,6 +107,16 @@ public final class VersionCommand extends ClientCommand {
     /** docker lays these out with a tabwriter of minimum width 20 and padding 1. */
     private static void line(StringBuilder out, String label, Object value) {
         out.append(label).repeat(' ', Math.max(1, 20 - label.length())).append(value).append('\n');
+    }
+
+    /** docker shows the build time in Go's time.ANSIC layout ("Mon Jan  2 15:04:05 2006"). */
+    static String ansiC(String buildTime) {
+        try {
+            return java.time.format.DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", java.util.Locale.ROOT)
+                    .format(java.time.OffsetDateTime.parse(buildTime).atZoneSameInstant(java.time.ZoneId.systemDefault()));
+        } catch (java.time.format.DateTimeParseException e) {
+            return buildTime;
+        }
     }
 
     static String goArch(String javaArch) {

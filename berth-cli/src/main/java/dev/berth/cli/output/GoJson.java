@@ -19,6 +19,7 @@ import java.io.IOException;
 public final class GoJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final ObjectWriter INDENTED;
+    private static final ObjectWriter COMPACT;
 
     static {
         DefaultIndenter indenter = new DefaultIndenter("    ", "\n");
@@ -31,6 +32,16 @@ public final class GoJson {
                 .withArrayIndenter(indenter)
                 .withSeparators(separators);
         INDENTED = MAPPER.writer(printer).with(new HtmlSafeEscapes());
+        COMPACT = MAPPER.writer().with(new HtmlSafeEscapes());
+    }
+
+    /** json.Marshal(value). */
+    public static String compact(Object value) {
+        try {
+            return COMPACT.writeValueAsString(value);
+        } catch (IOException e) {
+            throw BerthException.internal("cannot write JSON", e);
+        }
     }
 
     private GoJson() {

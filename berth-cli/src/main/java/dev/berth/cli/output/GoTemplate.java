@@ -1,7 +1,5 @@
 package dev.berth.cli.output;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.BerthException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -23,7 +21,6 @@ import java.util.TreeMap;
  * Boolean, null) or {@link Fields}; they print as Go's %v does ("[a b]", "map[k:v]", "&lt;no value&gt;").
  */
 public final class GoTemplate {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** What Go prints for a map key that is not there. */
     private static final Object NO_VALUE = new Object() {
         @Override
@@ -64,7 +61,7 @@ public final class GoTemplate {
 
     private String execute(Object data, boolean header) {
         StringBuilder out = new StringBuilder();
-        new Evaluator(data, header).run(nodes, data, out);
+        new Evaluator(source, data, header).run(nodes, data, out);
         return out.toString();
     }
 
@@ -88,7 +85,7 @@ public final class GoTemplate {
     private record With(Pipeline pipeline, List<Node> body, List<Node> otherwise) implements Node {
     }
 
-    private record Pipeline(String text, List<Command> commands) {
+    private record Pipeline(String text, int pos, List<Command> commands) {
     }
 
     private record Command(List<Operand> operands) {
@@ -168,7 +165,8 @@ public final class GoTemplate {
                     trimNext = true;
                     end = close - 1;
                 }
-                action(text.substring(start, end).strip());
+                String inside = text.substring(start, end);
+                action(inside.strip(), start + (inside.length() - inside.stripLeading().length()));
                 pos = close + 2;
             }
             if (stack.size() > 1) {
@@ -206,14 +204,14 @@ public final class GoTemplate {
             throw error("unclosed action");
         }
 
-        private void action(String body) {
+        private void action(String body, int offset) {
             if (body.startsWith("/*")) {
                 return; // comment
             }
             String keyword = body.split("\\s+", 2)[0];
             String rest = body.substring(keyword.length()).strip();
             switch (keyword) {
-                case "if", "range", "with" -> stack.add(new Frame(keyword, pipeline(rest), false));
+                case "if", "range", "with" -> stack.add(new Frame(keyword, pipeline(rest, offset + body.indexOf(rest)), false));
                 case "else" -> {
                     Frame frame = top();
                     if (frame.kind.equals("root") || frame.otherwise != null) {
@@ -222,7 +220,8 @@ public final class GoTemplate {
                     frame.otherwise = new ArrayList<>();
                     if (rest.startsWith("if ") || rest.startsWith("with ")) {
                         String nested = rest.split("\\s+", 2)[0];
-                        stack.add(new Frame(nested, pipeline(rest.substring(nested.length()).strip()), true));
+                        String condition = rest.substring(nested.length()).strip();
+                        stack.add(new Frame(nested, pipeline(condition, offset + body.lastIndexOf(condition)), true));
                     } else if (!rest.isEmpty()) {
                         throw error("unexpected \"" + rest + "\" in else");
                     }
@@ -235,7 +234,7 @@ public final class GoTemplate {
                 }
                 case "define", "template", "block", "break", "continue" ->
                         throw error("{{" + keyword + "}} is not supported by berth's template subset");
-                default -> top().current().add(new Action(pipeline(body)));
+                default -> top().current().add(new Action(pipeline(body, offset)));
             }
         }
 
@@ -257,11 +256,11 @@ public final class GoTemplate {
             } while (nestedElse);
         }
 
-        private Pipeline pipeline(String source) {
+        private Pipeline pipeline(String source, int offset) {
             if (source.isEmpty()) {
                 throw error("missing value for command");
             }
-            Lexer lexer = new Lexer(source);
+            Lexer lexer = new Lexer(source, offset);
             Pipeline pipeline = lexer.pipeline();
             if (!lexer.atEnd()) {
                 throw error("unexpected \"" + lexer.rest() + "\" in command");
@@ -287,10 +286,12 @@ public final class GoTemplate {
     /** Reads the inside of one action: a pipeline of commands of operands. */
     private static final class Lexer {
         private final String s;
+        private final int offset;
         private int i;
 
-        Lexer(String s) {
+        Lexer(String s, int offset) {
             this.s = s;
+            this.offset = offset;
         }
 
         boolean atEnd() {
@@ -325,7 +326,7 @@ public final class GoTemplate {
                 }
                 break;
             }
-            return new Pipeline(s.substring(start, i).strip(), commands);
+            return new Pipeline(s.substring(start, i).strip(), offset + start, commands);
         }
 
         private Operand operand() {
@@ -463,10 +464,12 @@ public final class GoTemplate {
     // ---------------------------------------------------------------- evaluation
 
     private static final class Evaluator {
+        private final String source;
         private final Object root;
         private final boolean header;
 
-        Evaluator(Object root, boolean header) {
+        Evaluator(String source, Object root, boolean header) {
+            this.source = source;
             this.root = root;
             this.header = header;
         }
@@ -581,7 +584,11 @@ public final class GoTemplate {
                 throw fail(pipeline, "can't evaluate field " + name);
             }
             if (value instanceof Map<?, ?> map) {
-                return map.containsKey(name) ? map.get(name) : NO_VALUE;
+                // docker parses templates with missingkey=error
+                if (!map.containsKey(name)) {
+                    throw fail(pipeline, "map has no entry for key \"" + name + "\"");
+                }
+                return map.get(name);
             }
             if (value == null || value == NO_VALUE) {
                 throw fail(pipeline, "nil pointer evaluating interface {}." + name);
@@ -589,8 +596,13 @@ public final class GoTemplate {
             throw fail(pipeline, "can't evaluate field " + name + " in type " + goType(value));
         }
 
+        /** Go's execution error, wrapped as the docker CLI wraps it. */
         private BerthException fail(Pipeline pipeline, String message) {
-            return BerthException.invalid("template: :1: executing \"\" at <%s>: %s", pipeline.text(), message);
+            int pos = Math.min(pipeline.pos(), source.length());
+            int lineStart = source.lastIndexOf('\n', pos - 1) + 1;
+            int line = 1 + (int) source.substring(0, pos).chars().filter(c -> c == '\n').count();
+            return BerthException.invalid("template parsing error: template: :%d:%d: executing \"\" at <%s>: %s",
+                    line, pos - lineStart, pipeline.text(), message);
         }
 
         private static String describe(Operand operand) {
@@ -663,14 +675,14 @@ public final class GoTemplate {
         };
     }
 
-    /** Go's %v of a float64: shortest digits, exponent form below 1e-4 or from 1e21. */
+    /** Go's %v of a float64 (strconv 'g', shortest): exponent form below 1e-4 or from 1e6, as fmt.Println(1e6) gives "1e+06". */
     private static String goFloat(double d) {
         if (Double.isNaN(d) || Double.isInfinite(d) || d == 0) {
             return d == 0 ? "0" : Units.formatG(d, 1);
         }
         BigDecimal shortest = new BigDecimal(Double.toString(d)).stripTrailingZeros();
         int exponent = shortest.precision() - shortest.scale() - 1;
-        if (exponent < -4 || exponent >= 21) {
+        if (exponent < -4 || exponent >= 6) {
             return Units.formatG(d, shortest.precision());
         }
         return shortest.scale() <= 0 ? shortest.toBigInteger().toString() : shortest.toPlainString();
@@ -900,14 +912,10 @@ public final class GoTemplate {
             return out.toString();
         }
 
-        /** The docker CLI's json function: compact, no HTML escaping. */
+        /** The docker CLI's json function: Go's json.Marshal, compact and HTML-safe. */
         static String json(Object value) {
-            try {
-                Object plain = value instanceof Fields f ? f.values() : value == NO_VALUE ? null : value;
-                return JSON.writeValueAsString(plain);
-            } catch (JsonProcessingException e) {
-                throw BerthException.invalid("json: %s", e.getOriginalMessage());
-            }
+            Object plain = value instanceof Fields f ? f.values() : value == NO_VALUE ? null : value;
+            return GoJson.compact(plain);
         }
     }
 }

@@ -1,0 +1,36 @@
+package dev.berth.cli.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.core.error.BerthException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DaemonHostTest {
+    @Test
+    void theFlagWinsOverDockerHostWhichWinsOverTheDefault() {
+        Map<String, String> env = Map.of("DOCKER_HOST", "unix:///tmp/env.sock");
+        assertThat(DaemonHost.resolve("unix:///tmp/flag.sock", env).socket()).isEqualTo(Path.of("/tmp/flag.sock"));
+        assertThat(DaemonHost.resolve(null, env).socket()).isEqualTo(Path.of("/tmp/env.sock"));
+        assertThat(DaemonHost.resolve(null, Map.of()).uri()).isEqualTo("unix:///run/berth/berth.sock");
+        assertThat(DaemonHost.resolve("", Map.of("DOCKER_HOST", "")).uri()).isEqualTo(DaemonHost.DEFAULT);
+    }
+
+    @Test
+    void tcpAddressesGetDockersDefaultPort() {
+        DaemonHost host = DaemonHost.parse("tcp://127.0.0.1");
+        assertThat(host.host()).isEqualTo("127.0.0.1");
+        assertThat(host.port()).isEqualTo(2375);
+        assertThat(DaemonHost.parse("tcp://localhost:12345/").uri()).isEqualTo("tcp://localhost:12345");
+        assertThat(DaemonHost.parse("tcp://[::1]:80").host()).isEqualTo("::1");
+    }
+
+    @Test
+    void otherSchemesAndRelativeSocketsAreRejected() {
+        assertThatThrownBy(() -> DaemonHost.parse("ssh://host")).isInstanceOf(BerthException.class)
+                .hasMessageContaining("use unix:///path/to.sock or tcp://host:port");
+        assertThatThrownBy(() -> DaemonHost.parse("unix://relative.sock")).hasMessageContaining("absolute socket path");
+    }
+}
