@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
             ImageSaveCommand.class,
             ImageHistoryCommand.class,
             ImagePruneCommand.class,
+            ImageBootstrapCommand.class,
         })
 public final class ImageCommand implements Runnable {
     @Spec

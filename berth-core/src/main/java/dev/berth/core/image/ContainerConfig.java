@@ -11,6 +11,7 @@ import java.util.Map;
  * The {@code config} object of an image config (config.md, "config"; Docker's field names). The
  * maps used as sets ({@code ExposedPorts}, {@code Volumes}) have empty objects as values.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"User", "ExposedPorts", "Env", "Entrypoint", "Cmd", "Volumes", "WorkingDir", "Labels",
         "StopSignal", "ArgsEscaped", "Healthcheck", "OnBuild", "Shell"})
 public record ContainerConfig(
