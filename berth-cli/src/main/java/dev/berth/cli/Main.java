@@ -41,6 +41,10 @@ import picocli.CommandLine.Option;
             EventsCommand.class,
             dev.berth.cli.registry.RegistryCommand.class,
             dev.berth.cli.daemon.DaemonCommand.class,
+            dev.berth.cli.command.PullCommand.class,
+            dev.berth.cli.command.PushCommand.class,
+            dev.berth.cli.command.LoginCommand.class,
+            dev.berth.cli.command.LogoutCommand.class,
         })
 public final class Main implements Runnable, CommandContext {
     public static final String VERSION = "0.1.0";

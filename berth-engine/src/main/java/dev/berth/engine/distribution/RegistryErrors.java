@@ -66,9 +66,15 @@ public final class RegistryErrors {
      * ("manifest for 127.0.0.1:5000/a:1", "blob sha256:… of 127.0.0.1:5000/a").
      */
     public static BerthException from(int status, byte[] body, String context) {
+        return from(status, body, kind -> context);
+    }
+
+    /** As {@link #from(int, byte[], String)}, with a context worded per kind ("manifest for … not found"). */
+    public static BerthException from(int status, byte[] body, java.util.function.Function<ErrorKind, String> contextFor) {
         List<Entry> entries = parse(body);
         ErrorKind kind = entries.stream().map(e -> kindOf(e.code())).filter(k -> k != null).findFirst()
                 .orElse(kindOf(status));
+        String context = contextFor.apply(kind);
         String detail = entries.isEmpty()
                 ? "unexpected status " + status
                 : entries.stream().map(RegistryErrors::describe).collect(Collectors.joining("; "));

@@ -327,8 +327,9 @@ public final class RegistrySession {
                 List.of(pullScope(repository)), HttpResponse.BodyHandlers.ofInputStream());
         byte[] bytes = readLimited(r, MAX_MANIFEST_BYTES, "manifest " + reference + " of " + domain + "/" + repository);
         if (r.statusCode() != 200) {
+            String name = domain + "/" + repository + (reference.contains(":") ? "@" : ":") + reference;
             throw RegistryErrors.from(r.statusCode(), bytes,
-                    "manifest for " + domain + "/" + repository + (reference.contains(":") ? "@" : ":") + reference);
+                    kind -> "manifest for " + name + (kind == ErrorKind.NOT_FOUND ? " not found" : ""));
         }
         Digest digest;
         Digest asked = reference.contains(":") ? Digest.parse(reference) : null;
