@@ -6,9 +6,6 @@ import dev.berth.core.error.ErrorKind;
 import dev.berth.core.snapshot.WhiteoutMode;
 import dev.berth.core.sys.Errno;
 import dev.berth.core.sys.Libc;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +24,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -86,10 +82,8 @@ import java.util.stream.Stream;
  * other than the caller's cannot be set and are skipped (files stay the caller's), like rootless
  * Docker; device nodes then fail with FORBIDDEN.
  *
- * <p>Known limits: commons-compress keeps PAX times to 100 ns (Docker writes whole seconds), and it
- * decodes PAX values as UTF-8, so a binary {@code SCHILY.xattr}
- * value (e.g. {@code security.capability}) that is not valid UTF-8 is not restored byte-exact;
- * {@code LIBARCHIVE.xattr} values are base64 and survive.
+ * <p>Tar parsing is {@link TarReader}'s (why not commons-compress: see there), so xattr values
+ * are kept byte-exact and times to the nanosecond.
  */
 public final class LayerUnpacker {
     private static final Logger LOG = LoggerFactory.getLogger(LayerUnpacker.class);
@@ -116,12 +110,12 @@ public final class LayerUnpacker {
              Arena arena = Arena.ofConfined()) {
             HashingInputStream hashed = new HashingInputStream(uncompressed, Digest.newHasher("sha256"));
             Session session = new Session(root.toAbsolutePath().normalize(), arena);
-            TarArchiveInputStream tar = new TarArchiveInputStream(hashed, "UTF-8");
+            TarReader tar = new TarReader(hashed);
             String current = null;
             try {
-                TarArchiveEntry entry;
-                while ((entry = tar.getNextEntry()) != null) {
-                    current = entry.getName();
+                TarReader.Header entry;
+                while ((entry = tar.next()) != null) {
+                    current = entry.name();
                     session.apply(entry, tar);
                 }
                 current = null;
@@ -161,8 +155,8 @@ public final class LayerUnpacker {
             this.buffer = arena.allocate(BUFFER, 4096);
         }
 
-        void apply(TarArchiveEntry entry, InputStream data) throws IOException {
-            String name = entry.getName();
+        void apply(TarReader.Header entry, TarReader data) throws IOException {
+            String name = entry.name();
             List<String> parts = clean(name, name);
             if (parts.isEmpty()) {
                 return; // the root itself: its attributes belong to the snapshot, not the layer
@@ -174,15 +168,14 @@ public final class LayerUnpacker {
                 return;
             }
             Path target = parent.resolve(base);
-            byte flag = entry.getLinkFlag();
+            byte flag = entry.type();
             switch (flag) {
-                case TarConstants.LF_LINK -> hardLink(entry, target);
-                case TarConstants.LF_SYMLINK -> symlink(entry, target);
-                case TarConstants.LF_DIR -> directory(entry, target);
-                case TarConstants.LF_CHR, TarConstants.LF_BLK, TarConstants.LF_FIFO -> node(entry, target, flag);
-                case TarConstants.LF_NORMAL, TarConstants.LF_OLDNORM, TarConstants.LF_CONTIG,
-                     TarConstants.LF_GNUTYPE_SPARSE -> {
-                    if (entry.isDirectory()) {
+                case '1' -> hardLink(entry, target);
+                case '2' -> symlink(entry, target);
+                case '5' -> directory(entry, target);
+                case '3', '4', '6' -> node(entry, target, flag);
+                case '0', '7' -> {
+                    if (name.endsWith("/")) {
                         directory(entry, target); // old tars mark directories only by a trailing slash
                     } else {
                         regular(entry, target, data);
@@ -271,11 +264,11 @@ public final class LayerUnpacker {
 
         // ---- entry types -----------------------------------------------------------------------
 
-        private void regular(TarArchiveEntry entry, Path target, InputStream data) throws IOException {
-            int mode = entry.getMode() & 07777;
+        private void regular(TarReader.Header entry, Path target, TarReader data) throws IOException {
+            int mode = entry.mode() & 07777;
             int fd = createFile(target, mode);
             try {
-                long size = entry.isSparse() ? entry.getRealSize() : entry.getSize();
+                long size = entry.size();
                 long done = 0;
                 while (done < size) {
                     int n = data.read(heap, 0, (int) Math.min(heap.length, size - done));
@@ -287,8 +280,8 @@ public final class LayerUnpacker {
                     done += n;
                 }
                 // Owner first: chown clears setuid/setgid, so the mode comes after it.
-                int uid = (int) entry.getLongUserId();
-                int gid = (int) entry.getLongGroupId();
+                int uid = (int) entry.uid();
+                int gid = (int) entry.gid();
                 if (uid != euid || gid != egid) {
                     try {
                         Libc.fchown(fd, uid, gid, target);
@@ -322,8 +315,8 @@ public final class LayerUnpacker {
             return Libc.open(target, flags, mode & 0777);
         }
 
-        private void directory(TarArchiveEntry entry, Path target) {
-            int mode = entry.getMode() & 07777;
+        private void directory(TarReader.Header entry, Path target) {
+            int mode = entry.mode() & 07777;
             BasicFileAttributes existing = lstat(target);
             int made;
             if (existing != null && existing.isDirectory()) {
@@ -342,8 +335,8 @@ public final class LayerUnpacker {
             noteWritten(target);
         }
 
-        private void symlink(TarArchiveEntry entry, Path target) {
-            String linkTarget = entry.getLinkName();
+        private void symlink(TarReader.Header entry, Path target) {
+            String linkTarget = entry.linkName();
             try {
                 Libc.symlink(linkTarget, target);
             } catch (BerthException e) {
@@ -361,9 +354,9 @@ public final class LayerUnpacker {
             noteWritten(target);
         }
 
-        private void hardLink(TarArchiveEntry entry, Path target) {
-            String name = entry.getName();
-            List<String> parts = clean(entry.getLinkName(), name);
+        private void hardLink(TarReader.Header entry, Path target) {
+            String name = entry.name();
+            List<String> parts = clean(entry.linkName(), name);
             if (parts.isEmpty()) {
                 throw BerthException.invalid("layer entry %s: hard link to the layer root", name);
             }
@@ -371,11 +364,11 @@ public final class LayerUnpacker {
             BasicFileAttributes attrs = lstat(source);
             if (attrs == null) {
                 throw BerthException.invalid("layer entry %s: hard link target %s is not in the layer", name,
-                        entry.getLinkName());
+                        entry.linkName());
             }
             if (attrs.isDirectory()) {
                 throw BerthException.invalid("layer entry %s: hard link target %s is a directory", name,
-                        entry.getLinkName());
+                        entry.linkName());
             }
             if (source.equals(target)) {
                 return;
@@ -392,17 +385,17 @@ public final class LayerUnpacker {
             noteWritten(target);
         }
 
-        private void node(TarArchiveEntry entry, Path target, byte flag) {
-            int mode = entry.getMode() & 07777;
+        private void node(TarReader.Header entry, Path target, byte flag) {
+            int mode = entry.mode() & 07777;
             int type = switch (flag) {
-                case TarConstants.LF_CHR -> Libc.S_IFCHR;
-                case TarConstants.LF_BLK -> Libc.S_IFBLK;
+                case '3' -> Libc.S_IFCHR;
+                case '4' -> Libc.S_IFBLK;
                 default -> Libc.S_IFIFO;
             };
             if (lstat(target) != null) {
                 removeExisting(target);
             }
-            Libc.mknod(target, type | (mode & 0777), entry.getDevMajor(), entry.getDevMinor());
+            Libc.mknod(target, type | (mode & 0777), entry.devMajor(), entry.devMinor());
             owner(entry, target);
             if (mode != (mode & 0777 & ~umask)) {
                 Libc.chmod(target, mode); // just made by us, so not a symlink; after chown, which clears setuid
@@ -457,9 +450,9 @@ public final class LayerUnpacker {
 
         // ---- attributes ----------------------------------------------------------------------
 
-        private void owner(TarArchiveEntry entry, Path target) {
-            int uid = (int) entry.getLongUserId();
-            int gid = (int) entry.getLongGroupId();
+        private void owner(TarReader.Header entry, Path target) {
+            int uid = (int) entry.uid();
+            int gid = (int) entry.gid();
             if (uid == euid && gid == egid) {
                 return;
             }
@@ -480,26 +473,26 @@ public final class LayerUnpacker {
             }
         }
 
-        private void xattrs(TarArchiveEntry entry, Path target, boolean isSymlink) {
-            Map<String, String> pax = entry.getExtraPaxHeaders();
+        private void xattrs(TarReader.Header entry, Path target, boolean isSymlink) {
+            Map<String, byte[]> pax = entry.xattrs();
             if (pax.isEmpty()) {
                 return;
             }
-            for (Map.Entry<String, String> header : pax.entrySet()) {
+            for (Map.Entry<String, byte[]> header : pax.entrySet()) {
                 String key = header.getKey();
                 String xattr;
                 byte[] value;
                 if (key.startsWith("SCHILY.xattr.")) {
                     xattr = key.substring("SCHILY.xattr.".length());
-                    value = header.getValue().getBytes(StandardCharsets.UTF_8);
+                    value = header.getValue();
                 } else if (key.startsWith("LIBARCHIVE.xattr.")) {
                     xattr = java.net.URLDecoder.decode(key.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
-                    value = Base64.getDecoder().decode(header.getValue());
+                    value = Base64.getDecoder().decode(new String(header.getValue(), StandardCharsets.US_ASCII).trim());
                 } else {
                     continue;
                 }
                 if (xattr.startsWith("trusted.overlay.")) {
-                    LOG.debug("layer entry {}: dropping {}", entry.getName(), xattr);
+                    LOG.debug("layer entry {}: dropping {}", entry.name(), xattr);
                     continue;
                 }
                 try {
@@ -509,7 +502,7 @@ public final class LayerUnpacker {
                     boolean refused = errno == Errno.EPERM || errno == Errno.EOPNOTSUPP;
                     boolean privileged = xattr.startsWith("security.") || xattr.startsWith("trusted.");
                     if (refused && (privileged || isSymlink || errno == Errno.EOPNOTSUPP)) {
-                        LOG.info("layer entry {}: xattr {} not kept: {}", entry.getName(), xattr, e.getMessage());
+                        LOG.info("layer entry {}: xattr {} not kept: {}", entry.name(), xattr, e.getMessage());
                         continue;
                     }
                     throw e;
@@ -557,12 +550,8 @@ public final class LayerUnpacker {
 
     /** Access and modification times as utimensat takes them; atime defaults to mtime. */
     private record Time(long aSec, long aNsec, long mSec, long mNsec) {
-        static Time of(TarArchiveEntry entry) {
-            FileTime m = entry.getLastModifiedTime();
-            FileTime a = entry.getLastAccessTime();
-            java.time.Instant mi = m == null ? java.time.Instant.EPOCH : m.toInstant();
-            java.time.Instant ai = a == null ? mi : a.toInstant();
-            return new Time(ai.getEpochSecond(), ai.getNano(), mi.getEpochSecond(), mi.getNano());
+        static Time of(TarReader.Header entry) {
+            return new Time(entry.atimeSec(), entry.atimeNsec(), entry.mtimeSec(), entry.mtimeNsec());
         }
     }
 

@@ -46,6 +46,7 @@ import java.util.stream.Stream;
  */
 final class SnapshotDirs {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern TMP_NAME = Pattern.compile("\\.tmp-[A-Za-z0-9-]{1,64}");
     private static final SecureRandom RANDOM = new SecureRandom();
     static final String TMP_PREFIX = ".tmp-";
     static final String LINKS = "l";
@@ -208,18 +209,19 @@ final class SnapshotDirs {
 
     /** Hides {@code key} by renaming, then deletes it; {@code beforeDelete} can drop side entries (links). */
     void remove(String key, Consumer<Path> beforeDelete) {
-        Path d = key.startsWith(TMP_PREFIX) ? root.resolve(key) : dir(key);
+        boolean garbage = TMP_NAME.matcher(key).matches();
+        Path d = garbage ? root.resolve(key) : dir(key);
         if (!Files.exists(d, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        if (!key.startsWith(TMP_PREFIX)) {
+        if (!garbage) {
             List<String> children = children(key);
             if (!children.isEmpty()) {
                 throw BerthException.conflict("snapshot %s is the parent of %s", key, String.join(", ", children));
             }
         }
         beforeDelete.accept(d);
-        Path doomed = key.startsWith(TMP_PREFIX) ? d : root.resolve(TMP_PREFIX + randomId(12));
+        Path doomed = garbage ? d : root.resolve(TMP_PREFIX + randomId(12));
         if (!doomed.equals(d)) {
             Libc.renameNoReplace(d, doomed);
         }

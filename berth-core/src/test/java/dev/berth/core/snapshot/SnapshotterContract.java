@@ -126,6 +126,18 @@ abstract class SnapshotterContract {
     }
 
     @Test
+    void garbageLeftByACrashIsListedAndRemovable() throws Exception {
+        Path staging = Files.createDirectories(dataRoot.resolve("snapshots/.tmp-ABC123/fs/half"));
+        Files.writeString(staging.resolve("file"), "half-unpacked");
+        assertThat(snapshotter.list()).containsExactly(".tmp-ABC123");
+        assertThatThrownBy(() -> snapshotter.remove(".tmp-../../outside"))
+                .isInstanceOf(BerthException.class)
+                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+        snapshotter.remove(".tmp-ABC123");
+        assertThat(snapshotter.list()).isEmpty();
+    }
+
+    @Test
     void diffOfAContainerSnapshotHoldsItsNewFiles() throws Exception {
         unpack(null, "base", new TarBuilder().file("etc/hostname", "old").build());
         Path fs = snapshotter.prepare("container", "base");
