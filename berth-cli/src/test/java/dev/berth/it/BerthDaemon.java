@@ -52,20 +52,31 @@ public final class BerthDaemon implements AutoCloseable {
         }
     }
 
-    /** The class path of the packaged CLI, the way bin/berth runs it. */
+    /** The packaged CLI as bin/berth runs a client command. */
     public static List<String> javaCommand() {
+        return javaCommand(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    }
+
+    /** The packaged CLI as bin/berth runs the daemon: full JIT (C2 intrinsics hash layers). */
+    public static List<String> serverJavaCommand() {
+        return javaCommand(List.of("-XX:+UseSerialGC"));
+    }
+
+    private static List<String> javaCommand(List<String> jvmFlags) {
         Path module = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
         Path jar = module.resolve("target/berth-cli.jar");
         if (!Files.isRegularFile(jar)) {
             throw new AssertionError("no " + jar + ": integration tests run after `mvn package`");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", jar + ":" + module.resolve("target/lib") + "/*", "dev.berth.cli.Main");
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-cp", jar + ":" + module.resolve("target/lib") + "/*", "dev.berth.cli.Main"));
+        return command;
     }
 
     private void launch() {
-        List<String> command = new ArrayList<>(javaCommand());
+        List<String> command = new ArrayList<>(serverJavaCommand());
         command.addAll(List.of("daemon", "--data-root", dataRoot.toString(), "--exec-root", execRoot.toString(),
                 "-H", host(), "--log-level", "debug"));
         command.addAll(extraArgs);
