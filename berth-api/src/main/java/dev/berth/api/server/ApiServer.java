@@ -124,6 +124,9 @@ public final class ApiServer implements AutoCloseable {
             throw new BerthException(ErrorKind.UNAVAILABLE, "epoll transport unavailable: "
                     + Epoll.unavailabilityCause(), Epoll.unavailabilityCause());
         }
+        // Jackson builds its serializers on first use, which costs seconds on a loaded machine:
+        // pay that now rather than in the first client's request.
+        Json.encodeLine(java.util.Map.of("message", "warm-up"));
         group = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
         handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-api-", 0).factory());
         try {

@@ -256,6 +256,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void serve(Exchange exchange) {
         HttpRequest request = exchange.request;
+        long start = System.nanoTime();
         Response response = dispatch.serve(request.method().name(), request.uri(), headersOf(request.headers()),
                 exchange.body);
         boolean keepAlive;
@@ -266,6 +267,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 ErrorMapping.report(t, request.method() + " " + request.uri());
             }
             keepAlive = false;
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("{} {} -> {} in {} ms", request.method(), request.uri(), response.status(),
+                    (System.nanoTime() - start) / 1_000_000);
         }
         boolean reuse = keepAlive;
         loop.execute(() -> responded(exchange, reuse));
@@ -367,7 +372,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 out.abandon();
                 return sendFull(request, toNetty(ErrorMapping.toResponse(t, requestLine)), keepAlive);
             }
-            if (!ctx.channel().isActive()) {
+            if (!ctx.channel().isActive() || exchange.clientGone) {
                 log.debug("{}: client went away: {}", requestLine, t.toString());
                 out.abandon();
                 return false;

@@ -152,7 +152,7 @@ class ApiServerTest {
     @Test
     void largeUploadIsStreamedWithBoundedBuffering() throws Exception {
         start("api.sock");
-        long size = 256L * 1024 * 1024;
+        long size = 64L * 1024 * 1024;
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         byte[] block = new byte[1024 * 1024];
         for (int i = 0; i < block.length; i++) {
@@ -241,6 +241,24 @@ class ApiServerTest {
             ch.shutdownOutput();
             assertThat(new String(in.readAllBytes(), ISO_8859_1)).isEqualTo("hello stdinbye");
         }
+    }
+
+    @Test
+    void closeEndsOpenStreamsAfterTheGracePeriod() throws Exception {
+        Path socket = dir.resolve("grace.sock");
+        server = new ApiServer(List.of(URI.create("unix://" + socket)), router, java.time.Duration.ofMillis(300));
+        server.start();
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            ch.write(ByteBuffer.wrap("GET /forever HTTP/1.1\r\nHost: d\r\n\r\n".getBytes(ISO_8859_1)));
+            ch.read(ByteBuffer.allocate(4096));
+            long t0 = System.nanoTime();
+            server.close();
+            assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5);
+            assertThat(streamClosed.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(ch.read(ByteBuffer.allocate(4096))).as("connection closed by the server").isEqualTo(-1);
+        }
+        assertThat(Files.exists(socket)).isFalse();
     }
 
     @Test
