@@ -1,0 +1,327 @@
+package dev.berth.api.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.api.server.ApiVersion;
+import dev.berth.api.server.ErrorMapping;
+import dev.berth.api.server.Json;
+import dev.berth.api.server.MessageStream;
+import dev.berth.api.server.Request;
+import dev.berth.api.server.Response;
+import dev.berth.api.server.Router;
+import dev.berth.core.content.LocalBlobStore;
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.image.ContainerConfig;
+import dev.berth.core.image.History;
+import dev.berth.core.image.ImageConfig;
+import dev.berth.core.image.ImageJson;
+import dev.berth.core.image.Raw;
+import dev.berth.core.image.RootFs;
+import dev.berth.core.image.SaveManifestEntry;
+import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.snapshot.VfsSnapshotter;
+import dev.berth.engine.event.EventBus;
+import dev.berth.engine.image.ImageServices;
+import dev.berth.engine.image.ImageUsers;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The image routes over real services on a temporary data root (vfs snapshotter), without a socket. */
+class ImageRoutesTest {
+    @TempDir
+    Path dir;
+    MetadataStore db;
+    Router router;
+    ImageServices services;
+
+    static final byte[] LAYER = layer("hello.txt", "hello\n");
+
+    @BeforeEach
+    void setUp() {
+        db = MetadataStore.open(dir.resolve("metadata.db"));
+        VfsSnapshotter snapshots = new VfsSnapshotter(dir);
+        services = ImageServices.create(new ImageServices.Parts(db, new LocalBlobStore(dir.resolve("content")), snapshots,
+                ImageRoutesTest::extractFiles, new EventBus(), ImageUsers.NONE,
+                name -> dir.resolve("snapshots").resolve(name).resolve("fs"), Clock.systemUTC()));
+        router = new Router().install(new ImageRoutes(services, null));
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    /** Regular files only: all these tests' layers hold. */
+    static long extractFiles(InputStream in, Path root, dev.berth.core.snapshot.WhiteoutMode mode) {
+        long size = 0;
+        try {
+            TarArchiveInputStream tar = new TarArchiveInputStream(in);
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                if (e.isFile()) {
+                    Path target = root.resolve(e.getName());
+                    Files.createDirectories(target.getParent());
+                    Files.copy(tar, target);
+                    size += e.getSize();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return size;
+    }
+
+    static byte[] layer(String name, String content) {
+        return tar(Map.of(name, content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static byte[] tar(Map<String, byte[]> files) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            for (var f : files.entrySet()) {
+                TarArchiveEntry e = new TarArchiveEntry(f.getKey());
+                e.setSize(f.getValue().length);
+                tar.putArchiveEntry(e);
+                tar.write(f.getValue());
+                tar.closeArchiveEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static Raw<ImageConfig> config(byte[] layer) {
+        return Raw.of(new ImageConfig("amd64", null, "linux", null, null, null, "2024-01-01T00:00:00Z", null, null,
+                null, ContainerConfig.EMPTY.withCmd(List.of("sh")), RootFs.layers(List.of(Digest.sha256(layer))),
+                List.of(new History("2024-01-01T00:00:00Z", null, "ADD hello.txt /", null, false))));
+    }
+
+    static byte[] saveTar(Raw<ImageConfig> config, byte[] layer, List<String> tags) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("blobs/sha256/" + Digest.sha256(layer).hex(), layer);
+        files.put("blobs/sha256/" + config.digest().hex(), config.bytes());
+        files.put("manifest.json", ImageJson.bytes(List.of(SaveManifestEntry.of("blobs/sha256/" + config.digest().hex(),
+                tags, List.of("blobs/sha256/" + Digest.sha256(layer).hex())))));
+        return tar(files);
+    }
+
+    private Response call(String method, String path, Map<String, List<String>> query, byte[] body, String version) throws Exception {
+        Router.Match match = router.match(method, path).orElseThrow(() -> new AssertionError("no route " + method + " " + path));
+        Request request = new Request(method, path, ApiVersion.parse(version), match.params(), query,
+                Request.Headers.of(Map.of()), new ByteArrayInputStream(body));
+        return match.handler().handle(request);
+    }
+
+    private Response call(String method, String path, Map<String, List<String>> query) throws Exception {
+        return call(method, path, query, new byte[0], "1.50");
+    }
+
+    private static JsonNode json(Response r) throws IOException {
+        return Json.MAPPER.readTree(((Response.Body.Bytes) r.body()).bytes());
+    }
+
+    /** Runs a message-stream body and returns its messages as JSON. */
+    private static List<JsonNode> messages(Response r) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        ((Response.Body.Messages) r.body()).writer().writeTo(new MessageStream() {
+            @Override
+            public void send(Object message) {
+                out.add(Json.MAPPER.valueToTree(message));
+            }
+
+            @Override
+            public void flushHeaders() {
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void onClose(Runnable action) {
+            }
+        });
+        return out;
+    }
+
+    private static byte[] streamed(Response r) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ((Response.Body.Stream) r.body()).writer().writeTo(new Response.ResponseStream() {
+            @Override
+            public void write(int b) {
+                bytes.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                bytes.write(b, off, len);
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void onClose(Runnable action) {
+            }
+        });
+        return bytes.toByteArray();
+    }
+
+    private Digest load(List<String> tags) throws Exception {
+        Raw<ImageConfig> config = config(LAYER);
+        List<JsonNode> out = messages(call("POST", "/images/load", Map.of("quiet", List.of("1")),
+                saveTar(config, LAYER, tags), "1.50"));
+        assertThat(out).extracting(m -> m.get("stream").asText())
+                .containsExactlyElementsOf(tags.isEmpty() ? List.of("Loaded image ID: " + config.digest() + "\n")
+                        : tags.stream().map(t -> "Loaded image: " + t + "\n").toList());
+        return config.digest();
+    }
+
+    @Test
+    void loadThenListAndInspectInDockersShapes() throws Exception {
+        Digest id = load(List.of("app:1"));
+
+        JsonNode list = json(call("GET", "/images/json", Map.of()));
+        assertThat(list).hasSize(1);
+        JsonNode s = list.get(0);
+        assertThat(s.get("Id").asText()).isEqualTo(id.toString());
+        assertThat(s.get("RepoTags").get(0).asText()).isEqualTo("app:1");
+        assertThat(s.get("RepoDigests")).isEmpty();
+        assertThat(s.get("Created").asLong()).isEqualTo(1704067200L);
+        assertThat(s.get("Size").asLong()).isEqualTo(6);
+        assertThat(s.get("SharedSize").asLong()).isEqualTo(-1);
+        assertThat(s.get("Containers").asLong()).isEqualTo(-1);
+        assertThat(s.get("ParentId").asText()).isEmpty();
+        assertThat(s.has("VirtualSize")).isFalse();
+        assertThat(json(call("GET", "/images/json", Map.of(), new byte[0], "1.41")).get(0).get("VirtualSize").asLong()).isEqualTo(6);
+
+        JsonNode inspect = json(call("GET", "/images/app:1/json", Map.of()));
+        assertThat(inspect.get("Id").asText()).isEqualTo(id.toString());
+        assertThat(inspect.get("Config").get("Cmd").get(0).asText()).isEqualTo("sh");
+        assertThat(inspect.get("Os").asText()).isEqualTo("linux");
+        assertThat(inspect.get("RootFS").get("Type").asText()).isEqualTo("layers");
+        assertThat(inspect.get("RootFS").get("Layers").get(0).asText()).isEqualTo(Digest.sha256(LAYER).toString());
+        assertThat(inspect.get("GraphDriver").get("Name").asText()).isEqualTo("vfs");
+        assertThat(inspect.get("Metadata").get("LastTagTime").asText()).isEqualTo("0001-01-01T00:00:00Z");
+        assertThat(inspect.get("Created").asText()).isEqualTo("2024-01-01T00:00:00Z");
+
+        JsonNode history = json(call("GET", "/images/" + id.hex().substring(0, 12) + "/history", Map.of()));
+        assertThat(history.get(0).get("Id").asText()).isEqualTo(id.toString());
+        assertThat(history.get(0).get("CreatedBy").asText()).isEqualTo("ADD hello.txt /");
+        assertThat(history.get(0).get("Tags").get(0).asText()).isEqualTo("app:1");
+    }
+
+    @Test
+    void tagAndRemoveAnswerLikeDocker() throws Exception {
+        Digest id = load(List.of("app:1"));
+
+        Response tagged = call("POST", "/images/app:1/tag", Map.of("repo", List.of("localhost:5000/other"), "tag", List.of("x")));
+        assertThat(tagged.status()).isEqualTo(201);
+
+        assertThatThrownBy(() -> call("DELETE", "/images/" + id.hex(), Map.of()))
+                .isInstanceOfSatisfying(BerthException.class, e -> {
+                    assertThat(ErrorMapping.status(e.kind())).isEqualTo(409);
+                    assertThat(e.getMessage()).isEqualTo("conflict: unable to delete " + id.shortHex()
+                            + " (must be forced) - image is referenced in multiple repositories");
+                });
+        JsonNode untagged = json(call("DELETE", "/images/localhost:5000/other:x", Map.of()));
+        assertThat(untagged.toString()).isEqualTo("[{\"Untagged\":\"localhost:5000/other:x\"}]");
+        JsonNode deleted = json(call("DELETE", "/images/app:1", Map.of()));
+        assertThat(deleted.toString()).isEqualTo("[{\"Untagged\":\"app:1\"},{\"Deleted\":\"" + id
+                + "\"},{\"Deleted\":\"" + Digest.sha256(LAYER) + "\"}]");
+    }
+
+    @Test
+    void unknownImagesAndBadNamesMapToDockersStatuses() {
+        assertThatThrownBy(() -> call("GET", "/images/nope/json", Map.of()))
+                .isInstanceOfSatisfying(BerthException.class, e -> {
+                    assertThat(ErrorMapping.status(e.kind())).isEqualTo(404);
+                    assertThat(e.getMessage()).isEqualTo("No such image: nope:latest");
+                });
+        assertThatThrownBy(() -> call("POST", "/images/nope/tag", Map.of("repo", List.of("UPPER"))))
+                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(ErrorMapping.status(e.kind())).isEqualTo(400));
+        assertThatThrownBy(() -> call("POST", "/images/create", Map.of("fromImage", List.of("busybox"))))
+                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(ErrorMapping.status(e.kind())).isEqualTo(501));
+    }
+
+    @Test
+    void importStreamsTheNewIdAsStatus() throws Exception {
+        Response r = call("POST", "/images/create", Map.of("fromSrc", List.of("-"), "repo", List.of("imp"),
+                "tag", List.of("2"), "changes", List.of("CMD [\"sh\"]", "ENV A=1")), LAYER, "1.50");
+
+        List<JsonNode> out = messages(r);
+        String id = out.getLast().get("status").asText();
+        assertThat(id).startsWith("sha256:");
+        JsonNode inspect = json(call("GET", "/images/imp:2/json", Map.of()));
+        assertThat(inspect.get("Id").asText()).isEqualTo(id);
+        assertThat(inspect.get("Config").get("Env").get(0).asText()).isEqualTo("A=1");
+    }
+
+    @Test
+    void listFiltersComeFromTheFiltersParameter() throws Exception {
+        load(List.of("app:1"));
+        String filters = "{\"reference\":{\"other*\":true}}";
+        assertThat(json(call("GET", "/images/json", Map.of("filters", List.of(filters))))).isEmpty();
+        assertThat(json(call("GET", "/images/json", Map.of("filters", List.of("{\"reference\":[\"app*\"]}"))))).hasSize(1);
+        assertThatThrownBy(() -> call("GET", "/images/json", Map.of("filters", List.of("{\"nope\":[\"x\"]}"))))
+                .hasMessage("invalid filter 'nope'");
+    }
+
+    @Test
+    void saveStreamsATarWithManifestJson() throws Exception {
+        Digest id = load(List.of("app:1"));
+        byte[] tar = streamed(call("GET", "/images/get", Map.of("names", List.of("app:1"))));
+        List<String> names = new ArrayList<>();
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+            TarArchiveEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                names.add(e.getName());
+            }
+        }
+        assertThat(names).contains("manifest.json", "index.json", "oci-layout", "blobs/sha256/" + id.hex());
+        assertThat(streamed(call("GET", "/images/app:1/get", Map.of()))).isEqualTo(tar);
+        assertThatThrownBy(() -> call("GET", "/images/nope/get", Map.of())).hasMessage("No such image: nope:latest");
+    }
+
+    @Test
+    void pruneAndDiskUsage() throws Exception {
+        load(List.of());
+        JsonNode df = json(call("GET", "/system/df", Map.of()));
+        assertThat(df.get("LayersSize").asLong()).isEqualTo(6);
+        assertThat(df.get("Images").get(0).get("Containers").asLong()).isZero();
+        assertThat(df.get("Images").get(0).get("SharedSize").asLong()).isZero();
+        assertThat(df.get("Containers")).isEmpty();
+
+        JsonNode pruned = json(call("POST", "/images/prune", Map.of()));
+        assertThat(pruned.get("ImagesDeleted")).hasSize(2);
+        assertThat(pruned.get("SpaceReclaimed").asLong()).isEqualTo(6);
+        JsonNode again = json(call("POST", "/images/prune", Map.of()));
+        assertThat(again.toString()).isEqualTo("{\"ImagesDeleted\":null,\"SpaceReclaimed\":0}");
+    }
+}
