@@ -4,6 +4,7 @@ import dev.berth.cli.client.ApiClient;
 import dev.berth.cli.client.DaemonHost;
 import dev.berth.cli.command.CommandContext;
 import dev.berth.cli.command.EventsCommand;
+import dev.berth.cli.command.ImageBootstrapCommand;
 import dev.berth.cli.command.ExitCodes;
 import dev.berth.cli.command.ImageCommand;
 import dev.berth.cli.command.ImageHistoryCommand;
@@ -90,6 +91,7 @@ public final class Main implements Runnable, CommandContext {
         shortcut("load", new ImageLoadCommand());
         shortcut("save", new ImageSaveCommand());
         shortcut("history", new ImageHistoryCommand());
+        shortcut("bootstrap", new ImageBootstrapCommand());
         commandLine.setOut(new java.io.PrintWriter(console.out(), true));
         commandLine.setErr(new java.io.PrintWriter(console.err(), true));
         commandLine.setParameterExceptionHandler((ex, args) -> {
