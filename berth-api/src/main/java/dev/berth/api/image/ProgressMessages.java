@@ -20,7 +20,7 @@ final class ProgressMessages implements ProgressListener {
     @Override
     public void progress(String id, String status, long current, long total) {
         if (!quiet) {
-            send(JsonMessage.progress(id, status, current, total));
+            send(JsonMessage.progress(id == null || id.isEmpty() ? null : id, status, current, total));
         }
     }
 
