@@ -715,7 +715,7 @@ static void child_main(void)
             sigemptyset(&none);
             sigprocmask(SIG_SETMASK, &none, NULL);
             do_exec(s->argv[0]);
-        } else if (!strcmp(op, "hide-mount") || !strcmp(op, "create-cmd") || !strcmp(op, "start-cmd") || !strcmp(op, "pidfile") ||
+        } else if (!strcmp(op, "pidns") || !strcmp(op, "hide-mount") || !strcmp(op, "create-cmd") || !strcmp(op, "start-cmd") || !strcmp(op, "pidfile") ||
                    !strcmp(op, "namespaces") || !strcmp(op, "stdin") || !strcmp(op, "stdout") || !strcmp(op, "stderr") ||
                    !strcmp(op, "terminal") || !strcmp(op, "winsize") || !strcmp(op, "exitfile") || !strcmp(op, "init")) {
             /* supervisor settings, read before clone */
@@ -926,6 +926,15 @@ int main(int argc, char **argv)
     if (sigprocmask(SIG_BLOCK, &mask, &old) < 0)
         die("sigprocmask");
 
+    /* "pidns PATH" (exec into a running container): children are born in that pid namespace */
+    for (int i = 0; i < nsteps; i++) {
+        if (strcmp(steps[i].op, "pidns") || steps[i].argc != 1)
+            continue;
+        int fd = open(steps[i].argv[0], O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, CLONE_NEWPID) < 0)
+            die("setns %s", steps[i].argv[0]);
+        close(fd);
+    }
     pid_t child;
     if (create_cmd) {
         /* the container's first process outlives "runc create": we become its parent */

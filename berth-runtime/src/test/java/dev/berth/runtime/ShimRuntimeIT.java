@@ -49,6 +49,58 @@ class ShimRuntimeIT extends RuntimeContract {
         assertThat(Files.readString(dir.resolve("out")).strip()).isEqualTo("2");
     }
 
+    @Test
+    void execJoinsTheRunningContainer() throws Exception {
+        ContainerProcess c = create(spec("sleep", "100").memory(64L << 20).build(), "execd");
+        try {
+            c.start();
+            Path dir = state.resolve("exec1");
+            Files.createDirectories(dir);
+            var process = spec("sh", "-c", "hostname; ps -o pid,comm; grep memory /proc/self/cgroup; exit 4")
+                    .build().process();
+            ContainerProcess exec = ((ShimRuntime) runtime).exec("exec1", c, process,
+                    new Stdio(null, dir.resolve("out"), dir.resolve("err")), dir.resolve("state"));
+            exec.start();
+            assertThat(exec.exit().get(30, TimeUnit.SECONDS).exitCode()).isEqualTo(4);
+            String out = Files.readString(dir.resolve("out"));
+            // the container's hostname, processes (its pid 1 and nothing of the host) and cgroup (the ns root)
+            assertThat(out.lines().map(String::strip).toList()).containsExactly(
+                    "berth-test", "PID   COMMAND", "1 sleep", out.lines().toList().get(3).strip(),
+                    out.lines().toList().get(4).strip(), out.lines().toList().get(5));
+            assertThat(out.lines().toList().get(5)).matches("\\d+:memory:/");
+            assertThat(out.lines().toList().get(3)).endsWith(" sh");
+            assertThat(out.lines().toList().get(4)).endsWith(" ps");
+            assertThat(c.exit()).isNotDone();
+        } finally {
+            c.kill(9);
+            c.exit().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void overlayRootfsIsMountedOnlyInsideTheContainer() throws Exception {
+        Path layer = state.resolve("layer");
+        for (String d : java.util.List.of("upper", "work", "merged")) {
+            Files.createDirectories(layer.resolve(d));
+        }
+        var rootfsMount = new dev.berth.core.snapshot.MountSpec("overlay", "overlay", java.util.List.of(
+                "lowerdir=" + rootfs, "upperdir=" + layer.resolve("upper"), "workdir=" + layer.resolve("work")));
+        Path dir = state.resolve("overlay");
+        Files.createDirectories(dir);
+        var spec = spec("sh", "-c", "echo written > /newfile; rm /etc/group; sleep 1")
+                .rootPath(layer.resolve("merged").toString()).build();
+        ContainerProcess c = runtime.create(new ContainerRequest("overlay", spec, rootfsMount,
+                new Stdio(null, dir.resolve("out"), dir.resolve("err")), false, dir.resolve("state")));
+        c.start();
+        Thread.sleep(300);
+        assertThat(TestEnvironment.mountsUnder(layer)).isEmpty();
+        assertThat(c.exit().get(30, TimeUnit.SECONDS).exitCode()).isZero();
+        assertThat(layer.resolve("upper/newfile")).hasContent("written");
+        assertThat(rootfs.resolve("newfile")).doesNotExist();
+        assertThat(rootfs.resolve("etc/group")).exists();
+        assertThat(layer.resolve("merged")).isEmptyDirectory();
+    }
+
     /** Reported, not a benchmark: the supervisor's resident memory and the time from launch to exit of `true`. */
     @Test
     void supervisorStaysUnderOneMegabyte() throws Exception {

@@ -143,27 +143,63 @@ public final class PlanBuilder {
         if (spec.hostname() != null && !spec.hostname().isEmpty()) plan.add("hostname", spec.hostname());
         if (spec.domainname() != null && !spec.domainname().isEmpty()) plan.add("domainname", spec.domainname());
 
+        addProcess(plan, process);
+        return plan;
+    }
+
+    /**
+     * A process joining a running container (docker exec): born in the container's pid namespace,
+     * then into its ipc, uts, network, cgroup and (last, as it changes what paths mean) mount
+     * namespaces; the caller puts it in the container's cgroup before releasing it.
+     *
+     * @param namespaces the container's namespaces to join, e.g. /proc/&lt;pid&gt;/ns/*
+     */
+    public Plan buildExec(Process process, java.util.Map<String, Path> namespaces, Stdio stdio, Path exitFile) {
+        if (process.args().isEmpty()) {
+            throw BerthException.invalid("no command specified");
+        }
+        Plan plan = new Plan();
+        plan.add("namespaces");
+        if (namespaces.containsKey("pid")) plan.add("pidns", namespaces.get("pid"));
+        if (stdio.stdin() != null) plan.add("stdin", stdio.stdin());
+        if (stdio.stdout() != null) plan.add("stdout", stdio.stdout());
+        if (stdio.stderr() != null) plan.add("stderr", stdio.stderr());
+        if (process.terminal()) {
+            plan.add("terminal");
+            if (process.consoleSize() != null) {
+                plan.add("winsize", process.consoleSize().height(), process.consoleSize().width());
+            }
+        }
+        if (exitFile != null) plan.add("exitfile", exitFile);
+        for (String type : List.of("ipc", "uts", "net", "cgroup", "mnt")) {
+            if (namespaces.containsKey(type)) {
+                plan.add("setns", namespaces.get(type));
+            }
+        }
+        if (process.terminal()) plan.add("console");
+        addProcess(plan, process);
+        return plan;
+    }
+
+    private void addProcess(Plan plan, Process process) {
         for (Process.Rlimit rl : process.rlimits()) {
             int resource = Rlimits.resource(rl.type());
             long hard = resource < hardLimits.length ? Rlimits.clamp(rl.hard(), hardLimits[resource]) : rl.hard();
             long soft = Rlimits.clamp(rl.soft(), hard);
             plan.add("rlimit", resource, Long.toUnsignedString(soft), Long.toUnsignedString(hard));
         }
-
         Process.User user = process.user();
         plan.add("groups", user.additionalGids().toArray());
         Process.Capabilities caps = process.capabilities();
-        long bounding = caps == null ? 0 : mask(caps.bounding());
-        plan.add("identity", user.uid(), user.gid(), hex(bounding), hex(caps == null ? 0 : mask(caps.effective())),
-                hex(caps == null ? 0 : mask(caps.permitted())), hex(caps == null ? 0 : mask(caps.inheritable())),
-                hex(caps == null ? 0 : mask(caps.ambient())));
+        plan.add("identity", user.uid(), user.gid(), hex(caps == null ? 0 : mask(caps.bounding())),
+                hex(caps == null ? 0 : mask(caps.effective())), hex(caps == null ? 0 : mask(caps.permitted())),
+                hex(caps == null ? 0 : mask(caps.inheritable())), hex(caps == null ? 0 : mask(caps.ambient())));
         if (process.noNewPrivileges()) plan.add("nonewprivs");
         plan.add("chdir", process.cwd());
         for (String arg : process.args()) plan.add("arg", arg);
         for (String env : process.env()) plan.add("env", env);
         String path = process.getenv("PATH");
         plan.add("exec", path == null ? SpecBuilder.DEFAULT_PATH : path);
-        return plan;
     }
 
     /** A capability the shim does not hold cannot be granted; asking for it must not fail the start. */

@@ -94,6 +94,44 @@ public final class ShimRuntime implements ContainerRuntime {
         return new ShimSupervisor(request.id(), launch, cgroup, exitFile, cgroup::remove, message -> message);
     }
 
+    /**
+     * Runs another process in a running container (docker exec): its namespaces, its cgroup, the
+     * identity and capabilities of {@code process}.
+     */
+    public ContainerProcess exec(String execId, ContainerProcess container, dev.berth.runtime.spec.Process process,
+            dev.berth.runtime.Stdio stdio, Path stateDir) {
+        if (container.exit().isDone()) {
+            throw BerthException.conflict("container %s is not running", container.id());
+        }
+        java.util.Map<String, Path> namespaces = new java.util.LinkedHashMap<>();
+        Path ns = Path.of("/proc", Long.toString(container.pid()), "ns");
+        for (String type : java.util.List.of("pid", "ipc", "uts", "net", "cgroup", "mnt")) {
+            namespaces.put(type, ns.resolve(type));
+        }
+        try {
+            Files.createDirectories(stateDir);
+        } catch (IOException e) {
+            throw BerthException.unavailable("cannot create %s: %s", stateDir, e.getMessage());
+        }
+        Path exitFile = stateDir.resolve("exit");
+        Path planFile = stateDir.resolve("plan");
+        try {
+            Files.deleteIfExists(exitFile);
+            Files.write(planFile, planBuilder.buildExec(process, namespaces, stdio, exitFile).encode());
+        } catch (IOException e) {
+            throw BerthException.unavailable("cannot write %s: %s", planFile, e.getMessage());
+        }
+        ShimSupervisor.Launch launch = ShimSupervisor.launch(shimBinary, planFile, stateDir.resolve("shim.log"));
+        try {
+            container.cgroup().add(launch.pid());
+        } catch (RuntimeException e) {
+            launch.process().destroyForcibly();
+            throw e;
+        }
+        // the cgroup is the container's: it stays when the exec'd process ends
+        return new ShimSupervisor(execId, launch, null, exitFile, () -> { }, message -> message);
+    }
+
     private String cgroupPath(Spec spec, String id) {
         String path = spec.linux() == null ? null : spec.linux().cgroupsPath();
         return path != null && !path.isEmpty() ? path : cgroupParent + "/" + id;

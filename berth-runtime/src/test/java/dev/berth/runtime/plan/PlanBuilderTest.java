@@ -1,0 +1,124 @@
+package dev.berth.runtime.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.runtime.Stdio;
+import dev.berth.runtime.cgroup.CgroupDriver;
+import dev.berth.runtime.cgroup.Cgroup;
+import dev.berth.runtime.spec.Caps;
+import dev.berth.runtime.spec.Linux;
+import dev.berth.runtime.spec.Spec;
+import dev.berth.runtime.spec.SpecBuilder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PlanBuilderTest {
+    /** A v1-like layout with two hierarchies; only containerMounts matters to the plan. */
+    private static final CgroupDriver V1 = new CgroupDriver() {
+        @Override public int version() { return 1; }
+        @Override public Cgroup create(String path, Linux.Resources resources) { throw new UnsupportedOperationException(); }
+        @Override public Cgroup open(String path) { throw new UnsupportedOperationException(); }
+        @Override public List<CgroupMount> containerMounts() {
+            return List.of(new CgroupMount("", "tmpfs", "mode=755"), new CgroupMount("memory", "cgroup", "memory"),
+                    new CgroupMount("systemd", "cgroup", "name=systemd"));
+        }
+    };
+
+    private static final long ALL_BUT_SYS_RESOURCE = 0x1fffeffffffL;
+
+    private static long[] hardLimits(long nofile) {
+        long[] limits = new long[16];
+        Arrays.fill(limits, -1);
+        limits[Rlimits.resource("RLIMIT_NOFILE")] = nofile;
+        return limits;
+    }
+
+    private final PlanBuilder builder = new PlanBuilder(V1, ALL_BUT_SYS_RESOURCE, hardLimits(20000));
+
+    private Plan plan(Spec spec) {
+        return builder.build(spec, null, Stdio.none(), Path.of("/state/exit"), false);
+    }
+
+    private static List<String> ops(Plan plan) {
+        return plan.steps().stream().map(Plan.Step::op).toList();
+    }
+
+    @Test
+    void encodesEachArgumentWithItsByteLength() {
+        Plan plan = new Plan().add("arg", "a b\nc").add("env", "X=é").add("pivot");
+        assertThat(new String(plan.encode(), StandardCharsets.UTF_8)).isEqualTo("arg 5:a b\nc\nenv 4:X=é\npivot\n");
+    }
+
+    @Test
+    void followsRuncsOrderFromPrivateMountsToExec() {
+        Plan plan = plan(SpecBuilder.dockerDefaults().args("sh").rootPath("/c/rootfs").hostname("h").build());
+        List<String> ops = ops(plan);
+        assertThat(ops.indexOf("unshare")).isLessThan(ops.indexOf("mount"));
+        assertThat(ops.indexOf("rootfs")).isLessThan(ops.indexOf("mountin"));
+        assertThat(ops.lastIndexOf("mountin")).isLessThan(ops.indexOf("mknod"));
+        assertThat(ops.lastIndexOf("symlink")).isLessThan(ops.indexOf("pivot"));
+        assertThat(ops.indexOf("pivot")).isLessThan(ops.indexOf("mask"));
+        assertThat(ops.indexOf("readonly")).isLessThan(ops.indexOf("hostname"));
+        assertThat(ops.indexOf("identity")).isLessThan(ops.indexOf("chdir"));
+        assertThat(ops.getLast()).isEqualTo("exec");
+        assertThat(plan.steps().getFirst().args()).containsExactlyInAnyOrder("pid", "mount", "uts", "ipc", "network");
+    }
+
+    @Test
+    void cgroupMountBecomesATmpfsOfHierarchiesRemountedReadOnly() {
+        Plan plan = plan(SpecBuilder.dockerDefaults().args("sh").rootPath("/r").build());
+        List<Plan.Step> cgroupSteps = plan.steps().stream()
+                .filter(s -> s.op().equals("mountin") && s.args().get(1).startsWith("/sys/fs/cgroup")).toList();
+        assertThat(cgroupSteps).extracting(s -> s.args().get(1) + " " + s.args().get(2) + " " + s.args().get(4))
+                .containsExactly("/sys/fs/cgroup tmpfs mode=755", "/sys/fs/cgroup/memory cgroup memory",
+                        "/sys/fs/cgroup/systemd cgroup name=systemd", "/sys/fs/cgroup  ");
+        long remount = Long.parseLong(cgroupSteps.getLast().args().get(3));
+        assertThat(remount & MountFlags.MS_RDONLY).isNotZero();
+        assertThat(remount & MountFlags.MS_REMOUNT).isNotZero();
+    }
+
+    @Test
+    void grantsOnlyCapabilitiesTheShimHolds() {
+        Plan plan = plan(SpecBuilder.dockerDefaults().args("sh").rootPath("/r")
+                .privileged(true, -1L >>> (64 - Caps.KNOWN.size())).build());
+        Plan.Step identity = plan.steps().stream().filter(s -> s.op().equals("identity")).findFirst().orElseThrow();
+        assertThat(identity.args().get(2)).isEqualTo("0x" + Long.toHexString(ALL_BUT_SYS_RESOURCE));
+        assertThat(ops(plan)).doesNotContain("mask", "readonly");
+    }
+
+    @Test
+    void rlimitsNeverExceedTheHardLimit() {
+        Plan plan = plan(SpecBuilder.dockerDefaults().args("sh").rootPath("/r")
+                .rlimit("RLIMIT_NOFILE", 1_048_576, 1_048_576).rlimit("RLIMIT_CORE", -1, -1).build());
+        List<List<String>> rlimits = plan.steps().stream().filter(s -> s.op().equals("rlimit")).map(Plan.Step::args).toList();
+        assertThat(rlimits).containsExactly(List.of("7", "20000", "20000"),
+                List.of("4", "18446744073709551615", "18446744073709551615"));
+    }
+
+    @Test
+    void bindMountsAreRemountedWithTheirFlags() {
+        Plan plan = plan(SpecBuilder.dockerDefaults().args("sh").rootPath("/r").bind("/etc", "/hostetc", true).build());
+        List<Plan.Step> binds = plan.steps().stream().filter(s -> s.args().size() > 1 && s.args().get(1).equals("/hostetc")).toList();
+        assertThat(binds).hasSize(3); // bind, read-only remount, rprivate
+        assertThat(Long.parseLong(binds.get(0).args().get(3))).isEqualTo(MountFlags.MS_BIND | MountFlags.MS_REC);
+        assertThat(Long.parseLong(binds.get(1).args().get(3)) & MountFlags.MS_RDONLY).isNotZero();
+        assertThatThrownBy(() -> plan(SpecBuilder.dockerDefaults().args("sh").rootPath("/r").bind("/no/such", "/x", false).build()))
+                .isInstanceOf(BerthException.class).hasMessageContaining("/no/such");
+    }
+
+    @Test
+    void execJoinsTheMountNamespaceLast() {
+        Spec spec = SpecBuilder.dockerDefaults().args("ls").rootPath("/r").build();
+        Plan plan = builder.buildExec(spec.process(), new java.util.LinkedHashMap<>(java.util.Map.of(
+                "pid", Path.of("/proc/9/ns/pid"), "mnt", Path.of("/proc/9/ns/mnt"), "net", Path.of("/proc/9/ns/net"))),
+                Stdio.none(), null);
+        assertThat(plan.steps().stream().filter(s -> s.op().equals("setns") || s.op().equals("pidns"))
+                .map(Plan.Step::toString)).containsExactly("pidns /proc/9/ns/pid", "setns /proc/9/ns/net", "setns /proc/9/ns/mnt");
+        assertThat(ops(plan)).doesNotContain("pivot", "mountin");
+    }
+}
