@@ -230,6 +230,10 @@ final class CgroupV1 implements CgroupDriver {
             for (Hierarchy h : hierarchies) {
                 Cgroups.removeDir(h.dir(path));
             }
+            // runc (and systemd) also make the cgroup in a hybrid layout's cgroup2 tree
+            if (unified != null) {
+                Cgroups.removeDir(unified.resolve(path.replaceFirst("^/+", "")));
+            }
         }
 
         @Override
