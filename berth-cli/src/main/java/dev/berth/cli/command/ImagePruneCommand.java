@@ -3,7 +3,6 @@ package dev.berth.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.cli.client.ApiRequest;
 import dev.berth.cli.output.Units;
-import dev.berth.core.error.BerthException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -35,7 +34,7 @@ public class ImagePruneCommand extends ClientCommand {
             console().out().flush();
             String answer = new BufferedReader(new InputStreamReader(console().in(), StandardCharsets.UTF_8)).readLine();
             if (answer == null || !(answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"))) {
-                throw BerthException.invalid("image prune has been cancelled");
+                return ExitCodes.OK; // docker treats "no" as a cancellation, not a failure
             }
         }
         List<String> all = new ArrayList<>(filters);

@@ -40,7 +40,7 @@ public final class JsonMessageDisplay {
     }
 
     public static JsonMessageDisplay of(Console console) {
-        return new JsonMessageDisplay(console.out(), console.outIsTerminal(), console.columns(), ZoneId.systemDefault());
+        return new JsonMessageDisplay(console.out(), console.outIsTerminal(), console.width(), ZoneId.systemDefault());
     }
 
     /** Renders every message of {@code stream}; {@code aux} receives the "aux" payloads (may be null). */

@@ -6,35 +6,32 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
- * Asks the kernel whether a standard stream is a terminal and how wide it is, through isatty(3)
- * and ioctl(TIOCGWINSZ) over FFM: Java's Console only says whether stdin and stdout together are
- * interactive, and docker's decisions are per stream (refuse to save a tar to a terminal, redraw
- * progress in place only on one).
+ * Whether a standard stream is a terminal, and how wide it is. Java's Console only says whether
+ * stdin and stdout together are interactive, and docker's decisions are per stream (refuse to save
+ * a tar to a terminal, redraw progress in place only on one).
+ *
+ * <p>Whether a stream is a terminal is read from the device /proc/self/fd/N points at (a pty,
+ * a virtual console, a serial line or the console) rather than asked with isatty(3) over FFM:
+ * setting up the FFM linker costs about a second of start-up on a busy machine, on every command.
+ * The width needs ioctl(TIOCGWINSZ), so FFM is used only there, and only when a progress bar is
+ * drawn on a terminal.
  */
 public final class Terminal {
     private static final long TIOCGWINSZ = 0x5413;
-    private static final MethodHandle ISATTY;
-    private static final MethodHandle IOCTL;
-
-    static {
-        Linker linker = Linker.nativeLinker();
-        var libc = linker.defaultLookup();
-        ISATTY = linker.downcallHandle(libc.find("isatty").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-        IOCTL = linker.downcallHandle(libc.find("ioctl").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
-                Linker.Option.firstVariadicArg(2));
-    }
 
     private Terminal() {
     }
 
     public static boolean isTerminal(int fd) {
         try {
-            return (int) ISATTY.invokeExact(fd) == 1;
-        } catch (Throwable e) {
+            String device = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            return device.startsWith("/dev/pts/") || device.startsWith("/dev/tty") || device.equals("/dev/console");
+        } catch (IOException | UnsupportedOperationException e) {
             return false;
         }
     }
@@ -42,8 +39,12 @@ public final class Terminal {
     /** Columns of the terminal on {@code fd}, or 0 when it is not one. */
     public static int columns(int fd) {
         try (Arena arena = Arena.ofConfined()) {
+            Linker linker = Linker.nativeLinker();
+            MethodHandle ioctl = linker.downcallHandle(linker.defaultLookup().find("ioctl").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
+                    Linker.Option.firstVariadicArg(2));
             MemorySegment winsize = arena.allocate(8);
-            if ((int) IOCTL.invokeExact(fd, TIOCGWINSZ, winsize) != 0) {
+            if ((int) ioctl.invokeExact(fd, TIOCGWINSZ, winsize) != 0) {
                 return 0;
             }
             return Short.toUnsignedInt(winsize.get(ValueLayout.JAVA_SHORT, 2));

@@ -301,6 +301,24 @@ class CommandsTest {
     }
 
     @Test
+    void pruneAsksFirstAndReportsWhatWentAndTheSpace() throws IOException {
+        daemon(r -> Response.json(200, """
+                {"ImagesDeleted":[{"Untagged":"imp:1"},{"Deleted":"%s"}],"SpaceReclaimed":1982263}""".formatted(ID)));
+        stdin = "n\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(berth("image", "prune")).isZero();
+        assertThat(out()).isEqualTo("WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] ");
+        assertThat(daemon.requests()).as("a refusal sends nothing").isEmpty();
+        out.reset();
+        stdin = "y\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(berth("image", "prune", "-a", "--filter", "until=24h")).isZero();
+        assertThat(out()).endsWith("[y/N] Deleted Images:\nuntagged: imp:1\ndeleted: " + ID + "\n\nTotal reclaimed space: 1.982MB\n");
+        assertThat(query(daemon.requests().getLast())).isEqualTo("filters={\"until\":{\"24h\":true},\"dangling\":{\"false\":true}}");
+        out.reset();
+        assertThat(berth("image", "prune", "-f")).isZero();
+        assertThat(query(daemon.requests().getLast())).isEqualTo("filters={\"dangling\":{\"true\":true}}");
+    }
+
+    @Test
     void withoutADaemonTheErrorNamesTheSocketAndExitsOne() {
         assertThat(berthWithEnv(Map.of(), "-H", "unix://" + dir.resolve("none.sock"), "images")).isEqualTo(1);
         assertThat(err()).isEqualTo("Cannot connect to the Berth daemon at unix://" + dir.resolve("none.sock")
