@@ -245,4 +245,39 @@ public abstract class RuntimeContract {
         assertThat(r.stdout()).isEqualTo("from host\nrc=1\nrc=1\n");
         assertThat(data.resolve("x")).doesNotExist();
     }
+
+    protected interface WhileRunning {
+        void check(Path layer) throws Exception;
+    }
+
+    /** Runs a container on an overlay of the busybox rootfs; returns its exit code. */
+    protected int runOnOverlay(WhileRunning whileRunning) throws Exception {
+        Path layer = state.resolve("layer");
+        for (String d : List.of("upper", "work", "merged")) {
+            Files.createDirectories(layer.resolve(d));
+        }
+        var rootfsMount = new dev.berth.core.snapshot.MountSpec("overlay", "overlay", List.of(
+                "lowerdir=" + rootfs, "upperdir=" + layer.resolve("upper"), "workdir=" + layer.resolve("work")));
+        Path dir = state.resolve("overlay");
+        Files.createDirectories(dir);
+        Spec spec = spec("sh", "-c", "echo written > /newfile; rm /etc/group; sleep 1")
+                .rootPath(layer.resolve("merged").toString()).build();
+        ContainerProcess c = runtime.create(new ContainerRequest("overlay", spec, rootfsMount,
+                new Stdio(null, dir.resolve("out"), dir.resolve("err")), false, dir.resolve("state")));
+        c.start();
+        Thread.sleep(300);
+        whileRunning.check(layer);
+        int code = c.exit().get(30, TimeUnit.SECONDS).exitCode();
+        assertThat(layer.resolve("upper/newfile")).hasContent("written");
+        assertThat(rootfs.resolve("newfile")).doesNotExist();
+        assertThat(rootfs.resolve("etc/group")).exists();
+        assertThat(layer.resolve("merged")).isEmptyDirectory();
+        assertThat(TestEnvironment.mountsUnder(layer)).isEmpty();
+        return code;
+    }
+
+    @Test
+    void writesGoToTheContainersOwnLayerAndNoMountRemains() throws Exception {
+        assertThat(runOnOverlay(layer -> { })).isZero();
+    }
 }

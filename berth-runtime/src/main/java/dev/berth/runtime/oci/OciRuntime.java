@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
+import dev.berth.core.sys.Libc;
+import dev.berth.core.sys.Mounts;
 import dev.berth.runtime.ContainerProcess;
 import dev.berth.runtime.ContainerRequest;
 import dev.berth.runtime.ContainerRuntime;
@@ -93,9 +95,6 @@ public final class OciRuntime implements ContainerRuntime {
 
     @Override
     public ContainerProcess create(ContainerRequest request) {
-        if (request.rootfs() != null) {
-            throw BerthException.notImplemented("runtime %s: a rootfs mount must be made by the caller", name);
-        }
         if (request.spec().process().terminal()) {
             throw BerthException.notImplemented("runtime %s: terminals (console socket) are not supported yet", name);
         }
@@ -146,11 +145,23 @@ public final class OciRuntime implements ContainerRuntime {
             throw BerthException.unavailable("cannot write %s: %s", planFile, e.getMessage());
         }
 
+        // an external runtime needs the rootfs mounted in the daemon's namespace (as containerd
+        // does); it is unmounted when the container is gone
+        Path rootPath = Path.of(spec.root().path());
+        Runnable unmountRootfs = () -> { };
+        if (request.rootfs() != null) {
+            var m = request.rootfs();
+            Libc.mount(m.source(), rootPath, m.type(), 0, String.join(",", m.options()));
+            unmountRootfs = () -> Libc.umount2(rootPath, Mounts.MNT_DETACH);
+        }
+        Runnable unmount = unmountRootfs;
+
         ShimSupervisor.Launch launch;
         try {
             launch = ShimSupervisor.launch(shimBinary, planFile, state.resolve("shim.log"));
         } catch (BerthException e) {
             delete(id);
+            unmount.run();
             String message = lastError(log);
             return new Failed(id, Translated.of(message == null ? e.getMessage() : message,
                     request.spec().process().args().getFirst()));
@@ -159,7 +170,10 @@ public final class OciRuntime implements ContainerRuntime {
         Runnable afterExit;
         if (runtimeManagesCgroups) {
             cgroup = cgroups.open(cgroupPath);
-            afterExit = () -> delete(id);
+            afterExit = () -> {
+                delete(id);
+                unmount.run();
+            };
         } else {
             try {
                 cgroup = cgroups.create(cgroupPath, linux == null ? null : linux.resources());
@@ -168,12 +182,14 @@ public final class OciRuntime implements ContainerRuntime {
                 launch.process().destroyForcibly();
                 delete(id);
                 cgroups.open(cgroupPath).remove();
+                unmount.run();
                 throw e;
             }
             Cgroup created = cgroup;
             afterExit = () -> {
                 delete(id);
                 created.remove();
+                unmount.run();
             };
         }
         String command = request.spec().process().args().getFirst();

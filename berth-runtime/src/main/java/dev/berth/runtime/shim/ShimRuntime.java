@@ -98,6 +98,7 @@ public final class ShimRuntime implements ContainerRuntime {
      * Runs another process in a running container (docker exec): its namespaces, its cgroup, the
      * identity and capabilities of {@code process}.
      */
+    @Override
     public ContainerProcess exec(String execId, ContainerProcess container, dev.berth.runtime.spec.Process process,
             dev.berth.runtime.Stdio stdio, Path stateDir) {
         if (container.exit().isDone()) {
