@@ -82,6 +82,24 @@ class ShimRuntimeIT extends RuntimeContract {
         assertThat(runOnOverlay(layer -> assertThat(TestEnvironment.mountsUnder(layer)).isEmpty())).isZero();
     }
 
+    @Test
+    void aRestartedDaemonFindsTheContainerAgain() throws Exception {
+        String id = "survivor";
+        ContainerProcess c = create(spec("sh", "-c", "trap 'exit 9' USR1; sleep 100 & wait").build(), id);
+        c.start();
+        Thread.sleep(300);
+        ShimRuntime restarted = new ShimRuntime(ShimRuntime.defaultShimBinary(), cgroups, cgroupParent);
+
+        ContainerProcess found = restarted.reattach(id, state.resolve(id).resolve("state"));
+        assertThat(found.pid()).isEqualTo(c.pid());
+        assertThat(found.exit()).isNotDone();
+        found.kill(10); // SIGUSR1: the container's own trap decides the exit code
+
+        assertThat(found.exit().get(30, TimeUnit.SECONDS).exitCode()).isEqualTo(9);
+        assertThat(c.exit().get(30, TimeUnit.SECONDS).exitCode()).isEqualTo(9);
+        assertThat(cgroups.open(cgroupParent + "/" + id).exists()).isFalse();
+    }
+
     /** Reported, not a benchmark: the supervisor's resident memory and the time from launch to exit of `true`. */
     @Test
     void supervisorStaysUnderOneMegabyte() throws Exception {

@@ -75,6 +75,14 @@ public final class ShimRuntime implements ContainerRuntime {
         }
 
         ShimSupervisor.Launch launch = ShimSupervisor.launch(shimBinary, planFile, state.resolve("shim.log"));
+        try {
+            // what a restarted daemon needs to find the container again (see reattach)
+            Files.writeString(state.resolve("shim.pid"), Long.toString(launch.process().pid()));
+            Files.writeString(state.resolve("pid"), Long.toString(launch.pid()));
+        } catch (IOException e) {
+            launch.process().destroyForcibly();
+            throw BerthException.unavailable("cannot write pid files in %s: %s", state, e.getMessage());
+        }
         String path = cgroupPath(spec, request.id());
         Cgroup cgroup;
         try {
@@ -131,6 +139,29 @@ public final class ShimRuntime implements ContainerRuntime {
         }
         // the cgroup is the container's: it stays when the exec'd process ends
         return new ShimSupervisor(execId, launch, null, exitFile, () -> { }, message -> message);
+    }
+
+    /**
+     * Finds a container again after a daemon restart from its state directory: the shim kept
+     * running, so its exit file will say how the container ended. The shim's control pipe died
+     * with the old daemon, so a reattached container can be signalled but not resized.
+     */
+    public ContainerProcess reattach(String id, Path stateDir) {
+        Spec spec = SpecJson.read(stateDir.resolve("config.json"));
+        long shimPid;
+        long pid;
+        try {
+            shimPid = Long.parseLong(Files.readString(stateDir.resolve("shim.pid")).trim());
+            pid = Long.parseLong(Files.readString(stateDir.resolve("pid")).trim());
+        } catch (IOException | NumberFormatException e) {
+            throw BerthException.notFound("no running shim recorded in %s: %s", stateDir, e.getMessage());
+        }
+        Cgroup cgroup = cgroups.open(cgroupPath(spec, id));
+        // a recycled pid is not our shim: it must be berth-shim running this container's plan
+        String plan = stateDir.resolve("plan").toString();
+        var shim = ProcessHandle.of(shimPid).filter(h -> h.info().arguments()
+                .map(args -> java.util.Arrays.asList(args).contains(plan)).orElse(false));
+        return new ReattachedContainer(id, pid, shimPid, shim, stateDir.resolve("exit"), cgroup);
     }
 
     private String cgroupPath(Spec spec, String id) {
