@@ -25,16 +25,14 @@ public final class ImageQueries {
 
     private final ImageStore store;
     private final ImageResolver resolver;
-    private final ImageUsers users;
     private final Function<String, Path> snapshotDir;
 
     /**
      * @param snapshotDir the directory of a committed snapshot by name, for GraphDriver.Data
      */
-    public ImageQueries(ImageStore store, ImageResolver resolver, ImageUsers users, Function<String, Path> snapshotDir) {
+    public ImageQueries(ImageStore store, ImageResolver resolver, Function<String, Path> snapshotDir) {
         this.store = store;
         this.resolver = resolver;
-        this.users = users;
         this.snapshotDir = snapshotDir;
     }
 
@@ -267,10 +265,5 @@ public final class ImageQueries {
         } catch (java.time.format.DateTimeParseException e) {
             return null;
         }
-    }
-
-    /** How many containers use the image (for {@code system df}). */
-    int containers(Digest id) {
-        return users.of(id).size();
     }
 }

@@ -42,7 +42,7 @@ public record ImageServices(
         LayerStore layers = new LayerStore(p.db(), p.blobs(), p.snapshots(), p.applier(), leases, p.clock());
         ImageStore store = new ImageStore(p.db(), p.blobs(), layers, leases, new ImageEvents(p.events()), p.clock());
         ImageResolver resolver = new ImageResolver(p.db());
-        ImageQueries queries = new ImageQueries(store, resolver, p.users(), p.snapshotDir());
+        ImageQueries queries = new ImageQueries(store, resolver, p.snapshotDir());
         TagService tags = new TagService(store, resolver);
         return new ImageServices(store, resolver, queries, tags, new ImageRemover(store, resolver, p.users()),
                 new ImageImporter(store, tags), new ImageLoader(store), new ImageSaver(store, resolver),

@@ -2,7 +2,6 @@ package dev.berth.engine.image;
 
 import dev.berth.core.content.BlobStore;
 import dev.berth.core.digest.Digest;
-import dev.berth.core.error.BerthException;
 import dev.berth.core.metadata.ImageRow;
 import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.metadata.MetadataStore;
@@ -94,11 +93,5 @@ public final class StartupCheck {
         removed.forEach(r -> LOG.info("start-up check removed unreferenced {}", r));
         missing.forEach(m -> LOG.error("start-up check: {}", m));
         return new Report(removed, missing);
-    }
-
-    /** Used by callers that want the check's findings as one failure (e.g. {@code berth system check}). */
-    public static BerthException asError(Report report) {
-        return BerthException.dataLoss("%d rows refer to missing files: %s", report.missing().size(),
-                String.join("; ", report.missing()));
     }
 }
