@@ -88,7 +88,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             }
             pending.poll();
             if (m instanceof HttpRequest req) {
-                start(ctx, req);
+                if (!start(ctx, req)) {
+                    ReferenceCountUtil.release(m);
+                    return;
+                }
                 if (m instanceof HttpContent c) {
                     current.body().offer(c);
                 }
@@ -101,17 +104,20 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void start(ChannelHandlerContext ctx, HttpRequest req) {
+    /** Starts the exchange; false when the request could not be decoded (answered 400, closing). */
+    private boolean start(ChannelHandlerContext ctx, HttpRequest req) {
         if (req.decoderResult().isFailure()) {
             var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
                     Unpooled.copiedBuffer("bad request: " + req.decoderResult().cause(), java.nio.charset.StandardCharsets.UTF_8));
             res.headers().set(HttpHeaderNames.CONNECTION, "close");
             res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
             ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
-            return;
+            releasePending();
+            return false;
         }
         Exchange ex = new Exchange(ctx.channel(), req, new RequestBody(ctx.channel()), tls);
         current = ex;
+        long started = System.nanoTime();
         executor.execute(() -> {
             try {
                 router.handle(ex);
@@ -121,7 +127,14 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             if (!ex.responded()) {
                 router.fail(ex, new IllegalStateException("no response"));
             }
+            if (ctx.executor().isShuttingDown()) {
+                ex.body().discard();
+                return;
+            }
             ex.lastWrite().addListener(f -> {
+                if (log.isDebugEnabled()) {
+                    log.debug("{} {} {} ms", req.method(), req.uri(), (System.nanoTime() - started) / 1_000_000);
+                }
                 try {
                     ctx.executor().execute(() -> finish(ctx, ex));
                 } catch (RejectedExecutionException shuttingDown) {
@@ -129,6 +142,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 }
             });
         });
+        return true;
     }
 
     private void finish(ChannelHandlerContext ctx, Exchange ex) {

@@ -9,18 +9,24 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A request body as a blocking stream for the virtual thread that handles the request. The
- * channel does not read on its own (AUTO_READ off): the stream asks for one more socket read
- * only when it has consumed everything it holds, so an upload of any size streams to disk
- * through a few buffers and a slow disk slows the client down instead of filling memory.
+ * channel does not read on its own (AUTO_READ off): the event loop keeps reading while less
+ * than {@link #HIGH_WATER} bytes wait here, and the stream resumes reading once it has drained
+ * below half of that. An upload of any size streams to disk through a bounded buffer, and a
+ * slow disk slows the client down instead of filling memory.
  */
 final class RequestBody extends InputStream {
     private static final Object END = new Object();
+    static final long HIGH_WATER = 4L << 20;
 
     private final Channel channel;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicBoolean paused = new AtomicBoolean();
     private volatile boolean receivedLast;
     private ByteBuf current;
     private boolean consumedLast;
@@ -33,6 +39,7 @@ final class RequestBody extends InputStream {
     void offer(HttpContent content) {
         ByteBuf b = content.content();
         if (b.isReadable()) {
+            queued.addAndGet(b.readableBytes());
             queue.add(b);
         } else {
             b.release();
@@ -40,6 +47,10 @@ final class RequestBody extends InputStream {
         if (content instanceof LastHttpContent) {
             receivedLast = true;
             queue.add(END);
+        } else if (queued.get() < HIGH_WATER) {
+            channel.read();
+        } else {
+            paused.set(true);
         }
     }
 
@@ -84,6 +95,9 @@ final class RequestBody extends InputStream {
                 throw new IOException("connection closed before the request body ended", e);
             }
             current = (ByteBuf) next;
+            if (queued.addAndGet(-current.readableBytes()) < HIGH_WATER / 2 && paused.compareAndSet(true, false)) {
+                channel.read();
+            }
         }
         return true;
     }
