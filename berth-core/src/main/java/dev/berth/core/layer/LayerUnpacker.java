@@ -13,7 +13,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +25,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
@@ -107,9 +107,9 @@ public final class LayerUnpacker {
             throw BerthException.notFound("unpack target %s is not a directory", root);
         }
         try (InputStream uncompressed = Compression.decompress(layer);
-             Arena arena = Arena.ofConfined()) {
-            HashingInputStream hashed = new HashingInputStream(uncompressed, Digest.newHasher("sha256"));
-            Session session = new Session(root.toAbsolutePath().normalize(), arena);
+             ReadAhead hashed = new ReadAhead(uncompressed, Digest.newHasher("sha256"));
+             Libc.Scratch scratch = new Libc.Scratch()) {
+            Session session = new Session(root.toAbsolutePath().normalize(), scratch);
             TarReader tar = new TarReader(hashed);
             String current = null;
             try {
@@ -120,6 +120,8 @@ public final class LayerUnpacker {
                 }
                 current = null;
                 session.finish();
+                byte[] diffId = hashed.finish();
+                return new LayerDigest(Digest.of("sha256", diffId), hashed.count());
             } catch (EOFException e) {
                 throw BerthException.invalid("layer tar is truncated%s", current == null ? "" : " at entry " + current);
             } catch (UncheckedIOException e) {
@@ -128,8 +130,6 @@ public final class LayerUnpacker {
                 throw BerthException.invalid("malformed layer tar%s: %s",
                         current == null ? "" : " at entry " + current, e.getMessage());
             }
-            hashed.drain();
-            return new LayerDigest(Digest.of("sha256", hashed.digest()), hashed.count());
         } catch (IOException e) {
             throw BerthException.invalid("reading layer: %s", e.getMessage());
         }
@@ -143,6 +143,7 @@ public final class LayerUnpacker {
         private final int umask = Libc.umask();
         private final byte[] heap = new byte[BUFFER];
         private final MemorySegment buffer;
+        private final Libc.Scratch scratch;
         private final Map<String, Path> parents = new HashMap<>();
         private final Set<Path> planted = new HashSet<>();
         /** APPLY mode: everything this layer created, so an opaque marker keeps it. */
@@ -150,19 +151,21 @@ public final class LayerUnpacker {
         private final List<DirAttrs> dirs = new ArrayList<>();
         private boolean warnedOwners;
 
-        Session(Path root, Arena arena) {
+        Session(Path root, Libc.Scratch scratch) {
             this.root = root;
-            this.buffer = arena.allocate(BUFFER, 4096);
+            this.scratch = scratch;
+            this.buffer = scratch.allocate(BUFFER);
         }
 
         void apply(TarReader.Header entry, TarReader data) throws IOException {
             String name = entry.name();
-            List<String> parts = clean(name, name);
-            if (parts.isEmpty()) {
+            String cleaned = clean(name, name);
+            if (cleaned.isEmpty()) {
                 return; // the root itself: its attributes belong to the snapshot, not the layer
             }
-            String base = parts.getLast();
-            Path parent = resolveParent(name, parts.subList(0, parts.size() - 1));
+            int slash = cleaned.lastIndexOf('/');
+            String base = cleaned.substring(slash + 1);
+            Path parent = resolveParent(name, slash < 0 ? "" : cleaned.substring(0, slash));
             if (base.startsWith(WHITEOUT_PREFIX)) {
                 whiteout(name, parent, base);
                 return;
@@ -187,8 +190,42 @@ public final class LayerUnpacker {
 
         // ---- name resolution (see the class comment) ---------------------------------------
 
-        /** The cleaned components of a tar name; refuses one that climbs above the root. */
-        private List<String> clean(String name, String entryName) {
+        /**
+         * A tar name cleaned lexically ({@code a/b}, no leading or trailing slash, "" for the
+         * root); refuses one whose {@code ..} climbs above the root. Names that need no cleaning
+         * (nearly all) cost one scan and no allocation beyond the result.
+         */
+        private String clean(String name, String entryName) {
+            int start = 0;
+            while (true) {
+                if (name.startsWith("/", start)) {
+                    start++;
+                } else if (name.startsWith("./", start)) {
+                    start += 2;
+                } else {
+                    break;
+                }
+            }
+            int end = name.length();
+            while (end > start && name.charAt(end - 1) == '/') {
+                end--;
+            }
+            boolean simple = true;
+            for (int i = start; i <= end && simple; ) {
+                int next = name.indexOf('/', i);
+                if (next < 0 || next > end) {
+                    next = end;
+                }
+                int len = next - i;
+                if (len == 0 || (len == 1 && name.charAt(i) == '.')
+                        || (len == 2 && name.charAt(i) == '.' && name.charAt(i + 1) == '.')) {
+                    simple = start == end; // "" is the root, fine; anything else takes the slow path
+                }
+                i = next + 1;
+            }
+            if (simple) {
+                return name.substring(start, end);
+            }
             List<String> parts = new ArrayList<>();
             for (String part : name.split("/")) {
                 if (part.isEmpty() || part.equals(".")) {
@@ -203,17 +240,17 @@ public final class LayerUnpacker {
                     parts.add(part);
                 }
             }
-            return parts;
+            return String.join("/", parts);
         }
 
-        private Path resolveParent(String entryName, List<String> dirParts) {
-            String key = String.join("/", dirParts);
+        /** The real directory a cleaned parent name leads to (see the class comment). */
+        private Path resolveParent(String entryName, String key) {
             Path cached = parents.get(key);
             if (cached != null) {
                 return cached;
             }
             Path dir = root;
-            Deque<String> todo = new ArrayDeque<>(dirParts);
+            Deque<String> todo = new ArrayDeque<>(Arrays.asList(key.split("/")));
             int hops = 0;
             while (!todo.isEmpty()) {
                 String part = todo.pollFirst();
@@ -231,7 +268,7 @@ public final class LayerUnpacker {
                 Path next = dir.resolve(part);
                 BasicFileAttributes attrs = lstat(next);
                 if (attrs == null) {
-                    Libc.mkdir(next, 0755);
+                    Libc.mkdir(scratch, next, 0755);
                     noteWritten(next);
                     dir = next;
                 } else if (attrs.isDirectory()) {
@@ -276,7 +313,7 @@ public final class LayerUnpacker {
                         throw new EOFException();
                     }
                     MemorySegment.copy(heap, 0, buffer, ValueLayout.JAVA_BYTE, 0, n);
-                    Libc.writeFully(fd, buffer, n, target);
+                    Libc.writeFully(scratch, fd, buffer, n, target);
                     done += n;
                 }
                 // Owner first: chown clears setuid/setgid, so the mode comes after it.
@@ -284,18 +321,18 @@ public final class LayerUnpacker {
                 int gid = (int) entry.gid();
                 if (uid != euid || gid != egid) {
                     try {
-                        Libc.fchown(fd, uid, gid, target);
+                        Libc.fchown(scratch, fd, uid, gid, target);
                     } catch (BerthException e) {
                         ownerFailed(e);
                     }
                 }
                 if (mode != (mode & 0777 & ~umask)) {
-                    Libc.fchmod(fd, mode, target);
+                    Libc.fchmod(scratch, fd, mode, target);
                 }
                 Time t = Time.of(entry);
-                Libc.futimens(fd, t.aSec, t.aNsec, t.mSec, t.mNsec, target);
+                Libc.futimens(scratch, fd, t.aSec, t.aNsec, t.mSec, t.mNsec, target);
             } finally {
-                Libc.close(fd, target);
+                Libc.close(scratch, fd, target);
             }
             xattrs(entry, target, false);
             noteWritten(target);
@@ -305,14 +342,14 @@ public final class LayerUnpacker {
         private int createFile(Path target, int mode) {
             int flags = Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW;
             try {
-                return Libc.open(target, flags, mode & 0777);
+                return Libc.open(scratch, target, flags, mode & 0777);
             } catch (BerthException e) {
                 if (Errno.of(e) != Errno.EEXIST) {
                     throw e;
                 }
             }
             removeExisting(target);
-            return Libc.open(target, flags, mode & 0777);
+            return Libc.open(scratch, target, flags, mode & 0777);
         }
 
         private void directory(TarReader.Header entry, Path target) {
@@ -326,7 +363,7 @@ public final class LayerUnpacker {
                     removeExisting(target);
                 }
                 int asked = (mode & 0777) | 0700; // writable by us until its contents are in
-                Libc.mkdir(target, asked);
+                Libc.mkdir(scratch, target, asked);
                 made = asked & ~umask;
             }
             owner(entry, target);
@@ -356,11 +393,13 @@ public final class LayerUnpacker {
 
         private void hardLink(TarReader.Header entry, Path target) {
             String name = entry.name();
-            List<String> parts = clean(entry.linkName(), name);
-            if (parts.isEmpty()) {
+            String cleaned = clean(entry.linkName(), name);
+            if (cleaned.isEmpty()) {
                 throw BerthException.invalid("layer entry %s: hard link to the layer root", name);
             }
-            Path source = resolveParent(name, parts.subList(0, parts.size() - 1)).resolve(parts.getLast());
+            int slash = cleaned.lastIndexOf('/');
+            Path source = resolveParent(name, slash < 0 ? "" : cleaned.substring(0, slash))
+                    .resolve(cleaned.substring(slash + 1));
             BasicFileAttributes attrs = lstat(source);
             if (attrs == null) {
                 throw BerthException.invalid("layer entry %s: hard link target %s is not in the layer", name,

@@ -52,7 +52,7 @@ final class TarReader {
                 throw new EOFException("truncated tar header");
             }
             int h = pos;
-            if (isZero(h)) {
+            if (buf[h] == 0 && isZero(h)) { // a real header always has a name
                 pos += BLOCK;
                 return null;
             }
@@ -88,7 +88,7 @@ final class TarReader {
             if (posixUstar && buf[h + 345] != 0) {
                 name = string(h + 345, 155) + "/" + name;
             }
-            String linkName = string(h + 157, 100);
+            String linkName = buf[h + 157] == 0 ? "" : string(h + 157, 100);
             int mode = (int) number(h + 100, 8);
             long uid = number(h + 108, 8);
             long gid = number(h + 116, 8);

@@ -351,6 +351,122 @@ public final class Libc {
 
     // ---- file descriptors (the unpacker's fast path: one path lookup per file) -----------------
 
+    /**
+     * Native memory reused by a run of calls on one thread — the unpacker's per-file calls — so
+     * that they allocate nothing: the errno capture, a path buffer and a timespec pair. Confined
+     * to the thread that made it; close it when done.
+     */
+    public static final class Scratch implements AutoCloseable {
+        private final Arena arena = Arena.ofConfined();
+        private final MemorySegment capture = Libc.capture(arena);
+        private final MemorySegment times = arena.allocate(ValueLayout.JAVA_LONG, 4);
+        private MemorySegment path = arena.allocate(4096);
+
+        private MemorySegment cstr(Path p) {
+            byte[] bytes = p.toString().getBytes(StandardCharsets.UTF_8);
+            if (bytes.length + 1 > path.byteSize()) {
+                path = arena.allocate(bytes.length + 1);
+            }
+            MemorySegment.copy(bytes, 0, path, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            path.set(ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
+            return path;
+        }
+
+        private MemorySegment times(long aSec, long aNsec, long mSec, long mNsec) {
+            times.setAtIndex(ValueLayout.JAVA_LONG, 0, aSec);
+            times.setAtIndex(ValueLayout.JAVA_LONG, 1, aNsec);
+            times.setAtIndex(ValueLayout.JAVA_LONG, 2, mSec);
+            times.setAtIndex(ValueLayout.JAVA_LONG, 3, mNsec);
+            return times;
+        }
+
+        /** A native buffer that lives as long as this scratch (e.g. for {@link #writeFully}). */
+        public MemorySegment allocate(long size) {
+            return arena.allocate(size, 4096);
+        }
+
+        @Override
+        public void close() {
+            arena.close();
+        }
+    }
+
+    public static int open(Scratch s, Path path, int flags, int mode) {
+        try {
+            int fd = (int) OPEN.invokeExact(s.capture, s.cstr(path), flags | O_CLOEXEC, mode);
+            check(fd, s.capture, "open", path.toString());
+            return fd;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void writeFully(Scratch s, int fd, MemorySegment buffer, long length, Path pathForErrors) {
+        try {
+            long done = 0;
+            while (done < length) {
+                MemorySegment from = done == 0 ? buffer : buffer.asSlice(done);
+                long n = (long) WRITE.invokeExact(s.capture, fd, from, length - done);
+                if (n < 0) {
+                    int e = Native.errno(s.capture);
+                    if (e == Errno.EINTR) {
+                        continue;
+                    }
+                    throw Errno.exception("write", pathForErrors.toString(), e);
+                }
+                done += n;
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void close(Scratch s, int fd, Path pathForErrors) {
+        try {
+            int rc = (int) CLOSE.invokeExact(s.capture, fd);
+            check(rc, s.capture, "close", pathForErrors.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void fchmod(Scratch s, int fd, int mode, Path pathForErrors) {
+        try {
+            int rc = (int) FCHMOD.invokeExact(s.capture, fd, mode & 07777);
+            check(rc, s.capture, "fchmod", pathForErrors.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void fchown(Scratch s, int fd, int uid, int gid, Path pathForErrors) {
+        try {
+            int rc = (int) FCHOWN.invokeExact(s.capture, fd, uid, gid);
+            check(rc, s.capture, "fchown", pathForErrors.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void futimens(Scratch s, int fd, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec,
+                                Path pathForErrors) {
+        try {
+            int rc = (int) FUTIMENS.invokeExact(s.capture, fd, s.times(atimeSec, atimeNsec, mtimeSec, mtimeNsec));
+            check(rc, s.capture, "futimens", pathForErrors.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void mkdir(Scratch s, Path path, int mode) {
+        try {
+            int rc = (int) MKDIR.invokeExact(s.capture, s.cstr(path), mode & 07777);
+            check(rc, s.capture, "mkdir", path.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** open(2); returns the descriptor. */
     public static int open(Path path, int flags, int mode) {
         try (Arena arena = Arena.ofConfined()) {
