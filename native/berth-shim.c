@@ -717,7 +717,8 @@ static void child_main(void)
             do_exec(s->argv[0]);
         } else if (!strcmp(op, "pidns") || !strcmp(op, "hide-mount") || !strcmp(op, "create-cmd") || !strcmp(op, "start-cmd") || !strcmp(op, "pidfile") ||
                    !strcmp(op, "namespaces") || !strcmp(op, "stdin") || !strcmp(op, "stdout") || !strcmp(op, "stderr") ||
-                   !strcmp(op, "terminal") || !strcmp(op, "winsize") || !strcmp(op, "exitfile") || !strcmp(op, "init")) {
+                   !strcmp(op, "terminal") || !strcmp(op, "winsize") || !strcmp(op, "exitfile") || !strcmp(op, "init") ||
+                   !strcmp(op, "joinpid")) {
             /* supervisor settings, read before clone */
         } else {
             fail("plan: unknown step '%s'", op);
@@ -746,12 +747,22 @@ static int open_stdio(const char *path, int fd)
 {
     int flags = fd == 0 ? O_RDONLY : O_WRONLY | O_APPEND | O_CREAT;
     struct stat st;
+    int fifo = stat(path, &st) == 0 && S_ISFIFO(st.st_mode);
     /* a fifo opened read-write never blocks and never sees the reader vanish */
-    if (stat(path, &st) == 0 && S_ISFIFO(st.st_mode))
+    if (fifo && fd != 0)
         flags = O_RDWR;
+    /*
+     * stdin must see end of file when the daemon closes its end (`echo x | docker run -i … cat`),
+     * so it is opened read-only; O_NONBLOCK keeps the open from waiting for the writer (the daemon
+     * opens its end before it starts the shim) and is cleared at once.
+     */
+    if (fifo && fd == 0)
+        flags |= O_NONBLOCK;
     int r = open(path, flags | O_CLOEXEC | O_NOCTTY, 0640);
     if (r < 0)
         die("open %s", path);
+    if (fifo && fd == 0 && fcntl(r, F_SETFL, fcntl(r, F_GETFL) & ~O_NONBLOCK) < 0)
+        die("fcntl %s", path);
     return r;
 }
 
@@ -875,6 +886,7 @@ int main(int argc, char **argv)
     int clone_flags = 0;
     const char *stdio_paths[3] = {"/dev/null", "/dev/null", "/dev/null"};
     const char *exit_file = NULL;
+    const char *join_pid = NULL; /* exec: the container's pid namespace, joined before clone */
     unsigned short rows = 0, cols = 0;
     for (int i = 0; i < nsteps; i++) {
         struct step *s = &steps[i];
@@ -901,6 +913,8 @@ int main(int argc, char **argv)
             start_cmd = s;
         else if (!strcmp(s->op, "pidfile") && s->argc == 1)
             pid_file = s->argv[0];
+        else if (!strcmp(s->op, "joinpid") && s->argc == 1)
+            join_pid = s->argv[0];
     }
     if (create_cmd && (!start_cmd || !pid_file || terminal)) {
         errno = EINVAL;
@@ -976,6 +990,13 @@ int main(int argc, char **argv)
         close(sv[0]);
         sv[0] = -1;
     } else {
+        /* setns(CLONE_NEWPID) moves only the children made after it: the exec'd process */
+        if (join_pid) {
+            int fd = open(join_pid, O_RDONLY | O_CLOEXEC);
+            if (fd < 0 || setns(fd, CLONE_NEWPID) < 0)
+                die("setns %s", join_pid);
+            close(fd);
+        }
         /* fork semantics (no new stack): the child continues here in its new namespaces */
         child = (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL, NULL, 0UL);
     }

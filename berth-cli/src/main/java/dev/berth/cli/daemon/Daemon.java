@@ -1,6 +1,7 @@
 package dev.berth.cli.daemon;
 
 import dev.berth.api.distribution.DistributionRoutes;
+import dev.berth.api.container.ContainerRoutes;
 import dev.berth.api.image.ImageRoutes;
 import dev.berth.api.system.SystemRoutes;
 import dev.berth.api.server.ApiServer;
@@ -10,10 +11,11 @@ import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.snapshot.Snapshots;
 import dev.berth.core.snapshot.Snapshotter;
 import dev.berth.engine.distribution.DistributionServices;
+import dev.berth.engine.container.ContainerRuntimes;
+import dev.berth.engine.container.ContainerServices;
+import dev.berth.engine.container.ContainerStore;
 import dev.berth.engine.event.EventBus;
-import dev.berth.engine.image.GcRoots;
 import dev.berth.engine.image.ImageServices;
-import dev.berth.engine.image.ImageUsers;
 import dev.berth.engine.image.StartupCheck;
 import dev.berth.engine.system.SystemFacts;
 import dev.berth.runtime.cgroup.Cgroups;
@@ -64,16 +66,23 @@ public final class Daemon implements AutoCloseable {
         Snapshots.Choice storage = Snapshots.detect(dataRoot);
         Snapshotter snapshots = storage.snapshotter();
         EventBus events = new EventBus();
+        ContainerStore containerStore = ContainerServices.openStore(db);
 
         ImageServices.Parts parts = new ImageServices.Parts(db, blobs, snapshots, new UnpackingLayerApplier(), events,
-                ImageUsers.NONE, key -> dataRoot.resolve("snapshots").resolve(key).resolve("fs"), Clock.systemUTC());
+                ContainerServices.imageUsers(containerStore), key -> dataRoot.resolve("snapshots").resolve(key).resolve("fs"), Clock.systemUTC());
         ImageServices images = ImageServices.create(parts);
 
         StartupCheck.Report report = ImageServices.startupCheck(parts,
                 digest -> dataRoot.resolve("content/blobs").resolve(digest.algorithm()).resolve(digest.hex()),
-                GcRoots.NONE).run();
+                ContainerServices.gcRoots(containerStore)).run();
         report.removed().forEach(item -> LOG.info("start-up check removed {}", item));
         report.missing().forEach(item -> LOG.error("start-up check: {}", item));
+
+        ContainerRuntimes runtimes = ContainerRuntimes.detect("/berth");
+        ContainerServices containers = ContainerServices.create(containerStore, new ContainerServices.Parts(db, images,
+                snapshots, events, runtimes.byName(), runtimes.exec(), dataRoot, config.execRoot().toAbsolutePath(),
+                parts.snapshotDir(), Clock.systemUTC()));
+        containers.recovery().withCgroupRemover(runtimes::removeCgroup).cleanUp();
 
         DistributionServices distribution = DistributionServices.create(config.registries(), images.store());
         DistributionRoutes distributionRoutes = new DistributionRoutes(distribution.pulls(), distribution.pushes(),
@@ -81,7 +90,7 @@ public final class Daemon implements AutoCloseable {
         String daemonId = EngineId.loadOrCreate(dataRoot);
         int cgroupVersion = Cgroups.detect().version();
         Supplier<SystemFacts> facts = () -> SystemFacts.of(daemonId, dataRoot,
-                        images.queries().list(Map.of(), false, false).size(), SystemFacts.ContainerCounts.NONE,
+                        images.queries().list(Map.of(), false, false).size(), containerStore.counts(),
                         snapshots.driver())
                 .withDriverStatus(List.of(List.of("Backing Filesystem", storage.reason())))
                 .withCgroup("cgroupfs", Integer.toString(cgroupVersion))
@@ -90,11 +99,13 @@ public final class Daemon implements AutoCloseable {
         Router router = new Router()
                 .install(new SystemRoutes(facts, events))
                 .install(new ImageRoutes(images, distributionRoutes.pullHandler()))
-                .install(distributionRoutes);
+                .install(distributionRoutes)
+                .install(new ContainerRoutes(containers));
 
         server = new ApiServer(config.hosts(), router);
         resources.add(server);
         server.start();
+        containers.recovery().restartPolicies();
         LOG.info("berth daemon serving {} (data root {}, storage driver {})", config.hosts(), dataRoot,
                 snapshots.driver());
     }

@@ -59,8 +59,38 @@ public final class Schema {
             )""",
             "CREATE INDEX repo_digests_image ON repo_digests(image_id)");
 
+    /**
+     * Containers (dev.berth.engine.container): one row per container; config and host config are
+     * kept as the JSON the engine wrote, the state as columns so that start-up can query it.
+     */
+    public static final Migration V2_CONTAINERS = Migration.of(2, "containers",
+            """
+            CREATE TABLE containers (
+                id             TEXT PRIMARY KEY,               -- 64 hex
+                name           TEXT NOT NULL UNIQUE,           -- with Docker's leading '/'
+                image_id       TEXT NOT NULL REFERENCES images(id),
+                image_name     TEXT NOT NULL,                  -- the image as the user gave it
+                created        TEXT NOT NULL,                  -- RFC 3339 with nanoseconds
+                config         TEXT NOT NULL,                  -- JSON: Docker's Config
+                host_config    TEXT NOT NULL,                  -- JSON: Docker's HostConfig
+                path           TEXT NOT NULL,                  -- the command that runs
+                args           TEXT NOT NULL,                  -- JSON array
+                state          TEXT NOT NULL,                  -- created, running, paused, restarting, exited, dead
+                pid            INTEGER NOT NULL DEFAULT 0,
+                shim_pid       INTEGER NOT NULL DEFAULT 0,
+                exit_code      INTEGER NOT NULL DEFAULT 0,
+                error          TEXT NOT NULL DEFAULT '',
+                oom_killed     INTEGER NOT NULL DEFAULT 0,
+                started_at     TEXT NOT NULL DEFAULT '0001-01-01T00:00:00Z',
+                finished_at    TEXT NOT NULL DEFAULT '0001-01-01T00:00:00Z',
+                restart_count  INTEGER NOT NULL DEFAULT 0,
+                stopped_by_user INTEGER NOT NULL DEFAULT 0,    -- for unless-stopped and restart policies
+                snapshot_key   TEXT NOT NULL UNIQUE            -- the writable layer
+            )""",
+            "CREATE INDEX containers_image ON containers(image_id)");
+
     /** Every migration, in order. */
-    public static final List<Migration> ALL = List.of(V1_IMAGES);
+    public static final List<Migration> ALL = List.of(V1_IMAGES, V2_CONTAINERS);
 
     private Schema() {
     }

@@ -61,7 +61,8 @@ public final class ShimSupervisor implements ContainerProcess {
         this.afterExit = afterExit;
         this.explainError = explainError;
         this.control = shim.getOutputStream();
-        Thread.ofVirtual().name("shim-" + id).start(() -> readEvents(launch.events()));
+        // a platform thread: the read blocks in native code for the container's whole life
+        Thread.ofPlatform().daemon().name("shim-" + id).start(() -> readEvents(launch.events()));
     }
 
     /** Starts the shim and waits for the pid of the container's first process. */

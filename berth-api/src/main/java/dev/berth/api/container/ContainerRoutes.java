@@ -1,0 +1,314 @@
+package dev.berth.api.container;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.api.server.HijackedConnection;
+import dev.berth.api.server.Json;
+import dev.berth.api.server.Request;
+import dev.berth.api.server.Response;
+import dev.berth.api.server.Router;
+import dev.berth.api.server.Routes;
+import dev.berth.api.server.StdCopy;
+import dev.berth.core.error.BerthException;
+import dev.berth.engine.container.Container;
+import dev.berth.engine.container.ContainerAttach;
+import dev.berth.engine.container.ContainerCreator;
+import dev.berth.engine.container.ContainerLogs;
+import dev.berth.engine.container.ContainerServices;
+import dev.berth.engine.container.ContainerSettings;
+import dev.berth.engine.container.ContainerWaits;
+import dev.berth.engine.container.ExecService;
+import dev.berth.engine.container.ExecSettings;
+import dev.berth.engine.container.HostSettings;
+import dev.berth.engine.container.LogEntry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The container and exec endpoints: each decodes the request, calls one container service and
+ * encodes Docker's JSON (see {@link ContainerWire}); attach and exec take the connection over.
+ */
+public final class ContainerRoutes implements Routes {
+    private static final String RAW = "application/vnd.docker.raw-stream";
+    private static final String MULTIPLEXED = "application/vnd.docker.multiplexed-stream";
+
+    private final ContainerServices containers;
+
+    public ContainerRoutes(ContainerServices containers) {
+        this.containers = containers;
+    }
+
+    @Override
+    public void register(Router router) {
+        router.post("/containers/create", this::create)
+                .get("/containers/json", this::list)
+                .get("/containers/{id}/json", this::inspect)
+                .post("/containers/{id}/start", this::start)
+                .post("/containers/{id}/stop", this::stop)
+                .post("/containers/{id}/restart", this::restart)
+                .post("/containers/{id}/kill", this::kill)
+                .post("/containers/{id}/pause", this::pause)
+                .post("/containers/{id}/unpause", this::unpause)
+                .post("/containers/{id}/wait", this::await)
+                .post("/containers/{id}/rename", this::rename)
+                .post("/containers/{id}/resize", this::resize)
+                .delete("/containers/{id}", this::remove)
+                .get("/containers/{id}/logs", this::logs)
+                .post("/containers/{id}/attach", this::attach)
+                .post("/containers/{id}/exec", this::execCreate)
+                .post("/exec/{id}/start", this::execStart)
+                .get("/exec/{id}/json", this::execInspect)
+                .post("/exec/{id}/resize", this::execResize)
+                .post("/containers/prune", this::prune);
+    }
+
+    private Response create(Request r) {
+        JsonNode body = r.json(JsonNode.class);
+        if (body == null) {
+            throw BerthException.invalid("config cannot be empty in order to create a container");
+        }
+        ContainerSettings settings;
+        HostSettings host;
+        try {
+            settings = Json.MAPPER.treeToValue(body, ContainerSettings.class);
+            JsonNode hc = body.get("HostConfig");
+            host = hc == null || hc.isNull() ? HostSettings.defaults() : Json.MAPPER.treeToValue(hc, HostSettings.class);
+        } catch (JsonProcessingException e) {
+            throw BerthException.invalid("invalid JSON body: %s", e.getOriginalMessage());
+        }
+        ContainerCreator.Created created = containers.creator().create(r.query("name"), settings, host);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Id", created.id());
+        out.put("Warnings", created.warnings());
+        return Response.json(201, out);
+    }
+
+    private Response list(Request r) {
+        boolean size = r.bool("size");
+        List<Container> list = containers.queries().list(r.bool("all"), r.intValue("limit", -1), r.filters().values());
+        Instant now = Instant.now();
+        return Response.json(list.stream()
+                .map(c -> ContainerWire.summary(c, now, size ? containers.queries().sizes(c) : null)).toList());
+    }
+
+    private Response inspect(Request r) {
+        Container c = containers.queries().inspect(r.param("id"));
+        return Response.json(ContainerWire.inspect(c, containers.queries().files(c), containers.queries().driver(),
+                containers.queries().graphData(c), r.bool("size") ? containers.queries().sizes(c) : null,
+                containers.exec().idsOf(c.id())));
+    }
+
+    private Response start(Request r) {
+        return containers.runner().start(r.param("id")) ? Response.noContent() : Response.status(304);
+    }
+
+    private Integer timeout(Request r) {
+        String t = r.query("t");
+        return t == null || t.isEmpty() ? null : r.intValue("t", 10);
+    }
+
+    private Response stop(Request r) {
+        return containers.control().stop(r.param("id"), r.query("signal"), timeout(r))
+                ? Response.noContent() : Response.status(304);
+    }
+
+    private Response restart(Request r) {
+        containers.control().restart(r.param("id"), r.query("signal"), timeout(r));
+        return Response.noContent();
+    }
+
+    private Response kill(Request r) {
+        containers.control().kill(r.param("id"), r.query("signal"));
+        return Response.noContent();
+    }
+
+    private Response pause(Request r) {
+        containers.control().pause(r.param("id"));
+        return Response.noContent();
+    }
+
+    private Response unpause(Request r) {
+        containers.control().unpause(r.param("id"));
+        return Response.noContent();
+    }
+
+    /** The wait is registered before the 200 goes out, so a start that follows cannot be missed. */
+    private Response await(Request r) {
+        CompletableFuture<ContainerWaits.Result> result = containers.waiter().register(r.param("id"), r.query("condition"));
+        return Response.messages(out -> {
+            out.flushHeaders();
+            ContainerWaits.Result res = result.get();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("StatusCode", res.statusCode());
+            body.put("Error", res.error() == null ? null : Map.of("Message", res.error()));
+            out.send(body);
+        });
+    }
+
+    private Response rename(Request r) {
+        String name = r.query("name");
+        if (name == null || name.isEmpty()) {
+            throw BerthException.invalid("Neither old nor new names may be empty");
+        }
+        containers.control().rename(r.param("id"), name);
+        return Response.noContent();
+    }
+
+    private Response resize(Request r) {
+        containers.control().resize(r.param("id"), r.intValue("h", 0), r.intValue("w", 0));
+        return Response.status(200);
+    }
+
+    private Response remove(Request r) {
+        containers.remover().remove(r.param("id"), r.bool("force"), r.bool("v"));
+        return Response.noContent();
+    }
+
+    private Response prune(Request r) {
+        List<String> deleted = containers.remover().prune();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ContainersDeleted", deleted.isEmpty() ? null : deleted);
+        out.put("SpaceReclaimed", 0);
+        return Response.json(out);
+    }
+
+    private Response logs(Request r) {
+        ContainerLogs.Options o = new ContainerLogs.Options(r.bool("stdout"), r.bool("stderr"), r.bool("follow"),
+                time(r.query("since")), time(r.query("until")), tail(r.query("tail")));
+        Container c = containers.logs().check(r.param("id"), o);
+        boolean tty = c.config().tty();
+        boolean timestamps = r.bool("timestamps");
+        return Response.stream(tty ? RAW : MULTIPLEXED, out -> {
+            OutputStream stdout = tty ? out : StdCopy.writer(out, StdCopy.Stream.STDOUT);
+            OutputStream stderr = tty ? out : StdCopy.writer(out, StdCopy.Stream.STDERR);
+            containers.logs().read(c, o, e -> {
+                OutputStream target = e.isStderr() ? stderr : stdout;
+                target.write(timestamps ? withTime(e) : e.line());
+                target.flush();
+            }, out::isOpen);
+        });
+    }
+
+    private static byte[] withTime(LogEntry e) {
+        byte[] prefix = (ContainerWire.logTime(e.time()) + " ").getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[prefix.length + e.line().length];
+        System.arraycopy(prefix, 0, all, 0, prefix.length);
+        System.arraycopy(e.line(), 0, all, prefix.length, e.line().length);
+        return all;
+    }
+
+    private static int tail(String value) {
+        if (value == null || value.isEmpty() || value.equals("all")) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw BerthException.invalid("invalid value for tail: %s", value);
+        }
+    }
+
+    /** Docker's since/until: Unix seconds with an optional fraction (the CLI converts durations and dates). */
+    static Instant time(String value) {
+        if (value == null || value.isEmpty() || value.equals("0")) {
+            return null;
+        }
+        try {
+            int dot = value.indexOf('.');
+            long seconds = Long.parseLong(dot < 0 ? value : value.substring(0, dot));
+            long nanos = 0;
+            if (dot >= 0) {
+                String frac = (value.substring(dot + 1) + "000000000").substring(0, 9);
+                nanos = Long.parseLong(frac);
+            }
+            return Instant.ofEpochSecond(seconds, nanos);
+        } catch (NumberFormatException e) {
+            try {
+                return Instant.parse(value);
+            } catch (RuntimeException e2) {
+                throw BerthException.invalid("invalid value for time: %s", value);
+            }
+        }
+    }
+
+    private Response attach(Request r) {
+        ContainerAttach.Options o = new ContainerAttach.Options(r.bool("stdin"), r.bool("stdout"), r.bool("stderr"),
+                r.bool("stream"), r.bool("logs"));
+        Container c = containers.attach().check(r.param("id"), o);
+        boolean tty = c.config().tty();
+        return Response.hijack(tty ? RAW : MULTIPLEXED, conn -> {
+            containers.attach().attach(c, o, client(conn, tty));
+        });
+    }
+
+    private static final class HijackClient implements ContainerAttach.Client, ExecService.Client {
+        private final HijackedConnection conn;
+        private final OutputStream stdout;
+        private final OutputStream stderr;
+
+        HijackClient(HijackedConnection conn, boolean tty) {
+            this.conn = conn;
+            this.stdout = tty ? conn.output() : StdCopy.writer(conn.output(), StdCopy.Stream.STDOUT);
+            this.stderr = tty ? conn.output() : StdCopy.writer(conn.output(), StdCopy.Stream.STDERR);
+        }
+
+        @Override
+        public InputStream input() {
+            return conn.input();
+        }
+
+        @Override
+        public void write(String stream, byte[] bytes) throws IOException {
+            OutputStream target = "stderr".equals(stream) ? stderr : stdout;
+            target.write(bytes);
+            target.flush();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return conn.isOpen();
+        }
+    }
+
+    private static HijackClient client(HijackedConnection conn, boolean tty) {
+        return new HijackClient(conn, tty);
+    }
+
+    private Response execCreate(Request r) {
+        ExecSettings s = r.json(ExecSettings.class);
+        if (s == null) {
+            throw BerthException.invalid("No exec command specified");
+        }
+        String id = containers.exec().create(r.param("id"), s);
+        return Response.json(201, Map.of("Id", id));
+    }
+
+    private Response execStart(Request r) throws IOException {
+        JsonNode body = r.json(JsonNode.class);
+        boolean detach = body != null && body.path("Detach").asBoolean(false);
+        ExecService.Exec e = containers.exec().checkStart(r.param("id"));
+        boolean tty = body != null && body.has("Tty") ? body.path("Tty").asBoolean(false) : e.settings().tty();
+        if (detach) {
+            containers.exec().start(e, tty, null);
+            return Response.status(200);
+        }
+        return Response.hijack(tty ? RAW : MULTIPLEXED, conn -> containers.exec().start(e, tty, client(conn, tty)));
+    }
+
+    private Response execInspect(Request r) {
+        return Response.json(ContainerWire.exec(containers.exec().inspect(r.param("id"))));
+    }
+
+    private Response execResize(Request r) {
+        containers.exec().resize(r.param("id"), r.intValue("h", 0), r.intValue("w", 0));
+        return Response.status(200);
+    }
+}

@@ -1,0 +1,262 @@
+package dev.berth.api.container;
+
+import dev.berth.engine.container.Container;
+import dev.berth.engine.container.ContainerQueries;
+import dev.berth.engine.container.ContainerState;
+import dev.berth.engine.container.ExecService;
+import dev.berth.engine.container.HostSettings;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Docker Engine API's container JSON shapes (ContainerInspectResponse, ContainerSummary,
+ * ExecInspectResponse, ContainerWaitResponse), built as ordered maps from the engine's records:
+ * Docker's field order, and the many fixed fields clients expect to find.
+ */
+final class ContainerWire {
+    static final String ZERO_TIME = "0001-01-01T00:00:00Z";
+    /** Go's RFC3339Nano: trailing zeros of the fraction dropped. */
+    private static final DateTimeFormatter RFC3339_NANO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private ContainerWire() {
+    }
+
+    static String time(Instant t) {
+        if (t == null) {
+            return ZERO_TIME;
+        }
+        String s = RFC3339_NANO.format(t);
+        int dot = s.indexOf('.');
+        String frac = s.substring(dot + 1, s.length() - 1).replaceAll("0+$", "");
+        return s.substring(0, dot) + (frac.isEmpty() ? "" : "." + frac) + "Z";
+    }
+
+    /** Docker's log timestamps: RFC3339 with all nine fraction digits. */
+    static String logTime(Instant t) {
+        return RFC3339_NANO.format(t);
+    }
+
+    static Map<String, Object> state(ContainerState s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Status", s.status().word());
+        m.put("Running", s.status().isAlive());
+        m.put("Paused", s.status() == dev.berth.engine.container.ContainerStatus.PAUSED);
+        m.put("Restarting", s.status() == dev.berth.engine.container.ContainerStatus.RESTARTING);
+        m.put("OOMKilled", s.oomKilled());
+        m.put("Dead", s.status() == dev.berth.engine.container.ContainerStatus.DEAD);
+        m.put("Pid", s.pid());
+        m.put("ExitCode", s.exitCode());
+        m.put("Error", s.error());
+        m.put("StartedAt", time(s.startedAt()));
+        m.put("FinishedAt", time(s.finishedAt()));
+        return m;
+    }
+
+    static Map<String, Object> inspect(Container c, Map<String, String> paths, String driver,
+            Map<String, String> graphData, ContainerQueries.Sizes sizes, List<String> execIds) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Id", c.id());
+        m.put("Created", time(c.created()));
+        m.put("Path", c.path());
+        m.put("Args", c.args());
+        m.put("State", state(c.state()));
+        m.put("Image", c.imageId().toString());
+        m.put("ResolvConfPath", paths.get("resolv"));
+        m.put("HostnamePath", paths.get("hostname"));
+        m.put("HostsPath", paths.get("hosts"));
+        m.put("LogPath", paths.get("log"));
+        m.put("Name", c.name());
+        m.put("RestartCount", c.state().restartCount());
+        m.put("Driver", driver);
+        m.put("Platform", "linux");
+        m.put("MountLabel", "");
+        m.put("ProcessLabel", "");
+        m.put("AppArmorProfile", "");
+        m.put("ExecIDs", execIds.isEmpty() ? null : execIds);
+        m.put("HostConfig", hostConfig(c.hostConfig()));
+        m.put("GraphDriver", Map.of("Data", graphData, "Name", driver));
+        if (sizes != null) {
+            m.put("SizeRw", sizes.rw());
+            m.put("SizeRootFs", sizes.rootFs());
+        }
+        m.put("Mounts", mounts(c.hostConfig()));
+        m.put("Config", c.config());
+        m.put("NetworkSettings", networkSettings(c));
+        return m;
+    }
+
+    static Map<String, Object> hostConfig(HostSettings h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Binds", h.binds().isEmpty() ? null : h.binds());
+        m.put("ContainerIDFile", "");
+        m.put("LogConfig", h.logConfig());
+        m.put("NetworkMode", h.networkMode());
+        m.put("PortBindings", Map.of());
+        m.put("RestartPolicy", h.restartPolicy());
+        m.put("AutoRemove", h.autoRemove());
+        m.put("VolumeDriver", "");
+        m.put("VolumesFrom", null);
+        m.put("ConsoleSize", h.consoleSize() == null ? List.of(0, 0) : h.consoleSize());
+        m.put("CapAdd", h.capAdd().isEmpty() ? null : h.capAdd());
+        m.put("CapDrop", h.capDrop().isEmpty() ? null : h.capDrop());
+        m.put("CgroupnsMode", "private");
+        m.put("Dns", List.of());
+        m.put("DnsOptions", List.of());
+        m.put("DnsSearch", List.of());
+        m.put("ExtraHosts", null);
+        m.put("GroupAdd", null);
+        m.put("IpcMode", "private");
+        m.put("Cgroup", "");
+        m.put("Links", null);
+        m.put("OomScoreAdj", 0);
+        m.put("PidMode", "");
+        m.put("Privileged", h.privileged());
+        m.put("PublishAllPorts", false);
+        m.put("ReadonlyRootfs", h.readonlyRootfs());
+        m.put("SecurityOpt", h.securityOpt().isEmpty() ? null : h.securityOpt());
+        m.put("Tmpfs", h.tmpfs().isEmpty() ? null : h.tmpfs());
+        m.put("UTSMode", "");
+        m.put("UsernsMode", "");
+        m.put("ShmSize", 67108864);
+        m.put("Sysctls", h.sysctls().isEmpty() ? null : h.sysctls());
+        m.put("Runtime", h.runtime());
+        m.put("Isolation", "");
+        m.put("CpuShares", h.cpuShares());
+        m.put("Memory", h.memory());
+        m.put("NanoCpus", h.nanoCpus());
+        m.put("CgroupParent", "");
+        m.put("BlkioWeight", 0);
+        m.put("CpuPeriod", h.cpuPeriod());
+        m.put("CpuQuota", h.cpuQuota());
+        m.put("CpuRealtimePeriod", 0);
+        m.put("CpuRealtimeRuntime", 0);
+        m.put("CpusetCpus", h.cpusetCpus());
+        m.put("CpusetMems", h.cpusetMems());
+        m.put("Devices", List.of());
+        m.put("MemoryReservation", 0);
+        m.put("MemorySwap", h.memorySwap());
+        m.put("MemorySwappiness", null);
+        m.put("OomKillDisable", null);
+        m.put("PidsLimit", h.pidsLimit());
+        m.put("Ulimits", List.of());
+        m.put("Init", h.init());
+        return m;
+    }
+
+    static List<Map<String, Object>> mounts(HostSettings h) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String bind : h.binds()) {
+            String[] parts = bind.split(":");
+            if (parts.length < 2) {
+                continue;
+            }
+            String mode = parts.length == 3 ? parts[2] : "";
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("Type", "bind");
+            m.put("Source", parts[0]);
+            m.put("Destination", parts[1]);
+            m.put("Mode", mode);
+            m.put("RW", !List.of(mode.split(",")).contains("ro"));
+            m.put("Propagation", "rprivate");
+            out.add(m);
+        }
+        return out;
+    }
+
+    static Map<String, Object> networkSettings(Container c) {
+        String net = c.hostConfig().effectiveNetwork();
+        Map<String, Object> endpoint = new LinkedHashMap<>();
+        endpoint.put("IPAMConfig", null);
+        endpoint.put("Links", null);
+        endpoint.put("Aliases", null);
+        endpoint.put("MacAddress", "");
+        endpoint.put("DriverOpts", null);
+        endpoint.put("GwPriority", 0);
+        endpoint.put("NetworkID", "");
+        endpoint.put("EndpointID", "");
+        endpoint.put("Gateway", "");
+        endpoint.put("IPAddress", "");
+        endpoint.put("IPPrefixLen", 0);
+        endpoint.put("IPv6Gateway", "");
+        endpoint.put("GlobalIPv6Address", "");
+        endpoint.put("GlobalIPv6PrefixLen", 0);
+        endpoint.put("DNSNames", null);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Bridge", "");
+        m.put("SandboxID", "");
+        m.put("SandboxKey", c.state().pid() > 0 && net.equals("none") ? "/proc/" + c.state().pid() + "/ns/net" : "");
+        m.put("Ports", Map.of());
+        m.put("HairpinMode", false);
+        m.put("LinkLocalIPv6Address", "");
+        m.put("LinkLocalIPv6PrefixLen", 0);
+        m.put("SecondaryIPAddresses", null);
+        m.put("SecondaryIPv6Addresses", null);
+        m.put("EndpointID", "");
+        m.put("Gateway", "");
+        m.put("GlobalIPv6Address", "");
+        m.put("GlobalIPv6PrefixLen", 0);
+        m.put("IPAddress", "");
+        m.put("IPPrefixLen", 0);
+        m.put("IPv6Gateway", "");
+        m.put("MacAddress", "");
+        m.put("Networks", Map.of(net, endpoint));
+        return m;
+    }
+
+    static Map<String, Object> summary(Container c, Instant now, ContainerQueries.Sizes sizes) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Id", c.id());
+        m.put("Names", List.of(c.name()));
+        m.put("Image", c.imageName());
+        m.put("ImageID", c.imageId().toString());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(c.path());
+        cmd.addAll(c.args());
+        m.put("Command", String.join(" ", cmd));
+        m.put("Created", c.created().getEpochSecond());
+        m.put("Ports", List.of());
+        if (sizes != null) {
+            m.put("SizeRw", sizes.rw());
+            m.put("SizeRootFs", sizes.rootFs());
+        }
+        m.put("Labels", c.config().labels());
+        m.put("State", c.status().word());
+        m.put("Status", ContainerQueries.humanStatus(c, now));
+        m.put("HostConfig", Map.of("NetworkMode", c.hostConfig().networkMode()));
+        Map<String, Object> nets = new LinkedHashMap<>();
+        nets.put("Networks", ((Map<?, ?>) networkSettings(c)).get("Networks"));
+        m.put("NetworkSettings", nets);
+        m.put("Mounts", mounts(c.hostConfig()));
+        return m;
+    }
+
+    static Map<String, Object> exec(ExecService.Exec e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("CanRemove", false);
+        m.put("ContainerID", e.containerId());
+        m.put("DetachKeys", e.settings().detachKeys());
+        m.put("ExitCode", e.exitCode());
+        m.put("ID", e.id());
+        m.put("OpenStderr", e.settings().attachStderr());
+        m.put("OpenStdin", e.settings().attachStdin());
+        m.put("OpenStdout", e.settings().attachStdout());
+        Map<String, Object> p = new LinkedHashMap<>();
+        List<String> cmd = e.settings().cmd();
+        p.put("arguments", cmd.subList(1, cmd.size()));
+        p.put("entrypoint", cmd.getFirst());
+        p.put("privileged", e.settings().privileged());
+        p.put("tty", e.settings().tty());
+        p.put("user", e.settings().user());
+        m.put("ProcessConfig", p);
+        m.put("Running", e.running());
+        m.put("Pid", e.pid());
+        return m;
+    }
+}

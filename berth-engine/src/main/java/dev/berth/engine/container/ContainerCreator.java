@@ -1,0 +1,142 @@
+package dev.berth.engine.container;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ErrorKind;
+import dev.berth.core.image.ContainerConfig;
+import dev.berth.core.metadata.ImageRow;
+import dev.berth.core.snapshot.Snapshotter;
+import dev.berth.engine.image.ImageServices;
+import dev.berth.engine.image.LayerStore;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * {@code POST /containers/create}: resolves the image, merges its config with the request's (as
+ * moby's merge), checks the host config, prepares the writable layer on top of the image's top
+ * layer, then stores the row (files first: a failed insert removes the snapshot again).
+ */
+public final class ContainerCreator {
+    private final ContainerStore store;
+    private final ImageServices images;
+    private final Snapshotter snapshots;
+    private final ContainerEvents events;
+    private final java.util.Set<String> runtimes;
+    private final Clock clock;
+
+    ContainerCreator(ContainerStore store, ImageServices images, Snapshotter snapshots, ContainerEvents events,
+            java.util.Set<String> runtimes, Clock clock) {
+        this.store = store;
+        this.images = images;
+        this.snapshots = snapshots;
+        this.events = events;
+        this.runtimes = runtimes;
+        this.clock = clock;
+    }
+
+    /** What create answers: the ID and warnings. */
+    public record Created(String id, List<String> warnings) {
+    }
+
+    public Created create(String name, ContainerSettings requested, HostSettings host) {
+        if (requested == null || requested.image() == null || requested.image().isEmpty()) {
+            throw BerthException.invalid("config cannot be empty in order to create a container");
+        }
+        HostSettings hostConfig = host == null ? HostSettings.defaults() : host;
+        validate(hostConfig);
+        String imageName = requested.image();
+        Digest imageId = images.resolver().resolve(imageName);
+        ImageRow image = images.store().row(imageId).orElseThrow(() -> BerthException.notFound("No such image: %s", imageName));
+        ContainerConfig imageConfig = images.store().config(imageId).value().configOrEmpty();
+        ContainerSettings merged = requested.withImageDefaults(imageConfig);
+        List<String> command = merged.command();
+        if (command.isEmpty()) {
+            throw BerthException.invalid("no command specified");
+        }
+        String id = ContainerNames.newId();
+        if (merged.hostname().isEmpty()) {
+            merged = merged.withHostname(hostConfig.effectiveNetwork().equals("host") ? hostHostname() : id.substring(0, 12));
+        }
+        String fullName = name == null || name.isEmpty() ? null : ContainerNames.normalize(name);
+        if (fullName != null) {
+            store.find(fullName).filter(c -> c.name().equals(fullName)).ifPresent(c -> {
+                throw BerthException.conflict("Conflict. The container name \"%s\" is already in use by container "
+                        + "\"%s\". You have to remove (or rename) that container to be able to reuse that name.",
+                        fullName, c.id());
+            });
+        }
+        String key = "ctr-" + id;
+        String parent = image.topChainId() == null ? null : LayerStore.snapshotName(image.topChainId());
+        snapshots.prepare(key, parent);
+        try {
+            Container c = null;
+            for (int attempt = 0; c == null; attempt++) {
+                String n = fullName != null ? fullName : ContainerNames.random();
+                Container candidate = new Container(id, n, imageId, imageName, clock.instant(), merged, hostConfig,
+                        command.getFirst(), command.subList(1, command.size()), ContainerState.created(), key);
+                try {
+                    store.insert(candidate);
+                    c = candidate;
+                } catch (BerthException e) {
+                    if (fullName != null || e.kind() != ErrorKind.CONFLICT || attempt > 20) {
+                        throw e;
+                    }
+                }
+            }
+            events.publish(c, "create");
+            return new Created(id, warnings(hostConfig));
+        } catch (RuntimeException e) {
+            snapshots.remove(key);
+            throw e;
+        }
+    }
+
+    private void validate(HostSettings h) {
+        String mode = h.networkMode();
+        if (!List.of("default", "bridge", "none", "host").contains(mode)) {
+            if (mode.startsWith("container:")) {
+                throw BerthException.notImplemented("network mode %s is not supported yet", mode);
+            }
+            throw BerthException.notFound("network %s not found", mode);
+        }
+        if (!runtimes.contains(h.runtime())) {
+            throw BerthException.invalid("unknown or invalid runtime name: %s", h.runtime());
+        }
+        if (h.memory() > 0 && h.memory() < 6 * 1024 * 1024) {
+            throw BerthException.invalid("Minimum memory limit allowed is 6MB");
+        }
+        if (h.memorySwap() > 0 && h.memory() > 0 && h.memorySwap() < h.memory()) {
+            throw BerthException.invalid("Minimum memoryswap limit should be larger than memory limit, see usage");
+        }
+        if (h.nanoCpus() > 0 && (h.cpuQuota() > 0 || h.cpuPeriod() > 0)) {
+            throw BerthException.invalid("Conflicting options: Nano CPUs and CPU Period cannot both be set");
+        }
+        String policy = h.restartPolicy().name();
+        if (!List.of("no", "always", "unless-stopped", "on-failure").contains(policy)) {
+            throw BerthException.invalid("invalid restart policy '%s'", policy);
+        }
+        if (h.autoRemove() && !policy.equals("no")) {
+            throw BerthException.invalid("can't create 'AutoRemove' container with restart policy");
+        }
+        if (h.restartPolicy().maximumRetryCount() != 0 && !policy.equals("on-failure")) {
+            throw BerthException.invalid("invalid restart policy: maximum retry count can only be used with 'on-failure'");
+        }
+        for (String bind : h.binds()) {
+            SpecFactory.bindMount(bind);
+        }
+    }
+
+    /** Docker's warnings (e.g. about limits the kernel lacks); none yet. */
+    private static List<String> warnings(HostSettings h) {
+        return List.of();
+    }
+
+    private static String hostHostname() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.berth.engine.container;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.core.sys.Libc;
+import dev.berth.runtime.Stdio;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The stdio of one run: fifos in the run directory that the shim opens (stdin only with
+ * OpenStdin; no stderr with a TTY, which merges it). Two virtual threads read stdout and stderr,
+ * hand raw chunks to attached clients and whole lines to the log; the run's output is over when
+ * both reach end of file (every writer in the container is gone).
+ */
+final class ContainerIo {
+    /** Docker's json-file splits longer lines into entries of this size. */
+    private static final int MAX_LINE = 16 * 1024;
+
+    private final Path stdinFifo;
+    private final Path stdoutFifo;
+    private final Path stderrFifo;
+    private final OutputStream stdin;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    private ContainerIo(Path stdinFifo, Path stdoutFifo, Path stderrFifo, OutputStream stdin) {
+        this.stdinFifo = stdinFifo;
+        this.stdoutFifo = stdoutFifo;
+        this.stderrFifo = stderrFifo;
+        this.stdin = stdin;
+    }
+
+    /**
+     * Makes the fifos. The stdin fifo is opened here, read-write, so that the shim's read-only
+     * open finds a writer and the container sees end of file exactly when this end is closed.
+     */
+    static ContainerIo prepare(Path dir, String prefix, boolean openStdin, boolean tty) {
+        ContainerPaths.ensure(dir);
+        Path in = openStdin ? fifo(dir.resolve(prefix + "stdin")) : null;
+        Path out = fifo(dir.resolve(prefix + "stdout"));
+        Path err = tty ? null : fifo(dir.resolve(prefix + "stderr"));
+        OutputStream stdin = null;
+        if (in != null) {
+            try {
+                stdin = new FileOutputStream(new RandomAccessFile(in.toFile(), "rw").getFD());
+            } catch (IOException e) {
+                throw BerthException.unavailable("cannot open %s: %s", in, e.getMessage());
+            }
+        }
+        return new ContainerIo(in, out, err, stdin);
+    }
+
+    private static Path fifo(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw BerthException.unavailable("cannot remove %s: %s", path, e.getMessage());
+        }
+        Libc.mkfifo(path, 0600);
+        return path;
+    }
+
+    Stdio stdio() {
+        return new Stdio(stdinFifo, stdoutFifo, stderrFifo);
+    }
+
+    /** The write end of the container's stdin, or null. */
+    OutputStream stdin() {
+        return stdin;
+    }
+
+    void closeStdin() {
+        if (stdin != null) {
+            AttachHub.closeQuietly(stdin);
+        }
+    }
+
+    /**
+     * Starts copying once the shim holds the fifos (so opening them for reading does not block).
+     * {@code sink} gets raw chunks; {@code log} (may be null) gets lines.
+     */
+    void startCopying(Sink sink, LineSink log, Clock clock) {
+        List<CompletableFuture<Void>> copiers = new ArrayList<>();
+        copiers.add(copy(stdoutFifo, "stdout", sink, log, clock));
+        if (stderrFifo != null) {
+            copiers.add(copy(stderrFifo, "stderr", sink, log, clock));
+        }
+        CompletableFuture.allOf(copiers.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> done.complete(null));
+    }
+
+    /** Completes when stdout and stderr reached end of file. */
+    CompletableFuture<Void> done() {
+        return done;
+    }
+
+    /** Removes the fifos (the run is over). */
+    void delete() {
+        closeStdin();
+        for (Path p : new Path[] {stdinFifo, stdoutFifo, stderrFifo}) {
+            if (p != null) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // the run directory goes with the container
+                }
+            }
+        }
+    }
+
+    interface Sink {
+        void chunk(String stream, byte[] bytes);
+    }
+
+    interface LineSink {
+        void line(LogEntry entry);
+    }
+
+    private static CompletableFuture<Void> copy(Path fifo, String stream, Sink sink, LineSink log, Clock clock) {
+        CompletableFuture<Void> finished = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("io-" + fifo.getFileName()).start(() -> {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            try (InputStream in = new FileInputStream(fifo.toFile())) {
+                byte[] buf = new byte[32 * 1024];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    byte[] chunk = java.util.Arrays.copyOf(buf, n);
+                    sink.chunk(stream, chunk);
+                    if (log != null) {
+                        int start = 0;
+                        for (int i = 0; i < n; i++) {
+                            if (buf[i] == '\n' || line.size() + (i - start) >= MAX_LINE) {
+                                line.write(buf, start, i - start + 1);
+                                log.line(new LogEntry(stream, clock.instant(), line.toByteArray()));
+                                line.reset();
+                                start = i + 1;
+                            }
+                        }
+                        line.write(buf, start, n - start);
+                    }
+                }
+            } catch (IOException e) {
+                // the fifo went away: the run is over
+            } finally {
+                if (log != null && line.size() > 0) {
+                    log.line(new LogEntry(stream, clock.instant(), line.toByteArray()));
+                }
+                finished.complete(null);
+            }
+        });
+        return finished;
+    }
+}

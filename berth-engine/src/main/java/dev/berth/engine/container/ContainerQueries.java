@@ -1,0 +1,243 @@
+package dev.berth.engine.container;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.snapshot.Snapshotter;
+import dev.berth.engine.image.ImageServices;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code docker ps} and {@code docker inspect}: containers with Docker's filters, sizes on request. */
+public final class ContainerQueries {
+    private static final Set<String> FILTERS = Set.of("status", "name", "label", "ancestor", "exited", "id", "before",
+            "since", "network", "volume", "health", "is-task", "publish", "expose");
+
+    private final ContainerStore store;
+    private final ImageServices images;
+    private final Snapshotter snapshots;
+    private final ContainerPaths paths;
+
+    ContainerQueries(ContainerStore store, ImageServices images, Snapshotter snapshots, ContainerPaths paths) {
+        this.store = store;
+        this.images = images;
+        this.snapshots = snapshots;
+        this.paths = paths;
+    }
+
+    /** Where the container's files are: resolv, hostname, hosts, log (for inspect). */
+    public Map<String, String> files(Container c) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("resolv", paths.dir(c.id()).resolve("resolv.conf").toString());
+        m.put("hostname", paths.dir(c.id()).resolve("hostname").toString());
+        m.put("hosts", paths.dir(c.id()).resolve("hosts").toString());
+        m.put("log", paths.log(c.id()).toString());
+        return m;
+    }
+
+    /** GraphDriver.Data: for overlay LowerDir, UpperDir, WorkDir (and MergedDir, where the rootfs appears). */
+    public Map<String, String> graphData(Container c) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        try {
+            for (var mount : snapshots.mounts(c.snapshotKey())) {
+                for (String o : mount.options()) {
+                    String base = mount.workingDir() == null ? "" : mount.workingDir().toString() + "/";
+                    if (o.startsWith("lowerdir=")) {
+                        List<String> lowers = new ArrayList<>();
+                        for (String l : o.substring(9).split(":")) {
+                            lowers.add(l.startsWith("/") ? l : base + l);
+                        }
+                        m.put("LowerDir", String.join(":", lowers));
+                    } else if (o.startsWith("upperdir=")) {
+                        m.put("UpperDir", o.substring(9).startsWith("/") ? o.substring(9) : base + o.substring(9));
+                    } else if (o.startsWith("workdir=")) {
+                        m.put("WorkDir", o.substring(8).startsWith("/") ? o.substring(8) : base + o.substring(8));
+                    }
+                }
+                if (mount.isBind()) {
+                    m.put("UpperDir", mount.source());
+                }
+            }
+        } catch (RuntimeException e) {
+            // a container whose layer is missing still inspects
+        }
+        m.put("MergedDir", paths.rootfs(c.id()).toString());
+        return m;
+    }
+
+    public Container inspect(String ref) {
+        return store.resolve(ref);
+    }
+
+    /** Bytes in the writable layer, and those plus the image's. */
+    public record Sizes(long rw, long rootFs) {
+    }
+
+    public Sizes sizes(Container c) {
+        long rw = snapshots.usage(c.snapshotKey());
+        long image = images.store().row(c.imageId()).map(r -> r.size()).orElse(0L);
+        return new Sizes(rw, rw + image);
+    }
+
+    /** The storage driver's name, for GraphDriver. */
+    public String driver() {
+        return snapshots.driver();
+    }
+
+    /**
+     * {@code GET /containers/json}: running ones unless {@code all}; {@code limit} > 0 means the
+     * newest N (of all); filters as Docker's (status, name, label, ancestor, exited, id, before, since).
+     */
+    public List<Container> list(boolean all, int limit, Map<String, List<String>> filters) {
+        for (String key : filters.keySet()) {
+            if (!FILTERS.contains(key)) {
+                throw BerthException.invalid("invalid filter '%s'", key);
+            }
+        }
+        List<String> statuses = filters.getOrDefault("status", List.of());
+        for (String s : statuses) {
+            if (!List.of("created", "restarting", "running", "removing", "paused", "exited", "dead").contains(s)) {
+                throw BerthException.invalid("invalid filter 'status=%s'", s);
+            }
+        }
+        List<Integer> exited = new ArrayList<>();
+        for (String e : filters.getOrDefault("exited", List.of())) {
+            try {
+                exited.add(Integer.parseInt(e));
+            } catch (NumberFormatException ex) {
+                throw BerthException.invalid("invalid filter 'exited=%s'", e);
+            }
+        }
+        List<Digest> ancestors = new ArrayList<>();
+        for (String a : filters.getOrDefault("ancestor", List.of())) {
+            images.resolver().find(a).ifPresent(ancestors::add);
+        }
+        List<Container> everything = store.all();
+        java.time.Instant before = bound(filters.get("before"), everything);
+        java.time.Instant since = bound(filters.get("since"), everything);
+        boolean showAll = all || !statuses.isEmpty() || !exited.isEmpty() || limit > 0 || before != null
+                || since != null;
+        List<Container> out = new ArrayList<>();
+        for (Container c : everything) {
+            String status = c.status().word();
+            if (!showAll && !c.status().isAlive()) {
+                continue;
+            }
+            if (!statuses.isEmpty() && !statuses.contains(status)) {
+                continue;
+            }
+            if (!exited.isEmpty() && (c.status() != ContainerStatus.EXITED && c.status() != ContainerStatus.CREATED
+                    || !exited.contains(c.state().exitCode()) || c.state().startedAt() == null)) {
+                continue;
+            }
+            if (!matchesAny(filters.get("id"), v -> c.id().startsWith(v))) {
+                continue;
+            }
+            if (!matchesAny(filters.get("name"), v -> java.util.regex.Pattern.compile(v).matcher(c.name()).find())) {
+                continue;
+            }
+            if (!labels(filters.get("label"), c.config().labels())) {
+                continue;
+            }
+            if (filters.containsKey("ancestor") && !ancestors.contains(c.imageId())
+                    && !filters.get("ancestor").contains(c.imageName())) {
+                continue;
+            }
+            if (before != null && !c.created().isBefore(before)) {
+                continue;
+            }
+            if (since != null && !c.created().isAfter(since)) {
+                continue;
+            }
+            out.add(c);
+            if (limit > 0 && out.size() >= limit) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    private java.time.Instant bound(List<String> refs, List<Container> all) {
+        if (refs == null || refs.isEmpty()) {
+            return null;
+        }
+        Optional<Container> c = store.find(refs.getFirst());
+        return c.orElseThrow(() -> ContainerStore.noSuch(refs.getFirst())).created();
+    }
+
+    private static boolean matchesAny(List<String> values, java.util.function.Predicate<String> test) {
+        if (values == null || values.isEmpty()) {
+            return true;
+        }
+        for (String v : values) {
+            if (test.test(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean labels(List<String> conditions, Map<String, String> labels) {
+        if (conditions == null) {
+            return true;
+        }
+        for (String cond : conditions) {
+            int eq = cond.indexOf('=');
+            if (eq < 0 ? !labels.containsKey(cond) : !cond.substring(eq + 1).equals(labels.get(cond.substring(0, eq)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Docker's ps Status column: "Up 5 seconds", "Exited (0) 2 minutes ago", "Created" … */
+    public static String humanStatus(Container c, java.time.Instant now) {
+        ContainerState s = c.state();
+        return switch (c.status()) {
+            case RUNNING -> "Up " + duration(s.startedAt(), now);
+            case PAUSED -> "Up " + duration(s.startedAt(), now) + " (Paused)";
+            case RESTARTING -> "Restarting (" + s.exitCode() + ") " + duration(s.finishedAt(), now) + " ago";
+            case EXITED -> "Exited (" + s.exitCode() + ") " + duration(s.finishedAt(), now) + " ago";
+            case CREATED -> "Created";
+            case REMOVING -> "Removal In Progress";
+            case DEAD -> "Dead";
+        };
+    }
+
+    /** go-units HumanDuration. */
+    static String duration(java.time.Instant from, java.time.Instant to) {
+        if (from == null) {
+            return "Less than a second";
+        }
+        long seconds = java.time.Duration.between(from, to).getSeconds();
+        if (seconds < 1) {
+            return "Less than a second";
+        } else if (seconds == 1) {
+            return "1 second";
+        } else if (seconds < 60) {
+            return seconds + " seconds";
+        }
+        long minutes = seconds / 60;
+        if (minutes == 1) {
+            return "About a minute";
+        } else if (minutes < 60) {
+            return minutes + " minutes";
+        }
+        long hours = Math.round(seconds / 3600.0);
+        if (hours == 1) {
+            return "About an hour";
+        } else if (hours < 48) {
+            return hours + " hours";
+        } else if (hours < 24 * 7 * 2) {
+            return hours / 24 + " days";
+        } else if (hours < 24 * 30 * 2) {
+            return hours / 24 / 7 + " weeks";
+        } else if (hours < 24 * 365 * 2) {
+            return hours / 24 / 30 + " months";
+        }
+        return hours / 24 / 365 + " years";
+    }
+}

@@ -1,0 +1,145 @@
+package dev.berth.engine.container;
+
+import dev.berth.core.layer.Trees;
+import dev.berth.core.sys.Mounts;
+import dev.berth.runtime.ContainerRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Daemon start-up for containers: a daemon that was killed left containers running with nobody
+ * reading their output; they are killed, marked exited (with the code their shim wrote, else
+ * 137), their cgroups and run directories removed, and directories of containers without a row
+ * deleted. Then containers whose restart policy says so (always; unless-stopped when not stopped
+ * by the user) are started again.
+ */
+public final class ContainerRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerRecovery.class);
+
+    private final ContainerStore store;
+    private final ContainerRunner runner;
+    private final ContainerPaths paths;
+    private final Map<String, ContainerRuntime> runtimes;
+    private final Clock clock;
+    private volatile Consumer<String> removeCgroup = id -> { };
+
+    ContainerRecovery(ContainerStore store, ContainerRunner runner, ContainerPaths paths,
+            Map<String, ContainerRuntime> runtimes, Clock clock) {
+        this.store = store;
+        this.runner = runner;
+        this.paths = paths;
+        this.runtimes = runtimes;
+        this.clock = clock;
+    }
+
+    /** How to remove the cgroup of a container by ID (the runtime's layout; given by the composition root). */
+    public ContainerRecovery withCgroupRemover(Consumer<String> action) {
+        this.removeCgroup = action;
+        return this;
+    }
+
+    /** Cleans up after a previous daemon; returns what it did, one line each. */
+    public List<String> cleanUp() {
+        List<String> report = new ArrayList<>();
+        for (Container c : store.all()) {
+            if (!c.status().isAlive()) {
+                continue;
+            }
+            int code = stopLeftover(c);
+            store.update(c.id(), c.state().exited(code, "", false, clock.instant()));
+            report.add("container " + c.id() + " was " + c.status().word() + " when the daemon stopped: marked exited ("
+                    + code + ")");
+        }
+        Path runRoot = paths.execRoot().resolve("containers");
+        if (Files.isDirectory(runRoot)) {
+            try {
+                Mounts.unmountAllUnder(runRoot);
+            } catch (RuntimeException e) {
+                LOG.warn("unmounting stale mounts under {}: {}", runRoot, e.getMessage());
+            }
+            Trees.delete(runRoot);
+        }
+        Path dataDirs = paths.containersDir();
+        if (Files.isDirectory(dataDirs)) {
+            try (Stream<Path> dirs = Files.list(dataDirs)) {
+                for (Path dir : dirs.toList()) {
+                    if (store.byId(dir.getFileName().toString()).isEmpty()) {
+                        Trees.delete(dir);
+                        report.add("removed " + dir + " (no such container)");
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("listing {}: {}", dataDirs, e.getMessage());
+            }
+        }
+        report.forEach(r -> LOG.info("start-up: {}", r));
+        return report;
+    }
+
+    /** Starts the containers whose restart policy brings them back with the daemon. */
+    public void restartPolicies() {
+        for (Container c : store.all()) {
+            String policy = c.hostConfig().restartPolicy().name();
+            boolean start = policy.equals("always") || (policy.equals("unless-stopped") && !c.state().stoppedByUser());
+            if (start && !c.status().isAlive() && runtimes.containsKey(c.hostConfig().runtime())) {
+                Thread.ofVirtual().name("boot-" + c.shortId()).start(() -> runner.startAtBoot(c));
+            }
+        }
+    }
+
+    private int stopLeftover(Container c) {
+        Path exitFile = paths.runDir(c.id()).resolve("state").resolve("exit");
+        Optional<ProcessHandle> process = c.state().pid() > 0 ? ProcessHandle.of(c.state().pid()) : Optional.empty();
+        if (process.isPresent() && belongsTo(c.state().pid(), c.id())) {
+            process.get().destroyForcibly();
+        }
+        Optional<ProcessHandle> shim = c.state().shimPid() > 0 ? ProcessHandle.of(c.state().shimPid()) : Optional.empty();
+        shim.ifPresent(h -> {
+            try {
+                h.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debug("shim {} of {} did not exit", h.pid(), c.id());
+            }
+        });
+        try {
+            removeCgroup.accept(c.id());
+        } catch (RuntimeException e) {
+            LOG.warn("container {}: removing its cgroup: {}", c.id(), e.getMessage());
+        }
+        try {
+            if (Files.exists(exitFile)) {
+                String line = Files.readString(exitFile).trim();
+                if (line.startsWith("exit ")) {
+                    return Integer.parseInt(line.substring(5).trim());
+                }
+                if (line.startsWith("signal ")) {
+                    return 128 + Integer.parseInt(line.substring(7).trim());
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.debug("container {}: exit file: {}", c.id(), e.getMessage());
+        }
+        return 137;
+    }
+
+    /** The pid is still the container's (not reused by another process): its cgroup names the ID. */
+    private static boolean belongsTo(long pid, String id) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/cgroup")).contains(id);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

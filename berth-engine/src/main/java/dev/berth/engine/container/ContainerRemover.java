@@ -1,0 +1,107 @@
+package dev.berth.engine.container;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.core.layer.Trees;
+import dev.berth.core.snapshot.Snapshotter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * {@code DELETE /containers/{id}} and AutoRemove: a running container needs force (then it is
+ * killed first); the row goes first, then the writable layer and the container's directories.
+ */
+public final class ContainerRemover {
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerRemover.class);
+
+    private final ContainerStore store;
+    private final LiveContainers live;
+    private final ContainerWaits waits;
+    private final ContainerEvents events;
+    private final Snapshotter snapshots;
+    private final ContainerPaths paths;
+
+    ContainerRemover(ContainerStore store, LiveContainers live, ContainerWaits waits, ContainerEvents events,
+            Snapshotter snapshots, ContainerPaths paths) {
+        this.store = store;
+        this.live = live;
+        this.waits = waits;
+        this.events = events;
+        this.snapshots = snapshots;
+        this.paths = paths;
+    }
+
+    public void remove(String ref, boolean force, boolean volumes) {
+        Container c = store.resolve(ref);
+        Run run = live.run(c.id()).orElse(null);
+        if (run != null || c.status().isAlive()) {
+            if (!force) {
+                String what = c.status() == ContainerStatus.PAUSED ? "container is paused and must be unpaused first"
+                        : c.status() == ContainerStatus.RESTARTING ? "container is restarting: stop the container before removing or force remove"
+                        : "container is running: stop the container before removing or force remove";
+                throw BerthException.conflict("cannot remove container \"%s\": %s", c.name(), what);
+            }
+            store.update(c.id(), store.resolve(c.id()).state().withStoppedByUser(true));
+            if (run != null) {
+                CompletableFuture<ContainerWaits.Result> exit = waits.nextExit(c.id());
+                if (c.status() == ContainerStatus.PAUSED && run.process().cgroup() != null) {
+                    run.process().kill(Signals.SIGKILL);
+                    run.process().cgroup().thaw();
+                } else {
+                    run.process().kill(Signals.SIGKILL);
+                }
+                try {
+                    exit.get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw BerthException.unavailable("could not kill container %s", c.id());
+                }
+            }
+        }
+        removeStopped(c.id());
+    }
+
+    /** {@code POST /containers/prune}: every stopped container; returns their IDs. */
+    public java.util.List<String> prune() {
+        java.util.List<String> removed = new java.util.ArrayList<>();
+        for (Container c : store.all()) {
+            if ((c.status() == ContainerStatus.EXITED || c.status() == ContainerStatus.CREATED
+                    || c.status() == ContainerStatus.DEAD) && live.run(c.id()).isEmpty()) {
+                removeStopped(c.id());
+                removed.add(c.id());
+            }
+        }
+        return removed;
+    }
+
+    /** Removes a container that does not run (AutoRemove after exit). Fine when it is gone already. */
+    void removeStopped(String id) {
+        ReentrantLock lock = store.lock(id);
+        lock.lock();
+        Container c;
+        try {
+            c = store.byId(id).orElse(null);
+            if (c == null) {
+                return;
+            }
+            if (live.run(id).isPresent()) {
+                throw BerthException.conflict("cannot remove container \"%s\": container is running", c.name());
+            }
+            store.delete(id);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            snapshots.remove(c.snapshotKey());
+        } catch (RuntimeException e) {
+            LOG.warn("container {}: removing its layer {}: {}", id, c.snapshotKey(), e.getMessage());
+        }
+        live.forget(id);
+        Trees.delete(paths.dir(id));
+        Trees.delete(paths.runDir(id));
+        events.publish(c, "destroy");
+        waits.removed(id, new ContainerWaits.Result(c.state().exitCode(), null));
+    }
+}

@@ -1,0 +1,126 @@
+package dev.berth.engine.container;
+
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.snapshot.Snapshotter;
+import dev.berth.engine.event.EventBus;
+import dev.berth.engine.image.GcRoots;
+import dev.berth.engine.image.ImageServices;
+import dev.berth.engine.image.ImageUsers;
+import dev.berth.engine.image.LayerStore;
+import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.shim.ShimExec;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The container services wired together, for the composition root and the API's container
+ * routes: each route calls one method of one of these.
+ */
+public record ContainerServices(
+        ContainerStore store,
+        ContainerCreator creator,
+        ContainerRunner runner,
+        ContainerControl control,
+        ContainerRemover remover,
+        ContainerQueries queries,
+        ContainerWaiter waiter,
+        ContainerLogs logs,
+        ContainerAttach attach,
+        ExecService exec,
+        ContainerRecovery recovery) {
+
+    /**
+     * What the services are built from.
+     *
+     * @param runtimes    by name ("berth", "runc", "crun"): the runtimes this daemon can use
+     * @param snapshotDir a snapshot's directory of files (the upper dir of an active one)
+     */
+    public record Parts(
+            MetadataStore db,
+            ImageServices images,
+            Snapshotter snapshots,
+            EventBus events,
+            Map<String, ContainerRuntime> runtimes,
+            ShimExec shimExec,
+            Path dataRoot,
+            Path execRoot,
+            Function<String, Path> snapshotDir,
+            Clock clock) {
+    }
+
+    /**
+     * The container store, made before the image services (which ask it, through
+     * {@link #imageUsers}, who uses an image).
+     */
+    public static ContainerStore openStore(MetadataStore db) {
+        return new ContainerStore(db);
+    }
+
+    public static ContainerServices create(ContainerStore store, Parts p) {
+        ContainerPaths paths = new ContainerPaths(p.dataRoot(), p.execRoot());
+        LiveContainers live = new LiveContainers(paths);
+        ContainerWaits waits = new ContainerWaits();
+        ContainerEvents events = new ContainerEvents(p.events());
+        Function<Container, LayeredFiles> files = c -> layeredFiles(c, p);
+        Function<String, ContainerRuntime> runtimes = name -> {
+            ContainerRuntime r = p.runtimes().get(name);
+            if (r == null) {
+                throw BerthException.invalid("unknown or invalid runtime name: %s", name);
+            }
+            return r;
+        };
+        SpecFactory specs = new SpecFactory(paths);
+        ContainerRunner runner = new ContainerRunner(store, live, waits, events, p.snapshots(), runtimes, specs, paths,
+                files, p.clock());
+        ContainerRemover remover = new ContainerRemover(store, live, waits, events, p.snapshots(), paths);
+        ExecService exec = new ExecService(store, live, events, paths, p.shimExec(), files, p.clock());
+        runner.onAutoRemove(id -> {
+            exec.forget(id);
+            remover.removeStopped(id);
+        });
+        ContainerControl control = new ContainerControl(store, live, waits, events, runner);
+        return new ContainerServices(store,
+                new ContainerCreator(store, p.images(), p.snapshots(), events, p.runtimes().keySet(), p.clock()),
+                runner, control, remover, new ContainerQueries(store, p.images(), p.snapshots(), paths),
+                new ContainerWaiter(store, waits), new ContainerLogs(store, live), new ContainerAttach(store, live, events),
+                exec, new ContainerRecovery(store, runner, paths, p.runtimes(), p.clock()));
+    }
+
+    /** The container's files top first: its writable layer, then the image's layers. */
+    private static LayeredFiles layeredFiles(Container c, Parts p) {
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(p.snapshotDir().apply(c.snapshotKey()));
+        List<Digest> chain = p.db().read(tx -> tx.images().layers(c.imageId()));
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            dirs.add(p.snapshotDir().apply(LayerStore.snapshotName(chain.get(i))));
+        }
+        return new LayeredFiles(dirs);
+    }
+
+    /** The hook through which image removal learns which containers use an image. */
+    public static ImageUsers imageUsers(ContainerStore store) {
+        return imageId -> store.all().stream()
+                .filter(c -> c.imageId().equals(imageId))
+                .map(c -> new ImageUsers.User(c.id(), c.status().isAlive()))
+                .toList();
+    }
+
+    /** What containers keep alive at the start-up check: their writable layers. */
+    public static GcRoots gcRoots(ContainerStore store) {
+        return new GcRoots() {
+            @Override
+            public Set<String> snapshots() {
+                return store.all().stream().map(Container::snapshotKey).collect(Collectors.toSet());
+            }
+        };
+    }
+}

@@ -1,0 +1,47 @@
+package dev.berth.engine.container;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * {@code POST /containers/{id}/wait}: futures that complete at a container's next exit or at its
+ * removal, with Docker's result (exit code and the error, if any).
+ */
+public final class ContainerWaits {
+    /** The wait result: StatusCode and Error.Message (null when none). */
+    public record Result(int statusCode, String error) {
+    }
+
+    private final Map<String, List<CompletableFuture<Result>>> exits = new ConcurrentHashMap<>();
+    private final Map<String, List<CompletableFuture<Result>>> removals = new ConcurrentHashMap<>();
+
+    CompletableFuture<Result> nextExit(String id) {
+        CompletableFuture<Result> f = new CompletableFuture<>();
+        exits.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(f);
+        return f;
+    }
+
+    CompletableFuture<Result> removal(String id) {
+        CompletableFuture<Result> f = new CompletableFuture<>();
+        removals.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(f);
+        return f;
+    }
+
+    void exited(String id, Result result) {
+        List<CompletableFuture<Result>> list = exits.remove(id);
+        if (list != null) {
+            list.forEach(f -> f.complete(result));
+        }
+    }
+
+    void removed(String id, Result result) {
+        exited(id, result);
+        List<CompletableFuture<Result>> list = removals.remove(id);
+        if (list != null) {
+            list.forEach(f -> f.complete(result));
+        }
+    }
+}

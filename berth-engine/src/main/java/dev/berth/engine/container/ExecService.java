@@ -1,0 +1,261 @@
+package dev.berth.engine.container;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.runtime.ContainerProcess;
+import dev.berth.runtime.ExitStatus;
+import dev.berth.runtime.shim.ShimExec;
+import dev.berth.runtime.spec.Caps;
+import dev.berth.runtime.spec.Process;
+import dev.berth.runtime.spec.SpecBuilder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * {@code docker exec}: exec instances are created on a running container, started once (the
+ * process joins the container's namespaces and cgroup through {@link ShimExec}), and keep their
+ * exit code for {@code /exec/{id}/json} until the container is removed.
+ */
+public final class ExecService {
+    private final ContainerStore store;
+    private final LiveContainers live;
+    private final ContainerEvents events;
+    private final ContainerPaths paths;
+    private final ShimExec shimExec;
+    private final Function<Container, LayeredFiles> files;
+    private final Clock clock;
+    private final Map<String, Exec> execs = new ConcurrentHashMap<>();
+
+    ExecService(ContainerStore store, LiveContainers live, ContainerEvents events, ContainerPaths paths,
+            ShimExec shimExec, Function<Container, LayeredFiles> files, Clock clock) {
+        this.store = store;
+        this.live = live;
+        this.events = events;
+        this.paths = paths;
+        this.shimExec = shimExec;
+        this.files = files;
+        this.clock = clock;
+    }
+
+    /** One exec instance; mutable state is volatile (the start thread writes, inspect reads). */
+    public static final class Exec {
+        private final String id;
+        private final String containerId;
+        private final ExecSettings settings;
+        private volatile boolean running;
+        private volatile boolean started;
+        private volatile Integer exitCode;
+        private volatile long pid;
+        private volatile ContainerProcess process;
+
+        Exec(String id, String containerId, ExecSettings settings) {
+            this.id = id;
+            this.containerId = containerId;
+            this.settings = settings;
+        }
+
+        public String id() { return id; }
+        public String containerId() { return containerId; }
+        public ExecSettings settings() { return settings; }
+        public boolean running() { return running; }
+        public Integer exitCode() { return exitCode; }
+        public long pid() { return pid; }
+    }
+
+    public String create(String ref, ExecSettings s) {
+        Container c = store.resolve(ref);
+        if (c.status() == ContainerStatus.PAUSED) {
+            throw BerthException.conflict("Container %s is paused, unpause the container before exec", c.id());
+        }
+        if (c.status() != ContainerStatus.RUNNING || live.run(c.id()).isEmpty()) {
+            throw BerthException.conflict("Container %s is not running", c.id());
+        }
+        if (s.cmd().isEmpty()) {
+            throw BerthException.invalid("No exec command specified");
+        }
+        String id = ContainerNames.newId();
+        execs.put(id, new Exec(id, c.id(), s));
+        events.publish(c, "exec_create: " + String.join(" ", s.cmd()), Map.of("execID", id));
+        return id;
+    }
+
+    public Exec inspect(String id) {
+        Exec e = execs.get(id);
+        if (e == null) {
+            throw BerthException.notFound("No such exec instance: %s", id);
+        }
+        return e;
+    }
+
+    /** The client side of a started exec; null for a detached start. */
+    public interface Client {
+        InputStream input();
+
+        void write(String stream, byte[] bytes) throws IOException;
+
+        boolean isOpen();
+    }
+
+    /** Checks that the exec can start, before the connection is taken over. */
+    public Exec checkStart(String id) {
+        Exec e = inspect(id);
+        synchronized (e) {
+            if (e.started) {
+                throw BerthException.conflict("Error: Exec command %s has already run", id);
+            }
+            e.started = true;
+        }
+        Container c = store.resolve(e.containerId);
+        if (c.status() != ContainerStatus.RUNNING) {
+            throw BerthException.conflict("Container %s is not running", c.id());
+        }
+        return e;
+    }
+
+    /**
+     * Runs the exec; with a client, copies its stdio and returns when the process's output is
+     * over; detached ({@code client == null}) returns once it runs.
+     */
+    public void start(Exec e, boolean tty, Client client) throws IOException {
+        Container c = store.resolve(e.containerId);
+        Run run = live.run(c.id()).orElseThrow(() -> BerthException.conflict("Container %s is not running", c.id()));
+        ExecSettings s = e.settings;
+        boolean withStdin = client != null && s.attachStdin();
+        java.nio.file.Path dir = paths.runDir(c.id()).resolve("exec").resolve(e.id);
+        ContainerIo io = ContainerIo.prepare(dir, "", withStdin, tty);
+        ContainerProcess process;
+        try {
+            process = shimExec.create(e.id, run.process().pid(), run.process().cgroup(), process(c, s, tty),
+                    io.stdio(), dir.resolve("state"));
+        } catch (RuntimeException ex) {
+            io.delete();
+            throw ex;
+        }
+        e.process = process;
+        e.pid = process.pid();
+        java.util.concurrent.LinkedBlockingQueue<Object[]> out = new java.util.concurrent.LinkedBlockingQueue<>();
+        io.startCopying((stream, bytes) -> out.add(new Object[] {stream, bytes}), null, clock);
+        Thread stdinCopier = null;
+        if (withStdin) {
+            OutputStream stdin = io.stdin();
+            stdinCopier = Thread.ofVirtual().start(() -> {
+                byte[] buf = new byte[8192];
+                try {
+                    InputStream in = client.input();
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        stdin.write(buf, 0, n);
+                        stdin.flush();
+                    }
+                } catch (IOException ignored) {
+                    // either side went away
+                }
+                io.closeStdin();
+            });
+        }
+        events.publish(c, "exec_start: " + String.join(" ", s.cmd()), Map.of("execID", e.id));
+        e.running = true;
+        String failure = null;
+        try {
+            process.start();
+        } catch (BerthException ex) {
+            failure = ex.getMessage();
+        }
+        process.exit().thenAccept(status -> finished(c, e, status, io, dir));
+        if (client == null) {
+            return;
+        }
+        if (failure != null) {
+            client.write("stderr", ("OCI runtime exec failed: exec failed: unable to start container process: "
+                    + failure + ": unknown\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        try {
+            while (client.isOpen()) {
+                Object[] item = out.poll(200, TimeUnit.MILLISECONDS);
+                if (item != null) {
+                    String stream = (String) item[0];
+                    if ("stderr".equals(stream) ? s.attachStderr() : s.attachStdout()) {
+                        client.write(stream, (byte[]) item[1]);
+                    }
+                } else if (io.done().isDone() && out.isEmpty()) {
+                    break;
+                }
+            }
+            process.exit().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        } catch (Exception ex) {
+            // the exit code stays unknown until the process ends
+        } finally {
+            if (stdinCopier != null) {
+                stdinCopier.interrupt();
+            }
+        }
+    }
+
+    private void finished(Container c, Exec e, ExitStatus status, ContainerIo io, java.nio.file.Path dir) {
+        e.exitCode = status.exitCode();
+        e.running = false;
+        try {
+            io.done().get(5, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // a process left holding the output must not keep the exec open
+        }
+        io.delete();
+        dev.berth.core.layer.Trees.delete(dir);
+        events.publish(c, "exec_die", Map.of("execID", e.id, "exitCode", Integer.toString(status.exitCode())));
+    }
+
+    public void resize(String id, int height, int width) {
+        Exec e = inspect(id);
+        if (e.process != null && e.settings.tty() && height > 0 && width > 0) {
+            e.process.resize(height, width);
+        }
+    }
+
+    /** The process of an exec: the container's environment and identity, with the exec's changes. */
+    private Process process(Container c, ExecSettings s, boolean tty) {
+        ContainerSettings cfg = c.config();
+        String user = s.user().isEmpty() ? cfg.user() : s.user();
+        UserLookup.Identity id = UserLookup.resolve(user, files.apply(c));
+        List<String> env = new ArrayList<>();
+        List<String> base = ContainerSettings.mergeEnv(cfg.env(), s.env());
+        if (base.stream().noneMatch(v -> v.startsWith("PATH="))) {
+            env.add("PATH=" + SpecBuilder.DEFAULT_PATH);
+        }
+        env.add("HOSTNAME=" + cfg.hostname());
+        if (tty) {
+            env.add("TERM=xterm");
+        }
+        env.addAll(base);
+        if (env.stream().noneMatch(v -> v.startsWith("HOME="))) {
+            env.add("HOME=" + id.home());
+        }
+        HostSettings host = c.hostConfig();
+        List<String> caps = host.privileged() || s.privileged() ? Caps.names(Caps.heldBounding())
+                : Caps.tweak(Caps.DOCKER_DEFAULT, host.capAdd(), host.capDrop());
+        Process.Capabilities capabilities = new Process.Capabilities(caps, caps, caps, List.of(), List.of());
+        String cwd = !s.workingDir().isEmpty() ? s.workingDir() : cfg.workingDir().isEmpty() ? "/" : cfg.workingDir();
+        Process.ConsoleSize size = s.consoleSize() != null && s.consoleSize().size() == 2 && s.consoleSize().get(0) > 0
+                ? new Process.ConsoleSize(s.consoleSize().get(0), s.consoleSize().get(1)) : null;
+        return new Process(tty, size, new Process.User(id.uid(), id.gid(), id.groups()), s.cmd(), env, cwd,
+                capabilities, List.of(), false);
+    }
+
+    /** The IDs of the container's exec instances (inspect's ExecIDs). */
+    public List<String> idsOf(String containerId) {
+        return execs.values().stream().filter(e -> e.containerId.equals(containerId)).map(Exec::id).toList();
+    }
+
+    /** Drops the exec instances of a removed container. */
+    void forget(String containerId) {
+        execs.values().removeIf(e -> e.containerId.equals(containerId));
+    }
+}

@@ -1,0 +1,85 @@
+package dev.berth.engine.container;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A container's HostConfig: what Docker's create body says about resources, privileges, mounts,
+ * restart and network. Docker's field names; the parts Berth acts on (the rest is kept and shown).
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record HostSettings(
+        @JsonProperty("Binds") List<String> binds,
+        @JsonProperty("NetworkMode") String networkMode,
+        @JsonProperty("RestartPolicy") RestartPolicy restartPolicy,
+        @JsonProperty("AutoRemove") boolean autoRemove,
+        @JsonProperty("CapAdd") List<String> capAdd,
+        @JsonProperty("CapDrop") List<String> capDrop,
+        @JsonProperty("Privileged") boolean privileged,
+        @JsonProperty("ReadonlyRootfs") boolean readonlyRootfs,
+        @JsonProperty("SecurityOpt") List<String> securityOpt,
+        @JsonProperty("Tmpfs") Map<String, String> tmpfs,
+        @JsonProperty("Init") Boolean init,
+        @JsonProperty("Memory") long memory,
+        @JsonProperty("MemorySwap") long memorySwap,
+        @JsonProperty("CpuShares") long cpuShares,
+        @JsonProperty("NanoCpus") long nanoCpus,
+        @JsonProperty("CpuQuota") long cpuQuota,
+        @JsonProperty("CpuPeriod") long cpuPeriod,
+        @JsonProperty("CpusetCpus") String cpusetCpus,
+        @JsonProperty("CpusetMems") String cpusetMems,
+        @JsonProperty("PidsLimit") Long pidsLimit,
+        @JsonProperty("Sysctls") Map<String, String> sysctls,
+        @JsonProperty("ConsoleSize") List<Integer> consoleSize,
+        @JsonProperty("Runtime") String runtime,
+        @JsonProperty("LogConfig") LogConfig logConfig) {
+
+    public HostSettings {
+        binds = binds == null ? List.of() : binds;
+        networkMode = networkMode == null || networkMode.isEmpty() ? "default" : networkMode;
+        restartPolicy = restartPolicy == null ? new RestartPolicy("no", 0) : restartPolicy;
+        capAdd = capAdd == null ? List.of() : capAdd;
+        capDrop = capDrop == null ? List.of() : capDrop;
+        securityOpt = securityOpt == null ? List.of() : securityOpt;
+        tmpfs = tmpfs == null ? Map.of() : tmpfs;
+        cpusetCpus = cpusetCpus == null ? "" : cpusetCpus;
+        cpusetMems = cpusetMems == null ? "" : cpusetMems;
+        sysctls = sysctls == null ? Map.of() : sysctls;
+        runtime = runtime == null || runtime.isEmpty() ? "berth" : runtime;
+        logConfig = logConfig == null ? new LogConfig("json-file", Map.of()) : logConfig;
+    }
+
+    public static HostSettings defaults() {
+        return new HostSettings(null, null, null, false, null, null, false, false, null, null, null, 0, 0, 0, 0, 0, 0,
+                null, null, null, null, null, null, null);
+    }
+
+    /** Until the networking issue lands, the default ("default"/"bridge") is a network namespace with only lo. */
+    public String effectiveNetwork() {
+        return networkMode.equals("host") ? "host" : "none";
+    }
+
+    /** {@code RestartPolicy}: no, always, unless-stopped, on-failure with a maximum retry count. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RestartPolicy(@JsonProperty("Name") String name,
+                                @JsonProperty("MaximumRetryCount") int maximumRetryCount) {
+        public RestartPolicy {
+            name = name == null || name.isEmpty() ? "no" : name;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record LogConfig(@JsonProperty("Type") String type, @JsonProperty("Config") Map<String, String> config) {
+        public LogConfig {
+            type = type == null || type.isEmpty() ? "json-file" : type;
+            config = config == null ? Map.of() : config;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.berth.engine.container;
+
+import dev.berth.core.error.BerthException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads a file of a container's filesystem without mounting it: looks through its snapshot
+ * directories top first (the container's upper layer, then the image's layers) and stops at the
+ * first layer that has the file or a whiteout for it. Used for /etc/passwd and /etc/group.
+ */
+record LayeredFiles(List<Path> topFirst) {
+    Optional<String> read(String path) {
+        String rel = path.replaceFirst("^/+", "");
+        for (Path dir : topFirst) {
+            Path candidate = dir.resolve(rel);
+            if (isWhiteout(dir, rel)) {
+                return Optional.empty();
+            }
+            if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    return Optional.of(Files.readString(candidate));
+                } catch (IOException e) {
+                    throw BerthException.unavailable("cannot read %s: %s", candidate, e.getMessage());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** overlay's whiteout (a 0/0 character device) or a vfs copy without the file. */
+    private static boolean isWhiteout(Path dir, String rel) {
+        Path p = dir.resolve(rel);
+        try {
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            Object rdev = Files.getAttribute(p, "unix:rdev", LinkOption.NOFOLLOW_LINKS);
+            Object mode = Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return (((Integer) mode) & 0170000) == 0020000 && ((Long) rdev) == 0L;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+}

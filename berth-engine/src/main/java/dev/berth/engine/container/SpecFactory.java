@@ -1,0 +1,156 @@
+package dev.berth.engine.container;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.runtime.spec.Caps;
+import dev.berth.runtime.spec.Mount;
+import dev.berth.runtime.spec.Spec;
+import dev.berth.runtime.spec.SpecBuilder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A container's OCI spec, as Docker's daemon/oci_linux.go makes it: the command, environment
+ * (HOSTNAME, TERM for a TTY, PATH when missing), user, working dir, hostname, resources,
+ * privileges, bind and tmpfs mounts, and the container's own /etc/hostname, /etc/hosts and
+ * /etc/resolv.conf bind-mounted from its directory.
+ */
+final class SpecFactory {
+    private static final String HOSTS_NONE = """
+            127.0.0.1\tlocalhost
+            ::1\tlocalhost ip6-localhost ip6-loopback
+            fe00::0\tip6-localnet
+            ff00::0\tip6-mcastprefix
+            ff02::1\tip6-allnodes
+            ff02::2\tip6-allrouters
+            """;
+
+    private final ContainerPaths paths;
+    private final long heldBounding;
+
+    SpecFactory(ContainerPaths paths) {
+        this.paths = paths;
+        this.heldBounding = Caps.heldBounding();
+    }
+
+    Spec build(Container c, LayeredFiles files) {
+        ContainerSettings cfg = c.config();
+        HostSettings host = c.hostConfig();
+        UserLookup.Identity id = UserLookup.resolve(cfg.user(), files);
+
+        List<String> env = new ArrayList<>();
+        if (cfg.env() == null || cfg.env().stream().noneMatch(e -> e.startsWith("PATH="))) {
+            env.add("PATH=" + SpecBuilder.DEFAULT_PATH);
+        }
+        env.add("HOSTNAME=" + cfg.hostname());
+        if (cfg.tty()) {
+            env.add("TERM=xterm");
+        }
+        if (cfg.env() != null) {
+            env.addAll(cfg.env());
+        }
+        if (env.stream().noneMatch(e -> e.startsWith("HOME="))) {
+            env.add("HOME=" + id.home());
+        }
+        List<String> args = new ArrayList<>();
+        args.add(c.path());
+        args.addAll(c.args());
+
+        SpecBuilder b = SpecBuilder.dockerDefaults()
+                .args(args)
+                .env(env)
+                .cwd(cfg.workingDir().isEmpty() ? "/" : cfg.workingDir())
+                .user(id.uid(), id.gid(), id.groups())
+                .hostname(cfg.hostname())
+                .terminal(cfg.tty())
+                .rootPath(paths.rootfs(c.id()).toString())
+                .readonlyRootfs(host.readonlyRootfs())
+                .capAdd(host.capAdd())
+                .capDrop(host.capDrop())
+                .privileged(host.privileged(), heldBounding)
+                .noNewPrivileges(host.securityOpt().stream()
+                        .anyMatch(o -> o.equals("no-new-privileges") || o.equals("no-new-privileges:true")
+                                || o.equals("no-new-privileges=true")))
+                .memory(host.memory())
+                .memorySwap(host.memorySwap())
+                .cpuShares(host.cpuShares())
+                .cpuQuota(host.cpuQuota())
+                .cpuPeriod(host.cpuPeriod())
+                .nanoCpus(host.nanoCpus())
+                .cpusetCpus(host.cpusetCpus())
+                .cpusetMems(host.cpusetMems())
+                .pidsLimit(host.pidsLimit() == null ? 0 : host.pidsLimit())
+                .network(host.effectiveNetwork());
+        if (host.consoleSize() != null && host.consoleSize().size() == 2 && host.consoleSize().get(0) > 0) {
+            b.consoleSize(host.consoleSize().get(0), host.consoleSize().get(1));
+        }
+        host.sysctls().forEach(b::sysctl);
+        for (Map.Entry<String, Path> etc : etcFiles(c).entrySet()) {
+            if (!host.binds().stream().anyMatch(bind -> destination(bind).equals(etc.getKey()))) {
+                b.mount(new Mount(etc.getKey(), "bind", etc.getValue().toString(),
+                        List.of("rbind", "rprivate", host.readonlyRootfs() ? "ro" : "rw")));
+            }
+        }
+        for (String bind : host.binds()) {
+            b.mount(bindMount(bind));
+        }
+        host.tmpfs().forEach((dest, opts) -> b.tmpfs(dest, opts == null || opts.isEmpty()
+                ? List.of() : List.of(opts.split(","))));
+        b.annotation("dev.berth.container.name", c.plainName());
+        return b.build();
+    }
+
+    /** "/host:/ctr[:ro|rw[,…]]" → a bind mount; only absolute host paths (named volumes come with the volumes issue). */
+    static Mount bindMount(String bind) {
+        String[] parts = bind.split(":");
+        if (parts.length < 2 || parts.length > 3) {
+            throw BerthException.invalid("invalid volume specification: '%s'", bind);
+        }
+        String source = parts[0];
+        String dest = parts[1];
+        if (!source.startsWith("/")) {
+            throw BerthException.notImplemented("named volumes are not supported yet: '%s'", bind);
+        }
+        if (!dest.startsWith("/")) {
+            throw BerthException.invalid("invalid mount config: invalid mount path: '%s' mount path must be absolute",
+                    dest);
+        }
+        List<String> options = new ArrayList<>(List.of("rbind"));
+        boolean ro = parts.length == 3 && List.of(parts[2].split(",")).contains("ro");
+        options.add(ro ? "ro" : "rw");
+        options.add("rprivate");
+        return new Mount(dest, "bind", source, options);
+    }
+
+    static String destination(String bind) {
+        String[] parts = bind.split(":");
+        return parts.length >= 2 ? parts[1] : "";
+    }
+
+    /** Writes containers/&lt;id&gt;/{hostname,hosts,resolv.conf} and returns them by destination. */
+    Map<String, Path> etcFiles(Container c) {
+        Path dir = ContainerPaths.ensure(paths.dir(c.id()));
+        Map<String, Path> files = new java.util.LinkedHashMap<>();
+        try {
+            Path hostname = dir.resolve("hostname");
+            Files.writeString(hostname, c.config().hostname() + "\n");
+            files.put("/etc/hostname", hostname);
+            Path hosts = dir.resolve("hosts");
+            String hostsText = c.hostConfig().effectiveNetwork().equals("host") && Files.isReadable(Path.of("/etc/hosts"))
+                    ? Files.readString(Path.of("/etc/hosts")) : HOSTS_NONE;
+            Files.writeString(hosts, hostsText);
+            files.put("/etc/hosts", hosts);
+            Path resolv = dir.resolve("resolv.conf");
+            Path hostResolv = Path.of("/etc/resolv.conf");
+            Files.writeString(resolv, Files.isReadable(hostResolv) ? Files.readString(hostResolv) : "");
+            files.put("/etc/resolv.conf", resolv);
+        } catch (IOException e) {
+            throw BerthException.unavailable("cannot write the /etc files of container %s: %s", c.id(), e.getMessage());
+        }
+        return files;
+    }
+}
