@@ -88,7 +88,10 @@ public final class ApiServer implements AutoCloseable {
         this.grace = grace;
     }
 
-    /** Parses a {@code -H} value: {@code unix:///path} or {@code tcp://host:port}. */
+    /**
+     * Parses a {@code -H} value: {@code unix:///path} or {@code tcp://host:port} (host defaults to
+     * every address, port to 2375, as Docker's). TLS is not supported yet.
+     */
     public static URI parseHost(String text) {
         URI uri;
         try {
@@ -107,8 +110,8 @@ public final class ApiServer implements AutoCloseable {
                 throw BerthException.invalid("invalid listen address %s: no socket path", uri);
             }
         } else if ("tcp".equals(scheme)) {
-            if (uri.getPort() < 0) {
-                throw BerthException.invalid("invalid listen address %s: no port", uri);
+            if (uri.getHost() == null && uri.getAuthority() != null && !uri.getAuthority().startsWith(":")) {
+                throw BerthException.invalid("invalid listen address %s: bad host", uri);
             }
         } else {
             throw BerthException.invalid("invalid listen address %s: only unix:// and tcp:// are supported", uri);
@@ -171,9 +174,11 @@ public final class ApiServer implements AutoCloseable {
             }
             return ch;
         }
+        // Docker's defaults: no host means every address, no port means 2375.
         String hostname = host.getHost() == null || host.getHost().isEmpty() ? "0.0.0.0" : host.getHost();
+        int port = host.getPort() < 0 ? 2375 : host.getPort();
         b.channel(EpollServerSocketChannel.class);
-        return bindOrFail(b, new InetSocketAddress(hostname, host.getPort()), host);
+        return bindOrFail(b, new InetSocketAddress(hostname, port), host);
     }
 
     private static Channel bindOrFail(ServerBootstrap b, SocketAddress address, URI host) {

@@ -81,6 +81,10 @@ public final class Response {
      * raw input and output to {@code handler} on the handler's thread. The connection is closed
      * when {@code handler} returns. {@code contentType} is
      * {@code application/vnd.docker.raw-stream} or {@code application/vnd.docker.multiplexed-stream}.
+     *
+     * <p>The upgrade answer goes out when the {@link Handler} returns this response, and the
+     * docker CLI starts the container as soon as it reads it: subscribe to the container's output
+     * in the Handler, before returning, not inside {@code handler}, or early output is lost.
      */
     public static Response hijack(String contentType, HijackHandler handler) {
         return new Response(200, Map.of(), new Body.Hijack(contentType, handler));

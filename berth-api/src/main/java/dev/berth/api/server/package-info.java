@@ -64,7 +64,12 @@
  * JSON message stream: one flushed line per message; an exception before the first message is a
  * normal error response, after it an {@code {"errorDetail":…,"error":…}} line) and
  * {@code hijack(contentType, conn -> …)} for attach/exec ({@code 101 UPGRADED}, then raw bytes;
- * {@link dev.berth.api.server.StdCopy} frames stdout/stderr). Long streams (events, logs -f) stop
+ * {@link dev.berth.api.server.StdCopy} frames stdout/stderr; register the attachment in the
+ * Handler before returning, since the client starts the container once it reads the 101).
+ * "Header now, body later" (moby's {@code POST /containers/{id}/wait}: the CLI must know the
+ * wait is registered before it starts the container): register the waiter, then
+ * {@code Response.stream("application/json", out -> { out.flush(); …block…; out.write(Json.encodeLine(result)); })}
+ * — {@code flush()} with nothing buffered sends the 200 header alone. Long streams (events, logs -f) stop
  * when {@code isOpen()} turns false or via {@code onClose(action)}. {@code withHeader(n, v)} adds
  * a header. Every response carries {@code Api-Version}, {@code Docker-Experimental},
  * {@code Ostype} and {@code Server}.

@@ -262,6 +262,15 @@ class ApiServerTest {
     }
 
     @Test
+    void listenAddressesAreCheckedUpFront() {
+        assertThat(ApiServer.parseHost("unix:///run/berth/berth.sock").getPath()).isEqualTo("/run/berth/berth.sock");
+        assertThat(ApiServer.parseHost("tcp://127.0.0.1:2375").getPort()).isEqualTo(2375);
+        assertThat(ApiServer.parseHost("tcp://0.0.0.0").getPort()).as("Docker's default port applies at bind").isEqualTo(-1);
+        assertThatThrownBy(() -> ApiServer.parseHost("http://localhost:80")).hasMessageContaining("only unix:// and tcp://");
+        assertThatThrownBy(() -> ApiServer.parseHost("unix://")).hasMessageContaining("invalid listen address");
+    }
+
+    @Test
     void closeRemovesTheSocketFile() {
         Path socket = start("api.sock");
         server.close();

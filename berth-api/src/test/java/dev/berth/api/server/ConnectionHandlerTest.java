@@ -161,4 +161,21 @@ class ConnectionHandlerTest {
             assertThat(http.receive(s -> s.equals("bye") && !http.channel.isOpen())).isEqualTo("bye");
         }
     }
+
+    @Test
+    void flushWithNothingBufferedSendsTheHeaderBeforeTheBody() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Router router = new Router().post("/wait", r -> Response.stream("application/json", out -> {
+            out.flush();
+            release.await();
+            out.write(Json.encodeLine(Map.of("StatusCode", 0)));
+        }));
+        try (EmbeddedHttp http = new EmbeddedHttp(router)) {
+            http.send("POST /wait HTTP/1.1\r\nHost: d\r\nContent-Length: 0\r\n\r\n");
+            String head = http.receive(s -> s.contains("\r\n\r\n"));
+            assertThat(head).startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\n");
+            release.countDown();
+            assertThat(http.receive(s -> s.endsWith("0\r\n\r\n"))).contains("{\"StatusCode\":0}");
+        }
+    }
 }
