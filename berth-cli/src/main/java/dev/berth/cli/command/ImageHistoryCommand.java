@@ -23,7 +23,7 @@ public class ImageHistoryCommand extends ClientCommand {
     static final String NON_HUMAN_TABLE = "table {{.ID}}\t{{.CreatedAt}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
     static final Map<String, String> HEADER = Map.of("ID", "IMAGE", "CreatedSince", "CREATED",
             "CreatedAt", "CREATED AT", "CreatedBy", "CREATED BY", "Size", "SIZE", "Comment", "COMMENT");
-    /** docker shows no relative time for layers dated before 2000 (reproducible builds use 1970). */
+    /** docker 28 shows "N/A" for layers dated 2000-01-01 or earlier (reproducible builds use such dates). */
     private static final long EPOCH_2000 = 946684800L;
 
     @Option(names = {"-H", "--human"}, arity = "0..1", defaultValue = "true", fallbackValue = "true",
@@ -67,7 +67,7 @@ public class ImageHistoryCommand extends ClientCommand {
             Map<String, Object> values = new LinkedHashMap<>();
             values.put("ID", trunc ? Units.truncateId(id) : id);
             values.put("CreatedAt", createdAt);
-            values.put("CreatedSince", !human ? createdAt : created <= EPOCH_2000 ? ""
+            values.put("CreatedSince", !human ? createdAt : created <= EPOCH_2000 ? "N/A"
                     : Units.duration(Duration.between(Instant.ofEpochSecond(created), now)) + " ago");
             values.put("CreatedBy", trunc ? Units.ellipsis(createdBy, 45) : createdBy);
             values.put("Size", human ? Units.size(size) : Long.toString(size));

@@ -44,7 +44,8 @@ public class ImageInspectCommand extends ClientCommand {
                 continue;
             }
             if (template != null) {
-                lines.append(template.execute(Output.sorted(Output.plain(inspected)))).append('\n');
+                // Fields in the daemon's order, which is the order of docker's typed structs.
+                lines.append(template.execute(Output.plain(inspected))).append('\n');
             } else {
                 found.add(inspected);
             }

@@ -33,24 +33,6 @@ final class Output {
         return JSON.convertValue(node, Object.class);
     }
 
-    /**
-     * The same tree with every map's keys sorted, as Go's map[string]interface{} iterates and
-     * marshals them: what `docker inspect --format` works on.
-     */
-    static Object sorted(Object value) {
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> out = new java.util.TreeMap<>();
-            map.forEach((k, v) -> out.put(String.valueOf(k), sorted(v)));
-            return out;
-        }
-        if (value instanceof List<?> list) {
-            List<Object> out = new java.util.ArrayList<>(list.size());
-            list.forEach(v -> out.add(sorted(v)));
-            return out;
-        }
-        return value;
-    }
-
     /** docker's filter encoding: {"key":{"value":true}}; each -f is key=value. */
     static String filters(List<String> filters) {
         if (filters == null || filters.isEmpty()) {

@@ -37,6 +37,20 @@ class CommandsTest {
     private boolean stdinTerminal;
     private boolean stdoutTerminal;
 
+    private static java.util.TimeZone zone;
+
+    /** Times print in the local zone, as docker's do; tests pin it. */
+    @org.junit.jupiter.api.BeforeAll
+    static void utc() {
+        zone = java.util.TimeZone.getDefault();
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void restoreZone() {
+        java.util.TimeZone.setDefault(zone);
+    }
+
     @AfterEach
     void stop() throws IOException {
         if (daemon != null) {
@@ -269,6 +283,14 @@ class CommandsTest {
         out.reset();
         assertThat(berth("history", "-H=false", "--format", "{{.Size}}", "busybox")).isZero();
         assertThat(out()).isEqualTo("0\n4261550\n");
+    }
+
+    @Test
+    void historyOfAReproducibleImageSaysNotAvailableForItsDate() throws IOException {
+        daemon(r -> Response.json(200, """
+                [{"Id":"%s","Created":946684800,"CreatedBy":"CMD [\\"sh\\"]","Size":0,"Comment":""}]""".formatted(ID)));
+        assertThat(berth("history", "--format", "{{.CreatedSince}} {{.CreatedAt}} {{.CreatedBy}}", "busybox")).isZero();
+        assertThat(out()).isEqualTo("N/A 2000-01-01T00:00:00Z CMD [\"sh\"]\n");
     }
 
     @Test
