@@ -45,9 +45,28 @@ final class BlobFetcher {
      * is there already. {@code id} keys progress lines ("Downloading", "Verifying Checksum").
      */
     BlobInfo fetch(RegistrySession session, String repository, Descriptor blob, String id, ProgressListener progress) {
+        return fetch(session, repository, blob, id, progress, new LayerFeed());
+    }
+
+    /** As {@link #fetch}, offering the bytes to {@code feed} as they arrive and telling it how the download ended. */
+    BlobInfo fetch(RegistrySession session, String repository, Descriptor blob, String id, ProgressListener progress,
+            LayerFeed feed) {
+        try {
+            BlobInfo info = fetchTo(session, repository, blob, id, progress, feed);
+            feed.committed();
+            return info;
+        } catch (RuntimeException e) {
+            feed.failed(e);
+            throw e;
+        }
+    }
+
+    private BlobInfo fetchTo(RegistrySession session, String repository, Descriptor blob, String id,
+            ProgressListener progress, LayerFeed feed) {
         BerthException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             if (blobs.contains(blob.digest())) {
+                feed.detach();
                 return new BlobInfo(blob.digest(), blobs.size(blob.digest()).orElse(blob.size()));
             }
             BlobWriter writer;
@@ -64,7 +83,7 @@ final class BlobFetcher {
             }
             BlobWriter[] current = {writer};
             try {
-                return download(session, repository, blob, id, progress, current);
+                return download(session, repository, blob, id, progress, current, feed);
             } catch (BerthException e) {
                 last = e;
                 // Bytes that failed verification are gone already; a broken connection keeps its
@@ -83,9 +102,13 @@ final class BlobFetcher {
     }
 
     private BlobInfo download(RegistrySession session, String repository, Descriptor blob, String id,
-            ProgressListener progress, BlobWriter[] current) {
+            ProgressListener progress, BlobWriter[] current, LayerFeed feed) {
         long size = blob.size();
         BlobWriter writer = current[0];
+        if (writer.offset() > 0) {
+            // Resuming bytes from an earlier attempt the unpacker never saw: it reads the stored blob.
+            feed.detach();
+        }
         if (writer.offset() > size && size >= 0) {
             writer.abort();
             writer = current[0] = blobs.writer(ingestRef(blob.digest()));
@@ -100,6 +123,7 @@ final class BlobFetcher {
                 // The registry ignored the Range: start over rather than append the beginning twice.
                 writer.abort();
                 writer = current[0] = blobs.writer(ingestRef(blob.digest()));
+                feed.detach();
             }
             long written = writer.offset();
             progress.progress(id, "Downloading", written, size);
@@ -125,6 +149,7 @@ final class BlobFetcher {
                 }
                 try {
                     out.write(buffer, 0, n);
+                    feed.offer(buffer, 0, n);
                 } catch (IOException e) {
                     throw new BerthException(ErrorKind.INTERNAL, "writing ingest of " + blob.digest() + ": " + e.getMessage(), e);
                 }

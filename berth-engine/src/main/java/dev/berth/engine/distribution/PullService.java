@@ -32,6 +32,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * {@code docker pull}: resolves a reference on its registry (an index or manifest list picks the
@@ -204,21 +207,27 @@ public final class PullService {
             }
         }
         Semaphore permits = new Semaphore(client.settings().maxConcurrentDownloads());
+        Map<Digest, LayerFeed> feeds = new LinkedHashMap<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Descriptor layer : layers.subList(have, layers.size())) {
                 if (downloads.get(layer.digest()) != null) {
                     continue;
                 }
                 String id = layer.digest().shortHex();
+                LayerFeed feed = new LayerFeed();
+                feeds.put(layer.digest(), feed);
                 downloads.put(layer.digest(), pool.submit(() -> {
                     if (!permits.tryAcquire()) {
                         progress.status(id, "Waiting");
                         permits.acquire();
                     }
                     try {
-                        BlobInfo info = fetcher.fetch(session, repository, layer, id, progress);
+                        BlobInfo info = fetcher.fetch(session, repository, layer, id, progress, feed);
                         progress.status(id, "Download complete");
                         return info;
+                    } catch (RuntimeException e) {
+                        feed.failed(e);
+                        throw e;
                     } finally {
                         permits.release();
                     }
@@ -226,14 +235,36 @@ public final class PullService {
             }
             try {
                 Digest parent = have == 0 ? null : chain.get(have - 1);
+                Set<Digest> streamed = new HashSet<>();
                 for (int i = have; i < layers.size(); i++) {
                     Descriptor layer = layers.get(i);
                     String id = layer.digest().shortHex();
-                    await(downloads.get(layer.digest()));
-                    layerStore.unpack(parent, diffIds.get(i), new LayerBlob(layer.digest(), layer.size(), layer.mediaType()),
-                            extracting(id, progress));
+                    LayerFeed feed = feeds.get(layer.digest());
+                    // A blob listed twice streams once; the second use reads it from the store.
+                    Supplier<InputStream> stored = () -> blobs.open(layer.digest());
+                    Supplier<InputStream> source = feed != null && streamed.add(layer.digest())
+                            ? () -> feed.open(stored)
+                            : () -> {
+                                await(downloads.get(layer.digest()));
+                                return stored.get();
+                            };
+                    try {
+                        layerStore.unpack(parent, diffIds.get(i), new LayerBlob(layer.digest(), layer.size(),
+                                layer.mediaType()), source, extracting(id, progress));
+                    } catch (RuntimeException e) {
+                        // A failed download explains a failed unpack of its bytes better than the unpacker can.
+                        Future<BlobInfo> download = downloads.get(layer.digest());
+                        if (download.isDone() || feed != null && feed.hasFailed()) {
+                            await(download);
+                        }
+                        throw e;
+                    }
                     progress.status(id, "Pull complete");
                     parent = chain.get(i);
+                }
+                // Layers found unpacked already did not wait for their blobs; the rows need them.
+                for (Future<BlobInfo> download : downloads.values()) {
+                    await(download);
                 }
             } catch (RuntimeException e) {
                 pool.shutdownNow();

@@ -68,6 +68,16 @@ public final class LayerStore {
      * chain ID and inserts the returned row (when {@link Unpacked#isNew}) in its transaction.
      */
     public Unpacked unpack(Digest parentChainId, Digest diffId, LayerBlob blob, ProgressListener progress) {
+        return unpack(parentChainId, diffId, blob, () -> blobs.open(blob.digest()), progress);
+    }
+
+    /**
+     * As {@link #unpack(Digest, Digest, LayerBlob, ProgressListener)}, reading the blob's bytes
+     * from {@code source} (a pull streams a layer while it downloads). The source must end only
+     * once {@code blob} is committed in the content store, and fail rather than end if it is not.
+     */
+    public Unpacked unpack(Digest parentChainId, Digest diffId, LayerBlob blob,
+            java.util.function.Supplier<InputStream> source, ProgressListener progress) {
         Digest chainId = parentChainId == null ? diffId : ChainId.next(parentChainId, diffId);
         ReentrantLock lock = leases.lockFor(chainId);
         lock.lock();
@@ -83,7 +93,7 @@ public final class LayerStore {
                 // after the commit): the name is the chain ID, so the content is the same.
                 size = snapshots.usage(name);
             } else {
-                size = extract(parentChainId, diffId, blob, name, progress);
+                size = extract(parentChainId, diffId, blob, source, name, progress);
             }
             LayerRow row = new LayerRow(chainId, diffId, parentChainId, name, size, blob.digest(), blob.mediaType(),
                     blob.size(), clock.instant().getEpochSecond());
@@ -109,7 +119,8 @@ public final class LayerStore {
         }
     }
 
-    private long extract(Digest parentChainId, Digest diffId, LayerBlob blob, String name, ProgressListener progress) {
+    private long extract(Digest parentChainId, Digest diffId, LayerBlob blob, java.util.function.Supplier<InputStream> source,
+            String name, ProgressListener progress) {
         String key = "extract-" + UUID.randomUUID() + "-" + diffId.shortHex();
         String parent = parentChainId == null ? null : snapshotName(parentChainId);
         boolean committed = false;
@@ -117,7 +128,7 @@ public final class LayerStore {
             Path dir = snapshots.prepare(key, parent);
             MessageDigest hasher = diffId.newHasher();
             long size;
-            try (InputStream raw = new ProgressInputStream(blobs.open(blob.digest()), blob.size(), name.substring(0, 12),
+            try (InputStream raw = new ProgressInputStream(source.get(), blob.size(), name.substring(0, 12),
                     "Loading layer", progress);
                  InputStream tar = new DigestInputStream(Decompression.open(raw), hasher)) {
                 size = applier.apply(tar, dir, snapshots.whiteoutMode());
