@@ -259,7 +259,14 @@ public final class Registry implements AutoCloseable {
         checkName(from);
         referenceLock.readLock().lock();
         try {
-            if (!repos.hasBlob(from, digest) || blobs.size(digest).isEmpty()) {
+            if (blobs.size(digest).isEmpty()) {
+                return false;
+            }
+            if (repos.hasBlob(repo, digest)) {
+                repos.touchBlob(repo, digest);
+                return true;
+            }
+            if (!repos.hasBlob(from, digest)) {
                 return false;
             }
             repos.linkBlob(repo, digest);

@@ -169,7 +169,14 @@ final class Router {
         } else if (path.equals("/_berth/gc")) {
             only(m, HttpMethod.POST);
             if (access(ex, Scope.catalog())) {
-                json(ex, HttpResponseStatus.OK, new DefaultHttpHeaders(), collector.collect());
+                GarbageCollector.Report r = collector.collect();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("manifests", r.manifests());
+                body.put("blobsInUse", r.marked());
+                body.put("deleted", r.deleted().stream().map(Digest::toString).toList());
+                body.put("bytesFreed", r.bytesFreed());
+                body.put("uploadsPurged", r.uploadsPurged());
+                json(ex, HttpResponseStatus.OK, new DefaultHttpHeaders(), body);
             }
         } else {
             throw RegistryException.of(OciError.UNSUPPORTED, "no such endpoint: %s", path).withStatus(404);
@@ -307,7 +314,7 @@ final class Router {
         if (mount != null) {
             Digest d = digest(mount);
             String from = ex.param("from");
-            if (from != null && !from.equals(name) && canPull(ex, from) && registry.mount(name, d, from)) {
+            if (from != null && canPull(ex, from) && registry.mount(name, d, from)) {
                 created(ex, name, d);
                 return;
             }
