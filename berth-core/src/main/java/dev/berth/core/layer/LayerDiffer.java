@@ -70,18 +70,21 @@ public final class LayerDiffer {
 
     private static LayerDigest write(OutputStream out, Walk walk) {
         HashingOutputStream hashed = new HashingOutputStream(out);
+        long[] contentSize = {0};
         try {
             TarArchiveOutputStream tar = new TarArchiveOutputStream(hashed, "UTF-8");
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             tar.setAddPaxHeadersForNonAsciiNames(true);
-            walk.run(new Writer(tar));
+            Writer writer = new Writer(tar);
+            walk.run(writer);
+            contentSize[0] = writer.contentSize;
             tar.finish();
             tar.flush();
         } catch (IOException e) {
             throw BerthException.internal("writing layer tar: " + e.getMessage(), e);
         }
-        return new LayerDigest(Digest.of("sha256", hashed.hasher.digest()), hashed.count);
+        return new LayerDigest(Digest.of("sha256", hashed.hasher.digest()), hashed.count, contentSize[0]);
     }
 
     private static final class Writer {
@@ -89,6 +92,7 @@ public final class LayerDiffer {
         private final Map<List<Object>, String> linked = new HashMap<>();
         /** Directories entered but not yet written: written before the first change below them. */
         private final List<Stat> pendingDirs = new ArrayList<>();
+        private long contentSize;
 
         Writer(TarArchiveOutputStream tar) {
             this.tar = tar;
@@ -242,6 +246,7 @@ public final class LayerDiffer {
                     if (copied != s.size) {
                         throw BerthException.conflict("%s changed size while its layer was written", s.path);
                     }
+                    contentSize += copied;
                 }
             }
             tar.closeArchiveEntry();

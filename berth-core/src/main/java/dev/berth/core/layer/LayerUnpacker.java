@@ -121,7 +121,7 @@ public final class LayerUnpacker {
                 current = null;
                 session.finish();
                 byte[] diffId = hashed.finish();
-                return new LayerDigest(Digest.of("sha256", diffId), hashed.count());
+                return new LayerDigest(Digest.of("sha256", diffId), hashed.count(), session.contentSize);
             } catch (EOFException e) {
                 throw BerthException.invalid("layer tar is truncated%s", current == null ? "" : " at entry " + current);
             } catch (UncheckedIOException e) {
@@ -150,6 +150,7 @@ public final class LayerUnpacker {
         private final Set<Path> written = new HashSet<>();
         private final List<DirAttrs> dirs = new ArrayList<>();
         private boolean warnedOwners;
+        private long contentSize;
 
         Session(Path root, Libc.Scratch scratch) {
             this.root = root;
@@ -316,6 +317,7 @@ public final class LayerUnpacker {
                     Libc.writeFully(scratch, fd, buffer, n, target);
                     done += n;
                 }
+                contentSize += size;
                 // Owner first: chown clears setuid/setgid, so the mode comes after it.
                 int uid = (int) entry.uid();
                 int gid = (int) entry.gid();

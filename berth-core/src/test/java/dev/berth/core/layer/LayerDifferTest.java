@@ -69,6 +69,8 @@ class LayerDifferTest {
         LayerDigest written = LayerDiffer.writeComparison(lower, upper, tar);
         assertThat(written.diffId()).isEqualTo(Digest.sha256(tar.toByteArray()));
         assertThat(written.uncompressedSize()).isEqualTo(tar.size());
+        // passwd, busybox (hard-linked as sh: once), notes (hard-linked as notes-link: once)
+        assertThat(written.contentSize()).isEqualTo("root:x:0:0\nuser:x:1000:1000\n".length() + 2 + 5);
 
         List<String> names = names(tar.toByteArray());
         assertThat(names).contains("etc/", "etc/passwd", "etc/.wh.group", "var/.wh.cache", "bin/busybox",

@@ -81,6 +81,7 @@ class LayerUnpackerTest {
 
         assertThat(result.diffId()).isEqualTo(Digest.sha256(layer));
         assertThat(result.uncompressedSize()).isEqualTo(layer.length);
+        assertThat(result.contentSize()).isEqualTo("berth\n".length() + "#!/bin/sh\n".length());
         assertThat(Files.readString(root.resolve("etc/hostname"))).isEqualTo("berth\n");
         assertThat(Libc.readlink(root.resolve("etc/alias"))).isEqualTo("hostname");
         assertThat(Files.getAttribute(root.resolve("usr/bin/tool"), "unix:mode")).isEqualTo(0100755);
