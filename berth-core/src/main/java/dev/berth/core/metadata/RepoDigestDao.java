@@ -24,6 +24,11 @@ public final class RepoDigestDao {
         return Sql.one(tx, rs -> Digest.parse(rs.getString(1)), "SELECT image_id FROM repo_digests WHERE reference = ?", reference);
     }
 
+    /** The manifest blob a repo digest row keeps, if the row exists. */
+    public Optional<Digest> manifestDigest(String reference) throws SQLException {
+        return Sql.one(tx, rs -> Digest.parse(rs.getString(1)), "SELECT manifest_digest FROM repo_digests WHERE reference = ?", reference);
+    }
+
     public List<String> forImage(Digest imageId) throws SQLException {
         return Sql.query(tx, rs -> rs.getString(1),
                 "SELECT reference FROM repo_digests WHERE image_id = ? ORDER BY reference", imageId);

@@ -109,8 +109,12 @@ public final class ImageRemover {
 
     private void untag(ImageReference ref, Digest id, List<DeleteItem> records) {
         String key = ref.toString();
+        java.util.Optional<Digest> manifest = ref.digest().isPresent()
+                ? store.db().read(tx -> tx.repoDigests().manifestDigest(key)) : java.util.Optional.empty();
         boolean removed = store.db().inTransaction(tx ->
                 ref.digest().isPresent() ? tx.repoDigests().delete(key) : tx.tags().delete(key));
+        // Rows first, then the manifest blob the repo digest kept (if nothing else keeps it).
+        manifest.ifPresent(store.layers()::deleteBlobIfUnused);
         if (removed) {
             records.add(DeleteItem.untagged(ref.familiarString()));
             store.events().publish("untag", id, id.toString(), labels(id));

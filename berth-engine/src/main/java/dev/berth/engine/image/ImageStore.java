@@ -104,6 +104,16 @@ public final class ImageStore {
      */
     public Added add(Raw<ImageConfig> config, List<LayerBlob> layerBlobs, List<ImageReference> tags, Digest parent,
             ProgressListener progress) {
+        return add(config, layerBlobs, tags, Map.of(), parent, progress);
+    }
+
+    /**
+     * As {@link #add(Raw, List, List, Digest, ProgressListener)}, also recording repo digests
+     * ({@code name@sha256:…} → the manifest blob's digest, which must be in the content store) in
+     * the same transaction, so that a pull is all rows or none.
+     */
+    public Added add(Raw<ImageConfig> config, List<LayerBlob> layerBlobs, List<ImageReference> tags,
+            Map<ImageReference, Digest> repoDigests, Digest parent, ProgressListener progress) {
         Digest id = config.digest();
         List<Digest> diffIds = config.value().diffIds();
         if (diffIds.size() != layerBlobs.size()) {
@@ -118,6 +128,7 @@ public final class ImageStore {
         List<Digest> leased = new ArrayList<>(chain);
         leased.add(id);
         layerBlobs.forEach(b -> leased.add(b.digest()));
+        leased.addAll(repoDigests.values());
         boolean ingestedConfig = false;
         Leases.Lease lease = leases.acquire(leased);
         try {
@@ -148,6 +159,9 @@ public final class ImageStore {
                     LayerStore.insertNew(tx, unpacked);
                     tx.images().insert(imageRow, unpacked.stream().map(LayerStore.Unpacked::chainId).toList());
                     inserted = true;
+                }
+                for (Map.Entry<ImageReference, Digest> rd : repoDigests.entrySet()) {
+                    tx.repoDigests().put(rd.getKey().toString(), id, rd.getValue());
                 }
                 for (ImageReference tag : tags) {
                     tx.tags().put(tag.toString(), id, now).ifPresent(old -> untaggedFrom.put(tag, old));

@@ -109,6 +109,27 @@ class ImageRemoverTest {
     }
 
     @Test
+    void removingTheLastTagOfARepositoryAlsoDropsItsDigestReferences() throws Exception {
+        TestImages.Image pulled = TestImages.Image.of(List.of(APP), "2024-01-01T00:00:00Z", List.of());
+        Digest manifest = f.blobs.ingest(new java.io.ByteArrayInputStream("{}".getBytes()), null, -1).digest();
+        dev.berth.core.reference.ImageReference tag = dev.berth.core.reference.ImageReference.parse("web:1");
+        dev.berth.core.reference.ImageReference digestRef = dev.berth.core.reference.ImageReference.parse("web").withDigest(manifest);
+        f.blobs.ingest(new java.io.ByteArrayInputStream(APP), null, -1);
+        Digest pulledId = f.services.store().add(pulled.config(),
+                List.of(new LayerBlob(Digest.sha256(APP), APP.length, dev.berth.core.image.MediaTypes.OCI_LAYER)),
+                List.of(tag), Map.of(digestRef, manifest), null, ProgressListener.NONE).id();
+        assertThat(f.services.queries().inspect("web:1").repoDigests()).containsExactly("web@" + manifest);
+        assertThat(f.services.resolver().resolve("web@" + manifest)).isEqualTo(pulledId);
+
+        List<DeleteItem> result = f.services.remover().remove("web:1", false, false);
+
+        assertThat(result).startsWith(DeleteItem.untagged("web:1"), DeleteItem.untagged("web@" + manifest))
+                .contains(DeleteItem.deleted(pulledId.toString()));
+        assertThat(f.blobs.contains(manifest)).isFalse();
+        assertThat(f.blobs.list()).containsExactlyInAnyOrder(id, Digest.sha256(BASE));
+    }
+
+    @Test
     void unknownImageIsNotFoundWithDockersMessage() {
         assertThatThrownBy(() -> f.services.remover().remove("nope", false, false))
                 .hasMessage("No such image: nope:latest")
