@@ -94,6 +94,15 @@ public final class RegistryServer implements AutoCloseable {
             SslContext ssl = config.tls() == null ? null : sslContext(config.tls());
             Router router = new Router(registry, authorizer, tokens, collector, readOnly);
             RegistryServer server = bind(parseAddress(config.addr()), router, ssl, lock, registry, collector);
+            // Abandoned upload sessions end even when nobody collects garbage (spec: "the server
+            // SHOULD eventually timeout unfinished uploads").
+            server.scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    registry.purgeUploads(java.time.Instant.now().minus(config.uploadTtl()));
+                } catch (RuntimeException e) {
+                    log.error("purging idle uploads failed", e);
+                }
+            }, 1, 1, TimeUnit.HOURS);
             if (config.gc().intervalSeconds() > 0) {
                 long every = config.gc().intervalSeconds();
                 server.scheduler.scheduleWithFixedDelay(() -> {

@@ -292,6 +292,29 @@ class BlobEndpointsTest {
     }
 
     @Test
+    void concurrentPullsOfOneBlobAllGetTheRightBytes() throws Exception {
+        byte[] data = random(3_000_000, 13);
+        Digest d = c.pushBlob("pulls", data);
+        var bad = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        var threads = new java.util.ArrayList<Thread>();
+        for (int i = 0; i < 12; i++) {
+            int n = i;
+            threads.add(Thread.ofVirtual().start(() -> {
+                var r = n % 3 == 0 ? c.get("/v2/pulls/blobs/" + d, Map.of("Range", "bytes=1000000-"))
+                        : c.get("/v2/pulls/blobs/" + d);
+                byte[] expected = n % 3 == 0 ? Arrays.copyOfRange(data, 1_000_000, data.length) : data;
+                if (!Arrays.equals(r.body(), expected)) {
+                    bad.add(n + ": " + r.status() + " " + r.body().length + " bytes");
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(bad).isEmpty();
+    }
+
+    @Test
     void uploadResumesAfterServerRestart() {
         byte[] data = random(60_000, 12);
         Digest d = Digest.sha256(data);
