@@ -160,7 +160,7 @@ public final class PlanBuilder {
         }
         Plan plan = new Plan();
         plan.add("namespaces");
-        if (namespaces.containsKey("pid")) plan.add("pidns", namespaces.get("pid"));
+        if (namespaces.containsKey("pid")) plan.add("joinpid", namespaces.get("pid"));
         if (stdio.stdin() != null) plan.add("stdin", stdio.stdin());
         if (stdio.stdout() != null) plan.add("stdout", stdio.stdout());
         if (stdio.stderr() != null) plan.add("stderr", stdio.stderr());

@@ -117,8 +117,8 @@ class PlanBuilderTest {
         Plan plan = builder.buildExec(spec.process(), new java.util.LinkedHashMap<>(java.util.Map.of(
                 "pid", Path.of("/proc/9/ns/pid"), "mnt", Path.of("/proc/9/ns/mnt"), "net", Path.of("/proc/9/ns/net"))),
                 Stdio.none(), null);
-        assertThat(plan.steps().stream().filter(s -> s.op().equals("setns") || s.op().equals("pidns"))
-                .map(Plan.Step::toString)).containsExactly("pidns /proc/9/ns/pid", "setns /proc/9/ns/net", "setns /proc/9/ns/mnt");
+        assertThat(plan.steps().stream().filter(s -> s.op().equals("setns") || s.op().equals("joinpid"))
+                .map(Plan.Step::toString)).containsExactly("joinpid /proc/9/ns/pid", "setns /proc/9/ns/net", "setns /proc/9/ns/mnt");
         assertThat(ops(plan)).doesNotContain("pivot", "mountin");
     }
 }
