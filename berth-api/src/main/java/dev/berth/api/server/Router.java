@@ -113,7 +113,8 @@ public final class Router {
             }
             regex.append(Pattern.quote(template.substring(last)));
             literal += template.length() - last;
-            if (template.indexOf('{', last) >= 0 || template.substring(0, Math.max(last, 0)).replaceAll(PARAM.pattern(), "").contains("{")) {
+            String literals = PARAM.matcher(template).replaceAll("");
+            if (literals.contains("{") || literals.contains("}")) {
                 throw new IllegalArgumentException("malformed template: " + template);
             }
             return new Route(method.toUpperCase(java.util.Locale.ROOT), template, Pattern.compile(regex.toString(),

@@ -50,6 +50,12 @@ class RouterTest {
     }
 
     @Test
+    void malformedTemplateIsRefused() {
+        assertThatThrownBy(() -> new Router().get("/images/{name/json", OK)).hasMessageContaining("malformed");
+        assertThatThrownBy(() -> new Router().get("images", OK)).hasMessageContaining("must start with /");
+    }
+
+    @Test
     void duplicateRegistrationIsRefused() {
         Router router = new Router().get("/x", OK);
         assertThatThrownBy(() -> router.get("/x", OK)).hasMessageContaining("twice");

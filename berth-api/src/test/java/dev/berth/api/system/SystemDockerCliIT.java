@@ -117,6 +117,32 @@ class SystemDockerCliIT {
     }
 
     @Test
+    void dockerEventsFollowsLiveEventsAndTheServerNoticesWhenItQuits() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("docker", "events", "--format", "{{.Type}} {{.Action}} {{.Actor.ID}}");
+        pb.environment().put("DOCKER_HOST", "unix://" + socket);
+        pb.environment().put("DOCKER_CONFIG", dir.resolve("docker-config").toString());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!docker("info", "--format", "{{.NEventsListener}}").out().strip().equals("1")) {
+                assertThat(System.nanoTime()).as("docker events subscribed").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            bus.publish(Event.now("image", "tag", "sha256:3333", Map.of("name", "live:1")));
+            assertThat(lines.readLine()).isEqualTo("image tag sha256:3333");
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!docker("info", "--format", "{{.NEventsListener}}").out().strip().equals("0")) {
+            assertThat(System.nanoTime()).as("listener gone after the client quit").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
     void unknownEndpointIsDockersPageNotFound() throws Exception {
         Run r = docker("plugin", "ls");
         assertThat(r.exit()).isNotZero();
