@@ -52,6 +52,14 @@ class ApiClientTest {
     }
 
     @Test
+    void tcpHostsWorkLikeUnixSockets() throws IOException {
+        try (FakeDaemon daemon = new FakeDaemon(r -> FakeDaemon.Response.json(200, "{\"Images\":3}"))) {
+            assertThat(client(daemon).json(ApiRequest.get("/info")).get("Images").asInt()).isEqualTo(3);
+            assertThat(daemon.requests().getFirst().headers().get("host")).startsWith("127.0.0.1:");
+        }
+    }
+
+    @Test
     void theApiVersionIsTheLowerOfOursAndTheDaemons() throws IOException {
         try (FakeDaemon daemon = new FakeDaemon(dir.resolve("d.sock"), "1.41", r -> FakeDaemon.Response.json(200, "{}"))) {
             ApiClient client = client(daemon);

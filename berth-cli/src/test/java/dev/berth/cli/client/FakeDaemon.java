@@ -85,7 +85,24 @@ public final class FakeDaemon implements AutoCloseable {
         this.acceptor = Thread.ofVirtual().start(this::serve);
     }
 
+    /** A daemon on TCP, 127.0.0.1 and a free port. */
+    public FakeDaemon(Function<Request, Response> handler) throws IOException {
+        this.socket = null;
+        this.apiVersion = "1.50";
+        this.handler = handler;
+        this.server = ServerSocketChannel.open();
+        server.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+        this.acceptor = Thread.ofVirtual().start(this::serve);
+    }
+
     public String uri() {
+        if (socket == null) {
+            try {
+                return "tcp://127.0.0.1:" + ((java.net.InetSocketAddress) server.getLocalAddress()).getPort();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         return "unix://" + socket;
     }
 
