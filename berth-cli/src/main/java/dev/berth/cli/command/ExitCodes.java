@@ -35,6 +35,7 @@ public final class ExitCodes {
             case NoSuchFileException e -> "open " + e.getFile() + ": no such file or directory";
             case AccessDeniedException e -> "open " + e.getFile() + ": permission denied";
             case IOException e -> e.getMessage() == null ? e.toString() : e.getMessage();
+            case java.io.UncheckedIOException e -> message(e.getCause());
             case CommandLine.ParameterException e -> e.getMessage();
             default -> "internal error: " + failure;
         };
@@ -44,7 +45,7 @@ public final class ExitCodes {
     public static int report(Throwable failure, PrintStream err, boolean debug) {
         err.println(message(failure));
         boolean bug = !(failure instanceof BerthException || failure instanceof IOException
-                || failure instanceof CommandLine.ParameterException);
+                || failure instanceof java.io.UncheckedIOException || failure instanceof CommandLine.ParameterException);
         if (debug || bug) {
             failure.printStackTrace(err);
         }
