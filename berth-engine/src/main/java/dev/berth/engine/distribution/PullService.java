@@ -93,7 +93,17 @@ public final class PullService {
 
         // The manifest comes before the first message, as in Docker: a name that does not exist is
         // then a plain error response (404), not an error inside a started stream.
-        FetchedManifest top = fetchManifest(session, ref, tagOrDigest);
+        FetchedManifest top;
+        try {
+            top = fetchManifest(session, ref, tagOrDigest);
+        } catch (BerthException e) {
+            // A mirror that lacks the image (or is down) is skipped, as Docker does: the registry itself decides.
+            if (!session.viaMirror() || e.kind() == ErrorKind.INVALID_ARGUMENT) {
+                throw e;
+            }
+            session = client.session(ref.domain(), credentials, true);
+            top = fetchManifest(session, ref, tagOrDigest);
+        }
         progress.status(tagOrDigest, "Pulling from " + repository);
         List<FetchedManifest> documents = new ArrayList<>(List.of(top));
         FetchedManifest manifestDoc = top;
@@ -120,6 +130,9 @@ public final class PullService {
         try (Leases.Lease lease = images.leases().acquire(leased)) {
             fetcher.fetch(session, repository, manifest.config(), manifest.config().digest().shortHex(), ProgressListener.NONE);
             Raw<ImageConfig> config = readConfig(manifest.config().digest());
+            if (platform != null && !platform.isBlank() && !MediaTypes.isIndex(top.mediaType())) {
+                checkPlatform(ref, config.value(), wanted);
+            }
             List<Digest> diffIds = config.value().diffIds();
             if (diffIds.size() != manifest.layers().size()) {
                 throw BerthException.invalid("image %s: manifest lists %d layers, its config %d diff IDs",
@@ -169,6 +182,18 @@ public final class PullService {
                         .formatted(ref.familiarName(), e.getMessage()), e);
             }
             throw e;
+        }
+    }
+
+    /** A single-platform image asked for with another --platform is refused with Docker's message. */
+    private static void checkPlatform(ImageReference ref, ImageConfig config, Platform wanted) {
+        Platform actual = new Platform(PlatformChoice.normalizeArchitecture(config.architecture()), config.os(), null,
+                null, config.variant());
+        boolean matches = wanted.os().equals(actual.os()) && wanted.architecture().equals(actual.architecture())
+                && (wanted.variant() == null || wanted.variant().equals(actual.variant()));
+        if (!matches) {
+            throw BerthException.notFound("image with reference %s was found but does not match the specified platform: "
+                    + "wanted %s, actual: %s", ref.familiarString(), PlatformChoice.format(wanted), PlatformChoice.format(actual));
         }
     }
 

@@ -48,7 +48,7 @@ public final class RegistryClient {
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
 
     /** A registry base URI known to answer, with the auth challenge its {@code /v2/} gave (null: none needed). */
-    record Endpoint(URI base, boolean insecure, AuthChallenge challenge) {
+    record Endpoint(URI base, boolean insecure, AuthChallenge challenge, boolean mirror) {
     }
 
     public RegistryClient(RegistrySettings settings) {

@@ -62,6 +62,11 @@ public final class RegistrySession {
         return domain;
     }
 
+    /** True when requests go to a Docker Hub mirror rather than to the registry itself. */
+    public boolean viaMirror() {
+        return endpoint().mirror();
+    }
+
     /** The base URI that answers, e.g. {@code http://127.0.0.1:5000}; pings {@code /v2/} the first time. */
     public URI base() {
         return endpoint().base();
@@ -93,7 +98,7 @@ public final class RegistrySession {
                 HttpResponse<byte[]> r = client.send(c.insecure(), ping, HttpResponse.BodyHandlers.ofByteArray());
                 if (r.statusCode() == 200 || r.statusCode() == 401) {
                     AuthChallenge challenge = r.statusCode() == 401 ? pick(r) : null;
-                    RegistryClient.Endpoint found = new RegistryClient.Endpoint(c.base(), c.insecure(), challenge);
+                    RegistryClient.Endpoint found = new RegistryClient.Endpoint(c.base(), c.insecure(), challenge, c.mirror());
                     client.remember(domain, forPush, found);
                     return found;
                 }

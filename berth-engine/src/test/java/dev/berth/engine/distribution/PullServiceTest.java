@@ -252,6 +252,28 @@ class PullServiceTest {
     }
 
     @Test
+    void dockerHubNamesArePulledThroughTheConfiguredMirror() throws IOException {
+        Pushed image = push("library/busybox", "1.37", 1, 20_000, "amd64", 8);
+        RegistrySettings settings = RegistrySettings.of(List.of("http://" + registry.address()), List.of(), 3, 5);
+        PullService viaMirror = new PullService(new RegistryClient(settings), images.store());
+
+        PullService.Result result = viaMirror.pull(ImageReference.parse("busybox:1.37"), null,
+                RegistryCredentials.ANONYMOUS, progress);
+
+        assertThat(result.imageId()).isEqualTo(image.id());
+        assertThat(images.resolver().resolve("busybox:1.37")).isEqualTo(image.id());
+        assertThat(messages).contains("Status: Downloaded newer image for busybox:1.37");
+    }
+
+    @Test
+    void singlePlatformImageOfAnotherPlatformIsRefused() throws IOException {
+        push("only/amd64", "1", 1, 10_000, "amd64", 9);
+        assertThatThrownBy(() -> pulls.pull(ref("only/amd64:1"), "linux/arm64", RegistryCredentials.ANONYMOUS, progress))
+                .isInstanceOf(BerthException.class)
+                .hasMessageContaining("does not match the specified platform: wanted linux/arm64, actual: linux/amd64");
+    }
+
+    @Test
     void unknownTagIsNotFoundNamingIt() {
         assertThatThrownBy(() -> pulls.pull(ref("no/such:tag"), null, RegistryCredentials.ANONYMOUS, progress))
                 .isInstanceOf(BerthException.class)
