@@ -67,7 +67,15 @@ public final class ContainerRoutes implements Routes {
                 .post("/exec/{id}/start", this::execStart)
                 .get("/exec/{id}/json", this::execInspect)
                 .post("/exec/{id}/resize", this::execResize)
-                .post("/containers/prune", this::prune);
+                .post("/containers/prune", this::prune)
+                .get("/containers/{id}/top", this::top)
+                .get("/containers/{id}/stats", this::stats)
+                .get("/containers/{id}/export", this::export)
+                .get("/containers/{id}/changes", this::changes)
+                .get("/containers/{id}/archive", this::archiveGet)
+                .head("/containers/{id}/archive", this::archiveHead)
+                .put("/containers/{id}/archive", this::archivePut)
+                .post("/commit", this::commit);
     }
 
     private Response create(Request r) {
@@ -280,6 +288,115 @@ public final class ContainerRoutes implements Routes {
 
     private static HijackClient client(HijackedConnection conn, boolean tty) {
         return new HijackClient(conn, tty);
+    }
+
+    private Response top(Request r) {
+        var top = containers.monitor().top(r.param("id"), r.query("ps_args"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Titles", top.titles());
+        out.put("Processes", top.processes());
+        return Response.json(out);
+    }
+
+    private Response stats(Request r) {
+        boolean stream = r.bool("stream", true);
+        boolean oneShot = r.bool("one-shot");
+        var first = containers.monitor().sample(r.param("id"));
+        return Response.messages(out -> {
+            out.flushHeaders();
+            var previous = first;
+            if (!stream && !oneShot) {
+                Thread.sleep(1000);
+                var next = containers.monitor().sample(first.container().id());
+                out.send(StatsWire.stats(next, first));
+                return;
+            }
+            if (!stream) {
+                out.send(StatsWire.stats(first, null));
+                return;
+            }
+            out.send(StatsWire.stats(first, null));
+            while (out.isOpen()) {
+                Thread.sleep(1000);
+                var next = containers.monitor().sample(first.container().id());
+                out.send(StatsWire.stats(next, previous));
+                previous = next;
+                if (next.stats() == null) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private Response export(Request r) {
+        Container c = containers.queries().inspect(r.param("id"));
+        return Response.stream("application/x-tar", out -> containers.files().export(c.id(), out));
+    }
+
+    private Response changes(Request r) {
+        var list = containers.files().changes(r.param("id"));
+        return Response.json(list.isEmpty() ? null : list.stream().map(ch -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("Path", ch.path());
+            m.put("Kind", ch.kind());
+            return m;
+        }).toList());
+    }
+
+    private static String statHeader(dev.berth.engine.container.ContainerFiles.PathStat st) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", st.name());
+        m.put("size", st.size());
+        m.put("mode", st.mode());
+        m.put("mtime", st.mtime());
+        m.put("linkTarget", st.linkTarget());
+        return java.util.Base64.getEncoder().encodeToString(Json.encodeLine(m));
+    }
+
+    private Response archiveHead(Request r) {
+        var st = containers.files().stat(r.param("id"), requirePath(r));
+        return Response.status(200).withHeader("X-Docker-Container-Path-Stat", statHeader(st));
+    }
+
+    private Response archiveGet(Request r) {
+        String id = r.param("id");
+        String path = requirePath(r);
+        var st = containers.files().checkArchive(id, path);
+        return Response.stream("application/x-tar", out -> containers.files().archive(id, path, out))
+                .withHeader("X-Docker-Container-Path-Stat", statHeader(st));
+    }
+
+    private Response archivePut(Request r) {
+        containers.files().extract(r.param("id"), requirePath(r), r.bool("noOverwriteDirNonDir"), r.body());
+        return Response.status(200);
+    }
+
+    private static String requirePath(Request r) {
+        String path = r.query("path");
+        if (path == null || path.isEmpty()) {
+            throw BerthException.invalid("path is required");
+        }
+        return path;
+    }
+
+    private Response commit(Request r) {
+        ContainerSettings config = null;
+        JsonNode body = r.json(JsonNode.class);
+        if (body != null && body.isObject() && body.size() > 0) {
+            try {
+                config = Json.MAPPER.treeToValue(body, ContainerSettings.class);
+            } catch (JsonProcessingException e) {
+                throw BerthException.invalid("invalid JSON body: %s", e.getOriginalMessage());
+            }
+        }
+        String container = r.query("container");
+        if (container == null || container.isEmpty()) {
+            throw BerthException.invalid("container is required");
+        }
+        var id = containers.committer().commit(new dev.berth.engine.container.ContainerCommitter.Request(container,
+                r.query("repo"), r.query("tag"), r.query("author"), r.query("comment"), r.queryAll("changes"),
+                r.bool("pause", true), config));
+        return Response.json(201, Map.of("Id", id.toString()));
     }
 
     private Response execCreate(Request r) {

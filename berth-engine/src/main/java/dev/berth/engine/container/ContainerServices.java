@@ -36,7 +36,10 @@ public record ContainerServices(
         ContainerLogs logs,
         ContainerAttach attach,
         ExecService exec,
-        ContainerRecovery recovery) {
+        ContainerRecovery recovery,
+        ContainerFiles files,
+        ContainerCommitter committer,
+        ContainerMonitor monitor) {
 
     /**
      * What the services are built from.
@@ -92,7 +95,10 @@ public record ContainerServices(
                 new ContainerCreator(store, p.images(), p.snapshots(), events, p.runtimes().keySet(), p.clock()),
                 runner, control, remover, new ContainerQueries(store, p.images(), p.snapshots(), paths),
                 new ContainerWaiter(store, waits), new ContainerLogs(store, live), new ContainerAttach(store, live, events),
-                exec, new ContainerRecovery(store, runner, paths, p.runtimes(), p.clock()));
+                exec, new ContainerRecovery(store, runner, paths, p.runtimes(), p.clock()),
+                new ContainerFiles(store, p.snapshots(), paths, files),
+                new ContainerCommitter(store, p.images(), p.snapshots(), live, paths, p.clock()),
+                new ContainerMonitor(store, live));
     }
 
     /** The container's files top first: its writable layer, then the image's layers. */

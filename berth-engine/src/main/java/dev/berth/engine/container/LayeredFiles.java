@@ -33,6 +33,39 @@ record LayeredFiles(List<Path> topFirst) {
         return Optional.empty();
     }
 
+    /** Whether the path exists in the layers (a whiteout above hides it). */
+    boolean exists(String path) {
+        String rel = path.replaceFirst("^/+", "");
+        for (Path dir : topFirst) {
+            if (isWhiteout(dir, rel)) {
+                return false;
+            }
+            if (Files.exists(dir.resolve(rel), LinkOption.NOFOLLOW_LINKS)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the path is a directory in the layers. */
+    boolean isDirectory(String path) {
+        String rel = path.replaceFirst("^/+", "");
+        for (Path dir : topFirst) {
+            if (isWhiteout(dir, rel)) {
+                return false;
+            }
+            if (Files.exists(dir.resolve(rel), LinkOption.NOFOLLOW_LINKS)) {
+                return Files.isDirectory(dir.resolve(rel), LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+        return false;
+    }
+
+    /** The image's layers only (without the container's own layer, which is first). */
+    LayeredFiles withoutTop() {
+        return new LayeredFiles(topFirst.subList(1, topFirst.size()));
+    }
+
     /** overlay's whiteout (a 0/0 character device) or a vfs copy without the file. */
     private static boolean isWhiteout(Path dir, String rel) {
         Path p = dir.resolve(rel);

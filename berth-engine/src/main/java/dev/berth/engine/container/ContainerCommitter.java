@@ -1,0 +1,134 @@
+package dev.berth.engine.container;
+
+import dev.berth.core.content.BlobInfo;
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.image.ContainerConfig;
+import dev.berth.core.image.History;
+import dev.berth.core.image.ImageConfig;
+import dev.berth.core.image.MediaTypes;
+import dev.berth.core.image.Raw;
+import dev.berth.core.image.RootFs;
+import dev.berth.core.metadata.LayerRow;
+import dev.berth.core.reference.ImageReference;
+import dev.berth.core.snapshot.Snapshotter;
+import dev.berth.engine.image.ConfigChanges;
+import dev.berth.engine.image.ImageServices;
+import dev.berth.engine.image.LayerBlob;
+import dev.berth.engine.image.Leases;
+import dev.berth.engine.image.ProgressListener;
+import dev.berth.engine.image.TagService;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /commit}: the container's writable layer becomes one more layer on top of its
+ * image's (shared, never copied: two commits of one parent are siblings over the same layers).
+ * The layer tar is stored uncompressed (its digest is its diff ID, as Docker's commits), the
+ * config is the parent's with the container's config, the changes, and one more history entry.
+ */
+public final class ContainerCommitter {
+    private final ContainerStore store;
+    private final ImageServices images;
+    private final Snapshotter snapshots;
+    private final LiveContainers live;
+    private final ContainerPaths paths;
+    private final Clock clock;
+
+    ContainerCommitter(ContainerStore store, ImageServices images, Snapshotter snapshots, LiveContainers live,
+            ContainerPaths paths, Clock clock) {
+        this.store = store;
+        this.images = images;
+        this.snapshots = snapshots;
+        this.live = live;
+        this.paths = paths;
+        this.clock = clock;
+    }
+
+    public record Request(String container, String repo, String tag, String author, String comment,
+            List<String> changes, boolean pause, ContainerSettings config) {
+    }
+
+    public Digest commit(Request r) {
+        Container c = store.resolve(r.container());
+        ImageReference ref = r.repo() == null || r.repo().isEmpty() ? null : TagService.repoTag(r.repo(), r.tag());
+        Run run = live.run(c.id()).orElse(null);
+        boolean frozen = false;
+        if (r.pause() && run != null && c.status() == ContainerStatus.RUNNING && run.process().cgroup() != null) {
+            run.process().cgroup().freeze();
+            frozen = true;
+        }
+        Path tmp = ContainerPaths.ensure(paths.runDir(c.id())).resolve("commit-" + System.nanoTime() + ".tar");
+        BlobInfo blob;
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                snapshots.diff(c.snapshotKey(), out);
+            } finally {
+                if (frozen) {
+                    run.process().cgroup().thaw();
+                }
+            }
+            try (InputStream in = Files.newInputStream(tmp)) {
+                blob = images.store().blobs().ingest(in, null, -1);
+            }
+        } catch (IOException e) {
+            throw BerthException.unavailable("cannot write the layer of container %s: %s", c.id(), e.getMessage());
+        } finally {
+            ContainerRunner.deleteQuietly(tmp);
+        }
+        Raw<ImageConfig> parentRaw = images.store().config(c.imageId());
+        ImageConfig parent = parentRaw.value();
+        ContainerConfig base = toImageConfig(r.config() != null ? r.config().withImageDefaults(
+                toImageConfig(c.config())) : c.config());
+        ContainerConfig merged = ConfigChanges.apply(base, r.changes() == null ? List.of() : r.changes());
+        String created = clock.instant().toString();
+        List<Digest> diffIds = new ArrayList<>(parent.diffIds());
+        diffIds.add(blob.digest());
+        List<History> history = new ArrayList<>(parent.history());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(c.path());
+        cmd.addAll(c.args());
+        history.add(new History(created, emptyToNull(r.author()), String.join(" ", cmd), emptyToNull(r.comment()), false));
+        ImageConfig config = new ImageConfig(parent.architecture(), parent.variant(), parent.os(), parent.osVersion(),
+                emptyToNull(r.author()), emptyToNull(r.comment()), created, null, c.imageId(), c.id(), merged,
+                RootFs.layers(diffIds), history);
+        Raw<ImageConfig> raw = Raw.of(config);
+        List<LayerBlob> blobs = new ArrayList<>();
+        List<Digest> chain = images.store().db().read(tx -> tx.images().layers(c.imageId()));
+        for (Digest chainId : chain) {
+            LayerRow row = images.store().layers().get(chainId).orElseThrow(
+                    () -> BerthException.dataLoss("layer %s of image %s is missing", chainId, c.imageId()));
+            blobs.add(new LayerBlob(row.blobDigest() == null ? row.diffId() : row.blobDigest(), row.blobSize(),
+                    row.blobMediaType() == null ? MediaTypes.OCI_LAYER : row.blobMediaType()));
+        }
+        blobs.add(new LayerBlob(blob.digest(), blob.size(), MediaTypes.OCI_LAYER));
+        Digest id;
+        try (Leases.Lease lease = images.store().leases().acquire(List.of(blob.digest()))) {
+            id = images.store().add(raw, blobs, List.of(), c.imageId(), ProgressListener.NONE).id();
+        }
+        if (ref != null) {
+            images.tags().tag(id, ref);
+        }
+        images.store().events().publish("commit", id, ref == null ? id.toString() : ref.familiarString(),
+                merged.labels());
+        return id;
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** The container's Config as an image's config (the parts an image keeps). */
+    static ContainerConfig toImageConfig(ContainerSettings s) {
+        return new ContainerConfig(s.user().isEmpty() ? null : s.user(), s.exposedPorts(), s.env(), s.entrypoint(),
+                s.cmd(), s.volumes(), s.workingDir().isEmpty() ? null : s.workingDir(),
+                s.labels().isEmpty() ? null : s.labels(), s.stopSignal(), false, null, null, null);
+    }
+}
