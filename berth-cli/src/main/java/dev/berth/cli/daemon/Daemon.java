@@ -83,6 +83,7 @@ public final class Daemon implements AutoCloseable {
                 snapshots, events, runtimes.byName(), runtimes.exec(), dataRoot, config.execRoot().toAbsolutePath(),
                 parts.snapshotDir(), Clock.systemUTC()));
         containers.recovery().withCgroupRemover(runtimes::removeCgroup).cleanUp();
+        resources.add(containers::shutdown);
 
         DistributionServices distribution = DistributionServices.create(config.registries(), images.store());
         DistributionRoutes distributionRoutes = new DistributionRoutes(distribution.pulls(), distribution.pushes(),

@@ -44,6 +44,7 @@ public final class ContainerRunner {
     private final Function<Container, LayeredFiles> files;
     private final Clock clock;
     private volatile Consumer<String> autoRemove = id -> { };
+    private volatile boolean shuttingDown;
 
     ContainerRunner(ContainerStore store, LiveContainers live, ContainerWaits waits, ContainerEvents events,
             Snapshotter snapshots, Function<String, ContainerRuntime> runtimes, SpecFactory specs, ContainerPaths paths,
@@ -197,6 +198,9 @@ public final class ContainerRunner {
         }
         events.publish(c, "die", Map.of("exitCode", Integer.toString(status.exitCode())));
         waits.exited(id, new ContainerWaits.Result(status.exitCode(), null));
+        if (shuttingDown) {
+            return;
+        }
         if (shouldRestart(c)) {
             restartLater(c);
         } else if (c.hostConfig().autoRemove()) {
@@ -250,6 +254,52 @@ public final class ContainerRunner {
                 lock.unlock();
             }
         });
+    }
+
+    /**
+     * Daemon shutdown, as Docker's without live-restore: every running container gets its stop
+     * signal, and SIGKILL after {@code timeoutSeconds}; restart policies do not fire meanwhile.
+     */
+    void shutdown(int timeoutSeconds) {
+        shuttingDown = true;
+        List<java.util.concurrent.CompletableFuture<ExitStatus>> exits = new java.util.ArrayList<>();
+        for (Container c : store.all()) {
+            live.run(c.id()).ifPresent(run -> {
+                try {
+                    if (run.process().cgroup() != null && c.status() == ContainerStatus.PAUSED) {
+                        run.process().cgroup().thaw();
+                    }
+                    String stop = c.config().stopSignal();
+                    run.process().kill(stop == null || stop.isEmpty() ? Signals.SIGTERM : Signals.parse(stop));
+                    exits.add(run.process().exit());
+                } catch (RuntimeException e) {
+                    LOG.debug("container {}: stop at shutdown: {}", c.id(), e.getMessage());
+                }
+            });
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(exits.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            for (Container c : store.all()) {
+                live.run(c.id()).ifPresent(run -> run.process().kill(Signals.SIGKILL));
+            }
+            try {
+                java.util.concurrent.CompletableFuture.allOf(exits.toArray(java.util.concurrent.CompletableFuture[]::new))
+                        .get(5, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // what is left is cleaned up at the next start
+            }
+        }
+        // let the exit handlers record the states
+        for (int i = 0; i < 50 && store.all().stream().anyMatch(c -> live.run(c.id()).isPresent()); i++) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Starts a container at daemon start-up (restart policy always, unless-stopped). */

@@ -101,6 +101,11 @@ public record ContainerServices(
                 new ContainerMonitor(store, live));
     }
 
+    /** Stops the running containers (daemon shutdown): stop signal, SIGKILL after 10 s. */
+    public void shutdown() {
+        runner.shutdown(10);
+    }
+
     /** The container's files top first: its writable layer, then the image's layers. */
     private static LayeredFiles layeredFiles(Container c, Parts p) {
         List<Path> dirs = new ArrayList<>();

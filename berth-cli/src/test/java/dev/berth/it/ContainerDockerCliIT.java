@@ -1,0 +1,342 @@
+package dev.berth.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The container lifecycle through the real docker CLI against a Berth daemon: run, exit codes,
+ * logs, ps, inspect, stop, kill, pause, rm, isolation, limits, exec, cp, diff, commit.
+ */
+class ContainerDockerCliIT {
+    private static BerthDaemon daemon;
+
+    @BeforeAll
+    static void startDaemon() {
+        daemon = BerthDaemon.start();
+        daemon.bootstrapBusybox();
+    }
+
+    @AfterAll
+    static void stopDaemon() {
+        if (daemon != null) {
+            for (String id : daemon.docker("ps", "-aq").stdout().split("\\s+")) {
+                if (!id.isBlank()) {
+                    daemon.docker("rm", "-f", id);
+                }
+            }
+            daemon.close();
+        }
+    }
+
+    private static CommandResult docker(String... args) {
+        return daemon.docker(args);
+    }
+
+    @Test
+    void runRmPrintsOutputAndLeavesNoContainer() {
+        CommandResult r = docker("run", "--rm", "--name", "hi", "busybox", "echo", "hi");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).isEqualTo("hi\n");
+        assertThat(docker("ps", "-a", "--filter", "name=^/hi$", "-q").ok()).isEmpty();
+    }
+
+    @Test
+    void exitCodesAndStderrComeThrough() {
+        CommandResult r = docker("run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.stdout()).isEqualTo("out\n");
+        assertThat(r.stderr()).contains("err\n");
+    }
+
+    @Test
+    void missingCommandFailsWith127AndDockersMessage() {
+        CommandResult r = docker("run", "--rm", "busybox", "nosuch");
+        assertThat(r.exitCode()).isEqualTo(127);
+        assertThat(r.stderr()).contains("exec: \"nosuch\": executable file not found in $PATH");
+    }
+
+    @Test
+    void stdinReachesTheContainerAndEnds() throws Exception {
+        Path input = daemon.scratch().resolve("stdin.txt");
+        Files.writeString(input, "piped line\n");
+        CommandResult r = daemon.dockerWithInput(input, "run", "--rm", "-i", "busybox", "cat");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).isEqualTo("piped line\n");
+    }
+
+    @Test
+    void detachedContainerLogsFollowUntilItExits() {
+        String id = docker("run", "-d", "busybox", "sh", "-c", "echo one; sleep 1; echo two >&2; sleep 1").ok().trim();
+        CommandResult logs = docker("logs", "-f", id);
+        assertThat(logs.exitCode()).isZero();
+        assertThat(logs.stdout()).isEqualTo("one\n");
+        assertThat(logs.stderr()).isEqualTo("two\n");
+        assertThat(docker("logs", "--tail", "1", id).stderr()).isEqualTo("two\n");
+        assertThat(docker("logs", "-t", id).stdout()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z one\\n");
+        assertThat(docker("wait", id).ok().trim()).isEqualTo("0");
+        docker("rm", id).ok();
+    }
+
+    @Test
+    void psFiltersByStatusNameLabelAndExitCode() {
+        String running = docker("run", "-d", "--name", "ps-running", "--label", "role=web", "busybox", "sleep", "60").ok().trim();
+        docker("run", "--name", "ps-exited", "--label", "role=job", "busybox", "sh", "-c", "exit 2");
+        docker("create", "--name", "ps-created", "busybox", "true").ok();
+        try {
+            assertThat(docker("ps", "--format", "{{.Names}}").ok()).contains("ps-running").doesNotContain("ps-exited");
+            assertThat(docker("ps", "-a", "--filter", "status=exited", "--format", "{{.Names}}").ok().lines())
+                    .contains("ps-exited").doesNotContain("ps-running", "ps-created");
+            assertThat(docker("ps", "-a", "--filter", "status=created", "--format", "{{.Names}}").ok().lines())
+                    .contains("ps-created");
+            assertThat(docker("ps", "-a", "--filter", "label=role=web", "--format", "{{.Names}}").ok().lines())
+                    .containsExactly("ps-running");
+            assertThat(docker("ps", "-a", "--filter", "exited=2", "--format", "{{.Names}}").ok().lines())
+                    .containsExactly("ps-exited");
+            assertThat(docker("ps", "-a", "--filter", "name=ps-cr", "--format", "{{.Names}}").ok().lines())
+                    .containsExactly("ps-created");
+            assertThat(docker("ps", "-q", "--filter", "id=" + running.substring(0, 8)).ok().trim())
+                    .isEqualTo(running.substring(0, 12));
+            assertThat(docker("ps", "-a", "--filter", "ancestor=busybox", "--format", "{{.Names}}").ok().lines())
+                    .contains("ps-running", "ps-exited", "ps-created");
+        } finally {
+            docker("rm", "-f", "ps-running", "ps-exited", "ps-created");
+        }
+    }
+
+    @Test
+    void nameConflictIs409WithDockersMessage() {
+        String id = docker("create", "--name", "dup", "busybox", "true").ok().trim();
+        try {
+            CommandResult r = docker("create", "--name", "dup", "busybox", "true");
+            assertThat(r.exitCode()).isNotZero();
+            assertThat(r.stderr()).contains("Conflict. The container name \"/dup\" is already in use by container \""
+                    + id + "\". You have to remove (or rename) that container to be able to reuse that name.");
+        } finally {
+            docker("rm", "dup");
+        }
+    }
+
+    @Test
+    void inspectShowsDockersFields() {
+        String id = docker("run", "-d", "--name", "insp", "--memory", "64m", "--restart", "on-failure:3",
+                "-e", "A=b", "-w", "/tmp", "busybox", "sleep", "60").ok().trim();
+        try {
+            String out = docker("inspect", "-f", "{{.State.Status}} {{.State.Running}} {{.State.Pid}} {{.Name}} "
+                    + "{{.Config.Hostname}} {{.HostConfig.Memory}} {{.HostConfig.RestartPolicy.Name}} "
+                    + "{{.HostConfig.RestartPolicy.MaximumRetryCount}} {{.Path}} {{.Args}} {{.Config.WorkingDir}} "
+                    + "{{.GraphDriver.Name}} {{index .Config.Env 1}}", id).ok().trim();
+            String[] f = out.split(" ");
+            assertThat(f[0]).isEqualTo("running");
+            assertThat(f[1]).isEqualTo("true");
+            assertThat(Long.parseLong(f[2])).isPositive();
+            assertThat(f[3]).isEqualTo("/insp");
+            assertThat(f[4]).isEqualTo(id.substring(0, 12));
+            assertThat(f[5]).isEqualTo(Long.toString(64L * 1024 * 1024));
+            assertThat(f[6]).isEqualTo("on-failure");
+            assertThat(f[7]).isEqualTo("3");
+            assertThat(f[8]).isEqualTo("sleep");
+            assertThat(f[9] + " " + f[10]).isEqualTo("[60] /tmp");
+            assertThat(f[11]).isIn("overlay2", "vfs");
+            assertThat(out).contains("A=b");
+            assertThat(docker("inspect", "-f", "{{json .NetworkSettings.Networks}}", id).ok()).contains("\"none\"");
+        } finally {
+            docker("rm", "-f", id);
+        }
+    }
+
+    @Test
+    void stopSendsTheStopSignalThenKillsAfterTheTimeout() {
+        String polite = docker("run", "-d", "busybox", "sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.1; done").ok().trim();
+        String stubborn = docker("run", "-d", "busybox", "sh", "-c", "trap '' TERM; while true; do sleep 0.1; done").ok().trim();
+        try {
+            long t0 = System.nanoTime();
+            docker("stop", polite).ok();
+            long politeMillis = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(politeMillis).isLessThan(3000);
+            assertThat(docker("inspect", "-f", "{{.State.ExitCode}}", polite).ok().trim()).isEqualTo("0");
+
+            t0 = System.nanoTime();
+            docker("stop", "-t", "2", stubborn).ok();
+            long stubbornMillis = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(stubbornMillis).isBetween(1900L, 6000L);
+            assertThat(docker("inspect", "-f", "{{.State.ExitCode}}", stubborn).ok().trim()).isEqualTo("137");
+        } finally {
+            docker("rm", "-f", polite, stubborn);
+        }
+    }
+
+    @Test
+    void killDeliversAnySignal() throws Exception {
+        String id = docker("run", "-d", "busybox", "sh", "-c",
+                "trap 'echo got-usr1' USR1; trap 'echo got-hup; exit 7' HUP; while true; do sleep 0.1; done").ok().trim();
+        try {
+            Thread.sleep(500);
+            docker("kill", "-s", "USR1", id).ok();
+            Thread.sleep(500);
+            docker("kill", "--signal", "1", id).ok();
+            assertThat(docker("wait", id).ok().trim()).isEqualTo("7");
+            assertThat(docker("logs", id).stdout()).isEqualTo("got-usr1\ngot-hup\n");
+            assertThat(docker("kill", id).stderr()).contains("is not running");
+        } finally {
+            docker("rm", "-f", id);
+        }
+    }
+
+    @Test
+    void pauseFreezesAndUnpauseThaws() throws Exception {
+        String id = docker("run", "-d", "busybox", "sh", "-c", "while true; do date +%s%N; sleep 0.05; done").ok().trim();
+        try {
+            docker("pause", id).ok();
+            assertThat(docker("inspect", "-f", "{{.State.Status}} {{.State.Paused}}", id).ok().trim()).isEqualTo("paused true");
+            int lines = docker("logs", id).stdout().split("\n").length;
+            Thread.sleep(500);
+            assertThat(docker("logs", id).stdout().split("\n").length).isEqualTo(lines);
+            docker("unpause", id).ok();
+            Thread.sleep(500);
+            assertThat(docker("logs", id).stdout().split("\n").length).isGreaterThan(lines);
+        } finally {
+            docker("rm", "-f", id);
+        }
+    }
+
+    @Test
+    void rmLeavesNoMountsCgroupsOrFiles() throws Exception {
+        String id = docker("run", "-d", "busybox", "sleep", "60").ok().trim();
+        docker("exec", id, "true").ok();
+        docker("rm", "-f", id).ok();
+        assertThat(Mounts.under(daemon.dataRoot())).isEmpty();
+        assertThat(Mounts.under(daemon.execRoot())).isEmpty();
+        assertThat(Files.exists(daemon.dataRoot().resolve("containers").resolve(id))).isFalse();
+        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path h : hierarchies.toList()) {
+                assertThat(h.resolve("berth").resolve(id)).doesNotExist();
+            }
+        }
+        try (Stream<Path> snapshots = Files.list(daemon.dataRoot().resolve("snapshots"))) {
+            assertThat(snapshots.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(id));
+        }
+    }
+
+    @Test
+    void containerSeesOnlyItsOwnProcessesAndHostname() {
+        CommandResult r = docker("run", "--rm", "--hostname", "boxy", "busybox", "sh", "-c", "hostname; ps -o pid,args; true");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        List<String> lines = r.stdout().lines().toList();
+        assertThat(lines.getFirst()).isEqualTo("boxy");
+        assertThat(lines.get(2).trim()).startsWith("1 sh -c hostname");
+        assertThat(lines).hasSize(4); // hostname, header, sh (pid 1), ps
+        CommandResult sys = docker("run", "--rm", "busybox", "sh", "-c", "echo 1 > /proc/sys/kernel/panic");
+        assertThat(sys.exitCode()).isNotZero();
+    }
+
+    @Test
+    void memoryLimitOomKillsWith137() {
+        CommandResult r = docker("run", "--name", "oom", "--memory", "16m", "--memory-swap", "16m", "busybox", "sh", "-c",
+                "x=aaaaaaaaaaaaaaaa; while true; do x=$x$x; done");
+        try {
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(137);
+            assertThat(docker("inspect", "-f", "{{.State.OOMKilled}} {{.State.ExitCode}}", "oom").ok().trim())
+                    .isEqualTo("true 137");
+        } finally {
+            docker("rm", "-f", "oom");
+        }
+    }
+
+    @Test
+    void pidsLimitStopsForks() {
+        CommandResult r = docker("run", "--rm", "--pids-limit", "8", "busybox", "sh", "-c",
+                "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 3 & done; wait; echo done");
+        assertThat(r.stdout() + r.stderr()).containsIgnoringCase("fork");
+    }
+
+    @Test
+    void execRunsInTheContainerWithEnvWorkdirAndUser() {
+        String id = docker("run", "-d", "busybox", "sleep", "60").ok().trim();
+        try {
+            CommandResult r = docker("exec", "-e", "FOO=bar", "-w", "/tmp", "-u", "nobody", id, "sh", "-c",
+                    "echo $FOO; pwd; id -u; cat /proc/1/cmdline | tr '\\0' ' '");
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.stdout()).startsWith("bar\n/tmp\n65534\nsleep 60");
+            assertThat(docker("exec", id, "sh", "-c", "exit 5").exitCode()).isEqualTo(5);
+            CommandResult missing = docker("exec", id, "nosuch");
+            assertThat(missing.exitCode()).isEqualTo(127);
+        } finally {
+            docker("rm", "-f", id);
+        }
+    }
+
+    @Test
+    void interactiveTerminalThroughScript() throws Exception {
+        Path input = daemon.scratch().resolve("tty-input.sh");
+        Files.writeString(input, "#!/bin/sh\n(sleep 2; printf 'echo inside-$((6*7))\\n'; sleep 1; printf 'exit 4\\n') | "
+                + "script -qec 'docker run -it --rm busybox sh' /dev/null\n");
+        CommandResult r = Commands.run(List.of("sh", input.toString()),
+                java.util.Map.of("DOCKER_HOST", daemon.host()), null);
+        assertThat(r.stdout()).contains("inside-42");
+        assertThat(r.exitCode()).isEqualTo(4);
+    }
+
+    @Test
+    void cpCopiesFilesBothWays() throws Exception {
+        String id = docker("run", "-d", "busybox", "sh", "-c", "echo from-container > /made; sleep 60").ok().trim();
+        try {
+            Path in = daemon.scratch().resolve("to-container.txt");
+            Files.writeString(in, "from-host\n");
+            docker("cp", in.toString(), id + ":/tmp/").ok();
+            assertThat(docker("exec", id, "cat", "/tmp/to-container.txt").ok()).isEqualTo("from-host\n");
+            Path out = daemon.scratch().resolve("made");
+            docker("cp", id + ":/made", out.toString()).ok();
+            assertThat(Files.readString(out)).isEqualTo("from-container\n");
+            assertThat(docker("cp", id + ":/nope", out.toString()).stderr()).contains("Could not find the file /nope");
+        } finally {
+            docker("rm", "-f", id);
+        }
+    }
+
+    @Test
+    void diffListsAddedChangedDeleted() {
+        String id = docker("run", "-d", "busybox", "sh", "-c", "echo x > /added; rm /bin/vi; sleep 60").ok().trim();
+        try {
+            String diff = "";
+            for (int i = 0; i < 20 && !diff.contains("/added"); i++) {
+                diff = docker("diff", id).ok();
+            }
+            assertThat(diff.lines()).contains("A /added", "D /bin/vi", "C /bin");
+            assertThat(diff).doesNotContain("/etc/hostname");
+        } finally {
+            docker("rm", "-f", id);
+        }
+    }
+
+    @Test
+    void commitsOfOneParentAreSiblingsSharingItsLayers() {
+        docker("run", "--name", "c1", "busybox", "sh", "-c", "echo one > /one; rm /bin/vi").ok();
+        docker("run", "--name", "c2", "busybox", "sh", "-c", "echo two > /two").ok();
+        try {
+            docker("commit", "-m", "first", "c1", "sib:one").ok();
+            docker("commit", "c2", "sib:two").ok();
+            List<String> base = layers("busybox");
+            List<String> one = layers("sib:one");
+            List<String> two = layers("sib:two");
+            assertThat(one).hasSize(base.size() + 1).startsWith(base.toArray(String[]::new));
+            assertThat(two).hasSize(base.size() + 1).startsWith(base.toArray(String[]::new));
+            assertThat(one.getLast()).isNotEqualTo(two.getLast());
+            assertThat(docker("run", "--rm", "sib:one", "sh", "-c", "cat /one; ls /two /bin/vi").stdout()).isEqualTo("one\n");
+            assertThat(docker("run", "--rm", "sib:two", "cat", "/two").ok()).isEqualTo("two\n");
+        } finally {
+            docker("rm", "-f", "c1", "c2");
+            docker("rmi", "sib:one", "sib:two");
+        }
+    }
+
+    private static List<String> layers(String image) {
+        return List.of(docker("inspect", "-f", "{{range .RootFS.Layers}}{{.}} {{end}}", image).ok().trim().split(" "));
+    }
+}
