@@ -61,7 +61,8 @@ public final class ContainerFiles {
         Container now = store.resolve(c.id());
         try {
             if (now.status().isAlive() && now.state().pid() > 0 && Files.isDirectory(Path.of("/proc/" + now.state().pid() + "/root/"))) {
-                return work.run(Path.of("/proc/" + now.state().pid() + "/root"));
+                // "/." so that the magic link is followed even by NOFOLLOW checks on the root itself
+                return work.run(Path.of("/proc/" + now.state().pid() + "/root/."));
             }
             Path mnt = ContainerPaths.ensure(paths.runDir(c.id()).resolve("mnt-" + UUID.randomUUID().toString().substring(0, 8)));
             List<MountSpec> mounts = snapshots.mounts(now.snapshotKey());
