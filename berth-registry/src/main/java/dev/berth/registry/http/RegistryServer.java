@@ -94,6 +94,7 @@ public final class RegistryServer implements AutoCloseable {
             SslContext ssl = config.tls() == null ? null : sslContext(config.tls());
             Router router = new Router(registry, authorizer, tokens, collector, readOnly);
             RegistryServer server = bind(parseAddress(config.addr()), router, ssl, lock, registry, collector);
+            warmUpDigests();
             // Abandoned upload sessions end even when nobody collects garbage (spec: "the server
             // SHOULD eventually timeout unfinished uploads").
             server.scheduler.scheduleWithFixedDelay(() -> {
@@ -120,6 +121,24 @@ public final class RegistryServer implements AutoCloseable {
             lock.close();
             throw e;
         }
+    }
+
+    /**
+     * Hashes some throwaway bytes in the background right after start, so that C2 has compiled
+     * the SHA-256 path (with its SHA-NI intrinsic) before the first push arrives; until then
+     * hashing runs in the profiling tiers, several times slower than the network.
+     */
+    private static void warmUpDigests() {
+        Thread.ofPlatform().daemon().name("registry-warmup").start(() -> {
+            byte[] chunk = new byte[1024];
+            for (String alg : new String[] {"sha256", "sha512"}) {
+                java.security.MessageDigest md = dev.berth.core.digest.Digest.newHasher(alg);
+                for (int i = 0; i < 20_000; i++) {
+                    md.update(chunk, 0, chunk.length);
+                }
+                md.digest();
+            }
+        });
     }
 
     private static SslContext sslContext(RegistryConfig.Tls t) {
