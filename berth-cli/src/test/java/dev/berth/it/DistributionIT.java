@@ -206,8 +206,7 @@ class DistributionIT {
     void berthRegistryWithTokenAuthServesPushAndPull() throws Exception {
         Path dir = daemon.scratch().resolve("berth-registry-" + System.nanoTime());
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("htpasswd"),
-                Commands.run(List.of("htpasswd", "-Bbn", "bob", "builder"), Map.of(), null).ok());
+        Files.writeString(dir.resolve("htpasswd"), TestRegistry.htpasswdLine("bob", "builder"));
         int port = TestRegistry.freePort();
         String address = "127.0.0.1:" + port;
         Process server = new ProcessBuilder(concat(BerthDaemon.javaCommand(), "registry", "serve", "--addr", address,

@@ -61,11 +61,7 @@ public final class TestRegistry implements AutoCloseable {
                       addr: 127.0.0.1:%d
                     """.formatted(dir.resolve("root"), port));
             if (user != null) {
-                if (Prerequisites.findOnPath("htpasswd") == null) {
-                    Prerequisites.require(List.of("htpasswd (apt-get install apache2-utils)"));
-                }
-                CommandResult made = Commands.run(List.of("htpasswd", "-Bbn", user, password), java.util.Map.of(), null);
-                Files.writeString(dir.resolve("htpasswd"), made.ok());
+                Files.writeString(dir.resolve("htpasswd"), htpasswdLine(user, password));
                 config.append("""
                         auth:
                           htpasswd:
@@ -84,6 +80,18 @@ public final class TestRegistry implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * {@code user:$2y$…}, made by {@code htpasswd -Bbn} (apache2-utils) where it is installed, else
+     * by the same bcrypt library the Berth registry checks with (same $2y$ format).
+     */
+    static String htpasswdLine(String user, String password) {
+        if (Prerequisites.findOnPath("htpasswd") != null) {
+            return Commands.run(List.of("htpasswd", "-Bbn", user, password), java.util.Map.of(), null).ok().strip() + "\n";
+        }
+        return user + ":" + at.favre.lib.crypto.bcrypt.BCrypt.with(at.favre.lib.crypto.bcrypt.BCrypt.Version.VERSION_2Y)
+                .hashToString(5, password.toCharArray()) + "\n";
     }
 
     static int freePort() throws IOException {
