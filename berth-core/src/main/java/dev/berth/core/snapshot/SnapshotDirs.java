@@ -228,12 +228,38 @@ final class SnapshotDirs {
         Trees.delete(doomed);
     }
 
+    /**
+     * Everything under snapshots/, in an order safe for removal: {@code .tmp-*} garbage first,
+     * then deeper snapshots before their parents (by depth, then name), so that removing in list
+     * order never meets a parent that still has children.
+     */
     List<String> list() {
+        List<String> names;
         try (Stream<Path> s = Files.list(root)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> !n.equals(LINKS)).sorted().toList();
+            names = s.map(p -> p.getFileName().toString()).filter(n -> !n.equals(LINKS)).sorted().toList();
         } catch (IOException e) {
             throw BerthException.internal("listing " + root + ": " + e.getMessage(), e);
         }
+        Map<String, Integer> depth = new java.util.HashMap<>();
+        for (String name : names) {
+            depth.put(name, depthOf(name));
+        }
+        return names.stream()
+                .sorted(java.util.Comparator.<String>comparingInt(n -> n.startsWith(TMP_PREFIX) ? Integer.MIN_VALUE : -depth.get(n))
+                        .thenComparing(java.util.Comparator.naturalOrder()))
+                .toList();
+    }
+
+    private int depthOf(String name) {
+        if (!NAME.matcher(name).matches()) {
+            return 0;
+        }
+        int depth = 0;
+        Set<String> seen = new HashSet<>();
+        for (String p = parentOf(name); p != null && NAME.matcher(p).matches() && seen.add(p); p = parentOf(p)) {
+            depth++;
+        }
+        return depth;
     }
 
     /** Bytes of the snapshot's own fs directory (allocated blocks, hard links once). */

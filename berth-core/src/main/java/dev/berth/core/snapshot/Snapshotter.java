@@ -56,7 +56,10 @@ public interface Snapshotter {
      */
     void remove(String key);
 
-    /** Names and keys of everything on disk, committed or not, for garbage collection. */
+    /**
+     * Names and keys of everything on disk, committed or not, for garbage collection — in an order
+     * safe for removal: crash leftovers first, then children before their parents.
+     */
     List<String> list();
 
     /** Bytes used by the snapshot's own directory (not its parents). */
