@@ -19,7 +19,6 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class AuthAndModesTest {
     /** Made by `htpasswd -nbB alice 's3cret!'` (apache2-utils), so the $2y$ format is the real one. */
@@ -143,21 +142,31 @@ class AuthAndModesTest {
         }
     }
 
+    /** A self-signed certificate for 127.0.0.1 made by the JDK's keytool, exported as PEM files. */
+    static void selfSignedCertificate(Path p12, Path certPem, Path keyPem) throws Exception {
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "registry", "-keyalg", "RSA", "-keysize", "2048",
+                "-validity", "1", "-dname", "CN=127.0.0.1", "-ext", "SAN=IP:127.0.0.1", "-storetype", "PKCS12",
+                "-keystore", p12.toString(), "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(p12)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        Base64.Encoder pem = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+        Files.writeString(certPem, "-----BEGIN CERTIFICATE-----\n"
+                + pem.encodeToString(ks.getCertificate("registry").getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(keyPem, "-----BEGIN PRIVATE KEY-----\n"
+                + pem.encodeToString(ks.getKey("registry", "changeit".toCharArray()).getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+    }
+
     @Test
     void tlsServesWithTheGivenCertificateAndKey() throws Exception {
         Path cert = tmp.resolve("cert.pem");
         Path key = tmp.resolve("key.pem");
-        boolean haveOpenssl = Files.isExecutable(Path.of("/usr/bin/openssl"));
-        if (!haveOpenssl && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("openssl is needed to make a test certificate (apt-get install openssl)");
-        }
-        assumeTrue(haveOpenssl, "openssl not installed");
-        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
-                "-out", cert.toString(), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
-                .redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor()).isZero();
-
+        selfSignedCertificate(tmp.resolve("tls.p12"), cert, key);
         var tls = new RegistryConfig.Tls(cert.toString(), key.toString());
         try (var reg = RegistryFixture.start(tmp.resolve("root"), new RegistryConfig(null, null, null, tls, null, null))) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
