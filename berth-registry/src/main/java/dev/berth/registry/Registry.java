@@ -408,6 +408,33 @@ public final class Registry implements AutoCloseable {
         AtomicFiles.deleteQuietly(uploadsDir.resolve(u.state.uuid() + ".json"));
     }
 
+    /**
+     * Releases the open files of sessions without activity since {@code idleSince}, so abandoned
+     * uploads do not hold descriptors; a later PATCH or PUT reopens and resumes them.
+     */
+    public int closeIdleWriters(Instant idleSince) {
+        int closed = 0;
+        for (Upload u : uploads.values()) {
+            if (!u.lock.tryLock()) {
+                continue;
+            }
+            try {
+                Path state = uploadsDir.resolve(u.state.uuid() + ".json");
+                if (!u.closed && u.writer != null && Files.getLastModifiedTime(state).toInstant().isBefore(idleSince)) {
+                    // The session stays; withUpload reopens the file on its next request.
+                    u.writer.close();
+                    u.writer = null;
+                    closed++;
+                }
+            } catch (IOException e) {
+                // The state file is gone: the session ended meanwhile.
+            } finally {
+                u.lock.unlock();
+            }
+        }
+        return closed;
+    }
+
     /** Ends sessions without activity since {@code idleSince}; returns their count (for the collector). */
     public int purgeUploads(Instant idleSince) {
         int purged = 0;

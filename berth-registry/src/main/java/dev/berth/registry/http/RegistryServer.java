@@ -104,6 +104,13 @@ public final class RegistryServer implements AutoCloseable {
                     log.error("purging idle uploads failed", e);
                 }
             }, 1, 1, TimeUnit.HOURS);
+            server.scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    registry.closeIdleWriters(java.time.Instant.now().minus(Duration.ofMinutes(10)));
+                } catch (RuntimeException e) {
+                    log.error("closing idle upload files failed", e);
+                }
+            }, 5, 5, TimeUnit.MINUTES);
             if (config.gc().intervalSeconds() > 0) {
                 long every = config.gc().intervalSeconds();
                 server.scheduler.scheduleWithFixedDelay(() -> {

@@ -267,6 +267,21 @@ class GarbageCollectorTest {
     }
 
     @Test
+    void uploadWhoseFileWasClosedForIdlenessResumesAndCompletes() {
+        try (Registry r = Registry.open(root)) {
+            byte[] data = utf8("0123456789abcdefghij");
+            var up = r.startUpload("idle", null);
+            r.appendUpload("idle", up.uuid(), 0L, 9L, new ByteArrayInputStream(java.util.Arrays.copyOf(data, 10)), 10);
+            assertThat(r.closeIdleWriters(Instant.now().plusSeconds(1))).isEqualTo(1);
+            assertThat(r.uploadStatus("idle", up.uuid()).offset()).isEqualTo(10);
+            var info = r.finishUpload("idle", up.uuid(), Digest.sha256(data), 10L, 19L,
+                    new ByteArrayInputStream(java.util.Arrays.copyOfRange(data, 10, 20)), 10);
+            assertThat(info.digest()).isEqualTo(Digest.sha256(data));
+            assertThat(r.blob("idle", info.digest()).size()).isEqualTo(20);
+        }
+    }
+
+    @Test
     void offlineCollectionIsRefusedWhileAServerHoldsTheRoot() {
         try (var reg = RegistryFixture.start(root)) {
             assertThatThrownBy(() -> RootLock.acquire(root, "berth registry gc"))
