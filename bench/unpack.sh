@@ -3,7 +3,7 @@
 # many small files, in one run, on the same filesystem. Not a test: run it on purpose.
 #
 #   bench/unpack.sh [work dir, default /tmp/berth-bench] 
-#   FILES=40000 SIZE_MB=200 RUNS=3 GZIP=1 bench/unpack.sh
+#   FILES=40000 SIZE_MB=200 RUNS=3 LAYER_GZIP=1 bench/unpack.sh
 #
 # Prints every run, the median of each side and the ratio Berth / tar (below 1: Berth is faster).
 # Both sides run as the current user (as root: both keep owners and modes) and extract into the
@@ -30,7 +30,7 @@ if [[ ! -f "$layer" || "${REBUILD:-0}" == 1 ]]; then
   tar --sort=name --numeric-owner -C "$work/tree" -cf "$layer" .
   rm -rf "$work/tree"
 fi
-if [[ "${GZIP:-0}" == 1 ]]; then
+if [[ "${LAYER_GZIP:-0}" == 1 ]]; then  # (not GZIP: gzip reads that variable)
   [[ -f "$layer.gz" ]] || gzip -1 -k -c "$layer" > "$layer.gz"
   layer="$layer.gz"
 fi
