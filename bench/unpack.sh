@@ -31,7 +31,7 @@ if [[ ! -f "$layer" || "${REBUILD:-0}" == 1 ]]; then
   rm -rf "$work/tree"
 fi
 if [[ "${LAYER_GZIP:-0}" == 1 ]]; then  # (not GZIP: gzip reads that variable)
-  [[ -f "$layer.gz" ]] || gzip -1 -k -c "$layer" > "$layer.gz"
+  [[ -s "$layer.gz" ]] || { gzip -1 -c "$layer" > "$layer.gz.tmp" && mv "$layer.gz.tmp" "$layer.gz"; }
   layer="$layer.gz"
 fi
 echo "layer: $layer ($(du -h "$layer" | cut -f1), $(tar -tf "$layer" | wc -l) entries)"
