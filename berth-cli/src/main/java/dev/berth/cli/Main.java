@@ -46,6 +46,7 @@ import picocli.CommandLine.Option;
             dev.berth.cli.command.PushCommand.class,
             dev.berth.cli.command.LoginCommand.class,
             dev.berth.cli.command.LogoutCommand.class,
+            dev.berth.cli.command.ContainerCommand.class,
         })
 public final class Main implements Runnable, CommandContext {
     public static final String VERSION = "0.1.0";
@@ -92,6 +93,11 @@ public final class Main implements Runnable, CommandContext {
         shortcut("save", new ImageSaveCommand());
         shortcut("history", new ImageHistoryCommand());
         shortcut("bootstrap", new ImageBootstrapCommand());
+        shortcut("ps", new dev.berth.cli.command.ContainerListCommand());
+        shortcut("run", new dev.berth.cli.command.ContainerRunCommand());
+        shortcut("stop", new dev.berth.cli.command.ContainerStopCommand());
+        shortcut("rm", new dev.berth.cli.command.ContainerRemoveCommand());
+        shortcut("logs", new dev.berth.cli.command.ContainerLogsCommand());
         commandLine.setOut(new java.io.PrintWriter(console.out(), true));
         commandLine.setErr(new java.io.PrintWriter(console.err(), true));
         commandLine.setParameterExceptionHandler((ex, args) -> {

@@ -336,6 +336,21 @@ class ContainerDockerCliIT {
         }
     }
 
+    @Test
+    void berthCliRunsListsStopsAndRemovesContainers() {
+        CommandResult run = daemon.berth("run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
+        assertThat(run.stdout()).isEqualTo("out\n");
+        assertThat(run.stderr()).isEqualTo("err\n");
+        String id = daemon.berth("run", "-d", "--name", "berth-cli", "busybox", "sh", "-c", "echo hello; sleep 60").ok().trim();
+        assertThat(daemon.berth("ps").ok()).contains(id.substring(0, 12)).contains("berth-cli").contains("Up ");
+        assertThat(daemon.berth("stop", "-t", "1", "berth-cli").ok()).isEqualTo("berth-cli\n");
+        assertThat(daemon.berth("logs", "berth-cli").ok()).isEqualTo("hello\n");
+        assertThat(daemon.berth("ps", "-a").ok()).contains("Exited (137)");
+        daemon.berth("rm", "berth-cli").ok();
+        assertThat(daemon.berth("ps", "-a", "-q").ok()).doesNotContain(id.substring(0, 12));
+    }
+
     private static List<String> layers(String image) {
         return List.of(docker("inspect", "-f", "{{range .RootFS.Layers}}{{.}} {{end}}", image).ok().trim().split(" "));
     }
