@@ -128,9 +128,17 @@ final class ContainerIo {
 
     private static CompletableFuture<Void> copy(Path fifo, String stream, Sink sink, LineSink log, Clock clock) {
         CompletableFuture<Void> finished = new CompletableFuture<>();
+        // Opened here, while the shim (which waits to be released) holds the write end: opened
+        // later, after a fast process has ended, the read-only open would wait for a writer forever.
+        InputStream opened;
+        try {
+            opened = new FileInputStream(fifo.toFile());
+        } catch (IOException e) {
+            throw BerthException.unavailable("cannot open %s: %s", fifo, e.getMessage());
+        }
         Thread.ofPlatform().daemon().name("io-" + fifo.getFileName()).start(() -> {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
-            try (InputStream in = new FileInputStream(fifo.toFile())) {
+            try (InputStream in = opened) {
                 byte[] buf = new byte[32 * 1024];
                 for (int n; (n = in.read(buf)) > 0; ) {
                     byte[] chunk = java.util.Arrays.copyOf(buf, n);
