@@ -337,6 +337,22 @@ class ContainerDockerCliIT {
     }
 
     @Test
+    void topStatsAndExportSeeTheRunningContainer() throws Exception {
+        String id = docker("run", "-d", "--memory", "32m", "busybox", "sh", "-c", "echo x > /exported; sleep 60").ok().trim();
+        try {
+            assertThat(docker("top", id).ok()).contains("sleep 60").contains("PID");
+            String stats = docker("stats", "--no-stream", "--format", "{{.ID}} {{.MemUsage}} {{.PIDs}}", id).ok().trim();
+            assertThat(stats).startsWith(id.substring(0, 12)).contains("/ 32MiB");
+            Path tar = daemon.scratch().resolve("export.tar");
+            docker("export", "-o", tar.toString(), id).ok();
+            CommandResult list = Commands.run(List.of("tar", "-tf", tar.toString()), java.util.Map.of(), null);
+            assertThat(list.stdout().lines()).contains("exported", "bin/busybox").noneMatch(l -> l.startsWith("proc/1"));
+        } finally {
+            docker("rm", "-f", id);
+        }
+    }
+
+    @Test
     void berthCliRunsListsStopsAndRemovesContainers() {
         CommandResult run = daemon.berth("run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
