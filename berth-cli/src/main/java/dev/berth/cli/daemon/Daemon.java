@@ -80,7 +80,7 @@ public final class Daemon implements AutoCloseable {
 
         ContainerRuntimes runtimes = ContainerRuntimes.detect("/berth");
         ContainerServices containers = ContainerServices.create(containerStore, new ContainerServices.Parts(db, images,
-                snapshots, events, runtimes.byName(), runtimes.exec(), dataRoot, config.execRoot().toAbsolutePath(),
+                snapshots, events, runtimes.byName(), dataRoot, config.execRoot().toAbsolutePath(),
                 parts.snapshotDir(), Clock.systemUTC()));
         containers.recovery().withCgroupRemover(runtimes::removeCgroup).cleanUp();
         resources.add(containers::shutdown);

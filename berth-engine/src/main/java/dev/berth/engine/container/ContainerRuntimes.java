@@ -3,7 +3,6 @@ package dev.berth.engine.container;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.cgroup.CgroupDriver;
 import dev.berth.runtime.cgroup.Cgroups;
-import dev.berth.runtime.shim.ShimExec;
 import dev.berth.runtime.shim.ShimRuntime;
 
 import java.net.URISyntaxException;
@@ -15,14 +14,14 @@ import java.util.Map;
  * The runtimes a daemon runs containers with: Berth's shim (named "berth", the default) on the
  * detected cgroup layout, with container cgroups below {@code cgroupParent}.
  */
-public record ContainerRuntimes(Map<String, ContainerRuntime> byName, ShimExec exec, CgroupDriver cgroups,
+public record ContainerRuntimes(Map<String, ContainerRuntime> byName, CgroupDriver cgroups,
         String cgroupParent) {
 
     public static ContainerRuntimes detect(String cgroupParent) {
         Path shim = findShim();
         CgroupDriver cgroups = Cgroups.detect();
         ShimRuntime berth = new ShimRuntime(shim, cgroups, cgroupParent);
-        return new ContainerRuntimes(Map.of("berth", berth), new ShimExec(shim), cgroups, cgroupParent);
+        return new ContainerRuntimes(Map.of("berth", berth), cgroups, cgroupParent);
     }
 
     /** Removes a container's cgroup (after a daemon crash; the shim removes it after a normal exit). */

@@ -10,7 +10,6 @@ import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.ImageUsers;
 import dev.berth.engine.image.LayerStore;
 import dev.berth.runtime.ContainerRuntime;
-import dev.berth.runtime.shim.ShimExec;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,7 +52,6 @@ public record ContainerServices(
             Snapshotter snapshots,
             EventBus events,
             Map<String, ContainerRuntime> runtimes,
-            ShimExec shimExec,
             Path dataRoot,
             Path execRoot,
             Function<String, Path> snapshotDir,
@@ -85,7 +83,7 @@ public record ContainerServices(
         ContainerRunner runner = new ContainerRunner(store, live, waits, events, p.snapshots(), runtimes, specs, paths,
                 files, p.clock());
         ContainerRemover remover = new ContainerRemover(store, live, waits, events, p.snapshots(), paths);
-        ExecService exec = new ExecService(store, live, events, paths, p.shimExec(), files, p.clock());
+        ExecService exec = new ExecService(store, live, events, paths, runtimes, files, p.clock());
         runner.onAutoRemove(id -> {
             exec.forget(id);
             remover.removeStopped(id);

@@ -3,7 +3,7 @@ package dev.berth.engine.container;
 import dev.berth.core.error.BerthException;
 import dev.berth.runtime.ContainerProcess;
 import dev.berth.runtime.ExitStatus;
-import dev.berth.runtime.shim.ShimExec;
+import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.spec.Caps;
 import dev.berth.runtime.spec.Process;
 import dev.berth.runtime.spec.SpecBuilder;
@@ -21,7 +21,8 @@ import java.util.function.Function;
 
 /**
  * {@code docker exec}: exec instances are created on a running container, started once (the
- * process joins the container's namespaces and cgroup through {@link ShimExec}), and keep their
+ * process joins the container's namespaces and cgroup through its runtime's
+ * {@link ContainerRuntime#exec}), and keep their
  * exit code for {@code /exec/{id}/json} until the container is removed.
  */
 public final class ExecService {
@@ -29,18 +30,18 @@ public final class ExecService {
     private final LiveContainers live;
     private final ContainerEvents events;
     private final ContainerPaths paths;
-    private final ShimExec shimExec;
+    private final Function<String, ContainerRuntime> runtimes;
     private final Function<Container, LayeredFiles> files;
     private final Clock clock;
     private final Map<String, Exec> execs = new ConcurrentHashMap<>();
 
     ExecService(ContainerStore store, LiveContainers live, ContainerEvents events, ContainerPaths paths,
-            ShimExec shimExec, Function<Container, LayeredFiles> files, Clock clock) {
+            Function<String, ContainerRuntime> runtimes, Function<Container, LayeredFiles> files, Clock clock) {
         this.store = store;
         this.live = live;
         this.events = events;
         this.paths = paths;
-        this.shimExec = shimExec;
+        this.runtimes = runtimes;
         this.files = files;
         this.clock = clock;
     }
@@ -133,7 +134,7 @@ public final class ExecService {
         ContainerIo io = ContainerIo.prepare(dir, "", withStdin, tty);
         ContainerProcess process;
         try {
-            process = shimExec.create(e.id, run.process().pid(), run.process().cgroup(), process(c, s, tty),
+            process = runtimes.apply(c.hostConfig().runtime()).exec(e.id, run.process(), process(c, s, tty),
                     io.stdio(), dir.resolve("state"));
         } catch (RuntimeException ex) {
             io.delete();
