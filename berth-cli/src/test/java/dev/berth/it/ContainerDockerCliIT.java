@@ -237,6 +237,18 @@ class ContainerDockerCliIT {
     }
 
     @Test
+    void hostMountsDevicesAndReleaseAgentAreOutOfReach() {
+        CommandResult r = docker("run", "--rm", "busybox", "sh", "-c",
+                "mount -t tmpfs none /mnt 2>/dev/null && echo MOUNTED; "
+                        + "mknod /tmp/sda b 8 0 2>/dev/null && head -c1 /tmp/sda >/dev/null 2>&1 && echo RAWDEV; "
+                        + "for f in /sys/fs/cgroup/*/release_agent /sys/fs/cgroup/release_agent; do "
+                        + "[ -e $f ] && echo x 2>/dev/null > $f && echo RELEASE; done; "
+                        + "[ -e /work ] && echo HOSTFILES; ls /dev; echo end");
+        assertThat(r.stdout()).contains("end").doesNotContain("MOUNTED", "RAWDEV", "RELEASE", "HOSTFILES");
+        assertThat(r.stdout()).doesNotContain("sda", "nvme", "vda");
+    }
+
+    @Test
     void memoryLimitOomKillsWith137() {
         CommandResult r = docker("run", "--name", "oom", "--memory", "16m", "--memory-swap", "16m", "busybox", "sh", "-c",
                 "x=aaaaaaaaaaaaaaaa; while true; do x=$x$x; done");
