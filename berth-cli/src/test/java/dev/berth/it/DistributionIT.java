@@ -61,6 +61,10 @@ class DistributionIT {
         Files.createDirectories(rootfs.resolve("bin"));
         Files.copy(Path.of("/bin/busybox"), rootfs.resolve("bin/busybox"));
         Files.createSymbolicLink(rootfs.resolve("bin/sh"), Path.of("busybox"));
+        // A layer of its own per import: two imports in the same second would otherwise make the
+        // same tar, and the registry would mount it from another test's repository.
+        Files.createDirectories(rootfs.resolve("etc"));
+        Files.writeString(rootfs.resolve("etc/image-name"), name + " " + System.nanoTime() + "\n");
         Path tar = daemon.scratch().resolve("rootfs-" + System.nanoTime() + ".tar");
         Commands.run(List.of("tar", "-C", rootfs.toString(), "-cf", tar.toString(), "."), Map.of(), null).ok();
         return daemon.dockerWithInput(tar, "import", "-", name).ok().strip();

@@ -79,7 +79,10 @@ public class ContainerRunCommand extends ClientCommand {
         body.put("AttachStdout", !detach);
         body.put("AttachStderr", !detach);
         ObjectNode host = body.putObject("HostConfig");
-        host.put("AutoRemove", autoRemove);
+        // --rm is done by this command once it has read the output and the exit code (as the
+        // docker CLI did before API 1.25): a daemon-side AutoRemove could remove the container
+        // before the logs request below reaches it.
+        host.put("AutoRemove", false);
         if (network != null) {
             host.put("NetworkMode", network);
         }
@@ -96,13 +99,16 @@ public class ContainerRunCommand extends ClientCommand {
         }
         // like docker run: the wait is registered before the start, so the exit cannot be missed
         try (ApiResponse wait = client().send(ApiRequest.post("/containers/" + id + "/wait")
-                .query("condition", autoRemove ? "removed" : "next-exit"))) {
+                .query("condition", "next-exit"))) {
             client().call(ApiRequest.post("/containers/" + id + "/start"));
             try (ApiResponse logs = client().send(ApiRequest.get("/containers/" + id + "/logs")
                     .flag("stdout", true).flag("stderr", true).flag("follow", true))) {
                 ContainerLogsCommand.copy(logs.body(), false, this);
             }
             JsonNode result = JSON.readTree(new String(wait.readAll(), StandardCharsets.UTF_8));
+            if (autoRemove) {
+                client().call(ApiRequest.delete("/containers/" + id).flag("force", true));
+            }
             return result.path("StatusCode").asInt();
         }
     }
