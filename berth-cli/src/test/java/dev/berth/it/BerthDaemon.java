@@ -89,7 +89,13 @@ public final class BerthDaemon implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        awaitReady();
+        try {
+            awaitReady();
+        } catch (AssertionError e) {
+            // A daemon that never became ready must not outlive the test.
+            process.destroyForcibly();
+            throw e;
+        }
     }
 
     private void awaitReady() {
