@@ -193,12 +193,11 @@ public final class LayerStore {
 
     /** Deletes a blob when no row names it and no operation has leased it. */
     public void deleteBlobIfUnused(Digest digest) {
-        if (leases.isLeased(digest)) {
-            return;
-        }
-        boolean used = db.read(tx -> BlobReferences.isReferenced(tx, digest));
-        if (!used) {
-            blobs.delete(digest);
-        }
+        leases.removeUnlessLeased(digest, () -> {
+            boolean used = db.read(tx -> BlobReferences.isReferenced(tx, digest));
+            if (!used) {
+                blobs.delete(digest);
+            }
+        });
     }
 }

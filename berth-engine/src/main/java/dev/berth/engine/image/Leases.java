@@ -16,10 +16,12 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Leases {
     private final Map<Digest, Integer> held = new HashMap<>();
     private final ReentrantLock[] stripes = new ReentrantLock[64];
+    private final ReentrantLock[] removalStripes = new ReentrantLock[64];
 
     public Leases() {
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new ReentrantLock();
+            removalStripes[i] = new ReentrantLock();
         }
     }
 
@@ -34,9 +36,16 @@ public final class Leases {
 
         /** Adds more digests to this lease. */
         public void add(Digest digest) {
-            synchronized (held) {
-                held.merge(digest, 1, Integer::sum);
-                digests.add(digest);
+            // Waits for a removal of this digest in progress (see removeUnlessLeased).
+            ReentrantLock removal = removalLock(digest);
+            removal.lock();
+            try {
+                synchronized (held) {
+                    held.merge(digest, 1, Integer::sum);
+                    digests.add(digest);
+                }
+            } finally {
+                removal.unlock();
             }
         }
 
@@ -60,6 +69,27 @@ public final class Leases {
             lease.add(d);
         }
         return lease;
+    }
+
+    /**
+     * Runs {@code removal} unless {@code digest} is leased, with new leases of that digest held
+     * off until it is done. A plain isLeased-then-delete lets a load lease a blob it found
+     * present, just after the check, and then lose it to the delete.
+     */
+    public void removeUnlessLeased(Digest digest, Runnable removal) {
+        ReentrantLock lock = removalLock(digest);
+        lock.lock();
+        try {
+            if (!isLeased(digest)) {
+                removal.run();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ReentrantLock removalLock(Digest digest) {
+        return removalStripes[Math.floorMod(digest.hashCode(), removalStripes.length)];
     }
 
     public boolean isLeased(Digest digest) {
