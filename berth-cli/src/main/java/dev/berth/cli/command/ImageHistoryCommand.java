@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.cli.client.ApiRequest;
 import dev.berth.cli.output.Fields;
 import dev.berth.cli.output.Units;
+import dev.berth.core.text.HumanDuration;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -68,7 +69,7 @@ public class ImageHistoryCommand extends ClientCommand {
             values.put("ID", trunc ? Units.truncateId(id) : id);
             values.put("CreatedAt", createdAt);
             values.put("CreatedSince", !human ? createdAt : created <= EPOCH_2000 ? "N/A"
-                    : Units.duration(Duration.between(Instant.ofEpochSecond(created), now)) + " ago");
+                    : HumanDuration.of(Duration.between(Instant.ofEpochSecond(created), now)) + " ago");
             values.put("CreatedBy", trunc ? Units.ellipsis(createdBy, 45) : createdBy);
             values.put("Size", human ? Units.size(size) : Long.toString(size));
             values.put("Comment", item.path("Comment").asText(""));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.cli.client.ApiRequest;
 import dev.berth.cli.output.Fields;
 import dev.berth.cli.output.Units;
+import dev.berth.core.text.HumanDuration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -141,7 +142,7 @@ public class ImageListCommand extends ClientCommand {
         values.put("Repository", repo);
         values.put("Tag", tag);
         values.put("Digest", digest);
-        values.put("CreatedSince", Units.duration(Duration.between(Instant.ofEpochSecond(created), now)) + " ago");
+        values.put("CreatedSince", HumanDuration.of(Duration.between(Instant.ofEpochSecond(created), now)) + " ago");
         values.put("CreatedAt", Output.goTimeString(created));
         values.put("Size", Units.size(size));
         values.put("Containers", containers == -1 ? "N/A" : Long.toString(containers));

@@ -3,12 +3,11 @@ package dev.berth.cli.output;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
-import java.time.Duration;
 
 /**
  * Human-readable sizes and durations exactly as the docker CLI prints them (github.com/docker/go-units):
- * decimal sizes with three significant digits ("4.26MB", "7.8kB", "0B") and coarse durations
- * ("2 minutes", "About an hour").
+ * decimal sizes with three significant digits ("4.26MB", "7.8kB", "0B"). Durations are
+ * {@link dev.berth.core.text.HumanDuration}, shared with the daemon's container status.
  */
 public final class Units {
     private static final String[] DECIMAL_UNITS = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
@@ -72,38 +71,6 @@ public final class Units {
             unit++;
         }
         return formatG(bytes, 4) + units[unit];
-    }
-
-    /** go-units HumanDuration; callers append " ago". */
-    public static String duration(Duration d) {
-        long seconds = d.toSeconds();
-        if (seconds < 1) {
-            return "Less than a second";
-        } else if (seconds == 1) {
-            return "1 second";
-        } else if (seconds < 60) {
-            return seconds + " seconds";
-        }
-        long minutes = d.toMinutes();
-        if (minutes == 1) {
-            return "About a minute";
-        } else if (minutes < 60) {
-            return minutes + " minutes";
-        }
-        // Go's d.Round(time.Hour): half away from zero.
-        long hours = (d.toMillis() + 30 * 60 * 1000L) / (60 * 60 * 1000L);
-        if (hours == 1) {
-            return "About an hour";
-        } else if (hours < 48) {
-            return hours + " hours";
-        } else if (hours < 24 * 7 * 2) {
-            return hours / 24 + " days";
-        } else if (hours < 24 * 30 * 2) {
-            return hours / 24 / 7 + " weeks";
-        } else if (hours < 24 * 365 * 2) {
-            return hours / 24 / 30 + " months";
-        }
-        return d.toHours() / 24 / 365 + " years";
     }
 
     /** stringid.TruncateID: drop the algorithm prefix, keep twelve characters. */

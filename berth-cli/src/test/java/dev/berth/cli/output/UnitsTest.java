@@ -35,23 +35,6 @@ class UnitsTest {
     }
 
     @Test
-    void durationsReadLikeDockers() {
-        assertThat(Units.duration(Duration.ofMillis(300))).isEqualTo("Less than a second");
-        assertThat(Units.duration(Duration.ofSeconds(1))).isEqualTo("1 second");
-        assertThat(Units.duration(Duration.ofSeconds(59))).isEqualTo("59 seconds");
-        assertThat(Units.duration(Duration.ofSeconds(61))).isEqualTo("About a minute");
-        assertThat(Units.duration(Duration.ofMinutes(2))).isEqualTo("2 minutes");
-        assertThat(Units.duration(Duration.ofMinutes(59))).isEqualTo("59 minutes");
-        assertThat(Units.duration(Duration.ofMinutes(80))).isEqualTo("About an hour");
-        assertThat(Units.duration(Duration.ofMinutes(90))).isEqualTo("2 hours");
-        assertThat(Units.duration(Duration.ofHours(47))).isEqualTo("47 hours");
-        assertThat(Units.duration(Duration.ofDays(3))).isEqualTo("3 days");
-        assertThat(Units.duration(Duration.ofDays(20))).isEqualTo("2 weeks");
-        assertThat(Units.duration(Duration.ofDays(90))).isEqualTo("3 months");
-        assertThat(Units.duration(Duration.ofDays(365 * 55 + 14))).isEqualTo("55 years");
-    }
-
-    @Test
     void idsAreCutToTwelveHexDigitsWithoutTheAlgorithm() {
         assertThat(Units.truncateId("sha256:b0145a7ee55073c7bec2d019a4aeaaac6aee249eee40cf26869ec16301c9812d"))
                 .isEqualTo("b0145a7ee550");

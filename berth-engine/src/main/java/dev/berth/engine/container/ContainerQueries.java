@@ -3,6 +3,7 @@ package dev.berth.engine.container;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.snapshot.Snapshotter;
+import dev.berth.core.text.HumanDuration;
 import dev.berth.engine.image.ImageServices;
 
 import java.util.ArrayList;
@@ -207,37 +208,7 @@ public final class ContainerQueries {
         };
     }
 
-    /** go-units HumanDuration. */
-    static String duration(java.time.Instant from, java.time.Instant to) {
-        if (from == null) {
-            return "Less than a second";
-        }
-        long seconds = java.time.Duration.between(from, to).getSeconds();
-        if (seconds < 1) {
-            return "Less than a second";
-        } else if (seconds == 1) {
-            return "1 second";
-        } else if (seconds < 60) {
-            return seconds + " seconds";
-        }
-        long minutes = seconds / 60;
-        if (minutes == 1) {
-            return "About a minute";
-        } else if (minutes < 60) {
-            return minutes + " minutes";
-        }
-        long hours = Math.round(seconds / 3600.0);
-        if (hours == 1) {
-            return "About an hour";
-        } else if (hours < 48) {
-            return hours + " hours";
-        } else if (hours < 24 * 7 * 2) {
-            return hours / 24 + " days";
-        } else if (hours < 24 * 30 * 2) {
-            return hours / 24 / 7 + " weeks";
-        } else if (hours < 24 * 365 * 2) {
-            return hours / 24 / 30 + " months";
-        }
-        return hours / 24 / 365 + " years";
+    private static String duration(java.time.Instant from, java.time.Instant to) {
+        return from == null ? "Less than a second" : HumanDuration.of(java.time.Duration.between(from, to));
     }
 }
