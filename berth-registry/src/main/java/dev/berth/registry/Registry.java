@@ -7,7 +7,9 @@ import dev.berth.core.content.BlobWriter;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
+import dev.berth.registry.manifest.AcceptedTypes;
 import dev.berth.registry.manifest.ManifestRefs;
+import dev.berth.registry.manifest.MediaTypes;
 import dev.berth.registry.storage.AtomicFiles;
 import dev.berth.core.content.LocalBlobStore;
 import dev.berth.registry.storage.RepositoryStore;
@@ -526,6 +528,57 @@ public final class Registry implements AutoCloseable {
         return new StoredManifest(digest, rev.mediaType(), bytes);
     }
 
+    /**
+     * The manifest as a client that accepts {@code accepted} may get it, following Docker's
+     * distribution: an OCI manifest or index that the client does not accept is MANIFEST_UNKNOWN
+     * (such a client could not parse it); a Docker manifest list asked for by tag by a client
+     * that does not accept lists gets the list's linux/amd64 manifest instead (what old Docker
+     * clients pull); anything else is served as stored (Berth keeps no schema1 to convert to).
+     */
+    public StoredManifest manifest(String repo, String reference, AcceptedTypes accepted) {
+        StoredManifest m = manifest(repo, reference);
+        if (accepted.accepts(m.mediaType())) {
+            return m;
+        }
+        return switch (m.mediaType()) {
+            case MediaTypes.OCI_MANIFEST -> throw RegistryException.withDetail(OciError.MANIFEST_UNKNOWN,
+                    Map.of("digest", m.digest().toString()),
+                    "OCI manifest found, but accept header does not support OCI manifests");
+            case MediaTypes.OCI_INDEX -> throw RegistryException.withDetail(OciError.MANIFEST_UNKNOWN,
+                    Map.of("digest", m.digest().toString()),
+                    "OCI index found, but accept header does not support OCI indexes");
+            case MediaTypes.DOCKER_MANIFEST_LIST -> isDigest(reference) ? m : defaultPlatform(repo, m, accepted);
+            default -> m;
+        };
+    }
+
+    private StoredManifest defaultPlatform(String repo, StoredManifest list, AcceptedTypes accepted) {
+        Digest child = null;
+        try {
+            for (var d : JSON.readTree(list.bytes()).path("manifests")) {
+                var platform = d.path("platform");
+                if ("amd64".equals(platform.path("architecture").asText()) && "linux".equals(platform.path("os").asText())) {
+                    child = Digest.parse(d.path("digest").asText());
+                    break;
+                }
+            }
+        } catch (IOException | BerthException e) {
+            throw BerthException.dataLoss("stored manifest list %s of %s cannot be read: %s", list.digest(), repo,
+                    e.getMessage());
+        }
+        if (child == null) {
+            throw RegistryException.withDetail(OciError.MANIFEST_UNKNOWN, Map.of("digest", list.digest().toString()),
+                    "manifest list %s has no linux/amd64 manifest, and the client does not accept manifest lists",
+                    list.digest());
+        }
+        StoredManifest m = manifest(repo, child.toString());
+        if (!accepted.accepts(m.mediaType())) {
+            throw RegistryException.withDetail(OciError.MANIFEST_INVALID, Map.of("digest", child.toString()),
+                    "%s manifest not supported by client", m.mediaType());
+        }
+        return m;
+    }
+
     private static RegistryException manifestUnknown(String repo, Digest digest) {
         return RegistryException.withDetail(OciError.MANIFEST_UNKNOWN, Map.of("digest", digest.toString()),
                 "manifest %s@%s unknown to registry", repo, digest);
@@ -663,40 +716,81 @@ public final class Registry implements AutoCloseable {
         return new Page(after.subList(0, n), true);
     }
 
+    /** One page of a referrers list; {@code last} names the page's last referrer when more follow. */
+    public record ReferrersPage(List<Map<String, Object>> descriptors, String last) {
+        public boolean more() {
+            return last != null;
+        }
+    }
+
+    /** Referrers per page when the client does not ask for fewer. */
+    public static final int REFERRERS_PAGE = 1000;
+
+    /** Encoded descriptors per page at most, so that a page stays within the manifest size limit. */
+    private static final int REFERRERS_PAGE_BYTES = MAX_MANIFEST_BYTES / 2;
+
     /**
      * The referrers of {@code subject} in the repository as index descriptors, optionally only
-     * those of one artifactType. An unknown repository or subject gives an empty list, never 404.
+     * those of one artifactType, in digest order, at most {@code n} (or {@link #REFERRERS_PAGE})
+     * after the referrer {@code last}. An unknown repository or subject gives an empty list, never 404.
      */
-    public List<Map<String, Object>> referrers(String repo, Digest subject, String artifactType) {
+    public ReferrersPage referrers(String repo, Digest subject, String artifactType, int n, String last) {
         checkName(repo);
+        int limit = n < 0 ? REFERRERS_PAGE : Math.min(n, REFERRERS_PAGE);
         List<Map<String, Object>> out = new ArrayList<>();
+        long bytes = 0;
         for (Digest d : repos.referrers(repo, subject)) {
-            Optional<Revision> rev = repos.revision(repo, d);
-            if (rev.isEmpty()) {
+            if (last != null && d.toString().compareTo(last) <= 0) {
                 continue;
             }
-            ManifestRefs refs;
-            try (InputStream in = blobs.open(d)) {
-                refs = ManifestRefs.parse(in.readAllBytes(), rev.get().mediaType());
-            } catch (IOException | BerthException | RegistryException e) {
+            Map<String, Object> desc = referrer(repo, d, artifactType);
+            if (desc == null) {
                 continue;
             }
-            String type = refs.effectiveArtifactType();
-            if (artifactType != null && !artifactType.equals(type)) {
-                continue;
-            }
-            Map<String, Object> desc = new LinkedHashMap<>();
-            desc.put("mediaType", rev.get().mediaType());
-            desc.put("digest", d.toString());
-            desc.put("size", rev.get().size());
-            if (type != null) {
-                desc.put("artifactType", type);
-            }
-            if (!refs.annotations().isEmpty()) {
-                desc.put("annotations", refs.annotations());
+            long size = estimateSize(desc);
+            if (out.size() >= limit || (!out.isEmpty() && bytes + size > REFERRERS_PAGE_BYTES)) {
+                return new ReferrersPage(out, out.isEmpty() ? null : (String) out.getLast().get("digest"));
             }
             out.add(desc);
+            bytes += size;
         }
-        return out;
+        return new ReferrersPage(out, null);
+    }
+
+    private static long estimateSize(Map<String, Object> desc) {
+        try {
+            return JSON.writeValueAsBytes(desc).length + 1;
+        } catch (IOException e) {
+            throw BerthException.internal("cannot encode referrer " + desc.get("digest"), e);
+        }
+    }
+
+    /** The descriptor of referrer {@code d}, or null when it is gone or of another artifactType. */
+    private Map<String, Object> referrer(String repo, Digest d, String artifactType) {
+        Optional<Revision> rev = repos.revision(repo, d);
+        if (rev.isEmpty()) {
+            return null;
+        }
+        ManifestRefs refs;
+        try (InputStream in = blobs.open(d)) {
+            refs = ManifestRefs.parse(in.readAllBytes(), rev.get().mediaType());
+        } catch (IOException | BerthException | RegistryException e) {
+            return null;
+        }
+        String type = refs.effectiveArtifactType();
+        if (artifactType != null && !artifactType.equals(type)) {
+            return null;
+        }
+        Map<String, Object> desc = new LinkedHashMap<>();
+        desc.put("mediaType", rev.get().mediaType());
+        desc.put("digest", d.toString());
+        desc.put("size", rev.get().size());
+        if (type != null) {
+            desc.put("artifactType", type);
+        }
+        if (!refs.annotations().isEmpty()) {
+            desc.put("annotations", refs.annotations());
+        }
+        return desc;
     }
 }

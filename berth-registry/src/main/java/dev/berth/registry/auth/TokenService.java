@@ -7,7 +7,15 @@ import dev.berth.core.error.BerthException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -21,6 +29,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -64,6 +73,54 @@ public final class TokenService implements Authorizer {
             new SecureRandom().nextBytes(secret);
         }
         this.secret = secret.clone();
+    }
+
+    /** Bytes of a token signing key. */
+    private static final int KEY_BYTES = 32;
+
+    /**
+     * The signing key kept at {@code file} (made on first use: random, mode 0600, written
+     * under a temporary name and renamed), so that tokens a client holds stay valid across a
+     * restart of the registry, as they do with distribution's key-pair-backed issuer.
+     */
+    public static byte[] loadOrCreateKey(Path file) {
+        try {
+            if (Files.exists(file)) {
+                byte[] key = Files.readAllBytes(file);
+                if (key.length < KEY_BYTES) {
+                    throw BerthException.dataLoss("token key %s has %d bytes, expected %d; remove it to make a new one"
+                            + " (tokens issued before become invalid)", file, key.length, KEY_BYTES);
+                }
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+                if (!perms.equals(PosixFilePermissions.fromString("rw-------"))) {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                }
+                return key;
+            }
+            byte[] key = new byte[KEY_BYTES];
+            new SecureRandom().nextBytes(key);
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(".tmp-" + UUID.randomUUID());
+            try {
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    ByteBuffer buf = ByteBuffer.wrap(key);
+                    while (buf.hasRemaining()) {
+                        ch.write(buf);
+                    }
+                    ch.force(true);
+                }
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                dir.force(true);
+            }
+            return key;
+        } catch (IOException e) {
+            throw BerthException.internal("cannot read or create the token key " + file + ": " + e.getMessage(), e);
+        }
     }
 
     public String service() {

@@ -65,6 +65,11 @@ final class Exchange {
         return request.headers().get(name);
     }
 
+    /** Every value of a header, in request order. */
+    List<String> headers(CharSequence name) {
+        return request.headers().getAll(name);
+    }
+
     /** The first value of a query parameter, or null. */
     String param(String name) {
         List<String> v = query.parameters().get(name);

@@ -51,6 +51,9 @@ import java.util.concurrent.TimeUnit;
 public final class RegistryServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RegistryServer.class);
 
+    /** The token issuer's signing key under the root (see {@link TokenService#loadOrCreateKey}). */
+    static final String TOKEN_KEY = "token.key";
+
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ExecutorService requests;
@@ -87,7 +90,8 @@ public final class RegistryServer implements AutoCloseable {
             Authorizer authorizer = switch (config.auth().type()) {
                 case "basic" -> Authorizer.basic(users, "Berth Registry");
                 case "token" -> tokens = new TokenService(config.auth().service(), config.auth().realm(),
-                        Duration.ofSeconds(config.auth().tokenTtlSeconds()), users, readOnly, null, Clock.systemUTC());
+                        Duration.ofSeconds(config.auth().tokenTtlSeconds()), users, readOnly,
+                        TokenService.loadOrCreateKey(root.resolve(TOKEN_KEY)), Clock.systemUTC());
                 default -> Authorizer.NONE;
             };
             GarbageCollector collector = new GarbageCollector(registry, config.gcDelay(), config.uploadTtl());

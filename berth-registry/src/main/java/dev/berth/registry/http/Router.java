@@ -11,6 +11,7 @@ import dev.berth.registry.auth.Authorizer;
 import dev.berth.registry.auth.Scope;
 import dev.berth.registry.auth.TokenService;
 import dev.berth.registry.gc.GarbageCollector;
+import dev.berth.registry.manifest.AcceptedTypes;
 import dev.berth.registry.manifest.MediaTypes;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -400,12 +401,29 @@ final class Router {
     // --- manifests ---------------------------------------------------------------------------
 
     private void getManifest(Exchange ex, String name, String ref) {
-        Registry.StoredManifest mf = registry.manifest(name, ref);
+        Registry.StoredManifest mf = registry.manifest(name, ref, AcceptedTypes.parse(ex.headers(HttpHeaderNames.ACCEPT)));
         HttpHeaders h = new DefaultHttpHeaders();
+        h.set(HttpHeaderNames.ETAG, "\"" + mf.digest() + "\"");
+        if (etagMatches(ex.headers(HttpHeaderNames.IF_NONE_MATCH), mf.digest())) {
+            ex.respond(HttpResponseStatus.NOT_MODIFIED, h, new byte[0]);
+            return;
+        }
         h.set(HttpHeaderNames.CONTENT_TYPE, mf.mediaType());
         h.set("Docker-Content-Digest", mf.digest().toString());
-        h.set(HttpHeaderNames.ETAG, "\"" + mf.digest() + "\"");
         ex.respond(HttpResponseStatus.OK, h, mf.bytes());
+    }
+
+    /** If-None-Match with the manifest's digest, quoted or not (as distribution accepts it). */
+    private static boolean etagMatches(List<String> values, Digest digest) {
+        for (String v : values) {
+            for (String tag : v.split(",")) {
+                String t = tag.strip();
+                if (t.equals(digest.toString()) || t.equals("\"" + digest + "\"")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void putManifest(Exchange ex, String name, String ref) throws IOException {
@@ -484,16 +502,32 @@ final class Router {
         json(ex, HttpResponseStatus.OK, h, Map.of("repositories", page.items()));
     }
 
+    /**
+     * The referrers list, paged like the tags list (spec: a Link header when the descriptors
+     * cannot all be returned in one index): {@code n} caps a page, {@code last} continues after
+     * a referrer digest, and the filter carries over to the next page's link.
+     */
     private void referrers(Exchange ex, String name, Digest subject) {
         String artifactType = ex.param("artifactType");
+        String last = ex.param("last");
+        if (last != null) {
+            digest(last);
+        }
+        Registry.ReferrersPage page = registry.referrers(name, subject, artifactType, pageSize(ex), last);
         HttpHeaders h = new DefaultHttpHeaders();
         if (artifactType != null) {
             h.set("OCI-Filters-Applied", "artifactType");
         }
+        if (page.more()) {
+            String next = "/v2/" + name + "/referrers/" + subject + "?n=" + page.descriptors().size()
+                    + "&last=" + URLEncoder.encode(page.last(), StandardCharsets.UTF_8)
+                    + (artifactType == null ? "" : "&artifactType=" + URLEncoder.encode(artifactType, StandardCharsets.UTF_8));
+            h.set("Link", "<" + next + ">; rel=\"next\"");
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("schemaVersion", 2);
         body.put("mediaType", MediaTypes.OCI_INDEX);
-        body.put("manifests", registry.referrers(name, subject, artifactType));
+        body.put("manifests", page.descriptors());
         h.set(HttpHeaderNames.CONTENT_TYPE, MediaTypes.OCI_INDEX);
         ex.respond(HttpResponseStatus.OK, h, encode(body));
     }

@@ -59,6 +59,34 @@ class AuthAndModesTest {
     }
 
     @Test
+    void tokensStayValidAcrossARestartWithAKeyOnlyRootCanRead() throws Exception {
+        var auth = new RegistryConfig.Auth("token", htpasswd().toString(), null, null, null);
+        var config = new RegistryConfig(null, null, null, null, auth, null);
+        Path root = tmp.resolve("root");
+        String token;
+        try (var reg = RegistryFixture.start(root, config)) {
+            token = reg.client.withAuthorization(basic("alice", "s3cret!"))
+                    .get("/token?service=berth-registry&scope=repository:lib/app:pull,push").json().path("token").asText();
+            assertThat(reg.client.withAuthorization("Bearer " + token).get("/v2/").status()).isEqualTo(200);
+        }
+        Path key = root.resolve("token.key");
+        assertThat(Files.getPosixFilePermissions(key)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        byte[] keyBytes = Files.readAllBytes(key);
+        try (var reg = RegistryFixture.start(root, config)) {
+            RegistryClient pusher = reg.client.withAuthorization("Bearer " + token);
+            assertThat(pusher.get("/v2/").status()).isEqualTo(200);
+            assertThat(pusher.post("/v2/lib/app/blobs/uploads/", new byte[0]).status()).isEqualTo(202);
+        }
+        assertThat(Files.readAllBytes(key)).isEqualTo(keyBytes);
+        // Another root has another key: the token means nothing there.
+        try (var reg = RegistryFixture.start(tmp.resolve("other"), config)) {
+            var r = reg.client.withAuthorization("Bearer " + token).get("/v2/");
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.header("WWW-Authenticate")).contains("error=\"invalid_token\"");
+        }
+    }
+
+    @Test
     void tokenAuthChallengesWithRealmServiceAndScopeAndIssuesScopedTokens() throws Exception {
         var auth = new RegistryConfig.Auth("token", htpasswd().toString(), null, null, null);
         try (var reg = RegistryFixture.start(tmp.resolve("root"), new RegistryConfig(null, null, null, null, auth, null))) {

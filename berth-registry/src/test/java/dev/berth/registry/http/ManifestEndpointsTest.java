@@ -291,6 +291,133 @@ class ManifestEndpointsTest {
         assertThat(c.get("/v2/late/referrers/" + missing).json().path("manifests")).hasSize(1);
     }
 
+    @Test
+    void referrersArePagedWithLinkHeadersThatKeepTheFilter() {
+        byte[] subject = utf8(ociImage("many", "s"));
+        Digest sd = Digest.sha256(subject);
+        c.put("/v2/many/manifests/v1", subject, MediaTypes.OCI_MANIFEST);
+        String subj = ",\"subject\":" + desc(MediaTypes.OCI_MANIFEST, sd, subject.length);
+        List<String> sboms = new ArrayList<>();
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String type = i % 2 == 0 ? "application/vnd.example.sbom.v1" : "application/vnd.example.sig.v1";
+            byte[] art = utf8(image("many", MediaTypes.OCI_MANIFEST, "application/vnd.oci.empty.v1+json",
+                    "application/json", "a" + i, ",\"artifactType\":\"" + type + "\"" + subj));
+            Digest d = Digest.sha256(art);
+            assertThat(c.put("/v2/many/manifests/" + d, art, MediaTypes.OCI_MANIFEST).status()).isEqualTo(201);
+            all.add(d.toString());
+            if (i % 2 == 0) {
+                sboms.add(d.toString());
+            }
+        }
+        all.sort(null);
+        sboms.sort(null);
+
+        assertThat(followReferrers("/v2/many/referrers/" + sd + "?n=2", 2)).containsExactlyElementsOf(all);
+        assertThat(followReferrers("/v2/many/referrers/" + sd + "?n=1&artifactType=application/vnd.example.sbom.v1", 1))
+                .containsExactlyElementsOf(sboms);
+        var unpaged = c.get("/v2/many/referrers/" + sd);
+        assertThat(unpaged.header("Link")).isNull();
+        assertThat(unpaged.json().path("manifests")).hasSize(5);
+        var none = c.get("/v2/many/referrers/" + sd + "?n=0");
+        assertThat(none.json().path("manifests")).isEmpty();
+        assertThat(none.header("Link")).isNull();
+    }
+
+    /** Follows rel="next" links from {@code path}; every page but the last has {@code pageSize} entries. */
+    private List<String> followReferrers(String path, int pageSize) {
+        List<String> seen = new ArrayList<>();
+        String next = path;
+        for (int pages = 0; next != null; pages++) {
+            assertThat(pages).as("too many pages").isLessThan(10);
+            var r = c.get(next);
+            assertThat(r.status()).isEqualTo(200);
+            List<String> page = new ArrayList<>();
+            r.json().path("manifests").forEach(m -> page.add(m.path("digest").asText()));
+            String link = r.header("Link");
+            if (link != null) {
+                assertThat(page).hasSize(pageSize);
+                assertThat(link).endsWith(">; rel=\"next\"");
+                if (path.contains("artifactType=")) {
+                    assertThat(link).contains("artifactType=application%2Fvnd.example.sbom.v1");
+                    assertThat(r.header("OCI-Filters-Applied")).isEqualTo("artifactType");
+                }
+                next = link.substring(1, link.indexOf('>'));
+            } else {
+                next = null;
+            }
+            seen.addAll(page);
+        }
+        return seen;
+    }
+
+    @Test
+    void acceptHeaderDecidesWhatAClientThatCannotReadTheStoredTypeGets() {
+        byte[] oci = utf8(ociImage("neg", "o"));
+        Digest od = Digest.sha256(oci);
+        c.put("/v2/neg/manifests/oci", oci, MediaTypes.OCI_MANIFEST);
+        String dockerOnly = MediaTypes.DOCKER_MANIFEST + ", " + MediaTypes.DOCKER_MANIFEST_LIST;
+
+        var refused = c.get("/v2/neg/manifests/oci", java.util.Map.of("Accept", dockerOnly));
+        assertThat(refused.status()).isEqualTo(404);
+        assertThat(refused.errorCodes()).containsExactly("MANIFEST_UNKNOWN");
+        assertThat(refused.text()).contains("accept header does not support OCI manifests");
+        // With the type among others (weights ignored), with a wildcard, or without Accept: served as stored.
+        for (var h : List.of(java.util.Map.of("Accept", dockerOnly + ", " + MediaTypes.OCI_MANIFEST + ";q=0.5"),
+                java.util.Map.of("Accept", "*/*"), java.util.Map.<String, String>of())) {
+            var ok = c.get("/v2/neg/manifests/oci", h);
+            assertThat(ok.status()).as("%s", h).isEqualTo(200);
+            assertThat(ok.body()).isEqualTo(oci);
+        }
+
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":["
+                + desc(MediaTypes.OCI_MANIFEST, od, oci.length) + "]}";
+        c.put("/v2/neg/manifests/idx", utf8(index), MediaTypes.OCI_INDEX);
+        var idx = c.get("/v2/neg/manifests/idx", java.util.Map.of("Accept", MediaTypes.OCI_MANIFEST));
+        assertThat(idx.status()).isEqualTo(404);
+        assertThat(idx.text()).contains("OCI index found");
+
+        // A schema2-only client asking for a Docker manifest list by tag gets its linux/amd64 manifest.
+        byte[] arm = utf8(image("neg", MediaTypes.DOCKER_MANIFEST, "application/vnd.docker.container.image.v1+json",
+                "application/vnd.docker.image.rootfs.diff.tar.gzip", "arm", ""));
+        byte[] amd = utf8(image("neg", MediaTypes.DOCKER_MANIFEST, "application/vnd.docker.container.image.v1+json",
+                "application/vnd.docker.image.rootfs.diff.tar.gzip", "amd", ""));
+        Digest armD = Digest.sha256(arm);
+        Digest amdD = Digest.sha256(amd);
+        c.put("/v2/neg/manifests/" + armD, arm, MediaTypes.DOCKER_MANIFEST);
+        c.put("/v2/neg/manifests/" + amdD, amd, MediaTypes.DOCKER_MANIFEST);
+        String list = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST_LIST + "\",\"manifests\":["
+                + "{\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\",\"digest\":\"" + armD + "\",\"size\":" + arm.length
+                + ",\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}},"
+                + "{\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\",\"digest\":\"" + amdD + "\",\"size\":" + amd.length
+                + ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}]}";
+        Digest listD = Digest.sha256(utf8(list));
+        c.put("/v2/neg/manifests/multi", utf8(list), MediaTypes.DOCKER_MANIFEST_LIST);
+        var old = c.get("/v2/neg/manifests/multi", java.util.Map.of("Accept", MediaTypes.DOCKER_MANIFEST));
+        assertThat(old.status()).isEqualTo(200);
+        assertThat(old.body()).isEqualTo(amd);
+        assertThat(old.header("Content-Type")).isEqualTo(MediaTypes.DOCKER_MANIFEST);
+        assertThat(old.header("Docker-Content-Digest")).isEqualTo(amdD.toString());
+        // By digest the list itself comes back, as in distribution.
+        assertThat(c.get("/v2/neg/manifests/" + listD, java.util.Map.of("Accept", MediaTypes.DOCKER_MANIFEST))
+                .header("Docker-Content-Digest")).isEqualTo(listD.toString());
+        var current = c.get("/v2/neg/manifests/multi", java.util.Map.of("Accept", dockerOnly));
+        assertThat(current.header("Docker-Content-Digest")).isEqualTo(listD.toString());
+    }
+
+    @Test
+    void ifNoneMatchWithTheDigestAnswersNotModified() {
+        byte[] oci = utf8(ociImage("etag", "e"));
+        Digest d = Digest.sha256(oci);
+        c.put("/v2/etag/manifests/v1", oci, MediaTypes.OCI_MANIFEST);
+        var same = c.get("/v2/etag/manifests/v1", java.util.Map.of("If-None-Match", "\"" + d + "\""));
+        assertThat(same.status()).isEqualTo(304);
+        assertThat(same.body()).isEmpty();
+        var other = c.get("/v2/etag/manifests/v1", java.util.Map.of("If-None-Match", "\"" + Digest.sha256(utf8("x")) + "\""));
+        assertThat(other.status()).isEqualTo(200);
+        assertThat(other.body()).isEqualTo(oci);
+    }
+
     static List<String> texts(JsonNode arr) {
         List<String> out = new ArrayList<>();
         arr.forEach(n -> out.add(n.asText()));
