@@ -194,6 +194,24 @@ static void mask_path(const char *path)
     }
 }
 
+/*
+ * mount(2) as the plan says. An optional sixth argument is the working directory the mount's
+ * relative paths are relative to (overlay lowerdirs given as short l/ names, because the mount
+ * data is limited to one page): the mount happens from there, then the cwd goes back to "/".
+ */
+static void do_mount(const struct step *s)
+{
+    const char *cwd = s->argc > 5 && *s->argv[5] ? s->argv[5] : NULL;
+    if (cwd && chdir(cwd) < 0)
+        fail("chdir to mount working directory %s: %s", cwd, strerror(errno));
+    if (mount(*s->argv[0] ? s->argv[0] : NULL, s->argv[1], *s->argv[2] ? s->argv[2] : NULL, num(s->argv[3]),
+              *s->argv[4] ? s->argv[4] : NULL) < 0)
+        fail("mount %s on %s%s%s: %s", *s->argv[0] ? s->argv[0] : "-", s->argv[1], cwd ? " from " : "", cwd ? cwd : "",
+             strerror(errno));
+    if (cwd && chdir("/") < 0)
+        SYSFAIL("chdir", "/");
+}
+
 static void do_pivot(void)
 {
     if (fchdir(root_fd) < 0)
@@ -426,9 +444,7 @@ void child_main(void)
                 SYSFAIL("setns", s->argv[0]);
             close(fd);
         } else if (!strcmp(op, "mount") && need(s, 5)) {
-            if (mount(*s->argv[0] ? s->argv[0] : NULL, s->argv[1], *s->argv[2] ? s->argv[2] : NULL, num(s->argv[3]),
-                      *s->argv[4] ? s->argv[4] : NULL) < 0)
-                fail("mount %s on %s: %s", *s->argv[0] ? s->argv[0] : "-", s->argv[1], strerror(errno));
+            do_mount(s);
         } else if (!strcmp(op, "rootfs") && need(s, 1)) {
             root_fd = open(s->argv[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
             if (root_fd < 0)

@@ -280,4 +280,34 @@ public abstract class RuntimeContract {
     void writesGoToTheContainersOwnLayerAndNoMountRemains() throws Exception {
         assertThat(runOnOverlay(layer -> { })).isZero();
     }
+    /**
+     * A long layer chain's overlay names its layers relative to the snapshots directory (the mount
+     * data is one page): every runtime must mount it from there.
+     */
+    @Test
+    void rootfsWithRelativeLowerdirsMountsFromTheWorkingDirectory() throws Exception {
+        Path snapshots = state.resolve("snapshots");
+        Files.createDirectories(snapshots.resolve("l"));
+        Files.createSymbolicLink(snapshots.resolve("l/BASE"), rootfs);
+        Files.createDirectories(snapshots.resolve("top/fs"));
+        Files.writeString(snapshots.resolve("top/fs/top.txt"), "from the top layer\n");
+        for (String d : List.of("ctr/fs", "ctr/work", "merged")) {
+            Files.createDirectories(snapshots.resolve(d));
+        }
+        var rootfsMount = new dev.berth.core.snapshot.MountSpec("overlay", "overlay",
+                List.of("lowerdir=top/fs:l/BASE", "upperdir=ctr/fs", "workdir=ctr/work"), snapshots);
+        Path dir = state.resolve("relative");
+        Files.createDirectories(dir);
+        Spec spec = spec("sh", "-c", "cat /top.txt; ls /bin/busybox; echo new > /new.txt")
+                .rootPath(snapshots.resolve("merged").toString()).build();
+        ContainerProcess c = runtime.create(new ContainerRequest("relative", spec, rootfsMount,
+                new Stdio(null, dir.resolve("out"), dir.resolve("err")), false, dir.resolve("state")));
+        c.start();
+        int code = c.exit().get(30, TimeUnit.SECONDS).exitCode();
+        c.delete();
+        assertThat(code).as(read(dir.resolve("err"))).isZero();
+        assertThat(read(dir.resolve("out"))).isEqualTo("from the top layer\n/bin/busybox\n");
+        assertThat(snapshots.resolve("ctr/fs/new.txt")).hasContent("new");
+        assertThat(TestEnvironment.mountsUnder(snapshots)).isEmpty();
+    }
 }

@@ -146,12 +146,14 @@ public final class OciRuntime implements ContainerRuntime {
         }
 
         // an external runtime needs the rootfs mounted in the daemon's namespace (as containerd
-        // does); it is unmounted when the container is gone
+        // does); it is unmounted when the container is gone. Mounting it here, not as an overlay
+        // entry in config.json, is what lets long layer chains work: their absolute lowerdirs do
+        // not fit overlay's one-page mount data, and runc/crun cannot mount the short relative
+        // form (they do not chdir into the snapshots directory); MountSpec.mountAt does.
         Path rootPath = Path.of(spec.root().path());
         Runnable unmountRootfs = () -> { };
         if (request.rootfs() != null) {
-            var m = request.rootfs();
-            Libc.mount(m.source(), rootPath, m.type(), 0, String.join(",", m.options()));
+            request.rootfs().mountAt(rootPath);
             unmountRootfs = () -> Libc.umount2(rootPath, Mounts.MNT_DETACH);
         }
         Runnable unmount = unmountRootfs;

@@ -104,7 +104,11 @@ public final class PlanBuilder {
         long propagation = "rslave".equals(linux.rootfsPropagation()) ? MS_SLAVE | MS_REC : MS_PRIVATE | MS_REC;
         plan.add("mount", "", "/", "", propagation, "");
         if (rootfsMount != null) {
-            plan.add("mount", rootfsMount.source(), root, rootfsMount.type(), 0, String.join(",", rootfsMount.options()));
+            // a long overlay chain names its lowerdirs relative to the snapshots directory (the
+            // mount data is one page): the shim mounts from there, as Docker's overlay2 does
+            Path cwd = rootfsMount.workingDir();
+            plan.add("mount", rootfsMount.source(), root, rootfsMount.type(), rootfsMount.flags(), rootfsMount.data(),
+                    cwd == null ? "" : cwd.toAbsolutePath());
         } else {
             plan.add("mount", root, root, "", MS_BIND | MS_REC, ""); // pivot_root needs a mount point
         }

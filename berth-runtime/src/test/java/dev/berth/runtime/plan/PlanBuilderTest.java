@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.core.snapshot.MountSpec;
 import dev.berth.runtime.Stdio;
 import dev.berth.runtime.cgroup.CgroupDriver;
 import dev.berth.runtime.cgroup.Cgroup;
@@ -120,5 +121,25 @@ class PlanBuilderTest {
         assertThat(plan.steps().stream().filter(s -> s.op().equals("setns") || s.op().equals("joinpid"))
                 .map(Plan.Step::toString)).containsExactly("joinpid /proc/9/ns/pid", "setns /proc/9/ns/net", "setns /proc/9/ns/mnt");
         assertThat(ops(plan)).doesNotContain("pivot", "mountin");
+    }
+    @Test
+    void rootfsMountCarriesTheSnapshottersWorkingDirectory() {
+        Spec spec = SpecBuilder.dockerDefaults().args("sh").rootPath("/c/rootfs").build();
+        MountSpec relative = new MountSpec("overlay", "overlay",
+                List.of("lowerdir=l/AAAAAAAAAAAA:l/BBBBBBBBBBBB", "upperdir=ctr-1/fs", "workdir=ctr-1/work"),
+                Path.of("/data/snapshots"));
+        Plan.Step mount = rootfsMount(builder.build(spec, relative, Stdio.none(), null, false));
+        assertThat(mount.args()).containsExactly("overlay", "/c/rootfs", "overlay", "0",
+                "lowerdir=l/AAAAAAAAAAAA:l/BBBBBBBBBBBB,upperdir=ctr-1/fs,workdir=ctr-1/work", "/data/snapshots");
+
+        MountSpec absolute = new MountSpec("overlay", "overlay", List.of("lowerdir=/a:/b", "ro"));
+        mount = rootfsMount(builder.build(spec, absolute, Stdio.none(), null, false));
+        assertThat(mount.args()).containsExactly("overlay", "/c/rootfs", "overlay", Long.toString(MountFlags.MS_RDONLY),
+                "lowerdir=/a:/b", "");
+    }
+
+    private static Plan.Step rootfsMount(Plan plan) {
+        return plan.steps().stream().filter(s -> s.op().equals("mount") && s.args().get(1).equals("/c/rootfs"))
+                .findFirst().orElseThrow();
     }
 }
