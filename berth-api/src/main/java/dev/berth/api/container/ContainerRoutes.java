@@ -252,8 +252,13 @@ public final class ContainerRoutes implements Routes {
                 r.bool("stream"), r.bool("logs"));
         Container c = containers.attach().check(r.param("id"), o);
         boolean tty = c.config().tty();
+        // subscribed here, before the 101 goes out (see Response.hijack): the output of a
+        // container that the client starts right after the upgrade is buffered, not lost
+        ContainerAttach.Session session = containers.attach().open(c, o);
         return Response.hijack(tty ? RAW : MULTIPLEXED, conn -> {
-            containers.attach().attach(c, o, client(conn, tty));
+            try (session) {
+                session.stream(client(conn, tty));
+            }
         });
     }
 
@@ -417,6 +422,8 @@ public final class ContainerRoutes implements Routes {
             containers.exec().start(e, tty, null);
             return Response.status(200);
         }
+        // Unlike attach, nothing can be missed here: the exec'd process only starts inside the
+        // hijack handler, after its output is being read.
         return Response.hijack(tty ? RAW : MULTIPLEXED, conn -> containers.exec().start(e, tty, client(conn, tty)));
     }
 

@@ -46,65 +46,133 @@ public final class ContainerAttach {
         return c;
     }
 
+    /**
+     * Subscribes to the container's output now, buffering it until {@link Session#stream} runs.
+     * Call it before the connection is upgraded: {@code docker run} starts the container as soon
+     * as it reads the 101, and a container that prints and exits at once would otherwise have
+     * finished before anyone listened.
+     */
+    public Session open(Container c, Options o) {
+        // the log first, then the subscription, as Docker: a chunk reaches attached clients before
+        // its line reaches the log, so nothing is seen twice
+        Session session = new Session(c, o, o.logs() ? live.log(c.id()).readAll() : java.util.List.of());
+        if (o.stream()) {
+            session.subscribe(live.hub(c.id()));
+            // checked after subscribing: a run that ends from now on reaches the session
+            Container now = store.resolve(c.id());
+            if (now.status() == ContainerStatus.EXITED || now.status() == ContainerStatus.DEAD) {
+                session.close();
+            } else {
+                session.subscribedTo = now;
+            }
+        }
+        return session;
+    }
+
+    /** Opens and streams at once, for callers that own no connection upgrade. */
     public void attach(Container c, Options o, Client client) throws IOException {
-        if (o.logs()) {
-            for (LogEntry e : live.log(c.id()).readAll()) {
+        try (Session session = open(c, o)) {
+            session.stream(client);
+        }
+    }
+
+    /**
+     * One attach: subscribed (for stream=1) when made; {@link #stream} replays the log (logs=1),
+     * then copies the buffered and further output to the client until the run ends or the client
+     * goes away. Closing it unsubscribes.
+     */
+    public final class Session implements AutoCloseable {
+        /** An attach whose connection never came (the upgrade failed) stops buffering after this. */
+        private static final long UNCLAIMED_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+        private final Container container;
+        private final Options options;
+        private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        private final Object end = new Object();
+        private final long created = System.nanoTime();
+        private volatile boolean claimed;
+        private volatile Runnable unsubscribe;
+        private AttachHub hub;
+        private final java.util.List<LogEntry> replay;
+        private Container subscribedTo;
+
+        private Session(Container container, Options options, java.util.List<LogEntry> replay) {
+            this.container = container;
+            this.options = options;
+            this.replay = replay;
+        }
+
+        private void subscribe(AttachHub hub) {
+            this.hub = hub;
+            this.unsubscribe = hub.subscribe(new OutputListener() {
+                @Override
+                public void output(String stream, byte[] chunk) {
+                    if (!claimed && System.nanoTime() - created > UNCLAIMED_NANOS) {
+                        close();
+                        return;
+                    }
+                    queue.add(new Object[] {stream, chunk});
+                }
+
+                @Override
+                public void ended() {
+                    queue.add(end);
+                }
+            });
+        }
+
+        public void stream(Client client) throws IOException {
+            claimed = true;
+            Options o = options;
+            for (LogEntry e : replay) {
                 if (e.isStderr() ? o.stderr() : o.stdout()) {
                     client.write(e.stream(), e.line());
                 }
             }
-        }
-        if (!o.stream()) {
-            return;
-        }
-        Container now = store.resolve(c.id());
-        if (now.status() == ContainerStatus.EXITED || now.status() == ContainerStatus.DEAD) {
-            return;
-        }
-        AttachHub hub = live.hub(c.id());
-        BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-        Object end = new Object();
-        Runnable unsubscribe = hub.subscribe(new OutputListener() {
-            @Override
-            public void output(String stream, byte[] chunk) {
-                queue.add(new Object[] {stream, chunk});
+            if (subscribedTo == null) {
+                return;
             }
-
-            @Override
-            public void ended() {
-                queue.add(end);
+            events.publish(subscribedTo, "attach");
+            Thread stdinCopier = null;
+            if (o.stdin() && subscribedTo.config().openStdin()) {
+                boolean once = subscribedTo.config().stdinOnce();
+                stdinCopier = Thread.ofVirtual().name("attach-stdin-" + container.shortId())
+                        .start(() -> copyStdin(hub, client, once));
             }
-        });
-        events.publish(now, "attach");
-        Thread stdinCopier = null;
-        if (o.stdin() && now.config().openStdin()) {
-            boolean once = now.config().stdinOnce();
-            stdinCopier = Thread.ofVirtual().name("attach-stdin-" + c.shortId()).start(() -> copyStdin(hub, client, once));
-        }
-        try {
-            while (client.isOpen()) {
-                Object next;
-                try {
-                    next = queue.poll(500, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                if (next == end) {
-                    return;
-                }
-                if (next instanceof Object[] item) {
-                    String stream = (String) item[0];
-                    if ("stderr".equals(stream) ? o.stderr() : o.stdout()) {
-                        client.write(stream, (byte[]) item[1]);
+            try {
+                while (client.isOpen()) {
+                    Object next;
+                    try {
+                        next = queue.poll(500, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    if (next == end) {
+                        return;
+                    }
+                    if (next instanceof Object[] item) {
+                        String stream = (String) item[0];
+                        if ("stderr".equals(stream) ? o.stderr() : o.stdout()) {
+                            client.write(stream, (byte[]) item[1]);
+                        }
                     }
                 }
+            } finally {
+                if (stdinCopier != null) {
+                    stdinCopier.interrupt();
+                }
             }
-        } finally {
-            unsubscribe.run();
-            if (stdinCopier != null) {
-                stdinCopier.interrupt();
+        }
+
+        @Override
+        public void close() {
+            Runnable u = unsubscribe;
+            if (u != null) {
+                u.run();
             }
+            subscribedTo = null;
+            queue.clear();
         }
     }
 
