@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -231,6 +232,18 @@ public final class LocalBlobStore implements BlobStore {
         }
         refs.sort(null);
         return refs;
+    }
+
+    @Override
+    public Optional<Instant> ingestModified(String ref) {
+        Path file = ingest.resolve(IngestNames.fileName(ref));
+        try {
+            return Optional.of(Files.getLastModifiedTime(file).toInstant());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw io("reading age of ingest " + file, e);
+        }
     }
 
     private static Optional<Digest> parseBlobName(String algorithm, String hex) {

@@ -169,6 +169,16 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void ingestModifiedTellsWhenAPartialIngestLastGrew() throws IOException {
+        java.time.Instant before = java.time.Instant.now().minusSeconds(2);
+        try (BlobWriter writer = store.writer("pull-aged")) {
+            writer.output().write(HELLO, 0, 2);
+        }
+        assertThat(store.ingestModified("pull-aged")).hasValueSatisfying(t -> assertThat(t).isAfter(before));
+        assertThat(store.ingestModified("no-such-ingest")).isEmpty();
+    }
+
+    @Test
     void writerResumesAfterARestart() throws IOException {
         byte[] blob = randomBytes(3 * 1024 * 1024 + 17, 1);
         Digest digest = Digest.sha256(blob);

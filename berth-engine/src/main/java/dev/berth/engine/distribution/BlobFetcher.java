@@ -9,6 +9,7 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.image.Descriptor;
 import dev.berth.engine.image.ProgressListener;
+import dev.berth.engine.image.StartupCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,7 @@ final class BlobFetcher {
     }
 
     static String ingestRef(Digest digest) {
-        return "pull-" + digest;
+        return StartupCheck.RESUMABLE_PREFIX + digest;
     }
 
     /**
@@ -64,6 +65,7 @@ final class BlobFetcher {
     private BlobInfo fetchTo(RegistrySession session, String repository, Descriptor blob, String id,
             ProgressListener progress, LayerFeed feed) {
         BerthException last = null;
+        boolean restartedAfterMismatch = false;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             if (blobs.contains(blob.digest())) {
                 feed.detach();
@@ -82,10 +84,20 @@ final class BlobFetcher {
                 continue;
             }
             BlobWriter[] current = {writer};
+            boolean resumed = writer.offset() > 0;
             try {
                 return download(session, repository, blob, id, progress, current, feed);
             } catch (BerthException e) {
                 last = e;
+                if (e.kind() == ErrorKind.DATA_LOSS && resumed && !restartedAfterMismatch) {
+                    // Bytes kept from an earlier attempt (e.g. before a crash, never fsynced) may
+                    // be what was wrong; the store dropped them, so one fresh download decides.
+                    log.info("resumed download of {} failed verification ({}); fetching it whole", blob.digest(),
+                            e.getMessage());
+                    restartedAfterMismatch = true;
+                    attempt--;
+                    continue;
+                }
                 // Bytes that failed verification are gone already; a broken connection keeps its
                 // bytes for the next attempt. Anything but a transfer failure is final.
                 if (e.kind() != ErrorKind.UNAVAILABLE) {

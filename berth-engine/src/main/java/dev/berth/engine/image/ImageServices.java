@@ -51,6 +51,13 @@ public record ImageServices(
 
     /** The start-up check over the same stores; {@code blobPath} names a blob's file in reports. */
     public static StartupCheck startupCheck(Parts p, Function<Digest, Path> blobPath, GcRoots roots) {
-        return new StartupCheck(p.db(), p.blobs(), p.snapshots(), blobPath, p.snapshotDir(), roots);
+        return startupCheck(p, blobPath, roots, StartupCheck.DEFAULT_INGEST_GRACE);
+    }
+
+    /** As above, keeping partial downloads that grew within {@code ingestGrace} for a pull to resume. */
+    public static StartupCheck startupCheck(Parts p, Function<Digest, Path> blobPath, GcRoots roots,
+            java.time.Duration ingestGrace) {
+        return new StartupCheck(p.db(), p.blobs(), p.snapshots(), blobPath, p.snapshotDir(), roots, p.clock(),
+                ingestGrace);
     }
 }

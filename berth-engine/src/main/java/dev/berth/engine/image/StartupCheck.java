@@ -2,6 +2,7 @@ package dev.berth.engine.image;
 
 import dev.berth.core.content.BlobStore;
 import dev.berth.core.digest.Digest;
+import dev.berth.core.error.BerthException;
 import dev.berth.core.metadata.ImageRow;
 import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.metadata.MetadataStore;
@@ -10,6 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,9 +25,18 @@ import java.util.function.Function;
  * row refers to — partial ingests, blobs, snapshots, e.g. from a load killed half-way — is
  * removed; rows whose files are missing are reported with the exact path, and the daemon still
  * starts. Runs before the daemon serves requests, so nothing is in flight.
+ *
+ * <p>One exception: a partial download ({@link #RESUMABLE_PREFIX}) that grew within the grace
+ * period stays, so that a pull interrupted by a crash or restart resumes it with a Range request
+ * instead of fetching its bytes again (containerd keeps ingests under a 24 h lease for the same
+ * reason). Older ones, and every other partial ingest (loads, imports: those never resume), go.
  */
 public final class StartupCheck {
     private static final Logger LOG = LoggerFactory.getLogger(StartupCheck.class);
+    /** Ingest refs of downloads that a later pull resumes ({@code pull-<digest>}). */
+    public static final String RESUMABLE_PREFIX = "pull-";
+    /** How long a partial download is kept for a later pull to resume. */
+    public static final Duration DEFAULT_INGEST_GRACE = Duration.ofHours(24);
 
     private final MetadataStore db;
     private final BlobStore blobs;
@@ -31,26 +44,36 @@ public final class StartupCheck {
     private final Function<Digest, Path> blobPath;
     private final Function<String, Path> snapshotDir;
     private final GcRoots roots;
+    private final Clock clock;
+    private final Duration ingestGrace;
 
     public StartupCheck(MetadataStore db, BlobStore blobs, Snapshotter snapshots, Function<Digest, Path> blobPath,
-            Function<String, Path> snapshotDir, GcRoots roots) {
+            Function<String, Path> snapshotDir, GcRoots roots, Clock clock, Duration ingestGrace) {
         this.db = db;
         this.blobs = blobs;
         this.snapshots = snapshots;
         this.blobPath = blobPath;
         this.snapshotDir = snapshotDir;
         this.roots = roots;
+        this.clock = clock;
+        this.ingestGrace = ingestGrace;
     }
 
-    /** What the check did and found. */
-    public record Report(List<String> removed, List<String> missing) {
+    /** What the check did and found; {@code kept}: partial downloads left for a pull to resume. */
+    public record Report(List<String> removed, List<String> missing, List<String> kept) {
     }
 
     public Report run() {
         List<String> removed = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
 
+        Instant keepAfter = clock.instant().minus(ingestGrace);
         for (String ref : blobs.ingests()) {
+            if (isResumable(ref, keepAfter)) {
+                kept.add(ref);
+                continue;
+            }
             try (var writer = blobs.writer(ref)) {
                 writer.abort();
             }
@@ -92,6 +115,21 @@ public final class StartupCheck {
 
         removed.forEach(r -> LOG.info("start-up check removed unreferenced {}", r));
         missing.forEach(m -> LOG.error("start-up check: {}", m));
-        return new Report(removed, missing);
+        kept.forEach(k -> LOG.info("start-up check kept partial download {} for a pull to resume", k));
+        return new Report(removed, missing, kept);
+    }
+
+    /** A recent partial download whose blob is not complete already (then its bytes are useless). */
+    private boolean isResumable(String ref, Instant keepAfter) {
+        if (!ref.startsWith(RESUMABLE_PREFIX)) {
+            return false;
+        }
+        Digest digest;
+        try {
+            digest = Digest.parse(ref.substring(RESUMABLE_PREFIX.length()));
+        } catch (BerthException e) {
+            return false;
+        }
+        return !blobs.contains(digest) && blobs.ingestModified(ref).filter(keepAfter::isBefore).isPresent();
     }
 }

@@ -7,6 +7,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static dev.berth.engine.image.ImageLoaderTest.APP;
@@ -43,6 +46,36 @@ class StartupCheckTest {
             restarted.load(TestImages.dockerArchive(List.of(img)));
             assertThat(restarted.services.resolver().resolve("app:1")).isEqualTo(img.config().digest());
             assertThat(restarted.startupCheck().run().removed()).isEmpty();
+        }
+    }
+
+    @Test
+    void recentPartialDownloadsStayForAPullToResumeAndOldOrUselessOnesGo() throws Exception {
+        Digest recent = Digest.sha256(new byte[] {1});
+        Digest old = Digest.sha256(new byte[] {2});
+        Digest complete = Digest.sha256(BASE);
+        try (ImageFixture f = new ImageFixture(dir)) {
+            for (Digest d : List.of(recent, old, complete)) {
+                try (var w = f.blobs.writer(StartupCheck.RESUMABLE_PREFIX + d)) {
+                    w.output().write(new byte[] {1, 2, 3});
+                }
+            }
+            Files.setLastModifiedTime(dir.resolve("content/ingest/pull-sha256%3A" + old.hex()),
+                    FileTime.from(Instant.now().minus(Duration.ofHours(25))));
+            // The blob got complete through another ingest (a load) after this download broke off.
+            f.blobs.ingest(new ByteArrayInputStream(BASE), complete, BASE.length);
+            f.load(TestImages.dockerArchive(List.of(TestImages.Image.of(List.of(BASE), "2024-01-01T00:00:00Z",
+                    List.of("base:1")))));
+
+            StartupCheck.Report report = f.startupCheck().run();
+
+            assertThat(report.kept()).containsExactly(StartupCheck.RESUMABLE_PREFIX + recent);
+            assertThat(report.removed()).containsExactlyInAnyOrder("partial ingest " + StartupCheck.RESUMABLE_PREFIX + old,
+                    "partial ingest " + StartupCheck.RESUMABLE_PREFIX + complete);
+            assertThat(f.blobs.ingests()).containsExactly(StartupCheck.RESUMABLE_PREFIX + recent);
+            try (var resumed = f.blobs.writer(StartupCheck.RESUMABLE_PREFIX + recent)) {
+                assertThat(resumed.offset()).isEqualTo(3);
+            }
         }
     }
 
