@@ -1,5 +1,6 @@
 package dev.berth.engine.distribution;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.content.BlobInfo;
 import dev.berth.core.content.BlobStore;
 import dev.berth.core.digest.Digest;
@@ -7,6 +8,7 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.image.Descriptor;
 import dev.berth.core.image.ImageConfig;
+import dev.berth.core.image.Index;
 import dev.berth.core.image.Manifest;
 import dev.berth.core.image.MediaTypes;
 import dev.berth.core.image.Raw;
@@ -24,6 +26,7 @@ import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.net.URI;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,14 +35,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code docker push}: uploads an image's layers that the registry lacks (in parallel), mounting
  * a blob from another repository of the same registry where the daemon knows one that has it,
- * then the config, then the manifest under the tag. Layers stored uncompressed (from a
+ * then the config, then the manifest under the tag. An image that came with a manifest (a pull)
+ * is pushed with that manifest's exact bytes while its blobs are here, so it keeps its digest;
+ * otherwise a Docker schema2 manifest is made. Layers stored uncompressed (from a
  * {@code docker load} or a build) are gzipped once and the gzipped blob kept and recorded, so the
- * next push of the same layer gives the same digest.
+ * next push of the same layer gives the same digest; a layer without any stored blob is written
+ * again from its snapshot.
  *
  * <p>Progress is Docker's: {@code The push refers to repository […]}, per layer (keyed by the
  * short diff ID) {@code Preparing}, {@code Waiting}, {@code Pushing} (current/total), {@code Pushed},
@@ -47,6 +54,7 @@ import java.util.zip.GZIPOutputStream;
  * {@code <tag>: digest: sha256:… size: N}.
  */
 public final class PushService {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final RegistryClient client;
     private final ImageStore images;
     private final BlobStore blobs;
@@ -118,19 +126,34 @@ public final class PushService {
             for (LayerRow l : layers) {
                 progress.status(l.diffId().shortHex(), "Preparing");
             }
-            List<Descriptor> descriptors = uploadLayers(session, ref, layers, lease, progress);
-            Descriptor configDescriptor = Descriptor.of(MediaTypes.DOCKER_CONFIG, id, config.size());
+            Optional<Original> original = original(id, layers, lease);
+            String mediaType;
+            byte[] manifestBytes;
+            if (original.isPresent()) {
+                Original o = original.get();
+                List<Descriptor> blobs = o.manifest().layers();
+                List<Supplier<Descriptor>> sources = blobs.stream().<Supplier<Descriptor>>map(d -> () -> d).toList();
+                uploadLayers(session, ref, layers, sources, lease, progress);
+                mediaType = o.mediaType();
+                manifestBytes = o.bytes();
+            } else {
+                List<Supplier<Descriptor>> sources = layers.stream()
+                        .<Supplier<Descriptor>>map(l -> () -> compressedBlob(l, lease)).toList();
+                List<Descriptor> descriptors = uploadLayers(session, ref, layers, sources, lease, progress);
+                Descriptor configDescriptor = Descriptor.of(MediaTypes.DOCKER_CONFIG, id, config.size());
+                mediaType = MediaTypes.DOCKER_MANIFEST;
+                manifestBytes = Raw.of(Manifest.docker(configDescriptor, descriptors)).bytes();
+            }
             if (session.blobSize(repository, id, List.of(RegistrySession.pushScope(repository))).isEmpty()) {
                 byte[] bytes = config.bytes();
                 URI location = session.startUpload(repository, id, null).orElseThrow();
                 session.upload(repository, location, id, bytes.length, () -> new ByteArrayInputStream(bytes));
             }
-            Raw<Manifest> manifest = Raw.of(Manifest.docker(configDescriptor, descriptors));
             String tag = ref.tag().orElseThrow();
-            Digest digest = session.putManifest(repository, tag, MediaTypes.DOCKER_MANIFEST, manifest.bytes());
+            Digest digest = session.putManifest(repository, tag, mediaType, manifestBytes);
             lease.add(digest);
             if (!blobs.contains(digest)) {
-                blobs.ingest(new ByteArrayInputStream(manifest.bytes()), digest, manifest.size());
+                blobs.ingest(new ByteArrayInputStream(manifestBytes), digest, manifestBytes.length);
             }
             String repoDigestRef = ref.nameOnly().withDigest(digest).toString();
             images.db().inTransaction(tx -> {
@@ -138,17 +161,130 @@ public final class PushService {
                 return null;
             });
             images.events().publish("push", id, ref.familiarString(), config.value().configOrEmpty().labels());
-            progress.status(null, tag + ": digest: " + digest + " size: " + manifest.size());
-            return new Pushed(ref, digest, manifest.size());
+            progress.status(null, tag + ": digest: " + digest + " size: " + manifestBytes.length);
+            return new Pushed(ref, digest, manifestBytes.length);
         }
     }
 
+    /** A manifest the image came with (a pull stored it), sent again byte for byte by a push. */
+    private record Original(Digest digest, String mediaType, byte[] bytes, Manifest manifest) {
+    }
+
+    /**
+     * The manifest this image was pulled with, when its layers are unchanged and every layer blob
+     * it names is still here: pushing its exact bytes keeps the digest the image has elsewhere
+     * (as Docker with the containerd store does), OCI or Docker media types alike. The manifests
+     * are those of the image's repo digests, or the children of an index among them that are
+     * stored and describe this image.
+     */
+    private Optional<Original> original(Digest id, List<LayerRow> layers, Leases.Lease lease) {
+        List<Digest> pulled = images.db().read(tx -> {
+            List<Digest> out = new ArrayList<>();
+            for (String r : tx.repoDigests().forImage(id)) {
+                tx.repoDigests().manifestDigest(r).filter(d -> !out.contains(d)).ifPresent(out::add);
+            }
+            return out;
+        });
+        for (Digest d : pulled) {
+            lease.add(d);
+            Optional<byte[]> bytes = readManifest(d);
+            if (bytes.isEmpty()) {
+                continue;
+            }
+            String type = mediaTypeOf(bytes.get());
+            List<Digest> candidates = new ArrayList<>();
+            if (MediaTypes.isIndex(type)) {
+                try {
+                    Raw.parse(bytes.get(), Index.class, "index " + d).value().manifests().forEach(m -> candidates.add(m.digest()));
+                } catch (BerthException e) {
+                    continue;
+                }
+            } else {
+                candidates.add(d);
+            }
+            for (Digest c : candidates) {
+                Optional<Original> o = asOriginal(c, c.equals(d) ? bytes : readManifest(c), id, layers, lease);
+                if (o.isPresent()) {
+                    return o;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Original> asOriginal(Digest digest, Optional<byte[]> bytes, Digest id, List<LayerRow> layers,
+            Leases.Lease lease) {
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        String type = mediaTypeOf(bytes.get());
+        if (!MediaTypes.isManifest(type)) {
+            return Optional.empty();
+        }
+        Manifest m;
+        try {
+            m = Raw.parse(bytes.get(), Manifest.class, "manifest " + digest).value();
+        } catch (BerthException e) {
+            return Optional.empty();
+        }
+        if (m.config() == null || !id.equals(m.config().digest()) || m.layers().size() != layers.size()) {
+            return Optional.empty();
+        }
+        lease.add(digest);
+        for (Descriptor l : m.layers()) {
+            lease.add(l.digest());
+            if (!isForeign(l) && !blobs.contains(l.digest())) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new Original(digest, type, bytes.get(), m));
+    }
+
+    private Optional<byte[]> readManifest(Digest digest) {
+        if (!blobs.contains(digest)) {
+            return Optional.empty();
+        }
+        try (InputStream in = blobs.open(digest)) {
+            byte[] bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
+            return bytes.length > MAX_MANIFEST_BYTES ? Optional.empty() : Optional.of(bytes);
+        } catch (IOException | BerthException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static final int MAX_MANIFEST_BYTES = 4 << 20;
+
+    /** The document's {@code mediaType}, or for an OCI document without one, what its fields make it. */
+    private static String mediaTypeOf(byte[] bytes) {
+        try {
+            var node = JSON.readTree(bytes);
+            if (node == null || !node.isObject()) {
+                return "";
+            }
+            var field = node.get("mediaType");
+            if (field != null && field.isTextual()) {
+                return field.asText();
+            }
+            return node.has("manifests") ? MediaTypes.OCI_INDEX : node.has("config") ? MediaTypes.OCI_MANIFEST : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Layers a registry need not have (image-spec "non-distributable", Docker's "foreign"): never uploaded. */
+    private static boolean isForeign(Descriptor layer) {
+        return layer.urls() != null && !layer.urls().isEmpty() || layer.mediaType() != null
+                && (layer.mediaType().contains("nondistributable") || layer.mediaType().contains("foreign"));
+    }
+
     private List<Descriptor> uploadLayers(RegistrySession session, ImageReference ref, List<LayerRow> layers,
-            Leases.Lease lease, ProgressListener progress) {
+            List<Supplier<Descriptor>> sources, Leases.Lease lease, ProgressListener progress) {
         Semaphore permits = new Semaphore(client.settings().maxConcurrentUploads());
         List<Future<Descriptor>> futures = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (LayerRow layer : layers) {
+            for (int i = 0; i < layers.size(); i++) {
+                LayerRow layer = layers.get(i);
+                Supplier<Descriptor> source = sources.get(i);
                 String id = layer.diffId().shortHex();
                 futures.add(pool.submit(() -> {
                     if (!permits.tryAcquire()) {
@@ -156,7 +292,7 @@ public final class PushService {
                         permits.acquire();
                     }
                     try {
-                        return uploadLayer(session, ref, layer, id, lease, progress);
+                        return uploadLayer(session, ref, layer, source.get(), id, progress);
                     } finally {
                         permits.release();
                     }
@@ -175,9 +311,12 @@ public final class PushService {
         }
     }
 
-    private Descriptor uploadLayer(RegistrySession session, ImageReference ref, LayerRow layer, String id,
-            Leases.Lease lease, ProgressListener progress) {
-        Descriptor blob = compressedBlob(layer, lease);
+    private Descriptor uploadLayer(RegistrySession session, ImageReference ref, LayerRow layer, Descriptor blob,
+            String id, ProgressListener progress) {
+        if (isForeign(blob)) {
+            progress.status(id, "Skipped foreign layer");
+            return blob;
+        }
         String repository = ref.path();
         List<String> scopes = List.of(RegistrySession.pushScope(repository));
         if (session.blobSize(repository, blob.digest(), scopes).isPresent()) {
@@ -224,7 +363,7 @@ public final class PushService {
      */
     private Descriptor compressedBlob(LayerRow layer, Leases.Lease lease) {
         if (layer.blobDigest() == null || !blobs.contains(layer.blobDigest())) {
-            throw BerthException.notImplemented("layer %s has no stored blob to push", layer.diffId());
+            return repack(layer, lease);
         }
         String mediaType = layer.blobMediaType() == null ? MediaTypes.DOCKER_LAYER : layer.blobMediaType();
         if (isCompressed(mediaType)) {
@@ -242,22 +381,68 @@ public final class PushService {
     }
 
     private BlobInfo gzip(Digest plain) {
+        return compress(out -> {
+            try (InputStream tar = blobs.open(plain)) {
+                tar.transferTo(out);
+            }
+        });
+    }
+
+    /**
+     * A layer without a stored blob (it was dropped, or never kept) is written again from its
+     * snapshot, gzipped, stored and recorded on the layer row, as Docker regenerates a layer from
+     * its files and records the new compressed digest. The tar must hash to the layer's diff ID,
+     * or the image's config would lie about it: Berth's own layers (commits, builds) are written
+     * deterministically and pass; a layer that came as someone else's tar may not, and then the
+     * push stops with the reason rather than sending a different image.
+     */
+    private Descriptor repack(LayerRow layer, Leases.Lease lease) {
+        MessageDigest tarDigest = layer.diffId().newHasher();
+        BlobInfo gz = compress(out -> images.layers().snapshotter().diff(layer.snapshotKey(),
+                new java.security.DigestOutputStream(out, tarDigest)));
+        Digest diffId = Digest.of(layer.diffId().algorithm(), tarDigest.digest());
+        if (!diffId.equals(layer.diffId())) {
+            images.layers().deleteBlobIfUnused(gz.digest());
+            throw BerthException.dataLoss("layer %s has no stored blob, and its files (snapshot %s) make a tar with diff ID"
+                    + " %s: the image cannot be pushed as it is; pull or load it again", layer.diffId(),
+                    layer.snapshotKey(), diffId);
+        }
+        lease.add(gz.digest());
+        images.db().inTransaction(tx -> {
+            tx.layers().setBlob(layer.chainId(), gz.digest(), MediaTypes.DOCKER_LAYER_GZIP, gz.size());
+            return null;
+        });
+        return Descriptor.of(MediaTypes.DOCKER_LAYER_GZIP, gz.digest(), gz.size());
+    }
+
+    private interface TarSource {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Gzips what {@code source} writes into a new blob of the content store. */
+    private BlobInfo compress(TarSource source) {
         // java.util.zip writes a fixed header (no name, no mtime), so the same tar always gives the same bytes.
         // The pipe's reader closes first, so a failed ingest ends the compressing thread too.
         try (ExecutorService writer = Executors.newVirtualThreadPerTaskExecutor();
              PipedInputStream in = new PipedInputStream(1 << 20)) {
             PipedOutputStream pipe = new PipedOutputStream(in);
             Future<?> compressing = writer.submit(() -> {
-                try (InputStream tar = blobs.open(plain); OutputStream gz = new GZIPOutputStream(pipe, 1 << 16)) {
-                    tar.transferTo(gz);
+                try (OutputStream gz = new GZIPOutputStream(pipe, 1 << 16)) {
+                    source.writeTo(gz);
                 }
                 return null;
             });
-            BlobInfo info = blobs.ingest(in, null, -1);
+            BlobInfo info;
+            try {
+                info = blobs.ingest(in, null, -1);
+            } catch (RuntimeException e) {
+                compressing.cancel(true);
+                throw e;
+            }
             await(compressing);
             return info;
         } catch (IOException e) {
-            throw BerthException.internal("compressing layer " + plain, e);
+            throw BerthException.internal("compressing a layer", e);
         }
     }
 
