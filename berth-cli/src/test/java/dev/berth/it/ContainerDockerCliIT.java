@@ -349,6 +349,50 @@ class ContainerDockerCliIT {
     }
 
     @Test
+    void rmiOfAnImageAContainerUsesNeedsForceThenLeavesItDanglingForTheContainer() {
+        docker("run", "--name", "rmibase", "busybox", "sh", "-c", "echo kept > /kept").ok();
+        docker("commit", "rmibase", "rmitest:1").ok();
+        String imageId = docker("image", "inspect", "-f", "{{.Id}}", "rmitest:1").ok().trim();
+        String shortImage = imageId.substring("sha256:".length(), "sha256:".length() + 12);
+        String stopped = docker("create", "--name", "rmistopped", "rmitest:1", "cat", "/kept").ok().trim();
+        String running = null;
+        try {
+            CommandResult refused = docker("rmi", "rmitest:1");
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.stderr()).contains("conflict: unable to remove repository reference \"rmitest:1\" "
+                    + "(must force) - container " + stopped.substring(0, 12) + " is using its referenced image "
+                    + shortImage);
+            CommandResult byId = docker("rmi", shortImage);
+            assertThat(byId.exitCode()).isEqualTo(1);
+            assertThat(byId.stderr()).contains("conflict: unable to delete " + shortImage
+                    + " (must be forced) - image is being used by stopped container " + stopped.substring(0, 12));
+
+            assertThat(docker("rmi", "-f", "rmitest:1").ok()).isEqualTo("Untagged: rmitest:1\n");
+            assertThat(docker("images", "-q", "--no-trunc", "--filter", "dangling=true").ok()).contains(imageId);
+            // the CLI shortens an image ID in the Image column
+            assertThat(docker("ps", "-a", "--filter", "name=rmistopped", "--format", "{{.Image}}").ok().trim())
+                    .isEqualTo(shortImage);
+            assertThat(docker("start", "-a", "rmistopped").ok()).isEqualTo("kept\n");
+
+            running = docker("run", "-d", imageId, "sleep", "300").ok().trim();
+            CommandResult hard = docker("rmi", "-f", imageId);
+            assertThat(hard.exitCode()).isEqualTo(1);
+            assertThat(hard.stderr()).contains("conflict: unable to delete " + shortImage
+                    + " (cannot be forced) - image is being used by running container " + running.substring(0, 12));
+
+            docker("rm", "-f", stopped, running).ok();
+            running = null;
+            assertThat(docker("rmi", imageId).ok()).contains("Deleted: " + imageId);
+        } finally {
+            docker("rm", "-f", "rmibase", "rmistopped");
+            if (running != null) {
+                docker("rm", "-f", running);
+            }
+            docker("rmi", "-f", "rmitest:1", imageId);
+        }
+    }
+
+    @Test
     void topStatsAndExportSeeTheRunningContainer() throws Exception {
         String id = docker("run", "-d", "--memory", "32m", "busybox", "sh", "-c", "echo x > /exported; sleep 60").ok().trim();
         try {

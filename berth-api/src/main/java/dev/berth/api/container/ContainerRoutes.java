@@ -104,7 +104,8 @@ public final class ContainerRoutes implements Routes {
         List<Container> list = containers.queries().list(r.bool("all"), r.intValue("limit", -1), r.filters().values());
         Instant now = Instant.now();
         return Response.json(list.stream()
-                .map(c -> ContainerWire.summary(c, now, size ? containers.queries().sizes(c) : null)).toList());
+                .map(c -> ContainerWire.summary(c, containers.queries().imageShown(c), now,
+                        size ? containers.queries().sizes(c) : null)).toList());
     }
 
     private Response inspect(Request r) {

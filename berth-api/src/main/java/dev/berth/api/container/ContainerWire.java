@@ -210,11 +210,11 @@ final class ContainerWire {
         return m;
     }
 
-    static Map<String, Object> summary(Container c, Instant now, ContainerQueries.Sizes sizes) {
+    static Map<String, Object> summary(Container c, String image, Instant now, ContainerQueries.Sizes sizes) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Id", c.id());
         m.put("Names", List.of(c.name()));
-        m.put("Image", c.imageName());
+        m.put("Image", image);
         m.put("ImageID", c.imageId().toString());
         List<String> cmd = new ArrayList<>();
         cmd.add(c.path());

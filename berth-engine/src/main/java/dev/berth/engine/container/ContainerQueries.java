@@ -29,6 +29,22 @@ public final class ContainerQueries {
         this.paths = paths;
     }
 
+    /**
+     * The Image column of {@code docker ps}: the name the container was created with while it
+     * still names the container's image, else the image ID (moby daemon/list.go), e.g. after
+     * {@code rmi -f} untagged it or a pull moved the tag.
+     */
+    public String imageShown(Container c) {
+        try {
+            if (images.resolver().resolve(c.imageName()).equals(c.imageId())) {
+                return c.imageName();
+            }
+        } catch (BerthException e) {
+            // the name is gone
+        }
+        return c.imageId().toString();
+    }
+
     /** Where the container's files are: resolv, hostname, hosts, log (for inspect). */
     public Map<String, String> files(Container c) {
         Map<String, String> m = new java.util.LinkedHashMap<>();

@@ -17,7 +17,8 @@ import java.util.Set;
  * {@code docker rmi} and {@code docker image prune}, with Docker's rules
  * (daemon/images/image_delete.go): removing a reference untags; the image goes when no reference
  * and no container holds it; by ID, an image with several references needs force; rows go first,
- * then the files of layers no image holds any more.
+ * then the files of layers no image holds any more. The last reference of an image a container
+ * uses goes only with force, and the image then stays, dangling, for the container.
  */
 public final class ImageRemover {
     private static final Set<String> PRUNE_FILTERS = Set.of("dangling", "until", "label", "label!");
@@ -39,6 +40,14 @@ public final class ImageRemover {
         List<ImageReference> refs = references(id);
         if (!isIdPrefix(id, name)) {
             ImageReference ref = ImageReference.parse(name).dockerRef();
+            if (!force && isSingleReference(refs)) {
+                // the last reference of an image a container uses: untagging would leave it dangling
+                for (ImageUsers.User u : users.of(id)) {
+                    throw BerthException.conflict("conflict: unable to remove repository reference \"%s\" (must force)"
+                            + " - container %s is using its referenced image %s", name, shortId(u.containerId()),
+                            id.shortHex());
+                }
+            }
             untag(ref, id, records);
             refs = references(id);
             if (ref.digest().isEmpty()) {
@@ -56,6 +65,13 @@ public final class ImageRemover {
             if (!refs.isEmpty()) {
                 return records;
             }
+            // moby's quiet delete after removing a reference: an image that a container or a
+            // child image still needs stays, dangling, and the untag is the whole answer
+            if (!users.of(id).isEmpty() || !store.db().read(tx -> tx.images().children(id)).isEmpty()) {
+                return records;
+            }
+            delete(id, force, records);
+            return records;
         } else if (isSingleReference(refs)) {
             checkConflicts(id, force, true);
             for (ImageReference r : refs) {
@@ -163,6 +179,12 @@ public final class ImageRemover {
             // Checked again inside the transaction: a tag may have arrived since.
             if (!tx.tags().forImage(id).isEmpty() || !tx.repoDigests().forImage(id).isEmpty()) {
                 throw conflict(id, false, "image is referenced in multiple repositories");
+            }
+            // Forced past a stopped container: the container keeps its image (as Docker's
+            // containerd store does), which stays dangling until the container goes. Inside the
+            // transaction, so that no container is created on it meanwhile.
+            if (!users.of(id).isEmpty()) {
+                return false;
             }
             return tx.images().delete(id);
         });

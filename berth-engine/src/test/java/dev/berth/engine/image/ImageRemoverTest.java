@@ -109,6 +109,45 @@ class ImageRemoverTest {
     }
 
     @Test
+    void theLastTagOfAnImageAContainerUsesGoesOnlyWithForceAndTheImageStaysDangling() {
+        f.users.add(new ImageUsers.User("0123456789abcdef", false));
+
+        assertThatThrownBy(() -> f.services.remover().remove("busybox", false, false))
+                .hasMessage("conflict: unable to remove repository reference \"busybox\" (must force) - container "
+                        + "0123456789ab is using its referenced image " + id.shortHex())
+                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.CONFLICT);
+        assertThat(f.services.resolver().resolve("busybox:latest")).isEqualTo(id);
+
+        assertThat(f.services.remover().remove("busybox", true, false))
+                .containsExactly(DeleteItem.untagged("busybox:latest"));
+        assertThat(f.services.resolver().find("busybox:latest")).isEmpty();
+        assertThat(f.services.resolver().resolve(id.toString())).isEqualTo(id);
+        assertThat(f.snapshots.list()).hasSize(1);
+    }
+
+    @Test
+    void aRunningContainersImageLosesItsTagWithForceButStays() {
+        f.users.add(new ImageUsers.User("0123456789abcdef", true));
+
+        assertThat(f.services.remover().remove("busybox:latest", true, false))
+                .containsExactly(DeleteItem.untagged("busybox:latest"));
+        assertThat(f.services.resolver().resolve(id.hex())).isEqualTo(id);
+    }
+
+    @Test
+    void byIdWithForceAStoppedContainersImageIsUntaggedAndKept() {
+        f.users.add(new ImageUsers.User("0123456789abcdef", false));
+
+        assertThat(f.services.remover().remove(id.hex().substring(0, 12), true, false))
+                .containsExactly(DeleteItem.untagged("busybox:latest"));
+        assertThat(f.services.resolver().resolve(id.hex())).isEqualTo(id);
+
+        f.users.clear();
+        assertThat(f.services.remover().remove(id.hex().substring(0, 12), false, false))
+                .contains(DeleteItem.deleted(id.toString()));
+    }
+
+    @Test
     void removingTheLastTagOfARepositoryAlsoDropsItsDigestReferences() throws Exception {
         TestImages.Image pulled = TestImages.Image.of(List.of(APP), "2024-01-01T00:00:00Z", List.of());
         Digest manifest = f.blobs.ingest(new java.io.ByteArrayInputStream("{}".getBytes()), null, -1).digest();
