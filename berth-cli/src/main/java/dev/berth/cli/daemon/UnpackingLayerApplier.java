@@ -1,5 +1,6 @@
 package dev.berth.cli.daemon;
 
+import dev.berth.core.layer.LayerDigest;
 import dev.berth.core.layer.LayerUnpacker;
 import dev.berth.core.snapshot.WhiteoutMode;
 import dev.berth.engine.image.LayerApplier;
@@ -13,5 +14,11 @@ final class UnpackingLayerApplier implements LayerApplier {
     public long apply(InputStream tar, Path dir, WhiteoutMode whiteouts) {
         // Docker's layer Size: the bytes of file content the layer itself carries.
         return new LayerUnpacker(whiteouts).unpack(tar, dir).contentSize();
+    }
+
+    /** The unpacker decompresses and computes the diff ID itself: one pass over the bytes, one hash. */
+    @Override
+    public LayerDigest applyBlob(InputStream layer, Path dir, WhiteoutMode whiteouts, String diffIdAlgorithm) {
+        return new LayerUnpacker(whiteouts).unpack(layer, dir, diffIdAlgorithm);
     }
 }

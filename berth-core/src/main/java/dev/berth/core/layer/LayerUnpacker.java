@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -103,11 +104,20 @@ public final class LayerUnpacker {
      * end but does not close it.
      */
     public LayerDigest unpack(InputStream layer, Path root) {
+        return unpack(layer, root, "sha256");
+    }
+
+    /**
+     * As {@link #unpack(InputStream, Path)}, computing the diff ID with {@code diffIdAlgorithm}
+     * (sha256 or sha512, as the image config names it): the only hash of the uncompressed bytes a
+     * pull or load needs.
+     */
+    public LayerDigest unpack(InputStream layer, Path root, String diffIdAlgorithm) {
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
             throw BerthException.notFound("unpack target %s is not a directory", root);
         }
         try (InputStream uncompressed = Compression.decompress(layer);
-             ReadAhead hashed = new ReadAhead(uncompressed, Digest.newHasher("sha256"));
+             ReadAhead hashed = new ReadAhead(uncompressed, Digest.newHasher(diffIdAlgorithm));
              Libc.Scratch scratch = new Libc.Scratch()) {
             Session session = new Session(root.toAbsolutePath().normalize(), scratch);
             TarReader tar = new TarReader(hashed);
@@ -121,7 +131,11 @@ public final class LayerUnpacker {
                 current = null;
                 session.finish();
                 byte[] diffId = hashed.finish();
-                return new LayerDigest(Digest.of("sha256", diffId), hashed.count(), session.contentSize);
+                // A gzip stream can end before its source does (GZIPInputStream looks for another
+                // member only when bytes are available): read the source to its end as promised,
+                // so a source that ends only once its blob is verified has been waited for.
+                layer.transferTo(OutputStream.nullOutputStream());
+                return new LayerDigest(Digest.of(diffIdAlgorithm, diffId), hashed.count(), session.contentSize);
             } catch (EOFException e) {
                 throw BerthException.invalid("layer tar is truncated%s", current == null ? "" : " at entry " + current);
             } catch (UncheckedIOException e) {

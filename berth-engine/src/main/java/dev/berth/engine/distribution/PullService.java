@@ -13,6 +13,7 @@ import dev.berth.core.image.Manifest;
 import dev.berth.core.image.MediaTypes;
 import dev.berth.core.image.Platform;
 import dev.berth.core.image.Raw;
+import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.reference.ImageReference;
 import dev.berth.engine.image.ImageStore;
 import dev.berth.engine.image.LayerBlob;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -144,9 +146,8 @@ public final class PullService {
             boolean present = images.row(id).isPresent();
             boolean tagPointsHere = ref.tag().isPresent()
                     && images.db().read(tx -> tx.tags().get(ref.toString())).filter(id::equals).isPresent();
-            if (!present) {
-                fetchAndUnpack(session, repository, manifest.layers(), diffIds, chain, progress);
-            }
+            List<LayerStore.Unpacked> unpacked = present ? List.of()
+                    : fetchAndUnpack(session, repository, manifest.layers(), diffIds, chain, progress);
             for (FetchedManifest doc : documents) {
                 if (!blobs.contains(doc.digest())) {
                     blobs.ingest(new ByteArrayInputStream(doc.bytes()), doc.digest(), doc.size());
@@ -155,12 +156,9 @@ public final class PullService {
             List<LayerBlob> layerBlobs = manifest.layers().stream()
                     .map(l -> new LayerBlob(l.digest(), l.size(), l.mediaType())).toList();
             List<ImageReference> tags = ref.tag().isPresent() ? List.of(ref) : List.of();
-            ImageStore.Added added = images.add(config, layerBlobs, tags, null, ProgressListener.NONE);
-            String repoDigestRef = ref.nameOnly().withDigest(repoDigest).toString();
-            images.db().inTransaction(tx -> {
-                tx.repoDigests().put(repoDigestRef, id, repoDigest);
-                return null;
-            });
+            // Image, layers, tag and RepoDigest in one transaction: a pull is all rows or none.
+            ImageStore.Added added = images.add(config, layerBlobs, unpacked, tags,
+                    Map.of(ref.nameOnly().withDigest(repoDigest), repoDigest), null, ProgressListener.NONE);
             // Docker's rule: "Downloaded newer image" when the tag moved (or came) here, or, for a
             // pull by digest, when the image is new; otherwise the pull changed nothing.
             boolean updated = ref.tag().isPresent() ? !tagPointsHere : added.isNew();
@@ -209,11 +207,17 @@ public final class PullService {
      * Downloads the missing layers (at most {@code maxConcurrentDownloads} at once) and unpacks
      * them bottom-up on this thread as each becomes available.
      */
-    private void fetchAndUnpack(RegistrySession session, String repository, List<Descriptor> layers,
+    private List<LayerStore.Unpacked> fetchAndUnpack(RegistrySession session, String repository, List<Descriptor> layers,
             List<Digest> diffIds, List<Digest> chain, ProgressListener progress) {
         LayerStore layerStore = images.layers();
+        List<LayerStore.Unpacked> unpacked = new ArrayList<>();
         int have = 0;
-        while (have < chain.size() && layerStore.get(chain.get(have)).isPresent()) {
+        while (have < chain.size()) {
+            Optional<LayerRow> row = layerStore.get(chain.get(have));
+            if (row.isEmpty()) {
+                break;
+            }
+            unpacked.add(new LayerStore.Unpacked(row.get(), false));
             have++;
         }
         Map<Digest, Future<BlobInfo>> downloads = new LinkedHashMap<>();
@@ -274,8 +278,8 @@ public final class PullService {
                                 return stored.get();
                             };
                     try {
-                        layerStore.unpack(parent, diffIds.get(i), new LayerBlob(layer.digest(), layer.size(),
-                                layer.mediaType()), source, extracting(id, progress));
+                        unpacked.add(layerStore.unpack(parent, diffIds.get(i), new LayerBlob(layer.digest(), layer.size(),
+                                layer.mediaType()), source, extracting(id, progress)));
                     } catch (RuntimeException e) {
                         // A failed download explains a failed unpack of its bytes better than the unpacker can.
                         Future<BlobInfo> download = downloads.get(layer.digest());
@@ -296,6 +300,7 @@ public final class PullService {
                 throw e;
             }
         }
+        return unpacked;
     }
 
     private static boolean isNonDistributable(String mediaType) {

@@ -114,6 +114,18 @@ public final class ImageStore {
      */
     public Added add(Raw<ImageConfig> config, List<LayerBlob> layerBlobs, List<ImageReference> tags,
             Map<ImageReference, Digest> repoDigests, Digest parent, ProgressListener progress) {
+        return add(config, layerBlobs, List.of(), tags, repoDigests, parent, progress);
+    }
+
+    /**
+     * As {@link #add(Raw, List, List, Map, Digest, ProgressListener)}, for a caller that unpacked
+     * the layers itself (a pull, while downloading): {@code unpacked} holds what
+     * {@link LayerStore#unpack} returned for them, bottom first, so they are neither looked up nor
+     * measured again.
+     */
+    public Added add(Raw<ImageConfig> config, List<LayerBlob> layerBlobs, List<LayerStore.Unpacked> unpacked,
+            List<ImageReference> tags, Map<ImageReference, Digest> repoDigests, Digest parent,
+            ProgressListener progress) {
         Digest id = config.digest();
         List<Digest> diffIds = config.value().diffIds();
         if (diffIds.size() != layerBlobs.size()) {
@@ -137,14 +149,19 @@ public final class ImageStore {
                 ingestedConfig = true;
             }
             boolean exists = row(id).isPresent();
-            List<LayerStore.Unpacked> unpacked = new ArrayList<>();
+            List<LayerStore.Unpacked> layerRows = new ArrayList<>();
             Digest parentChain = null;
             long size = 0;
             for (int i = 0; i < diffIds.size(); i++) {
-                LayerStore.Unpacked u = exists
-                        ? new LayerStore.Unpacked(layers.get(chain.get(i)).orElseThrow(), false)
-                        : layers.unpack(parentChain, diffIds.get(i), layerBlobs.get(i), progress);
-                unpacked.add(u);
+                LayerStore.Unpacked u;
+                if (i < unpacked.size() && unpacked.get(i).chainId().equals(chain.get(i))) {
+                    u = unpacked.get(i);
+                } else {
+                    u = exists
+                            ? new LayerStore.Unpacked(layers.get(chain.get(i)).orElseThrow(), false)
+                            : layers.unpack(parentChain, diffIds.get(i), layerBlobs.get(i), progress);
+                }
+                layerRows.add(u);
                 parentChain = u.chainId();
                 size += u.row().size();
             }
@@ -156,8 +173,8 @@ public final class ImageStore {
             boolean isNew = db.inTransaction(tx -> {
                 boolean inserted = false;
                 if (tx.images().get(id).isEmpty()) {
-                    LayerStore.insertNew(tx, unpacked);
-                    tx.images().insert(imageRow, unpacked.stream().map(LayerStore.Unpacked::chainId).toList());
+                    LayerStore.insertNew(tx, layerRows);
+                    tx.images().insert(imageRow, layerRows.stream().map(LayerStore.Unpacked::chainId).toList());
                     inserted = true;
                 }
                 for (Map.Entry<ImageReference, Digest> rd : repoDigests.entrySet()) {

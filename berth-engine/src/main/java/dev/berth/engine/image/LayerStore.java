@@ -4,6 +4,7 @@ import dev.berth.core.content.BlobStore;
 import dev.berth.core.digest.ChainId;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
+import dev.berth.core.layer.LayerDigest;
 import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.metadata.Tx;
@@ -12,8 +13,6 @@ import dev.berth.core.snapshot.Snapshotter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -126,17 +125,16 @@ public final class LayerStore {
         boolean committed = false;
         try {
             Path dir = snapshots.prepare(key, parent);
-            MessageDigest hasher = diffId.newHasher();
-            long size;
+            LayerDigest applied;
+            // The applier decompresses and hashes the diff ID as it unpacks: one pass, one hash.
             try (InputStream raw = new ProgressInputStream(source.get(), blob.size(), name.substring(0, 12),
-                    "Loading layer", progress);
-                 InputStream tar = new DigestInputStream(Decompression.open(raw), hasher)) {
-                size = applier.apply(tar, dir, snapshots.whiteoutMode());
-                Decompression.drain(tar);
+                    "Loading layer", progress)) {
+                applied = applier.applyBlob(raw, dir, snapshots.whiteoutMode(), diffId.algorithm());
             } catch (IOException e) {
                 throw BerthException.invalid("cannot read layer %s: %s", blob.digest(), e.getMessage());
             }
-            Digest seen = Digest.of(diffId.algorithm(), hasher.digest());
+            long size = applied.contentSize();
+            Digest seen = applied.diffId();
             if (!seen.equals(diffId)) {
                 throw BerthException.dataLoss("layer %s has diff ID %s, but the image config says %s",
                         blob.digest(), seen, diffId);
