@@ -104,15 +104,22 @@ public final class ContainerRoutes implements Routes {
         List<Container> list = containers.queries().list(r.bool("all"), r.intValue("limit", -1), r.filters().values());
         Instant now = Instant.now();
         return Response.json(list.stream()
-                .map(c -> ContainerWire.summary(c, containers.queries().imageShown(c), now,
-                        size ? containers.queries().sizes(c) : null)).toList());
+                .map(c -> withMounts(ContainerWire.summary(c, containers.queries().imageShown(c), now,
+                        size ? containers.queries().sizes(c) : null), c)).toList());
     }
 
     private Response inspect(Request r) {
         Container c = containers.queries().inspect(r.param("id"));
-        return Response.json(ContainerWire.inspect(c, containers.queries().files(c), containers.queries().driver(),
-                containers.queries().graphData(c), r.bool("size") ? containers.queries().sizes(c) : null,
-                containers.exec().idsOf(c.id())));
+        return Response.json(withMounts(ContainerWire.inspect(c, containers.queries().files(c),
+                containers.queries().driver(), containers.queries().graphData(c),
+                r.bool("size") ? containers.queries().sizes(c) : null, containers.exec().idsOf(c.id())), c));
+    }
+
+    /** Mounts with the container's volumes, --mount and --volumes-from mount points besides its Binds. */
+    private Map<String, Object> withMounts(Map<String, Object> body, Container c) {
+        body.put("Mounts", ContainerWire.mounts(c.hostConfig(), containers.volumes().mountsOf(c.id()),
+                containers.volumes()::source));
+        return body;
     }
 
     private Response start(Request r) {

@@ -6,6 +6,9 @@ import dev.berth.engine.container.ContainerState;
 import dev.berth.engine.container.ExecService;
 import dev.berth.engine.container.HostSettings;
 
+import dev.berth.engine.volume.MountPoint;
+
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -13,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The Docker Engine API's container JSON shapes (ContainerInspectResponse, ContainerSummary,
@@ -102,7 +106,7 @@ final class ContainerWire {
         m.put("RestartPolicy", h.restartPolicy());
         m.put("AutoRemove", h.autoRemove());
         m.put("VolumeDriver", "");
-        m.put("VolumesFrom", null);
+        m.put("VolumesFrom", h.volumesFrom().isEmpty() ? null : h.volumesFrom());
         m.put("ConsoleSize", h.consoleSize() == null ? List.of(0, 0) : h.consoleSize());
         m.put("CapAdd", h.capAdd().isEmpty() ? null : h.capAdd());
         m.put("CapDrop", h.capDrop().isEmpty() ? null : h.capDrop());
@@ -147,15 +151,40 @@ final class ContainerWire {
         m.put("PidsLimit", h.pidsLimit());
         m.put("Ulimits", List.of());
         m.put("Init", h.init());
+        if (!h.mounts().isEmpty()) {
+            m.put("Mounts", h.mounts());
+        }
         return m;
+    }
+
+    /** Inspect's Mounts: the host-path Binds, then the container's other mount points (volumes, --mount …). */
+    static List<Map<String, Object>> mounts(HostSettings h, List<MountPoint> points, Function<MountPoint, Path> source) {
+        List<Map<String, Object>> out = mounts(h);
+        for (MountPoint p : points) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("Type", p.type());
+            if (p.isVolume()) {
+                m.put("Name", p.volumeName());
+            }
+            m.put("Source", p.type().equals(MountPoint.TMPFS) ? "" : source.apply(p).toString());
+            m.put("Destination", p.destination());
+            if (p.isVolume()) {
+                m.put("Driver", "local");
+            }
+            m.put("Mode", p.mode());
+            m.put("RW", p.rw());
+            m.put("Propagation", p.propagation());
+            out.add(m);
+        }
+        return out;
     }
 
     static List<Map<String, Object>> mounts(HostSettings h) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (String bind : h.binds()) {
             String[] parts = bind.split(":");
-            if (parts.length < 2) {
-                continue;
+            if (parts.length < 2 || !parts[0].startsWith("/")) {
+                continue; // volumes are among the container's mount points
             }
             String mode = parts.length == 3 ? parts[2] : "";
             Map<String, Object> m = new LinkedHashMap<>();

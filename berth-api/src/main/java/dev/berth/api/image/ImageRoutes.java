@@ -21,13 +21,20 @@ import java.util.List;
 public final class ImageRoutes implements Routes {
     private final ImageServices images;
     private final Handler pull;
+    private final java.util.function.Supplier<List<?>> volumeUsage;
 
     /**
      * @param pull the handler for {@code POST /images/create?fromImage=…}, or null while pulls are not wired
      */
     public ImageRoutes(ImageServices images, Handler pull) {
+        this(images, pull, List::of);
+    }
+
+    /** @param volumeUsage the Volumes of {@code /system/df} */
+    public ImageRoutes(ImageServices images, Handler pull, java.util.function.Supplier<List<?>> volumeUsage) {
         this.images = images;
         this.pull = pull;
+        this.volumeUsage = volumeUsage;
     }
 
     @Override
@@ -128,7 +135,7 @@ public final class ImageRoutes implements Routes {
             body.put("Containers", new ArrayList<>());
         }
         if (types.isEmpty() || types.contains("volume")) {
-            body.put("Volumes", new ArrayList<>());
+            body.put("Volumes", volumeUsage.get());
         }
         if (types.isEmpty() || types.contains("build-cache")) {
             body.put("BuildCache", new ArrayList<>());

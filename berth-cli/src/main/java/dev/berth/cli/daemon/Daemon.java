@@ -4,6 +4,7 @@ import dev.berth.api.distribution.DistributionRoutes;
 import dev.berth.api.container.ContainerRoutes;
 import dev.berth.api.image.ImageRoutes;
 import dev.berth.api.system.SystemRoutes;
+import dev.berth.api.volume.VolumeRoutes;
 import dev.berth.api.server.ApiServer;
 import dev.berth.api.server.Router;
 import dev.berth.core.content.LocalBlobStore;
@@ -18,6 +19,8 @@ import dev.berth.engine.event.EventBus;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.StartupCheck;
 import dev.berth.engine.system.SystemFacts;
+import dev.berth.engine.volume.ContainerVolumes;
+import dev.berth.engine.volume.VolumeService;
 import dev.berth.runtime.cgroup.Cgroups;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,10 +81,15 @@ public final class Daemon implements AutoCloseable {
         report.removed().forEach(item -> LOG.info("start-up check removed {}", item));
         report.missing().forEach(item -> LOG.error("start-up check: {}", item));
 
+        VolumeService volumes = new VolumeService(db, dataRoot, events, Clock.systemUTC());
+        VolumeService.Report volumeReport = volumes.startupCheck();
+        volumeReport.removed().forEach(item -> LOG.info("start-up check removed {}", item));
+        volumeReport.repaired().forEach(item -> LOG.error("start-up check: {}", item));
+
         ContainerRuntimes runtimes = ContainerRuntimes.detect("/berth");
         ContainerServices containers = ContainerServices.create(containerStore, new ContainerServices.Parts(db, images,
                 snapshots, events, runtimes.byName(), dataRoot, config.execRoot().toAbsolutePath(),
-                parts.snapshotDir(), Clock.systemUTC()));
+                parts.snapshotDir(), new ContainerVolumes(volumes), Clock.systemUTC()));
         containers.recovery().withCgroupRemover(runtimes::removeCgroup).cleanUp();
         resources.add(containers::shutdown);
 
@@ -97,11 +105,13 @@ public final class Daemon implements AutoCloseable {
                 .withCgroup("cgroupfs", Integer.toString(cgroupVersion))
                 .withWarnings(List.of("No bridge networking yet: containers get network mode none by default"));
 
+        VolumeRoutes volumeRoutes = new VolumeRoutes(volumes);
         Router router = new Router()
                 .install(new SystemRoutes(facts, events))
-                .install(new ImageRoutes(images, distributionRoutes.pullHandler()))
+                .install(new ImageRoutes(images, distributionRoutes.pullHandler(), volumeRoutes::diskUsage))
                 .install(distributionRoutes)
-                .install(new ContainerRoutes(containers));
+                .install(new ContainerRoutes(containers))
+                .install(volumeRoutes);
 
         server = new ApiServer(config.hosts(), router);
         resources.add(server);

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Berth's schema as an ordered list of migrations; {@code PRAGMA user_version} records how far a
  * database has come. Never edit a migration that has landed: append a new one (containers,
- * networks, volumes, build cache come as versions 2, 3 …, each in its own constant here).
+ * networks, build cache come as versions 4, 5 …, each in its own constant here).
  */
 public final class Schema {
     /** Images, tags, repo digests, layers, and which layers each image has. */
@@ -89,8 +89,41 @@ public final class Schema {
             )""",
             "CREATE INDEX containers_image ON containers(image_id)");
 
+    /**
+     * Volumes (dev.berth.engine.volume): one row per volume of the local driver, whose files are
+     * {@code <data-root>/volumes/<name>/_data}; and each container's mount points other than its
+     * host-path Binds (volumes, --mount binds and tmpfs, --volumes-from), Docker's MountPoints.
+     * A mount point's row is written before its container's row (so no foreign key to containers;
+     * the start-up check removes rows whose container never came), and its volume cannot be
+     * deleted while it refers to it.
+     */
+    public static final Migration V3_VOLUMES = Migration.of(3, "volumes and container mount points",
+            """
+            CREATE TABLE volumes (
+                name       TEXT PRIMARY KEY,                   -- [a-zA-Z0-9][a-zA-Z0-9_.-]+, or 64 hex when anonymous
+                driver     TEXT NOT NULL,                      -- 'local'
+                labels     TEXT NOT NULL,                      -- JSON object
+                options    TEXT NOT NULL,                      -- JSON object: DriverOpts (type, device, o)
+                anonymous  INTEGER NOT NULL,                   -- made without a name (image VOLUME, -v /path)
+                created    TEXT NOT NULL                       -- RFC 3339
+            )""",
+            """
+            CREATE TABLE container_mounts (
+                container_id TEXT NOT NULL,                    -- 64 hex
+                destination  TEXT NOT NULL,                    -- absolute path in the container
+                type         TEXT NOT NULL,                    -- volume, bind, tmpfs
+                volume_name  TEXT REFERENCES volumes(name),    -- type volume only
+                source       TEXT NOT NULL,                    -- bind: the host path; tmpfs: its options
+                mode         TEXT NOT NULL,                    -- as the user wrote it (ro, z, nocopy …)
+                rw           INTEGER NOT NULL,
+                propagation  TEXT NOT NULL,
+                named        INTEGER NOT NULL,                 -- the source was named (rm -v keeps the volume)
+                PRIMARY KEY (container_id, destination)
+            )""",
+            "CREATE INDEX container_mounts_volume ON container_mounts(volume_name)");
+
     /** Every migration, in order. */
-    public static final List<Migration> ALL = List.of(V1_IMAGES, V2_CONTAINERS);
+    public static final List<Migration> ALL = List.of(V1_IMAGES, V2_CONTAINERS, V3_VOLUMES);
 
     private Schema() {
     }

@@ -6,6 +6,9 @@ import dev.berth.core.error.ErrorKind;
 import dev.berth.core.image.ContainerConfig;
 import dev.berth.core.metadata.ImageRow;
 import dev.berth.core.snapshot.Snapshotter;
+import dev.berth.core.sys.Mounts;
+import dev.berth.engine.volume.ContainerVolumes;
+import dev.berth.engine.volume.MountPlanner;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.LayerStore;
 
@@ -23,15 +26,17 @@ public final class ContainerCreator {
     private final Snapshotter snapshots;
     private final ContainerEvents events;
     private final java.util.Set<String> runtimes;
+    private final ContainerVolumes volumes;
     private final Clock clock;
 
     ContainerCreator(ContainerStore store, ImageServices images, Snapshotter snapshots, ContainerEvents events,
-            java.util.Set<String> runtimes, Clock clock) {
+            java.util.Set<String> runtimes, ContainerVolumes volumes, Clock clock) {
         this.store = store;
         this.images = images;
         this.snapshots = snapshots;
         this.events = events;
         this.runtimes = runtimes;
+        this.volumes = volumes;
         this.clock = clock;
     }
 
@@ -66,10 +71,21 @@ public final class ContainerCreator {
                         fullName, c.id());
             });
         }
+        List<MountPlanner.Planned> mounts = MountPlanner.plan(new MountPlanner.Request(
+                merged.volumes() == null ? List.of() : merged.volumes().keySet(), hostConfig.binds(),
+                hostConfig.mounts(), hostConfig.volumesFrom(), hostConfig.tmpfs().keySet()),
+                ref -> {
+                    Container from = store.resolve(ref);
+                    return new MountPlanner.Source(from.id(), from.hostConfig().binds());
+                }, volumes::mountsOf);
         String key = "ctr-" + id;
         String parent = image.topChainId() == null ? null : LayerStore.snapshotName(image.topChainId());
         snapshots.prepare(key, parent);
         try {
+            volumes.attach(id, mounts, dir -> {
+                snapshots.mounts(key).getFirst().mountAt(dir);
+                return () -> Mounts.unmountDetach(dir);
+            });
             Container c = null;
             for (int attempt = 0; c == null; attempt++) {
                 String n = fullName != null ? fullName : ContainerNames.random();
@@ -87,6 +103,11 @@ public final class ContainerCreator {
             events.publish(c, "create");
             return new Created(id, warnings(hostConfig));
         } catch (RuntimeException e) {
+            try {
+                volumes.detach(id, true);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             snapshots.remove(key);
             throw e;
         }
@@ -121,9 +142,6 @@ public final class ContainerCreator {
         }
         if (h.restartPolicy().maximumRetryCount() != 0 && !policy.equals("on-failure")) {
             throw BerthException.invalid("invalid restart policy: maximum retry count can only be used with 'on-failure'");
-        }
-        for (String bind : h.binds()) {
-            SpecFactory.bindMount(bind);
         }
     }
 

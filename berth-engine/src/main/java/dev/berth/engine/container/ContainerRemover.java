@@ -3,6 +3,7 @@ package dev.berth.engine.container;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.layer.Trees;
 import dev.berth.core.snapshot.Snapshotter;
+import dev.berth.engine.volume.ContainerVolumes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,15 +24,17 @@ public final class ContainerRemover {
     private final ContainerEvents events;
     private final Snapshotter snapshots;
     private final ContainerPaths paths;
+    private final ContainerVolumes volumes;
 
     ContainerRemover(ContainerStore store, LiveContainers live, ContainerWaits waits, ContainerEvents events,
-            Snapshotter snapshots, ContainerPaths paths) {
+            Snapshotter snapshots, ContainerPaths paths, ContainerVolumes volumes) {
         this.store = store;
         this.live = live;
         this.waits = waits;
         this.events = events;
         this.snapshots = snapshots;
         this.paths = paths;
+        this.volumes = volumes;
     }
 
     public void remove(String ref, boolean force, boolean volumes) {
@@ -60,7 +63,7 @@ public final class ContainerRemover {
                 }
             }
         }
-        removeStopped(c.id());
+        removeStopped(c.id(), volumes);
     }
 
     /** {@code POST /containers/prune}: every stopped container; returns their IDs. */
@@ -69,15 +72,18 @@ public final class ContainerRemover {
         for (Container c : store.all()) {
             if ((c.status() == ContainerStatus.EXITED || c.status() == ContainerStatus.CREATED
                     || c.status() == ContainerStatus.DEAD) && live.run(c.id()).isEmpty()) {
-                removeStopped(c.id());
+                removeStopped(c.id(), false);
                 removed.add(c.id());
             }
         }
         return removed;
     }
 
-    /** Removes a container that does not run (AutoRemove after exit). Fine when it is gone already. */
-    void removeStopped(String id) {
+    /**
+     * Removes a container that does not run (AutoRemove after exit). Fine when it is gone already.
+     * With {@code removeVolumes} ({@code rm -v}, AutoRemove) its anonymous volumes go too.
+     */
+    void removeStopped(String id, boolean removeVolumes) {
         ReentrantLock lock = store.lock(id);
         lock.lock();
         Container c;
@@ -97,6 +103,11 @@ public final class ContainerRemover {
             snapshots.remove(c.snapshotKey());
         } catch (RuntimeException e) {
             LOG.warn("container {}: removing its layer {}: {}", id, c.snapshotKey(), e.getMessage());
+        }
+        try {
+            volumes.detach(id, removeVolumes);
+        } catch (RuntimeException e) {
+            LOG.warn("container {}: releasing its volumes: {}", id, e.getMessage());
         }
         live.forget(id);
         Trees.delete(paths.dir(id));

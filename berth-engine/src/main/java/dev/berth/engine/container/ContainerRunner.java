@@ -4,6 +4,7 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.snapshot.MountSpec;
 import dev.berth.core.snapshot.Snapshotter;
+import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.runtime.ContainerProcess;
 import dev.berth.runtime.ContainerRequest;
 import dev.berth.runtime.ContainerRuntime;
@@ -42,13 +43,14 @@ public final class ContainerRunner {
     private final SpecFactory specs;
     private final ContainerPaths paths;
     private final Function<Container, LayeredFiles> files;
+    private final ContainerVolumes volumes;
     private final Clock clock;
     private volatile Consumer<String> autoRemove = id -> { };
     private volatile boolean shuttingDown;
 
     ContainerRunner(ContainerStore store, LiveContainers live, ContainerWaits waits, ContainerEvents events,
             Snapshotter snapshots, Function<String, ContainerRuntime> runtimes, SpecFactory specs, ContainerPaths paths,
-            Function<Container, LayeredFiles> files, Clock clock) {
+            Function<Container, LayeredFiles> files, ContainerVolumes volumes, Clock clock) {
         this.store = store;
         this.live = live;
         this.waits = waits;
@@ -58,6 +60,7 @@ public final class ContainerRunner {
         this.specs = specs;
         this.paths = paths;
         this.files = files;
+        this.volumes = volumes;
         this.clock = clock;
     }
 
@@ -197,6 +200,7 @@ public final class ContainerRunner {
             events.publish(c, "oom");
         }
         events.publish(c, "die", Map.of("exitCode", Integer.toString(status.exitCode())));
+        volumes.unmounted(id);
         waits.exited(id, new ContainerWaits.Result(status.exitCode(), null));
         if (shuttingDown) {
             return;

@@ -9,6 +9,7 @@ import dev.berth.engine.image.GcRoots;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.ImageUsers;
 import dev.berth.engine.image.LayerStore;
+import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.runtime.ContainerRuntime;
 
 import java.nio.file.Path;
@@ -38,13 +39,15 @@ public record ContainerServices(
         ContainerRecovery recovery,
         ContainerFiles files,
         ContainerCommitter committer,
-        ContainerMonitor monitor) {
+        ContainerMonitor monitor,
+        ContainerVolumes volumes) {
 
     /**
      * What the services are built from.
      *
      * @param runtimes    by name ("berth", "runc", "crun"): the runtimes this daemon can use
      * @param snapshotDir a snapshot's directory of files (the upper dir of an active one)
+     * @param volumes     the mount points of containers (volumes, --mount, --volumes-from)
      */
     public record Parts(
             MetadataStore db,
@@ -55,6 +58,7 @@ public record ContainerServices(
             Path dataRoot,
             Path execRoot,
             Function<String, Path> snapshotDir,
+            ContainerVolumes volumes,
             Clock clock) {
     }
 
@@ -79,24 +83,25 @@ public record ContainerServices(
             }
             return r;
         };
-        SpecFactory specs = new SpecFactory(paths);
+        SpecFactory specs = new SpecFactory(paths, p.volumes());
         ContainerRunner runner = new ContainerRunner(store, live, waits, events, p.snapshots(), runtimes, specs, paths,
-                files, p.clock());
-        ContainerRemover remover = new ContainerRemover(store, live, waits, events, p.snapshots(), paths);
+                files, p.volumes(), p.clock());
+        ContainerRemover remover = new ContainerRemover(store, live, waits, events, p.snapshots(), paths, p.volumes());
         ExecService exec = new ExecService(store, live, events, paths, runtimes, files, p.clock());
         runner.onAutoRemove(id -> {
             exec.forget(id);
-            remover.removeStopped(id);
+            remover.removeStopped(id, true);
         });
         ContainerControl control = new ContainerControl(store, live, waits, events, runner);
         return new ContainerServices(store,
-                new ContainerCreator(store, p.images(), p.snapshots(), events, p.runtimes().keySet(), p.clock()),
+                new ContainerCreator(store, p.images(), p.snapshots(), events, p.runtimes().keySet(), p.volumes(),
+                        p.clock()),
                 runner, control, remover, new ContainerQueries(store, p.images(), p.snapshots(), paths),
                 new ContainerWaiter(store, waits), new ContainerLogs(store, live), new ContainerAttach(store, live, events),
                 exec, new ContainerRecovery(store, runner, paths, p.runtimes(), p.clock()),
                 new ContainerFiles(store, p.snapshots(), paths, files),
                 new ContainerCommitter(store, p.images(), p.snapshots(), live, paths, p.clock()),
-                new ContainerMonitor(store, live));
+                new ContainerMonitor(store, live), p.volumes());
     }
 
     /** Stops the running containers (daemon shutdown): stop signal, SIGKILL after 10 s. */

@@ -65,7 +65,14 @@ public record ContainerSettings(
         }
         mergedLabels.putAll(labels);
         Map<String, Map<String, Object>> ports = exposedPorts != null ? exposedPorts : image.exposedPorts();
-        Map<String, Map<String, Object>> vols = volumes != null ? volumes : image.volumes();
+        // moby's merge: the image's volumes and the request's together
+        Map<String, Map<String, Object>> vols = volumes;
+        if (image.volumes() != null && !image.volumes().isEmpty()) {
+            vols = new java.util.TreeMap<>(image.volumes());
+            if (volumes != null) {
+                vols.putAll(volumes);
+            }
+        }
         return new ContainerSettings(hostname, domainname, user.isEmpty() && image.user() != null ? image.user() : user,
                 attachStdin, attachStdout, attachStderr, ports, tty, openStdin, stdinOnce, mergedEnv, c, image(),
                 vols, workingDir.isEmpty() && image.workingDir() != null ? image.workingDir() : workingDir, ep,

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import dev.berth.engine.volume.MountRequest;
+
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +39,9 @@ public record HostSettings(
         @JsonProperty("Sysctls") Map<String, String> sysctls,
         @JsonProperty("ConsoleSize") List<Integer> consoleSize,
         @JsonProperty("Runtime") String runtime,
-        @JsonProperty("LogConfig") LogConfig logConfig) {
+        @JsonProperty("LogConfig") LogConfig logConfig,
+        @JsonProperty("Mounts") List<MountRequest> mounts,
+        @JsonProperty("VolumesFrom") List<String> volumesFrom) {
 
     public HostSettings {
         binds = binds == null ? List.of() : binds;
@@ -52,11 +56,13 @@ public record HostSettings(
         sysctls = sysctls == null ? Map.of() : sysctls;
         runtime = runtime == null || runtime.isEmpty() ? "berth" : runtime;
         logConfig = logConfig == null ? new LogConfig("json-file", Map.of()) : logConfig;
+        mounts = mounts == null ? List.of() : mounts;
+        volumesFrom = volumesFrom == null ? List.of() : volumesFrom;
     }
 
     public static HostSettings defaults() {
         return new HostSettings(null, null, null, false, null, null, false, false, null, null, null, 0, 0, 0, 0, 0, 0,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     /** Until the networking issue lands, the default ("default"/"bridge") is a network namespace with only lo. */

@@ -1,6 +1,8 @@
 package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.engine.volume.ContainerVolumes;
+import dev.berth.engine.volume.MountPlanner;
 import dev.berth.runtime.spec.Caps;
 import dev.berth.runtime.spec.Mount;
 import dev.berth.runtime.spec.Spec;
@@ -30,10 +32,12 @@ final class SpecFactory {
             """;
 
     private final ContainerPaths paths;
+    private final ContainerVolumes volumes;
     private final long heldBounding;
 
-    SpecFactory(ContainerPaths paths) {
+    SpecFactory(ContainerPaths paths, ContainerVolumes volumes) {
         this.paths = paths;
+        this.volumes = volumes;
         this.heldBounding = Caps.heldBounding();
     }
 
@@ -96,15 +100,18 @@ final class SpecFactory {
             }
         }
         for (String bind : host.binds()) {
-            b.mount(bindMount(bind));
+            if (MountPlanner.parseBind(bind).isHostPath()) {
+                b.mount(bindMount(bind));
+            }
         }
+        volumes.specMounts(c.id()).forEach(b::mount);
         host.tmpfs().forEach((dest, opts) -> b.tmpfs(dest, opts == null || opts.isEmpty()
                 ? List.of() : List.of(opts.split(","))));
         b.annotation("dev.berth.container.name", c.plainName());
         return b.build();
     }
 
-    /** "/host:/ctr[:ro|rw[,…]]" → a bind mount; only absolute host paths (named volumes come with the volumes issue). */
+    /** "/host:/ctr[:ro|rw[,…]]" → a bind mount of a host path (volumes are the container's mount points). */
     static Mount bindMount(String bind) {
         String[] parts = bind.split(":");
         if (parts.length < 2 || parts.length > 3) {
@@ -113,7 +120,7 @@ final class SpecFactory {
         String source = parts[0];
         String dest = parts[1];
         if (!source.startsWith("/")) {
-            throw BerthException.notImplemented("named volumes are not supported yet: '%s'", bind);
+            throw BerthException.invalid("not a host path: '%s'", bind);
         }
         if (!dest.startsWith("/")) {
             throw BerthException.invalid("invalid mount config: invalid mount path: '%s' mount path must be absolute",
