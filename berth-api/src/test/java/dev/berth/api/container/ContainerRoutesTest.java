@@ -21,6 +21,8 @@ import dev.berth.core.snapshot.VfsSnapshotter;
 import dev.berth.engine.container.ContainerServices;
 import dev.berth.engine.container.ContainerStore;
 import dev.berth.engine.event.EventBus;
+import dev.berth.engine.volume.ContainerVolumes;
+import dev.berth.engine.volume.VolumeService;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.ProgressListener;
 import dev.berth.runtime.ContainerProcess;
@@ -76,7 +78,9 @@ class ContainerRoutesTest {
         images.loader().load(new ByteArrayInputStream(imageTar()), ProgressListener.NONE);
         ContainerServices containers = ContainerServices.create(store, new ContainerServices.Parts(db, images, snapshots,
                 new EventBus(), Map.of("berth", new EchoRuntime()), dir.resolve("data"), dir.resolve("exec"),
-                name -> dir.resolve("snapshots").resolve(name).resolve("fs"), Clock.systemUTC()));
+                name -> dir.resolve("snapshots").resolve(name).resolve("fs"),
+                new ContainerVolumes(new VolumeService(db, dir.resolve("data"), new EventBus(), Clock.systemUTC())),
+                Clock.systemUTC()));
         router = new Router().install(new ContainerRoutes(containers));
     }
 
