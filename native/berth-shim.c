@@ -67,6 +67,13 @@ static int open_stdio(const char *path, int fd)
         die("open %s", path);
     if (fifo && fd == 0 && fcntl(r, F_SETFL, fcntl(r, F_GETFL) & ~O_NONBLOCK) < 0)
         die("fcntl %s", path);
+    /*
+     * Output waits in the pipe while no daemon reads it (after a daemon crash, until a new one
+     * reattaches): 1 MB (pipe-max-size's default) instead of 64 kB before the container blocks.
+     * Best effort: a user over its pipe page quota keeps the default.
+     */
+    if (fifo && fd != 0)
+        (void)fcntl(r, F_SETPIPE_SZ, 1 << 20);
     return r;
 }
 

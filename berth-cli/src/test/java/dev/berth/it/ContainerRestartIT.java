@@ -2,33 +2,128 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Restart policies, and a daemon killed with SIGKILL while containers run. */
 class ContainerRestartIT {
+    /** Prints "line N" every 0.2 s; SIGTERM makes it exit 3 (after the current sleep). */
+    private static final String COUNTER = "trap 'exit 3' TERM; i=0; while true; do echo line $i; i=$((i+1)); sleep 0.2; done";
+
     @Test
-    void killedDaemonRestartsMarksContainersExitedAndBringsBackAlways() throws Exception {
+    void aKilledDaemonReattachesToContainersThatStillRun() throws Exception {
         try (BerthDaemon daemon = BerthDaemon.start()) {
             daemon.bootstrapBusybox();
-            daemon.docker("run", "-d", "--name", "always", "--restart", "always", "busybox", "sleep", "300").ok();
-            daemon.docker("run", "-d", "--name", "plain", "busybox", "sleep", "300").ok();
-            String oldPid = daemon.docker("inspect", "-f", "{{.State.Pid}}", "plain").ok().trim();
+            String id = daemon.docker("run", "-d", "--name", "counter", "busybox", "sh", "-c", COUNTER).ok().trim();
+            String always = daemon.docker("run", "-d", "--restart", "always", "busybox", "sleep", "300").ok().trim();
+            String pid = inspect(daemon, "{{.State.Pid}}", id);
+            String alwaysPid = inspect(daemon, "{{.State.Pid}}", always);
+            int before = awaitCounter(daemon, id, 3);
 
             daemon.kill();
+            Thread.sleep(1000); // lines written now wait in the pipe
             daemon.restart();
 
-            assertThat(daemon.docker("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "plain").ok().trim())
-                    .isEqualTo("exited 137");
-            assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/" + oldPid))).isFalse();
+            assertThat(daemon.docker("ps", "--filter", "id=" + id, "--format", "{{.Status}}").ok()).startsWith("Up ");
+            assertThat(inspect(daemon, "{{.State.Status}} {{.State.Pid}}", id)).isEqualTo("running " + pid);
+            assertThat(inspect(daemon, "{{.State.Status}} {{.State.Pid}} {{.RestartCount}}", always))
+                    .isEqualTo("running " + alwaysPid + " 0");
+            int after = awaitCounter(daemon, id, before + 15);
+            List<Integer> seen = counters(daemon.docker("logs", id).ok());
+            // every line, also those written while no daemon read them (one may be lost: read by
+            // the killed daemon but not yet logged)
+            assertThat(seen).isSorted();
+            assertThat(seen.getLast() - seen.getFirst() + 1 - seen.size()).isLessThanOrEqualTo(1);
+            assertThat(after).isGreaterThan(before + 5);
+            assertThat(daemon.docker("exec", id, "echo", "inside").ok()).isEqualTo("inside\n");
+
+            daemon.docker("stop", id).ok();
+            assertThat(inspect(daemon, "{{.State.Status}} {{.State.ExitCode}}", id)).isEqualTo("exited 3");
+            assertThat(daemon.docker("wait", id).ok().trim()).isEqualTo("3");
+            assertThat(Files.exists(Path.of("/proc/" + pid))).isFalse();
+            daemon.docker("rm", "-f", id, always).ok();
+            assertNothingLeft(daemon, id);
+            assertNothingLeft(daemon, always);
+        }
+    }
+
+    @Test
+    void aContainerThatEndedWhileTheDaemonWasDownGetsItsExitCodeAndLeavesNothing() throws Exception {
+        try (BerthDaemon daemon = BerthDaemon.start()) {
+            daemon.bootstrapBusybox();
+            String quick = daemon.docker("run", "-d", "busybox", "sh", "-c", "echo bye; sleep 1; exit 7").ok().trim();
+            String lost = daemon.docker("run", "-d", "busybox", "sleep", "300").ok().trim();
+            String back = daemon.docker("run", "-d", "--restart", "always", "busybox", "sleep", "300").ok().trim();
+            String lostPid = inspect(daemon, "{{.State.Pid}}", lost);
+            String backPid = inspect(daemon, "{{.State.Pid}}", back);
+            List<String> shims = List.of(shimPid(daemon, lost), shimPid(daemon, back));
+
+            daemon.kill();
+            // the supervisor and the container both gone: nobody knows how it ended
+            for (String shim : shims) {
+                Commands.run(List.of("kill", "-9", shim), java.util.Map.of(), null).ok();
+            }
+            Commands.run(List.of("kill", "-9", lostPid, backPid), java.util.Map.of(), null);
+            Thread.sleep(2000);
+            daemon.restart();
+
+            assertThat(inspect(daemon, "{{.State.Status}} {{.State.ExitCode}}", quick)).isEqualTo("exited 7");
+            assertThat(daemon.docker("logs", quick).ok()).isEqualTo("bye\n");
+            assertThat(inspect(daemon, "{{.State.Status}} {{.State.ExitCode}}", lost)).isEqualTo("exited 255");
+            for (String id : List.of(quick, lost)) {
+                assertNothingLeft(daemon, id);
+            }
             String status = "";
             for (int i = 0; i < 100 && !status.equals("running"); i++) {
-                status = daemon.docker("inspect", "-f", "{{.State.Status}}", "always").ok().trim();
+                status = inspect(daemon, "{{.State.Status}}", back);
                 Thread.sleep(100);
             }
             assertThat(status).isEqualTo("running");
-            assertThat(daemon.docker("exec", "always", "true").exitCode()).isZero();
-            daemon.docker("rm", "-f", "always", "plain").ok();
+            assertThat(daemon.docker("exec", back, "true").exitCode()).isZero();
+            daemon.docker("rm", "-f", quick, lost, back).ok();
             assertThat(Mounts.under(daemon.dataRoot())).isEmpty();
+        }
+    }
+
+    private static String inspect(BerthDaemon daemon, String format, String id) {
+        return daemon.docker("inspect", "-f", format, id).ok().trim();
+    }
+
+    private static String shimPid(BerthDaemon daemon, String id) throws Exception {
+        Path file = daemon.execRoot().resolve("containers").resolve(id).resolve("state").resolve("shim.pid");
+        return Files.readString(file).trim();
+    }
+
+    private static List<Integer> counters(String logs) {
+        return logs.lines().filter(l -> l.startsWith("line ")).map(l -> Integer.parseInt(l.substring(5))).toList();
+    }
+
+    /** Waits until the container has logged "line N" for some N >= {@code atLeast}; returns the last N. */
+    private static int awaitCounter(BerthDaemon daemon, String id, int atLeast) throws InterruptedException {
+        int last = -1;
+        for (int i = 0; i < 300 && last < atLeast; i++) {
+            List<Integer> seen = counters(daemon.docker("logs", id).ok());
+            last = seen.isEmpty() ? -1 : seen.getLast();
+            if (last < atLeast) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(last).as("last counter logged").isGreaterThanOrEqualTo(atLeast);
+        return last;
+    }
+
+    /** No mounts, cgroups or run directory of the container remain (it has exited or gone). */
+    private static void assertNothingLeft(BerthDaemon daemon, String id) throws Exception {
+        assertThat(Mounts.under(daemon.execRoot())).noneMatch(m -> m.contains(id));
+        assertThat(Mounts.under(daemon.dataRoot())).noneMatch(m -> m.contains(id));
+        assertThat(daemon.execRoot().resolve("containers").resolve(id)).doesNotExist();
+        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path h : hierarchies.toList()) {
+                assertThat(h.resolve("berth").resolve(id)).doesNotExist();
+            }
         }
     }
 

@@ -16,6 +16,16 @@ public interface ContainerRuntime {
     ContainerProcess create(ContainerRequest request);
 
     /**
+     * Finds a container that an earlier daemon created again, from the state directory it was
+     * created with, when its supervisor outlived that daemon (the daemon was killed or crashed).
+     * Empty when this runtime cannot, or the container is gone: the caller then cleans it up and
+     * records it as exited.
+     */
+    default java.util.Optional<ContainerProcess> reattach(String id, java.nio.file.Path stateDir) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Runs another process in a running container (docker exec): in its namespaces and cgroup,
      * with the user, capabilities, env and cwd of {@code process}.
      */

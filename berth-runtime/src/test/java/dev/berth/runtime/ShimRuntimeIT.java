@@ -90,7 +90,7 @@ class ShimRuntimeIT extends RuntimeContract {
         Thread.sleep(300);
         ShimRuntime restarted = new ShimRuntime(ShimRuntime.defaultShimBinary(), cgroups, cgroupParent);
 
-        ContainerProcess found = restarted.reattach(id, state.resolve(id).resolve("state"));
+        ContainerProcess found = restarted.reattach(id, state.resolve(id).resolve("state")).orElseThrow();
         assertThat(found.pid()).isEqualTo(c.pid());
         assertThat(found.exit()).isNotDone();
         found.kill(10); // SIGUSR1: the container's own trap decides the exit code

@@ -34,11 +34,30 @@ final class ContainerIo {
     private final OutputStream stdin;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    private ContainerIo(Path stdinFifo, Path stdoutFifo, Path stderrFifo, OutputStream stdin) {
+    private final boolean reattached;
+
+    private ContainerIo(Path stdinFifo, Path stdoutFifo, Path stderrFifo, OutputStream stdin, boolean reattached) {
         this.stdinFifo = stdinFifo;
         this.stdoutFifo = stdoutFifo;
         this.stderrFifo = stderrFifo;
         this.stdin = stdin;
+        this.reattached = reattached;
+    }
+
+    /**
+     * The stdio of a run that an earlier daemon started, after that daemon was killed. The fifos
+     * outlive it: they live in the exec root, and the container itself holds them open (the shim
+     * opens stdout and stderr read-write and hands them to the container; with a TTY the shim
+     * holds them), so a dead reader neither raises SIGPIPE nor loses what was written: the bytes
+     * wait in the pipe (the shim enlarges it to 1 MB) until this daemon reads them, and a writer
+     * blocks only once that is full. Stdin cannot be given back: the container saw end of file
+     * when the old daemon's write end closed.
+     */
+    static ContainerIo reopen(Path dir, String prefix, boolean tty) {
+        Path out = dir.resolve(prefix + "stdout");
+        Path err = tty ? null : dir.resolve(prefix + "stderr");
+        return new ContainerIo(null, Files.exists(out) ? out : null, err != null && Files.exists(err) ? err : null, null,
+                true);
     }
 
     /**
@@ -58,7 +77,7 @@ final class ContainerIo {
                 throw BerthException.unavailable("cannot open %s: %s", in, e.getMessage());
             }
         }
-        return new ContainerIo(in, out, err, stdin);
+        return new ContainerIo(in, out, err, stdin, false);
     }
 
     private static Path fifo(Path path) {
@@ -92,9 +111,11 @@ final class ContainerIo {
      */
     void startCopying(Sink sink, LineSink log, Clock clock) {
         List<CompletableFuture<Void>> copiers = new ArrayList<>();
-        copiers.add(copy(stdoutFifo, "stdout", sink, log, clock));
+        if (stdoutFifo != null) {
+            copiers.add(copy(stdoutFifo, "stdout", sink, log, clock, reattached));
+        }
         if (stderrFifo != null) {
-            copiers.add(copy(stderrFifo, "stderr", sink, log, clock));
+            copiers.add(copy(stderrFifo, "stderr", sink, log, clock, reattached));
         }
         CompletableFuture.allOf(copiers.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> done.complete(null));
     }
@@ -126,12 +147,15 @@ final class ContainerIo {
         void line(LogEntry entry);
     }
 
-    private static CompletableFuture<Void> copy(Path fifo, String stream, Sink sink, LineSink log, Clock clock) {
+    private static CompletableFuture<Void> copy(Path fifo, String stream, Sink sink, LineSink log, Clock clock,
+            boolean reattached) {
         CompletableFuture<Void> finished = new CompletableFuture<>();
         // Opened here, while the shim (which waits to be released) holds the write end: opened
         // later, after a fast process has ended, the read-only open would wait for a writer forever.
+        // A reattached run's writers may be gone by now: a read-write handle held during the open
+        // keeps it from waiting, and closing it leaves end of file to the container's writers.
         InputStream opened;
-        try {
+        try (RandomAccessFile writer = reattached ? new RandomAccessFile(fifo.toFile(), "rw") : null) {
             opened = new FileInputStream(fifo.toFile());
         } catch (IOException e) {
             throw BerthException.unavailable("cannot open %s: %s", fifo, e.getMessage());

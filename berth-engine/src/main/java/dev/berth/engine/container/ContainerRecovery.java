@@ -2,6 +2,7 @@ package dev.berth.engine.container;
 
 import dev.berth.core.layer.Trees;
 import dev.berth.core.sys.Mounts;
+import dev.berth.runtime.ContainerProcess;
 import dev.berth.runtime.ContainerRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +20,17 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Daemon start-up for containers: a daemon that was killed left containers running with nobody
- * reading their output; they are killed, marked exited (with the code their shim wrote, else
- * 137), their cgroups and run directories removed, and directories of containers without a row
- * deleted. Then containers whose restart policy says so (always; unless-stopped when not stopped
- * by the user) are started again.
+ * Daemon start-up for containers, after a daemon that may have been killed. A container that
+ * was running when it died and whose supervisor still runs is reattached: Berth's shim keeps
+ * supervising when the daemon dies (its own session, SIGPIPE ignored, its control pipe merely
+ * closes), keeps the container's stdout and stderr fifos in the exec root open, and writes the
+ * exit file when the container ends, so the new daemon reads the output on from where it
+ * stopped and learns the exit code as usual (see {@link ContainerIo#reopen} and
+ * {@code ShimRuntime.reattach}). The others (shim gone, or a runtime that cannot reattach) are
+ * killed if still there, marked exited with the code their shim wrote (else 137 when killed
+ * here, else Docker's 255), and their cgroups and run directories removed; directories of
+ * containers without a row are deleted. Then containers whose restart policy says so (always;
+ * unless-stopped when not stopped by the user) are started again.
  */
 public final class ContainerRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerRecovery.class);
@@ -53,8 +60,17 @@ public final class ContainerRecovery {
     /** Cleans up after a previous daemon; returns what it did, one line each. */
     public List<String> cleanUp() {
         List<String> report = new ArrayList<>();
+        java.util.Set<String> reattached = new java.util.HashSet<>();
         for (Container c : store.all()) {
             if (!c.status().isAlive()) {
+                continue;
+            }
+            Optional<ContainerProcess> process = reattach(c);
+            if (process.isPresent()) {
+                runner.reattach(c, process.get());
+                reattached.add(c.id());
+                report.add("container " + c.id() + " was " + c.status().word() + " when the daemon stopped and still is: "
+                        + "reattached (pid " + process.get().pid() + ")");
                 continue;
             }
             int code = stopLeftover(c);
@@ -64,12 +80,23 @@ public final class ContainerRecovery {
         }
         Path runRoot = paths.execRoot().resolve("containers");
         if (Files.isDirectory(runRoot)) {
-            try {
-                Mounts.unmountAllUnder(runRoot);
-            } catch (RuntimeException e) {
-                LOG.warn("unmounting stale mounts under {}: {}", runRoot, e.getMessage());
+            try (Stream<Path> dirs = Files.list(runRoot)) {
+                for (Path dir : dirs.toList()) {
+                    if (reattached.contains(dir.getFileName().toString())) {
+                        // execs of the old daemon: their processes run on unobserved, their files are stale
+                        Trees.delete(dir.resolve("exec"));
+                        continue;
+                    }
+                    try {
+                        Mounts.unmountAllUnder(dir);
+                    } catch (RuntimeException e) {
+                        LOG.warn("unmounting stale mounts under {}: {}", dir, e.getMessage());
+                    }
+                    Trees.delete(dir);
+                }
+            } catch (IOException e) {
+                LOG.warn("listing {}: {}", runRoot, e.getMessage());
             }
-            Trees.delete(runRoot);
         }
         Path dataDirs = paths.containersDir();
         if (Files.isDirectory(dataDirs)) {
@@ -88,6 +115,20 @@ public final class ContainerRecovery {
         return report;
     }
 
+    /** The container's process, when its runtime can take it over and it is still there. */
+    private Optional<ContainerProcess> reattach(Container c) {
+        ContainerRuntime runtime = runtimes.get(c.hostConfig().runtime());
+        if (runtime == null) {
+            return Optional.empty();
+        }
+        try {
+            return runtime.reattach(c.id(), paths.runDir(c.id()).resolve("state"));
+        } catch (RuntimeException e) {
+            LOG.warn("container {}: cannot reattach: {}", c.id(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     /** Starts the containers whose restart policy brings them back with the daemon. */
     public void restartPolicies() {
         for (Container c : store.all()) {
@@ -102,8 +143,9 @@ public final class ContainerRecovery {
     private int stopLeftover(Container c) {
         Path exitFile = paths.runDir(c.id()).resolve("state").resolve("exit");
         Optional<ProcessHandle> process = c.state().pid() > 0 ? ProcessHandle.of(c.state().pid()) : Optional.empty();
+        boolean killed = false;
         if (process.isPresent() && belongsTo(c.state().pid(), c.id())) {
-            process.get().destroyForcibly();
+            killed = process.get().destroyForcibly();
         }
         Optional<ProcessHandle> shim = c.state().shimPid() > 0 ? ProcessHandle.of(c.state().shimPid()) : Optional.empty();
         shim.ifPresent(h -> {
@@ -131,7 +173,7 @@ public final class ContainerRecovery {
         } catch (IOException | NumberFormatException e) {
             LOG.debug("container {}: exit file: {}", c.id(), e.getMessage());
         }
-        return 137;
+        return killed ? 137 : 255;
     }
 
     /** The pid is still the container's (not reused by another process): its cgroup names the ID. */

@@ -306,6 +306,29 @@ public final class ContainerRunner {
         }
     }
 
+    /**
+     * Takes over a container that an earlier daemon started and whose supervisor outlived it:
+     * its output is read again from the run's fifos into the log and to attached clients, and
+     * its exit is handled as any run's. Its row keeps its state (running or paused), pid and start
+     * time; no start event, as Docker's live restore.
+     */
+    void reattach(Container c, ContainerProcess process) {
+        ContainerIo io = ContainerIo.reopen(paths.runDir(c.id()), "", c.config().tty());
+        ContainerLog log = live.log(c.id());
+        AttachHub hub = live.hub(c.id());
+        log.beginRun();
+        io.startCopying(hub::publish, log::append, clock);
+        hub.runStarted(null);
+        Run run = new Run(process, io);
+        live.putRun(c.id(), run);
+        if (process.pid() != c.state().pid() || process.shimPid() != c.state().shimPid()) {
+            store.update(c.id(), c.state().running(process.pid(), process.shimPid(), c.state().startedAt())
+                    .withStatus(c.status()));
+        }
+        process.exit().thenAcceptAsync(status -> exited(c.id(), run, status),
+                r -> Thread.ofVirtual().name("exit-" + c.shortId()).start(r));
+    }
+
     /** Starts a container at daemon start-up (restart policy always, unless-stopped). */
     void startAtBoot(Container c) {
         ReentrantLock lock = store.lock(c.id());

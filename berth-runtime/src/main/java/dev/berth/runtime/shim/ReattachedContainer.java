@@ -7,24 +7,57 @@ import dev.berth.runtime.cgroup.Cgroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** A container found again after a daemon restart: watched through its shim's pid and exit file. */
+/**
+ * A container found again after a daemon restart, watched through its shim: the shim is no
+ * longer this daemon's child, so its end is seen by polling (its exit file, written before it
+ * exits, or its pid going away or being reused) rather than by waitpid.
+ */
 final class ReattachedContainer implements ContainerProcess {
+    /** How often a reattached container is checked; the daemon only reattaches after a crash. */
+    private static final long POLL_MILLIS = 100;
+
     private final String id;
     private final long pid;
     private final long shimPid;
     private final Cgroup cgroup;
-    private final CompletableFuture<ExitStatus> exit;
+    private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
 
-    ReattachedContainer(String id, long pid, long shimPid, Optional<ProcessHandle> shim, Path exitFile, Cgroup cgroup) {
+    /** @param shimStart the shim's start time in /proc/PID/stat, telling it from a later process with its pid */
+    ReattachedContainer(String id, long pid, long shimPid, long shimStart, Path exitFile, Cgroup cgroup) {
         this.id = id;
         this.pid = pid;
         this.shimPid = shimPid;
         this.cgroup = cgroup;
-        this.exit = shim.map(ProcessHandle::onExit).orElseGet(() -> CompletableFuture.completedFuture(null))
-                .thenApplyAsync(ignored -> finish(exitFile), r -> Thread.ofVirtual().start(r));
+        Thread.ofVirtual().name("reattached-" + id).start(() -> {
+            while (!Files.exists(exitFile) && startTime(shimPid) == shimStart) {
+                try {
+                    Thread.sleep(POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            exit.complete(finish(exitFile));
+        });
+    }
+
+    /**
+     * The start time (field 22 of /proc/PID/stat, in clock ticks since boot) of a live process,
+     * or -1 when there is none or it is a zombie (it has exited; only its reaping is pending).
+     */
+    static long startTime(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // the command name may hold spaces and parentheses: fields start after the last ')'
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            if (fields[0].equals("Z") || fields[0].equals("X")) {
+                return -1;
+            }
+            return Long.parseLong(fields[19]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private ExitStatus finish(Path exitFile) {
@@ -42,6 +75,7 @@ final class ReattachedContainer implements ContainerProcess {
             } else if (line.startsWith("exit ")) {
                 status = ExitStatus.exited(Integer.parseInt(line.substring(5).trim()), oom, null);
             } else {
+                // Docker's code for a container whose end nobody saw
                 status = ExitStatus.exited(255, oom, "the shim ended without writing " + exitFile);
             }
         } catch (IOException | NumberFormatException e) {
@@ -66,6 +100,7 @@ final class ReattachedContainer implements ContainerProcess {
         throw BerthException.conflict("container %s is already running", id);
     }
 
+    /** Straight to the container's first process, as the shim would (its control pipe is gone). */
     @Override
     public void kill(int signal) {
         if (!exit.isDone()) {
@@ -75,7 +110,7 @@ final class ReattachedContainer implements ContainerProcess {
 
     @Override
     public void resize(int rows, int cols) {
-        throw BerthException.notImplemented("resizing a container after a daemon restart");
+        throw BerthException.notImplemented("resizing the terminal of a container after a daemon restart");
     }
 
     @Override

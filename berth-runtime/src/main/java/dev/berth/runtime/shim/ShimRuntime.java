@@ -142,26 +142,36 @@ public final class ShimRuntime implements ContainerRuntime {
     }
 
     /**
-     * Finds a container again after a daemon restart from its state directory: the shim kept
-     * running, so its exit file will say how the container ended. The shim's control pipe died
-     * with the old daemon, so a reattached container can be signalled but not resized.
+     * Finds a container again after a daemon restart from its state directory. The shim outlives
+     * the daemon (its own session; it ignores SIGPIPE and only notes that its control pipe
+     * closed), keeps reaping, and writes the exit file when the container ends, so a shim that is
+     * still running this container's plan is a container that can be taken over. Its control pipe
+     * died with the old daemon: a reattached container is signalled directly and cannot be
+     * resized. Empty when the shim is gone (its exit file, if any, says how the container ended).
      */
-    public ContainerProcess reattach(String id, Path stateDir) {
-        Spec spec = SpecJson.read(stateDir.resolve("config.json"));
+    @Override
+    public java.util.Optional<ContainerProcess> reattach(String id, Path stateDir) {
         long shimPid;
         long pid;
+        Spec spec;
         try {
             shimPid = Long.parseLong(Files.readString(stateDir.resolve("shim.pid")).trim());
             pid = Long.parseLong(Files.readString(stateDir.resolve("pid")).trim());
-        } catch (IOException | NumberFormatException e) {
-            throw BerthException.notFound("no running shim recorded in %s: %s", stateDir, e.getMessage());
+            spec = SpecJson.read(stateDir.resolve("config.json"));
+        } catch (IOException | NumberFormatException | BerthException e) {
+            return java.util.Optional.empty();
         }
-        Cgroup cgroup = cgroups.open(cgroupPath(spec, id));
+        Path exitFile = stateDir.resolve("exit");
         // a recycled pid is not our shim: it must be berth-shim running this container's plan
         String plan = stateDir.resolve("plan").toString();
-        var shim = ProcessHandle.of(shimPid).filter(h -> h.info().arguments()
-                .map(args -> java.util.Arrays.asList(args).contains(plan)).orElse(false));
-        return new ReattachedContainer(id, pid, shimPid, shim, stateDir.resolve("exit"), cgroup);
+        long shimStart = ReattachedContainer.startTime(shimPid);
+        boolean ours = shimStart >= 0 && ProcessHandle.of(shimPid).flatMap(h -> h.info().arguments())
+                .map(args -> java.util.Arrays.asList(args).contains(plan)).orElse(false);
+        if (!ours || Files.exists(exitFile)) {
+            return java.util.Optional.empty();
+        }
+        Cgroup cgroup = cgroups.open(cgroupPath(spec, id));
+        return java.util.Optional.of(new ReattachedContainer(id, pid, shimPid, shimStart, exitFile, cgroup));
     }
 
     private String cgroupPath(Spec spec, String id) {
