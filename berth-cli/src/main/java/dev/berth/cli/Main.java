@@ -47,6 +47,7 @@ import picocli.CommandLine.Option;
             dev.berth.cli.command.LoginCommand.class,
             dev.berth.cli.command.LogoutCommand.class,
             dev.berth.cli.command.ContainerCommand.class,
+            dev.berth.cli.command.VolumeCommand.class,
         })
 public final class Main implements Runnable, CommandContext {
     public static final String VERSION = "0.1.0";

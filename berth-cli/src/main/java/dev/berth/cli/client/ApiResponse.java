@@ -48,6 +48,23 @@ public final class ApiResponse implements AutoCloseable {
         return body;
     }
 
+    /**
+     * The connection's sending side, for a hijacked (101) stream: bytes written go to the
+     * container's stdin. {@link #closeWrite} ends that input and keeps reading possible.
+     */
+    public java.io.OutputStream output() {
+        return HttpExchange.output(channel);
+    }
+
+    /** Half-closes the connection: the daemon sees the end of stdin, output still arrives. */
+    public void closeWrite() {
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            // already closed: nothing more to end
+        }
+    }
+
     /** Reads the rest of the body; for small answers only. */
     public byte[] readAll() {
         try {

@@ -47,7 +47,10 @@ final class HttpExchange {
         } else if (request.method.equals("POST")) {
             head.append("Content-Length: 0\r\n");
         }
-        head.append("Connection: close\r\n\r\n");
+        if (request.headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Connection"))) {
+            head.append("Connection: close\r\n");
+        }
+        head.append("\r\n");
         OutputStream out = output(channel);
         out.write(head.toString().getBytes(StandardCharsets.UTF_8));
         if (request.bytes != null) {

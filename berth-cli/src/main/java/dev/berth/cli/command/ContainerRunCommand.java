@@ -16,8 +16,10 @@ import java.util.List;
 
 /**
  * {@code berth container run} / {@code berth run}: create, start, then (without -d) stream the
- * output and exit with the container's exit code, as docker run does (no stdin, no TTY yet: use
- * the docker CLI for -it).
+ * output and exit with the container's exit code, as docker run does. With {@code -i} and/or
+ * {@code -t} it attaches first (a hijacked connection) as the docker CLI does: stdin goes to the
+ * container, and with {@code -t} on a terminal that terminal is raw and the container's pty gets
+ * its size at start and whenever the window changes (SIGWINCH).
  */
 @Command(name = "run", description = "Create and run a new container from an image",
         modelTransformer = ContainerRunCommand.StopAtCommand.class)
@@ -54,6 +56,18 @@ public class ContainerRunCommand extends ClientCommand {
     @Option(names = "--network", description = "Connect a container to a network (none, host)")
     String network;
 
+    @Option(names = {"-i", "--interactive"}, description = "Keep STDIN open even if not attached")
+    boolean interactive;
+
+    @Option(names = {"-t", "--tty"}, description = "Allocate a pseudo-TTY")
+    boolean tty;
+
+    @Option(names = {"-v", "--volume"}, paramLabel = "VOLUME", description = "Bind mount a volume ([source:]destination[:mode])")
+    List<String> volumes = new ArrayList<>();
+
+    @Option(names = "--volumes-from", paramLabel = "CONTAINER", description = "Mount volumes from the specified container(s)")
+    List<String> volumesFrom = new ArrayList<>();
+
     @Parameters(index = "0", paramLabel = "IMAGE")
     String image;
 
@@ -76,9 +90,32 @@ public class ContainerRunCommand extends ClientCommand {
         if (user != null) {
             body.put("User", user);
         }
+        if (tty && interactive && !detach && !console().inIsTerminal()) {
+            throw dev.berth.core.error.BerthException.invalid("the input device is not a TTY");
+        }
+        body.put("Tty", tty);
+        body.put("OpenStdin", interactive);
+        body.put("StdinOnce", interactive && !detach);
+        body.put("AttachStdin", interactive && !detach);
         body.put("AttachStdout", !detach);
         body.put("AttachStderr", !detach);
+        ObjectNode vols = body.putObject("Volumes");
         ObjectNode host = body.putObject("HostConfig");
+        ArrayNode binds = host.putArray("Binds");
+        for (String v : volumes) {
+            // as the docker CLI: "-v /path" is an anonymous volume of the config, the rest are Binds
+            if (v.split(":").length == 1) {
+                vols.putObject(v);
+            } else {
+                binds.add(v);
+            }
+        }
+        ArrayNode from = host.putArray("VolumesFrom");
+        volumesFrom.forEach(from::add);
+        int[] size = tty && console().outIsTerminal() ? dev.berth.cli.output.RawTerminal.size(1) : null;
+        if (size != null) {
+            host.putArray("ConsoleSize").add(size[0]).add(size[1]);
+        }
         // --rm is done by this command once it has read the output and the exit code (as the
         // docker CLI did before API 1.25): a daemon-side AutoRemove could remove the container
         // before the logs request below reaches it.
@@ -97,6 +134,9 @@ public class ContainerRunCommand extends ClientCommand {
             console().out().println(id);
             return ExitCodes.OK;
         }
+        if (interactive || tty) {
+            return attached(id);
+        }
         // like docker run: the wait is registered before the start, so the exit cannot be missed
         try (ApiResponse wait = client().send(ApiRequest.post("/containers/" + id + "/wait")
                 .query("condition", "next-exit"))) {
@@ -107,9 +147,93 @@ public class ContainerRunCommand extends ClientCommand {
             }
             JsonNode result = JSON.readTree(new String(wait.readAll(), StandardCharsets.UTF_8));
             if (autoRemove) {
-                client().call(ApiRequest.delete("/containers/" + id).flag("force", true));
+                client().call(ApiRequest.delete("/containers/" + id).flag("force", true).flag("v", true));
             }
             return result.path("StatusCode").asInt();
+        }
+    }
+
+    /**
+     * docker run -i/-t: attach (hijacked, before the start so no output is missed), register the
+     * wait, start, then pump stdin to the connection and the connection to stdout until the
+     * container's output ends.
+     */
+    private int attached(String id) throws Exception {
+        ApiRequest attach = ApiRequest.post("/containers/" + id + "/attach")
+                .flag("stream", true).flag("stdin", interactive).flag("stdout", true).flag("stderr", true)
+                .header("Connection", "Upgrade").header("Upgrade", "tcp");
+        try (ApiResponse stream = client().send(attach);
+             ApiResponse wait = client().send(ApiRequest.post("/containers/" + id + "/wait")
+                     .query("condition", "next-exit"))) {
+            dev.berth.cli.output.RawTerminal raw = tty && interactive && console().inIsTerminal()
+                    ? dev.berth.cli.output.RawTerminal.enter(0) : null;
+            try {
+                client().call(ApiRequest.post("/containers/" + id + "/start"));
+                if (tty && console().outIsTerminal()) {
+                    resize(id);
+                    watchWindow(id);
+                }
+                if (interactive) {
+                    Thread.ofVirtual().name("berth-stdin").start(() -> pumpStdin(stream));
+                }
+                if (tty) {
+                    // raw bytes as they come: an interactive screen cannot wait for a full buffer
+                    byte[] buffer = new byte[8192];
+                    for (int n; (n = stream.body().read(buffer)) >= 0; ) {
+                        console().out().write(buffer, 0, n);
+                        console().out().flush();
+                    }
+                } else {
+                    ContainerLogsCommand.copy(stream.body(), false, this);
+                }
+                console().out().flush();
+            } catch (java.io.IOException e) {
+                // the daemon closed the stream: the container ended
+            } finally {
+                if (raw != null) {
+                    raw.close();
+                }
+            }
+            JsonNode result = JSON.readTree(new String(wait.readAll(), StandardCharsets.UTF_8));
+            if (autoRemove) {
+                client().call(ApiRequest.delete("/containers/" + id).flag("force", true).flag("v", true));
+            }
+            return result.path("StatusCode").asInt();
+        }
+    }
+
+    private void pumpStdin(ApiResponse stream) {
+        java.io.OutputStream out = stream.output();
+        byte[] buffer = new byte[4096];
+        try {
+            for (int n; (n = console().in().read(buffer)) >= 0; ) {
+                out.write(buffer, 0, n);
+            }
+        } catch (java.io.IOException e) {
+            return; // the connection is closed: the container ended
+        }
+        stream.closeWrite();
+    }
+
+    private void resize(String id) {
+        int[] size = dev.berth.cli.output.RawTerminal.size(1);
+        if (size != null && size[0] > 0) {
+            try {
+                client().call(ApiRequest.post("/containers/" + id + "/resize")
+                        .query("h", Integer.toString(size[0])).query("w", Integer.toString(size[1])));
+            } catch (RuntimeException e) {
+                // a container that already ended has no terminal to resize
+            }
+        }
+    }
+
+    /** SIGWINCH: the window changed, the container's terminal follows (as the docker CLI's MonitorTtySize). */
+    private void watchWindow(String id) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("WINCH"),
+                    signal -> Thread.ofVirtual().start(() -> resize(id)));
+        } catch (IllegalArgumentException e) {
+            // no SIGWINCH here: the size set at start stays
         }
     }
 }
