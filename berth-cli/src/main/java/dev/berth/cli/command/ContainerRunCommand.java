@@ -106,6 +106,10 @@ public class ContainerRunCommand extends ClientCommand {
             // as the docker CLI: "-v /path" is an anonymous volume of the config, the rest are Binds
             if (v.split(":").length == 1) {
                 vols.putObject(v);
+            } else if (v.startsWith(".")) {
+                // as the docker CLI: a relative host path is made absolute here, where it means something
+                int colon = v.indexOf(':');
+                binds.add(java.nio.file.Path.of(v.substring(0, colon)).toAbsolutePath().normalize() + v.substring(colon));
             } else {
                 binds.add(v);
             }

@@ -24,7 +24,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -126,6 +125,7 @@ public final class VolumeService {
             if (existing.isPresent()) {
                 return existing.get();
             }
+            checkOptions(name, options);
             Volume v = new Volume(name, "local", labels, options, anonymous,
                     clock.instant().truncatedTo(ChronoUnit.SECONDS), mountpoint(name));
             makeDirectory(name);
@@ -505,7 +505,4 @@ public final class VolumeService {
         return result;
     }
 
-    static Instant now(Clock clock) {
-        return clock.instant();
-    }
 }
