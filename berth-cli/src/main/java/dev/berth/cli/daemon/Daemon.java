@@ -86,10 +86,10 @@ public final class Daemon implements AutoCloseable {
         volumeReport.removed().forEach(item -> LOG.info("start-up check removed {}", item));
         volumeReport.repaired().forEach(item -> LOG.error("start-up check: {}", item));
 
-        ContainerRuntimes runtimes = ContainerRuntimes.detect("/berth");
+        ContainerRuntimes runtimes = ContainerRuntimes.detect("/berth", config.execRoot(), config.defaultRuntime());
         ContainerServices containers = ContainerServices.create(containerStore, new ContainerServices.Parts(db, images,
-                snapshots, events, runtimes.byName(), dataRoot, config.execRoot().toAbsolutePath(),
-                parts.snapshotDir(), new ContainerVolumes(volumes), Clock.systemUTC()));
+                snapshots, events, runtimes.byName(), runtimes.defaultRuntime(), dataRoot,
+                config.execRoot().toAbsolutePath(), parts.snapshotDir(), new ContainerVolumes(volumes), Clock.systemUTC()));
         containers.recovery().withCgroupRemover(runtimes::removeCgroup).cleanUp();
         resources.add(containers::shutdown);
 
@@ -103,6 +103,7 @@ public final class Daemon implements AutoCloseable {
                         snapshots.driver())
                 .withDriverStatus(List.of(List.of("Backing Filesystem", storage.reason())))
                 .withCgroup("cgroupfs", Integer.toString(cgroupVersion))
+                .withRuntimes(runtimes.paths(), runtimes.defaultRuntime())
                 .withWarnings(List.of("No bridge networking yet: containers get network mode none by default"));
 
         VolumeRoutes volumeRoutes = new VolumeRoutes(volumes);

@@ -44,13 +44,18 @@ public final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--max-concurrent-uploads", paramLabel = "N", description = "Layers pushed at once (default: ${DEFAULT-VALUE})")
     int maxConcurrentUploads = 5;
 
+    @Option(names = "--default-runtime", paramLabel = "NAME",
+            description = "Runtime of containers created without --runtime: berth, or runc/crun when installed "
+                    + "(default: ${DEFAULT-VALUE})")
+    String defaultRuntime = DaemonConfig.DEFAULT_RUNTIME;
+
     @Override
     public Integer call() {
         configureLogging(logLevel);
         List<URI> listen = hosts.isEmpty() ? List.of(DaemonConfig.DEFAULT_HOST)
                 : hosts.stream().map(ApiServer::parseHost).toList();
         DaemonConfig config = new DaemonConfig(dataRoot, execRoot, listen, RegistrySettings.of(registryMirrors,
-                insecureRegistries, maxConcurrentDownloads, maxConcurrentUploads));
+                insecureRegistries, maxConcurrentDownloads, maxConcurrentUploads), defaultRuntime);
         Daemon daemon;
         try {
             daemon = Daemon.start(config);

@@ -26,16 +26,18 @@ public final class ContainerCreator {
     private final Snapshotter snapshots;
     private final ContainerEvents events;
     private final java.util.Set<String> runtimes;
+    private final String defaultRuntime;
     private final ContainerVolumes volumes;
     private final Clock clock;
 
     ContainerCreator(ContainerStore store, ImageServices images, Snapshotter snapshots, ContainerEvents events,
-            java.util.Set<String> runtimes, ContainerVolumes volumes, Clock clock) {
+            java.util.Set<String> runtimes, String defaultRuntime, ContainerVolumes volumes, Clock clock) {
         this.store = store;
         this.images = images;
         this.snapshots = snapshots;
         this.events = events;
         this.runtimes = runtimes;
+        this.defaultRuntime = defaultRuntime;
         this.volumes = volumes;
         this.clock = clock;
     }
@@ -49,6 +51,9 @@ public final class ContainerCreator {
             throw BerthException.invalid("config cannot be empty in order to create a container");
         }
         HostSettings hostConfig = host == null ? HostSettings.defaults() : host;
+        if (hostConfig.runtime().isEmpty()) {
+            hostConfig = hostConfig.withRuntime(defaultRuntime); // as Docker, inspect then names it
+        }
         validate(hostConfig);
         String imageName = requested.image();
         Digest imageId = images.resolver().resolve(imageName);

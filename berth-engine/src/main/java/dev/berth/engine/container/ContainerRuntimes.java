@@ -1,31 +1,97 @@
 package dev.berth.engine.container;
 
+import dev.berth.core.error.BerthException;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.cgroup.CgroupDriver;
 import dev.berth.runtime.cgroup.Cgroups;
+import dev.berth.runtime.oci.OciRuntime;
 import dev.berth.runtime.shim.ShimRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The runtimes a daemon runs containers with: Berth's shim (named "berth", the default) on the
- * detected cgroup layout, with container cgroups below {@code cgroupParent}.
+ * The runtimes a daemon runs containers with, as Docker offers them to {@code --runtime}: Berth's
+ * shim (named "berth") always, and runc and crun when they are on PATH, each running the same OCI
+ * spec. Container cgroups go below {@code cgroupParent} on the detected cgroup layout, whichever
+ * runtime makes them.
+ *
+ * @param byName         the runtimes by name, in the order {@code /info} lists them
+ * @param paths          each runtime's executable (berth-shim for "berth"), for {@code /info}
+ * @param defaultRuntime the runtime of a container created without one ({@code --default-runtime})
  */
-public record ContainerRuntimes(Map<String, ContainerRuntime> byName, CgroupDriver cgroups,
-        String cgroupParent) {
+public record ContainerRuntimes(Map<String, ContainerRuntime> byName, Map<String, String> paths,
+        String defaultRuntime, CgroupDriver cgroups, String cgroupParent) {
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerRuntimes.class);
 
-    public static ContainerRuntimes detect(String cgroupParent) {
-        Path shim = findShim();
-        CgroupDriver cgroups = Cgroups.detect();
-        ShimRuntime berth = new ShimRuntime(shim, cgroups, cgroupParent);
-        return new ContainerRuntimes(Map.of("berth", berth), cgroups, cgroupParent);
+    public static final String BERTH = "berth";
+
+    public ContainerRuntimes {
+        byName = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byName));
+        paths = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(paths));
+        if (!byName.containsKey(defaultRuntime)) {
+            throw BerthException.invalid("specified default runtime '%s' does not exist (available: %s)",
+                    defaultRuntime, String.join(", ", byName.keySet()));
+        }
     }
 
-    /** Removes a container's cgroup (after a daemon crash; the shim removes it after a normal exit). */
+    /** Berth's shim only, as the default (tests and hosts without runc/crun). */
+    public static ContainerRuntimes detect(String cgroupParent) {
+        CgroupDriver cgroups = Cgroups.detect();
+        Path shim = findShim();
+        return new ContainerRuntimes(Map.of(BERTH, new ShimRuntime(shim, cgroups, cgroupParent)),
+                Map.of(BERTH, shim.toString()), BERTH, cgroups, cgroupParent);
+    }
+
+    /**
+     * Berth's shim, plus runc and crun when found on PATH (their state under
+     * {@code <execRoot>/runtimes/<name>}, private to this daemon).
+     *
+     * @param defaultRuntime must be one of the runtimes found, else the daemon cannot start
+     */
+    public static ContainerRuntimes detect(String cgroupParent, Path execRoot, String defaultRuntime) {
+        CgroupDriver cgroups = Cgroups.detect();
+        Path shim = findShim();
+        Map<String, ContainerRuntime> byName = new LinkedHashMap<>();
+        Map<String, String> paths = new LinkedHashMap<>();
+        byName.put(BERTH, new ShimRuntime(shim, cgroups, cgroupParent));
+        paths.put(BERTH, shim.toString());
+        for (String name : List.of("runc", "crun")) {
+            Path binary = OciRuntime.find(name);
+            if (binary == null) {
+                LOG.debug("runtime {} not found on PATH", name);
+                continue;
+            }
+            // crun 1.x refuses a hybrid layout whose cgroup2 tree has controllers: it runs without
+            // seeing that tree (only the v1 hierarchies hold controllers there anyway)
+            List<Path> hidden = name.equals("crun") ? cgroups.hybridUnifiedMount().stream().toList() : List.of();
+            byName.put(name, new OciRuntime(name, binary, shim, cgroups, cgroupParent,
+                    execRoot.toAbsolutePath().resolve("runtimes").resolve(name), true, hidden));
+            paths.put(name, binary.toString());
+        }
+        return new ContainerRuntimes(byName, paths, defaultRuntime, cgroups, cgroupParent);
+    }
+
+    /**
+     * Removes what a container left behind when the daemon died under it: its cgroup (the shim
+     * removes it after a normal exit) and what runc or crun still keep of it.
+     */
     public void removeCgroup(String containerId) {
+        for (ContainerRuntime runtime : byName.values()) {
+            if (runtime instanceof OciRuntime oci) {
+                try {
+                    oci.forget(containerId);
+                } catch (RuntimeException e) {
+                    LOG.warn("container {}: {} delete: {}", containerId, oci.name(), e.getMessage());
+                }
+            }
+        }
         cgroups.open(cgroupParent + "/" + containerId).remove();
     }
 

@@ -46,6 +46,7 @@ public record ContainerServices(
      * What the services are built from.
      *
      * @param runtimes    by name ("berth", "runc", "crun"): the runtimes this daemon can use
+     * @param defaultRuntime the runtime of containers created without one ({@code --default-runtime})
      * @param snapshotDir a snapshot's directory of files (the upper dir of an active one)
      * @param volumes     the mount points of containers (volumes, --mount, --volumes-from)
      */
@@ -55,11 +56,20 @@ public record ContainerServices(
             Snapshotter snapshots,
             EventBus events,
             Map<String, ContainerRuntime> runtimes,
+            String defaultRuntime,
             Path dataRoot,
             Path execRoot,
             Function<String, Path> snapshotDir,
             ContainerVolumes volumes,
             Clock clock) {
+
+        /** With "berth" as the default runtime. */
+        public Parts(MetadataStore db, ImageServices images, Snapshotter snapshots, EventBus events,
+                Map<String, ContainerRuntime> runtimes, Path dataRoot, Path execRoot, Function<String, Path> snapshotDir,
+                ContainerVolumes volumes, Clock clock) {
+            this(db, images, snapshots, events, runtimes, ContainerRuntimes.BERTH, dataRoot, execRoot, snapshotDir,
+                    volumes, clock);
+        }
     }
 
     /**
@@ -94,8 +104,8 @@ public record ContainerServices(
         });
         ContainerControl control = new ContainerControl(store, live, waits, events, runner);
         return new ContainerServices(store,
-                new ContainerCreator(store, p.images(), p.snapshots(), events, p.runtimes().keySet(), p.volumes(),
-                        p.clock()),
+                new ContainerCreator(store, p.images(), p.snapshots(), events, p.runtimes().keySet(), p.defaultRuntime(),
+                        p.volumes(), p.clock()),
                 runner, control, remover, new ContainerQueries(store, p.images(), p.snapshots(), paths),
                 new ContainerWaiter(store, waits), new ContainerLogs(store, live), new ContainerAttach(store, live, events),
                 exec, new ContainerRecovery(store, runner, paths, p.runtimes(), p.clock()),

@@ -54,7 +54,7 @@ public record HostSettings(
         cpusetCpus = cpusetCpus == null ? "" : cpusetCpus;
         cpusetMems = cpusetMems == null ? "" : cpusetMems;
         sysctls = sysctls == null ? Map.of() : sysctls;
-        runtime = runtime == null || runtime.isEmpty() ? "berth" : runtime;
+        runtime = runtime == null ? "" : runtime; // "": the daemon's default, filled in at create
         logConfig = logConfig == null ? new LogConfig("json-file", Map.of()) : logConfig;
         mounts = mounts == null ? List.of() : mounts;
         volumesFrom = volumesFrom == null ? List.of() : volumesFrom;
@@ -63,6 +63,13 @@ public record HostSettings(
     public static HostSettings defaults() {
         return new HostSettings(null, null, null, false, null, null, false, false, null, null, null, 0, 0, 0, 0, 0, 0,
                 null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The same settings run by {@code name} ({@code --runtime}). */
+    public HostSettings withRuntime(String name) {
+        return new HostSettings(binds, networkMode, restartPolicy, autoRemove, capAdd, capDrop, privileged,
+                readonlyRootfs, securityOpt, tmpfs, init, memory, memorySwap, cpuShares, nanoCpus, cpuQuota, cpuPeriod,
+                cpusetCpus, cpusetMems, pidsLimit, sysctls, consoleSize, name, logConfig, mounts, volumesFrom);
     }
 
     /** Until the networking issue lands, the default ("default"/"bridge") is a network namespace with only lo. */

@@ -13,6 +13,7 @@ import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.cgroup.Cgroup;
 import dev.berth.runtime.cgroup.CgroupDriver;
 import dev.berth.runtime.plan.Plan;
+import dev.berth.runtime.shim.ShimRuntime;
 import dev.berth.runtime.shim.ShimSupervisor;
 import dev.berth.runtime.spec.Linux;
 import dev.berth.runtime.spec.Root;
@@ -46,6 +47,7 @@ public final class OciRuntime implements ContainerRuntime {
     private final Path runtimeRoot;
     private final boolean runtimeManagesCgroups;
     private final List<Path> hideMounts;
+    private final ShimRuntime joiner;
 
     /**
      * @param runtimeRoot           the runtime's own state directory (its --root), private to this daemon
@@ -69,6 +71,7 @@ public final class OciRuntime implements ContainerRuntime {
         this.runtimeRoot = runtimeRoot;
         this.runtimeManagesCgroups = runtimeManagesCgroups;
         this.hideMounts = List.copyOf(hideMounts);
+        this.joiner = new ShimRuntime(shimBinary, cgroups, cgroupParent);
     }
 
     /** The runtime on PATH (e.g. /usr/sbin/runc), or null. */
@@ -112,11 +115,15 @@ public final class OciRuntime implements ContainerRuntime {
                     linux.readonlyPaths(), linux.devices(), linux.sysctl(), linux.rootfsPropagation()));
         }
         spec = spec.withRoot(new Root(Path.of(spec.root().path()).toAbsolutePath().toString(), spec.root().readonly()));
+        // what a daemon killed while the container ran left in the runtime's state would make
+        // "create" refuse the ID ("container with id exists")
+        forget(id);
         try {
             Files.createDirectories(bundle);
             Files.deleteIfExists(exitFile);
             Files.deleteIfExists(pidFile);
             SpecJson.write(spec, bundle.resolve("config.json"));
+            SpecJson.write(spec, state.resolve("config.json")); // where a restarted daemon looks (ShimRuntime.reattach)
         } catch (IOException e) {
             throw BerthException.unavailable("cannot write bundle %s: %s", bundle, e.getMessage());
         }
@@ -166,7 +173,12 @@ public final class OciRuntime implements ContainerRuntime {
             unmount.run();
             String message = lastError(log);
             return new Failed(id, Translated.of(message == null ? e.getMessage() : message,
-                    request.spec().process().args().getFirst()));
+                    request.spec().process().args().getFirst()), request.stdio());
+        }
+        try {
+            Files.writeString(state.resolve("shim.pid"), Long.toString(launch.process().pid()));
+        } catch (IOException e) {
+            LOG.warn("{}: cannot record the shim's pid in {}: {}", id, state, e.getMessage());
         }
         Cgroup cgroup;
         Runnable afterExit;
@@ -199,6 +211,29 @@ public final class OciRuntime implements ContainerRuntime {
             String fromLog = lastError(log);
             return Translated.of(fromLog == null ? m : fromLog, command).message();
         });
+    }
+
+    /**
+     * Runs a process in a running container (docker exec) the way Berth's own runtime does: berth-shim
+     * joins the namespaces of the container's first process and its cgroup. The namespaces are what
+     * runc or crun made from the spec, so the process sees the same container "runc exec" would show;
+     * and unlike "runc exec" without a console socket this also gives it a terminal for exec -t.
+     */
+    @Override
+    public ContainerProcess exec(String execId, ContainerProcess container, dev.berth.runtime.spec.Process process,
+            dev.berth.runtime.Stdio stdio, Path stateDir) {
+        return joiner.exec(execId, container, process, stdio, stateDir);
+    }
+
+    /** Removes what the runtime still holds of a container (after a daemon crash); no-op when nothing. */
+    public void forget(String id) {
+        if (Files.exists(runtimeRoot.resolve(id))) {
+            delete(id);
+        }
+    }
+
+    public Path binary() {
+        return binary;
     }
 
     private void delete(String id) {
@@ -261,16 +296,42 @@ public final class OciRuntime implements ContainerRuntime {
         }
     }
 
-    /** A container whose runtime refused to create it: start fails like Docker's, exit is known. */
+    /**
+     * A container whose runtime refused to create it: start fails like Docker's, exit is known.
+     * Until start it holds the output fifos open as the shim of a created container would, so the
+     * caller's readers can open them (a fifo's reader waits for a writer) and then see their end.
+     */
     private static final class Failed implements ContainerProcess {
         private final String id;
         private final Translated failure;
         private final CompletableFuture<ExitStatus> exit;
+        private final List<java.nio.channels.FileChannel> heldOutputs = new ArrayList<>();
 
-        Failed(String id, Translated failure) {
+        Failed(String id, Translated failure, dev.berth.runtime.Stdio stdio) {
             this.id = id;
             this.failure = failure;
             this.exit = CompletableFuture.completedFuture(ExitStatus.exited(failure.exitCode(), false, failure.message()));
+            for (Path out : new Path[] {stdio.stdout(), stdio.stderr()}) {
+                if (out != null && Files.exists(out) && !Files.isRegularFile(out)) { // a fifo
+                    try { // read-write: a fifo opened so does not wait for the other end
+                        heldOutputs.add(java.nio.channels.FileChannel.open(out, java.nio.file.StandardOpenOption.READ,
+                                java.nio.file.StandardOpenOption.WRITE));
+                    } catch (IOException e) {
+                        LOG.debug("{}: cannot hold {}: {}", id, out, e.getMessage());
+                    }
+                }
+            }
+        }
+
+        private void release() {
+            for (var channel : heldOutputs) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // nothing was written through it
+                }
+            }
+            heldOutputs.clear();
         }
 
         @Override public String id() { return id; }
@@ -280,10 +341,11 @@ public final class OciRuntime implements ContainerRuntime {
         @Override public void kill(int signal) {}
         @Override public void resize(int rows, int cols) {}
         @Override public Cgroup cgroup() { return null; }
-        @Override public void delete() {}
+        @Override public void delete() { release(); }
 
         @Override
         public void start() {
+            release();
             int code = failure.exitCode();
             throw new BerthException(code == 126 || code == 127 ? ErrorKind.INVALID_ARGUMENT : ErrorKind.INTERNAL,
                     failure.message());

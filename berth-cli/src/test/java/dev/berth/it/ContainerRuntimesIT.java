@@ -1,0 +1,230 @@
+package dev.berth.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code docker run --runtime berth|runc|crun}: the same spec through Berth's shim and through the
+ * installed OCI runtimes, and the same container lifecycle seen through the docker CLI under each.
+ */
+class ContainerRuntimesIT {
+    private static BerthDaemon daemon;
+
+    @BeforeAll
+    static void startDaemon() {
+        List<String> missing = new ArrayList<>();
+        for (String runtime : List.of("runc", "crun")) {
+            if (Prerequisites.findOnPath(runtime) == null) {
+                missing.add(runtime + " (apt-get install " + runtime + ")");
+            }
+        }
+        Prerequisites.require(missing);
+        daemon = BerthDaemon.start();
+        daemon.bootstrapBusybox();
+    }
+
+    @AfterAll
+    static void stopDaemon() {
+        if (daemon != null) {
+            for (String id : daemon.docker("ps", "-aq").stdout().split("\\s+")) {
+                if (!id.isBlank()) {
+                    daemon.docker("rm", "-f", id);
+                }
+            }
+            daemon.close();
+        }
+    }
+
+    private static CommandResult docker(String... args) {
+        return daemon.docker(args);
+    }
+
+    @Test
+    void infoListsEveryRuntimeAndTheDefault() {
+        String info = docker("info", "--format", "{{json .Runtimes}} {{.DefaultRuntime}}").ok().trim();
+        assertThat(info).contains("\"berth\"", "\"runc\"", "\"crun\"").endsWith(" berth");
+        assertThat(docker("info").ok()).contains("Runtimes:").contains("runc").contains("Default Runtime: berth");
+    }
+
+    @Test
+    void unknownRuntimeIsRefusedWithDockersMessage() {
+        CommandResult r = docker("run", "--rm", "--runtime", "nosuch", "busybox", "true");
+        assertThat(r.exitCode()).isEqualTo(125);
+        assertThat(r.stderr()).contains("Error response from daemon: unknown or invalid runtime name: nosuch");
+    }
+
+    @Test
+    void withoutRuntimeTheDefaultIsRecorded() {
+        String id = docker("create", "busybox", "true").ok().trim();
+        try {
+            assertThat(docker("inspect", "-f", "{{.HostConfig.Runtime}}", id).ok().trim()).isEqualTo("berth");
+        } finally {
+            docker("rm", id);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"berth", "runc", "crun"})
+    void runGivesOutputExitCodesAndTheRuntimeInInspect(String runtime) {
+        CommandResult r = docker("run", "--name", "exit-" + runtime, "--runtime", runtime, "busybox", "sh", "-c",
+                "echo out; echo err >&2; hostname; exit 3");
+        try {
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+            assertThat(r.stdout()).startsWith("out\n");
+            assertThat(r.stderr()).contains("err\n");
+            assertThat(docker("inspect", "-f", "{{.HostConfig.Runtime}} {{.State.Status}} {{.State.ExitCode}}",
+                    "exit-" + runtime).ok().trim()).isEqualTo(runtime + " exited 3");
+        } finally {
+            docker("rm", "-f", "exit-" + runtime);
+        }
+        CommandResult missing = docker("run", "--rm", "--runtime", runtime, "busybox", "nosuch");
+        assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(127);
+        assertThat(missing.stderr()).contains("exec: \"nosuch\": executable file not found in $PATH");
+        CommandResult isolated = docker("run", "--rm", "--runtime", runtime, "--hostname", "boxy", "busybox", "sh", "-c",
+                "hostname; ps > /tmp/ps; grep -c . /tmp/ps; ls /sys/class/net");
+        assertThat(isolated.stdout()).as(isolated.toString()).isEqualTo("boxy\n3\nlo\n"); // header, sh, ps
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"berth", "runc", "crun"})
+    void detachedLogsExecAndCp(String runtime) throws Exception {
+        String id = docker("run", "-d", "--runtime", runtime, "busybox", "sh", "-c",
+                "echo one; echo made > /made; exec sleep 60").ok().trim();
+        try {
+            CommandResult exec = docker("exec", "-e", "FOO=bar", "-w", "/tmp", "-u", "nobody", id, "sh", "-c",
+                    "echo $FOO; pwd; id -u; cat /proc/1/cmdline | tr '\\0' ' '");
+            assertThat(exec.exitCode()).as(exec.toString()).isZero();
+            assertThat(exec.stdout()).isEqualTo("bar\n/tmp\n65534\nsleep 60 ");
+            assertThat(docker("exec", id, "sh", "-c", "exit 5").exitCode()).isEqualTo(5);
+            assertThat(docker("logs", id).stdout()).isEqualTo("one\n");
+
+            Path in = daemon.scratch().resolve("to-" + runtime + ".txt");
+            Files.writeString(in, "from-host\n");
+            docker("cp", in.toString(), id + ":/tmp/").ok();
+            assertThat(docker("exec", id, "cat", "/tmp/to-" + runtime + ".txt").ok()).isEqualTo("from-host\n");
+            Path out = daemon.scratch().resolve("made-" + runtime);
+            docker("cp", id + ":/made", out.toString()).ok();
+            assertThat(Files.readString(out)).isEqualTo("made\n");
+
+            assertThat(docker("top", id).ok()).contains("sleep 60");
+            assertThat(docker("stats", "--no-stream", "--format", "{{.ID}} {{.PIDs}}", id).ok().trim())
+                    .isEqualTo(id.substring(0, 12) + " 1");
+        } finally {
+            docker("rm", "-f", id);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"berth", "runc", "crun"})
+    void followedLogsEndWhenTheContainerExits(String runtime) {
+        String id = docker("run", "-d", "--runtime", runtime, "busybox", "sh", "-c",
+                "echo one; sleep 1; echo two >&2; sleep 1").ok().trim();
+        try {
+            CommandResult logs = docker("logs", "-f", id);
+            assertThat(logs.exitCode()).isZero();
+            assertThat(logs.stdout()).isEqualTo("one\n");
+            assertThat(logs.stderr()).isEqualTo("two\n");
+            assertThat(docker("wait", id).ok().trim()).isEqualTo("0");
+        } finally {
+            docker("rm", "-f", id);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"berth", "runc", "crun"})
+    void stopKillPauseAndRestart(String runtime) throws Exception {
+        String stubborn = docker("run", "-d", "--runtime", runtime, "busybox", "sh", "-c",
+                "trap '' TERM; while true; do sleep 0.1; done").ok().trim();
+        String ticking = docker("run", "-d", "--runtime", runtime, "busybox", "sh", "-c",
+                "trap 'echo got-usr1' USR1; trap 'exit 7' HUP; while true; do echo tick; sleep 0.05; done").ok().trim();
+        try {
+            long t0 = System.nanoTime();
+            docker("stop", "-t", "1", stubborn).ok();
+            assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(900L, 6000L);
+            assertThat(docker("inspect", "-f", "{{.State.ExitCode}}", stubborn).ok().trim()).isEqualTo("137");
+
+            docker("pause", ticking).ok();
+            assertThat(docker("inspect", "-f", "{{.State.Status}}", ticking).ok().trim()).isEqualTo("paused");
+            int lines = ticks(ticking);
+            Thread.sleep(500);
+            assertThat(ticks(ticking)).isEqualTo(lines);
+            docker("unpause", ticking).ok();
+            Thread.sleep(500);
+            assertThat(ticks(ticking)).isGreaterThan(lines);
+
+            docker("kill", "-s", "USR1", ticking).ok();
+            Thread.sleep(300);
+            docker("kill", "-s", "HUP", ticking).ok();
+            assertThat(docker("wait", ticking).ok().trim()).isEqualTo("7");
+            assertThat(docker("logs", ticking).stdout()).contains("got-usr1");
+
+            // a second run of the same container: the runtime's state of the first is gone
+            docker("start", ticking).ok();
+            assertThat(docker("inspect", "-f", "{{.State.Running}}", ticking).ok().trim()).isEqualTo("true");
+            docker("restart", "-t", "1", ticking).ok();
+            assertThat(docker("inspect", "-f", "{{.State.Running}} {{.HostConfig.Runtime}}", ticking).ok().trim())
+                    .isEqualTo("true " + runtime);
+        } finally {
+            docker("rm", "-f", stubborn, ticking);
+        }
+    }
+
+    private static int ticks(String id) {
+        return (int) docker("logs", id).stdout().lines().filter("tick"::equals).count();
+    }
+
+    @Test
+    void containersOfEveryRuntimeSurviveADaemonKillAsExitedAndStartAgain() throws Exception {
+        Map<String, String> ids = new java.util.LinkedHashMap<>();
+        for (String runtime : List.of("berth", "runc", "crun")) {
+            ids.put(runtime, docker("run", "-d", "--name", "crash-" + runtime, "--runtime", runtime, "busybox",
+                    "sleep", "600").ok().trim());
+        }
+        try {
+            daemon.kill();
+            daemon.restart();
+            for (var e : ids.entrySet()) {
+                String state = docker("inspect", "-f", "{{.State.Status}}", e.getValue()).ok().trim();
+                if (state.equals("running")) { // reattached to the process that kept running
+                    docker("stop", "-t", "1", e.getValue()).ok();
+                } else {
+                    assertThat(state).as(e.getKey()).isEqualTo("exited");
+                }
+                docker("start", e.getValue()).ok();
+                assertThat(docker("exec", e.getValue(), "sh", "-c", "echo alive").ok()).as(e.getKey()).isEqualTo("alive\n");
+                assertThat(docker("inspect", "-f", "{{.HostConfig.Runtime}}", e.getValue()).ok().trim())
+                        .isEqualTo(e.getKey());
+            }
+        } finally {
+            for (String id : ids.values()) {
+                docker("rm", "-f", id);
+            }
+        }
+        assertThat(Mounts.under(daemon.execRoot())).isEmpty();
+    }
+
+    @Test
+    void defaultRuntimeFlagChoosesTheRuntimeOfNewContainers() {
+        try (BerthDaemon other = BerthDaemon.start("--default-runtime", "runc")) {
+            other.bootstrapBusybox();
+            CommandResult r = other.docker("run", "--name", "by-default", "busybox", "sh", "-c", "echo hi");
+            assertThat(r.stdout()).as(r.toString()).isEqualTo("hi\n");
+            assertThat(other.docker("inspect", "-f", "{{.HostConfig.Runtime}}", "by-default").ok().trim()).isEqualTo("runc");
+            assertThat(other.docker("info", "--format", "{{.DefaultRuntime}}").ok().trim()).isEqualTo("runc");
+            other.docker("rm", "by-default").ok();
+        }
+        assertThatThrownBy(() -> BerthDaemon.start("--default-runtime", "nosuch")).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("specified default runtime 'nosuch' does not exist");
+    }
+}
