@@ -92,6 +92,9 @@ public final class LayerUnpacker {
     private static final String OPAQUE = ".wh..wh..opq";
     private static final int BUFFER = 256 * 1024;
     private static final int MAX_SYMLINK_HOPS = 40;
+    /** Big files start their writeback every this many bytes, and when they end. */
+    private static final long WRITEBACK_STEP = 8L * 1024 * 1024;
+    private static final long WRITEBACK_MIN = 1024 * 1024;
 
     private final WhiteoutMode whiteouts;
 
@@ -322,6 +325,7 @@ public final class LayerUnpacker {
             try {
                 long size = entry.size();
                 long done = 0;
+                long unsynced = 0;
                 while (done < size) {
                     int n = data.read(heap, 0, (int) Math.min(heap.length, size - done));
                     if (n < 0) {
@@ -330,6 +334,16 @@ public final class LayerUnpacker {
                     MemorySegment.copy(heap, 0, buffer, ValueLayout.JAVA_BYTE, 0, n);
                     Libc.writeFully(scratch, fd, buffer, n, target);
                     done += n;
+                    unsynced += n;
+                    if (unsynced >= WRITEBACK_STEP) {
+                        // The snapshot's commit syncs the filesystem; starting the disk writes now
+                        // lets them run while the rest of the layer is unpacked, not after it.
+                        Libc.startWriteback(scratch, fd, target);
+                        unsynced = 0;
+                    }
+                }
+                if (size >= WRITEBACK_MIN && unsynced > 0) {
+                    Libc.startWriteback(scratch, fd, target);
                 }
                 contentSize += size;
                 // Owner first: chown clears setuid/setgid, so the mode comes after it.

@@ -88,6 +88,9 @@ public final class Libc {
     private static final MethodHandle UNSHARE = Native.downcall("unshare", FunctionDescriptor.of(Native.INT, Native.INT));
     private static final MethodHandle CHDIR = Native.downcall("chdir", FunctionDescriptor.of(Native.INT, Native.POINTER));
     private static final MethodHandle SYNCFS = Native.downcall("syncfs", FunctionDescriptor.of(Native.INT, Native.INT));
+    private static final MethodHandle SYNC_FILE_RANGE = Native.downcall("sync_file_range",
+            FunctionDescriptor.of(Native.INT, Native.INT, Native.LONG, Native.LONG, Native.INT));
+    private static final int SYNC_FILE_RANGE_WRITE = 2;
     private static final MethodHandle RENAMEAT2 = Native.downcall("renameat2", FunctionDescriptor.of(Native.INT,
             Native.INT, Native.POINTER, Native.INT, Native.POINTER, Native.INT));
     private static final MethodHandle STATFS = Native.downcall("statfs", INT_PP);
@@ -578,6 +581,25 @@ public final class Libc {
             MemorySegment errno = capture(arena);
             int rc = (int) CHDIR.invokeExact(errno, cstr(arena, dir.toString()));
             check(rc, errno, "chdir", dir.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE): starts writing the file's dirty pages back
+     * without waiting, so that a later fsync or syncfs finds the disk work done or under way.
+     * Advisory: a filesystem that does not support it (EINVAL, ESPIPE, ENOSYS) is ignored.
+     */
+    public static void startWriteback(Scratch s, int fd, Path pathForErrors) {
+        try {
+            int rc = (int) SYNC_FILE_RANGE.invokeExact(s.capture, fd, 0L, 0L, SYNC_FILE_RANGE_WRITE);
+            if (rc < 0) {
+                int e = Native.errno(s.capture);
+                if (e != Errno.EINVAL && e != 29 /* ESPIPE */ && e != Errno.ENOSYS) {
+                    throw Errno.exception("sync_file_range", pathForErrors.toString(), e);
+                }
+            }
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -130,6 +130,7 @@ final class BlobFetcher {
             progress.status(id, "Verifying Checksum");
             return writer.commit(blob.digest(), size);
         }
+        long started = System.nanoTime();
         try (BlobResponse response = session.openBlob(repository, blob.digest(), offset)) {
             if (response.offset() != offset) {
                 // The registry ignored the Range: start over rather than append the beginning twice.
@@ -177,7 +178,11 @@ final class BlobFetcher {
             }
             progress.progress(id, "Downloading", written, size);
             progress.status(id, "Verifying Checksum");
-            return writer.commit(blob.digest(), size);
+            long downloaded = System.nanoTime();
+            BlobInfo info = writer.commit(blob.digest(), size);
+            log.debug("blob {}: {} KB downloaded in {} ms, committed in {} ms", blob.digest().shortHex(),
+                    (written - offset) >> 10, (downloaded - started) / 1_000_000, (System.nanoTime() - downloaded) / 1_000_000);
+            return info;
         }
     }
 

@@ -33,7 +33,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.HashSet;
 import java.util.Set;
@@ -235,32 +236,42 @@ public final class PullService {
                 downloads.put(layer.digest(), null);
             }
         }
-        Semaphore permits = new Semaphore(client.settings().maxConcurrentDownloads());
+        // A few workers take the layers in order, bottom first: the order they are unpacked in,
+        // so the unpacker never waits for a layer that lost its turn to one above it.
+        List<Descriptor> queue = new ArrayList<>();
+        Map<Digest, CompletableFuture<BlobInfo>> pending = new LinkedHashMap<>();
         Map<Digest, LayerFeed> feeds = new LinkedHashMap<>();
+        for (Descriptor layer : layers.subList(have, layers.size())) {
+            if (!pending.containsKey(layer.digest())) {
+                queue.add(layer);
+                pending.put(layer.digest(), new CompletableFuture<>());
+                feeds.put(layer.digest(), new LayerFeed());
+            }
+        }
+        downloads.putAll(pending);
+        int workers = Math.min(client.settings().maxConcurrentDownloads(), queue.size());
+        for (Descriptor layer : queue.subList(workers, queue.size())) {
+            progress.status(layer.digest().shortHex(), "Waiting");
+        }
+        AtomicInteger next = new AtomicInteger();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Descriptor layer : layers.subList(have, layers.size())) {
-                if (downloads.get(layer.digest()) != null) {
-                    continue;
-                }
-                String id = layer.digest().shortHex();
-                LayerFeed feed = new LayerFeed();
-                feeds.put(layer.digest(), feed);
-                downloads.put(layer.digest(), pool.submit(() -> {
-                    if (!permits.tryAcquire()) {
-                        progress.status(id, "Waiting");
-                        permits.acquire();
+            for (int w = 0; w < workers; w++) {
+                pool.submit(() -> {
+                    for (int k = next.getAndIncrement(); k < queue.size(); k = next.getAndIncrement()) {
+                        Descriptor layer = queue.get(k);
+                        String id = layer.digest().shortHex();
+                        LayerFeed feed = feeds.get(layer.digest());
+                        CompletableFuture<BlobInfo> done = pending.get(layer.digest());
+                        try {
+                            BlobInfo info = fetcher.fetch(session, repository, layer, id, progress, feed);
+                            progress.status(id, "Download complete");
+                            done.complete(info);
+                        } catch (RuntimeException e) {
+                            feed.failed(e);
+                            done.completeExceptionally(e);
+                        }
                     }
-                    try {
-                        BlobInfo info = fetcher.fetch(session, repository, layer, id, progress, feed);
-                        progress.status(id, "Download complete");
-                        return info;
-                    } catch (RuntimeException e) {
-                        feed.failed(e);
-                        throw e;
-                    } finally {
-                        permits.release();
-                    }
-                }));
+                });
             }
             try {
                 Digest parent = have == 0 ? null : chain.get(have - 1);

@@ -31,6 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * blob. A crash in between leaves files no row names, which the start-up check removes.
  */
 public final class LayerStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LayerStore.class);
     private final MetadataStore db;
     private final BlobStore blobs;
     private final Snapshotter snapshots;
@@ -123,6 +124,7 @@ public final class LayerStore {
         String key = "extract-" + UUID.randomUUID() + "-" + diffId.shortHex();
         String parent = parentChainId == null ? null : snapshotName(parentChainId);
         boolean committed = false;
+        long started = System.nanoTime();
         try {
             Path dir = snapshots.prepare(key, parent);
             LayerDigest applied;
@@ -139,8 +141,12 @@ public final class LayerStore {
                 throw BerthException.dataLoss("layer %s has diff ID %s, but the image config says %s",
                         blob.digest(), seen, diffId);
             }
+            long unpacked = System.nanoTime();
             snapshots.commit(key, name);
             committed = true;
+            LOG.debug("layer {}: unpacked {} MB in {} ms, committed in {} ms", diffId.shortHex(),
+                    applied.uncompressedSize() >> 20, (unpacked - started) / 1_000_000,
+                    (System.nanoTime() - unpacked) / 1_000_000);
             return size;
         } finally {
             if (!committed) {
