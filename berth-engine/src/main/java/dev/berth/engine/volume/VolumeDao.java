@@ -137,6 +137,19 @@ final class VolumeDao {
         }
     }
 
+    /** The volumes not named by the user that mount points of containers without a row refer to. */
+    List<String> orphanAnonymousVolumes() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT DISTINCT volume_name FROM container_mounts "
+                + "WHERE type = 'volume' AND named = 0 AND container_id NOT IN (SELECT id FROM containers)");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     /** Removes the mount points of containers that have no row (a create that crashed half-way); returns how many. */
     int deleteOrphanMounts() throws SQLException {
         try (PreparedStatement ps = tx.connection().prepareStatement(

@@ -274,9 +274,17 @@ public final class VolumeService {
     public Report startupCheck() {
         List<String> removed = new ArrayList<>();
         List<String> repaired = new ArrayList<>();
+        List<String> anonymous = read(VolumeDao::orphanAnonymousVolumes);
         int orphans = write(VolumeDao::deleteOrphanMounts);
         if (orphans > 0) {
             removed.add(orphans + " mount point(s) of containers that were never created");
+        }
+        for (String name : anonymous) {
+            // made for a container whose create did not finish: as a failed create, it takes them along
+            if (read(dao -> dao.users(name)).isEmpty()) {
+                remove(name, true);
+                removed.add("anonymous volume " + name + " of a container that was never created");
+            }
         }
         Set<String> names = new HashSet<>();
         for (Volume v : read(VolumeDao::all)) {

@@ -157,6 +157,7 @@ class VolumeServiceTest {
         volumes.create("kept", null, null, null);
         volumes.create("hollow", null, null, null);
         containers.attach("never-created", List.of(volume("kept", "/k")), noImage());
+        String orphan = containers.attach("never-created", List.of(volume(null, "/o")), noImage()).getFirst().volumeName();
         Files.createDirectories(dir.resolve("volumes/.new-abc/_data"));
         Files.createDirectories(dir.resolve("volumes/stray/_data"));
         Files.writeString(dir.resolve("volumes/stray/_data/f"), "x");
@@ -168,6 +169,8 @@ class VolumeServiceTest {
         assertThat(dir.resolve("volumes/hollow/_data")).isDirectory();
         assertThat(report.repaired()).singleElement().asString().contains(dir.resolve("volumes/hollow/_data").toString());
         assertThat(volumes.users("kept")).isEmpty();
+        assertThat(volumes.list(Map.of())).extracting(Volume::name).containsExactlyInAnyOrder("kept", "hollow");
+        assertThat(dir.resolve("volumes").resolve(orphan)).doesNotExist();
         assertThat(dir.resolve("volumes/kept/_data")).isDirectory();
     }
 
