@@ -27,7 +27,9 @@
  * With "create-cmd"/"start-cmd" in the plan the shim supervises another OCI runtime instead
  * (runc, crun): it becomes a child subreaper, runs "runc create" (the container's first process
  * is reparented to the shim when runc exits), reports its pid from the pid file, runs
- * "runc start" on "go", and reaps and reports as above.
+ * "runc start" on "go", and reaps and reports as above. With a terminal, "console-socket PATH"
+ * is where the runtime sends the pty master during create (runc's --console-socket protocol);
+ * the shim relays it like its own.
  */
 #include "shim.h"
 
@@ -127,6 +129,28 @@ static void copy_some(int from, int to, int *open_flag)
 
 static const struct step *create_cmd, *start_cmd;
 static const char *pid_file;
+static const char *console_socket; /* with a terminal: where the runtime sends the pty master */
+static int console_master = -1;
+
+/* Listens at PATH for the runtime's --console-socket connection (made and closed during create). */
+static int listen_console(const char *path)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof addr.sun_path) {
+        errno = ENAMETOOLONG;
+        die("console socket %s", path);
+    }
+    strcpy(addr.sun_path, path);
+    unlink(path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        die("socket console");
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0)
+        die("bind console socket %s", path);
+    if (listen(fd, 1) < 0)
+        die("listen console socket %s", path);
+    return fd;
+}
 
 /* Runs an external runtime command to completion; returns its wait status. */
 static int run_cmd(const struct step *cmd, const sigset_t *old, int with_stdio)
@@ -224,12 +248,14 @@ int main(int argc, char **argv)
             start_cmd = s;
         else if (!strcmp(s->op, "pidfile") && s->argc == 1)
             pid_file = s->argv[0];
+        else if (!strcmp(s->op, "console-socket") && s->argc == 1)
+            console_socket = s->argv[0];
         else if (!strcmp(s->op, "joinpid") && s->argc == 1)
             join_pid = s->argv[0];
     }
-    if (create_cmd && (!start_cmd || !pid_file || terminal)) {
+    if (create_cmd && (!start_cmd || !pid_file || (terminal && !console_socket))) {
         errno = EINVAL;
-        die("plan: create-cmd needs start-cmd and pidfile, and no terminal");
+        die("plan: create-cmd needs start-cmd and pidfile, and a console-socket for a terminal");
     }
 
     /* own session: the daemon's terminal signals are not the container's */
@@ -274,7 +300,26 @@ int main(int argc, char **argv)
             if (umount2(steps[i].argv[0], MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
                 die("umount %s", steps[i].argv[0]);
         }
+        int console = terminal ? listen_console(console_socket) : -1;
         int st = run_cmd(create_cmd, &old, 1);
+        if (console >= 0) {
+            /* the runtime connected and sent the master before "create" returned: both are queued */
+            int conn = accept4(console, NULL, NULL, SOCK_CLOEXEC);
+            char text[256];
+            if (conn >= 0 && recv_master(conn, &console_master, text, sizeof text) <= 0)
+                console_master = -1;
+            if (conn >= 0)
+                close(conn);
+            close(console);
+            unlink(console_socket);
+            if (console_master < 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+                event("error %d the runtime sent no terminal to %s", EXIT_SETUP, console_socket);
+                if (exit_file)
+                    write_exit_file(exit_file, "exit 128\n");
+                event("exit %d", EXIT_SETUP);
+                return 0;
+            }
+        }
         if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
             report_failed_cmd(create_cmd, st);
             if (exit_file)
@@ -321,12 +366,18 @@ int main(int argc, char **argv)
     int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
     if (sfd < 0)
         die("signalfd");
-    int master = -1;
+    int master = console_master;
     int ctl_open = 1, sync_open = sync_sock >= 0, in_open = 0, out_open = 0, errored = 0, status = -1;
     int pty_in = -1, pty_out = -1;
     if (terminal) {
         pty_in = open_stdio(stdio_paths[0], 0);
         pty_out = open_stdio(stdio_paths[1], 1);
+    }
+    if (master >= 0) { /* from another runtime's console socket */
+        struct winsize ws = {.ws_row = rows, .ws_col = cols};
+        if (rows && ioctl(master, TIOCSWINSZ, &ws) < 0)
+            fprintf(stderr, "berth-shim: set window size: %s\n", strerror(errno));
+        out_open = in_open = 1;
     }
     char ctl[256];
     size_t ctl_len = 0;

@@ -127,6 +127,17 @@ class ContainerRuntimesIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"berth", "runc", "crun"})
+    void interactiveTerminalThroughScript(String runtime) throws Exception {
+        Path input = daemon.scratch().resolve("tty-" + runtime + ".sh");
+        Files.writeString(input, "#!/bin/sh\n(sleep 2; printf 'tty; echo inside-$((6*7))\\n'; sleep 1; printf 'exit 4\\n') | "
+                + "script -qec 'docker run -it --rm --runtime " + runtime + " busybox sh' /dev/null\n");
+        CommandResult r = Commands.run(List.of("sh", input.toString()), Map.of("DOCKER_HOST", daemon.host()), null);
+        assertThat(r.stdout()).as(r.toString()).contains("/dev/pts/0").contains("inside-42");
+        assertThat(r.exitCode()).isEqualTo(4);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"berth", "runc", "crun"})
     void followedLogsEndWhenTheContainerExits(String runtime) {
         String id = docker("run", "-d", "--runtime", runtime, "busybox", "sh", "-c",
                 "echo one; sleep 1; echo two >&2; sleep 1").ok().trim();

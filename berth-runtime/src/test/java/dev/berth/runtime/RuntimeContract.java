@@ -95,6 +95,12 @@ public abstract class RuntimeContract {
     }
 
     @Test
+    void terminalGivesAPtyWithTheRequestedSize() throws Exception {
+        Result r = run(spec("sh", "-c", "tty; stty size").terminal(true).consoleSize(30, 100).build());
+        assertThat(r.stdout().replace("\r", "")).isEqualTo("/dev/pts/0\n30 100\n");
+    }
+
+    @Test
     void missingExecutableFailsWith127LikeDocker() throws Exception {
         ContainerProcess c = create(spec("nosuch").build(), "missing");
         assertThatThrownBy(c::start).isInstanceOf(BerthException.class)

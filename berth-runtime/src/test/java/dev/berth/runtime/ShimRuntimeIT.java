@@ -19,12 +19,6 @@ class ShimRuntimeIT extends RuntimeContract {
     }
 
     @Test
-    void terminalGivesAPtyWithTheRequestedSize() throws Exception {
-        Result r = run(spec("sh", "-c", "tty; stty size").terminal(true).consoleSize(30, 100).build());
-        assertThat(r.stdout().replace("\r", "")).isEqualTo("/dev/pts/0\n30 100\n");
-    }
-
-    @Test
     void initRunsTheCommandAsChildOfAReaper() throws Exception {
         String id = "withinit";
         Path dir = state.resolve(id);

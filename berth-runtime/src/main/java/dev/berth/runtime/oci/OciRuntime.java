@@ -98,9 +98,6 @@ public final class OciRuntime implements ContainerRuntime {
 
     @Override
     public ContainerProcess create(ContainerRequest request) {
-        if (request.spec().process().terminal()) {
-            throw BerthException.notImplemented("runtime %s: terminals (console socket) are not supported yet", name);
-        }
         String id = request.id();
         Path state = request.stateDir();
         Path bundle = state.resolve("bundle");
@@ -132,12 +129,27 @@ public final class OciRuntime implements ContainerRuntime {
         if (!runtimeManagesCgroups) {
             create.add("--cgroup-manager=disabled");
         }
-        create.addAll(List.of("create", "--bundle", bundle, "--pid-file", pidFile, id));
+        create.addAll(List.of("create", "--bundle", bundle, "--pid-file", pidFile));
+        boolean terminal = spec.process().terminal();
+        Path consoleSocket = terminal ? consoleSocket(id) : null;
+        if (terminal) {
+            create.addAll(List.of("--console-socket", consoleSocket));
+        }
+        create.add(id);
         List<Object> start = List.of(binary, "--root", runtimeRoot, "start", id);
         Plan plan = new Plan();
         if (request.stdio().stdin() != null) plan.add("stdin", request.stdio().stdin());
         if (request.stdio().stdout() != null) plan.add("stdout", request.stdio().stdout());
         if (request.stdio().stderr() != null) plan.add("stderr", request.stdio().stderr());
+        if (terminal) {
+            // the runtime makes the pty in the container and sends its master to the shim, which
+            // then relays it as it does its own (stdin fifo in, stdout fifo out, resize)
+            plan.add("terminal");
+            if (spec.process().consoleSize() != null) {
+                plan.add("winsize", spec.process().consoleSize().height(), spec.process().consoleSize().width());
+            }
+            plan.add("console-socket", consoleSocket);
+        }
         plan.add("exitfile", exitFile);
         plan.add("pidfile", pidFile);
         for (Path hidden : hideMounts) {
@@ -223,6 +235,24 @@ public final class OciRuntime implements ContainerRuntime {
     public ContainerProcess exec(String execId, ContainerProcess container, dev.berth.runtime.spec.Process process,
             dev.berth.runtime.Stdio stdio, Path stateDir) {
         return joiner.exec(execId, container, process, stdio, stateDir);
+    }
+
+    /**
+     * Where the runtime connects to hand over the pty: a socket address holds at most 107 bytes,
+     * so beside the runtime's state under a short name rather than in the container's state dir.
+     */
+    private Path consoleSocket(String id) {
+        Path dir = runtimeRoot.resolveSibling("console");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw BerthException.unavailable("cannot create %s: %s", dir, e.getMessage());
+        }
+        Path socket = dir.resolve(name + "-" + id.substring(0, Math.min(12, id.length())) + ".sock");
+        if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+            throw BerthException.invalid("console socket path %s is longer than a socket address can be", socket);
+        }
+        return socket;
     }
 
     /** Removes what the runtime still holds of a container (after a daemon crash); no-op when nothing. */
