@@ -20,7 +20,8 @@
  *      "error CODE MSG"   setup or exec failed (the container exits with CODE)
  *      "exit CODE" | "signal N"   final status, also written to the exit file
  *    and reads commands on its stdin: "go" (cgroups are placed: continue), "kill SIG",
- *    "resize ROWS COLS".
+ *    "resize ROWS COLS", "closestdin" (the container's stdin ends once the daemon's end is closed
+ *    too; until then the supervisor holds a writer, so that stdin outlives a daemon crash).
  *  - the child, cloned into new namespaces, waits for "go", then runs the plan's steps in order
  *    and ends in execve.
  *
@@ -264,6 +265,19 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     for (int fd = 0; fd < 3; fd++)
         stdio_fds[fd] = open_stdio(stdio_paths[fd], fd);
+    /*
+     * A write end of the stdin fifo, held until the daemon says "closestdin": the container sees
+     * end of file when the daemon closes stdin on purpose, not when the daemon dies (a restarted
+     * daemon reattaches and opens the fifo again). The read end above exists, so this does not
+     * block.
+     */
+    int stdin_hold = -1;
+    struct stat in_st;
+    if (stat(stdio_paths[0], &in_st) == 0 && S_ISFIFO(in_st.st_mode)) {
+        stdin_hold = open(stdio_paths[0], O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (stdin_hold < 0)
+            die("open %s for writing", stdio_paths[0]);
+    }
 
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
@@ -440,6 +454,10 @@ int main(int argc, char **argv)
                     } else if (sscanf(ctl, "kill %d", &a) == 1) {
                         if (kill(child, a) < 0)
                             fprintf(stderr, "berth-shim: kill %d: %s\n", a, strerror(errno));
+                    } else if (!strcmp(ctl, "closestdin")) {
+                        if (stdin_hold >= 0)
+                            close(stdin_hold);
+                        stdin_hold = -1;
                     } else if (sscanf(ctl, "resize %d %d", &a, &b) == 2) {
                         rows = (unsigned short)a, cols = (unsigned short)b;
                         struct winsize ws = {.ws_row = rows, .ws_col = cols};

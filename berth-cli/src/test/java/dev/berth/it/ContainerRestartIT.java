@@ -19,6 +19,8 @@ class ContainerRestartIT {
             daemon.bootstrapBusybox();
             String id = daemon.docker("run", "-d", "--name", "counter", "busybox", "sh", "-c", COUNTER).ok().trim();
             String always = daemon.docker("run", "-d", "--restart", "always", "busybox", "sleep", "300").ok().trim();
+            String reader = daemon.docker("run", "-d", "-i", "busybox", "sh", "-c",
+                    "while read l; do echo got $l; done; echo eof; exit 5").ok().trim();
             String pid = inspect(daemon, "{{.State.Pid}}", id);
             String alwaysPid = inspect(daemon, "{{.State.Pid}}", always);
             int before = awaitCounter(daemon, id, 3);
@@ -40,11 +42,25 @@ class ContainerRestartIT {
             assertThat(after).isGreaterThan(before + 5);
             assertThat(daemon.docker("exec", id, "echo", "inside").ok()).isEqualTo("inside\n");
 
+            // its stdin did not end with the old daemon, and takes input again
+            assertThat(inspect(daemon, "{{.State.Status}}", reader)).isEqualTo("running");
+            Path input = Files.writeString(daemon.scratch().resolve("input"), "hello\n");
+            var attach = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> daemon.dockerWithInput(input, "attach", reader));
+            String logs = "";
+            for (int i = 0; i < 100 && !logs.contains("got hello"); i++) {
+                Thread.sleep(100);
+                logs = daemon.docker("logs", reader).ok();
+            }
+            assertThat(logs).isEqualTo("got hello\n");
+            daemon.docker("kill", reader).ok();
+            assertThat(attach.get(30, java.util.concurrent.TimeUnit.SECONDS).stdout()).contains("got hello\n");
+
             daemon.docker("stop", id).ok();
             assertThat(inspect(daemon, "{{.State.Status}} {{.State.ExitCode}}", id)).isEqualTo("exited 3");
             assertThat(daemon.docker("wait", id).ok().trim()).isEqualTo("3");
             assertThat(Files.exists(Path.of("/proc/" + pid))).isFalse();
-            daemon.docker("rm", "-f", id, always).ok();
+            daemon.docker("rm", "-f", id, always, reader).ok();
             assertNothingLeft(daemon, id);
             assertNothingLeft(daemon, always);
         }

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
  * both reach end of file (every writer in the container is gone).
  */
 final class ContainerIo {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContainerIo.class);
     /** Docker's json-file splits longer lines into entries of this size. */
     private static final int MAX_LINE = 16 * 1024;
 
@@ -36,12 +37,51 @@ final class ContainerIo {
 
     private final boolean reattached;
 
+    private volatile Runnable stdinClosed = () -> { };
+
     private ContainerIo(Path stdinFifo, Path stdoutFifo, Path stderrFifo, OutputStream stdin, boolean reattached) {
         this.stdinFifo = stdinFifo;
         this.stdoutFifo = stdoutFifo;
         this.stderrFifo = stderrFifo;
-        this.stdin = stdin;
+        this.stdin = stdin == null ? null : new StdinStream(stdin);
         this.reattached = reattached;
+    }
+
+    /**
+     * What to do once this end of stdin is closed: tell the supervisor, which holds a write end
+     * of its own so that the container's stdin outlives a daemon crash, to let go of it too.
+     */
+    void onStdinClosed(Runnable action) {
+        this.stdinClosed = action;
+    }
+
+    /** The daemon's end of the stdin fifo; closing it (once) ends the container's stdin. */
+    private final class StdinStream extends java.io.FilterOutputStream {
+        private boolean closed;
+
+        StdinStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            try {
+                out.close();
+            } finally {
+                stdinClosed.run();
+            }
+        }
     }
 
     /**
@@ -50,14 +90,24 @@ final class ContainerIo {
      * opens stdout and stderr read-write and hands them to the container; with a TTY the shim
      * holds them), so a dead reader neither raises SIGPIPE nor loses what was written: the bytes
      * wait in the pipe (the shim enlarges it to 1 MB) until this daemon reads them, and a writer
-     * blocks only once that is full. Stdin cannot be given back: the container saw end of file
-     * when the old daemon's write end closed.
+     * blocks only once that is full. Stdin stayed open too (the shim holds a write end until told
+     * "closestdin"), so it is opened again for attach; but the new daemon has no way to tell the
+     * shim to let go, so closing it no longer ends the container's stdin.
      */
     static ContainerIo reopen(Path dir, String prefix, boolean tty) {
+        Path in = dir.resolve(prefix + "stdin");
         Path out = dir.resolve(prefix + "stdout");
         Path err = tty ? null : dir.resolve(prefix + "stderr");
-        return new ContainerIo(null, Files.exists(out) ? out : null, err != null && Files.exists(err) ? err : null, null,
-                true);
+        OutputStream stdin = null;
+        if (Files.exists(in)) {
+            try {
+                stdin = new FileOutputStream(new RandomAccessFile(in.toFile(), "rw").getFD());
+            } catch (IOException e) {
+                LOG.warn("cannot open {} again: {}", in, e.getMessage());
+            }
+        }
+        return new ContainerIo(stdin == null ? null : in, Files.exists(out) ? out : null,
+                err != null && Files.exists(err) ? err : null, stdin, true);
     }
 
     /**

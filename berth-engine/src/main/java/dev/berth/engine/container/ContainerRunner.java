@@ -120,6 +120,7 @@ public final class ContainerRunner {
             throw e;
         }
         log.beginRun();
+        io.onStdinClosed(process::closeStdin);
         io.startCopying(hub::publish, log::append, clock);
         hub.runStarted(io.stdin());
         Run run = new Run(process, io);
@@ -317,8 +318,9 @@ public final class ContainerRunner {
         ContainerLog log = live.log(c.id());
         AttachHub hub = live.hub(c.id());
         log.beginRun();
+        io.onStdinClosed(process::closeStdin);
         io.startCopying(hub::publish, log::append, clock);
-        hub.runStarted(null);
+        hub.runStarted(io.stdin());
         Run run = new Run(process, io);
         live.putRun(c.id(), run);
         if (process.pid() != c.state().pid() || process.shimPid() != c.state().shimPid()) {

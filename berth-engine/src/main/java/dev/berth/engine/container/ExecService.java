@@ -140,6 +140,7 @@ public final class ExecService {
             io.delete();
             throw ex;
         }
+        io.onStdinClosed(process::closeStdin);
         e.process = process;
         e.pid = process.pid();
         java.util.concurrent.LinkedBlockingQueue<Object[]> out = new java.util.concurrent.LinkedBlockingQueue<>();

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's side of one berth-shim process: sends it commands on its stdin ("go", "kill N",
- * "resize R C") and reads its events on its stdout ("pid", "started", "error", "exit"/"signal")
+ * "resize R C", "closestdin") and reads its events on its stdout ("pid", "started", "error", "exit"/"signal")
  * on a virtual thread. The shim outlives the daemon; its exit file says how the container ended.
  */
 public final class ShimSupervisor implements ContainerProcess {
@@ -222,6 +222,17 @@ public final class ShimSupervisor implements ContainerProcess {
     public void kill(int signal) {
         if (!exit.isDone()) {
             send("kill " + signal);
+        }
+    }
+
+    @Override
+    public void closeStdin() {
+        if (!exit.isDone()) {
+            try {
+                send("closestdin");
+            } catch (BerthException e) {
+                LOG.debug("container {}: closing stdin: {}", id, e.getMessage());
+            }
         }
     }
 
