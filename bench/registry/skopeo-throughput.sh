@@ -4,7 +4,10 @@
 #   bench/registry/skopeo-throughput.sh [ROUNDS] [LAYERS] [MB_PER_LAYER]
 # Each round makes a fresh image of random (incompressible) uncompressed tar layers, so no
 # registry and no client-side blob cache has seen it, then pushes it to both registries and
-# pulls it back from both, alternating which registry goes first.
+# pulls it back from both, alternating which registry goes first. Round 0 is a warm-up for both
+# (the JVM compiles Berth's upload and download paths then, as JMH's warm-up iterations do) and
+# is printed but not counted. The load average is printed before and after: on a shared machine
+# compare ratios from one run, never figures from different runs.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 rounds="${1:-3}"; layers="${2:-3}"; mb="${3:-50}"
@@ -60,7 +63,8 @@ make_image() {  # $1 = layout dir
 declare -A push_s pull_s
 push_s[berth]=0; push_s[dist]=0; pull_s[berth]=0; pull_s[dist]=0
 total_mb=$((layers * mb))
-for r in $(seq 1 "$rounds"); do
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for r in $(seq 0 "$rounds"); do
     make_image "$work/img$r"
     order="berth dist"; [ $((r % 2)) -eq 0 ] && order="dist berth"
     for reg in $order; do
@@ -72,12 +76,15 @@ for r in $(seq 1 "$rounds"); do
         t2=$(now)
         rm -rf "$work/out-$reg-$r"
         push=$(echo "$t1 - $t0" | bc -l); pull=$(echo "$t2 - $t1" | bc -l)
-        push_s[$reg]=$(echo "${push_s[$reg]} + $push" | bc -l); pull_s[$reg]=$(echo "${pull_s[$reg]} + $pull" | bc -l)
+        if [ "$r" -gt 0 ]; then
+            push_s[$reg]=$(echo "${push_s[$reg]} + $push" | bc -l); pull_s[$reg]=$(echo "${pull_s[$reg]} + $pull" | bc -l)
+        fi
         printf 'round %d %-6s push %6.2f s (%6.1f MB/s)  pull %6.2f s (%6.1f MB/s)\n' "$r" "$reg" "$push" \
             "$(echo "$total_mb / $push" | bc -l)" "$pull" "$(echo "$total_mb / $pull" | bc -l)"
     done
     rm -rf "$work/img$r"
 done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)  (round 0 is the warm-up, not counted)"
 for reg in berth dist; do
     printf '%-6s mean push %6.1f MB/s, mean pull %6.1f MB/s\n' "$reg" \
         "$(echo "$total_mb * $rounds / ${push_s[$reg]}" | bc -l)" "$(echo "$total_mb * $rounds / ${pull_s[$reg]}" | bc -l)"

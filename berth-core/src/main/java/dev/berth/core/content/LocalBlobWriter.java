@@ -24,6 +24,13 @@ import java.security.MessageDigest;
  */
 final class LocalBlobWriter implements BlobWriter {
     private static final int REHASH_BUFFER = 256 * 1024;
+    /**
+     * Every so many appended bytes, the file's dirty pages start going to disk in the background
+     * (an fdatasync on a virtual thread, one at a time), so that the fsync of {@link #commit}
+     * finds little left to write: a 50 MB upload then waits for its last few megabytes at the
+     * end, not for all of them (the disk works while the network does).
+     */
+    private static final long WRITE_BEHIND = 8L << 20;
 
     private final LocalBlobStore store;
     private final String ref;
@@ -33,6 +40,8 @@ final class LocalBlobWriter implements BlobWriter {
     private final OutputStream output = new IngestOutput();
     private MessageDigest hasher;
     private long offset;
+    private long unsynced;
+    private Thread writeBehind;
     private boolean finished;
 
     LocalBlobWriter(LocalBlobStore store, String ref, Path file, String algorithm) {
@@ -109,6 +118,17 @@ final class LocalBlobWriter implements BlobWriter {
         }
         h.update(bytes, off, len);
         offset += len;
+        unsynced += len;
+        if (unsynced >= WRITE_BEHIND && (writeBehind == null || !writeBehind.isAlive())) {
+            unsynced = 0;
+            writeBehind = Thread.ofVirtual().name("ingest-sync").start(() -> {
+                try {
+                    channel.force(false);
+                } catch (IOException ignored) {
+                    // Only a head start: commit's own fsync reports what fails, and a closed channel needs nothing.
+                }
+            });
+        }
     }
 
     @Override

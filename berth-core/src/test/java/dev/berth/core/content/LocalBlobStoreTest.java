@@ -77,6 +77,30 @@ class LocalBlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void largeWritesThatStartWritebackCommitAndAbortCleanly() throws IOException {
+        byte[] chunk = new byte[1 << 20];
+        java.util.Arrays.fill(chunk, (byte) 7);
+        java.security.MessageDigest md = Digest.newHasher("sha256");
+        try (BlobWriter writer = store.writer("big")) {
+            for (int i = 0; i < 30; i++) {
+                chunk[0] = (byte) i;
+                writer.output().write(chunk);
+                md.update(chunk);
+            }
+            Digest d = Digest.of("sha256", md.digest());
+            assertThat(writer.commit(d, 30L << 20).size()).isEqualTo(30L << 20);
+            assertThat(Files.size(store.path(d))).isEqualTo(30L << 20);
+        }
+        try (BlobWriter writer = store.writer("dropped")) {
+            for (int i = 0; i < 20; i++) {
+                writer.output().write(chunk);
+            }
+            writer.abort();
+        }
+        assertThat(store.ingests()).isEmpty();
+    }
+
+    @Test
     void strayFilesInBlobsAreNotListedAsBlobs() throws IOException {
         store.ingest(new ByteArrayInputStream(HELLO), HELLO_SHA256, 5);
         Files.writeString(contentRoot().resolve("blobs/sha256/not-a-digest"), "x");
