@@ -289,7 +289,9 @@ public final class Registry implements AutoCloseable {
         String uuid = UUID.randomUUID().toString();
         UploadState state = new UploadState(uuid, repo, alg, Instant.now().toString());
         try {
-            AtomicFiles.write(uploadsDir.resolve(uuid + ".json"), JSON.writeValueAsBytes(state));
+            // Not fsynced: the session's bytes are not durable before the upload completes either,
+            // so after a machine crash the client starts over in any case; a restart keeps both.
+            AtomicFiles.writeVolatile(uploadsDir.resolve(uuid + ".json"), JSON.writeValueAsBytes(state));
         } catch (IOException e) {
             throw BerthException.internal("cannot record upload " + uuid, e);
         }
@@ -465,6 +467,31 @@ public final class Registry implements AutoCloseable {
             }
         } catch (IOException e) {
             throw BerthException.internal("cannot list uploads in " + uploadsDir, e);
+        }
+        return purged + purgeOrphanIngests(idleSince);
+    }
+
+    /**
+     * Upload bytes whose session state is gone (a machine crash can lose the unsynced state file
+     * while keeping some of the bytes) and that nobody wrote since {@code idleSince}.
+     */
+    private int purgeOrphanIngests(Instant idleSince) {
+        int purged = 0;
+        for (String ref : blobs.ingests()) {
+            if (!ref.startsWith(UPLOAD_PREFIX)) {
+                continue;
+            }
+            String uuid = ref.substring(UPLOAD_PREFIX.length());
+            if (uploads.containsKey(uuid) || Files.exists(uploadsDir.resolve(uuid + ".json"))
+                    || blobs.ingestModified(ref).map(m -> m.isAfter(idleSince)).orElse(true)) {
+                continue;
+            }
+            try (BlobWriter w = blobs.writer(ref)) {
+                w.abort();
+                purged++;
+            } catch (BerthException busy) {
+                // Being written right now: not an orphan after all.
+            }
         }
         return purged;
     }

@@ -24,6 +24,20 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, byte[] data) {
+        write(target, data, true);
+    }
+
+    /**
+     * As {@link #write} (readers see the old content or the new, never a torn file) but without
+     * the fsyncs: for state whose loss in a machine crash changes nothing, because what it
+     * describes was not durable either (an upload session, whose bytes are fsynced only when
+     * the upload completes). A crash of the process alone keeps it.
+     */
+    public static void writeVolatile(Path target, byte[] data) {
+        write(target, data, false);
+    }
+
+    private static void write(Path target, byte[] data, boolean durable) {
         Path dir = target.getParent();
         // A concurrent cleanup may remove an empty parent between mkdir and write: try again.
         for (int attempt = 1; ; attempt++) {
@@ -35,9 +49,15 @@ public final class AtomicFiles {
                     while (buf.hasRemaining()) {
                         ch.write(buf);
                     }
-                    ch.force(true);
+                    if (durable) {
+                        ch.force(true);
+                    }
                 }
-                move(tmp, target);
+                if (durable) {
+                    move(tmp, target);
+                } else {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
                 return;
             } catch (NoSuchFileException e) {
                 deleteQuietly(tmp);

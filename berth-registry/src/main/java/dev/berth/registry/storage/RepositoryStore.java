@@ -102,6 +102,10 @@ public final class RepositoryStore {
     // --- blobs -------------------------------------------------------------------------------
 
     public void linkBlob(String name, Digest digest) {
+        // A link that is there was made durable when it was written; renewing its age is enough.
+        if (touchBlob(name, digest)) {
+            return;
+        }
         AtomicFiles.write(layerLink(name, digest), digest.toString().getBytes(StandardCharsets.UTF_8));
     }
 

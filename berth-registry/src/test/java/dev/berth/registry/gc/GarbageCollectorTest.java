@@ -57,6 +57,23 @@ class GarbageCollectorTest {
     }
 
     @Test
+    void uploadBytesWhoseSessionStateIsGoneArePurgedOnceIdle() throws Exception {
+        try (Registry r = Registry.open(root)) {
+            var live = r.startUpload("app", null);
+            r.appendUpload("app", live.uuid(), null, null, new ByteArrayInputStream(utf8("kept")), 4);
+            String orphan = "registry-upload-" + java.util.UUID.randomUUID();
+            try (var w = r.blobStore().writer(orphan)) {
+                w.output().write(utf8("left by a crash"));
+            }
+            assertThat(r.purgeUploads(Instant.now().minus(Duration.ofHours(1)))).isZero();
+            assertThat(r.blobStore().ingests()).contains(orphan);
+
+            assertThat(r.purgeUploads(Instant.now().plusSeconds(5))).isEqualTo(2);
+            assertThat(r.blobStore().ingests()).isEmpty();
+        }
+    }
+
+    @Test
     void collectsUnreferencedBlobsAndKeepsEverythingAManifestNames() throws Exception {
         try (Registry r = Registry.open(root)) {
             byte[] config = utf8("{\"os\":\"linux\"}");
