@@ -5,6 +5,7 @@ import dev.berth.core.error.ErrorKind;
 import dev.berth.core.reference.RegistryHosts;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -43,6 +44,7 @@ public final class RegistryClient {
     private final RegistrySettings settings;
     private final HttpClient verified;
     private final HttpClient unverified;
+    private final SSLContext trustAll;
     private final TokenCache tokens = new TokenCache();
     /** Domain → the base URI (scheme://host[:port]) whose {@code /v2/} answered, and its challenge. */
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
@@ -63,8 +65,21 @@ public final class RegistryClient {
 
     public RegistryClient(RegistrySettings settings) {
         this.settings = settings;
+        this.trustAll = trustAll();
         this.verified = build(null);
-        this.unverified = build(trustAll());
+        this.unverified = build(trustAll);
+    }
+
+    /** TLS sockets for {@link BlobConnection}: verified, or trusting any certificate for insecure registries. */
+    SSLSocketFactory socketFactory(boolean insecure) {
+        if (insecure) {
+            return trustAll.getSocketFactory();
+        }
+        try {
+            return SSLContext.getDefault().getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw BerthException.internal("cannot set up TLS: " + e.getMessage(), e);
+        }
     }
 
     private HttpClient build(SSLContext ssl) {
@@ -157,10 +172,12 @@ public final class RegistryClient {
     }
 
     static BerthException unreachable(HttpRequest request, IOException e) {
-        String host = request.uri().getAuthority();
-        String why = reason(e);
+        return unreachable(request.method(), request.uri(), e);
+    }
+
+    static BerthException unreachable(String method, URI uri, IOException e) {
         return new BerthException(ErrorKind.UNAVAILABLE, "%s \"%s\": registry %s is unreachable: %s"
-                .formatted(capitalized(request.method()), request.uri(), host, why), e);
+                .formatted(capitalized(method), uri, uri.getAuthority(), reason(e)), e);
     }
 
     private static String reason(Throwable e) {

@@ -39,6 +39,8 @@ public final class RegistrySession {
     /** Docker refuses manifests over 4 MiB (distribution's maxManifestBodySize); so does Berth. */
     static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     private static final int MAX_REDIRECTS = 5;
+    /** A blob download that receives nothing for this long is broken off (and resumed by the fetcher). */
+    private static final Duration BLOB_READ_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
 
     /** The manifest types Berth reads, preferred first; an index lets the client pick its platform. */
@@ -408,6 +410,66 @@ public final class RegistrySession {
      * storage backend) are followed without the registry's credentials.
      */
     public BlobResponse openBlob(String repository, Digest digest, long offset) {
+        URI uri = url(v2(repository, "blobs/" + digest));
+        RegistryClient.Endpoint e = endpoint();
+        List<String> range = offset > 0 ? List.of("Range", "bytes=" + offset + "-") : List.of();
+        List<String> headers = new ArrayList<>(range);
+        String auth = authorization(e.challenge(), List.of(pullScope(repository)), false);
+        if (auth != null) {
+            headers.addAll(List.of("Authorization", auth));
+        }
+        BlobConnection c = connect(uri, headers, e.insecure());
+        for (int hops = 0; isRedirect(c.status()); hops++) {
+            URI location = c.header("Location").map(uri::resolve)
+                    .orElseThrow(() -> BerthException.unavailable("registry %s redirected without Location", domain));
+            c.close();
+            if (hops >= MAX_REDIRECTS) {
+                throw BerthException.unavailable("too many redirects fetching blob %s from %s", digest, domain);
+            }
+            // Storage behind a redirect gets no registry credentials.
+            uri = location;
+            c = connect(location, range, "http".equals(location.getScheme())
+                    || client.settings().isInsecure(location.getAuthority()));
+        }
+        if (c.status() == 401) {
+            // A token for too small a scope, or expired: the general path re-authenticates.
+            c.close();
+            return openBlobWithHttpClient(repository, digest, offset);
+        }
+        long length = c.contentLength();
+        if (c.status() == 206) {
+            long start = contentRangeStart(c.header("Content-Range").orElse(null));
+            if (start != offset) {
+                c.close();
+                throw BerthException.unavailable("registry %s answered range %d- with one from %d", domain, offset, start);
+            }
+            return new BlobResponse(c.body(), offset, length);
+        }
+        if (c.status() == 200) {
+            return new BlobResponse(c.body(), 0, length);
+        }
+        byte[] body;
+        try {
+            body = c.readBody(64 * 1024);
+        } catch (IOException ex) {
+            body = new byte[0];
+        } finally {
+            c.close();
+        }
+        throw RegistryErrors.from(c.status(), body, "blob " + digest + " of " + domain + "/" + repository);
+    }
+
+    private BlobConnection connect(URI uri, List<String> headers, boolean insecure) {
+        try {
+            return BlobConnection.get(uri, headers, client.socketFactory(insecure), !insecure,
+                    client.settings().connectTimeout(), BLOB_READ_TIMEOUT);
+        } catch (IOException ex) {
+            throw RegistryClient.unreachable("GET", uri, ex);
+        }
+    }
+
+    /** {@link #openBlob} through the JDK client, which handles a fresh auth challenge. */
+    private BlobResponse openBlobWithHttpClient(String repository, Digest digest, long offset) {
         URI uri = url(v2(repository, "blobs/" + digest));
         List<String> headers = offset > 0 ? List.of("Range", "bytes=" + offset + "-") : List.of();
         HttpResponse<InputStream> r = send("GET", uri, null, headers, List.of(pullScope(repository)),
