@@ -196,26 +196,30 @@ class ContainerRuntimesIT {
     }
 
     @Test
-    void containersOfEveryRuntimeSurviveADaemonKillAsExitedAndStartAgain() throws Exception {
+    void containersOfEveryRuntimeAreReattachedAfterADaemonKillAndStartAgain() throws Exception {
         Map<String, String> ids = new java.util.LinkedHashMap<>();
+        Map<String, String> pids = new java.util.LinkedHashMap<>();
         for (String runtime : List.of("berth", "runc", "crun")) {
-            ids.put(runtime, docker("run", "-d", "--name", "crash-" + runtime, "--runtime", runtime, "busybox",
-                    "sleep", "600").ok().trim());
+            String id = docker("run", "-d", "--name", "crash-" + runtime, "--runtime", runtime, "busybox",
+                    "sh", "-c", "echo started; exec sleep 600").ok().trim();
+            ids.put(runtime, id);
+            pids.put(runtime, docker("inspect", "-f", "{{.State.Pid}}", id).ok().trim());
         }
         try {
             daemon.kill();
             daemon.restart();
             for (var e : ids.entrySet()) {
-                String state = docker("inspect", "-f", "{{.State.Status}}", e.getValue()).ok().trim();
-                if (state.equals("running")) { // reattached to the process that kept running
-                    docker("stop", "-t", "1", e.getValue()).ok();
-                } else {
-                    assertThat(state).as(e.getKey()).isEqualTo("exited");
-                }
-                docker("start", e.getValue()).ok();
-                assertThat(docker("exec", e.getValue(), "sh", "-c", "echo alive").ok()).as(e.getKey()).isEqualTo("alive\n");
-                assertThat(docker("inspect", "-f", "{{.HostConfig.Runtime}}", e.getValue()).ok().trim())
-                        .isEqualTo(e.getKey());
+                String id = e.getValue();
+                assertThat(docker("inspect", "-f", "{{.State.Status}} {{.State.Pid}} {{.HostConfig.Runtime}}", id).ok().trim())
+                        .as(e.getKey()).isEqualTo("running " + pids.get(e.getKey()) + " " + e.getKey());
+                assertThat(docker("exec", id, "sh", "-c", "echo alive").ok()).as(e.getKey()).isEqualTo("alive\n");
+                assertThat(docker("logs", id).stdout()).isEqualTo("started\n");
+                docker("stop", "-t", "1", id).ok();
+                assertThat(docker("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", id).ok().trim())
+                        .as(e.getKey()).isEqualTo("exited 137");
+                // the runtime's state and rootfs mount of the reattached run are gone: it starts again
+                docker("start", id).ok();
+                assertThat(docker("exec", id, "sh", "-c", "echo again").ok()).as(e.getKey()).isEqualTo("again\n");
             }
         } finally {
             for (String id : ids.values()) {

@@ -238,6 +238,48 @@ public final class OciRuntime implements ContainerRuntime {
     }
 
     /**
+     * Finds a container again after a daemon restart: berth-shim supervises it here as for Berth's
+     * own runtime (shim.pid, pid, config.json and the exit file in the state dir), so it is found
+     * the same way; once it has exited, what runc/crun keep of it and its rootfs mount go too.
+     */
+    @Override
+    public java.util.Optional<ContainerProcess> reattach(String id, Path stateDir) {
+        Path root;
+        try {
+            root = Path.of(SpecJson.read(stateDir.resolve("config.json")).root().path());
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+        return joiner.reattach(id, stateDir).map(process -> new Reattached(process, () -> {
+            delete(id);
+            try {
+                Libc.umount2(root, Mounts.MNT_DETACH);
+            } catch (RuntimeException e) {
+                LOG.debug("{}: unmount {}: {}", id, root, e.getMessage());
+            }
+        }));
+    }
+
+    /** A reattached container whose removal also cleans up after the OCI runtime. */
+    private record Reattached(ContainerProcess process, Runnable cleanUp) implements ContainerProcess {
+        @Override public String id() { return process.id(); }
+        @Override public long pid() { return process.pid(); }
+        @Override public long shimPid() { return process.shimPid(); }
+        @Override public void start() { process.start(); }
+        @Override public CompletableFuture<ExitStatus> exit() { return process.exit(); }
+        @Override public void kill(int signal) { process.kill(signal); }
+        @Override public void closeStdin() { process.closeStdin(); }
+        @Override public void resize(int rows, int cols) { process.resize(rows, cols); }
+        @Override public Cgroup cgroup() { return process.cgroup(); }
+
+        @Override
+        public void delete() {
+            process.delete();
+            cleanUp.run();
+        }
+    }
+
+    /**
      * Where the runtime connects to hand over the pty: a socket address holds at most 107 bytes,
      * so beside the runtime's state under a short name rather than in the container's state dir.
      */
