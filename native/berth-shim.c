@@ -154,7 +154,7 @@ static int listen_console(const char *path)
 }
 
 /* Runs an external runtime command to completion; returns its wait status. */
-static int run_cmd(const struct step *cmd, const sigset_t *old, int with_stdio)
+static int run_cmd(const struct step *cmd, int with_stdio)
 {
     char *argv[MAX_ARGS + 1];
     for (int i = 0; i < cmd->argc; i++)
@@ -172,7 +172,7 @@ static int run_cmd(const struct step *cmd, const sigset_t *old, int with_stdio)
             if (null < 0 || dup2(null, 0) < 0 || dup2(2, 1) < 0)
                 _exit(EXIT_SETUP);
         }
-        sigprocmask(SIG_SETMASK, old, NULL);
+        default_signals();
         execvp(argv[0], argv);
         fprintf(stderr, "berth-shim: exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -315,7 +315,7 @@ int main(int argc, char **argv)
                 die("umount %s", steps[i].argv[0]);
         }
         int console = terminal ? listen_console(console_socket) : -1;
-        int st = run_cmd(create_cmd, &old, 1);
+        int st = run_cmd(create_cmd, 1);
         if (console >= 0) {
             /* the runtime connected and sent the master before "create" returned: both are queued */
             int conn = accept4(console, NULL, NULL, SOCK_CLOEXEC);
@@ -441,7 +441,7 @@ int main(int argc, char **argv)
                     *nl = 0;
                     int a = 0, b = 0;
                     if (!strcmp(ctl, "go") && create_cmd) {
-                        int st = run_cmd(start_cmd, &old, 0);
+                        int st = run_cmd(start_cmd, 0);
                         if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
                             event("started");
                         } else {

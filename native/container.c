@@ -366,6 +366,7 @@ static void do_exec(const char *search_path)
         if (!found)
             fail_code(127, "exec: \"%s\": executable file not found in $PATH", name);
     }
+    default_signals();
     execve(path, exec_argv, exec_envp);
     int err = errno;
     fail_code(err == ENOENT ? 127 : 126, "exec: \"%s\": %s", name, go_error(err));
@@ -384,12 +385,8 @@ static void run_init(const char *search_path)
     pid_t pid = fork();
     if (pid < 0)
         SYSFAIL("fork", "init");
-    if (pid == 0) {
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
+    if (pid == 0)
         do_exec(search_path);
-    }
     close(sync_fd); /* the command's copy (close-on-exec) tells the supervisor whether exec worked */
     init_child = pid;
     struct sigaction sa = {.sa_handler = init_forward};
@@ -504,9 +501,6 @@ void child_main(void)
                 SYSFAIL("close_range", "");
             if (use_init)
                 run_init(s->argv[0]);
-            sigset_t none;
-            sigemptyset(&none);
-            sigprocmask(SIG_SETMASK, &none, NULL);
             do_exec(s->argv[0]);
         } else if (!strcmp(op, "hide-mount") || !strcmp(op, "create-cmd") || !strcmp(op, "start-cmd") || !strcmp(op, "pidfile") ||
                    !strcmp(op, "namespaces") || !strcmp(op, "stdin") || !strcmp(op, "stdout") || !strcmp(op, "stderr") ||

@@ -158,3 +158,26 @@ int need(const struct step *s, int n)
     return 1;
 }
 
+/*
+ * Just before execve: every signal at its default action and none blocked, as a process under
+ * Docker starts. An ignored signal survives execve: the shim ignores SIGPIPE for itself, a daemon
+ * started in the background by a shell script ignores SIGINT and SIGQUIT, and some parents pass
+ * on the C library's own real-time signals (32, 33) ignored. Those two are why this is the raw
+ * system call: sigaction(3) refuses them.
+ */
+void default_signals(void)
+{
+    struct {
+        void (*handler)(int);
+        unsigned long flags;
+        void (*restorer)(void);
+        unsigned long long mask;
+    } dfl = {.handler = SIG_DFL};
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+

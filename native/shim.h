@@ -54,6 +54,7 @@ char *read_file(const char *path, size_t *len);
 void parse_plan(char *p, size_t len);
 unsigned long long num(const char *s);
 int need(const struct step *s, int n);
+void default_signals(void);
 
 #define fail(...) fail_code(EXIT_SETUP, __VA_ARGS__)
 #define SYSFAIL(call, what) fail("%s %s: %s", call, what, strerror(errno))

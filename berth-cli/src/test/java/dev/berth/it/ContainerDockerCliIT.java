@@ -63,6 +63,19 @@ class ContainerDockerCliIT {
     }
 
     @Test
+    void commandsStartWithNoSignalIgnoredOrBlocked() {
+        // as under Docker: neither the shim's own SIGPIPE disposition nor anything the daemon ignores reaches them
+        String clean = "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n";
+        String pattern = "^Sig(Blk|Ign)";
+        assertThat(docker("run", "--rm", "busybox", "grep", "-E", pattern, "/proc/self/status").ok()).isEqualTo(clean);
+        assertThat(docker("run", "--rm", "--init", "busybox", "grep", "-E", pattern, "/proc/self/status").ok())
+                .isEqualTo(clean);
+        String id = docker("run", "-d", "busybox", "sleep", "30").ok().trim();
+        assertThat(docker("exec", id, "grep", "-E", pattern, "/proc/self/status").ok()).isEqualTo(clean);
+        docker("rm", "-f", id).ok();
+    }
+
+    @Test
     void stdinReachesTheContainerAndEnds() throws Exception {
         Path input = daemon.scratch().resolve("stdin.txt");
         Files.writeString(input, "piped line\n");
