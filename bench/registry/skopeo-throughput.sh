@@ -8,6 +8,10 @@
 # (the JVM compiles Berth's upload and download paths then, as JMH's warm-up iterations do) and
 # is printed but not counted. The load average is printed before and after: on a shared machine
 # compare ratios from one run, never figures from different runs.
+# PULL_ROUNDS=N (default 0) adds N pull-only rounds of the last image from both registries,
+# alternating, after a warm-up pull: the combined rounds time each pull right after that
+# registry's push, when the disk may still be busy with it (docker-registry does not fsync, so
+# its writes reach the disk later, during whatever runs next).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 rounds="${1:-3}"; layers="${2:-3}"; mb="${3:-50}"
@@ -82,7 +86,7 @@ for r in $(seq 0 "$rounds"); do
         printf 'round %d %-6s push %6.2f s (%6.1f MB/s)  pull %6.2f s (%6.1f MB/s)\n' "$r" "$reg" "$push" \
             "$(echo "$total_mb / $push" | bc -l)" "$pull" "$(echo "$total_mb / $pull" | bc -l)"
     done
-    rm -rf "$work/img$r"
+    [ "$r" -lt "$rounds" ] && rm -rf "$work/img$r"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)  (round 0 is the warm-up, not counted)"
 for reg in berth dist; do
@@ -91,3 +95,22 @@ for reg in berth dist; do
 done
 printf 'ratio berth/docker-registry: push %.2f, pull %.2f (higher is better for berth)\n' \
     "$(echo "${push_s[dist]} / ${push_s[berth]}" | bc -l)" "$(echo "${pull_s[dist]} / ${pull_s[berth]}" | bc -l)"
+
+pull_rounds="${PULL_ROUNDS:-0}"
+if [ "$pull_rounds" -gt 0 ]; then
+    declare -A only_s; only_s[berth]=0; only_s[dist]=0
+    for r in $(seq 0 "$pull_rounds"); do
+        order="berth dist"; [ $((r % 2)) -eq 0 ] && order="dist berth"
+        for reg in $order; do
+            port=$berth_port; [ "$reg" = dist ] && port=$dist_port
+            t1=$(now)
+            skopeo --insecure-policy copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/img$rounds:latest" "dir:$work/only-$reg-$r" >/dev/null
+            t2=$(now); rm -rf "$work/only-$reg-$r"
+            pull=$(echo "$t2 - $t1" | bc -l)
+            [ "$r" -gt 0 ] && only_s[$reg]=$(echo "${only_s[$reg]} + $pull" | bc -l)
+            printf 'pull-only %d %-6s %6.2f s (%6.1f MB/s)\n' "$r" "$reg" "$pull" "$(echo "$total_mb / $pull" | bc -l)"
+        done
+    done
+    echo "load after pull-only rounds: $(cut -d' ' -f1-3 /proc/loadavg)"
+    printf 'pull-only ratio berth/docker-registry: %.2f (round 0 not counted)\n' "$(echo "${only_s[dist]} / ${only_s[berth]}" | bc -l)"
+fi
