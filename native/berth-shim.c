@@ -7,6 +7,7 @@
  * exists for the same reason).
  *
  * Usage: berth-shim [--init] PLAN
+ *        berth-shim --reap CMD [ARG...]   (pid 1 reaper for --init under runc/crun)
  *
  * The plan is a sequence of records, one per line: an operation name, then each argument as
  * " <length>:<bytes>", then '\n'. Length prefixes make any byte (spaces, newlines) safe in paths
@@ -205,6 +206,8 @@ static void report_failed_cmd(const struct step *cmd, int status)
 int main(int argc, char **argv)
 {
     const char *plan_path = NULL;
+    if (argc > 2 && !strcmp(argv[1], "--reap"))
+        reap_main(argc - 2, argv + 2);
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--init"))
             use_init = 1;

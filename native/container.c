@@ -380,7 +380,7 @@ static void init_forward(int sig)
         kill(init_child, sig);
 }
 
-static void run_init(const char *search_path)
+static void __attribute__((noreturn)) run_init(const char *search_path)
 {
     pid_t pid = fork();
     if (pid < 0)
@@ -406,6 +406,22 @@ static void run_init(const char *search_path)
         if (w == pid)
             _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
     }
+}
+
+/*
+ * "berth-shim --reap CMD [ARG...]": the --init of a container run by another OCI runtime (runc,
+ * crun), bind-mounted into it as its first process: the same reaper as run_init, for the
+ * command with the environment and cwd the runtime gave.
+ */
+void reap_main(int argc, char **argv)
+{
+    extern char **environ;
+    for (int i = 0; i < argc && exec_argc < (int)(sizeof exec_argv / sizeof *exec_argv) - 1; i++)
+        exec_argv[exec_argc++] = argv[i];
+    for (char **e = environ; *e && exec_envc < (int)(sizeof exec_envp / sizeof *exec_envp) - 1; e++)
+        exec_envp[exec_envc++] = *e;
+    const char *path = getenv("PATH");
+    run_init(path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 }
 
 /* ---------------------------------------------------------------- the child */

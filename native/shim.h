@@ -64,5 +64,6 @@ extern int use_init;
 extern int stdio_fds[3];
 extern int terminal;
 void child_main(void) __attribute__((noreturn));
+void reap_main(int argc, char **argv) __attribute__((noreturn));
 
 #endif

@@ -138,6 +138,41 @@ class ContainerRuntimesIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"berth", "runc", "crun"})
+    void initReapsAndForwardsSignals(String runtime) {
+        CommandResult r = docker("run", "--rm", "--init", "--runtime", runtime, "busybox", "sh", "-c", "echo $$; exit 6");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(6);
+        assertThat(r.stdout()).as("the command is not pid 1").isNotEqualTo("1\n").matches("\\d+\n");
+        String id = docker("run", "-d", "--init", "--runtime", runtime, "busybox", "sleep", "600").ok().trim();
+        try {
+            long t0 = System.nanoTime();
+            docker("stop", "-t", "10", id).ok();
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("SIGTERM reached sleep through the reaper").isLessThan(5000L);
+            assertThat(docker("inspect", "-f", "{{.State.ExitCode}}", id).ok().trim()).isEqualTo("143");
+        } finally {
+            docker("rm", "-f", id);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"berth", "runc", "crun"})
+    void memoryLimitOomKillsAndPidsLimitStopsForks(String runtime) {
+        String name = "oom-" + runtime;
+        CommandResult r = docker("run", "--name", name, "--runtime", runtime, "--memory", "16m", "--memory-swap", "16m",
+                "busybox", "sh", "-c", "x=aaaaaaaaaaaaaaaa; while true; do x=$x$x; done");
+        try {
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(137);
+            assertThat(docker("inspect", "-f", "{{.State.OOMKilled}} {{.State.ExitCode}}", name).ok().trim())
+                    .isEqualTo("true 137");
+        } finally {
+            docker("rm", "-f", name);
+        }
+        CommandResult forks = docker("run", "--rm", "--runtime", runtime, "--pids-limit", "8", "busybox", "sh", "-c",
+                "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 3 & done; wait; echo done");
+        assertThat(forks.stdout() + forks.stderr()).containsIgnoringCase("fork");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"berth", "runc", "crun"})
     void followedLogsEndWhenTheContainerExits(String runtime) {
         String id = docker("run", "-d", "--runtime", runtime, "busybox", "sh", "-c",
                 "echo one; sleep 1; echo two >&2; sleep 1").ok().trim();

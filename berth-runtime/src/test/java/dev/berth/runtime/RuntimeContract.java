@@ -101,6 +101,19 @@ public abstract class RuntimeContract {
     }
 
     @Test
+    void initRunsTheCommandAsChildOfAReaper() throws Exception {
+        String id = "withinit";
+        Path dir = state.resolve(id);
+        Files.createDirectories(dir);
+        ContainerProcess c = runtime.create(new ContainerRequest(id, spec("sh", "-c", "echo $$; exit 5").build(), null,
+                new Stdio(null, dir.resolve("out"), dir.resolve("err")), true, dir.resolve("state")));
+        c.start();
+        assertThat(c.exit().get(30, TimeUnit.SECONDS).exitCode()).isEqualTo(5);
+        // not pid 1: the reaper is (its exact pid differs: runc's Go threads take pids first)
+        assertThat(Files.readString(dir.resolve("out"))).matches("([2-9]|[1-9][0-9]+)\n");
+    }
+
+    @Test
     void missingExecutableFailsWith127LikeDocker() throws Exception {
         ContainerProcess c = create(spec("nosuch").build(), "missing");
         assertThatThrownBy(c::start).isInstanceOf(BerthException.class)

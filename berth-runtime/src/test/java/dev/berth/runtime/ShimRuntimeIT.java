@@ -19,18 +19,6 @@ class ShimRuntimeIT extends RuntimeContract {
     }
 
     @Test
-    void initRunsTheCommandAsChildOfAReaper() throws Exception {
-        String id = "withinit";
-        Path dir = state.resolve(id);
-        Files.createDirectories(dir);
-        ContainerProcess c = runtime.create(new ContainerRequest(id, spec("sh", "-c", "echo $$; exit 5").build(), null,
-                new Stdio(null, dir.resolve("out"), dir.resolve("err")), true, dir.resolve("state")));
-        c.start();
-        assertThat(c.exit().get(30, TimeUnit.SECONDS).exitCode()).isEqualTo(5);
-        assertThat(Files.readString(dir.resolve("out"))).isEqualTo("2\n");
-    }
-
-    @Test
     void stdinReachesTheCommand() throws Exception {
         String id = "stdin";
         Path dir = state.resolve(id);

@@ -112,6 +112,9 @@ public final class OciRuntime implements ContainerRuntime {
                     linux.readonlyPaths(), linux.devices(), linux.sysctl(), linux.rootfsPropagation()));
         }
         spec = spec.withRoot(new Root(Path.of(spec.root().path()).toAbsolutePath().toString(), spec.root().readonly()));
+        if (request.init()) {
+            spec = withInit(spec);
+        }
         // what a daemon killed while the container ran left in the runtime's state would make
         // "create" refuse the ID ("container with id exists")
         forget(id);
@@ -235,6 +238,25 @@ public final class OciRuntime implements ContainerRuntime {
     public ContainerProcess exec(String execId, ContainerProcess container, dev.berth.runtime.spec.Process process,
             dev.berth.runtime.Stdio stdio, Path stateDir) {
         return joiner.exec(execId, container, process, stdio, stateDir);
+    }
+
+    /** Where --init's reaper appears in the container (under /dev: a tmpfs, so no trace in its layer). */
+    static final String INIT_PATH = "/dev/berth-init";
+
+    /**
+     * --init, as Docker does it for runc: the reaper (berth-shim's --reap mode, static, so it runs
+     * in any image) is bind-mounted into the container and runs the command as its child.
+     */
+    private Spec withInit(Spec spec) {
+        List<dev.berth.runtime.spec.Mount> mounts = new ArrayList<>(spec.mounts());
+        mounts.add(new dev.berth.runtime.spec.Mount(INIT_PATH, "bind", shimBinary.toAbsolutePath().toString(),
+                List.of("bind", "ro", "nosuid", "nodev")));
+        List<String> args = new ArrayList<>(List.of(INIT_PATH, "--reap"));
+        args.addAll(spec.process().args());
+        dev.berth.runtime.spec.Process p = spec.process();
+        return new Spec(spec.ociVersion(), new dev.berth.runtime.spec.Process(p.terminal(), p.consoleSize(), p.user(),
+                args, p.env(), p.cwd(), p.capabilities(), p.rlimits(), p.noNewPrivileges()), spec.root(), spec.hostname(),
+                spec.domainname(), mounts, spec.linux(), spec.annotations());
     }
 
     /**
