@@ -84,15 +84,19 @@ class PushFidelityIT {
                 "docker");
     }
 
+    /** An image put in a registry by hand: its manifest's exact bytes and digest. */
+    private record Uploaded(byte[] manifest, String digest) {
+    }
+
     /**
-     * Puts an image in Debian's registry with a manifest laid out as no Berth code would write it
-     * (indented, annotated, fields in another order), pulls it by digest, and pushes it to another
-     * repository of the same registry and to Berth's registry: both get the very same bytes.
+     * Uploads a one-layer image for {@code arch} to {@code repo} with a manifest laid out as no
+     * Berth code would write it (indented, annotated, descriptor fields in another order).
      */
-    private void keepsDigest(String manifestType, String configType, String layerType, String name) throws Exception {
+    private static Uploaded upload(String repo, String manifestType, String configType, String layerType, String arch,
+            String name) throws Exception {
         byte[] tar = tar("etc/fidelity-" + name, (name + " " + System.nanoTime() + "\n").getBytes(StandardCharsets.UTF_8));
         byte[] layer = gzip(tar);
-        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/bin/sh\"]},"
+        byte[] config = ("{\"architecture\":\"" + arch + "\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/bin/sh\"]},"
                 + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + sha256(tar) + "\"]},"
                 + "\"history\":[{\"created_by\":\"fidelity test\"}]}").getBytes(StandardCharsets.UTF_8);
         String annotations = manifestType.contains("oci")
@@ -102,26 +106,60 @@ class PushFidelityIT {
                 + "\", \"mediaType\": \"" + configType + "\"},\n"
                 + "  \"layers\": [\n    {\"size\": " + layer.length + ", \"digest\": \"" + sha256(layer)
                 + "\", \"mediaType\": \"" + layerType + "\"}\n  ]" + annotations + "\n}\n").getBytes(StandardCharsets.UTF_8);
+        uploadBlob(repo, config);
+        uploadBlob(repo, layer);
         String digest = sha256(manifest);
+        putManifest(repo, digest, manifestType, manifest);
+        return new Uploaded(manifest, digest);
+    }
+
+    /**
+     * Pulls an image from Debian's registry by digest and pushes it to another repository of the
+     * same registry and to Berth's registry: both get the very same bytes.
+     */
+    private void keepsDigest(String manifestType, String configType, String layerType, String name) throws Exception {
         String source = debian.address() + "/fidelity/src-" + name;
-        uploadBlob(source, config);
-        uploadBlob(source, layer);
-        putManifest(source, "v1", manifestType, manifest);
-
-        String pulled = source + "@" + digest;
-        assertThat(daemon.docker("pull", pulled).ok()).contains("Digest: " + digest);
-
+        Uploaded image = upload(source, manifestType, configType, layerType, "amd64", name);
+        String pulled = source + "@" + image.digest();
+        assertThat(daemon.docker("pull", pulled).ok()).contains("Digest: " + image.digest());
         for (String target : List.of(debian.address() + "/fidelity/copy-" + name, berthAddress() + "/fidelity/copy-" + name)) {
-            daemon.docker("tag", pulled, target + ":1").ok();
-            String push = daemon.docker("push", target + ":1").ok();
-            assertThat(pushedDigest(push)).as(push).isEqualTo(digest);
-            HttpResponse<byte[]> back = get(target, "manifests/1");
-            assertThat(back.statusCode()).isEqualTo(200);
-            assertThat(back.body()).isEqualTo(manifest);
-            assertThat(back.headers().firstValue("Content-Type").orElseThrow()).isEqualTo(manifestType);
-            assertThat(daemon.docker("image", "inspect", "-f", "{{json .RepoDigests}}", target + ":1").ok())
-                    .contains(target + "@" + digest);
+            pushedBack(pulled, target, image, manifestType);
         }
+    }
+
+    private static void pushedBack(String local, String target, Uploaded image, String manifestType) throws Exception {
+        daemon.docker("tag", local, target + ":1").ok();
+        String push = daemon.docker("push", target + ":1").ok();
+        assertThat(pushedDigest(push)).as(push).isEqualTo(image.digest());
+        HttpResponse<byte[]> back = get(target, "manifests/1");
+        assertThat(back.statusCode()).isEqualTo(200);
+        assertThat(back.body()).isEqualTo(image.manifest());
+        assertThat(back.headers().firstValue("Content-Type").orElseThrow()).isEqualTo(manifestType);
+        assertThat(daemon.docker("image", "inspect", "-f", "{{json .RepoDigests}}", target + ":1").ok())
+                .contains(target + "@" + image.digest());
+    }
+
+    @Test
+    void imagePulledThroughAnIndexPushesItsPlatformManifestAlsoAfterARestart() throws Exception {
+        String oci = "application/vnd.oci.image.manifest.v1+json";
+        String source = debian.address() + "/fidelity/src-index";
+        Uploaded amd = upload(source, oci, "application/vnd.oci.image.config.v1+json",
+                "application/vnd.oci.image.layer.v1.tar+gzip", "amd64", "index-amd64");
+        Uploaded arm = upload(source, oci, "application/vnd.oci.image.config.v1+json",
+                "application/vnd.oci.image.layer.v1.tar+gzip", "arm64", "index-arm64");
+        byte[] index = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+                + "{\"mediaType\":\"" + oci + "\",\"digest\":\"" + arm.digest() + "\",\"size\":" + arm.manifest().length
+                + ",\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}},"
+                + "{\"mediaType\":\"" + oci + "\",\"digest\":\"" + amd.digest() + "\",\"size\":" + amd.manifest().length
+                + ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}]}").getBytes(StandardCharsets.UTF_8);
+        putManifest(source, "multi", "application/vnd.oci.image.index.v1+json", index);
+
+        assertThat(daemon.docker("pull", source + ":multi").ok()).contains("Digest: " + sha256(index));
+        // The platform manifest is no row's (the repo digest names the index) until a push
+        // records it; the start-up check must keep it all the same.
+        daemon.restart();
+        pushedBack(source + ":multi", berthAddress() + "/fidelity/copy-index", amd, oci);
+        pushedBack(source + ":multi", debian.address() + "/fidelity/copy-index", amd, oci);
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.snapshot.Snapshots;
 import dev.berth.core.snapshot.Snapshotter;
 import dev.berth.engine.distribution.DistributionServices;
+import dev.berth.engine.distribution.PulledManifests;
 import dev.berth.engine.container.ContainerRuntimes;
 import dev.berth.engine.container.ContainerServices;
 import dev.berth.engine.container.ContainerStore;
@@ -77,7 +78,7 @@ public final class Daemon implements AutoCloseable {
 
         StartupCheck.Report report = ImageServices.startupCheck(parts,
                 digest -> dataRoot.resolve("content/blobs").resolve(digest.algorithm()).resolve(digest.hex()),
-                ContainerServices.gcRoots(containerStore)).run();
+                PulledManifests.withPlatformManifests(ContainerServices.gcRoots(containerStore), db, blobs)).run();
         report.removed().forEach(item -> LOG.info("start-up check removed {}", item));
         report.missing().forEach(item -> LOG.error("start-up check: {}", item));
 
