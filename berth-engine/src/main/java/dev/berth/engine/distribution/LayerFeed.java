@@ -17,7 +17,13 @@ import java.util.function.Supplier;
  * wrong (the unpacker's own diff ID check covers the uncompressed side).
  */
 final class LayerFeed {
-    private static final long LIMIT = 16L * 1024 * 1024;
+    /**
+     * Small on purpose: queued chunks of layers whose unpack has not begun live until it does, and
+     * at 16 MiB per layer they filled the young generation and made each pull pay 0.3–0.6 s of
+     * GC copying (measured with the serial collector). A detached layer is read from the page
+     * cache instead, which costs little.
+     */
+    private static final long LIMIT = 4L * 1024 * 1024;
 
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
     private long queued;
