@@ -4,10 +4,12 @@
 #
 # usage: bench/pull-vs-dockerd.sh [RUNS] [LAYERS] [MB_PER_LAYER]     (defaults 3, 6, 25)
 #
-# Measured 2026-11-27 on the 2-core dev machine, 6 layers / 147 MB compressed, median of 5:
-#   quiet machine (load ~3):  berth 2.42 s, dockerd 3.45 s  -> dockerd/berth 1.42x
-#   first (cold-JIT) pull:    berth 3.89 s, dockerd 4.21 s
-#   machine busy (load ~20):  berth 22.5 s, dockerd 11.7 s  -> 0.52x (Berth's threads lose the CPU)
+# Measured 2026-11-27 22:11 UTC on the shared 2-core dev machine, 6 layers / 147 MB compressed,
+# 7 alternating pulls each, median (first, cold-JIT pull included in the runs):
+#   load ~8:   berth 2.42 s, dockerd 6.72 s  -> dockerd/berth 2.78x
+#   load ~12:  berth 4.81 s, dockerd 7.67 s  -> 1.60x (before the LayerFeed fix: GC pauses)
+# Daemon CPU per warm pull (user+sys): berth ~1.5 s, dockerd ~3.0 s.
+# Earlier (one daemon after the other, before the pull-speed work): 1.42x quiet, 0.52x at load 20.
 #
 # Needs root, docker-registry, dockerd (apt docker.io), python3, and a built Berth
 # (mvn -pl berth-cli -am package -DskipTests). Everything lives under a temp dir and is removed.
