@@ -6,7 +6,7 @@
  * the container's new namespaces cannot be done from a multi-threaded JVM (runc's nsexec.c
  * exists for the same reason).
  *
- * Usage: berth-shim [--init] PLAN
+ * Usage: berth-shim [--init] [--control FIFO] PLAN
  *        berth-shim --reap CMD [ARG...]   (pid 1 reaper for --init under runc/crun)
  *
  * The plan is a sequence of records, one per line: an operation name, then each argument as
@@ -206,16 +206,19 @@ static void report_failed_cmd(const struct step *cmd, int status)
 int main(int argc, char **argv)
 {
     const char *plan_path = NULL;
+    const char *control_path = NULL;
     if (argc > 2 && !strcmp(argv[1], "--reap"))
         reap_main(argc - 2, argv + 2);
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--init"))
             use_init = 1;
+        else if (!strcmp(argv[i], "--control") && i + 1 < argc)
+            control_path = argv[++i];
         else
             plan_path = argv[i];
     }
     if (!plan_path) {
-        fprintf(stderr, "usage: berth-shim [--init] PLAN\n");
+        fprintf(stderr, "usage: berth-shim [--init] [--control FIFO] PLAN\n");
         return 2;
     }
     size_t len = 0;
@@ -396,21 +399,30 @@ int main(int argc, char **argv)
             fprintf(stderr, "berth-shim: set window size: %s\n", strerror(errno));
         out_open = in_open = 1;
     }
+    /*
+     * The control fifo: the same commands as on stdin, for a daemon that reattaches after the one
+     * that started us died (it cannot get at our stdin). Read-write, so that opening never waits
+     * and the fifo never reports end of file.
+     */
+    int control = -1;
+    if (control_path && (control = open(control_path, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0)
+        fprintf(stderr, "berth-shim: open %s: %s\n", control_path, strerror(errno)); /* stdin still works */
     char ctl[256];
     size_t ctl_len = 0;
     while (status < 0 || out_open) {
-        struct pollfd p[5] = {
+        struct pollfd p[6] = {
             {.fd = sfd, .events = POLLIN},
             {.fd = ctl_open ? STDIN_FILENO : -1, .events = POLLIN},
             {.fd = sync_open ? sync_sock : -1, .events = POLLIN},
             {.fd = out_open ? master : -1, .events = POLLIN},
             {.fd = in_open ? pty_in : -1, .events = POLLIN},
+            {.fd = control, .events = POLLIN},
         };
         if (status >= 0) {
             /* the container is gone: drain what the pty still holds, then stop */
-            p[0].fd = p[1].fd = p[2].fd = p[4].fd = -1;
+            p[0].fd = p[1].fd = p[2].fd = p[4].fd = p[5].fd = -1;
         }
-        if (poll(p, 5, status >= 0 ? 100 : -1) < 0) {
+        if (poll(p, 6, status >= 0 ? 100 : -1) < 0) {
             if (errno == EINTR)
                 continue;
             die("poll");
@@ -433,10 +445,14 @@ int main(int argc, char **argv)
                         status = st;
             }
         }
-        if (p[1].revents & (POLLIN | POLLHUP)) {
-            ssize_t r = read(STDIN_FILENO, ctl + ctl_len, sizeof ctl - 1 - ctl_len);
+        /* commands come from the daemon that started us, or from the control fifo once a later
+         * daemon has reattached; one daemon at a time, each writing whole lines */
+        int from = p[1].revents & (POLLIN | POLLHUP) ? STDIN_FILENO : p[5].revents & POLLIN ? control : -1;
+        if (from >= 0) {
+            ssize_t r = read(from, ctl + ctl_len, sizeof ctl - 1 - ctl_len);
             if (r <= 0) {
-                ctl_open = 0; /* the daemon went away; the container keeps running */
+                if (from == STDIN_FILENO)
+                    ctl_open = 0; /* the daemon went away; the container keeps running */
             } else {
                 ctl_len += (size_t)r;
                 char *nl;

@@ -21,6 +21,8 @@ class ContainerRestartIT {
             String always = daemon.docker("run", "-d", "--restart", "always", "busybox", "sleep", "300").ok().trim();
             String reader = daemon.docker("run", "-d", "-i", "busybox", "sh", "-c",
                     "while read l; do echo got $l; done; echo eof; exit 5").ok().trim();
+            String tty = daemon.docker("run", "-d", "-t", "busybox", "sh", "-c",
+                    "while true; do stty size; sleep 0.3; done").ok().trim();
             String pid = inspect(daemon, "{{.State.Pid}}", id);
             String alwaysPid = inspect(daemon, "{{.State.Pid}}", always);
             int before = awaitCounter(daemon, id, 3);
@@ -42,6 +44,20 @@ class ContainerRestartIT {
             assertThat(after).isGreaterThan(before + 5);
             assertThat(daemon.docker("exec", id, "echo", "inside").ok()).isEqualTo("inside\n");
 
+            // a terminal's output flows on, and it can be resized (through the shim's control fifo)
+            int ttyLines = daemon.docker("logs", tty).ok().split("\n").length;
+            CommandResult resized = Commands.run(List.of("curl", "-sf", "-X", "POST", "--unix-socket",
+                    daemon.host().substring("unix://".length()),
+                    "http://localhost/containers/" + tty + "/resize?h=33&w=111"), java.util.Map.of(), null);
+            assertThat(resized.exitCode()).as(resized.toString()).isZero();
+            String ttyLogs = "";
+            for (int i = 0; i < 50 && !ttyLogs.contains("33 111"); i++) {
+                Thread.sleep(100);
+                ttyLogs = daemon.docker("logs", tty).ok();
+            }
+            assertThat(ttyLogs).contains("33 111");
+            assertThat(ttyLogs.split("\n").length).isGreaterThan(ttyLines);
+
             // its stdin did not end with the old daemon, and takes input again
             assertThat(inspect(daemon, "{{.State.Status}}", reader)).isEqualTo("running");
             Path input = Files.writeString(daemon.scratch().resolve("input"), "hello\n");
@@ -60,7 +76,7 @@ class ContainerRestartIT {
             assertThat(inspect(daemon, "{{.State.Status}} {{.State.ExitCode}}", id)).isEqualTo("exited 3");
             assertThat(daemon.docker("wait", id).ok().trim()).isEqualTo("3");
             assertThat(Files.exists(Path.of("/proc/" + pid))).isFalse();
-            daemon.docker("rm", "-f", id, always, reader).ok();
+            daemon.docker("rm", "-f", id, always, reader, tty).ok();
             assertNothingLeft(daemon, id);
             assertNothingLeft(daemon, always);
         }

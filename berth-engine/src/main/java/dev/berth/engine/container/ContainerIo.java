@@ -91,8 +91,8 @@ final class ContainerIo {
      * holds them), so a dead reader neither raises SIGPIPE nor loses what was written: the bytes
      * wait in the pipe (the shim enlarges it to 1 MB) until this daemon reads them, and a writer
      * blocks only once that is full. Stdin stayed open too (the shim holds a write end until told
-     * "closestdin"), so it is opened again for attach; but the new daemon has no way to tell the
-     * shim to let go, so closing it no longer ends the container's stdin.
+     * "closestdin", which a reattached daemon sends through the shim's control fifo), so it is
+     * opened again for attach.
      */
     static ContainerIo reopen(Path dir, String prefix, boolean tty) {
         Path in = dir.resolve(prefix + "stdin");

@@ -22,14 +22,19 @@ final class ReattachedContainer implements ContainerProcess {
     private final long pid;
     private final long shimPid;
     private final Cgroup cgroup;
+    private final Path control;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
 
-    /** @param shimStart the shim's start time in /proc/PID/stat, telling it from a later process with its pid */
-    ReattachedContainer(String id, long pid, long shimPid, long shimStart, Path exitFile, Cgroup cgroup) {
+    /**
+     * @param shimStart the shim's start time in /proc/PID/stat, telling it from a later process with its pid
+     * @param control   the shim's control fifo, or null (a shim started without one)
+     */
+    ReattachedContainer(String id, long pid, long shimPid, long shimStart, Path exitFile, Cgroup cgroup, Path control) {
         this.id = id;
         this.pid = pid;
         this.shimPid = shimPid;
         this.cgroup = cgroup;
+        this.control = control;
         Thread.ofVirtual().name("reattached-" + id).start(() -> {
             while (!Files.exists(exitFile) && startTime(shimPid) == shimStart) {
                 try {
@@ -100,7 +105,7 @@ final class ReattachedContainer implements ContainerProcess {
         throw BerthException.conflict("container %s is already running", id);
     }
 
-    /** Straight to the container's first process, as the shim would (its control pipe is gone). */
+    /** Straight to the container's first process, as the shim would. */
     @Override
     public void kill(int signal) {
         if (!exit.isDone()) {
@@ -110,7 +115,32 @@ final class ReattachedContainer implements ContainerProcess {
 
     @Override
     public void resize(int rows, int cols) {
-        throw BerthException.notImplemented("resizing the terminal of a container after a daemon restart");
+        if (control == null) {
+            throw BerthException.notImplemented("resizing the terminal of a container after a daemon restart");
+        }
+        send("resize " + rows + " " + cols);
+    }
+
+    @Override
+    public void closeStdin() {
+        if (control != null) {
+            send("closestdin");
+        }
+    }
+
+    /**
+     * One command line to the shim's control fifo, in one write (atomic below PIPE_BUF). Opened
+     * read-write: a write-only open would wait for a reader if the shim were gone.
+     */
+    private synchronized void send(String command) {
+        if (exit.isDone()) {
+            return;
+        }
+        try (java.io.RandomAccessFile fifo = new java.io.RandomAccessFile(control.toFile(), "rw")) {
+            fifo.write((command + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw BerthException.unavailable("shim of container %s: %s: %s", id, control, e.getMessage());
+        }
     }
 
     @Override

@@ -22,6 +22,9 @@ import java.nio.file.Path;
  * in its cgroups, and lets it go on {@link ContainerProcess#start()}.
  */
 public final class ShimRuntime implements ContainerRuntime {
+    /** The shim's control fifo in the state dir, for a daemon that reattaches. */
+    private static final String CONTROL = "control";
+
     private final Path shimBinary;
     private final CgroupDriver cgroups;
     private final String cgroupParent;
@@ -74,7 +77,8 @@ public final class ShimRuntime implements ContainerRuntime {
             throw BerthException.unavailable("cannot write %s: %s", planFile, e.getMessage());
         }
 
-        ShimSupervisor.Launch launch = ShimSupervisor.launch(shimBinary, planFile, state.resolve("shim.log"));
+        ShimSupervisor.Launch launch = ShimSupervisor.launch(shimBinary, planFile, state.resolve("shim.log"),
+                state.resolve(CONTROL));
         try {
             // what a restarted daemon needs to find the container again (see reattach)
             Files.writeString(state.resolve("shim.pid"), Long.toString(launch.process().pid()));
@@ -146,8 +150,8 @@ public final class ShimRuntime implements ContainerRuntime {
      * the daemon (its own session; it ignores SIGPIPE and only notes that its control pipe
      * closed), keeps reaping, and writes the exit file when the container ends, so a shim that is
      * still running this container's plan is a container that can be taken over. Its control pipe
-     * died with the old daemon: a reattached container is signalled directly and cannot be
-     * resized. Empty when the shim is gone (its exit file, if any, says how the container ended).
+     * died with the old daemon; the control fifo beside the plan takes the same commands (resize,
+     * closestdin). Empty when the shim is gone (its exit file, if any, says how the container ended).
      */
     @Override
     public java.util.Optional<ContainerProcess> reattach(String id, Path stateDir) {
@@ -171,7 +175,9 @@ public final class ShimRuntime implements ContainerRuntime {
             return java.util.Optional.empty();
         }
         Cgroup cgroup = cgroups.open(cgroupPath(spec, id));
-        return java.util.Optional.of(new ReattachedContainer(id, pid, shimPid, shimStart, exitFile, cgroup));
+        Path control = stateDir.resolve(CONTROL);
+        return java.util.Optional.of(new ReattachedContainer(id, pid, shimPid, shimStart, exitFile, cgroup,
+                Files.exists(control) ? control : null));
     }
 
     private String cgroupPath(Spec spec, String id) {

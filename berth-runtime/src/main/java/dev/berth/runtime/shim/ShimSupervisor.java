@@ -67,7 +67,26 @@ public final class ShimSupervisor implements ContainerProcess {
 
     /** Starts the shim and waits for the pid of the container's first process. */
     public static Launch launch(Path shimBinary, Path planFile, Path shimLog) {
-        ProcessBuilder pb = new ProcessBuilder(shimBinary.toString(), planFile.toString())
+        return launch(shimBinary, planFile, shimLog, null);
+    }
+
+    /**
+     * As {@link #launch(Path, Path, Path)}, with a control fifo (made here) on which the shim also
+     * takes commands: how a daemon that reattaches after a crash reaches it.
+     */
+    public static Launch launch(Path shimBinary, Path planFile, Path shimLog, Path controlFifo) {
+        List<String> command = new java.util.ArrayList<>(List.of(shimBinary.toString()));
+        if (controlFifo != null) {
+            try {
+                Files.deleteIfExists(controlFifo);
+            } catch (IOException e) {
+                throw BerthException.unavailable("cannot remove %s: %s", controlFifo, e.getMessage());
+            }
+            dev.berth.core.sys.Libc.mkfifo(controlFifo, 0600);
+            command.addAll(List.of("--control", controlFifo.toString()));
+        }
+        command.add(planFile.toString());
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.appendTo(shimLog.toFile()));
         Process process;
         try {
