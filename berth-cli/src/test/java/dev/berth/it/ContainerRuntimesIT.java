@@ -234,11 +234,14 @@ class ContainerRuntimesIT {
     void containersOfEveryRuntimeAreReattachedAfterADaemonKillAndStartAgain() throws Exception {
         Map<String, String> ids = new java.util.LinkedHashMap<>();
         Map<String, String> pids = new java.util.LinkedHashMap<>();
+        Map<String, String> ttys = new java.util.LinkedHashMap<>();
         for (String runtime : List.of("berth", "runc", "crun")) {
             String id = docker("run", "-d", "--name", "crash-" + runtime, "--runtime", runtime, "busybox",
                     "sh", "-c", "echo started; exec sleep 600").ok().trim();
             ids.put(runtime, id);
             pids.put(runtime, docker("inspect", "-f", "{{.State.Pid}}", id).ok().trim());
+            ttys.put(runtime, docker("run", "-d", "-t", "--runtime", runtime, "busybox", "sh", "-c",
+                    "while true; do stty size; sleep 0.3; done").ok().trim());
         }
         try {
             daemon.kill();
@@ -249,6 +252,18 @@ class ContainerRuntimesIT {
                         .as(e.getKey()).isEqualTo("running " + pids.get(e.getKey()) + " " + e.getKey());
                 assertThat(docker("exec", id, "sh", "-c", "echo alive").ok()).as(e.getKey()).isEqualTo("alive\n");
                 assertThat(docker("logs", id).stdout()).isEqualTo("started\n");
+                // a terminal is resized through the shim's control fifo, the old daemon's pipe being gone
+                String tty = ttys.get(e.getKey());
+                CommandResult resized = Commands.run(List.of("curl", "-sf", "-X", "POST", "--unix-socket",
+                        daemon.host().substring("unix://".length()),
+                        "http://localhost/containers/" + tty + "/resize?h=33&w=111"), Map.of(), null);
+                assertThat(resized.exitCode()).as(resized.toString()).isZero();
+                String ttyLogs = "";
+                for (int i = 0; i < 50 && !ttyLogs.contains("33 111"); i++) {
+                    Thread.sleep(100);
+                    ttyLogs = docker("logs", tty).ok();
+                }
+                assertThat(ttyLogs).as(e.getKey()).contains("33 111");
                 docker("stop", "-t", "1", id).ok();
                 assertThat(docker("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", id).ok().trim())
                         .as(e.getKey()).isEqualTo("exited 137");
@@ -258,6 +273,9 @@ class ContainerRuntimesIT {
             }
         } finally {
             for (String id : ids.values()) {
+                docker("rm", "-f", id);
+            }
+            for (String id : ttys.values()) {
                 docker("rm", "-f", id);
             }
         }

@@ -182,7 +182,8 @@ public final class OciRuntime implements ContainerRuntime {
 
         ShimSupervisor.Launch launch;
         try {
-            launch = ShimSupervisor.launch(shimBinary, planFile, state.resolve("shim.log"));
+            launch = ShimSupervisor.launch(shimBinary, planFile, state.resolve("shim.log"),
+                    ShimRuntime.controlFifo(state));
         } catch (BerthException e) {
             delete(id);
             unmount.run();

@@ -22,8 +22,10 @@ import java.nio.file.Path;
  * in its cgroups, and lets it go on {@link ContainerProcess#start()}.
  */
 public final class ShimRuntime implements ContainerRuntime {
-    /** The shim's control fifo in the state dir, for a daemon that reattaches. */
-    private static final String CONTROL = "control";
+    /** The shim's control fifo in a container's state dir: how a daemon that reattaches reaches it. */
+    public static Path controlFifo(Path stateDir) {
+        return stateDir.resolve("control");
+    }
 
     private final Path shimBinary;
     private final CgroupDriver cgroups;
@@ -78,7 +80,7 @@ public final class ShimRuntime implements ContainerRuntime {
         }
 
         ShimSupervisor.Launch launch = ShimSupervisor.launch(shimBinary, planFile, state.resolve("shim.log"),
-                state.resolve(CONTROL));
+                controlFifo(state));
         try {
             // what a restarted daemon needs to find the container again (see reattach)
             Files.writeString(state.resolve("shim.pid"), Long.toString(launch.process().pid()));
@@ -175,7 +177,7 @@ public final class ShimRuntime implements ContainerRuntime {
             return java.util.Optional.empty();
         }
         Cgroup cgroup = cgroups.open(cgroupPath(spec, id));
-        Path control = stateDir.resolve(CONTROL);
+        Path control = controlFifo(stateDir);
         return java.util.Optional.of(new ReattachedContainer(id, pid, shimPid, shimStart, exitFile, cgroup,
                 Files.exists(control) ? control : null));
     }
