@@ -77,7 +77,7 @@ class ContainerRoutesTest {
                 name -> dir.resolve("snapshots").resolve(name).resolve("fs"), Clock.systemUTC()));
         images.loader().load(new ByteArrayInputStream(imageTar()), ProgressListener.NONE);
         ContainerServices containers = ContainerServices.create(store, new ContainerServices.Parts(db, images, snapshots,
-                new EventBus(), Map.of("berth", new EchoRuntime()), dir.resolve("data"), dir.resolve("exec"),
+                new EventBus(), Map.of("berth", new EchoRuntime()), "berth", dir.resolve("data"), dir.resolve("exec"),
                 name -> dir.resolve("snapshots").resolve(name).resolve("fs"),
                 new ContainerVolumes(new VolumeService(db, dir.resolve("data"), new EventBus(), Clock.systemUTC())),
                 Clock.systemUTC()));

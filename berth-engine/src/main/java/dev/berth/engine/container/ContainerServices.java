@@ -62,14 +62,6 @@ public record ContainerServices(
             Function<String, Path> snapshotDir,
             ContainerVolumes volumes,
             Clock clock) {
-
-        /** With "berth" as the default runtime. */
-        public Parts(MetadataStore db, ImageServices images, Snapshotter snapshots, EventBus events,
-                Map<String, ContainerRuntime> runtimes, Path dataRoot, Path execRoot, Function<String, Path> snapshotDir,
-                ContainerVolumes volumes, Clock clock) {
-            this(db, images, snapshots, events, runtimes, ContainerRuntimes.BERTH, dataRoot, execRoot, snapshotDir,
-                    volumes, clock);
-        }
     }
 
     /**
