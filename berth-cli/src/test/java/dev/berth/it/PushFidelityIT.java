@@ -41,6 +41,7 @@ class PushFidelityIT {
 
     private static TestRegistry debian;
     private static RegistryServer berth;
+    private static Path berthRoot;
     private static BerthDaemon daemon;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -48,8 +49,8 @@ class PushFidelityIT {
     static void start() throws IOException {
         TestRegistry.require();
         debian = TestRegistry.start();
-        Path root = Files.createTempDirectory("berth-registry-push-it-");
-        berth = RegistryServer.start(new RegistryConfig("127.0.0.1:0", root.toString(), null, null, null, null)
+        berthRoot = Files.createTempDirectory("berth-registry-push-it-");
+        berth = RegistryServer.start(new RegistryConfig("127.0.0.1:0", berthRoot.toString(), null, null, null, null)
                 .withDefaults());
         daemon = BerthDaemon.start();
     }
@@ -61,6 +62,9 @@ class PushFidelityIT {
         }
         if (berth != null) {
             berth.close();
+        }
+        if (berthRoot != null) {
+            dev.berth.registry.storage.AtomicFiles.deleteTree(berthRoot);
         }
         if (debian != null) {
             debian.close();
