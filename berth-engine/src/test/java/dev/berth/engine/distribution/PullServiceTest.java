@@ -220,6 +220,25 @@ class PullServiceTest {
     }
 
     @Test
+    void partialDownloadWithWrongBytesIsFetchedWholeAgain() throws IOException {
+        Pushed image = push("r/garbled", "1", 1, 300_000, "amd64", 8);
+        Digest layer = image.layers().getFirst();
+        // What a crash before writeback can leave: the right length of the wrong bytes.
+        try (var partial = blobs.writer(BlobFetcher.ingestRef(layer))) {
+            partial.output().write(new byte[100_000]);
+        }
+
+        pulls.pull(ref("r/garbled:1"), null, RegistryCredentials.ANONYMOUS, progress);
+
+        assertThat(hasImage(image.id())).isTrue();
+        List<FakeRegistry.Seen> gets = registry.blobGets(layer);
+        assertThat(gets).hasSize(2);
+        assertThat(gets.get(0).range()).isEqualTo("bytes=100000-");
+        assertThat(gets.get(1).range()).isNull();
+        assertThat(blobs.ingests()).isEmpty();
+    }
+
+    @Test
     void corruptLayerIsRefusedAndNothingIsStored() throws IOException {
         Pushed image = push("r/corrupt", "1", 1, 100_000, "amd64", 5);
         Digest layer = image.layers().getFirst();
