@@ -52,7 +52,7 @@ printf '  dockerd: mean %ss  median %ss\n' "$docker_mean" "$docker_median"
 printf '  ratio berth/dockerd (mean): %.2f\n' "$(echo "$berth_mean / $docker_mean" | bc -l)"
 
 id=$(DOCKER_HOST="unix://$work/berth.sock" docker run -d busybox sleep 30)
-shim=$(pgrep -f "berth-shim $work/berth-exec/containers/$id" | head -1 || true)
+shim=$(pgrep -f "berth-shim .*$work/berth-exec/containers/$id" | head -1 || true)
 if [ -n "$shim" ]; then
     printf '  berth-shim resident memory while supervising: %s\n' "$(grep VmRSS /proc/"$shim"/status | awk '{print $2" "$3}')"
 fi
