@@ -16,9 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -287,8 +285,8 @@ class DistributionIT {
         }
         JsonNode manifest = JSON.readTree(entries.get("manifest.json")).get(0);
         ObjectNode config = (ObjectNode) JSON.readTree(entries.get(manifest.get("Config").asText()));
-        byte[] layer = tar(path, content.getBytes(StandardCharsets.UTF_8));
-        String layerHex = sha256(layer);
+        byte[] layer = TestLayers.tar(path, content.getBytes(StandardCharsets.UTF_8));
+        String layerHex = hex(layer);
         ((ArrayNode) config.path("rootfs").path("diff_ids")).add("sha256:" + layerHex);
         if (config.has("history")) {
             ((ArrayNode) config.get("history")).addObject().put("created", "2026-01-01T00:00:00Z")
@@ -296,7 +294,7 @@ class DistributionIT {
         }
         config.put("created", "2026-01-01T00:00:00Z");
         byte[] configBytes = JSON.writeValueAsBytes(config);
-        String configHex = sha256(configBytes);
+        String configHex = hex(configBytes);
 
         Map<String, byte[]> out = new LinkedHashMap<>();
         ArrayNode layers = JSON.createArrayNode();
@@ -326,27 +324,7 @@ class DistributionIT {
         return bytes.toByteArray();
     }
 
-    private static byte[] tar(String path, byte[] content) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-            TarArchiveEntry dir = new TarArchiveEntry(path.substring(0, path.indexOf('/') + 1));
-            tar.putArchiveEntry(dir);
-            tar.closeArchiveEntry();
-            TarArchiveEntry file = new TarArchiveEntry(path);
-            file.setSize(content.length);
-            file.setMode(0644);
-            tar.putArchiveEntry(file);
-            tar.write(content);
-            tar.closeArchiveEntry();
-        }
-        return bytes.toByteArray();
-    }
-
-    private static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
+    private static String hex(byte[] data) {
+        return TestLayers.sha256(data).substring("sha256:".length());
     }
 }

@@ -1,11 +1,7 @@
 package dev.berth.it;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,14 +9,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -92,15 +84,15 @@ class PullResumeIT {
     private static Pushed pushImage(String registry, String repository, String tag) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI base = URI.create("http://" + registry);
-        byte[] small = tar("etc/resume.txt", "resumed\n".getBytes(StandardCharsets.UTF_8));
+        byte[] small = TestLayers.tar("etc/resume.txt", "resumed\n".getBytes(StandardCharsets.UTF_8));
         byte[] random = new byte[BIG_LAYER_BYTES];
         new Random(42).nextBytes(random);
-        byte[] big = tar("data/random.bin", random);
-        byte[] smallGz = gzip(small);
-        byte[] bigGz = gzip(big);
+        byte[] big = TestLayers.tar("data/random.bin", random);
+        byte[] smallGz = TestLayers.gzip(small);
+        byte[] bigGz = TestLayers.gzip(big);
         String smallDigest = upload(http, base, repository, smallGz);
         String bigDigest = upload(http, base, repository, bigGz);
-        List<String> diffIds = List.of(sha256(small), sha256(big));
+        List<String> diffIds = List.of(TestLayers.sha256(small), TestLayers.sha256(big));
         byte[] config = """
                 {"architecture":"amd64","os":"linux","created":"2026-01-01T00:00:00Z","config":{"Cmd":["/bin/sh"]},\
                 "rootfs":{"type":"layers","diff_ids":["%s","%s"]}}""".formatted(diffIds.get(0), diffIds.get(1))
@@ -117,11 +109,11 @@ class PullResumeIT {
                 .header("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
-        return new Pushed(configDigest, sha256(manifest), diffIds, bigDigest.substring("sha256:".length()), bigGz.length);
+        return new Pushed(configDigest, TestLayers.sha256(manifest), diffIds, bigDigest.substring("sha256:".length()), bigGz.length);
     }
 
     private static String upload(HttpClient http, URI base, String repository, byte[] blob) throws Exception {
-        String digest = sha256(blob);
+        String digest = TestLayers.sha256(blob);
         HttpResponse<String> start = http.send(HttpRequest.newBuilder(base.resolve("/v2/" + repository + "/blobs/uploads/"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(start.statusCode()).as(start.body()).isEqualTo(202);
@@ -132,38 +124,5 @@ class PullResumeIT {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(blob)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
         return digest;
-    }
-
-    private static byte[] tar(String path, byte[] content) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(content.length + 4096);
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-            TarArchiveEntry dir = new TarArchiveEntry(path.substring(0, path.indexOf('/') + 1));
-            dir.setMode(040755);
-            tar.putArchiveEntry(dir);
-            tar.closeArchiveEntry();
-            TarArchiveEntry file = new TarArchiveEntry(path);
-            file.setSize(content.length);
-            file.setMode(0100644);
-            tar.putArchiveEntry(file);
-            tar.write(content);
-            tar.closeArchiveEntry();
-        }
-        return bytes.toByteArray();
-    }
-
-    private static byte[] gzip(byte[] data) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(data.length + 65536);
-        try (GZIPOutputStream gz = new GZIPOutputStream(bytes, 65536) {
-            {
-                def.setLevel(Deflater.BEST_SPEED);
-            }
-        }) {
-            gz.write(data);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static String sha256(byte[] data) throws Exception {
-        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
 }

@@ -3,13 +3,10 @@ package dev.berth.it;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.http.RegistryServer;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,12 +15,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,21 +92,21 @@ class PushFidelityIT {
      */
     private static Uploaded upload(String repo, String manifestType, String configType, String layerType, String arch,
             String name) throws Exception {
-        byte[] tar = tar("etc/fidelity-" + name, (name + " " + System.nanoTime() + "\n").getBytes(StandardCharsets.UTF_8));
-        byte[] layer = gzip(tar);
+        byte[] tar = TestLayers.tar("etc/fidelity-" + name, (name + " " + System.nanoTime() + "\n").getBytes(StandardCharsets.UTF_8));
+        byte[] layer = TestLayers.gzip(tar);
         byte[] config = ("{\"architecture\":\"" + arch + "\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/bin/sh\"]},"
-                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + sha256(tar) + "\"]},"
+                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + TestLayers.sha256(tar) + "\"]},"
                 + "\"history\":[{\"created_by\":\"fidelity test\"}]}").getBytes(StandardCharsets.UTF_8);
         String annotations = manifestType.contains("oci")
                 ? ",\n  \"annotations\": {\n    \"org.example.kept\": \"yes\"\n  }" : "";
         byte[] manifest = ("{\n  \"schemaVersion\": 2,\n  \"mediaType\": \"" + manifestType + "\",\n"
-                + "  \"config\": {\"size\": " + config.length + ", \"digest\": \"" + sha256(config)
+                + "  \"config\": {\"size\": " + config.length + ", \"digest\": \"" + TestLayers.sha256(config)
                 + "\", \"mediaType\": \"" + configType + "\"},\n"
-                + "  \"layers\": [\n    {\"size\": " + layer.length + ", \"digest\": \"" + sha256(layer)
+                + "  \"layers\": [\n    {\"size\": " + layer.length + ", \"digest\": \"" + TestLayers.sha256(layer)
                 + "\", \"mediaType\": \"" + layerType + "\"}\n  ]" + annotations + "\n}\n").getBytes(StandardCharsets.UTF_8);
         uploadBlob(repo, config);
         uploadBlob(repo, layer);
-        String digest = sha256(manifest);
+        String digest = TestLayers.sha256(manifest);
         putManifest(repo, digest, manifestType, manifest);
         return new Uploaded(manifest, digest);
     }
@@ -158,7 +152,7 @@ class PushFidelityIT {
                 + ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}]}").getBytes(StandardCharsets.UTF_8);
         putManifest(source, "multi", "application/vnd.oci.image.index.v1+json", index);
 
-        assertThat(daemon.docker("pull", source + ":multi").ok()).contains("Digest: " + sha256(index));
+        assertThat(daemon.docker("pull", source + ":multi").ok()).contains("Digest: " + TestLayers.sha256(index));
         // The platform manifest is no row's (the repo digest names the index) until a push
         // records it; the start-up check must keep it all the same.
         daemon.restart();
@@ -247,7 +241,7 @@ class PushFidelityIT {
         assertThat(start.statusCode()).isEqualTo(202);
         URI location = start.uri().resolve(start.headers().firstValue("Location").orElseThrow());
         String sep = location.getRawQuery() == null ? "?" : "&";
-        HttpResponse<byte[]> put = send(HttpRequest.newBuilder(URI.create(location + sep + "digest=" + sha256(data)))
+        HttpResponse<byte[]> put = send(HttpRequest.newBuilder(URI.create(location + sep + "digest=" + TestLayers.sha256(data)))
                 .header("Content-Type", "application/octet-stream")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(data)).build());
         assertThat(put.statusCode()).as(new String(put.body(), StandardCharsets.UTF_8)).isEqualTo(201);
@@ -257,37 +251,5 @@ class PushFidelityIT {
         HttpResponse<byte[]> put = send(HttpRequest.newBuilder(url(repo, "manifests/" + tag))
                 .header("Content-Type", type).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
         assertThat(put.statusCode()).as(new String(put.body(), StandardCharsets.UTF_8)).isEqualTo(201);
-    }
-
-    private static byte[] tar(String path, byte[] content) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-            TarArchiveEntry dir = new TarArchiveEntry(path.substring(0, path.indexOf('/') + 1));
-            tar.putArchiveEntry(dir);
-            tar.closeArchiveEntry();
-            TarArchiveEntry file = new TarArchiveEntry(path);
-            file.setSize(content.length);
-            file.setMode(0644);
-            tar.putArchiveEntry(file);
-            tar.write(content);
-            tar.closeArchiveEntry();
-        }
-        return bytes.toByteArray();
-    }
-
-    private static byte[] gzip(byte[] data) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
-            gz.write(data);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static String sha256(byte[] data) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
     }
 }
