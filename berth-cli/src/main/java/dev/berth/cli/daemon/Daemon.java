@@ -91,7 +91,7 @@ public final class Daemon implements AutoCloseable {
         ContainerServices containers = ContainerServices.create(containerStore, new ContainerServices.Parts(db, images,
                 snapshots, events, runtimes.byName(), runtimes.defaultRuntime(), dataRoot,
                 config.execRoot().toAbsolutePath(), parts.snapshotDir(), new ContainerVolumes(volumes), Clock.systemUTC()));
-        containers.recovery().withCgroupRemover(runtimes::removeCgroup).cleanUp();
+        containers.recovery().withCrashCleanUp(runtimes::cleanUpAfterCrash).cleanUp();
         resources.add(containers::shutdown);
 
         DistributionServices distribution = DistributionServices.create(config.registries(), images.store());

@@ -40,7 +40,7 @@ public final class ContainerRecovery {
     private final ContainerPaths paths;
     private final Map<String, ContainerRuntime> runtimes;
     private final Clock clock;
-    private volatile Consumer<String> removeCgroup = id -> { };
+    private volatile Consumer<String> cleanUpAfterCrash = id -> { };
 
     ContainerRecovery(ContainerStore store, ContainerRunner runner, ContainerPaths paths,
             Map<String, ContainerRuntime> runtimes, Clock clock) {
@@ -51,9 +51,12 @@ public final class ContainerRecovery {
         this.clock = clock;
     }
 
-    /** How to remove the cgroup of a container by ID (the runtime's layout; given by the composition root). */
-    public ContainerRecovery withCgroupRemover(Consumer<String> action) {
-        this.removeCgroup = action;
+    /**
+     * How to remove what a container whose shim is gone left behind, by ID: its cgroup and the OCI
+     * runtime's state of it (the runtimes' layout; given by the composition root).
+     */
+    public ContainerRecovery withCrashCleanUp(Consumer<String> action) {
+        this.cleanUpAfterCrash = action;
         return this;
     }
 
@@ -67,11 +70,17 @@ public final class ContainerRecovery {
             }
             Optional<ContainerProcess> process = reattach(c);
             if (process.isPresent()) {
-                runner.reattach(c, process.get());
-                reattached.add(c.id());
-                report.add("container " + c.id() + " was " + c.status().word() + " when the daemon stopped and still is: "
-                        + "reattached (pid " + process.get().pid() + ")");
-                continue;
+                try {
+                    runner.reattach(c, process.get());
+                    reattached.add(c.id());
+                    report.add("container " + c.id() + " was " + c.status().word() + " when the daemon stopped and still is: "
+                            + "reattached (pid " + process.get().pid() + ")");
+                    continue;
+                } catch (RuntimeException e) {
+                    // its output cannot be read again (a fifo gone, say): stopped as if its shim were gone
+                    LOG.warn("container {}: reattaching failed, stopping it: {}", c.id(), e.getMessage());
+                    killQuietly(c, process.get());
+                }
             }
             int code = stopLeftover(c);
             store.update(c.id(), c.state().exited(code, "", false, clock.instant()));
@@ -129,6 +138,18 @@ public final class ContainerRecovery {
         }
     }
 
+    /** Ends a reattached process that cannot be taken over (its shim writes the exit file, its watcher ends). */
+    private static void killQuietly(Container c, ContainerProcess process) {
+        try {
+            process.kill(9);
+            process.exit().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debug("container {}: killing the reattached process: {}", c.id(), e.getMessage());
+        }
+    }
+
     /** Starts the containers whose restart policy brings them back with the daemon. */
     public void restartPolicies() {
         for (Container c : store.all()) {
@@ -156,9 +177,9 @@ public final class ContainerRecovery {
             }
         });
         try {
-            removeCgroup.accept(c.id());
+            cleanUpAfterCrash.accept(c.id());
         } catch (RuntimeException e) {
-            LOG.warn("container {}: removing its cgroup: {}", c.id(), e.getMessage());
+            LOG.warn("container {}: removing its cgroup and runtime state: {}", c.id(), e.getMessage());
         }
         try {
             if (Files.exists(exitFile)) {

@@ -106,8 +106,6 @@ public final class ContainerRunner {
             throw BerthException.internal("snapshot " + c.snapshotKey() + " needs " + mounts.size() + " mounts", null);
         }
         ContainerIo io = ContainerIo.prepare(paths.runDir(c.id()), "", c.config().openStdin(), c.config().tty());
-        ContainerLog log = live.log(c.id());
-        AttachHub hub = live.hub(c.id());
         ContainerProcess process;
         try {
             ContainerRuntime runtime = runtimes.apply(c.hostConfig().runtime());
@@ -119,12 +117,7 @@ public final class ContainerRunner {
             recordFailure(c, 128, e.getMessage());
             throw e;
         }
-        log.beginRun();
-        io.onStdinClosed(process::closeStdin);
-        io.startCopying(hub::publish, log::append, clock);
-        hub.runStarted(io.stdin());
-        Run run = new Run(process, io);
-        live.putRun(c.id(), run);
+        Run run = beginRun(c, process, io);
         try {
             process.start();
         } catch (BerthException e) {
@@ -136,7 +129,34 @@ public final class ContainerRunner {
         }
         Container running = store.update(c.id(), c.state().running(process.pid(), process.shimPid(), clock.instant()));
         events.publish(running, "start");
-        process.exit().thenAcceptAsync(status -> exited(c.id(), run, status),
+        watchExit(c, run);
+    }
+
+    /**
+     * Connects a run's process to the container's log and attached clients and registers it (a
+     * new run, or one an earlier daemon started). When copying its output cannot begin, nothing is
+     * registered and the error goes to the caller.
+     */
+    private Run beginRun(Container c, ContainerProcess process, ContainerIo io) {
+        ContainerLog log = live.log(c.id());
+        AttachHub hub = live.hub(c.id());
+        log.beginRun();
+        io.onStdinClosed(process::closeStdin);
+        try {
+            io.startCopying(hub::publish, log::append, clock);
+        } catch (RuntimeException e) {
+            io.closeStdin();
+            log.endRun();
+            throw e;
+        }
+        hub.runStarted(io.stdin());
+        Run run = new Run(process, io);
+        live.putRun(c.id(), run);
+        return run;
+    }
+
+    private void watchExit(Container c, Run run) {
+        run.process().exit().thenAcceptAsync(status -> exited(c.id(), run, status),
                 r -> Thread.ofVirtual().name("exit-" + c.shortId()).start(r));
     }
 
@@ -314,21 +334,12 @@ public final class ContainerRunner {
      * time; no start event, as Docker's live restore.
      */
     void reattach(Container c, ContainerProcess process) {
-        ContainerIo io = ContainerIo.reopen(paths.runDir(c.id()), "", c.config().tty());
-        ContainerLog log = live.log(c.id());
-        AttachHub hub = live.hub(c.id());
-        log.beginRun();
-        io.onStdinClosed(process::closeStdin);
-        io.startCopying(hub::publish, log::append, clock);
-        hub.runStarted(io.stdin());
-        Run run = new Run(process, io);
-        live.putRun(c.id(), run);
+        Run run = beginRun(c, process, ContainerIo.reopen(paths.runDir(c.id()), "", c.config().tty()));
         if (process.pid() != c.state().pid() || process.shimPid() != c.state().shimPid()) {
             store.update(c.id(), c.state().running(process.pid(), process.shimPid(), c.state().startedAt())
                     .withStatus(c.status()));
         }
-        process.exit().thenAcceptAsync(status -> exited(c.id(), run, status),
-                r -> Thread.ofVirtual().name("exit-" + c.shortId()).start(r));
+        watchExit(c, run);
     }
 
     /** Starts a container at daemon start-up (restart policy always, unless-stopped). */

@@ -41,14 +41,6 @@ public record ContainerRuntimes(Map<String, ContainerRuntime> byName, Map<String
         }
     }
 
-    /** Berth's shim only, as the default (tests and hosts without runc/crun). */
-    public static ContainerRuntimes detect(String cgroupParent) {
-        CgroupDriver cgroups = Cgroups.detect();
-        Path shim = findShim();
-        return new ContainerRuntimes(Map.of(BERTH, new ShimRuntime(shim, cgroups, cgroupParent)),
-                Map.of(BERTH, shim.toString()), BERTH, cgroups, cgroupParent);
-    }
-
     /**
      * Berth's shim, plus runc and crun when found on PATH (their state under
      * {@code <execRoot>/runtimes/<name>}, private to this daemon).
@@ -82,7 +74,7 @@ public record ContainerRuntimes(Map<String, ContainerRuntime> byName, Map<String
      * Removes what a container left behind when the daemon died under it: its cgroup (the shim
      * removes it after a normal exit) and what runc or crun still keep of it.
      */
-    public void removeCgroup(String containerId) {
+    public void cleanUpAfterCrash(String containerId) {
         for (ContainerRuntime runtime : byName.values()) {
             if (runtime instanceof OciRuntime oci) {
                 try {

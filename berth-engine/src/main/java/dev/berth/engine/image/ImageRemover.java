@@ -42,11 +42,11 @@ public final class ImageRemover {
             ImageReference ref = ImageReference.parse(name).dockerRef();
             if (!force && isSingleReference(refs)) {
                 // the last reference of an image a container uses: untagging would leave it dangling
-                for (ImageUsers.User u : users.of(id)) {
+                users.of(id).stream().findFirst().ifPresent(u -> {
                     throw BerthException.conflict("conflict: unable to remove repository reference \"%s\" (must force)"
                             + " - container %s is using its referenced image %s", name, shortId(u.containerId()),
                             id.shortHex());
-                }
+                });
             }
             untag(ref, id, records);
             refs = references(id);

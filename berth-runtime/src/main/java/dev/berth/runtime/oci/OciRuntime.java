@@ -273,6 +273,7 @@ public final class OciRuntime implements ContainerRuntime {
         } catch (RuntimeException e) {
             return java.util.Optional.empty();
         }
+        // the container's cgroup (Berth's or the runtime's) is removed by the shim's handle once it has exited
         return joiner.reattach(id, stateDir).map(process -> new Reattached(process, () -> {
             delete(id);
             try {
@@ -325,10 +326,6 @@ public final class OciRuntime implements ContainerRuntime {
         if (Files.exists(runtimeRoot.resolve(id))) {
             delete(id);
         }
-    }
-
-    public Path binary() {
-        return binary;
     }
 
     private void delete(String id) {

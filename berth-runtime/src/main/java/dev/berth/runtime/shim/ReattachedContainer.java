@@ -105,10 +105,15 @@ final class ReattachedContainer implements ContainerProcess {
         throw BerthException.conflict("container %s is already running", id);
     }
 
-    /** Straight to the container's first process, as the shim would. */
+    /**
+     * Through the shim, which signals its own child (a pid it has not reaped cannot be reused);
+     * straight to the pid only for a shim without a control fifo.
+     */
     @Override
     public void kill(int signal) {
-        if (!exit.isDone()) {
+        if (control != null) {
+            send("kill " + signal);
+        } else if (!exit.isDone()) {
             Signals.kill(pid, signal);
         }
     }
