@@ -39,12 +39,14 @@ final class BlobConnection implements AutoCloseable {
     private final Socket socket;
     private final int status;
     private final List<String[]> headers;
+    private final long contentLength;
     private final InputStream body;
 
-    private BlobConnection(Socket socket, int status, List<String[]> headers, InputStream body) {
+    private BlobConnection(Socket socket, int status, List<String[]> headers, long contentLength, InputStream body) {
         this.socket = socket;
         this.status = status;
         this.headers = headers;
+        this.contentLength = contentLength;
         this.body = body;
     }
 
@@ -110,13 +112,17 @@ final class BlobConnection implements AutoCloseable {
                 }
             }
             InputStream body;
+            long length = -1;
             if (find(headers, "Transfer-Encoding").map(v -> v.toLowerCase(Locale.ROOT).contains("chunked")).orElse(false)) {
                 body = new Chunked(in);
             } else {
-                long length = find(headers, "Content-Length").map(Long::parseLong).orElse(-1L);
+                String value = find(headers, "Content-Length").orElse(null);
+                if (value != null) {
+                    length = parseContentLength(value);
+                }
                 body = length >= 0 ? new Bounded(in, length) : in;
             }
-            return new BlobConnection(socket, status, headers, body);
+            return new BlobConnection(socket, status, headers, length, body);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -136,8 +142,21 @@ final class BlobConnection implements AutoCloseable {
         return headers.stream().filter(h -> h[0].equals(key)).map(h -> h[1]).findFirst();
     }
 
+    /** The body's Content-Length, -1 when chunked or not given. */
     long contentLength() {
-        return header("Content-Length").map(Long::parseLong).orElse(-1L);
+        return contentLength;
+    }
+
+    private static long parseContentLength(String value) throws ProtocolException {
+        try {
+            long length = Long.parseLong(value);
+            if (length >= 0) {
+                return length;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ProtocolException("bad Content-Length: " + value);
     }
 
     /** The response body; closing it closes the connection. */
@@ -206,7 +225,7 @@ final class BlobConnection implements AutoCloseable {
         }
     }
 
-    /** A body of Content-Length bytes; ends early (short) if the connection does. */
+    /** A body of Content-Length bytes; a connection that ends before them is an EOFException. */
     private static final class Bounded extends InputStream {
         private final InputStream in;
         private long left;
@@ -227,10 +246,14 @@ final class BlobConnection implements AutoCloseable {
             if (left <= 0) {
                 return -1;
             }
-            int n = in.read(b, off, (int) Math.min(len, left));
-            if (n > 0) {
-                left -= n;
+            if (len == 0) {
+                return 0;
             }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n < 0) {
+                throw new EOFException("connection closed with " + left + " bytes of the body still to come");
+            }
+            left -= n;
             return n;
         }
     }

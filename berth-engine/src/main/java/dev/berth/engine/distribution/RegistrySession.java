@@ -25,6 +25,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -419,44 +420,70 @@ public final class RegistrySession {
             headers.addAll(List.of("Authorization", auth));
         }
         BlobConnection c = connect(uri, headers, e.insecure());
-        for (int hops = 0; isRedirect(c.status()); hops++) {
-            URI location = c.header("Location").map(uri::resolve)
-                    .orElseThrow(() -> BerthException.unavailable("registry %s redirected without Location", domain));
-            c.close();
-            if (hops >= MAX_REDIRECTS) {
-                throw BerthException.unavailable("too many redirects fetching blob %s from %s", digest, domain);
-            }
-            // Storage behind a redirect gets no registry credentials.
-            uri = location;
-            c = connect(location, range, "http".equals(location.getScheme())
-                    || client.settings().isInsecure(location.getAuthority()));
-        }
-        if (c.status() == 401) {
-            // A token for too small a scope, or expired: the general path re-authenticates.
-            c.close();
-            return openBlobWithHttpClient(repository, digest, offset);
-        }
-        long length = c.contentLength();
-        if (c.status() == 206) {
-            long start = contentRangeStart(c.header("Content-Range").orElse(null));
-            if (start != offset) {
+        boolean handedOver = false;
+        try {
+            for (int hops = 0; isRedirect(c.status()); hops++) {
+                URI location = c.header("Location").map(uri::resolve)
+                        .orElseThrow(() -> BerthException.unavailable("registry %s redirected without Location", domain));
                 c.close();
+                if (hops >= MAX_REDIRECTS) {
+                    throw BerthException.unavailable("too many redirects fetching blob %s from %s", digest, domain);
+                }
+                // Storage behind a redirect gets no registry credentials.
+                uri = location;
+                c = connect(location, range, "http".equals(location.getScheme())
+                        || client.settings().isInsecure(location.getAuthority()));
+            }
+            if (c.status() == 401) {
+                // A token for too small a scope, or expired: the general path re-authenticates.
+                c.close();
+                return openBlobWithHttpClient(repository, digest, offset);
+            }
+            BlobResponse response = blobResponse(c.status(), c::header, c.contentLength(), c.body(),
+                    repository, digest, offset);
+            handedOver = true;
+            return response;
+        } finally {
+            if (!handedOver) {
+                c.close();
+            }
+        }
+    }
+
+    /**
+     * The download a blob GET's answer opens: a 206 from {@code offset} or a 200 from 0, else the
+     * registry's error; {@code body} is closed on every failure.
+     *
+     * @param length the body's Content-Length, -1 when not given
+     */
+    private BlobResponse blobResponse(int status, Function<String, Optional<String>> header, long length,
+            InputStream body, String repository, Digest digest, long offset) {
+        if (status == 206) {
+            long start = contentRangeStart(header.apply("Content-Range").orElse(null));
+            if (start != offset) {
+                closeQuietly(body);
                 throw BerthException.unavailable("registry %s answered range %d- with one from %d", domain, offset, start);
             }
-            return new BlobResponse(c.body(), offset, length);
+            return new BlobResponse(body, offset, length);
         }
-        if (c.status() == 200) {
-            return new BlobResponse(c.body(), 0, length);
+        if (status == 200) {
+            return new BlobResponse(body, 0, length);
         }
-        byte[] body;
-        try {
-            body = c.readBody(64 * 1024);
+        byte[] error;
+        try (body) {
+            error = body.readNBytes(64 * 1024);
         } catch (IOException ex) {
-            body = new byte[0];
-        } finally {
-            c.close();
+            error = new byte[0];
         }
-        throw RegistryErrors.from(c.status(), body, "blob " + digest + " of " + domain + "/" + repository);
+        throw RegistryErrors.from(status, error, "blob " + digest + " of " + domain + "/" + repository);
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // a response we are done with
+        }
     }
 
     private BlobConnection connect(URI uri, List<String> headers, boolean insecure) {
@@ -475,9 +502,10 @@ public final class RegistrySession {
         HttpResponse<InputStream> r = send("GET", uri, null, headers, List.of(pullScope(repository)),
                 HttpResponse.BodyHandlers.ofInputStream());
         for (int hops = 0; isRedirect(r.statusCode()); hops++) {
-            URI location = r.headers().firstValue("Location").map(r.uri()::resolve)
-                    .orElseThrow(() -> BerthException.unavailable("registry %s redirected without Location", domain));
+            Optional<URI> redirect = r.headers().firstValue("Location").map(r.uri()::resolve);
             discard(r);
+            URI location = redirect
+                    .orElseThrow(() -> BerthException.unavailable("registry %s redirected without Location", domain));
             if (hops >= MAX_REDIRECTS) {
                 throw BerthException.unavailable("too many redirects fetching blob %s from %s", digest, domain);
             }
@@ -488,20 +516,14 @@ public final class RegistrySession {
             boolean insecure = "http".equals(location.getScheme()) || client.settings().isInsecure(location.getAuthority());
             r = client.send(insecure, b.build(), HttpResponse.BodyHandlers.ofInputStream());
         }
-        long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
-        if (r.statusCode() == 206) {
-            long start = contentRangeStart(r.headers().firstValue("Content-Range").orElse(null));
-            if (start != offset) {
-                discard(r);
-                throw BerthException.unavailable("registry %s answered range %d- with one from %d", domain, offset, start);
-            }
-            return new BlobResponse(r.body(), offset, length);
+        long length;
+        try {
+            length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+        } catch (NumberFormatException ex) {
+            discard(r);
+            throw BerthException.unavailable("registry %s sent a bad Content-Length for blob %s", domain, digest);
         }
-        if (r.statusCode() == 200) {
-            return new BlobResponse(r.body(), 0, length);
-        }
-        byte[] body = readLimited(r, 64 * 1024, "error body");
-        throw RegistryErrors.from(r.statusCode(), body, "blob " + digest + " of " + domain + "/" + repository);
+        return blobResponse(r.statusCode(), r.headers()::firstValue, length, r.body(), repository, digest, offset);
     }
 
     private static boolean isRedirect(int status) {

@@ -3,9 +3,11 @@ package dev.berth.engine.distribution;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.ProtocolException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BlobConnectionTest {
     /** Serves one connection: records the request head, answers {@code response}. */
@@ -71,11 +74,25 @@ class BlobConnectionTest {
     }
 
     @Test
-    void aBodyCutShortEndsEarlyForTheFetcherToNotice() throws Exception {
+    void aBodyCutShortIsAnEofAfterTheBytesThatCame() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             serveOnce(server, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc".getBytes(StandardCharsets.ISO_8859_1));
             try (BlobConnection c = get(server, List.of())) {
-                assertThat(c.body().readAllBytes()).hasSize(3);
+                InputStream body = c.body();
+                assertThat(body.readNBytes(3)).isEqualTo("abc".getBytes(StandardCharsets.US_ASCII));
+                assertThatThrownBy(body::read).isInstanceOf(EOFException.class).hasMessageContaining("7 bytes");
+            }
+        }
+    }
+
+    @Test
+    void aBadContentLengthIsAProtocolError() throws Exception {
+        for (String length : List.of("ten", "-1", "99999999999999999999")) {
+            try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                serveOnce(server, ("HTTP/1.1 200 OK\r\nContent-Length: " + length + "\r\n\r\nabc")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                assertThatThrownBy(() -> get(server, List.of()))
+                        .isInstanceOf(ProtocolException.class).hasMessageContaining(length);
             }
         }
     }
