@@ -262,13 +262,25 @@ public final class PullService {
                         String id = layer.digest().shortHex();
                         LayerFeed feed = feeds.get(layer.digest());
                         CompletableFuture<BlobInfo> done = pending.get(layer.digest());
+                        if (Thread.currentThread().isInterrupted()) {
+                            // The pull failed (shutdownNow): settle the rest of the queue, fetch nothing.
+                            BerthException abandoned = BerthException.unavailable("pull abandoned before layer %s was fetched",
+                                    layer.digest());
+                            feed.failed(abandoned);
+                            done.completeExceptionally(abandoned);
+                            continue;
+                        }
                         try {
                             BlobInfo info = fetcher.fetch(session, repository, layer, id, progress, feed);
                             progress.status(id, "Download complete");
                             done.complete(info);
-                        } catch (RuntimeException e) {
+                        } catch (Throwable e) {
+                            // Even an Error completes the future: the unpacker is waiting on it.
                             feed.failed(e);
                             done.completeExceptionally(e);
+                            if (e instanceof Error error) {
+                                throw error;
+                            }
                         }
                     }
                 });
