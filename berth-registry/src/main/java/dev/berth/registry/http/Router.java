@@ -513,14 +513,16 @@ final class Router {
         if (last != null) {
             digest(last);
         }
-        Registry.ReferrersPage page = registry.referrers(name, subject, artifactType, pageSize(ex), last);
+        int n = pageSize(ex);
+        Registry.ReferrersPage page = registry.referrers(name, subject, artifactType, n, last);
         HttpHeaders h = new DefaultHttpHeaders();
         if (artifactType != null) {
             h.set("OCI-Filters-Applied", "artifactType");
         }
         if (page.more()) {
-            String next = "/v2/" + name + "/referrers/" + subject + "?n=" + page.descriptors().size()
-                    + "&last=" + URLEncoder.encode(page.last(), StandardCharsets.UTF_8)
+            // The client's own n carries over: a page cut short by its size must not shrink the next.
+            String next = "/v2/" + name + "/referrers/" + subject + "?" + (n < 0 ? "" : "n=" + n + "&")
+                    + "last=" + URLEncoder.encode(page.last(), StandardCharsets.UTF_8)
                     + (artifactType == null ? "" : "&artifactType=" + URLEncoder.encode(artifactType, StandardCharsets.UTF_8));
             h.set("Link", "<" + next + ">; rel=\"next\"");
         }

@@ -324,6 +324,29 @@ class ManifestEndpointsTest {
         assertThat(none.header("Link")).isNull();
     }
 
+    @Test
+    void aPageCutByItsSizeLinksToTheNextWithTheClientsOwnN() {
+        byte[] subject = utf8(ociImage("big", "s"));
+        Digest sd = Digest.sha256(subject);
+        c.put("/v2/big/manifests/v1", subject, MediaTypes.OCI_MANIFEST);
+        String subj = ",\"subject\":" + desc(MediaTypes.OCI_MANIFEST, sd, subject.length);
+        String padding = "x".repeat(1_200_000); // two such descriptors exceed a page's byte budget
+        for (int i = 0; i < 3; i++) {
+            byte[] art = utf8(image("big", MediaTypes.OCI_MANIFEST, "application/vnd.oci.empty.v1+json",
+                    "application/json", "b" + i, ",\"artifactType\":\"application/vnd.example.sig.v1\""
+                            + ",\"annotations\":{\"pad\":\"" + padding + "\"}" + subj));
+            assertThat(c.put("/v2/big/manifests/" + Digest.sha256(art), art, MediaTypes.OCI_MANIFEST).status()).isEqualTo(201);
+        }
+        var asked = c.get("/v2/big/referrers/" + sd + "?n=5");
+        assertThat(asked.json().path("manifests")).hasSize(1);
+        assertThat(asked.header("Link")).contains("?n=5&last=");
+        var unasked = c.get("/v2/big/referrers/" + sd);
+        assertThat(unasked.json().path("manifests")).hasSize(1);
+        assertThat(unasked.header("Link")).contains("?last=").doesNotContain("n=");
+        String next = unasked.header("Link").substring(1, unasked.header("Link").indexOf('>'));
+        assertThat(c.get(next).json().path("manifests")).hasSize(1);
+    }
+
     /** Follows rel="next" links from {@code path}; every page but the last has {@code pageSize} entries. */
     private List<String> followReferrers(String path, int pageSize) {
         List<String> seen = new ArrayList<>();
