@@ -53,16 +53,6 @@ public final class RegistryClient {
     record Endpoint(URI base, boolean insecure, AuthChallenge challenge, boolean mirror) {
     }
 
-    static {
-        // The JDK client reads responses in 16 KiB buffers by default, each handed through its
-        // flow machinery: a blob download on loopback then runs at a quarter of what a 1 MiB
-        // buffer gives (measured: 24 MB in ~1 s vs ~0.25 s). The property is read once, when the
-        // first HttpClient is made; an explicit -D setting wins.
-        if (System.getProperty("jdk.httpclient.bufsize") == null) {
-            System.setProperty("jdk.httpclient.bufsize", Integer.toString(1024 * 1024));
-        }
-    }
-
     public RegistryClient(RegistrySettings settings) {
         this.settings = settings;
         this.trustAll = trustAll();
