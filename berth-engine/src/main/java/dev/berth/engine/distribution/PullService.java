@@ -228,7 +228,7 @@ public final class PullService {
             if (i < have) {
                 progress.status(id, "Already exists");
             } else if (!downloads.containsKey(layer.digest())) {
-                if (layer.urls() != null && !layer.urls().isEmpty() || isNonDistributable(layer.mediaType())) {
+                if (isNonDistributable(layer)) {
                     throw BerthException.notImplemented("layer %s is non-distributable (foreign URLs); Berth does not fetch those",
                             layer.digest());
                 }
@@ -326,8 +326,14 @@ public final class PullService {
         return unpacked;
     }
 
-    private static boolean isNonDistributable(String mediaType) {
-        return mediaType != null && (mediaType.contains("nondistributable") || mediaType.contains("foreign"));
+    /**
+     * A layer that is not to be copied between registries: one with foreign URLs or of a
+     * non-distributable (foreign) media type. A pull refuses it; a push leaves it out.
+     */
+    static boolean isNonDistributable(Descriptor layer) {
+        String mediaType = layer.mediaType();
+        return layer.urls() != null && !layer.urls().isEmpty()
+                || mediaType != null && (mediaType.contains("nondistributable") || mediaType.contains("foreign"));
     }
 
     private static <T> T await(Future<T> future) {

@@ -21,7 +21,6 @@ import java.util.Set;
  */
 public final class PulledManifests {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_INDEX_BYTES = 4 << 20;
 
     private PulledManifests() {
     }
@@ -52,8 +51,8 @@ public final class PulledManifests {
             }
             JsonNode root;
             try (InputStream in = blobs.open(d)) {
-                byte[] bytes = in.readNBytes(MAX_INDEX_BYTES + 1);
-                if (bytes.length > MAX_INDEX_BYTES) {
+                byte[] bytes = in.readNBytes(RegistrySession.MAX_MANIFEST_BYTES + 1);
+                if (bytes.length > RegistrySession.MAX_MANIFEST_BYTES) {
                     continue;
                 }
                 root = JSON.readTree(bytes);

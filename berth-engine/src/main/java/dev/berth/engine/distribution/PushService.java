@@ -233,7 +233,7 @@ public final class PushService {
         lease.add(digest);
         for (Descriptor l : m.layers()) {
             lease.add(l.digest());
-            if (!isForeign(l) && !blobs.contains(l.digest())) {
+            if (!PullService.isNonDistributable(l) && !blobs.contains(l.digest())) {
                 return Optional.empty();
             }
         }
@@ -245,14 +245,12 @@ public final class PushService {
             return Optional.empty();
         }
         try (InputStream in = blobs.open(digest)) {
-            byte[] bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
-            return bytes.length > MAX_MANIFEST_BYTES ? Optional.empty() : Optional.of(bytes);
+            byte[] bytes = in.readNBytes(RegistrySession.MAX_MANIFEST_BYTES + 1);
+            return bytes.length > RegistrySession.MAX_MANIFEST_BYTES ? Optional.empty() : Optional.of(bytes);
         } catch (IOException | BerthException e) {
             return Optional.empty();
         }
     }
-
-    private static final int MAX_MANIFEST_BYTES = 4 << 20;
 
     /** The document's {@code mediaType}, or for an OCI document without one, what its fields make it. */
     private static String mediaTypeOf(byte[] bytes) {
@@ -272,11 +270,6 @@ public final class PushService {
     }
 
     /** Layers a registry need not have (image-spec "non-distributable", Docker's "foreign"): never uploaded. */
-    private static boolean isForeign(Descriptor layer) {
-        return layer.urls() != null && !layer.urls().isEmpty() || layer.mediaType() != null
-                && (layer.mediaType().contains("nondistributable") || layer.mediaType().contains("foreign"));
-    }
-
     private List<Descriptor> uploadLayers(RegistrySession session, ImageReference ref, List<LayerRow> layers,
             List<Supplier<Descriptor>> sources, Leases.Lease lease, ProgressListener progress) {
         Semaphore permits = new Semaphore(client.settings().maxConcurrentUploads());
@@ -313,7 +306,7 @@ public final class PushService {
 
     private Descriptor uploadLayer(RegistrySession session, ImageReference ref, LayerRow layer, Descriptor blob,
             String id, ProgressListener progress) {
-        if (isForeign(blob)) {
+        if (PullService.isNonDistributable(blob)) {
             progress.status(id, "Skipped foreign layer");
             return blob;
         }

@@ -12,8 +12,6 @@ import java.util.Set;
  * browser) or with a wildcard accepts whatever is stored, since the client expressed no limit.
  */
 public record AcceptedTypes(Set<String> types, boolean any) {
-    public static final AcceptedTypes ANY = new AcceptedTypes(Set.of(), true);
-
     /** From every {@code Accept} header value of a request (each a comma-separated list). */
     public static AcceptedTypes parse(List<String> headerValues) {
         Set<String> types = new LinkedHashSet<>();
