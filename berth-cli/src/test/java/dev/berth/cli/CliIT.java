@@ -126,6 +126,13 @@ class CliIT {
     }
 
     @Test
+    void runRmInteractiveRemovesAContainerWhoseStartFailed() {
+        var run = daemon.berth("run", "--rm", "-i", "--name", "cli-it-badstart", "busybox", "/no/such/command");
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(daemon.berth("ps", "-a").ok()).doesNotContain("cli-it-badstart");
+    }
+
+    @Test
     void eventsListWhatHappened() {
         String since = Long.toString(System.currentTimeMillis() / 1000 - 1);
         daemon.berth("tag", "busybox", "cli-it/events:1").ok();

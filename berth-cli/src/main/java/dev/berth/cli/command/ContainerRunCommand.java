@@ -151,7 +151,7 @@ public class ContainerRunCommand extends ClientCommand {
             }
             JsonNode result = JSON.readTree(new String(wait.readAll(), StandardCharsets.UTF_8));
             if (autoRemove) {
-                client().call(ApiRequest.delete("/containers/" + id).flag("force", true).flag("v", true));
+                remove(id);
             }
             return result.path("StatusCode").asInt();
         }
@@ -163,6 +163,31 @@ public class ContainerRunCommand extends ClientCommand {
      * container's output ends.
      */
     private int attached(String id) throws Exception {
+        int code;
+        try {
+            code = attachedRun(id);
+        } catch (Exception e) {
+            // --rm is this command's job: a start that failed must not leave the container behind
+            if (autoRemove) {
+                try {
+                    remove(id);
+                } catch (RuntimeException removing) {
+                    e.addSuppressed(removing);
+                }
+            }
+            throw e;
+        }
+        if (autoRemove) {
+            remove(id);
+        }
+        return code;
+    }
+
+    private void remove(String id) {
+        client().call(ApiRequest.delete("/containers/" + id).flag("force", true).flag("v", true));
+    }
+
+    private int attachedRun(String id) throws Exception {
         ApiRequest attach = ApiRequest.post("/containers/" + id + "/attach")
                 .flag("stream", true).flag("stdin", interactive).flag("stdout", true).flag("stderr", true)
                 .header("Connection", "Upgrade").header("Upgrade", "tcp");
@@ -171,6 +196,12 @@ public class ContainerRunCommand extends ClientCommand {
                      .query("condition", "next-exit"))) {
             dev.berth.cli.output.RawTerminal raw = tty && interactive && console().inIsTerminal()
                     ? dev.berth.cli.output.RawTerminal.enter(0) : null;
+            // SIGTERM or SIGHUP end the JVM without the finally below: the hook restores the terminal
+            // (SIGQUIT does not end it: the JVM prints a thread dump)
+            Thread restore = raw == null ? null : new Thread(raw::close, "berth-restore-terminal");
+            if (restore != null) {
+                Runtime.getRuntime().addShutdownHook(restore);
+            }
             try {
                 client().call(ApiRequest.post("/containers/" + id + "/start"));
                 if (tty && console().outIsTerminal()) {
@@ -196,12 +227,14 @@ public class ContainerRunCommand extends ClientCommand {
             } finally {
                 if (raw != null) {
                     raw.close();
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(restore);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook runs anyway; closing twice is harmless
+                    }
                 }
             }
             JsonNode result = JSON.readTree(new String(wait.readAll(), StandardCharsets.UTF_8));
-            if (autoRemove) {
-                client().call(ApiRequest.delete("/containers/" + id).flag("force", true).flag("v", true));
-            }
             return result.path("StatusCode").asInt();
         }
     }

@@ -7,6 +7,7 @@ import dev.berth.core.image.ImageConfig;
 import dev.berth.core.metadata.ImageRow;
 import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.reference.ImageReference;
+import dev.berth.engine.filter.Filters;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -62,14 +63,14 @@ public final class ImageQueries {
      * {@code all} false, untagged images that are parents of others are left out.
      */
     public List<ImageSummary> list(Map<String, List<String>> filters, boolean all, boolean sharedSize) {
-        ImageFilters.requireOnly(filters, LIST_FILTERS);
-        Boolean dangling = ImageFilters.bool(filters, "dangling");
+        Filters.requireOnly(filters, LIST_FILTERS);
+        Boolean dangling = Filters.bool(filters, "dangling");
         Instant now = store.clock().instant();
         Long before = createdOf(filters.get("before"), true);
         Long since = createdOf(filters.get("since"), false);
         Instant until = null;
         for (String u : filters.getOrDefault("until", List.of())) {
-            until = ImageFilters.timestamp(u, now);
+            until = Filters.timestamp(u, now);
         }
         List<String> patterns = filters.getOrDefault("reference", List.of());
         List<String> labels = filters.get("label");
@@ -99,7 +100,7 @@ public final class ImageQueries {
             }
             ImageConfig config = store.config(row.id()).value();
             Map<String, String> imageLabels = config.configOrEmpty().labels();
-            if (!ImageFilters.labelsMatch(labels, imageLabels)) {
+            if (!Filters.labelsMatch(labels, imageLabels)) {
                 continue;
             }
             List<String> repoTags = new ArrayList<>();

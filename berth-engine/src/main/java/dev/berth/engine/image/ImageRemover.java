@@ -5,6 +5,7 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.metadata.ImageRow;
 import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.reference.ImageReference;
+import dev.berth.engine.filter.Filters;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -218,13 +219,13 @@ public final class ImageRemover {
      * skipped silently, as Docker does.
      */
     public PruneReport prune(Map<String, List<String>> filters) {
-        ImageFilters.requireOnly(filters, PRUNE_FILTERS);
-        Boolean dangling = ImageFilters.bool(filters, "dangling");
+        Filters.requireOnly(filters, PRUNE_FILTERS);
+        Boolean dangling = Filters.bool(filters, "dangling");
         boolean danglingOnly = dangling == null || dangling;
         Instant now = store.clock().instant();
         Instant until = null;
         for (String u : filters.getOrDefault("until", List.of())) {
-            until = ImageFilters.timestamp(u, now);
+            until = Filters.timestamp(u, now);
         }
         List<String> labels = filters.get("label");
         List<String> notLabels = filters.get("label!");
@@ -251,7 +252,7 @@ public final class ImageRemover {
                 continue;
             }
             Map<String, String> imageLabels = labels(row.id());
-            if (!ImageFilters.labelsMatch(labels, imageLabels)) {
+            if (!Filters.labelsMatch(labels, imageLabels)) {
                 continue;
             }
             if (notLabels != null && !notLabels.isEmpty() && anyLabel(notLabels, imageLabels)) {
@@ -297,7 +298,7 @@ public final class ImageRemover {
 
     private static boolean anyLabel(List<String> wanted, Map<String, String> labels) {
         for (String w : wanted) {
-            if (ImageFilters.labelsMatch(List.of(w), labels)) {
+            if (Filters.labelsMatch(List.of(w), labels)) {
                 return true;
             }
         }

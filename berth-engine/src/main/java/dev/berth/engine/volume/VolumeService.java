@@ -8,6 +8,7 @@ import dev.berth.core.snapshot.MountSpec;
 import dev.berth.core.sys.Mounts;
 import dev.berth.engine.event.Event;
 import dev.berth.engine.event.EventBus;
+import dev.berth.engine.filter.Filters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,8 +153,8 @@ public final class VolumeService {
 
     /** {@code GET /volumes}, filtered by name (a pattern, as Docker's), label, dangling and driver. */
     public List<Volume> list(Map<String, List<String>> filters) {
-        requireOnly(filters, LIST_FILTERS);
-        Boolean dangling = bool(filters, "dangling");
+        Filters.requireOnly(filters, LIST_FILTERS);
+        Boolean dangling = Filters.bool(filters, "dangling");
         Map<String, Integer> uses = dangling == null ? Map.of() : read(VolumeDao::useCounts);
         List<Volume> out = new ArrayList<>();
         for (Volume v : read(VolumeDao::all)) {
@@ -163,7 +164,7 @@ public final class VolumeService {
             if (filters.containsKey("driver") && !filters.get("driver").contains(v.driver())) {
                 continue;
             }
-            if (!labelsMatch(filters.get("label"), v.labels(), true)) {
+            if (!Filters.labelsMatch(filters.get("label"), v.labels())) {
                 continue;
             }
             if (dangling != null && (uses.getOrDefault(v.name(), 0) == 0) != dangling) {
@@ -222,8 +223,8 @@ public final class VolumeService {
      * (API 1.42+; the route sets it for older clients, which pruned every unused volume).
      */
     public Pruned prune(Map<String, List<String>> filters) {
-        requireOnly(filters, PRUNE_FILTERS);
-        Boolean all = bool(filters, "all");
+        Filters.requireOnly(filters, PRUNE_FILTERS);
+        Boolean all = Filters.bool(filters, "all");
         List<String> deleted = new ArrayList<>();
         long reclaimed = 0;
         Map<String, Integer> uses = read(VolumeDao::useCounts);
@@ -231,8 +232,8 @@ public final class VolumeService {
             if (uses.getOrDefault(v.name(), 0) > 0 || (!Boolean.TRUE.equals(all) && !v.anonymous())) {
                 continue;
             }
-            if (!labelsMatch(filters.get("label"), v.labels(), true)
-                    || !labelsMatch(filters.get("label!"), v.labels(), false)) {
+            if (!Filters.labelsMatch(filters.get("label"), v.labels())
+                    || !Filters.labelsMatchNone(filters.get("label!"), v.labels())) {
                 continue;
             }
             long size = v.mountsDevice() ? 0 : size(v.mountpoint());
@@ -468,49 +469,4 @@ public final class VolumeService {
             return name.contains(pattern);
         }
     }
-
-    /** {@code label=k} / {@code label=k=v}: every value satisfied (or, for label!, none). */
-    private static boolean labelsMatch(List<String> wanted, Map<String, String> labels, boolean positive) {
-        if (wanted == null || wanted.isEmpty()) {
-            return true;
-        }
-        for (String w : wanted) {
-            int eq = w.indexOf('=');
-            boolean has = eq < 0 ? labels.containsKey(w)
-                    : w.substring(eq + 1).equals(labels.get(w.substring(0, eq)));
-            if (has != positive) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void requireOnly(Map<String, List<String>> filters, Set<String> accepted) {
-        for (String key : filters.keySet()) {
-            if (!accepted.contains(key)) {
-                throw BerthException.invalid("invalid filter '%s'", key);
-            }
-        }
-    }
-
-    private static Boolean bool(Map<String, List<String>> filters, String name) {
-        List<String> values = filters.get(name);
-        if (values == null || values.isEmpty()) {
-            return null;
-        }
-        Boolean result = null;
-        for (String v : values) {
-            boolean b = switch (v.toLowerCase(java.util.Locale.ROOT)) {
-                case "true", "1" -> true;
-                case "false", "0" -> false;
-                default -> throw BerthException.invalid("invalid filter '%s=%s'", name, v);
-            };
-            if (result != null && result != b) {
-                throw BerthException.invalid("invalid filter '%s': conflicting values", name);
-            }
-            result = b;
-        }
-        return result;
-    }
-
 }

@@ -1,4 +1,4 @@
-package dev.berth.engine.image;
+package dev.berth.engine.filter;
 
 import dev.berth.core.error.BerthException;
 
@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Checks and reads Docker's {@code filters} map (name → values) for image listing and pruning. */
-final class ImageFilters {
-    private ImageFilters() {
+/** Checks and reads Docker's {@code filters} map (name → values) for listing and pruning images and volumes. */
+public final class Filters {
+    private Filters() {
     }
 
-    static void requireOnly(Map<String, List<String>> filters, Set<String> accepted) {
+    public static void requireOnly(Map<String, List<String>> filters, Set<String> accepted) {
         for (String key : filters.keySet()) {
             if (!accepted.contains(key)) {
                 throw BerthException.invalid("invalid filter '%s'", key);
@@ -22,7 +22,7 @@ final class ImageFilters {
     }
 
     /** The boolean filter {@code name}, or null when absent; Docker accepts true/false/1/0. */
-    static Boolean bool(Map<String, List<String>> filters, String name) {
+    public static Boolean bool(Map<String, List<String>> filters, String name) {
         List<String> values = filters.get(name);
         if (values == null || values.isEmpty()) {
             return null;
@@ -43,7 +43,7 @@ final class ImageFilters {
     }
 
     /** Docker's MatchKVList: every {@code key} or {@code key=value} must be among the labels. */
-    static boolean labelsMatch(List<String> wanted, Map<String, String> labels) {
+    public static boolean labelsMatch(List<String> wanted, Map<String, String> labels) {
         if (wanted == null || wanted.isEmpty()) {
             return true;
         }
@@ -60,8 +60,13 @@ final class ImageFilters {
         return true;
     }
 
+    /** {@code label!=key} / {@code label!=key=value}: none of them among the labels. */
+    public static boolean labelsMatchNone(List<String> wanted, Map<String, String> labels) {
+        return wanted == null || wanted.stream().noneMatch(w -> labelsMatch(List.of(w), labels));
+    }
+
     /** Docker's {@code until}/{@code since} timestamps: RFC 3339, Unix seconds (with fraction), or a Go duration ago. */
-    static Instant timestamp(String value, Instant now) {
+    public static Instant timestamp(String value, Instant now) {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException ignored) {
