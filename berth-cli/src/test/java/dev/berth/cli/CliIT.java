@@ -126,9 +126,11 @@ class CliIT {
     }
 
     @Test
-    void runRmInteractiveRemovesAContainerWhoseStartFailed() {
-        var run = daemon.berth("run", "--rm", "-i", "--name", "cli-it-badstart", "busybox", "/no/such/command");
-        assertThat(run.exitCode()).isNotZero();
+    void runRmRemovesAContainerWhoseStartFailed() {
+        var attached = daemon.berth("run", "--rm", "-i", "--name", "cli-it-badstart-i", "busybox", "/no/such/command");
+        assertThat(attached.exitCode()).isNotZero();
+        var followed = daemon.berth("run", "--rm", "--name", "cli-it-badstart", "busybox", "/no/such/command");
+        assertThat(followed.exitCode()).isNotZero();
         assertThat(daemon.berth("ps", "-a").ok()).doesNotContain("cli-it-badstart");
     }
 

@@ -13,6 +13,7 @@ import picocli.CommandLine.Parameters;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * {@code berth container run} / {@code berth run}: create, start, then (without -d) stream the
@@ -138,9 +139,11 @@ public class ContainerRunCommand extends ClientCommand {
             console().out().println(id);
             return ExitCodes.OK;
         }
-        if (interactive || tty) {
-            return attached(id);
-        }
+        return autoRemoved(id, interactive || tty ? () -> attachedRun(id) : () -> followedRun(id));
+    }
+
+    /** docker run without -i/-t: the output through the logs, then the exit code. */
+    private int followedRun(String id) throws Exception {
         // like docker run: the wait is registered before the start, so the exit cannot be missed
         try (ApiResponse wait = client().send(ApiRequest.post("/containers/" + id + "/wait")
                 .query("condition", "next-exit"))) {
@@ -150,24 +153,20 @@ public class ContainerRunCommand extends ClientCommand {
                 ContainerLogsCommand.copy(logs.body(), false, this);
             }
             JsonNode result = JSON.readTree(new String(wait.readAll(), StandardCharsets.UTF_8));
-            if (autoRemove) {
-                remove(id);
-            }
             return result.path("StatusCode").asInt();
         }
     }
 
     /**
-     * docker run -i/-t: attach (hijacked, before the start so no output is missed), register the
-     * wait, start, then pump stdin to the connection and the connection to stdout until the
-     * container's output ends.
+     * Runs the container with {@code run}, then removes it when --rm asks. --rm is this command's
+     * job, not the daemon's AutoRemove (which would race the logs request): a start that failed
+     * must not leave the container behind either.
      */
-    private int attached(String id) throws Exception {
+    private int autoRemoved(String id, Callable<Integer> run) throws Exception {
         int code;
         try {
-            code = attachedRun(id);
+            code = run.call();
         } catch (Exception e) {
-            // --rm is this command's job: a start that failed must not leave the container behind
             if (autoRemove) {
                 try {
                     remove(id);
@@ -187,6 +186,11 @@ public class ContainerRunCommand extends ClientCommand {
         client().call(ApiRequest.delete("/containers/" + id).flag("force", true).flag("v", true));
     }
 
+    /**
+     * docker run -i/-t: attach (hijacked, before the start so no output is missed), register the
+     * wait, start, then pump stdin to the connection and the connection to stdout until the
+     * container's output ends.
+     */
     private int attachedRun(String id) throws Exception {
         ApiRequest attach = ApiRequest.post("/containers/" + id + "/attach")
                 .flag("stream", true).flag("stdin", interactive).flag("stdout", true).flag("stderr", true)
