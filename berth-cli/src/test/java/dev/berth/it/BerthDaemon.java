@@ -149,6 +149,15 @@ public final class BerthDaemon implements AutoCloseable {
         }
     }
 
+    /** {@code docker rm -f} of every container, running or not: a test class's clean-up. */
+    public void removeAllContainers() {
+        for (String id : docker("ps", "-aq").stdout().split("\\s+")) {
+            if (!id.isBlank()) {
+                docker("rm", "-f", id);
+            }
+        }
+    }
+
     /** Runs the real docker CLI against this daemon. */
     public CommandResult docker(String... args) {
         return dockerWithInput(null, args);

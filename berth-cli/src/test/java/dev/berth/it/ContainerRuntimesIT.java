@@ -37,11 +37,7 @@ class ContainerRuntimesIT {
     @AfterAll
     static void stopDaemon() {
         if (daemon != null) {
-            for (String id : daemon.docker("ps", "-aq").stdout().split("\\s+")) {
-                if (!id.isBlank()) {
-                    daemon.docker("rm", "-f", id);
-                }
-            }
+            daemon.removeAllContainers();
             daemon.close();
         }
     }

@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,24 +77,6 @@ class LongLayerChainIT {
 
     /** An uncompressed layer tar holding one file (and its parent directory). */
     private static Path oneFileLayer(Path dir, String name, String path, String content) throws IOException {
-        Path layer = dir.resolve(name + ".layer.tar");
-        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(layer))) {
-            int slash = path.lastIndexOf('/');
-            if (slash > 0) {
-                TarArchiveEntry d = new TarArchiveEntry(path.substring(0, slash + 1));
-                d.setMode(040755);
-                tar.putArchiveEntry(d);
-                tar.closeArchiveEntry();
-            }
-            TarArchiveEntry e = new TarArchiveEntry(path);
-            e.setSize(bytes.length);
-            e.setMode(0100644);
-            tar.putArchiveEntry(e);
-            tar.write(bytes);
-            tar.closeArchiveEntry();
-            tar.finish();
-        }
-        return layer;
+        return Files.write(dir.resolve(name + ".layer.tar"), TestLayers.tar(path, content.getBytes(StandardCharsets.UTF_8)));
     }
 }

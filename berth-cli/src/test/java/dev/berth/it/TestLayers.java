@@ -16,14 +16,17 @@ public final class TestLayers {
     private TestLayers() {
     }
 
-    /** A layer tar holding {@code path}'s top directory and the file at {@code path} ("dir/name"). */
+    /** A layer tar holding the file at {@code path} ("name" or "dir/name") and its directory. */
     public static byte[] tar(String path, byte[] content) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(content.length + 4096);
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-            TarArchiveEntry dir = new TarArchiveEntry(path.substring(0, path.indexOf('/') + 1));
-            dir.setMode(040755);
-            tar.putArchiveEntry(dir);
-            tar.closeArchiveEntry();
+            int slash = path.lastIndexOf('/');
+            if (slash > 0) {
+                TarArchiveEntry dir = new TarArchiveEntry(path.substring(0, slash + 1));
+                dir.setMode(040755);
+                tar.putArchiveEntry(dir);
+                tar.closeArchiveEntry();
+            }
             TarArchiveEntry file = new TarArchiveEntry(path);
             file.setSize(content.length);
             file.setMode(0100644);

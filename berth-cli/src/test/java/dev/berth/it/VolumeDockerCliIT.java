@@ -41,11 +41,7 @@ class VolumeDockerCliIT {
 
     @AfterEach
     void removeContainersAndVolumes() {
-        for (String id : docker("ps", "-aq").stdout().split("\\s+")) {
-            if (!id.isBlank()) {
-                docker("rm", "-f", id);
-            }
-        }
+        daemon.removeAllContainers();
         for (String v : volumes()) {
             docker("volume", "rm", v);
         }
