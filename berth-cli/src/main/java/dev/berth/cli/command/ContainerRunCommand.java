@@ -117,7 +117,7 @@ public class ContainerRunCommand extends ClientCommand {
         }
         ArrayNode from = host.putArray("VolumesFrom");
         volumesFrom.forEach(from::add);
-        int[] size = tty && console().outIsTerminal() ? dev.berth.cli.output.RawTerminal.size(1) : null;
+        int[] size = tty && console().outIsTerminal() ? dev.berth.cli.output.Terminal.size(1) : null;
         if (size != null) {
             host.putArray("ConsoleSize").add(size[0]).add(size[1]);
         }
@@ -257,7 +257,7 @@ public class ContainerRunCommand extends ClientCommand {
     }
 
     private void resize(String id) {
-        int[] size = dev.berth.cli.output.RawTerminal.size(1);
+        int[] size = dev.berth.cli.output.Terminal.size(1);
         if (size != null && size[0] > 0) {
             try {
                 client().call(ApiRequest.post("/containers/" + id + "/resize")

@@ -10,12 +10,11 @@ import java.lang.invoke.MethodHandle;
 /**
  * A terminal in raw mode for {@code run -it}, as the docker CLI's moby/term MakeRaw: keys go to
  * the container as typed (no echo, no line editing, ^C as a byte), and the old mode comes back
- * on {@link #close}. Through FFM (tcgetattr, cfmakeraw, tcsetattr, ioctl TIOCGWINSZ); only
+ * on {@link #close}. Through FFM (tcgetattr, cfmakeraw, tcsetattr; the size is {@link Terminal#size}); only
  * interactive runs pay for setting up the linker.
  */
 public final class RawTerminal implements AutoCloseable {
     private static final int TCSANOW = 0;
-    private static final long TIOCGWINSZ = 0x5413;
     /** sizeof(struct termios) on Linux/glibc is 60; a little more is harmless. */
     private static final long TERMIOS_SIZE = 64;
 
@@ -58,24 +57,6 @@ public final class RawTerminal implements AutoCloseable {
         } catch (Throwable e) {
             arena.close();
             throw new IllegalStateException("raw terminal mode: " + e, e);
-        }
-    }
-
-    /** Rows and columns of the terminal on {@code fd}, or null when it is not one. */
-    public static int[] size(int fd) {
-        Linker linker = Linker.nativeLinker();
-        MethodHandle ioctl = linker.downcallHandle(linker.defaultLookup().find("ioctl").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
-                Linker.Option.firstVariadicArg(2));
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment winsize = arena.allocate(8);
-            if ((int) ioctl.invokeExact(fd, TIOCGWINSZ, winsize) != 0) {
-                return null;
-            }
-            return new int[] {Short.toUnsignedInt(winsize.get(ValueLayout.JAVA_SHORT, 0)),
-                    Short.toUnsignedInt(winsize.get(ValueLayout.JAVA_SHORT, 2))};
-        } catch (Throwable e) {
-            return null;
         }
     }
 

@@ -38,6 +38,12 @@ public final class Terminal {
 
     /** Columns of the terminal on {@code fd}, or 0 when it is not one. */
     public static int columns(int fd) {
+        int[] size = size(fd);
+        return size == null ? 0 : size[1];
+    }
+
+    /** Rows and columns of the terminal on {@code fd}, or null when it is not one. */
+    public static int[] size(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             Linker linker = Linker.nativeLinker();
             MethodHandle ioctl = linker.downcallHandle(linker.defaultLookup().find("ioctl").orElseThrow(),
@@ -45,11 +51,12 @@ public final class Terminal {
                     Linker.Option.firstVariadicArg(2));
             MemorySegment winsize = arena.allocate(8);
             if ((int) ioctl.invokeExact(fd, TIOCGWINSZ, winsize) != 0) {
-                return 0;
+                return null;
             }
-            return Short.toUnsignedInt(winsize.get(ValueLayout.JAVA_SHORT, 2));
+            return new int[] {Short.toUnsignedInt(winsize.get(ValueLayout.JAVA_SHORT, 0)),
+                    Short.toUnsignedInt(winsize.get(ValueLayout.JAVA_SHORT, 2))};
         } catch (Throwable e) {
-            return 0;
+            return null;
         }
     }
 }
