@@ -321,6 +321,52 @@ class ContainerDockerCliIT {
         }
     }
 
+    /**
+     * A container's symlinks are followed as the container sees them: {@code /hostlink -> /}
+     * leads to the container's root, never to the host's, whether the container runs or not.
+     */
+    @Test
+    void cpFollowsTheContainersSymlinksInsideIt() throws Exception {
+        Path hostDir = Files.createDirectories(daemon.scratch().resolve("cp-host-side"));
+        Files.writeString(hostDir.resolve("secret"), "host-only\n");
+        Path payload = daemon.scratch().resolve("payload.txt");
+        Files.writeString(payload, "payload\n");
+        Path out = daemon.scratch().resolve("cp-out");
+        String id = docker("run", "-d", "busybox", "sh", "-c",
+                "ln -s / /hostlink; ln -s " + hostDir + " /dirlink; mkdir -p /inside; ln -s /inside /ok; "
+                        + "echo in-container > /inside/file; touch /ready; sleep 60").ok().trim();
+        try {
+            for (int i = 0; i < 50 && docker("exec", id, "test", "-e", "/ready").exitCode() != 0; i++) {
+                Thread.sleep(100);
+            }
+            for (String state : List.of("running", "stopped")) {
+                assertThat(docker("cp", id + ":/hostlink" + hostDir + "/secret", out.toString()).stderr())
+                        .as(state).contains("Could not find the file");
+                assertThat(docker("cp", id + ":/dirlink/secret", out.toString()).stderr())
+                        .as(state).contains("Could not find the file");
+                assertThat(out).as(state).doesNotExist();
+
+                assertThat(docker("cp", payload.toString(), id + ":/hostlink" + hostDir + "/").exitCode()).isNotZero();
+                assertThat(docker("cp", payload.toString(), id + ":/dirlink/").exitCode()).isNotZero();
+                assertThat(hostDir.resolve("payload.txt")).as(state).doesNotExist();
+
+                docker("cp", id + ":/ok/file", out.toString()).ok();
+                assertThat(Files.readString(out)).as(state).isEqualTo("in-container\n");
+                Files.delete(out);
+                docker("cp", payload.toString(), id + ":/hostlink/inside/").ok();
+                docker("cp", id + ":/inside/payload.txt", out.toString()).ok();
+                assertThat(Files.readString(out)).as(state).isEqualTo("payload\n");
+                Files.delete(out);
+                if (state.equals("running")) {
+                    docker("exec", id, "rm", "/inside/payload.txt").ok();
+                    docker("stop", "-t", "0", id).ok();
+                }
+            }
+        } finally {
+            docker("rm", "-f", id);
+        }
+    }
+
     @Test
     void diffListsAddedChangedDeleted() {
         String id = docker("run", "-d", "busybox", "sh", "-c", "echo x > /added; rm /bin/vi; sleep 60").ok().trim();

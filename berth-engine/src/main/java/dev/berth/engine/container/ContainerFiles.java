@@ -2,6 +2,7 @@ package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.layer.LayerUnpacker;
+import dev.berth.core.layer.ScopedPath;
 import dev.berth.core.layer.Trees;
 import dev.berth.core.snapshot.MountSpec;
 import dev.berth.core.snapshot.Snapshotter;
@@ -78,10 +79,26 @@ public final class ContainerFiles {
         }
     }
 
-    /** Resolves {@code path} inside {@code root} (no "..", absolute in the container). */
+    /**
+     * Where {@code path} (absolute in the container) is under {@code root}, as moby's resolvePath:
+     * ".." is taken lexically, the directories on the way are followed in the container's scope
+     * ({@link ScopedPath}: the container's symlinks never lead into the host), and the last
+     * component is not followed unless the path ends in "/" or "/." — {@code docker cp} copies a
+     * symlink itself, and the CLI's {@code -L} asks for its target.
+     */
     static Path inside(Path root, String path) {
-        String clean = Path.of("/" + (path == null ? "" : path)).normalize().toString().replaceFirst("^/+", "");
-        return clean.isEmpty() ? root : root.resolve(clean);
+        String asked = path == null || path.isEmpty() ? "/" : path;
+        Path clean = Path.of("/" + asked).normalize();
+        Path base = clean.getFileName();
+        if (base == null || asked.endsWith("/") || asked.endsWith("/.")) {
+            return scoped(root, clean.toString());
+        }
+        return scoped(root, clean.getParent().toString()).resolve(base.toString());
+    }
+
+    private static Path scoped(Path root, String path) {
+        return ScopedPath.resolve(root, path).orElseThrow(() ->
+                BerthException.invalid("%s: too many levels of symbolic links", path));
     }
 
     public PathStat stat(String ref, String path) {
@@ -189,11 +206,12 @@ public final class ContainerFiles {
             throw new BerthException(dev.berth.core.error.ErrorKind.FORBIDDEN, "container rootfs is marked read-only");
         }
         withRoot(c, root -> {
-            Path dir = inside(root, path);
-            if (!Files.exists(dir)) {
+            // the destination itself is followed too, in scope (moby's extractToDir)
+            Path dir = scoped(root, path == null || path.isEmpty() ? "/" : path);
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw BerthException.notFound("Could not find the file %s in container %s", path, c.plainName());
             }
-            if (!Files.isDirectory(dir)) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw BerthException.invalid("extraction point is not a directory");
             }
             new LayerUnpacker(WhiteoutMode.APPLY).unpack(tar, dir);

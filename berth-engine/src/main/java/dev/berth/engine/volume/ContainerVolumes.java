@@ -1,6 +1,7 @@
 package dev.berth.engine.volume;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.core.layer.ScopedPath;
 import dev.berth.core.layer.Trees;
 import dev.berth.runtime.spec.Mount;
 import org.slf4j.Logger;
@@ -10,9 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -197,7 +196,7 @@ public final class ContainerVolumes {
             Files.createDirectories(dir);
             try (AutoCloseable mounted = image.mountAt(dir)) {
                 for (MountPoint m : empty) {
-                    Path from = inScope(dir, m.destination());
+                    Path from = ScopedPath.resolve(dir, m.destination()).orElse(null);
                     if (from == null || !Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
                         continue;
                     }
@@ -230,67 +229,5 @@ public final class ContainerVolumes {
         } catch (IOException e) {
             throw BerthException.unavailable("cannot read volume directory %s: %s", dir, e.getMessage());
         }
-    }
-
-    /**
-     * {@code path} inside {@code root} with symlinks followed as if {@code root} were "/" (moby's
-     * FollowSymlinkInScope): nothing resolves outside it. Null after too many links.
-     */
-    static Path inScope(Path root, String path) {
-        Deque<String> todo = new ArrayDeque<>();
-        for (String part : path.split("/")) {
-            if (!part.isEmpty()) {
-                todo.add(part);
-            }
-        }
-        List<String> done = new ArrayList<>();
-        int links = 0;
-        while (!todo.isEmpty()) {
-            String part = todo.removeFirst();
-            if (part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (!done.isEmpty()) {
-                    done.removeLast();
-                }
-                continue;
-            }
-            Path candidate = resolve(root, done).resolve(part);
-            if (Files.isSymbolicLink(candidate)) {
-                if (++links > 40) {
-                    return null;
-                }
-                String target;
-                try {
-                    target = Files.readSymbolicLink(candidate).toString();
-                } catch (IOException e) {
-                    return null;
-                }
-                if (target.startsWith("/")) {
-                    done.clear();
-                }
-                List<String> parts = new ArrayList<>();
-                for (String t : target.split("/")) {
-                    if (!t.isEmpty()) {
-                        parts.add(t);
-                    }
-                }
-                for (int i = parts.size() - 1; i >= 0; i--) {
-                    todo.addFirst(parts.get(i));
-                }
-                continue;
-            }
-            done.add(part);
-        }
-        return resolve(root, done);
-    }
-
-    private static Path resolve(Path root, List<String> parts) {
-        Path p = root;
-        for (String s : parts) {
-            p = p.resolve(s);
-        }
-        return p;
     }
 }
