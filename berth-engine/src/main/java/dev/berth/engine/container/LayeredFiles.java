@@ -13,13 +13,18 @@ import java.util.Optional;
  * Reads a file of a container's filesystem without mounting it: looks through its snapshot
  * directories top first (the container's upper layer, then the image's layers) and stops at the
  * first layer that has the file or a whiteout for it. Used for /etc/passwd and /etc/group.
+ * A path whose directories are symlinks counts as absent: the kernel would follow such a link
+ * on the host, out of the layer (an image's {@code /etc -> /} is not the host's /etc).
  */
 record LayeredFiles(List<Path> topFirst) {
     Optional<String> read(String path) {
         String rel = path.replaceFirst("^/+", "");
         for (Path dir : topFirst) {
-            Path candidate = dir.resolve(rel);
-            if (isWhiteout(dir, rel)) {
+            Path candidate = entry(dir, rel);
+            if (candidate == null) {
+                continue;
+            }
+            if (isWhiteout(candidate)) {
                 return Optional.empty();
             }
             if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)) {
@@ -37,10 +42,14 @@ record LayeredFiles(List<Path> topFirst) {
     boolean exists(String path) {
         String rel = path.replaceFirst("^/+", "");
         for (Path dir : topFirst) {
-            if (isWhiteout(dir, rel)) {
+            Path candidate = entry(dir, rel);
+            if (candidate == null) {
+                continue;
+            }
+            if (isWhiteout(candidate)) {
                 return false;
             }
-            if (Files.exists(dir.resolve(rel), LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
                 return true;
             }
         }
@@ -51,11 +60,15 @@ record LayeredFiles(List<Path> topFirst) {
     boolean isDirectory(String path) {
         String rel = path.replaceFirst("^/+", "");
         for (Path dir : topFirst) {
-            if (isWhiteout(dir, rel)) {
+            Path candidate = entry(dir, rel);
+            if (candidate == null) {
+                continue;
+            }
+            if (isWhiteout(candidate)) {
                 return false;
             }
-            if (Files.exists(dir.resolve(rel), LinkOption.NOFOLLOW_LINKS)) {
-                return Files.isDirectory(dir.resolve(rel), LinkOption.NOFOLLOW_LINKS);
+            if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+                return Files.isDirectory(candidate, LinkOption.NOFOLLOW_LINKS);
             }
         }
         return false;
@@ -66,9 +79,25 @@ record LayeredFiles(List<Path> topFirst) {
         return new LayeredFiles(topFirst.subList(1, topFirst.size()));
     }
 
+    /** {@code rel} in the layer {@code dir}, or null when one of its directories is not a real directory there. */
+    private static Path entry(Path dir, String rel) {
+        Path p = dir;
+        String[] parts = rel.split("/");
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i].isEmpty() || parts[i].equals(".") || parts[i].equals("..")) {
+                continue;
+            }
+            p = p.resolve(parts[i]);
+            if (i < parts.length - 1 && Files.exists(p, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                return null;
+            }
+        }
+        return p;
+    }
+
     /** overlay's whiteout (a 0/0 character device) or a vfs copy without the file. */
-    private static boolean isWhiteout(Path dir, String rel) {
-        Path p = dir.resolve(rel);
+    private static boolean isWhiteout(Path p) {
         try {
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 return false;

@@ -83,6 +83,21 @@ class ContainerSettingsTest {
     }
 
     @Test
+    void anImagesSymlinkedEtcIsNotReadOnTheHost(@TempDir Path dir) throws Exception {
+        Path host = Files.createDirectories(dir.resolve("host-etc"));
+        Files.writeString(host.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\nhostonly:x:4242:4242::/:/bin/sh\n");
+        Path layer = Files.createDirectories(dir.resolve("layer"));
+        Files.createSymbolicLink(layer.resolve("etc"), host);
+        LayeredFiles files = new LayeredFiles(List.of(layer));
+
+        assertThat(files.read("/etc/passwd")).isEmpty();
+        assertThat(files.exists("/etc/passwd")).isFalse();
+        assertThat(files.exists("/etc")).isTrue();
+        assertThatThrownBy(() -> UserLookup.resolve("hostonly", files))
+                .hasMessageContaining("unable to find user hostonly");
+    }
+
+    @Test
     void logLinesRoundTripInDockersJsonFileFormat(@TempDir Path dir) throws Exception {
         ContainerLog log = new ContainerLog(dir.resolve("c-json.log"));
         java.time.Instant t = java.time.Instant.parse("2026-11-27T10:00:00.123456789Z");
