@@ -64,7 +64,7 @@ public record ContainerRuntimes(Map<String, ContainerRuntime> byName, Map<String
             // seeing that tree (only the v1 hierarchies hold controllers there anyway)
             List<Path> hidden = name.equals("crun") ? cgroups.hybridUnifiedMount().stream().toList() : List.of();
             byName.put(name, new OciRuntime(name, binary, shim, cgroups, cgroupParent,
-                    execRoot.toAbsolutePath().resolve("runtimes").resolve(name), true, hidden));
+                    execRoot.toAbsolutePath().resolve("runtimes").resolve(name), hidden));
             paths.put(name, binary.toString());
         }
         return new ContainerRuntimes(byName, paths, defaultRuntime, cgroups, cgroupParent);

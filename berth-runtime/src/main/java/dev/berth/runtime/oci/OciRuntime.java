@@ -45,21 +45,17 @@ public final class OciRuntime implements ContainerRuntime {
     private final CgroupDriver cgroups;
     private final String cgroupParent;
     private final Path runtimeRoot;
-    private final boolean runtimeManagesCgroups;
     private final List<Path> hideMounts;
     private final ShimRuntime joiner;
 
     /**
-     * @param runtimeRoot           the runtime's own state directory (its --root), private to this daemon
-     * @param runtimeManagesCgroups whether the runtime creates the spec's cgroup itself (runc);
-     *                              otherwise (crun --cgroup-manager=disabled) Berth creates it and
-     *                              places the process between create and start, as for its shim.
-     * @param hideMounts            mounts the runtime must not see (it runs in a mount namespace of
-     *                              its own without them): crun 1.8 refuses a hybrid cgroup layout
-     *                              whose cgroup2 tree has any controller, even with cgroups disabled
+     * @param runtimeRoot the runtime's own state directory (its --root), private to this daemon
+     * @param hideMounts  mounts the runtime must not see (it runs in a mount namespace of its own
+     *                    without them): crun 1.8 refuses a hybrid cgroup layout whose cgroup2 tree
+     *                    has any controller
      */
     public OciRuntime(String name, Path binary, Path shimBinary, CgroupDriver cgroups, String cgroupParent,
-            Path runtimeRoot, boolean runtimeManagesCgroups, List<Path> hideMounts) {
+            Path runtimeRoot, List<Path> hideMounts) {
         if (!Files.isExecutable(binary)) {
             throw BerthException.unavailable("OCI runtime %s not found at %s", name, binary);
         }
@@ -69,7 +65,6 @@ public final class OciRuntime implements ContainerRuntime {
         this.cgroups = cgroups;
         this.cgroupParent = cgroupParent;
         this.runtimeRoot = runtimeRoot;
-        this.runtimeManagesCgroups = runtimeManagesCgroups;
         this.hideMounts = List.copyOf(hideMounts);
         this.joiner = new ShimRuntime(shimBinary, cgroups, cgroupParent);
     }
@@ -128,11 +123,8 @@ public final class OciRuntime implements ContainerRuntime {
             throw BerthException.unavailable("cannot write bundle %s: %s", bundle, e.getMessage());
         }
 
-        List<Object> create = new ArrayList<>(List.of(binary, "--root", runtimeRoot, "--log", log, "--log-format", "json"));
-        if (!runtimeManagesCgroups) {
-            create.add("--cgroup-manager=disabled");
-        }
-        create.addAll(List.of("create", "--bundle", bundle, "--pid-file", pidFile));
+        List<Object> create = new ArrayList<>(List.of(binary, "--root", runtimeRoot, "--log", log, "--log-format", "json",
+                "create", "--bundle", bundle, "--pid-file", pidFile));
         boolean terminal = spec.process().terminal();
         Path consoleSocket = terminal ? consoleSocket(id) : null;
         if (terminal) {
@@ -196,32 +188,11 @@ public final class OciRuntime implements ContainerRuntime {
         } catch (IOException e) {
             LOG.warn("{}: cannot record the shim's pid in {}: {}", id, state, e.getMessage());
         }
-        Cgroup cgroup;
-        Runnable afterExit;
-        if (runtimeManagesCgroups) {
-            cgroup = cgroups.open(cgroupPath);
-            afterExit = () -> {
-                delete(id);
-                unmount.run();
-            };
-        } else {
-            try {
-                cgroup = cgroups.create(cgroupPath, linux == null ? null : linux.resources());
-                cgroup.add(launch.pid());
-            } catch (RuntimeException e) {
-                launch.process().destroyForcibly();
-                delete(id);
-                cgroups.open(cgroupPath).remove();
-                unmount.run();
-                throw e;
-            }
-            Cgroup created = cgroup;
-            afterExit = () -> {
-                delete(id);
-                created.remove();
-                unmount.run();
-            };
-        }
+        Cgroup cgroup = cgroups.open(cgroupPath);
+        Runnable afterExit = () -> {
+            delete(id);
+            unmount.run();
+        };
         String command = request.spec().process().args().getFirst();
         return new ShimSupervisor(id, launch, cgroup, exitFile, afterExit, m -> {
             String fromLog = lastError(log);
