@@ -1,37 +1,15 @@
 package dev.berth.api.container;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.api.server.ApiVersion;
+import dev.berth.api.DaemonFixture;
 import dev.berth.api.server.HijackedConnection;
 import dev.berth.api.server.Json;
-import dev.berth.api.server.Request;
 import dev.berth.api.server.Response;
-import dev.berth.api.server.Router;
-import dev.berth.core.content.LocalBlobStore;
-import dev.berth.core.digest.Digest;
-import dev.berth.core.image.ContainerConfig;
-import dev.berth.core.image.History;
-import dev.berth.core.image.ImageConfig;
-import dev.berth.core.image.ImageJson;
-import dev.berth.core.image.Raw;
-import dev.berth.core.image.RootFs;
-import dev.berth.core.image.SaveManifestEntry;
-import dev.berth.core.metadata.MetadataStore;
-import dev.berth.core.snapshot.VfsSnapshotter;
-import dev.berth.engine.container.ContainerServices;
-import dev.berth.engine.container.ContainerStore;
-import dev.berth.engine.event.EventBus;
-import dev.berth.engine.volume.ContainerVolumes;
-import dev.berth.engine.volume.VolumeService;
-import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.ProgressListener;
 import dev.berth.runtime.ContainerProcess;
 import dev.berth.runtime.ContainerRequest;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.cgroup.Cgroup;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,46 +25,39 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import static dev.berth.api.DaemonFixture.json;
+import static dev.berth.api.ImageArchives.config;
+import static dev.berth.api.ImageArchives.layer;
+import static dev.berth.api.ImageArchives.saveTar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The container routes over real container services (vfs snapshots, a temporary data and exec
+ * The container routes over the daemon's real services (vfs snapshots, a temporary data and exec
  * root) with an in-process runtime whose "container" prints its command line on start and exits
  * at once: the fastest container there can be. No root needed.
  */
 class ContainerRoutesTest {
     @TempDir
     Path dir;
-    MetadataStore db;
-    Router router;
+    DaemonFixture daemon;
 
     @BeforeEach
     void setUp() {
-        db = MetadataStore.open(dir.resolve("metadata.db"));
-        VfsSnapshotter snapshots = new VfsSnapshotter(dir);
-        ContainerStore store = ContainerServices.openStore(db);
-        ImageServices images = ImageServices.create(new ImageServices.Parts(db, new LocalBlobStore(dir.resolve("content")),
-                snapshots, (in, root, mode) -> 0L, new EventBus(), ContainerServices.imageUsers(store),
-                name -> dir.resolve("snapshots").resolve(name).resolve("fs"), Clock.systemUTC()));
-        images.loader().load(new ByteArrayInputStream(imageTar()), ProgressListener.NONE);
-        ContainerServices containers = ContainerServices.create(store, new ContainerServices.Parts(db, images, snapshots,
-                new EventBus(), Map.of("berth", new EchoRuntime()), "berth", dir.resolve("data"), dir.resolve("exec"),
-                name -> dir.resolve("snapshots").resolve(name).resolve("fs"),
-                new ContainerVolumes(new VolumeService(db, dir.resolve("data"), new EventBus(), Clock.systemUTC())),
-                Clock.systemUTC()));
-        router = new Router().install(new ContainerRoutes(containers));
+        daemon = new DaemonFixture(dir, new EchoRuntime());
+        byte[] layer = layer("etc/hostname", "img\n");
+        daemon.images().loader().load(new ByteArrayInputStream(saveTar(config(layer), layer, List.of("img:latest"))),
+                ProgressListener.NONE);
     }
 
     @AfterEach
     void tearDown() {
-        db.close();
+        daemon.close();
     }
 
     /**
@@ -145,16 +116,9 @@ class ContainerRoutesTest {
     }
 
     private Response call(String method, String path, Map<String, String> query, byte[] body) throws Exception {
-        Router.Match match = router.match(method, path).orElseThrow(() -> new AssertionError("no route " + path));
         Map<String, List<String>> q = new LinkedHashMap<>();
         query.forEach((k, v) -> q.put(k, List.of(v)));
-        Request request = new Request(method, path, ApiVersion.parse("1.50"), match.params(), q,
-                Request.Headers.of(Map.of("Content-Type", "application/json")), new ByteArrayInputStream(body));
-        return match.handler().handle(request);
-    }
-
-    private static JsonNode json(Response r) throws IOException {
-        return Json.MAPPER.readTree(((Response.Body.Bytes) r.body()).bytes());
+        return daemon.call(method, path, q, body, "1.50");
     }
 
     /** Docker's multiplexed stream → stream number (1 stdout, 2 stderr) → text. */
@@ -169,36 +133,6 @@ class ContainerRoutesTest {
             out.merge(stream, new String(payload, StandardCharsets.UTF_8), String::concat);
         }
         return out;
-    }
-
-    private static byte[] imageTar() {
-        byte[] layer = tar(Map.of("etc/hostname", "img\n".getBytes(StandardCharsets.UTF_8)));
-        Raw<ImageConfig> config = Raw.of(new ImageConfig("amd64", null, "linux", null, null, null,
-                "2024-01-01T00:00:00Z", null, null, null, ContainerConfig.EMPTY.withCmd(List.of("sh")),
-                RootFs.layers(List.of(Digest.sha256(layer))),
-                List.of(new History("2024-01-01T00:00:00Z", null, "ADD / /", null, false))));
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put("blobs/sha256/" + Digest.sha256(layer).hex(), layer);
-        files.put("blobs/sha256/" + config.digest().hex(), config.bytes());
-        files.put("manifest.json", ImageJson.bytes(List.of(SaveManifestEntry.of("blobs/sha256/" + config.digest().hex(),
-                List.of("img:latest"), List.of("blobs/sha256/" + Digest.sha256(layer).hex())))));
-        return tar(files);
-    }
-
-    private static byte[] tar(Map<String, byte[]> files) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-            for (var f : files.entrySet()) {
-                TarArchiveEntry e = new TarArchiveEntry(f.getKey());
-                e.setSize(f.getValue().length);
-                tar.putArchiveEntry(e);
-                tar.write(f.getValue());
-                tar.closeArchiveEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     /** A hijacked connection whose client sends nothing and keeps listening. */

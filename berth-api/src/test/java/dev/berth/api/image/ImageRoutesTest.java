@@ -1,31 +1,17 @@
 package dev.berth.api.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.api.server.ApiVersion;
+import dev.berth.api.DaemonFixture;
 import dev.berth.api.server.ErrorMapping;
 import dev.berth.api.server.Json;
 import dev.berth.api.server.MessageStream;
-import dev.berth.api.server.Request;
 import dev.berth.api.server.Response;
-import dev.berth.api.server.Router;
-import dev.berth.core.content.LocalBlobStore;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
-import dev.berth.core.image.ContainerConfig;
-import dev.berth.core.image.History;
 import dev.berth.core.image.ImageConfig;
-import dev.berth.core.image.ImageJson;
 import dev.berth.core.image.Raw;
-import dev.berth.core.image.RootFs;
-import dev.berth.core.image.SaveManifestEntry;
-import dev.berth.core.metadata.MetadataStore;
-import dev.berth.core.snapshot.VfsSnapshotter;
-import dev.berth.engine.event.EventBus;
-import dev.berth.engine.image.ImageServices;
-import dev.berth.engine.image.ImageUsers;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,114 +19,38 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.berth.api.DaemonFixture.json;
+import static dev.berth.api.ImageArchives.config;
+import static dev.berth.api.ImageArchives.layer;
+import static dev.berth.api.ImageArchives.saveTar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The image routes over real services on a temporary data root (vfs snapshotter), without a socket. */
+/** The image routes over the daemon's real services on a temporary data root (vfs snapshotter), without a socket. */
 class ImageRoutesTest {
     @TempDir
     Path dir;
-    MetadataStore db;
-    Router router;
-    ImageServices services;
+    DaemonFixture daemon;
 
     static final byte[] LAYER = layer("hello.txt", "hello\n");
 
     @BeforeEach
     void setUp() {
-        db = MetadataStore.open(dir.resolve("metadata.db"));
-        VfsSnapshotter snapshots = new VfsSnapshotter(dir);
-        services = ImageServices.create(new ImageServices.Parts(db, new LocalBlobStore(dir.resolve("content")), snapshots,
-                ImageRoutesTest::extractFiles, new EventBus(), ImageUsers.NONE,
-                name -> dir.resolve("snapshots").resolve(name).resolve("fs"), Clock.systemUTC()));
-        router = new Router().install(new ImageRoutes(services, null));
+        daemon = new DaemonFixture(dir);
     }
 
     @AfterEach
     void tearDown() {
-        db.close();
-    }
-
-    /** Regular files only: all these tests' layers hold. */
-    static long extractFiles(InputStream in, Path root, dev.berth.core.snapshot.WhiteoutMode mode) {
-        long size = 0;
-        try {
-            TarArchiveInputStream tar = new TarArchiveInputStream(in);
-            TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
-                if (e.isFile()) {
-                    Path target = root.resolve(e.getName());
-                    Files.createDirectories(target.getParent());
-                    Files.copy(tar, target);
-                    size += e.getSize();
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return size;
-    }
-
-    static byte[] layer(String name, String content) {
-        return tar(Map.of(name, content.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    static byte[] tar(Map<String, byte[]> files) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-            for (var f : files.entrySet()) {
-                TarArchiveEntry e = new TarArchiveEntry(f.getKey());
-                e.setSize(f.getValue().length);
-                tar.putArchiveEntry(e);
-                tar.write(f.getValue());
-                tar.closeArchiveEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    static Raw<ImageConfig> config(byte[] layer) {
-        return Raw.of(new ImageConfig("amd64", null, "linux", null, null, null, "2024-01-01T00:00:00Z", null, null,
-                null, ContainerConfig.EMPTY.withCmd(List.of("sh")), RootFs.layers(List.of(Digest.sha256(layer))),
-                List.of(new History("2024-01-01T00:00:00Z", null, "ADD hello.txt /", null, false))));
-    }
-
-    static byte[] saveTar(Raw<ImageConfig> config, byte[] layer, List<String> tags) {
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put("blobs/sha256/" + Digest.sha256(layer).hex(), layer);
-        files.put("blobs/sha256/" + config.digest().hex(), config.bytes());
-        files.put("manifest.json", ImageJson.bytes(List.of(SaveManifestEntry.of("blobs/sha256/" + config.digest().hex(),
-                tags, List.of("blobs/sha256/" + Digest.sha256(layer).hex())))));
-        return tar(files);
-    }
-
-    private Response call(String method, String path, Map<String, List<String>> query, byte[] body, String version) throws Exception {
-        Router.Match match = router.match(method, path).orElseThrow(() -> new AssertionError("no route " + method + " " + path));
-        Request request = new Request(method, path, ApiVersion.parse(version), match.params(), query,
-                Request.Headers.of(Map.of()), new ByteArrayInputStream(body));
-        return match.handler().handle(request);
+        daemon.close();
     }
 
     private Response call(String method, String path, Map<String, List<String>> query) throws Exception {
-        return call(method, path, query, new byte[0], "1.50");
-    }
-
-    private static JsonNode json(Response r) throws IOException {
-        return Json.MAPPER.readTree(((Response.Body.Bytes) r.body()).bytes());
+        return daemon.call(method, path, query, new byte[0], "1.50");
     }
 
     /** Runs a message-stream body and returns its messages as JSON. */
@@ -195,7 +105,7 @@ class ImageRoutesTest {
 
     private Digest load(List<String> tags) throws Exception {
         Raw<ImageConfig> config = config(LAYER);
-        List<JsonNode> out = messages(call("POST", "/images/load", Map.of("quiet", List.of("1")),
+        List<JsonNode> out = messages(daemon.call("POST", "/images/load", Map.of("quiet", List.of("1")),
                 saveTar(config, LAYER, tags), "1.50"));
         assertThat(out).extracting(m -> m.get("stream").asText())
                 .containsExactlyElementsOf(tags.isEmpty() ? List.of("Loaded image ID: " + config.digest() + "\n")
@@ -219,7 +129,7 @@ class ImageRoutesTest {
         assertThat(s.get("Containers").asLong()).isEqualTo(-1);
         assertThat(s.get("ParentId").asText()).isEmpty();
         assertThat(s.has("VirtualSize")).isFalse();
-        assertThat(json(call("GET", "/images/json", Map.of(), new byte[0], "1.41")).get(0).get("VirtualSize").asLong()).isEqualTo(6);
+        assertThat(json(daemon.call("GET", "/images/json", Map.of(), new byte[0], "1.41")).get(0).get("VirtualSize").asLong()).isEqualTo(6);
 
         JsonNode inspect = json(call("GET", "/images/app:1/json", Map.of()));
         assertThat(inspect.get("Id").asText()).isEqualTo(id.toString());
@@ -272,7 +182,7 @@ class ImageRoutesTest {
 
     @Test
     void importStreamsTheNewIdAsStatus() throws Exception {
-        Response r = call("POST", "/images/create", Map.of("fromSrc", List.of("-"), "repo", List.of("imp"),
+        Response r = daemon.call("POST", "/images/create", Map.of("fromSrc", List.of("-"), "repo", List.of("imp"),
                 "tag", List.of("2"), "changes", List.of("CMD [\"sh\"]", "ENV A=1")), LAYER, "1.50");
 
         List<JsonNode> out = messages(r);

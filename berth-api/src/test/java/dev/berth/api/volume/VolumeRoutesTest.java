@@ -1,64 +1,47 @@
 package dev.berth.api.volume;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.api.server.ApiVersion;
+import dev.berth.api.DaemonFixture;
 import dev.berth.api.server.ErrorMapping;
-import dev.berth.api.server.Json;
-import dev.berth.api.server.Request;
 import dev.berth.api.server.Response;
-import dev.berth.api.server.Router;
 import dev.berth.core.error.BerthException;
-import dev.berth.core.metadata.MetadataStore;
-import dev.berth.engine.event.EventBus;
-import dev.berth.engine.volume.VolumeService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
+import static dev.berth.api.DaemonFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The volume routes over a real volume service on a temporary data root, without a socket. */
+/** The volume routes over the daemon's real volume service on a temporary data root, without a socket. */
 class VolumeRoutesTest {
     @TempDir
     Path dir;
-    MetadataStore db;
-    Router router;
+    DaemonFixture daemon;
 
     @BeforeEach
     void setUp() {
-        db = MetadataStore.open(dir.resolve("metadata.db"));
-        router = new Router().install(new VolumeRoutes(new VolumeService(db, dir, new EventBus(), Clock.systemUTC())));
+        daemon = new DaemonFixture(dir);
     }
 
     @AfterEach
     void tearDown() {
-        db.close();
+        daemon.close();
     }
 
     private Response call(String method, String path, Map<String, List<String>> query, String body, String version)
             throws Exception {
-        Router.Match match = router.match(method, path).orElseThrow(() -> new AssertionError("no route " + path));
-        Request request = new Request(method, path, ApiVersion.parse(version), match.params(), query,
-                Request.Headers.of(Map.of()), new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
-        return match.handler().handle(request);
+        return daemon.call(method, path, query, body.getBytes(StandardCharsets.UTF_8), version);
     }
 
     private Response call(String method, String path) throws Exception {
-        return call(method, path, Map.of(), "", "1.50");
-    }
-
-    private static JsonNode json(Response r) throws IOException {
-        return Json.MAPPER.readTree(((Response.Body.Bytes) r.body()).bytes());
+        return daemon.call(method, path);
     }
 
     private int status(String method, String path) {
@@ -81,7 +64,7 @@ class VolumeRoutesTest {
         assertThat(v.path("Driver").asText()).isEqualTo("local");
         assertThat(v.path("Scope").asText()).isEqualTo("local");
         assertThat(v.path("Labels").path("a").asText()).isEqualTo("b");
-        assertThat(v.path("Mountpoint").asText()).isEqualTo(dir.resolve("volumes/web/_data").toString());
+        assertThat(v.path("Mountpoint").asText()).isEqualTo(daemon.dataRoot().resolve("volumes/web/_data").toString());
         assertThat(v.path("CreatedAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
         assertThat(json(call("GET", "/volumes/web")).path("Name").asText()).isEqualTo("web");
         JsonNode anonymous = json(call("POST", "/volumes/create", Map.of(), "", "1.50"));
@@ -119,7 +102,7 @@ class VolumeRoutesTest {
     @Test
     void diskUsageGivesUsageData() throws Exception {
         call("POST", "/volumes/create", Map.of(), "{\"Name\":\"sized\"}", "1.50");
-        VolumeRoutes routes = new VolumeRoutes(new VolumeService(db, dir, new EventBus(), Clock.systemUTC()));
+        VolumeRoutes routes = new VolumeRoutes(daemon.volumes());
         List<Map<String, Object>> df = routes.diskUsage();
         assertThat(df).singleElement().satisfies(v -> assertThat(v.get("UsageData")).isEqualTo(Map.of("Size", 0L, "RefCount", 0)));
     }
