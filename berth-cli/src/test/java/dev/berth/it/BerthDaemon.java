@@ -9,12 +9,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real Berth daemon process on a private data root, exec root and socket, started from the
@@ -28,7 +26,7 @@ public final class BerthDaemon implements AutoCloseable {
     private final Path socket;
     private final Path log;
     private final List<String> extraArgs;
-    private Process process;
+    private ServerProcess process;
 
     private BerthDaemon(Path dir, List<String> extraArgs) {
         this.dir = dir;
@@ -80,36 +78,7 @@ public final class BerthDaemon implements AutoCloseable {
         command.addAll(List.of("daemon", "--data-root", dataRoot.toString(), "--exec-root", execRoot.toString(),
                 "-H", host(), "--log-level", "debug"));
         command.addAll(extraArgs);
-        try {
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
-            awaitReady();
-        } catch (AssertionError e) {
-            // A daemon that never became ready must not outlive the test.
-            process.destroyForcibly();
-            throw e;
-        }
-    }
-
-    private void awaitReady() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("daemon exited with " + process.exitValue() + ":\n" + logText());
-            }
-            if (pingAnswers()) {
-                return;
-            }
-            sleep(50);
-        }
-        throw new AssertionError("daemon did not answer /_ping within 60s:\n" + logText());
+        process = ServerProcess.start("daemon", command, log, Duration.ofSeconds(60), this::pingAnswers);
     }
 
     private boolean pingAnswers() {
@@ -188,8 +157,7 @@ public final class BerthDaemon implements AutoCloseable {
 
     /** SIGKILLs the daemon: nothing of it gets to clean up. */
     public void kill() {
-        process.destroyForcibly();
-        waitForExit();
+        process.kill();
     }
 
     /** Starts the daemon again on the same data root and socket (after {@link #kill} or {@link #stop}). */
@@ -202,26 +170,11 @@ public final class BerthDaemon implements AutoCloseable {
 
     /** SIGTERM and wait: a clean shutdown. */
     public void stop() {
-        process.destroy();
-        waitForExit();
-    }
-
-    private void waitForExit() {
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.stop();
     }
 
     public String logText() {
-        try {
-            return Files.exists(log) ? Files.readString(log) : "(no daemon log)";
-        } catch (IOException e) {
-            return "(cannot read daemon log: " + e + ")";
-        }
+        return process.log();
     }
 
     /** Stops the daemon, unmounts anything left under its directory, and deletes it. */
@@ -230,33 +183,6 @@ public final class BerthDaemon implements AutoCloseable {
         if (process != null && process.isAlive()) {
             stop();
         }
-        Mounts.detachAllUnder(dir);
-        deleteTree(dir);
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    // A file we cannot delete (e.g. busy mount) must not hide the test's own result.
-                }
-            });
-        } catch (IOException e) {
-            // Same: cleanup is best effort.
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        ServerProcess.removeDir(dir);
     }
 }

@@ -211,17 +211,11 @@ class DistributionIT {
         Files.writeString(dir.resolve("htpasswd"), TestRegistry.htpasswdLine("bob", "builder"));
         int port = TestRegistry.freePort();
         String address = "127.0.0.1:" + port;
-        Process server = new ProcessBuilder(concat(BerthDaemon.javaCommand(), "registry", "serve", "--addr", address,
-                "--root", dir.resolve("root").toString(), "--htpasswd", dir.resolve("htpasswd").toString(),
-                "--auth", "token"))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+        ServerProcess server = ServerProcess.start("berth registry", concat(BerthDaemon.javaCommand(), "registry", "serve",
+                "--addr", address, "--root", dir.resolve("root").toString(), "--htpasswd", dir.resolve("htpasswd").toString(),
+                "--auth", "token"), dir.resolve("registry.log"), java.time.Duration.ofSeconds(60),
+                () -> TestRegistry.answers(address));
         try {
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-            while (!answers(address)) {
-                assertThat(server.isAlive()).as(Files.readString(dir.resolve("registry.log"))).isTrue();
-                assertThat(System.nanoTime()).as("berth registry did not start").isLessThan(deadline);
-                Thread.sleep(100);
-            }
             Path password = daemon.scratch().resolve("bob-password");
             Files.writeString(password, "builder\n");
             assertThat(daemon.dockerWithInput(password, "login", "-u", "bob", "--password-stdin", address).ok())
@@ -233,21 +227,7 @@ class DistributionIT {
             assertThat(daemon.docker("pull", address + "/tokens/busybox@" + digest).ok()).contains("Digest: " + digest);
             assertThat(id(address + "/tokens/busybox@" + digest)).isEqualTo(imported);
         } finally {
-            server.destroy();
-            server.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-        }
-    }
-
-    private static boolean answers(String address) {
-        try {
-            java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create("http://" + address + "/v2/")
-                    .toURL().openConnection();
-            c.setConnectTimeout(500);
-            int status = c.getResponseCode();
-            c.disconnect();
-            return status == 200 || status == 401;
-        } catch (IOException e) {
-            return false;
+            server.stop();
         }
     }
 

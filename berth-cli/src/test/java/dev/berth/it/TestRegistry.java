@@ -7,11 +7,9 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Debian's distribution registry ({@code /usr/bin/docker-registry}, distribution 2.8) on
@@ -22,9 +20,9 @@ public final class TestRegistry implements AutoCloseable {
 
     private final Path dir;
     private final int port;
-    private final Process process;
+    private final ServerProcess process;
 
-    private TestRegistry(Path dir, int port, Process process) {
+    private TestRegistry(Path dir, int port, ServerProcess process) {
         this.dir = dir;
         this.port = port;
         this.process = process;
@@ -70,13 +68,11 @@ public final class TestRegistry implements AutoCloseable {
                         """.formatted(dir.resolve("htpasswd")));
             }
             Files.writeString(dir.resolve("config.yml"), config);
-            Process p = new ProcessBuilder(BINARY.toString(), "serve", dir.resolve("config.yml").toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("registry.log").toFile())
-                    .start();
-            TestRegistry registry = new TestRegistry(dir, port, p);
-            registry.awaitReady();
-            return registry;
+            String address = "127.0.0.1:" + port;
+            ServerProcess process = ServerProcess.start("docker-registry",
+                    List.of(BINARY.toString(), "serve", dir.resolve("config.yml").toString()), dir.resolve("registry.log"),
+                    Duration.ofSeconds(30), () -> answers(address));
+            return new TestRegistry(dir, port, process);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -100,31 +96,17 @@ public final class TestRegistry implements AutoCloseable {
         }
     }
 
-    private void awaitReady() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("docker-registry exited: " + log());
-            }
-            try {
-                HttpURLConnection c = (HttpURLConnection) URI.create("http://" + address() + "/v2/").toURL().openConnection();
-                c.setConnectTimeout(500);
-                int status = c.getResponseCode();
-                c.disconnect();
-                if (status == 200 || status == 401) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+    /** Whether a registry on {@code address} answers {@code GET /v2/} (200, or 401 when it wants a login). */
+    static boolean answers(String address) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://" + address + "/v2/").toURL().openConnection();
+            c.setConnectTimeout(500);
+            int status = c.getResponseCode();
+            c.disconnect();
+            return status == 200 || status == 401;
+        } catch (IOException e) {
+            return false;
         }
-        throw new AssertionError("docker-registry did not answer within 30s: " + log());
     }
 
     /** {@code 127.0.0.1:PORT}, the domain to put in image names. */
@@ -133,27 +115,12 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     public String log() {
-        try {
-            return Files.readString(dir.resolve("registry.log"));
-        } catch (IOException e) {
-            return "(no log)";
-        }
+        return process.log();
     }
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort
-        }
+        process.stop();
+        ServerProcess.removeDir(dir);
     }
 }
