@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
+import dev.berth.core.http.ResponseBody;
+import dev.berth.core.http.ResponseHead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SocketChannel;
@@ -125,8 +127,8 @@ public final class ApiClient {
                 Thread.ofVirtual().name("berth-upload").start(upload);
             }
             InputStream in = HttpExchange.input(channel);
-            HttpExchange.Head head = HttpExchange.readHead(in);
-            InputStream body = HttpExchange.body(request.method, head, in);
+            ResponseHead head = ResponseHead.read(in);
+            InputStream body = ResponseBody.open(request.method, head, in);
             if (head.status() >= 400) {
                 String error = readError(body);
                 closeQuietly(channel);
@@ -193,7 +195,7 @@ public final class ApiClient {
     }
 
     /** The daemon's error body as docker shows it. */
-    static BerthException daemonError(ApiRequest request, HttpExchange.Head head, String body) {
+    static BerthException daemonError(ApiRequest request, ResponseHead head, String body) {
         String message = body.strip();
         if (message.startsWith("{")) {
             try {

@@ -2,6 +2,7 @@ package dev.berth.cli.client;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
+import dev.berth.core.http.ResponseHead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,12 +17,12 @@ import java.util.concurrent.Future;
  */
 public final class ApiResponse implements AutoCloseable {
     private final int status;
-    private final HttpExchange.Head head;
+    private final ResponseHead head;
     private final InputStream body;
     private final SocketChannel channel;
     private final Future<IOException> upload;
 
-    ApiResponse(HttpExchange.Head head, InputStream body, SocketChannel channel, Future<IOException> upload) {
+    ApiResponse(ResponseHead head, InputStream body, SocketChannel channel, Future<IOException> upload) {
         this.status = head.status();
         this.head = head;
         this.body = body;
@@ -35,7 +36,7 @@ public final class ApiResponse implements AutoCloseable {
 
     /** A response header, by case-insensitive name, or null. */
     public String header(String name) {
-        return head.header(name.toLowerCase(Locale.ROOT));
+        return head.header(name).orElse(null);
     }
 
     /** True when the body is JSON (a single document or a stream of messages). */

@@ -1,15 +1,11 @@
 package dev.berth.cli.client;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * HTTP/1.1 over one blocking socket channel (Unix or TCP), one request per connection.
@@ -18,14 +14,12 @@ import java.util.Map;
  * code that wants an InputStream (a tar to copy to a file, a JSON stream to render). Netty would
  * add an event loop and a back-pressure bridge from its callbacks to that stream, plus its start-up
  * cost on every command. The subset of HTTP/1.1 a client needs here is small: write a head and a
- * fixed or chunked body; read a status line, headers, and a body framed by Content-Length,
- * chunked encoding or end of stream. The request body is written by its own thread while this one
- * reads the response, as Go's net/http does, so a daemon that answers (or fails) before it has read
- * the whole upload never deadlocks us.
+ * fixed or chunked body; the response is read from {@link #input} by berth-core's
+ * {@link dev.berth.core.http.ResponseHead} and {@link dev.berth.core.http.ResponseBody}. The
+ * request body is written by its own thread while this one reads the response, as Go's net/http
+ * does, so a daemon that answers (or fails) before it has read the whole upload never deadlocks us.
  */
 final class HttpExchange {
-    private static final int MAX_HEAD = 64 * 1024;
-
     private HttpExchange() {
     }
 
@@ -105,94 +99,6 @@ final class HttpExchange {
         }
     }
 
-    /** The parsed status line and headers; the body follows in {@code in}. */
-    record Head(int status, String reason, Map<String, String> headers) {
-        String header(String name) {
-            return headers.get(name.toLowerCase(Locale.ROOT));
-        }
-    }
-
-    static Head readHead(InputStream in) throws IOException {
-        String statusLine = readLine(in);
-        while (statusLine.isEmpty()) {
-            statusLine = readLine(in);
-        }
-        String[] parts = statusLine.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-            throw new IOException("malformed HTTP response: " + statusLine);
-        }
-        int status;
-        try {
-            status = Integer.parseInt(parts[1]);
-        } catch (NumberFormatException e) {
-            throw new IOException("malformed HTTP status line: " + statusLine);
-        }
-        Map<String, String> headers = new LinkedHashMap<>();
-        int total = statusLine.length();
-        for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
-            total += line.length();
-            if (total > MAX_HEAD) {
-                throw new IOException("HTTP response head longer than " + MAX_HEAD + " bytes");
-            }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw new IOException("malformed HTTP header: " + line);
-            }
-            String name = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
-            String value = line.substring(colon + 1).strip();
-            headers.merge(name, value, (a, b) -> a + ", " + b);
-        }
-        return new Head(status, parts.length > 2 ? parts[2] : "", headers);
-    }
-
-    /** The body of a response to {@code method}, framed as its head says (RFC 9112 section 6.3). */
-    static InputStream body(String method, Head head, InputStream in) throws IOException {
-        int status = head.status();
-        if (method.equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200 && status != 101)) {
-            return InputStream.nullInputStream();
-        }
-        if (status == 101) {
-            return in; // upgraded (hijacked) stream: raw bytes until close
-        }
-        String encoding = head.header("transfer-encoding");
-        if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
-            return new ChunkedInput(in);
-        }
-        String length = head.header("content-length");
-        if (length != null) {
-            try {
-                return new FixedLengthInput(in, Long.parseLong(length.strip()));
-            } catch (NumberFormatException e) {
-                throw new IOException("malformed Content-Length: " + length);
-            }
-        }
-        return in;
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        while (true) {
-            int c = in.read();
-            if (c < 0) {
-                if (line.isEmpty()) {
-                    throw new EOFException("the daemon closed the connection without a response");
-                }
-                throw new EOFException("the daemon closed the connection in the middle of a response head");
-            }
-            if (c == '\n') {
-                int end = line.length();
-                if (end > 0 && line.charAt(end - 1) == '\r') {
-                    line.setLength(end - 1);
-                }
-                return line.toString();
-            }
-            if (line.length() > MAX_HEAD) {
-                throw new IOException("HTTP response line longer than " + MAX_HEAD + " bytes");
-            }
-            line.append((char) c);
-        }
-    }
-
     /** Reads the channel directly, so that a writer thread may use its output at the same time. */
     static InputStream input(SocketChannel channel) {
         return new InputStream() {
@@ -261,95 +167,5 @@ final class HttpExchange {
                 }
             }
         };
-    }
-
-    /** A Content-Length body: ends after that many bytes, fails if the stream ends sooner. */
-    static final class FixedLengthInput extends InputStream {
-        private final InputStream in;
-        private long remaining;
-
-        FixedLengthInput(InputStream in, long length) {
-            this.in = in;
-            this.remaining = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, remaining));
-            if (n < 0) {
-                throw new EOFException("the daemon closed the connection " + remaining + " bytes before the end of the response");
-            }
-            remaining -= n;
-            return n;
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
-    }
-
-    /** A chunked body (RFC 9112 section 7.1); extensions and trailers are read and ignored. */
-    static final class ChunkedInput extends InputStream {
-        private final InputStream in;
-        private long chunkLeft;
-        private boolean done;
-
-        ChunkedInput(InputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (done) {
-                return -1;
-            }
-            if (chunkLeft == 0) {
-                String sizeLine = readLine(in);
-                int semicolon = sizeLine.indexOf(';');
-                String hex = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).strip();
-                try {
-                    chunkLeft = Long.parseLong(hex, 16);
-                } catch (NumberFormatException e) {
-                    throw new IOException("malformed chunk size in response: " + sizeLine);
-                }
-                if (chunkLeft == 0) {
-                    while (!readLine(in).isEmpty()) {
-                        // trailers
-                    }
-                    done = true;
-                    return -1;
-                }
-            }
-            int n = in.read(b, off, (int) Math.min(len, chunkLeft));
-            if (n < 0) {
-                throw new EOFException("the daemon closed the connection in the middle of a chunked response");
-            }
-            chunkLeft -= n;
-            if (chunkLeft == 0 && !readLine(in).isEmpty()) {
-                throw new IOException("malformed chunked response: missing CRLF after a chunk");
-            }
-            return n;
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
     }
 }
