@@ -10,16 +10,39 @@ import java.security.MessageDigest;
  * consumes it (a layer is unpacked and its diff ID known at once). Skipped bytes are read and
  * hashed too, and mark/reset is not offered, so {@link #digest()} always covers every byte that
  * went past.
+ *
+ * <p>A {@linkplain #verifying verifying} stream also fails with DATA_LOSS as soon as the bytes
+ * cannot be what was promised: more bytes than the expected size (at once, so a runaway source is
+ * cut off), or at the end a different size or digest (go-containerregistry's verify.ReadCloser
+ * does the same for pulls). The failure is thrown from {@code read}, before the caller sees end
+ * of stream, so nothing can take a short or wrong stream for a complete one.
  */
 public final class DigestingInputStream extends FilterInputStream {
     private final MessageDigest hasher;
     private final String algorithm;
+    private final Digest expected;
+    private final long expectedSize;
     private long count;
+    private boolean verified;
 
     public DigestingInputStream(InputStream in, String algorithm) {
+        this(in, algorithm, null, -1);
+    }
+
+    private DigestingInputStream(InputStream in, String algorithm, Digest expected, long expectedSize) {
         super(in);
         this.algorithm = algorithm;
         this.hasher = Digest.newHasher(algorithm);
+        this.expected = expected;
+        this.expectedSize = expectedSize;
+    }
+
+    /**
+     * A stream that checks what it reads against {@code expected} (its algorithm is the one
+     * hashed) and {@code expectedSize} (-1 when unknown).
+     */
+    public static DigestingInputStream verifying(InputStream in, Digest expected, long expectedSize) {
+        return new DigestingInputStream(in, expected.algorithm(), expected, expectedSize);
     }
 
     /** A sha256 digesting stream. */
@@ -34,6 +57,7 @@ public final class DigestingInputStream extends FilterInputStream {
             hasher.update((byte) b);
             count++;
         }
+        checkPromise(b < 0);
         return b;
     }
 
@@ -44,7 +68,22 @@ public final class DigestingInputStream extends FilterInputStream {
             hasher.update(buffer, offset, n);
             count += n;
         }
+        checkPromise(n < 0);
         return n;
+    }
+
+    /** For a verifying stream: fails on an overrun at once, on any mismatch at the end. */
+    private void checkPromise(boolean atEnd) {
+        if (expected == null) {
+            return;
+        }
+        if (expectedSize >= 0 && count > expectedSize) {
+            throw ContentMismatch.size(expected, expectedSize, digest(), count);
+        }
+        if (atEnd && !verified) {
+            verify(expected, expectedSize);
+            verified = true;
+        }
     }
 
     @Override

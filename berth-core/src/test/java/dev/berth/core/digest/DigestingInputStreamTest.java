@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -87,5 +88,50 @@ class DigestingInputStreamTest {
             assertThatThrownBy(() -> in.verify(null, 5))
                     .hasMessage("size mismatch for " + seen + ": expected 5 bytes, got 3");
         }
+    }
+
+    @Test
+    void verifyingStreamPassesTheRightBytesThrough() throws IOException {
+        try (InputStream in = DigestingInputStream.verifying(new ByteArrayInputStream(HELLO), HELLO_SHA256, 5)) {
+            assertThat(in.readAllBytes()).isEqualTo(HELLO);
+            assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void verifyingStreamFailsAtTheEndOnAWrongDigest() {
+        Digest other = Digest.sha256(new byte[] {1});
+        InputStream in = DigestingInputStream.verifying(new ByteArrayInputStream(HELLO), other, -1);
+
+        assertThatThrownBy(in::readAllBytes)
+                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.DATA_LOSS))
+                .hasMessage("digest mismatch: expected " + other + " got " + HELLO_SHA256);
+        assertThatThrownBy(in::read).as("again at the next read").isInstanceOf(BerthException.class);
+    }
+
+    @Test
+    void verifyingStreamFailsInsteadOfEndingWhenShort() {
+        InputStream in = DigestingInputStream.verifying(new ByteArrayInputStream(HELLO, 0, 4), HELLO_SHA256, 5);
+
+        assertThatThrownBy(in::readAllBytes)
+                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.DATA_LOSS))
+                .hasMessageStartingWith("size mismatch for " + HELLO_SHA256 + ": expected 5 bytes, got 4");
+    }
+
+    @Test
+    void verifyingStreamCutsOffALongStreamAsSoonAsItOverruns() throws IOException {
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                return 'x';
+            }
+        };
+        DigestingInputStream in = DigestingInputStream.verifying(endless, HELLO_SHA256, 5);
+        byte[] buffer = new byte[3];
+        assertThat(in.read(buffer)).isEqualTo(3);
+        assertThatThrownBy(() -> in.read(buffer))
+                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.DATA_LOSS))
+                .hasMessageStartingWith("size mismatch for " + HELLO_SHA256 + ": expected 5 bytes, got 6");
+        assertThatThrownBy(() -> in.skip(10)).as("skipping reads, so it is checked too").isInstanceOf(BerthException.class);
     }
 }
