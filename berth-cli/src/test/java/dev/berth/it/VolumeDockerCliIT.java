@@ -180,6 +180,30 @@ class VolumeDockerCliIT {
                 .contains("Read-only file system");
     }
 
+    /** docker cp on a container that is not running reaches its volumes and binds, as Docker's does. */
+    @Test
+    void cpOnAStoppedContainerSeesItsVolumesAndBinds() throws Exception {
+        Path host = Files.createDirectories(daemon.scratch().resolve("cp-bind"));
+        Files.writeString(host.resolve("b"), "in-bind\n");
+        Path in = daemon.scratch().resolve("cp-in.txt");
+        Files.writeString(in, "copied-in\n");
+        Path out = daemon.scratch().resolve("cp-out.txt");
+        String id = docker("create", "-v", "cpvol:/data", "-v", host + ":/hb:ro", "busybox", "true").ok().trim();
+        try {
+            docker("cp", in.toString(), id + ":/data/").ok();
+            docker("cp", id + ":/hb/b", out.toString()).ok();
+            assertThat(Files.readString(out)).isEqualTo("in-bind\n");
+            assertThat(docker("run", "--rm", "-v", "cpvol:/data", "busybox", "cat", "/data/cp-in.txt").ok())
+                    .isEqualTo("copied-in\n");
+            assertThat(docker("cp", in.toString(), id + ":/hb/").exitCode()).isNotZero();
+            assertThat(host.resolve("cp-in.txt")).doesNotExist();
+            assertThat(Mounts.under(daemon.execRoot()).stream().filter(m -> m.contains("/mnt-"))).isEmpty();
+            assertThat(Mounts.under(daemon.dataRoot()).stream().filter(m -> m.contains("/mnt-"))).isEmpty();
+        } finally {
+            docker("rm", "-f", id);
+        }
+    }
+
     @Test
     void tmpfsVolumeFromDriverOptionsIsSharedAndUnmountedOnRemoval() {
         docker("volume", "create", "--opt", "type=tmpfs", "--opt", "device=tmpfs", "--opt", "o=size=2m", "tv").ok();

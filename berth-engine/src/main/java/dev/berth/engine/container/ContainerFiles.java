@@ -3,11 +3,13 @@ package dev.berth.engine.container;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.layer.LayerUnpacker;
 import dev.berth.core.layer.ScopedPath;
-import dev.berth.core.layer.Trees;
 import dev.berth.core.snapshot.MountSpec;
 import dev.berth.core.snapshot.Snapshotter;
 import dev.berth.core.snapshot.WhiteoutMode;
 import dev.berth.core.sys.Mounts;
+import dev.berth.engine.volume.ContainerVolumes;
+import dev.berth.engine.volume.MountPlanner;
+import dev.berth.runtime.spec.Mount;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -32,20 +35,22 @@ import java.util.stream.Stream;
  * The container's filesystem from the outside: {@code docker cp} both ways (archive GET, PUT,
  * HEAD), {@code docker export} and {@code docker diff}. A running container is reached through
  * /proc/&lt;pid&gt;/root (its own mounts, binds included); a stopped one gets its layers mounted
- * for the call under its run directory and unmounted after.
+ * for the call under its run directory, its volumes and binds on top, all unmounted after.
  */
 public final class ContainerFiles {
     private final ContainerStore store;
     private final Snapshotter snapshots;
     private final ContainerPaths paths;
     private final java.util.function.Function<Container, LayeredFiles> imageFiles;
+    private final ContainerVolumes volumes;
 
     ContainerFiles(ContainerStore store, Snapshotter snapshots, ContainerPaths paths,
-            java.util.function.Function<Container, LayeredFiles> imageFiles) {
+            java.util.function.Function<Container, LayeredFiles> imageFiles, ContainerVolumes volumes) {
         this.store = store;
         this.snapshots = snapshots;
         this.paths = paths;
         this.imageFiles = imageFiles;
+        this.volumes = volumes;
     }
 
     /** What X-Docker-Container-Path-Stat says about a path (Go's os.FileMode bits in mode). */
@@ -69,13 +74,43 @@ public final class ContainerFiles {
             List<MountSpec> mounts = snapshots.mounts(now.snapshotKey());
             mounts.getFirst().mountAt(mnt);
             try {
+                mountVolumes(now, mnt);
                 return work.run(mnt);
             } finally {
-                Mounts.unmountDetach(mnt);
-                Trees.delete(mnt);
+                Mounts.unmountAllUnder(mnt);
+                Files.deleteIfExists(mnt); // empty once unmounted: never a recursive delete that could reach a mount
             }
         } catch (IOException e) {
             throw BerthException.unavailable("container %s: %s", c.id(), e.getMessage());
+        }
+    }
+
+    /**
+     * As moby's mountVolumes for a stopped container: its binds and volumes at their destinations
+     * (resolved in its scope, made when missing, parents before children), so that docker cp sees
+     * and writes the same files as the running container would.
+     */
+    private void mountVolumes(Container c, Path mnt) throws IOException {
+        List<Mount> mounts = new ArrayList<>();
+        for (String bind : c.hostConfig().binds()) {
+            if (MountPlanner.parseBind(bind).isHostPath()) {
+                mounts.add(SpecFactory.bindMount(bind));
+            }
+        }
+        mounts.addAll(volumes.filesMounts(c.id()));
+        mounts.sort(Comparator.comparingLong(m -> Path.of(m.destination()).normalize().getNameCount()));
+        for (Mount m : mounts) {
+            Path source = Path.of(m.source());
+            Path target = scoped(mnt, m.destination());
+            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.createFile(target);
+                }
+            }
+            Mounts.bind(source, target, m.options().contains("ro"));
         }
     }
 

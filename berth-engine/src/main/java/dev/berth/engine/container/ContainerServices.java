@@ -101,7 +101,7 @@ public record ContainerServices(
                 runner, control, remover, new ContainerQueries(store, p.images(), p.snapshots(), paths),
                 new ContainerWaiter(store, waits), new ContainerLogs(store, live), new ContainerAttach(store, live, events),
                 exec, new ContainerRecovery(store, runner, paths, p.runtimes(), p.clock()),
-                new ContainerFiles(store, p.snapshots(), paths, files),
+                new ContainerFiles(store, p.snapshots(), paths, files, p.volumes()),
                 new ContainerCommitter(store, p.images(), p.snapshots(), live, paths, p.clock()),
                 new ContainerMonitor(store, live), p.volumes());
     }

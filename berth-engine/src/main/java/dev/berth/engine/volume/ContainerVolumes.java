@@ -115,33 +115,47 @@ public final class ContainerVolumes {
     public List<Mount> specMounts(String containerId) {
         List<Mount> out = new ArrayList<>();
         for (MountPoint m : mountsOf(containerId)) {
-            switch (m.type()) {
-                case MountPoint.TMPFS -> {
-                    List<String> options = new ArrayList<>(List.of("nosuid", "noexec", "nodev"));
-                    if (!m.source().isEmpty()) {
-                        options.addAll(List.of(m.source().split(",")));
-                    }
-                    out.add(Mount.tmpfs(m.destination(), options));
-                }
-                case MountPoint.VOLUME -> {
-                    Volume v = volumes.read(dao -> dao.get(m.volumeName()))
-                            .orElseThrow(() -> VolumeService.noSuch("get", m.volumeName()));
-                    volumes.activate(v);
-                    out.add(new Mount(m.destination(), "bind", v.mountpoint().toString(),
-                            List.of("rbind", m.rw() ? "rw" : "ro", "rprivate")));
-                    Map<String, String> a = new LinkedHashMap<>();
-                    a.put("container", containerId);
-                    a.put("destination", m.destination());
-                    a.put("driver", v.driver());
-                    a.put("propagation", m.propagation());
-                    a.put("read/write", Boolean.toString(m.rw()));
-                    volumes.publish("mount", v.name(), a);
-                }
-                default -> out.add(new Mount(m.destination(), "bind", m.source(),
-                        List.of("rbind", m.rw() ? "rw" : "ro", m.propagation().isEmpty() ? "rprivate" : m.propagation())));
+            out.add(specMount(m));
+            if (m.isVolume()) {
+                Map<String, String> a = new LinkedHashMap<>();
+                a.put("container", containerId);
+                a.put("destination", m.destination());
+                a.put("driver", volumes.inspect(m.volumeName()).driver());
+                a.put("propagation", m.propagation());
+                a.put("read/write", Boolean.toString(m.rw()));
+                volumes.publish("mount", m.volumeName(), a);
             }
         }
         return out;
+    }
+
+    /**
+     * The volumes and binds of a stopped container, as bind mounts onto their destinations, for
+     * {@code docker cp} (its tmpfs mounts hold nothing while it is stopped). No events.
+     */
+    public List<Mount> filesMounts(String containerId) {
+        return mountsOf(containerId).stream().filter(m -> !m.type().equals(MountPoint.TMPFS)).map(this::specMount).toList();
+    }
+
+    private Mount specMount(MountPoint m) {
+        return switch (m.type()) {
+            case MountPoint.TMPFS -> {
+                List<String> options = new ArrayList<>(List.of("nosuid", "noexec", "nodev"));
+                if (!m.source().isEmpty()) {
+                    options.addAll(List.of(m.source().split(",")));
+                }
+                yield Mount.tmpfs(m.destination(), options);
+            }
+            case MountPoint.VOLUME -> {
+                Volume v = volumes.read(dao -> dao.get(m.volumeName()))
+                        .orElseThrow(() -> VolumeService.noSuch("get", m.volumeName()));
+                volumes.activate(v);
+                yield new Mount(m.destination(), "bind", v.mountpoint().toString(),
+                        List.of("rbind", m.rw() ? "rw" : "ro", "rprivate"));
+            }
+            default -> new Mount(m.destination(), "bind", m.source(),
+                    List.of("rbind", m.rw() ? "rw" : "ro", m.propagation().isEmpty() ? "rprivate" : m.propagation()));
+        };
     }
 
     /** A container stopped: an unmount event per volume, as Docker's. */
