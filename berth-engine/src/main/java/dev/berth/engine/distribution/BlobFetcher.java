@@ -42,18 +42,17 @@ final class BlobFetcher {
     }
 
     /**
-     * Makes {@code blob} present in the store, downloading it from {@code repository} unless it
+     * Makes {@code blob} present in the store, downloading it from {@code source} unless it
      * is there already. {@code id} keys progress lines ("Downloading", "Verifying Checksum").
      */
-    BlobInfo fetch(RegistrySession session, String repository, Descriptor blob, String id, ProgressListener progress) {
-        return fetch(session, repository, blob, id, progress, new LayerFeed());
+    BlobInfo fetch(BlobSource source, Descriptor blob, String id, ProgressListener progress) {
+        return fetch(source, blob, id, progress, new LayerFeed());
     }
 
     /** As {@link #fetch}, offering the bytes to {@code feed} as they arrive and telling it how the download ended. */
-    BlobInfo fetch(RegistrySession session, String repository, Descriptor blob, String id, ProgressListener progress,
-            LayerFeed feed) {
+    BlobInfo fetch(BlobSource source, Descriptor blob, String id, ProgressListener progress, LayerFeed feed) {
         try {
-            BlobInfo info = fetchTo(session, repository, blob, id, progress, feed);
+            BlobInfo info = fetchTo(source, blob, id, progress, feed);
             feed.committed();
             return info;
         } catch (RuntimeException e) {
@@ -62,8 +61,7 @@ final class BlobFetcher {
         }
     }
 
-    private BlobInfo fetchTo(RegistrySession session, String repository, Descriptor blob, String id,
-            ProgressListener progress, LayerFeed feed) {
+    private BlobInfo fetchTo(BlobSource source, Descriptor blob, String id, ProgressListener progress, LayerFeed feed) {
         BerthException last = null;
         boolean restartedAfterMismatch = false;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -86,7 +84,7 @@ final class BlobFetcher {
             BlobWriter[] current = {writer};
             boolean resumed = writer.offset() > 0;
             try {
-                return download(session, repository, blob, id, progress, current, feed);
+                return download(source, blob, id, progress, current, feed);
             } catch (BerthException e) {
                 last = e;
                 if (e.kind() == ErrorKind.DATA_LOSS && resumed && !restartedAfterMismatch) {
@@ -103,18 +101,22 @@ final class BlobFetcher {
                 if (e.kind() != ErrorKind.UNAVAILABLE) {
                     throw e;
                 }
-                log.info("download of {} from {} failed (attempt {} of {}): {}", blob.digest(), session.domain(),
+                log.info("download of {} from {} failed (attempt {} of {}): {}", blob.digest(), source.registry(),
                         attempt, ATTEMPTS, e.getMessage());
                 sleep(Math.min(2000, 250L * attempt));
             } finally {
+                if (current[0].offset() == 0) {
+                    // An ingest without a byte resumes nothing: it goes rather than stay behind.
+                    current[0].abort();
+                }
                 current[0].close();
             }
         }
         throw last;
     }
 
-    private BlobInfo download(RegistrySession session, String repository, Descriptor blob, String id,
-            ProgressListener progress, BlobWriter[] current, LayerFeed feed) {
+    private BlobInfo download(BlobSource source, Descriptor blob, String id, ProgressListener progress,
+            BlobWriter[] current, LayerFeed feed) {
         long size = blob.size();
         BlobWriter writer = current[0];
         if (writer.offset() > 0) {
@@ -131,7 +133,7 @@ final class BlobFetcher {
             return writer.commit(blob.digest(), size);
         }
         long started = System.nanoTime();
-        try (BlobResponse response = session.openBlob(repository, blob.digest(), offset)) {
+        try (BlobResponse response = source.open(blob.digest(), offset)) {
             if (response.offset() != offset) {
                 // The registry ignored the Range: start over rather than append the beginning twice.
                 writer.abort();
@@ -150,7 +152,7 @@ final class BlobFetcher {
                     n = in.read(buffer);
                 } catch (IOException e) {
                     throw new BerthException(ErrorKind.UNAVAILABLE, "downloading %s from %s: %s after %d bytes"
-                            .formatted(blob.digest(), session.domain(), e.getMessage(), written), e);
+                            .formatted(blob.digest(), source.registry(), e.getMessage(), written), e);
                 }
                 if (n < 0) {
                     break;
@@ -174,7 +176,7 @@ final class BlobFetcher {
             }
             if (size >= 0 && written < size) {
                 throw BerthException.unavailable("downloading %s from %s: connection closed after %d of %d bytes",
-                        blob.digest(), session.domain(), written, size);
+                        blob.digest(), source.registry(), written, size);
             }
             progress.progress(id, "Downloading", written, size);
             progress.status(id, "Verifying Checksum");

@@ -62,10 +62,6 @@ final class LayerFeed {
         notifyAll();
     }
 
-    synchronized boolean hasFailed() {
-        return failure != null;
-    }
-
     // ---- consumer (the unpacker) ----
 
     /** The layer's bytes from the start; {@code committedBlob} opens the stored blob once it is committed. */

@@ -35,6 +35,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.HashSet;
 import java.util.Set;
@@ -57,12 +59,19 @@ public final class PullService {
     private final ImageStore images;
     private final BlobStore blobs;
     private final BlobFetcher fetcher;
+    private final BiFunction<RegistrySession, String, BlobSource> sources;
 
     public PullService(RegistryClient client, ImageStore images) {
+        this(client, images, BlobSource::of);
+    }
+
+    /** As the public constructor, reading each pull's blobs from {@code sources(session, repository)}. */
+    PullService(RegistryClient client, ImageStore images, BiFunction<RegistrySession, String, BlobSource> sources) {
         this.client = client;
         this.images = images;
         this.blobs = images.blobs();
         this.fetcher = new BlobFetcher(images.blobs());
+        this.sources = sources;
     }
 
     /** What a pull did. {@code updated}: the image is new here, or the tag moved to it. */
@@ -125,13 +134,14 @@ public final class PullService {
             throw BerthException.invalid("manifest %s of %s has no config", manifestDoc.digest(), ref.familiarString());
         }
         Digest repoDigest = top.digest();
+        BlobSource source = sources.apply(session, repository);
 
         List<Digest> leased = new ArrayList<>();
         leased.add(manifest.config().digest());
         documents.forEach(d -> leased.add(d.digest()));
         manifest.layers().forEach(l -> leased.add(l.digest()));
         try (Leases.Lease lease = images.leases().acquire(leased)) {
-            fetcher.fetch(session, repository, manifest.config(), manifest.config().digest().shortHex(), ProgressListener.NONE);
+            fetcher.fetch(source, manifest.config(), manifest.config().digest().shortHex(), ProgressListener.NONE);
             Raw<ImageConfig> config = readConfig(manifest.config().digest());
             if (platform != null && !platform.isBlank() && !MediaTypes.isIndex(top.mediaType())) {
                 checkPlatform(ref, config.value(), wanted);
@@ -148,7 +158,7 @@ public final class PullService {
             boolean tagPointsHere = ref.tag().isPresent()
                     && images.db().read(tx -> tx.tags().get(ref.toString())).filter(id::equals).isPresent();
             List<LayerStore.Unpacked> unpacked = present ? List.of()
-                    : fetchAndUnpack(session, repository, manifest.layers(), diffIds, chain, progress);
+                    : fetchAndUnpack(source, manifest.layers(), diffIds, chain, progress);
             for (FetchedManifest doc : documents) {
                 if (!blobs.contains(doc.digest())) {
                     blobs.ingest(new ByteArrayInputStream(doc.bytes()), doc.digest(), doc.size());
@@ -207,9 +217,14 @@ public final class PullService {
     /**
      * Downloads the missing layers (at most {@code maxConcurrentDownloads} at once) and unpacks
      * them bottom-up on this thread as each becomes available.
+     *
+     * <p>Every layer is needed, so the first download that fails for good (after its retries, or of
+     * an Error) or an unpack that fails loses the pull at once: no further layer is fetched, the
+     * downloads in flight are interrupted (keeping their bytes for the next pull to resume), and
+     * the pull fails with that first failure rather than with what it caused.
      */
-    private List<LayerStore.Unpacked> fetchAndUnpack(RegistrySession session, String repository, List<Descriptor> layers,
-            List<Digest> diffIds, List<Digest> chain, ProgressListener progress) {
+    private List<LayerStore.Unpacked> fetchAndUnpack(BlobSource source, List<Descriptor> layers, List<Digest> diffIds,
+            List<Digest> chain, ProgressListener progress) {
         LayerStore layerStore = images.layers();
         List<LayerStore.Unpacked> unpacked = new ArrayList<>();
         int have = 0;
@@ -254,6 +269,8 @@ public final class PullService {
             progress.status(layer.digest().shortHex(), "Waiting");
         }
         AtomicInteger next = new AtomicInteger();
+        // The first download that failed: every layer is needed, so it loses the pull at once.
+        AtomicReference<Failed> lost = new AtomicReference<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int w = 0; w < workers; w++) {
                 pool.submit(() -> {
@@ -262,24 +279,23 @@ public final class PullService {
                         String id = layer.digest().shortHex();
                         LayerFeed feed = feeds.get(layer.digest());
                         CompletableFuture<BlobInfo> done = pending.get(layer.digest());
-                        if (Thread.currentThread().isInterrupted()) {
-                            // The pull failed (shutdownNow): settle the rest of the queue, fetch nothing.
-                            BerthException abandoned = BerthException.unavailable("pull abandoned before layer %s was fetched",
-                                    layer.digest());
-                            feed.failed(abandoned);
-                            done.completeExceptionally(abandoned);
+                        if (lost.get() != null || Thread.currentThread().isInterrupted()) {
+                            // A download failed, or the unpacker gave up (shutdownNow): fetch nothing more.
+                            abandon(layer.digest(), feed, done);
                             continue;
                         }
                         try {
-                            BlobInfo info = fetcher.fetch(session, repository, layer, id, progress, feed);
+                            BlobInfo info = fetcher.fetch(source, layer, id, progress, feed);
                             progress.status(id, "Download complete");
                             done.complete(info);
                         } catch (Throwable e) {
-                            // Even an Error completes the future: the unpacker is waiting on it.
+                            // Even an Error settles the layer, since the unpacker may be waiting on it, and
+                            // becomes the pull's failure rather than ending this thread unseen.
                             feed.failed(e);
                             done.completeExceptionally(e);
-                            if (e instanceof Error error) {
-                                throw error;
+                            if (lost.compareAndSet(null, new Failed(layer.digest(), e))) {
+                                // Wake the unpacker wherever it waits, even on a layer still downloading.
+                                pending.forEach((digest, future) -> abandon(digest, feeds.get(digest), future));
                             }
                         }
                     }
@@ -294,23 +310,14 @@ public final class PullService {
                     LayerFeed feed = feeds.get(layer.digest());
                     // A blob listed twice streams once; the second use reads it from the store.
                     Supplier<InputStream> stored = () -> blobs.open(layer.digest());
-                    Supplier<InputStream> source = feed != null && streamed.add(layer.digest())
+                    Supplier<InputStream> streamedOrStored = feed != null && streamed.add(layer.digest())
                             ? () -> feed.open(stored)
                             : () -> {
                                 await(downloads.get(layer.digest()));
                                 return stored.get();
                             };
-                    try {
-                        unpacked.add(layerStore.unpack(parent, diffIds.get(i), new LayerBlob(layer.digest(), layer.size(),
-                                layer.mediaType()), source, extracting(id, progress)));
-                    } catch (RuntimeException e) {
-                        // A failed download explains a failed unpack of its bytes better than the unpacker can.
-                        Future<BlobInfo> download = downloads.get(layer.digest());
-                        if (download.isDone() || feed != null && feed.hasFailed()) {
-                            await(download);
-                        }
-                        throw e;
-                    }
+                    unpacked.add(layerStore.unpack(parent, diffIds.get(i), new LayerBlob(layer.digest(), layer.size(),
+                            layer.mediaType()), streamedOrStored, extracting(id, progress)));
                     progress.status(id, "Pull complete");
                     parent = chain.get(i);
                 }
@@ -318,8 +325,14 @@ public final class PullService {
                 for (Future<BlobInfo> download : downloads.values()) {
                     await(download);
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // A failed download explains a failed unpack of its bytes better than the unpacker can.
+                // Read before shutdownNow: the downloads it interrupts fail too, and are no cause.
+                Failed first = lost.get();
                 pool.shutdownNow();
+                if (first != null) {
+                    throw first.exception();
+                }
                 throw e;
             }
         }
@@ -336,6 +349,25 @@ public final class PullService {
                 || mediaType != null && (mediaType.contains("nondistributable") || mediaType.contains("foreign"));
     }
 
+    /** A layer that was not fetched because the pull is lost already: settles its feed and future. */
+    private static void abandon(Digest layer, LayerFeed feed, CompletableFuture<BlobInfo> done) {
+        if (done.isDone()) {
+            return;
+        }
+        BerthException abandoned = BerthException.unavailable("pull abandoned before layer %s was fetched", layer);
+        feed.failed(abandoned);
+        done.completeExceptionally(abandoned);
+    }
+
+    /** The download that lost a pull: a {@link BerthException} is the answer as it is; anything else is a bug. */
+    private record Failed(Digest layer, Throwable cause) {
+        BerthException exception() {
+            return cause instanceof BerthException b ? b
+                    : BerthException.internal("downloading layer " + layer + " failed: " + cause, cause);
+        }
+    }
+
+    /** Waits for a download; its failure is rethrown as is (the pull's first failure replaces it). */
     private static <T> T await(Future<T> future) {
         try {
             return future.get();

@@ -18,6 +18,7 @@ import dev.berth.core.snapshot.VfsSnapshotter;
 import dev.berth.engine.event.EventBus;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.ImageUsers;
+import dev.berth.engine.image.LayerStore;
 import dev.berth.engine.image.ProgressListener;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -27,21 +28,41 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** The pull service against a registry on 127.0.0.1 that can misbehave; no root needed. */
 class PullServiceTest {
+    /**
+     * Docker's defaults, but a 1 s connect timeout: a client tries HTTPS first on a loopback
+     * registry, and the fake's plain-HTTP server never answers that handshake, so each first
+     * request of a test waited out the default 15 s.
+     */
+    private static final RegistrySettings SETTINGS = new RegistrySettings(List.of(), List.of(),
+            RegistrySettings.DEFAULTS.maxConcurrentDownloads(), RegistrySettings.DEFAULTS.maxConcurrentUploads(),
+            Duration.ofSeconds(1));
+
     @TempDir
     Path root;
 
@@ -49,7 +70,14 @@ class PullServiceTest {
     private MetadataStore db;
     private LocalBlobStore blobs;
     private ImageServices images;
+    private VfsSnapshotter snapshots;
     private PullService pulls;
+    /** Fails every layer unpack when set (a full disk, a broken layer). */
+    private volatile RuntimeException unpackFailure;
+    /** Blobs the scripted source was asked for, in order, one entry per attempt. */
+    private final List<Digest> opened = new CopyOnWriteArrayList<>();
+    /** What the scripted source does instead of asking the registry, per blob. */
+    private final Map<Digest, Opening> scripted = new ConcurrentHashMap<>();
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private final ProgressListener progress = new ProgressListener() {
         @Override
@@ -68,9 +96,12 @@ class PullServiceTest {
         registry = new FakeRegistry();
         db = MetadataStore.open(root.resolve("metadata.db"));
         blobs = new LocalBlobStore(root.resolve("content"));
-        VfsSnapshotter snapshots = new VfsSnapshotter(root);
+        snapshots = new VfsSnapshotter(root);
         images = ImageServices.create(new ImageServices.Parts(db, blobs, snapshots,
                 (tar, dir, whiteouts) -> {
+                    if (unpackFailure != null) {
+                        throw unpackFailure;
+                    }
                     try {
                         return tar.transferTo(OutputStream.nullOutputStream());
                     } catch (IOException e) {
@@ -79,7 +110,7 @@ class PullServiceTest {
                 },
                 new EventBus(), ImageUsers.NONE, key -> root.resolve("snapshots").resolve(key).resolve("fs"),
                 Clock.systemUTC()));
-        pulls = new PullService(new RegistryClient(RegistrySettings.DEFAULTS), images.store());
+        pulls = new PullService(new RegistryClient(SETTINGS), images.store());
     }
 
     @AfterEach
@@ -89,7 +120,7 @@ class PullServiceTest {
     }
 
     /** An image of {@code layerCount} gzipped layers of {@code layerBytes} random bytes, pushed as repo:tag. */
-    private record Pushed(Digest id, Digest manifest, List<Digest> layers) {
+    private record Pushed(Digest id, Digest manifest, List<Digest> layers, List<Digest> diffIds) {
     }
 
     private Pushed push(String repo, String tag, int layerCount, int layerBytes, String arch, long seed) throws IOException {
@@ -111,7 +142,7 @@ class PullServiceTest {
         Raw<Manifest> manifest = Raw.of(Manifest.docker(Descriptor.of(MediaTypes.DOCKER_CONFIG, config.digest(),
                 config.size()), layers));
         Digest m = registry.putManifest(repo, tag, MediaTypes.DOCKER_MANIFEST, manifest.bytes());
-        return new Pushed(config.digest(), m, layers.stream().map(Descriptor::digest).toList());
+        return new Pushed(config.digest(), m, layers.stream().map(Descriptor::digest).toList(), diffIds);
     }
 
     private static byte[] tar(String name, byte[] content) throws IOException {
@@ -251,6 +282,216 @@ class PullServiceTest {
         assertThat(blobs.contains(layer)).isFalse();
         assertThat(blobs.ingests()).isEmpty();
         assertThat(hasImage(image.id())).isFalse();
+    }
+
+    @FunctionalInterface
+    private interface Opening {
+        BlobResponse open(BlobSource registry, Digest digest, long offset);
+    }
+
+    /** A pull service whose blobs come through {@link #scripted} (the registry for the rest), {@code downloads} at once. */
+    private PullService scriptedPulls(int downloads) {
+        RegistrySettings settings = SETTINGS.withMaxConcurrentDownloads(downloads);
+        return new PullService(new RegistryClient(settings), images.store(), (session, repository) -> {
+            BlobSource registry = BlobSource.of(session, repository);
+            return new BlobSource() {
+                @Override
+                public BlobResponse open(Digest digest, long offset) {
+                    opened.add(digest);
+                    Opening o = scripted.get(digest);
+                    return o == null ? registry.open(digest, offset) : o.open(registry, digest, offset);
+                }
+
+                @Override
+                public String registry() {
+                    return registry.registry();
+                }
+            };
+        });
+    }
+
+    /**
+     * A download that never sends a byte, until interrupted: then, as a JDK socket read on a
+     * virtual thread does, it fails with the interrupt status still set.
+     */
+    private static BlobResponse stalled(long offset, CountDownLatch interrupted) {
+        InputStream body = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    interrupted.countDown();
+                    throw new SocketException("Closed by interrupt");
+                }
+                return -1;
+            }
+        };
+        return new BlobResponse(body, offset, -1);
+    }
+
+    /** The registry's answer, broken off with "Connection reset" once {@code bytes} of it went through. */
+    private static BlobResponse resetAfter(BlobResponse response, int bytes) {
+        InputStream body = new FilterInputStream(response.body()) {
+            private int left = bytes;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left == 0) {
+                    throw new SocketException("Connection reset");
+                }
+                int n = super.read(b, off, Math.min(len, left));
+                if (n > 0) {
+                    left -= n;
+                }
+                return n;
+            }
+        };
+        return new BlobResponse(body, response.offset(), response.length());
+    }
+
+    private long opens(Digest blob) {
+        return opened.stream().filter(blob::equals).count();
+    }
+
+    /** Runs a pull that must fail, within a time that only a hang exceeds. */
+    private BerthException failedPull(PullService service, String reference) {
+        Throwable failure = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> catchThrowable(() -> service.pull(ref(reference), null, RegistryCredentials.ANONYMOUS, progress)));
+        assertThat(failure).isInstanceOf(BerthException.class);
+        return (BerthException) failure;
+    }
+
+    @Test
+    void downloadDyingOfAnErrorFailsThePullAtOnceAndLeavesNothingHalfDone() throws IOException {
+        Pushed image = push("r/error", "1", 3, 100_000, "amd64", 11);
+        Digest slow = image.layers().get(0);
+        Digest dying = image.layers().get(1);
+        Digest above = image.layers().get(2);
+        CountDownLatch slowInterrupted = new CountDownLatch(1);
+        scripted.put(slow, (registry, digest, offset) -> stalled(offset, slowInterrupted));
+        scripted.put(dying, (registry, digest, offset) -> {
+            throw new StackOverflowError();
+        });
+
+        BerthException e = failedPull(scriptedPulls(2), "r/error:1");
+
+        // The pull fails on the Error, without waiting for the layer below it to arrive.
+        assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL);
+        assertThat(e).hasMessageContaining("downloading layer " + dying + " failed: java.lang.StackOverflowError");
+        assertThat(slowInterrupted.getCount()).as("the download still running was broken off").isZero();
+        assertThat(opens(dying)).as("an Error is not retried").isEqualTo(1);
+        assertThat(opens(above)).as("no layer is fetched once the pull is lost").isZero();
+        assertThat(hasImage(image.id())).isFalse();
+        assertThat(images.resolver().find(registry.address() + "/r/error:1")).isEmpty();
+        // Only the config is stored; no partial download, no half-unpacked layer.
+        assertThat(blobs.list()).containsExactly(image.id());
+        assertThat(blobs.ingests()).isEmpty();
+        assertThat(snapshots.list()).isEmpty();
+
+        scripted.clear();
+        opened.clear();
+        pulls.pull(ref("r/error:1"), null, RegistryCredentials.ANONYMOUS, progress);
+        assertThat(hasImage(image.id())).isTrue();
+    }
+
+    @Test
+    void downloadFailingWithIOExceptionsFailsAfterFiveAttemptsAndKeepsItsBytesForTheNextPull() throws IOException {
+        Pushed image = push("r/reset", "1", 3, 100_000, "amd64", 12);
+        Digest below = image.layers().get(0);
+        Digest resetting = image.layers().get(1);
+        Digest above = image.layers().get(2);
+        scripted.put(resetting, (registry, digest, offset) -> resetAfter(registry.open(digest, offset), 10_000));
+
+        BerthException e = failedPull(scriptedPulls(1), "r/reset:1");
+
+        assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+        assertThat(e).hasMessageContaining("downloading " + resetting + " from " + registry.address()
+                + ": Connection reset after 50000 bytes");
+        assertThat(opens(resetting)).as("Docker's five attempts, each resuming the last").isEqualTo(5);
+        assertThat(opens(above)).as("no layer is fetched once the pull is lost").isZero();
+        assertThat(hasImage(image.id())).isFalse();
+        assertThat(images.resolver().find(registry.address() + "/r/reset:1")).isEmpty();
+        // What stays is what the next pull uses: the layer below (stored and unpacked) and the
+        // broken layer's bytes; nothing half-unpacked.
+        assertThat(blobs.list()).containsExactlyInAnyOrder(image.id(), below);
+        assertThat(blobs.ingests()).containsExactly(BlobFetcher.ingestRef(resetting));
+        assertThat(snapshots.list()).containsExactly(LayerStore.snapshotName(image.diffIds().getFirst()));
+
+        scripted.clear();
+        int before = registry.blobGets(resetting).size();
+        pulls.pull(ref("r/reset:1"), null, RegistryCredentials.ANONYMOUS, progress);
+        assertThat(hasImage(image.id())).isTrue();
+        assertThat(registry.blobGets(resetting).subList(before, registry.blobGets(resetting).size()))
+                .extracting(FakeRegistry.Seen::range).containsExactly("bytes=50000-");
+        assertThat(registry.blobGets(below)).hasSize(1);
+    }
+
+    @Test
+    void pullWhoseClientWentAwayStopsFetching() throws IOException {
+        Pushed image = push("r/gone", "1", 4, 50_000, "amd64", 13);
+        List<Digest> layers = image.layers();
+        CountDownLatch bottomInterrupted = new CountDownLatch(1);
+        AtomicBoolean clientGone = new AtomicBoolean();
+        scripted.put(layers.get(0), (registry, digest, offset) -> stalled(offset, bottomInterrupted));
+        scripted.put(layers.get(1), (registry, digest, offset) -> {
+            clientGone.set(true);
+            return registry.open(digest, offset);
+        });
+        ProgressListener client = new ProgressListener() {
+            @Override
+            public void status(String id, String status) {
+                send();
+            }
+
+            @Override
+            public void progress(String id, String status, long current, long total) {
+                send();
+            }
+
+            private void send() {
+                if (clientGone.get()) {
+                    throw new UncheckedIOException("client went away", new IOException("Broken pipe"));
+                }
+            }
+        };
+
+        Throwable failure = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> catchThrowable(
+                () -> scriptedPulls(2).pull(ref("r/gone:1"), null, RegistryCredentials.ANONYMOUS, client)));
+
+        assertThat(failure).isInstanceOf(BerthException.class).hasMessageContaining("client went away");
+        assertThat(bottomInterrupted.getCount()).as("the download still running was broken off").isZero();
+        assertThat(opens(layers.get(1))).isEqualTo(1);
+        assertThat(opens(layers.get(2))).as("no layer is fetched once the pull is lost").isZero();
+        assertThat(opens(layers.get(3))).isZero();
+        assertThat(hasImage(image.id())).isFalse();
+        assertThat(blobs.ingests()).isEmpty();
+    }
+
+    @Test
+    void pullWhoseUnpackFailsStopsItsDownloads() throws IOException {
+        Pushed image = push("r/unpack", "1", 4, 50_000, "amd64", 14);
+        List<Digest> layers = image.layers();
+        CountDownLatch stalledInterrupted = new CountDownLatch(1);
+        scripted.put(layers.get(1), (registry, digest, offset) -> stalled(offset, stalledInterrupted));
+        unpackFailure = new BerthException(ErrorKind.INTERNAL, "writing layer: No space left on device");
+
+        BerthException e = failedPull(scriptedPulls(1), "r/unpack:1");
+
+        assertThat(e).hasMessageContaining("No space left on device");
+        // The one worker may have begun the next layer before the unpack failed; if so, it was broken off.
+        assertThat(opens(layers.get(1)) == 0 || stalledInterrupted.getCount() == 0).isTrue();
+        assertThat(opens(layers.get(2))).as("no layer is fetched once the pull is lost").isZero();
+        assertThat(opens(layers.get(3))).isZero();
+        assertThat(hasImage(image.id())).isFalse();
+        assertThat(snapshots.list()).isEmpty();
     }
 
     @Test
