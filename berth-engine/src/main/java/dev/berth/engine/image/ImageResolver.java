@@ -45,10 +45,8 @@ public final class ImageResolver {
         if (SHORT_ID.matcher(name).matches()) {
             String prefix = name.startsWith("sha256:") ? name : "sha256:" + name;
             List<Digest> ids = db.read(tx -> tx.images().idsWithPrefix(prefix));
-            if (ids.size() > 1) {
-                throw BerthException.invalid("multiple IDs found with provided prefix: %s", name);
-            }
-            return ids.stream().findFirst();
+            // an ambiguous prefix names no image: moby's GetImage answers "No such image" then too
+            return ids.size() == 1 ? Optional.of(ids.getFirst()) : Optional.empty();
         }
         return Optional.empty();
     }

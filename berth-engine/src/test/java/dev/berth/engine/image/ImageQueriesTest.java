@@ -110,6 +110,24 @@ class ImageQueriesTest {
     }
 
     @Test
+    void anAmbiguousIdPrefixIsNoSuchImage() {
+        // 17 images: two of them share their first hex digit
+        Map<Character, Digest> byFirst = new java.util.HashMap<>();
+        Digest twin = null;
+        for (int i = 0; twin == null; i++) {
+            Digest d = f.load(TestImages.dockerArchive(List.of(TestImages.Image.of(List.of(BASE),
+                    "2020-01-01T00:00:" + String.format("%02d", i) + "Z", List.of())))).getFirst().id();
+            twin = byFirst.putIfAbsent(d.hex().charAt(0), d);
+        }
+        String prefix = twin.hex().substring(0, 1);
+
+        assertThatThrownBy(() -> f.services.resolver().resolve(prefix))
+                .hasMessageStartingWith("No such image: " + prefix)
+                .extracting(e -> ((BerthException) e).kind()).isEqualTo(dev.berth.core.error.ErrorKind.NOT_FOUND);
+        assertThat(f.services.resolver().resolve(twin.hex().substring(0, 12))).isEqualTo(twin);
+    }
+
+    @Test
     void historyIsNewestFirstWithTheImageIdOnTop() {
         List<HistoryItem> h = f.services.queries().history("busybox");
         assertThat(h).hasSize(2);
