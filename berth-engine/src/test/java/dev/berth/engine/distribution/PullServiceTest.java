@@ -44,6 +44,7 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPOutputStream;
 
@@ -314,10 +315,11 @@ class PullServiceTest {
      * A download that never sends a byte, until interrupted: then, as a JDK socket read on a
      * virtual thread does, it fails with the interrupt status still set.
      */
-    private static BlobResponse stalled(long offset, CountDownLatch interrupted) {
+    private static BlobResponse stalled(long offset, CountDownLatch started, CountDownLatch interrupted) {
         InputStream body = new InputStream() {
             @Override
             public int read() throws IOException {
+                started.countDown();
                 try {
                     new CountDownLatch(1).await();
                 } catch (InterruptedException e) {
@@ -357,6 +359,16 @@ class PullServiceTest {
         return new BlobResponse(body, response.offset(), response.length());
     }
 
+    /** Waits for another download to be under way, so that a failure comes while it is. */
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).as("the other download started").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     private long opens(Digest blob) {
         return opened.stream().filter(blob::equals).count();
     }
@@ -375,9 +387,11 @@ class PullServiceTest {
         Digest slow = image.layers().get(0);
         Digest dying = image.layers().get(1);
         Digest above = image.layers().get(2);
+        CountDownLatch slowStarted = new CountDownLatch(1);
         CountDownLatch slowInterrupted = new CountDownLatch(1);
-        scripted.put(slow, (registry, digest, offset) -> stalled(offset, slowInterrupted));
+        scripted.put(slow, (registry, digest, offset) -> stalled(offset, slowStarted, slowInterrupted));
         scripted.put(dying, (registry, digest, offset) -> {
+            await(slowStarted);
             throw new StackOverflowError();
         });
 
@@ -438,10 +452,12 @@ class PullServiceTest {
     void pullWhoseClientWentAwayStopsFetching() throws IOException {
         Pushed image = push("r/gone", "1", 4, 50_000, "amd64", 13);
         List<Digest> layers = image.layers();
+        CountDownLatch bottomStarted = new CountDownLatch(1);
         CountDownLatch bottomInterrupted = new CountDownLatch(1);
         AtomicBoolean clientGone = new AtomicBoolean();
-        scripted.put(layers.get(0), (registry, digest, offset) -> stalled(offset, bottomInterrupted));
+        scripted.put(layers.get(0), (registry, digest, offset) -> stalled(offset, bottomStarted, bottomInterrupted));
         scripted.put(layers.get(1), (registry, digest, offset) -> {
+            await(bottomStarted);
             clientGone.set(true);
             return registry.open(digest, offset);
         });
@@ -480,7 +496,7 @@ class PullServiceTest {
         Pushed image = push("r/unpack", "1", 4, 50_000, "amd64", 14);
         List<Digest> layers = image.layers();
         CountDownLatch stalledInterrupted = new CountDownLatch(1);
-        scripted.put(layers.get(1), (registry, digest, offset) -> stalled(offset, stalledInterrupted));
+        scripted.put(layers.get(1), (registry, digest, offset) -> stalled(offset, new CountDownLatch(1), stalledInterrupted));
         unpackFailure = new BerthException(ErrorKind.INTERNAL, "writing layer: No space left on device");
 
         BerthException e = failedPull(scriptedPulls(1), "r/unpack:1");
