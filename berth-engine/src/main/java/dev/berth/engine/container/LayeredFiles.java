@@ -18,6 +18,26 @@ import java.util.Optional;
  */
 record LayeredFiles(List<Path> topFirst) {
     Optional<String> read(String path) {
+        Optional<Path> found = find(path).filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS));
+        try {
+            return found.isEmpty() ? Optional.empty() : Optional.of(Files.readString(found.get()));
+        } catch (IOException e) {
+            throw BerthException.unavailable("cannot read %s: %s", found.get(), e.getMessage());
+        }
+    }
+
+    /** Whether the path exists in the layers (a whiteout above hides it). */
+    boolean exists(String path) {
+        return find(path).isPresent();
+    }
+
+    /** Whether the path is a directory in the layers. */
+    boolean isDirectory(String path) {
+        return find(path).filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).isPresent();
+    }
+
+    /** The path in the top-most layer that has it; empty when none does or a whiteout above hides it. */
+    private Optional<Path> find(String path) {
         String rel = path.replaceFirst("^/+", "");
         for (Path dir : topFirst) {
             Path candidate = entry(dir, rel);
@@ -27,51 +47,11 @@ record LayeredFiles(List<Path> topFirst) {
             if (isWhiteout(candidate)) {
                 return Optional.empty();
             }
-            if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)) {
-                try {
-                    return Optional.of(Files.readString(candidate));
-                } catch (IOException e) {
-                    throw BerthException.unavailable("cannot read %s: %s", candidate, e.getMessage());
-                }
+            if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+                return Optional.of(candidate);
             }
         }
         return Optional.empty();
-    }
-
-    /** Whether the path exists in the layers (a whiteout above hides it). */
-    boolean exists(String path) {
-        String rel = path.replaceFirst("^/+", "");
-        for (Path dir : topFirst) {
-            Path candidate = entry(dir, rel);
-            if (candidate == null) {
-                continue;
-            }
-            if (isWhiteout(candidate)) {
-                return false;
-            }
-            if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether the path is a directory in the layers. */
-    boolean isDirectory(String path) {
-        String rel = path.replaceFirst("^/+", "");
-        for (Path dir : topFirst) {
-            Path candidate = entry(dir, rel);
-            if (candidate == null) {
-                continue;
-            }
-            if (isWhiteout(candidate)) {
-                return false;
-            }
-            if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
-                return Files.isDirectory(candidate, LinkOption.NOFOLLOW_LINKS);
-            }
-        }
-        return false;
     }
 
     /** The image's layers only (without the container's own layer, which is first). */
