@@ -107,38 +107,23 @@ public final class Libc {
 
     /** mount(2); {@code data} may be null. The message names the target. */
     public static void mount(String source, Path target, String fsType, long flags, String data) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = capture(arena);
-            int rc = (int) MOUNT.invokeExact(errno, cstr(arena, source), cstr(arena, target.toString()),
-                    cstr(arena, fsType), flags, cstr(arena, data));
-            check(rc, errno, "mount", target + " (type " + fsType + ", source " + source + ")");
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        run("mount", target + " (type " + fsType + ", source " + source + ")", (arena, errno) ->
+                (int) MOUNT.invokeExact(errno, cstr(arena, source), cstr(arena, target.toString()),
+                        cstr(arena, fsType), flags, cstr(arena, data)));
     }
 
     /** umount2(2), e.g. with {@link Mounts#MNT_DETACH}. */
     public static void umount2(Path target, int flags) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = capture(arena);
-            int rc = (int) UMOUNT2.invokeExact(errno, cstr(arena, target.toString()), flags);
-            check(rc, errno, "umount2", target.toString());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        run("umount2", target.toString(), (arena, errno) ->
+                (int) UMOUNT2.invokeExact(errno, cstr(arena, target.toString()), flags));
     }
 
     // ---- nodes and attributes ----------------------------------------------------------------
 
     /** mknod(2): {@code mode} includes the type bits (S_IFCHR, S_IFBLK, S_IFIFO …). */
     public static void mknod(Path path, int mode, int major, int minor) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = capture(arena);
-            int rc = (int) MKNOD.invokeExact(errno, cstr(arena, path.toString()), mode, makedev(major, minor));
-            check(rc, errno, "mknod", path.toString());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        run("mknod", path.toString(), (arena, errno) ->
+                (int) MKNOD.invokeExact(errno, cstr(arena, path.toString()), mode, makedev(major, minor)));
     }
 
     public static void mkfifo(Path path, int permissions) {
@@ -161,24 +146,14 @@ public final class Libc {
     }
 
     public static void lchown(Path path, int uid, int gid) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = capture(arena);
-            int rc = (int) LCHOWN.invokeExact(errno, cstr(arena, path.toString()), uid, gid);
-            check(rc, errno, "lchown", path.toString());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        run("lchown", path.toString(), (arena, errno) ->
+                (int) LCHOWN.invokeExact(errno, cstr(arena, path.toString()), uid, gid));
     }
 
     /** chmod(2), which unlike Java's PosixFilePermission also sets setuid, setgid and sticky. */
     public static void chmod(Path path, int mode) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = capture(arena);
-            int rc = (int) CHMOD.invokeExact(errno, cstr(arena, path.toString()), mode & 07777);
-            check(rc, errno, "chmod", path.toString());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        run("chmod", path.toString(), (arena, errno) ->
+                (int) CHMOD.invokeExact(errno, cstr(arena, path.toString()), mode & 07777));
     }
 
     public static void lsetxattr(Path path, String name, byte[] value, int flags) {
@@ -255,13 +230,8 @@ public final class Libc {
     }
 
     public static void lremovexattr(Path path, String name) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = capture(arena);
-            int rc = (int) LREMOVEXATTR.invokeExact(errno, cstr(arena, path.toString()), cstr(arena, name));
-            check(rc, errno, "lremovexattr", path + " " + name);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        run("lremovexattr", path + " " + name, (arena, errno) ->
+                (int) LREMOVEXATTR.invokeExact(errno, cstr(arena, path.toString()), cstr(arena, name)));
     }
 
     /**
@@ -283,13 +253,8 @@ public final class Libc {
 
     /** mkdir(2) with the mode (the umask applies, as for any mkdir). */
     public static void mkdir(Path path, int mode) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = capture(arena);
-            int rc = (int) MKDIR.invokeExact(errno, cstr(arena, path.toString()), mode & 07777);
-            check(rc, errno, "mkdir", path.toString());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        run("mkdir", path.toString(), (arena, errno) ->
+                (int) MKDIR.invokeExact(errno, cstr(arena, path.toString()), mode & 07777));
     }
 
     /**
@@ -297,24 +262,14 @@ public final class Libc {
      * "a/b"), which changes what a layer holds.
      */
     public static void symlink(String target, Path link) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = capture(arena);
-            int rc = (int) SYMLINK.invokeExact(errno, cstr(arena, target), cstr(arena, link.toString()));
-            check(rc, errno, "symlink", link + " -> " + target);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        run("symlink", link + " -> " + target, (arena, errno) ->
+                (int) SYMLINK.invokeExact(errno, cstr(arena, target), cstr(arena, link.toString())));
     }
 
     /** link(2): on Linux it never follows a symlink at {@code existing}, so a link to a link stays one. */
     public static void link(Path existing, Path newLink) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = capture(arena);
-            int rc = (int) LINK.invokeExact(errno, cstr(arena, existing.toString()), cstr(arena, newLink.toString()));
-            check(rc, errno, "link", newLink + " => " + existing);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        run("link", newLink + " => " + existing, (arena, errno) ->
+                (int) LINK.invokeExact(errno, cstr(arena, existing.toString()), cstr(arena, newLink.toString())));
     }
 
     /** readlink(2): the target bytes exactly as stored (Java's readSymbolicLink normalises them). */
@@ -342,14 +297,9 @@ public final class Libc {
 
     /** rename(2) that never replaces: EEXIST (ALREADY_EXISTS) when {@code to} exists. Atomic. */
     public static void renameNoReplace(Path from, Path to) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = capture(arena);
-            int rc = (int) RENAMEAT2.invokeExact(errno, AT_FDCWD, cstr(arena, from.toString()), AT_FDCWD,
-                    cstr(arena, to.toString()), RENAME_NOREPLACE);
-            check(rc, errno, "rename", from + " to " + to);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        run("rename", from + " to " + to, (arena, errno) ->
+                (int) RENAMEAT2.invokeExact(errno, AT_FDCWD, cstr(arena, from.toString()), AT_FDCWD,
+                        cstr(arena, to.toString()), RENAME_NOREPLACE));
     }
 
     // ---- file descriptors (the unpacker's fast path: one path lookup per file) -----------------
@@ -504,44 +454,23 @@ public final class Libc {
     }
 
     public static void close(int fd, Path pathForErrors) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = capture(arena);
-            int rc = (int) CLOSE.invokeExact(errno, fd);
-            check(rc, errno, "close", pathForErrors.toString());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        run("close", pathForErrors.toString(), (arena, errno) -> (int) CLOSE.invokeExact(errno, fd));
     }
 
     public static void fchmod(int fd, int mode, Path pathForErrors) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = capture(arena);
-            int rc = (int) FCHMOD.invokeExact(errno, fd, mode & 07777);
-            check(rc, errno, "fchmod", pathForErrors.toString());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        run("fchmod", pathForErrors.toString(), (arena, errno) ->
+                (int) FCHMOD.invokeExact(errno, fd, mode & 07777));
     }
 
     public static void fchown(int fd, int uid, int gid, Path pathForErrors) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = capture(arena);
-            int rc = (int) FCHOWN.invokeExact(errno, fd, uid, gid);
-            check(rc, errno, "fchown", pathForErrors.toString());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        run("fchown", pathForErrors.toString(), (arena, errno) ->
+                (int) FCHOWN.invokeExact(errno, fd, uid, gid));
     }
 
     public static void futimens(int fd, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec,
                                 Path pathForErrors) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = capture(arena);
-            int rc = (int) FUTIMENS.invokeExact(errno, fd, timespecs(arena, atimeSec, atimeNsec, mtimeSec, mtimeNsec));
-            check(rc, errno, "futimens", pathForErrors.toString());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        run("futimens", pathForErrors.toString(), (arena, errno) ->
+                (int) FUTIMENS.invokeExact(errno, fd, timespecs(arena, atimeSec, atimeNsec, mtimeSec, mtimeNsec)));
     }
 
     /** fsync(2) of a file or directory (open it O_RDONLY, or O_DIRECTORY for a directory). */
@@ -563,13 +492,8 @@ public final class Libc {
 
     /** unshare(2) for the calling thread (e.g. {@link #CLONE_FS} before a thread-local chdir). */
     public static void unshare(int flags) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = capture(arena);
-            int rc = (int) UNSHARE.invokeExact(errno, flags);
-            check(rc, errno, "unshare", "0x" + Integer.toHexString(flags));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        run("unshare", "0x" + Integer.toHexString(flags), (arena, errno) ->
+                (int) UNSHARE.invokeExact(errno, flags));
     }
 
     /**
@@ -577,13 +501,8 @@ public final class Libc {
      * thread has done {@code unshare(CLONE_FS)}: only call it on such a thread.
      */
     public static void chdir(Path dir) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = capture(arena);
-            int rc = (int) CHDIR.invokeExact(errno, cstr(arena, dir.toString()));
-            check(rc, errno, "chdir", dir.toString());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        run("chdir", dir.toString(), (arena, errno) ->
+                (int) CHDIR.invokeExact(errno, cstr(arena, dir.toString())));
     }
 
     /**
@@ -669,6 +588,22 @@ public final class Libc {
         times.setAtIndex(ValueLayout.JAVA_LONG, 2, mSec);
         times.setAtIndex(ValueLayout.JAVA_LONG, 3, mNsec);
         return times;
+    }
+
+    /** One downcall that returns an int and sets errno, its arguments allocated in {@code arena}. */
+    @FunctionalInterface
+    private interface IntCall {
+        int invoke(Arena arena, MemorySegment errno) throws Throwable;
+    }
+
+    /** Runs {@code call} in an arena of its own; a negative result throws its errno as {@code name(what)}. */
+    private static void run(String name, String what, IntCall call) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            check(call.invoke(arena, errno), errno, name, what);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     private static void check(int rc, MemorySegment errno, String call, String what) {
