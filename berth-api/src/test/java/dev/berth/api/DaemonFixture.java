@@ -74,7 +74,7 @@ public final class DaemonFixture implements AutoCloseable {
         ContainerStore containerStore = ContainerServices.openStore(db);
         ImageServices.Parts parts = new ImageServices.Parts(db, new LocalBlobStore(dataRoot.resolve("content")),
                 snapshots, DaemonFixture::extractFiles, events, ContainerServices.imageUsers(containerStore),
-                key -> dataRoot.resolve("snapshots").resolve(key).resolve("fs"), Clock.systemUTC());
+                snapshots::directory, Clock.systemUTC());
         images = ImageServices.create(parts);
         volumes = new VolumeService(db, dataRoot, events, Clock.systemUTC());
         ContainerServices containers = ContainerServices.create(containerStore, new ContainerServices.Parts(db, images,

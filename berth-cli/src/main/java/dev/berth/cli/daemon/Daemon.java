@@ -88,7 +88,7 @@ public final class Daemon implements AutoCloseable {
         ContainerStore containerStore = ContainerServices.openStore(db);
 
         ImageServices.Parts parts = new ImageServices.Parts(db, blobs, snapshots, new UnpackingLayerApplier(), events,
-                ContainerServices.imageUsers(containerStore), key -> dataRoot.resolve("snapshots").resolve(key).resolve("fs"), Clock.systemUTC());
+                ContainerServices.imageUsers(containerStore), snapshots::directory, Clock.systemUTC());
         ImageServices images = ImageServices.create(parts);
 
         StartupCheck.Report report = ImageServices.startupCheck(parts,

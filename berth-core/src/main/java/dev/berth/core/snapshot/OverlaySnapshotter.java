@@ -71,6 +71,11 @@ public final class OverlaySnapshotter implements Snapshotter {
     }
 
     @Override
+    public Path directory(String key) {
+        return dirs.fs(key);
+    }
+
+    @Override
     public List<MountSpec> mounts(String key) {
         dirs.requireExisting(key);
         boolean active = dirs.isActive(key);

@@ -47,6 +47,12 @@ public interface Snapshotter {
      */
     List<MountSpec> mounts(String key);
 
+    /**
+     * The directory holding snapshot {@code key}'s own files (not its parents'), for readers that
+     * look at a layer without mounting it: inspect's GraphDriver data, user lookup in /etc/passwd.
+     */
+    Path directory(String key);
+
     /** Writes the changes of active {@code key} against its parent as a layer tar (with whiteouts). */
     void diff(String key, OutputStream layerTar);
 

@@ -50,6 +50,11 @@ public final class VfsSnapshotter implements Snapshotter {
     }
 
     @Override
+    public Path directory(String key) {
+        return dirs.fs(key);
+    }
+
+    @Override
     public List<MountSpec> mounts(String key) {
         dirs.requireExisting(key);
         String mode = dirs.isActive(key) ? "rw" : "ro";

@@ -28,7 +28,8 @@ final class CopyingSnapshotter implements Snapshotter {
         this.root = root;
     }
 
-    Path dir(String name) {
+    @Override
+    public Path directory(String name) {
         return root.resolve(name).resolve("fs");
     }
 
@@ -45,10 +46,10 @@ final class CopyingSnapshotter implements Snapshotter {
     @Override
     public Path prepare(String key, String parent) {
         try {
-            Path dir = dir(key);
+            Path dir = directory(key);
             Files.createDirectories(dir);
             if (parent != null) {
-                Path from = dir(parent);
+                Path from = directory(parent);
                 try (Stream<Path> walk = Files.walk(from)) {
                     for (Path p : walk.toList()) {
                         Path to = dir.resolve(from.relativize(p).toString());
@@ -85,7 +86,7 @@ final class CopyingSnapshotter implements Snapshotter {
 
     @Override
     public List<MountSpec> mounts(String key) {
-        return List.of(new MountSpec("bind", dir(key).toString(), List.of("rbind")));
+        return List.of(new MountSpec("bind", directory(key).toString(), List.of("rbind")));
     }
 
     @Override
@@ -119,7 +120,7 @@ final class CopyingSnapshotter implements Snapshotter {
 
     @Override
     public long usage(String key) {
-        try (Stream<Path> walk = Files.walk(dir(key))) {
+        try (Stream<Path> walk = Files.walk(directory(key))) {
             return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -40,7 +40,7 @@ final class ImageFixture implements AutoCloseable {
         snapshots = new CopyingSnapshotter(root.resolve("snapshots"));
         bus.subscribe(events::add);
         parts = new ImageServices.Parts(db, blobs, snapshots, new SimpleTarApplier(), bus, id -> List.copyOf(users),
-                snapshots::dir, Clock.systemUTC());
+                snapshots::directory, Clock.systemUTC());
         services = ImageServices.create(parts);
     }
 
@@ -70,7 +70,7 @@ final class ImageFixture implements AutoCloseable {
     }
 
     Path layerDir(Digest chainId) {
-        return snapshots.dir(LayerStore.snapshotName(chainId));
+        return snapshots.directory(LayerStore.snapshotName(chainId));
     }
 
     @Override
