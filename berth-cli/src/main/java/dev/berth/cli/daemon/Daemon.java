@@ -91,9 +91,13 @@ public final class Daemon implements AutoCloseable {
                 ContainerServices.imageUsers(containerStore), snapshots::directory, Clock.systemUTC());
         ImageServices images = ImageServices.create(parts);
 
+        int recorded = PulledManifests.recordImageManifests(db, blobs);
+        if (recorded > 0) {
+            LOG.info("start-up: recorded the image manifest of {} repo digests pulled by an older Berth", recorded);
+        }
         StartupCheck.Report report = ImageServices.startupCheck(parts,
                 digest -> dataRoot.resolve("content/blobs").resolve(digest.algorithm()).resolve(digest.hex()),
-                PulledManifests.withPlatformManifests(ContainerServices.gcRoots(containerStore), db, blobs)).run();
+                ContainerServices.gcRoots(containerStore)).run();
         report.removed().forEach(item -> LOG.info("start-up check removed {}", item));
         report.missing().forEach(item -> LOG.error("start-up check: {}", item));
 

@@ -122,8 +122,17 @@ public final class Schema {
             )""",
             "CREATE INDEX container_mounts_volume ON container_mounts(volume_name)");
 
+    /**
+     * The image manifest each repo digest resolves to: {@code manifest_digest} itself for a
+     * single-platform manifest, the platform manifest the pull chose for an index. The row keeps
+     * that blob alive too, so start-up reads no blob to know it. NULL in rows written before this
+     * version until the daemon's start records it (reading the index once).
+     */
+    public static final Migration V4_REPO_DIGEST_IMAGE_MANIFEST = Migration.of(4, "the image manifest of each repo digest",
+            "ALTER TABLE repo_digests ADD COLUMN image_manifest TEXT");
+
     /** Every migration, in order. */
-    public static final List<Migration> ALL = List.of(V1_IMAGES, V2_CONTAINERS, V3_VOLUMES);
+    public static final List<Migration> ALL = List.of(V1_IMAGES, V2_CONTAINERS, V3_VOLUMES, V4_REPO_DIGEST_IMAGE_MANIFEST);
 
     private Schema() {
     }

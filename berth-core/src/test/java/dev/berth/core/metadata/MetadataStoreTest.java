@@ -110,4 +110,53 @@ class MetadataStoreTest {
             assertThat(ids).containsExactly(d("imagea"));
         }
     }
+
+    @Test
+    void repoDigestsFromBeforeVersion4AwaitTheirImageManifestAndAreRecordedOnce() {
+        Path file = dir.resolve("metadata.db");
+        String ref = "docker.io/library/busybox@" + d("index");
+        try (MetadataStore v3 = MetadataStore.open(file, Schema.ALL.subList(0, 3))) {
+            v3.inTransaction(tx -> {
+                tx.images().insert(image("a", null), List.of());
+                try (var s = tx.connection().prepareStatement(
+                        "INSERT INTO repo_digests (reference, image_id, manifest_digest) VALUES (?, ?, ?)")) {
+                    s.setString(1, ref);
+                    s.setString(2, d("imagea").toString());
+                    s.setString(3, d("index").toString());
+                    s.executeUpdate();
+                }
+                return null;
+            });
+        }
+        try (MetadataStore store = MetadataStore.open(file)) {
+            assertThat(store.version()).isEqualTo(4);
+            RepoDigestDao.Row legacy = new RepoDigestDao.Row(ref, d("imagea"), d("index"), null);
+            List<RepoDigestDao.Row> unrecorded = store.read(tx -> tx.repoDigests().withoutImageManifest());
+            assertThat(unrecorded).containsExactly(legacy);
+
+            boolean first = store.inTransaction(tx -> tx.repoDigests().recordImageManifest(ref, d("index"), d("amd64")));
+            boolean second = store.inTransaction(tx -> tx.repoDigests().recordImageManifest(ref, d("index"), d("arm64")));
+            assertThat(first).isTrue();
+            assertThat(second).isFalse();
+
+            unrecorded = store.read(tx -> tx.repoDigests().withoutImageManifest());
+            assertThat(unrecorded).isEmpty();
+            Optional<RepoDigestDao.Row> row = store.read(tx -> tx.repoDigests().row(ref));
+            assertThat(row).contains(new RepoDigestDao.Row(ref, d("imagea"), d("index"), d("amd64")));
+        }
+    }
+
+    @Test
+    void repoDigestOfASingleManifestResolvesToItself() {
+        try (MetadataStore store = MetadataStore.open(dir.resolve("metadata.db"))) {
+            String ref = "docker.io/library/busybox@" + d("manifest");
+            store.inTransaction(tx -> {
+                tx.images().insert(image("a", null), List.of());
+                tx.repoDigests().put(ref, d("imagea"), d("manifest"));
+                return null;
+            });
+            List<RepoDigestDao.Row> rows = store.read(tx -> tx.repoDigests().rowsForImage(d("imagea")));
+            assertThat(rows).containsExactly(new RepoDigestDao.Row(ref, d("imagea"), d("manifest"), d("manifest")));
+        }
+    }
 }

@@ -20,6 +20,7 @@ import dev.berth.engine.image.LayerBlob;
 import dev.berth.engine.image.LayerStore;
 import dev.berth.engine.image.Leases;
 import dev.berth.engine.image.ProgressListener;
+import dev.berth.engine.image.RepoDigest;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -167,9 +168,11 @@ public final class PullService {
             List<LayerBlob> layerBlobs = manifest.layers().stream()
                     .map(l -> new LayerBlob(l.digest(), l.size(), l.mediaType())).toList();
             List<ImageReference> tags = ref.tag().isPresent() ? List.of(ref) : List.of();
-            // Image, layers, tag and RepoDigest in one transaction: a pull is all rows or none.
+            // Image, layers, tag and RepoDigest (with the platform manifest an index resolved to) in
+            // one transaction, after their blobs: a pull is all rows or none.
             ImageStore.Added added = images.add(config, layerBlobs, unpacked, tags,
-                    Map.of(ref.nameOnly().withDigest(repoDigest), repoDigest), null, ProgressListener.NONE);
+                    Map.of(ref.nameOnly().withDigest(repoDigest), new RepoDigest(repoDigest, manifestDoc.digest())),
+                    null, ProgressListener.NONE);
             // Docker's rule: "Downloaded newer image" when the tag moved (or came) here, or, for a
             // pull by digest, when the image is new; otherwise the pull changed nothing.
             boolean updated = ref.tag().isPresent() ? !tagPointsHere : added.isNew();

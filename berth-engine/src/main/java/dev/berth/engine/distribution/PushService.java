@@ -8,7 +8,6 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.image.Descriptor;
 import dev.berth.core.image.ImageConfig;
-import dev.berth.core.image.Index;
 import dev.berth.core.image.Manifest;
 import dev.berth.core.image.MediaTypes;
 import dev.berth.core.image.Raw;
@@ -173,40 +172,20 @@ public final class PushService {
     /**
      * The manifest this image was pulled with, when its layers are unchanged and every layer blob
      * it names is still here: pushing its exact bytes keeps the digest the image has elsewhere
-     * (as Docker with the containerd store does), OCI or Docker media types alike. The manifests
-     * are those of the image's repo digests, or the children of an index among them that are
-     * stored and describe this image.
+     * (as Docker with the containerd store does), OCI or Docker media types alike. It is the
+     * image manifest a repo digest of the image resolves to: the one it names, or the platform
+     * manifest a pull chose from the index it names.
      */
     private Optional<Original> original(Digest id, List<LayerRow> layers, Leases.Lease lease) {
-        List<Digest> pulled = images.db().read(tx -> {
-            List<Digest> out = new ArrayList<>();
-            for (String r : tx.repoDigests().forImage(id)) {
-                tx.repoDigests().manifestDigest(r).filter(d -> !out.contains(d)).ifPresent(out::add);
-            }
-            return out;
-        });
+        List<Digest> pulled = images.db().read(tx -> tx.repoDigests().rowsForImage(id).stream()
+                .map(r -> r.imageManifest() != null ? r.imageManifest() : r.manifestDigest())
+                .distinct()
+                .toList());
         for (Digest d : pulled) {
             lease.add(d);
-            Optional<byte[]> bytes = readManifest(d);
-            if (bytes.isEmpty()) {
-                continue;
-            }
-            String type = mediaTypeOf(bytes.get());
-            List<Digest> candidates = new ArrayList<>();
-            if (MediaTypes.isIndex(type)) {
-                try {
-                    Raw.parse(bytes.get(), Index.class, "index " + d).value().manifests().forEach(m -> candidates.add(m.digest()));
-                } catch (BerthException e) {
-                    continue;
-                }
-            } else {
-                candidates.add(d);
-            }
-            for (Digest c : candidates) {
-                Optional<Original> o = asOriginal(c, c.equals(d) ? bytes : readManifest(c), id, layers, lease);
-                if (o.isPresent()) {
-                    return o;
-                }
+            Optional<Original> o = asOriginal(d, PulledManifests.readManifest(blobs, d), id, layers, lease);
+            if (o.isPresent()) {
+                return o;
             }
         }
         return Optional.empty();
@@ -238,18 +217,6 @@ public final class PushService {
             }
         }
         return Optional.of(new Original(digest, type, bytes.get(), m));
-    }
-
-    private Optional<byte[]> readManifest(Digest digest) {
-        if (!blobs.contains(digest)) {
-            return Optional.empty();
-        }
-        try (InputStream in = blobs.open(digest)) {
-            byte[] bytes = in.readNBytes(RegistrySession.MAX_MANIFEST_BYTES + 1);
-            return bytes.length > RegistrySession.MAX_MANIFEST_BYTES ? Optional.empty() : Optional.of(bytes);
-        } catch (IOException | BerthException e) {
-            return Optional.empty();
-        }
     }
 
     /** The document's {@code mediaType}, or for an OCI document without one, what its fields make it. */

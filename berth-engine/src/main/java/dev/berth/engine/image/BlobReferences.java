@@ -9,10 +9,14 @@ import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Which content-store blobs the image rows keep alive: configs, layer blobs, manifests. */
+/**
+ * Which content-store blobs the image rows keep alive: configs, layer blobs, manifests (a repo
+ * digest's, and the image manifest it resolves to: an index's platform manifest).
+ */
 final class BlobReferences {
     private static final String ALL = "SELECT config_digest FROM images UNION SELECT blob_digest FROM layers "
-            + "WHERE blob_digest IS NOT NULL UNION SELECT manifest_digest FROM repo_digests";
+            + "WHERE blob_digest IS NOT NULL UNION SELECT manifest_digest FROM repo_digests "
+            + "UNION SELECT image_manifest FROM repo_digests WHERE image_manifest IS NOT NULL";
 
     private BlobReferences() {
     }
@@ -21,8 +25,8 @@ final class BlobReferences {
         try (PreparedStatement ps = tx.connection().prepareStatement(
                 "SELECT EXISTS (SELECT 1 FROM images WHERE config_digest = ?) "
                         + "OR EXISTS (SELECT 1 FROM layers WHERE blob_digest = ?) "
-                        + "OR EXISTS (SELECT 1 FROM repo_digests WHERE manifest_digest = ?)")) {
-            for (int i = 1; i <= 3; i++) {
+                        + "OR EXISTS (SELECT 1 FROM repo_digests WHERE manifest_digest = ? OR image_manifest = ?)")) {
+            for (int i = 1; i <= 4; i++) {
                 ps.setString(i, digest.toString());
             }
             try (ResultSet rs = ps.executeQuery()) {

@@ -4,6 +4,7 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.metadata.ImageRow;
 import dev.berth.core.metadata.LayerRow;
+import dev.berth.core.metadata.RepoDigestDao;
 import dev.berth.core.reference.ImageReference;
 import dev.berth.engine.filter.Filters;
 
@@ -126,12 +127,17 @@ public final class ImageRemover {
 
     private void untag(ImageReference ref, Digest id, List<DeleteItem> records) {
         String key = ref.toString();
-        java.util.Optional<Digest> manifest = ref.digest().isPresent()
-                ? store.db().read(tx -> tx.repoDigests().manifestDigest(key)) : java.util.Optional.empty();
+        java.util.Optional<RepoDigestDao.Row> repoDigest = ref.digest().isPresent()
+                ? store.db().read(tx -> tx.repoDigests().row(key)) : java.util.Optional.empty();
         boolean removed = store.db().inTransaction(tx ->
                 ref.digest().isPresent() ? tx.repoDigests().delete(key) : tx.tags().delete(key));
-        // Rows first, then the manifest blob the repo digest kept (if nothing else keeps it).
-        manifest.ifPresent(store.layers()::deleteBlobIfUnused);
+        // Rows first, then the manifest blobs the repo digest kept (if nothing else keeps them).
+        repoDigest.ifPresent(row -> {
+            store.layers().deleteBlobIfUnused(row.manifestDigest());
+            if (row.imageManifest() != null && !row.imageManifest().equals(row.manifestDigest())) {
+                store.layers().deleteBlobIfUnused(row.imageManifest());
+            }
+        });
         if (removed) {
             records.add(DeleteItem.untagged(ref.familiarString()));
             store.events().publish("untag", id, id.toString(), labels(id));

@@ -109,11 +109,11 @@ public final class ImageStore {
 
     /**
      * As {@link #add(Raw, List, List, Digest, ProgressListener)}, also recording repo digests
-     * ({@code name@sha256:…} → the manifest blob's digest, which must be in the content store) in
-     * the same transaction, so that a pull is all rows or none.
+     * ({@code name@sha256:…} → the manifests it names, which must be in the content store) in the
+     * same transaction, so that a pull is all rows or none.
      */
     public Added add(Raw<ImageConfig> config, List<LayerBlob> layerBlobs, List<ImageReference> tags,
-            Map<ImageReference, Digest> repoDigests, Digest parent, ProgressListener progress) {
+            Map<ImageReference, RepoDigest> repoDigests, Digest parent, ProgressListener progress) {
         return add(config, layerBlobs, List.of(), tags, repoDigests, parent, progress);
     }
 
@@ -124,7 +124,7 @@ public final class ImageStore {
      * measured again.
      */
     public Added add(Raw<ImageConfig> config, List<LayerBlob> layerBlobs, List<LayerStore.Unpacked> unpacked,
-            List<ImageReference> tags, Map<ImageReference, Digest> repoDigests, Digest parent,
+            List<ImageReference> tags, Map<ImageReference, RepoDigest> repoDigests, Digest parent,
             ProgressListener progress) {
         Digest id = config.digest();
         List<Digest> diffIds = config.value().diffIds();
@@ -140,7 +140,10 @@ public final class ImageStore {
         List<Digest> leased = new ArrayList<>(chain);
         leased.add(id);
         layerBlobs.forEach(b -> leased.add(b.digest()));
-        leased.addAll(repoDigests.values());
+        repoDigests.values().forEach(rd -> {
+            leased.add(rd.manifest());
+            leased.add(rd.imageManifest());
+        });
         boolean ingestedConfig = false;
         Leases.Lease lease = leases.acquire(leased);
         try {
@@ -177,8 +180,8 @@ public final class ImageStore {
                     tx.images().insert(imageRow, layerRows.stream().map(LayerStore.Unpacked::chainId).toList());
                     inserted = true;
                 }
-                for (Map.Entry<ImageReference, Digest> rd : repoDigests.entrySet()) {
-                    tx.repoDigests().put(rd.getKey().toString(), id, rd.getValue());
+                for (Map.Entry<ImageReference, RepoDigest> rd : repoDigests.entrySet()) {
+                    tx.repoDigests().put(rd.getKey().toString(), id, rd.getValue().manifest(), rd.getValue().imageManifest());
                 }
                 for (ImageReference tag : tags) {
                     tx.tags().put(tag.toString(), id, now).ifPresent(old -> untaggedFrom.put(tag, old));

@@ -13,13 +13,16 @@ import dev.berth.core.image.Platform;
 import dev.berth.core.image.Raw;
 import dev.berth.core.image.RootFs;
 import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.metadata.RepoDigestDao;
 import dev.berth.core.reference.ImageReference;
 import dev.berth.core.snapshot.VfsSnapshotter;
 import dev.berth.engine.event.EventBus;
+import dev.berth.engine.image.GcRoots;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.ImageUsers;
 import dev.berth.engine.image.LayerStore;
 import dev.berth.engine.image.ProgressListener;
+import dev.berth.engine.image.StartupCheck;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +43,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -70,6 +74,7 @@ class PullServiceTest {
     private FakeRegistry registry;
     private MetadataStore db;
     private LocalBlobStore blobs;
+    private ImageServices.Parts parts;
     private ImageServices images;
     private VfsSnapshotter snapshots;
     private PullService pulls;
@@ -98,7 +103,7 @@ class PullServiceTest {
         db = MetadataStore.open(root.resolve("metadata.db"));
         blobs = new LocalBlobStore(root.resolve("content"));
         snapshots = new VfsSnapshotter(root);
-        images = ImageServices.create(new ImageServices.Parts(db, blobs, snapshots,
+        parts = new ImageServices.Parts(db, blobs, snapshots,
                 (tar, dir, whiteouts) -> {
                     if (unpackFailure != null) {
                         throw unpackFailure;
@@ -110,7 +115,8 @@ class PullServiceTest {
                     }
                 },
                 new EventBus(), ImageUsers.NONE, key -> root.resolve("snapshots").resolve(key).resolve("fs"),
-                Clock.systemUTC()));
+                Clock.systemUTC());
+        images = ImageServices.create(parts);
         pulls = new PullService(new RegistryClient(SETTINGS), images.store());
     }
 
@@ -512,19 +518,101 @@ class PullServiceTest {
 
     @Test
     void indexPullChoosesLinuxAmd64AndRecordsTheIndexDigest() throws IOException {
-        Pushed arm = push("multi/arch", null, 1, 10_000, "arm64", 6);
-        Pushed amd = push("multi/arch", null, 1, 10_000, "amd64", 7);
+        MultiPlatform image = pushMultiPlatform("multi/arch", "1", 6);
+
+        PullService.Result result = pulls.pull(ref("multi/arch:1"), null, RegistryCredentials.ANONYMOUS, progress);
+        assertThat(result.imageId()).isEqualTo(image.amd().id());
+        assertThat(result.repoDigest()).isEqualTo(image.index());
+
+        PullService.Result arm64 = pulls.pull(ref("multi/arch:1"), "linux/arm64", RegistryCredentials.ANONYMOUS, progress);
+        assertThat(arm64.imageId()).isEqualTo(image.arm().id());
+    }
+
+    /** A linux/arm64 and a linux/amd64 image behind one OCI index, pushed as repo:tag. */
+    private record MultiPlatform(Pushed arm, Pushed amd, Digest index) {
+    }
+
+    private MultiPlatform pushMultiPlatform(String repo, String tag, long seed) throws IOException {
+        Pushed arm = push(repo, null, 1, 10_000, "arm64", seed);
+        Pushed amd = push(repo, null, 1, 10_000, "amd64", seed + 1);
         Index index = Index.oci(List.of(
                 Descriptor.of(MediaTypes.DOCKER_MANIFEST, arm.manifest(), 1).withPlatform(Platform.of("linux", "arm64")),
                 Descriptor.of(MediaTypes.DOCKER_MANIFEST, amd.manifest(), 1).withPlatform(Platform.of("linux", "amd64"))));
-        Digest indexDigest = registry.putManifest("multi/arch", "1", MediaTypes.OCI_INDEX, Raw.of(index).bytes());
+        return new MultiPlatform(arm, amd, registry.putManifest(repo, tag, MediaTypes.OCI_INDEX, Raw.of(index).bytes()));
+    }
 
-        PullService.Result result = pulls.pull(ref("multi/arch:1"), null, RegistryCredentials.ANONYMOUS, progress);
-        assertThat(result.imageId()).isEqualTo(amd.id());
-        assertThat(result.repoDigest()).isEqualTo(indexDigest);
+    private StartupCheck.Report startupCheck() {
+        return ImageServices.startupCheck(parts, d -> root.resolve("content/blobs/sha256").resolve(d.hex()), GcRoots.NONE).run();
+    }
 
-        PullService.Result arm64 = pulls.pull(ref("multi/arch:1"), "linux/arm64", RegistryCredentials.ANONYMOUS, progress);
-        assertThat(arm64.imageId()).isEqualTo(arm.id());
+    private String blobPath(Digest d) {
+        return "blob " + root.resolve("content/blobs/sha256").resolve(d.hex());
+    }
+
+    /** Makes the repo digest rows what a Berth from before schema version 4 wrote: no image manifest. */
+    private void forgetImageManifests() {
+        db.inTransaction(tx -> {
+            try (var update = tx.connection().prepareStatement("UPDATE repo_digests SET image_manifest = NULL")) {
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    @Test
+    void indexPullRecordsItsPlatformManifestWhichStartupKeepsAndRmiRemoves() throws IOException {
+        MultiPlatform image = pushMultiPlatform("multi/keep", "1", 15);
+
+        pulls.pull(ref("multi/keep:1"), null, RegistryCredentials.ANONYMOUS, progress);
+
+        String digestRef = registry.address() + "/multi/keep@" + image.index();
+        Optional<RepoDigestDao.Row> row = db.read(tx -> tx.repoDigests().row(digestRef));
+        assertThat(row).contains(new RepoDigestDao.Row(digestRef, image.amd().id(), image.index(), image.amd().manifest()));
+        // Nothing left for start-up to read: the row keeps both manifests.
+        assertThat(PulledManifests.recordImageManifests(db, blobs)).isZero();
+        assertThat(startupCheck().removed()).isEmpty();
+        assertThat(blobs.contains(image.index())).isTrue();
+        assertThat(blobs.contains(image.amd().manifest())).isTrue();
+
+        images.remover().remove(registry.address() + "/multi/keep:1", false, false);
+
+        assertThat(hasImage(image.amd().id())).isFalse();
+        assertThat(blobs.contains(image.index())).isFalse();
+        assertThat(blobs.contains(image.amd().manifest())).as("the platform manifest goes with its row").isFalse();
+    }
+
+    @Test
+    void indexPulledByAnOlderBerthGetsItsPlatformManifestRecordedOnceAndKeepsOnlyThat() throws IOException {
+        MultiPlatform image = pushMultiPlatform("multi/old", "1", 17);
+        // Both platforms pulled through one index: the repo digest moved to the last, and the
+        // first one's manifest stayed stored.
+        pulls.pull(ref("multi/old:1"), "linux/arm64", RegistryCredentials.ANONYMOUS, progress);
+        pulls.pull(ref("multi/old:1"), "linux/amd64", RegistryCredentials.ANONYMOUS, progress);
+        forgetImageManifests();
+
+        assertThat(PulledManifests.recordImageManifests(db, blobs)).isEqualTo(1);
+        assertThat(PulledManifests.recordImageManifests(db, blobs)).as("recorded once").isZero();
+
+        String digestRef = registry.address() + "/multi/old@" + image.index();
+        Optional<RepoDigestDao.Row> row = db.read(tx -> tx.repoDigests().row(digestRef));
+        assertThat(row).contains(new RepoDigestDao.Row(digestRef, image.amd().id(), image.index(), image.amd().manifest()));
+        // The other platform's manifest is no row's: garbage; the one the push needs stays.
+        assertThat(startupCheck().removed()).containsExactly(blobPath(image.arm().manifest()));
+        assertThat(blobs.contains(image.amd().manifest())).isTrue();
+        assertThat(blobs.contains(image.index())).isTrue();
+    }
+
+    @Test
+    void repoDigestWhoseIndexIsGoneIsRecordedAsItsOwnManifest() throws IOException {
+        Digest index = pushMultiPlatform("multi/gone", "1", 19).index();
+        pulls.pull(ref("multi/gone:1"), null, RegistryCredentials.ANONYMOUS, progress);
+        forgetImageManifests();
+        blobs.delete(index);
+
+        assertThat(PulledManifests.recordImageManifests(db, blobs)).isEqualTo(1);
+
+        Optional<RepoDigestDao.Row> row = db.read(tx -> tx.repoDigests().row(registry.address() + "/multi/gone@" + index));
+        assertThat(row.map(RepoDigestDao.Row::imageManifest)).contains(index);
+        assertThat(PulledManifests.recordImageManifests(db, blobs)).isZero();
     }
 
     @Test

@@ -156,7 +156,7 @@ class ImageRemoverTest {
         f.blobs.ingest(new java.io.ByteArrayInputStream(APP), null, -1);
         Digest pulledId = f.services.store().add(pulled.config(),
                 List.of(new LayerBlob(Digest.sha256(APP), APP.length, dev.berth.core.image.MediaTypes.OCI_LAYER)),
-                List.of(tag), Map.of(digestRef, manifest), null, ProgressListener.NONE).id();
+                List.of(tag), Map.of(digestRef, RepoDigest.of(manifest)), null, ProgressListener.NONE).id();
         assertThat(f.services.queries().inspect("web:1").repoDigests()).containsExactly("web@" + manifest);
         assertThat(f.services.resolver().resolve("web@" + manifest)).isEqualTo(pulledId);
 
