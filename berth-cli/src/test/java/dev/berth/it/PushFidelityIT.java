@@ -153,8 +153,8 @@ class PushFidelityIT {
         putManifest(source, "multi", "application/vnd.oci.image.index.v1+json", index);
 
         assertThat(daemon.docker("pull", source + ":multi").ok()).contains("Digest: " + TestLayers.sha256(index));
-        // The platform manifest is no row's (the repo digest names the index) until a push
-        // records it; the start-up check must keep it all the same.
+        // The repo digest names the index; its row also keeps the platform manifest the pull chose,
+        // which the start-up check must not remove.
         daemon.restart();
         pushedBack(source + ":multi", berthAddress() + "/fidelity/copy-index", amd, oci);
         pushedBack(source + ":multi", debian.address() + "/fidelity/copy-index", amd, oci);
