@@ -18,11 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A pull interrupted by a daemon crash (SIGKILL mid-download) leaves no image, and the next pull
- * after a restart fetches only the rest of the layer it had begun (a Range request), not all of
- * it again, and ends with the right image.
+ * after a restart fetches neither the layer it had completed nor the part of the layer it had
+ * begun (a Range request for the rest), and ends with the right image.
  */
 class PullResumeIT {
     private static final int BIG_LAYER_BYTES = 40 * 1024 * 1024;
+    private static final int FIRST_LAYER_BYTES = 2 * 1024 * 1024;
 
     @Test
     void pullKilledMidDownloadResumesAfterRestartAndFetchesOnlyTheRest() throws Exception {
@@ -33,12 +34,14 @@ class PullResumeIT {
             Pushed image = pushImage(registry.address(), "resume/big", "1");
             String name = proxy.address() + "/resume/big:1";
             Path ingest = daemon.dataRoot().resolve("content/ingest/pull-sha256%3A" + image.bigLayerHex());
+            Path firstLayer = daemon.dataRoot().resolve("content/blobs/sha256/" + image.firstLayerHex());
 
-            // 4 MB/s: the 40 MB layer would take ~10 s; the daemon dies after a quarter of it.
+            // 4 MB/s: the 40 MB layer would take ~10 s; the daemon dies after a quarter of it, once
+            // the 2 MB layer below it is complete.
             proxy.throttle(4L * 1024 * 1024);
             CompletableFuture<CommandResult> firstPull = CompletableFuture.supplyAsync(() -> daemon.docker("pull", name));
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (!Files.exists(ingest) || Files.size(ingest) < BIG_LAYER_BYTES / 4) {
+            while (!Files.exists(ingest) || Files.size(ingest) < BIG_LAYER_BYTES / 4 || !Files.exists(firstLayer)) {
                 assertThat(firstPull).as("the first pull ended before it could be interrupted").isNotDone();
                 assertThat(System.nanoTime()).as("download did not progress:\n" + daemon.logText()).isLessThan(deadline);
                 Thread.sleep(50);
@@ -54,7 +57,9 @@ class PullResumeIT {
             assertThat(daemon.docker("image", "inspect", name).exitCode()).isNotZero();
             assertThat(daemon.docker("images", "-q", "--no-trunc").ok()).doesNotContain(image.configDigest());
             assertThat(ingest).exists();
-            assertThat(daemon.logText()).contains("kept partial download pull-sha256:" + image.bigLayerHex());
+            assertThat(firstLayer).exists();
+            assertThat(daemon.logText()).contains("kept partial download pull-sha256:" + image.bigLayerHex())
+                    .contains("kept blob sha256:" + image.firstLayerHex() + " of an unfinished pull");
 
             proxy.reset();
             String pull = daemon.docker("pull", name).ok();
@@ -62,7 +67,7 @@ class PullResumeIT {
 
             long rest = image.bigLayerSize() - had;
             assertThat(proxy.requests()).contains("Range: bytes=" + had + "-");
-            // The rest of the big layer, plus manifest, config, the small layer and HTTP headers.
+            // The rest of the big layer, plus manifest, config and HTTP headers: not the first layer again.
             assertThat(proxy.served()).as("bytes served for the second pull").isBetween(rest, rest + 256 * 1024);
             assertThat(ingest).doesNotExist();
 
@@ -76,17 +81,20 @@ class PullResumeIT {
     }
 
     /** What {@link #pushImage} put in the registry. */
-    private record Pushed(String configDigest, String manifestDigest, List<String> diffIds, String bigLayerHex,
-            long bigLayerSize) {
+    private record Pushed(String configDigest, String manifestDigest, List<String> diffIds, String firstLayerHex,
+            String bigLayerHex, long bigLayerSize) {
     }
 
-    /** A two-layer image (a small text layer, then a big incompressible one) pushed over the distribution API. */
+    /** A two-layer image (2 MB, then 40 MB, both incompressible) pushed over the distribution API. */
     private static Pushed pushImage(String registry, String repository, String tag) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI base = URI.create("http://" + registry);
-        byte[] small = TestLayers.tar("etc/resume.txt", "resumed\n".getBytes(StandardCharsets.UTF_8));
+        Random bytes = new Random(42);
+        byte[] firstData = new byte[FIRST_LAYER_BYTES];
+        bytes.nextBytes(firstData);
+        byte[] small = TestLayers.tar("data/first.bin", firstData);
         byte[] random = new byte[BIG_LAYER_BYTES];
-        new Random(42).nextBytes(random);
+        bytes.nextBytes(random);
         byte[] big = TestLayers.tar("data/random.bin", random);
         byte[] smallGz = TestLayers.gzip(small);
         byte[] bigGz = TestLayers.gzip(big);
@@ -109,7 +117,8 @@ class PullResumeIT {
                 .header("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
-        return new Pushed(configDigest, TestLayers.sha256(manifest), diffIds, bigDigest.substring("sha256:".length()), bigGz.length);
+        return new Pushed(configDigest, TestLayers.sha256(manifest), diffIds, smallDigest.substring("sha256:".length()),
+                bigDigest.substring("sha256:".length()), bigGz.length);
     }
 
     private static String upload(HttpClient http, URI base, String repository, byte[] blob) throws Exception {

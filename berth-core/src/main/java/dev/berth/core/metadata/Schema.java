@@ -131,8 +131,21 @@ public final class Schema {
     public static final Migration V4_REPO_DIGEST_IMAGE_MANIFEST = Migration.of(4, "the image manifest of each repo digest",
             "ALTER TABLE repo_digests ADD COLUMN image_manifest TEXT");
 
+    /**
+     * Blobs an unfinished pull has fetched, kept by the start-up check until {@code expires}
+     * (epoch seconds) so that the next pull after a crash does not fetch them again. The pull
+     * deletes its rows once the image's rows refer to the blobs.
+     */
+    public static final Migration V5_PULL_LEASES = Migration.of(5, "blobs leased by unfinished pulls",
+            """
+            CREATE TABLE pull_leases (
+                digest  TEXT PRIMARY KEY,
+                expires INTEGER NOT NULL
+            )""");
+
     /** Every migration, in order. */
-    public static final List<Migration> ALL = List.of(V1_IMAGES, V2_CONTAINERS, V3_VOLUMES, V4_REPO_DIGEST_IMAGE_MANIFEST);
+    public static final List<Migration> ALL = List.of(V1_IMAGES, V2_CONTAINERS, V3_VOLUMES, V4_REPO_DIGEST_IMAGE_MANIFEST,
+            V5_PULL_LEASES);
 
     private Schema() {
     }

@@ -19,4 +19,8 @@ public record Tx(Connection connection) {
     public LayerDao layers() {
         return new LayerDao(this);
     }
+
+    public PullLeaseDao pullLeases() {
+        return new PullLeaseDao(this);
+    }
 }

@@ -129,7 +129,7 @@ class MetadataStoreTest {
             });
         }
         try (MetadataStore store = MetadataStore.open(file)) {
-            assertThat(store.version()).isEqualTo(4);
+            assertThat(store.version()).isEqualTo(Schema.ALL.getLast().version());
             RepoDigestDao.Row legacy = new RepoDigestDao.Row(ref, d("imagea"), d("index"), null);
             List<RepoDigestDao.Row> unrecorded = store.read(tx -> tx.repoDigests().withoutImageManifest());
             assertThat(unrecorded).containsExactly(legacy);
@@ -157,6 +157,32 @@ class MetadataStoreTest {
             });
             List<RepoDigestDao.Row> rows = store.read(tx -> tx.repoDigests().rowsForImage(d("imagea")));
             assertThat(rows).containsExactly(new RepoDigestDao.Row(ref, d("imagea"), d("manifest"), d("manifest")));
+        }
+    }
+
+    @Test
+    void pullLeasesLastUntilTheyExpireOrAreReleased() {
+        java.time.Instant now = java.time.Instant.parse("2026-11-28T00:00:00Z");
+        try (MetadataStore store = MetadataStore.open(dir.resolve("metadata.db"))) {
+            store.inTransaction(tx -> {
+                tx.pullLeases().lease(List.of(d("a"), d("b")), now.plusSeconds(60));
+                tx.pullLeases().lease(List.of(d("old")), now.minusSeconds(1));
+                return null;
+            });
+            java.util.Set<Digest> live = store.read(tx -> tx.pullLeases().live(now));
+            assertThat(live).containsExactlyInAnyOrder(d("a"), d("b"));
+
+            store.inTransaction(tx -> {
+                tx.pullLeases().lease(List.of(d("a")), now.plusSeconds(3600)); // a later pull moves the expiry
+                tx.pullLeases().release(List.of(d("b")));
+                return null;
+            });
+            java.util.Set<Digest> later = store.read(tx -> tx.pullLeases().live(now.plusSeconds(120)));
+            assertThat(later).containsExactly(d("a"));
+            int expired = store.inTransaction(tx -> tx.pullLeases().deleteExpired(now));
+            assertThat(expired).isEqualTo(1);
+            java.util.Set<Digest> kept = store.read(tx -> tx.pullLeases().live(now.minusSeconds(3600)));
+            assertThat(kept).containsExactly(d("a"));
         }
     }
 }

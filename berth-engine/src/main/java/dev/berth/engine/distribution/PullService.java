@@ -16,6 +16,7 @@ import dev.berth.core.image.Raw;
 import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.reference.ImageReference;
 import dev.berth.engine.image.ImageStore;
+import dev.berth.engine.image.StartupCheck;
 import dev.berth.engine.image.LayerBlob;
 import dev.berth.engine.image.LayerStore;
 import dev.berth.engine.image.Leases;
@@ -25,6 +26,7 @@ import dev.berth.engine.image.RepoDigest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,6 +160,15 @@ public final class PullService {
             boolean present = images.row(id).isPresent();
             boolean tagPointsHere = ref.tag().isPresent()
                     && images.db().read(tx -> tx.tags().get(ref.toString())).filter(id::equals).isPresent();
+            List<Digest> layerBlobDigests = manifest.layers().stream().map(Descriptor::digest).toList();
+            if (!present) {
+                // Durable as well: the layers of a pull cut short by a crash stay for the next one.
+                Instant until = images.clock().instant().plus(StartupCheck.DEFAULT_INGEST_GRACE);
+                images.db().inTransaction(tx -> {
+                    tx.pullLeases().lease(layerBlobDigests, until);
+                    return null;
+                });
+            }
             List<LayerStore.Unpacked> unpacked = present ? List.of()
                     : fetchAndUnpack(source, manifest.layers(), diffIds, chain, progress);
             for (FetchedManifest doc : documents) {
@@ -173,6 +184,12 @@ public final class PullService {
             ImageStore.Added added = images.add(config, layerBlobs, unpacked, tags,
                     Map.of(ref.nameOnly().withDigest(repoDigest), new RepoDigest(repoDigest, manifestDoc.digest())),
                     null, ProgressListener.NONE);
+            if (!present) {
+                images.db().inTransaction(tx -> {
+                    tx.pullLeases().release(layerBlobDigests);
+                    return null;
+                });
+            }
             // Docker's rule: "Downloaded newer image" when the tag moved (or came) here, or, for a
             // pull by digest, when the image is new; otherwise the pull changed nothing.
             boolean updated = ref.tag().isPresent() ? !tagPointsHere : added.isNew();

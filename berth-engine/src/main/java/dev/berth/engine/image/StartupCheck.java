@@ -30,6 +30,9 @@ import java.util.function.Function;
  * period stays, so that a pull interrupted by a crash or restart resumes it with a Range request
  * instead of fetching its bytes again (containerd keeps ingests under a 24 h lease for the same
  * reason). Older ones, and every other partial ingest (loads, imports: those never resume), go.
+ * Likewise the complete layer blobs of an unfinished pull stay while its lease in
+ * {@code pull_leases} lasts (24 h from the pull; the pull releases it once the image's rows
+ * refer to them), so the next pull does not fetch them again.
  */
 public final class StartupCheck {
     private static final Logger LOG = LoggerFactory.getLogger(StartupCheck.class);
@@ -59,7 +62,7 @@ public final class StartupCheck {
         this.ingestGrace = ingestGrace;
     }
 
-    /** What the check did and found; {@code kept}: partial downloads left for a pull to resume. */
+    /** What the check did and found; {@code kept}: partial downloads and leased blobs left for a pull to resume. */
     public record Report(List<String> removed, List<String> missing, List<String> kept) {
     }
 
@@ -71,7 +74,7 @@ public final class StartupCheck {
         Instant keepAfter = clock.instant().minus(ingestGrace);
         for (String ref : blobs.ingests()) {
             if (isResumable(ref, keepAfter)) {
-                kept.add(ref);
+                kept.add("partial download " + ref);
                 continue;
             }
             try (var writer = blobs.writer(ref)) {
@@ -82,8 +85,15 @@ public final class StartupCheck {
 
         Set<Digest> liveBlobs = new HashSet<>(db.read(BlobReferences::all));
         liveBlobs.addAll(roots.blobs());
+        Instant now = clock.instant();
+        Set<Digest> leased = db.inTransaction(tx -> {
+            tx.pullLeases().deleteExpired(now);
+            return tx.pullLeases().live(now);
+        });
         for (Digest d : blobs.list()) {
-            if (!liveBlobs.contains(d)) {
+            if (leased.contains(d) && !liveBlobs.contains(d)) {
+                kept.add("blob " + d + " of an unfinished pull");
+            } else if (!liveBlobs.contains(d)) {
                 blobs.delete(d);
                 removed.add("blob " + blobPath.apply(d));
             }
@@ -115,7 +125,7 @@ public final class StartupCheck {
 
         removed.forEach(r -> LOG.info("start-up check removed unreferenced {}", r));
         missing.forEach(m -> LOG.error("start-up check: {}", m));
-        kept.forEach(k -> LOG.info("start-up check kept partial download {} for a pull to resume", k));
+        kept.forEach(k -> LOG.info("start-up check kept {} for a pull to resume", k));
         return new Report(removed, missing, kept);
     }
 

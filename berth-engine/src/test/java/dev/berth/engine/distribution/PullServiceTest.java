@@ -444,11 +444,19 @@ class PullServiceTest {
         assertThat(blobs.list()).containsExactlyInAnyOrder(image.id(), below);
         assertThat(blobs.ingests()).containsExactly(BlobFetcher.ingestRef(resetting));
         assertThat(snapshots.list()).containsExactly(LayerStore.snapshotName(image.diffIds().getFirst()));
+        // A daemon restarting now keeps them too: the pull leased its layers; only the unpacked
+        // snapshot and the config go.
+        assertThat(leasedBlobs()).containsExactlyInAnyOrder(below, resetting, above);
+        StartupCheck.Report restart = startupCheck();
+        assertThat(restart.kept()).contains("blob " + below + " of an unfinished pull");
+        assertThat(blobs.list()).containsExactly(below);
+        assertThat(blobs.ingests()).containsExactly(BlobFetcher.ingestRef(resetting));
 
         scripted.clear();
         int before = registry.blobGets(resetting).size();
         pulls.pull(ref("r/reset:1"), null, RegistryCredentials.ANONYMOUS, progress);
         assertThat(hasImage(image.id())).isTrue();
+        assertThat(leasedBlobs()).as("released once the image's rows hold the layers").isEmpty();
         assertThat(registry.blobGets(resetting).subList(before, registry.blobGets(resetting).size()))
                 .extracting(FakeRegistry.Seen::range).containsExactly("bytes=50000-");
         assertThat(registry.blobGets(below)).hasSize(1);
@@ -539,6 +547,10 @@ class PullServiceTest {
                 Descriptor.of(MediaTypes.DOCKER_MANIFEST, arm.manifest(), 1).withPlatform(Platform.of("linux", "arm64")),
                 Descriptor.of(MediaTypes.DOCKER_MANIFEST, amd.manifest(), 1).withPlatform(Platform.of("linux", "amd64"))));
         return new MultiPlatform(arm, amd, registry.putManifest(repo, tag, MediaTypes.OCI_INDEX, Raw.of(index).bytes()));
+    }
+
+    private java.util.Set<Digest> leasedBlobs() {
+        return db.read(tx -> tx.pullLeases().live(java.time.Instant.now()));
     }
 
     private StartupCheck.Report startupCheck() {

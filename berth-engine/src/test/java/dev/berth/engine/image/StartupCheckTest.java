@@ -69,13 +69,38 @@ class StartupCheckTest {
 
             StartupCheck.Report report = f.startupCheck().run();
 
-            assertThat(report.kept()).containsExactly(StartupCheck.RESUMABLE_PREFIX + recent);
+            assertThat(report.kept()).containsExactly("partial download " + StartupCheck.RESUMABLE_PREFIX + recent);
             assertThat(report.removed()).containsExactlyInAnyOrder("partial ingest " + StartupCheck.RESUMABLE_PREFIX + old,
                     "partial ingest " + StartupCheck.RESUMABLE_PREFIX + complete);
             assertThat(f.blobs.ingests()).containsExactly(StartupCheck.RESUMABLE_PREFIX + recent);
             try (var resumed = f.blobs.writer(StartupCheck.RESUMABLE_PREFIX + recent)) {
                 assertThat(resumed.offset()).isEqualTo(3);
             }
+        }
+    }
+
+    @Test
+    void blobsOfAnUnfinishedPullStayWhileTheirLeaseLasts() throws Exception {
+        byte[] otherBytes = {7, 7, 7};
+        Digest leased = Digest.sha256(BASE);
+        Digest expired = Digest.sha256(otherBytes);
+        try (ImageFixture f = new ImageFixture(dir)) {
+            f.blobs.ingest(new ByteArrayInputStream(BASE), leased, BASE.length);
+            f.blobs.ingest(new ByteArrayInputStream(otherBytes), expired, otherBytes.length);
+            Instant now = f.parts.clock().instant();
+            f.parts.db().inTransaction(tx -> {
+                tx.pullLeases().lease(List.of(leased), now.plus(Duration.ofHours(1)));
+                tx.pullLeases().lease(List.of(expired), now.minusSeconds(1));
+                return null;
+            });
+
+            StartupCheck.Report report = f.startupCheck().run();
+
+            assertThat(report.kept()).containsExactly("blob " + leased + " of an unfinished pull");
+            assertThat(f.blobs.list()).containsExactly(leased);
+            assertThat(report.removed()).singleElement().asString().contains(expired.hex());
+            java.util.Set<Digest> live = f.parts.db().read(tx -> tx.pullLeases().live(now.minus(Duration.ofDays(1))));
+            assertThat(live).containsExactly(leased);
         }
     }
 
