@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.api.tls.TlsFiles;
 import dev.berth.cli.client.ApiClient;
 import dev.berth.cli.client.DaemonHost;
 import dev.berth.cli.command.CommandContext;
@@ -19,6 +20,7 @@ import dev.berth.cli.command.InfoCommand;
 import dev.berth.cli.command.SystemCommand;
 import dev.berth.cli.command.VersionCommand;
 import dev.berth.cli.output.Console;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,6 +57,26 @@ public final class Main implements Runnable, CommandContext {
     @Option(names = {"-H", "--host"}, paramLabel = "URI",
             description = "Daemon socket to connect to (default: $DOCKER_HOST, else " + DaemonHost.DEFAULT + ")")
     String host;
+
+    @Option(names = "--tls", arity = "0..1", fallbackValue = "true",
+            description = "Use TLS on tcp:// (any daemon certificate); implied by --tlsverify (default: $DOCKER_TLS)")
+    boolean tls;
+
+    @Option(names = "--tlsverify", arity = "0..1", fallbackValue = "true",
+            description = "Use TLS on tcp:// and verify the daemon against --tlscacert (default: $DOCKER_TLS_VERIFY)")
+    Boolean tlsVerify;
+
+    @Option(names = "--tlscacert", paramLabel = "FILE",
+            description = "Trust certificates signed by this CA (default: ca.pem in $DOCKER_CERT_PATH, else ~/.docker)")
+    java.nio.file.Path tlsCaCert;
+
+    @Option(names = "--tlscert", paramLabel = "FILE",
+            description = "TLS certificate (default: cert.pem in $DOCKER_CERT_PATH, else ~/.docker)")
+    java.nio.file.Path tlsCert;
+
+    @Option(names = "--tlskey", paramLabel = "FILE",
+            description = "TLS key (default: key.pem in $DOCKER_CERT_PATH, else ~/.docker)")
+    java.nio.file.Path tlsKey;
 
     @Option(names = {"-D", "--debug"}, description = "Show stack traces of failures")
     boolean debug;
@@ -134,7 +156,9 @@ public final class Main implements Runnable, CommandContext {
     @Override
     public ApiClient client() {
         if (client == null) {
-            client = new ApiClient(DaemonHost.resolve(host, console.env()));
+            Map<String, String> env = console.env();
+            TlsFiles tlsFiles = TlsFiles.forClient(tls, tlsVerify, tlsCaCert, tlsCert, tlsKey, env);
+            client = new ApiClient(DaemonHost.resolve(host, tlsFiles, env));
         }
         return client;
     }

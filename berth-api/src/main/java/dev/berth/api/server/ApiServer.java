@@ -18,6 +18,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -56,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * <p>A Unix socket is created with mode 0660 (and its directory if missing). A leftover socket
  * file is removed only when nothing answers on it; when a daemon does, start fails with
  * "another daemon is listening on …".
+ *
+ * <p>With a TLS context (dockerd's {@code --tls}/{@code --tlsverify}) every TCP address serves
+ * HTTPS only: a plain-HTTP request there is answered as Go answers it ("Client sent an HTTP
+ * request to an HTTPS server.") and never reaches a route; Unix sockets stay plain.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -66,6 +71,7 @@ public final class ApiServer implements AutoCloseable {
     private final List<URI> hosts;
     private final Dispatch dispatch;
     private final Duration grace;
+    private final SslContext tls;
     private final List<Channel> listeners = new ArrayList<>();
     private final List<Path> socketFiles = new ArrayList<>();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -73,12 +79,23 @@ public final class ApiServer implements AutoCloseable {
     private ExecutorService handlers;
     private boolean closed;
 
+    /** How long {@link #close()} lets running requests finish unless told otherwise. */
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+
     public ApiServer(List<URI> hosts, Router router) {
-        this(hosts, router, Duration.ofSeconds(10));
+        this(hosts, router, DEFAULT_GRACE);
     }
 
     /** {@code grace}: how long {@link #close()} lets running requests finish before cutting connections. */
     public ApiServer(List<URI> hosts, Router router, Duration grace) {
+        this(hosts, router, grace, null);
+    }
+
+    /**
+     * {@code tls}: the TLS every {@code tcp://} listener serves (dockerd's {@code --tls}), or null
+     * for plain HTTP; Unix sockets stay plain, as dockerd's.
+     */
+    public ApiServer(List<URI> hosts, Router router, Duration grace, SslContext tls) {
         if (hosts.isEmpty()) {
             throw BerthException.invalid("no listen address given");
         }
@@ -86,11 +103,12 @@ public final class ApiServer implements AutoCloseable {
         this.hosts = List.copyOf(hosts);
         this.dispatch = new Dispatch(router);
         this.grace = grace;
+        this.tls = tls;
     }
 
     /**
      * Parses a {@code -H} value: {@code unix:///path} or {@code tcp://host:port} (host defaults to
-     * every address, port to 2375, as Docker's). TLS is not supported yet.
+     * every address, port to 2375, or 2376 when serving TLS, as Docker's).
      */
     public static URI parseHost(String text) {
         URI uri;
@@ -135,7 +153,7 @@ public final class ApiServer implements AutoCloseable {
         try {
             for (URI host : hosts) {
                 listeners.add(bind(host));
-                log.info("API listening on {}", host);
+                log.info("API listening on {}{}", host, tls != null && "tcp".equals(host.getScheme()) ? " (TLS)" : "");
             }
         } catch (RuntimeException e) {
             close();
@@ -149,6 +167,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private Channel bind(URI host) {
+        boolean tcp = "tcp".equals(host.getScheme());
+        SslContext ssl = tcp ? tls : null;
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -157,6 +177,9 @@ public final class ApiServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
+                        if (ssl != null) {
+                            ch.pipeline().addLast(new TlsOnly(ssl));
+                        }
                         initPipeline(ch.pipeline(), dispatch, handlers, null);
                     }
                 });
@@ -174,9 +197,9 @@ public final class ApiServer implements AutoCloseable {
             }
             return ch;
         }
-        // Docker's defaults: no host means every address, no port means 2375.
+        // Docker's defaults: no host means every address, no port means 2375 (2376 with TLS).
         String hostname = host.getHost() == null || host.getHost().isEmpty() ? "0.0.0.0" : host.getHost();
-        int port = host.getPort() < 0 ? 2375 : host.getPort();
+        int port = host.getPort() >= 0 ? host.getPort() : ssl != null ? 2376 : 2375;
         b.channel(EpollServerSocketChannel.class);
         return bindOrFail(b, new InetSocketAddress(hostname, port), host);
     }

@@ -25,6 +25,8 @@ import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.EOFException;
 import java.io.IOException;
@@ -215,8 +217,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) {
-            // The client half-closed (docker does at the end of piped stdin on attach/exec).
+        if (evt instanceof ChannelInputShutdownEvent
+                || (evt instanceof SslCloseCompletionEvent close && close.isSuccess())) {
+            // The client half-closed (docker does at the end of piped stdin on attach/exec); over
+            // TLS it may instead send close_notify and keep reading, as Go's tls.Conn.CloseWrite.
             inputShutdown = true;
             if (hijackInput != null) {
                 hijackInput.end();
@@ -465,10 +469,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             public void closeWrite() throws IOException {
                 output.flush();
                 loop.execute(() -> {
-                    if (channel instanceof io.netty.channel.socket.DuplexChannel duplex) {
-                        duplex.shutdownOutput();
+                    SslHandler tls = channel.pipeline().get(SslHandler.class);
+                    if (tls != null) {
+                        // TLS 1.3 lets either side end its half with close_notify, then the FIN.
+                        tls.closeOutbound().addListener(f -> shutdownOutput(channel));
                     } else {
-                        channel.close();
+                        shutdownOutput(channel);
                     }
                 });
             }
@@ -497,6 +503,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             input.close();
             loop.execute(() -> ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
                     .addListener(ChannelFutureListener.CLOSE));
+        }
+    }
+
+    private static void shutdownOutput(Channel channel) {
+        if (channel instanceof io.netty.channel.socket.DuplexChannel duplex) {
+            duplex.shutdownOutput();
+        } else {
+            channel.close();
         }
     }
 

@@ -8,7 +8,6 @@ import dev.berth.core.http.ResponseBody;
 import dev.berth.core.http.ResponseHead;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.concurrent.ExecutionException;
@@ -16,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /**
  * The one caller of the daemon's Engine API: owns the connection, the API version and the
@@ -115,23 +115,23 @@ public final class ApiClient {
     }
 
     private ApiResponse exchange(ApiRequest request, String prefix) {
-        SocketChannel channel = connect();
+        Connection connection = connect();
         boolean handedOver = false;
         FutureTask<IOException> upload = null;
         try {
-            HttpExchange.writeHead(channel, request, request.target(prefix), host.hostHeader());
+            HttpExchange.writeHead(connection, request, request.target(prefix), host.hostHeader());
             if (request.stream != null) {
                 InputStream source = request.stream;
                 boolean chunked = request.streamLength < 0;
-                upload = new FutureTask<>(() -> HttpExchange.writeBody(channel, source, chunked));
+                upload = new FutureTask<>(() -> HttpExchange.writeBody(connection, source, chunked));
                 Thread.ofVirtual().name("berth-upload").start(upload);
             }
-            InputStream in = HttpExchange.input(channel);
+            InputStream in = connection.input();
             ResponseHead head = ResponseHead.read(in);
             InputStream body = ResponseBody.open(request.method, head, in);
             if (head.status() >= 400) {
                 String error = readError(body);
-                closeQuietly(channel);
+                closeQuietly(connection);
                 IOException local = uploadFailure(upload);
                 if (local != null) {
                     throw new BerthException(ErrorKind.INTERNAL, "error reading the input to send: " + local.getMessage(), local);
@@ -139,9 +139,9 @@ public final class ApiClient {
                 throw daemonError(request, head, error);
             }
             handedOver = true;
-            return new ApiResponse(head, body, channel, upload);
+            return new ApiResponse(head, body, connection, upload);
         } catch (IOException e) {
-            closeQuietly(channel);
+            closeQuietly(connection);
             IOException local = uploadFailure(upload);
             if (local != null) {
                 throw new BerthException(ErrorKind.INTERNAL, "error reading the input to send: " + local.getMessage(), local);
@@ -149,14 +149,17 @@ public final class ApiClient {
             throw broken(e);
         } finally {
             if (!handedOver) {
-                closeQuietly(channel);
+                closeQuietly(connection);
             }
         }
     }
 
-    private SocketChannel connect() {
+    private Connection connect() {
         try {
             return host.connect();
+        } catch (SSLException e) {
+            throw new BerthException(ErrorKind.UNAVAILABLE,
+                    "error during connect: TLS with the Berth daemon at " + host + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
             if (host.socket() != null && Files.exists(host.socket()) && !Files.isWritable(host.socket())) {
                 throw new BerthException(ErrorKind.UNAVAILABLE,
@@ -229,12 +232,16 @@ public final class ApiClient {
     }
 
     static BerthException broken(IOException e) {
+        if (e instanceof SSLException) {
+            // TLS 1.3: a daemon that refuses our certificate says so after our side of the handshake.
+            return new BerthException(ErrorKind.UNAVAILABLE, "error during connect: the Berth daemon ended TLS: " + e.getMessage(), e);
+        }
         return new BerthException(ErrorKind.UNAVAILABLE, "error during connect: the connection to the Berth daemon broke: " + e.getMessage(), e);
     }
 
-    private static void closeQuietly(SocketChannel channel) {
+    private static void closeQuietly(Connection connection) {
         try {
-            channel.close();
+            connection.close();
         } catch (IOException ignored) {
             // closing after a failure: the failure is what gets reported
         }

@@ -6,7 +6,6 @@ import dev.berth.core.http.ResponseHead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.SocketChannel;
 import java.util.Locale;
 import java.util.concurrent.Future;
 
@@ -19,14 +18,14 @@ public final class ApiResponse implements AutoCloseable {
     private final int status;
     private final ResponseHead head;
     private final InputStream body;
-    private final SocketChannel channel;
+    private final Connection connection;
     private final Future<IOException> upload;
 
-    ApiResponse(ResponseHead head, InputStream body, SocketChannel channel, Future<IOException> upload) {
+    ApiResponse(ResponseHead head, InputStream body, Connection connection, Future<IOException> upload) {
         this.status = head.status();
         this.head = head;
         this.body = body;
-        this.channel = channel;
+        this.connection = connection;
         this.upload = upload;
     }
 
@@ -54,13 +53,13 @@ public final class ApiResponse implements AutoCloseable {
      * container's stdin. {@link #closeWrite} ends that input and keeps reading possible.
      */
     public java.io.OutputStream output() {
-        return HttpExchange.output(channel);
+        return connection.output();
     }
 
     /** Half-closes the connection: the daemon sees the end of stdin, output still arrives. */
     public void closeWrite() {
         try {
-            channel.shutdownOutput();
+            connection.shutdownOutput();
         } catch (IOException e) {
             // already closed: nothing more to end
         }
@@ -93,7 +92,7 @@ public final class ApiResponse implements AutoCloseable {
     @Override
     public void close() {
         try {
-            channel.close();
+            connection.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package dev.berth.cli.client;
 
+import dev.berth.api.tls.TlsFiles;
 import dev.berth.core.error.BerthException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,37 +10,56 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * Where the daemon listens: {@code unix:///path/to.sock} or {@code tcp://host:port}, as docker's
- * {@code -H} and DOCKER_HOST spell it.
+ * {@code -H} and DOCKER_HOST spell it, and how to speak to it there (plain, or TLS on tcp://).
  *
  * @param uri    the address as the user wrote it (normalized), used in messages
  * @param socket the socket path for unix://, else null
  * @param host   the host name for tcp://, else null
+ * @param tls    the TLS of a tcp:// address (--tls, --tlsverify, DOCKER_TLS_VERIFY), else null
+ * @param verify whether the daemon's certificate and name are checked (false with --tls alone)
  */
-public record DaemonHost(String uri, Path socket, String host, int port) {
+public record DaemonHost(String uri, Path socket, String host, int port, SSLContext tls, boolean verify) {
     public static final String DEFAULT = "unix:///run/berth/berth.sock";
-    /** docker's default for plain-text tcp:// without a port. */
+    /** docker's default for tcp:// without a port: 2375 plain, 2376 with TLS. */
     private static final int DEFAULT_TCP_PORT = 2375;
+    private static final int DEFAULT_TLS_PORT = 2376;
 
-    /** The -H flag when given, else DOCKER_HOST, else the default socket. */
+    /** The -H flag when given, else DOCKER_HOST, else the default socket; plain. */
     public static DaemonHost resolve(String flag, Map<String, String> env) {
-        if (flag != null && !flag.isBlank()) {
-            return parse(flag);
+        return resolve(flag, null, env);
+    }
+
+    /**
+     * The -H flag when given, else DOCKER_HOST, else the default socket; spoken with {@code tls}
+     * (null: plain) when it is a tcp:// address. As docker's, TLS files are read only for tcp://.
+     */
+    public static DaemonHost resolve(String flag, TlsFiles tls, Map<String, String> env) {
+        String text = flag != null && !flag.isBlank() ? flag : env.get("DOCKER_HOST");
+        DaemonHost host = parse(text != null && !text.isBlank() ? text : DEFAULT, tls != null);
+        if (tls == null || host.socket != null) {
+            return host;
         }
-        String fromEnv = env.get("DOCKER_HOST");
-        return parse(fromEnv != null && !fromEnv.isBlank() ? fromEnv : DEFAULT);
+        return new DaemonHost(host.uri, null, host.host, host.port, tls.clientContext(), tls.verify());
     }
 
     public static DaemonHost parse(String text) {
+        return parse(text, false);
+    }
+
+    private static DaemonHost parse(String text, boolean tls) {
         String value = text.strip();
         if (value.startsWith("unix://")) {
             String path = value.substring("unix://".length());
             if (path.isEmpty() || !path.startsWith("/")) {
                 throw BerthException.invalid("invalid daemon address %s: unix:// needs an absolute socket path", text);
             }
-            return new DaemonHost(value, Path.of(path), null, 0);
+            return new DaemonHost(value, Path.of(path), null, 0, null, false);
         }
         if (value.startsWith("tcp://")) {
             URI uri;
@@ -52,24 +72,47 @@ public record DaemonHost(String uri, Path socket, String host, int port) {
             if (host.startsWith("[") && host.endsWith("]")) {
                 host = host.substring(1, host.length() - 1);
             }
-            int port = uri.getPort() < 0 ? DEFAULT_TCP_PORT : uri.getPort();
-            return new DaemonHost("tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port, null, host, port);
+            int port = uri.getPort() >= 0 ? uri.getPort() : tls ? DEFAULT_TLS_PORT : DEFAULT_TCP_PORT;
+            return new DaemonHost("tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port, null, host, port,
+                    null, false);
         }
         if (value.startsWith("/")) {
-            return parse("unix://" + value);
+            return parse("unix://" + value, tls);
         }
         throw BerthException.invalid("invalid daemon address %s: use unix:///path/to.sock or tcp://host:port", text);
     }
 
-    /** Opens a blocking connection; the caller turns a failure into "Cannot connect …". */
-    SocketChannel connect() throws IOException {
+    /**
+     * Opens a blocking connection, over TLS the handshake done; the caller turns a failure into
+     * "Cannot connect …" (an {@link javax.net.ssl.SSLException} into a TLS error).
+     */
+    Connection connect() throws IOException {
         if (socket != null) {
             SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             try {
                 channel.connect(UnixDomainSocketAddress.of(socket));
-                return channel;
+                return Connection.of(channel);
             } catch (IOException e) {
                 channel.close();
+                throw e;
+            }
+        }
+        if (tls != null) {
+            SSLSocket tlsSocket = (SSLSocket) tls.getSocketFactory().createSocket();
+            try {
+                tlsSocket.connect(new InetSocketAddress(host, port));
+                tlsSocket.setTcpNoDelay(true);
+                SSLParameters parameters = tlsSocket.getSSLParameters();
+                parameters.setProtocols(TlsFiles.protocols());
+                if (verify) {
+                    // Go checks the daemon's certificate names this host (or IP); the JDK does so when asked.
+                    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                }
+                tlsSocket.setSSLParameters(parameters);
+                tlsSocket.startHandshake();
+                return Connection.of(tlsSocket);
+            } catch (IOException e) {
+                tlsSocket.close();
                 throw e;
             }
         }
@@ -77,7 +120,7 @@ public record DaemonHost(String uri, Path socket, String host, int port) {
         try {
             channel.connect(new InetSocketAddress(host, port));
             channel.socket().setTcpNoDelay(true);
-            return channel;
+            return Connection.of(channel);
         } catch (IOException e) {
             channel.close();
             throw e;

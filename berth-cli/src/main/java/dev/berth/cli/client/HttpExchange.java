@@ -8,7 +8,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * HTTP/1.1 over one blocking socket channel (Unix or TCP), one request per connection.
+ * HTTP/1.1 over one blocking {@link Connection} (Unix, TCP or TLS), one request per connection.
  *
  * <p>Why not Netty's HTTP client codec: the CLI makes one call at a time and hands the body to
  * code that wants an InputStream (a tar to copy to a file, a JSON stream to render). Netty would
@@ -24,7 +24,7 @@ final class HttpExchange {
     }
 
     /** Writes the head (and a small body) of {@code request}. */
-    static void writeHead(SocketChannel channel, ApiRequest request, String target, String hostHeader) throws IOException {
+    static void writeHead(Connection connection, ApiRequest request, String target, String hostHeader) throws IOException {
         StringBuilder head = new StringBuilder()
                 .append(request.method).append(' ').append(target).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(hostHeader).append("\r\n")
@@ -45,10 +45,15 @@ final class HttpExchange {
             head.append("Connection: close\r\n");
         }
         head.append("\r\n");
-        OutputStream out = output(channel);
-        out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+        OutputStream out = connection.output();
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
         if (request.bytes != null) {
-            out.write(request.bytes);
+            // one write: over TLS each write is a record of its own
+            byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + request.bytes.length);
+            System.arraycopy(request.bytes, 0, all, headBytes.length, request.bytes.length);
+            out.write(all);
+        } else {
+            out.write(headBytes);
         }
     }
 
@@ -57,15 +62,15 @@ final class HttpExchange {
      * returned (and the upload cut short, so the daemon sees a truncated body and drops it); a
      * failure to write means the daemon stopped reading, and its response says why.
      */
-    static IOException writeBody(SocketChannel channel, InputStream source, boolean chunked) {
-        OutputStream out = output(channel);
+    static IOException writeBody(Connection connection, InputStream source, boolean chunked) {
+        OutputStream out = connection.output();
         byte[] buffer = new byte[256 * 1024];
         while (true) {
             int n;
             try {
                 n = source.read(buffer);
             } catch (IOException e) {
-                shutdownOutput(channel);
+                shutdownOutput(connection);
                 return e;
             }
             try {
@@ -91,15 +96,15 @@ final class HttpExchange {
         }
     }
 
-    private static void shutdownOutput(SocketChannel channel) {
+    private static void shutdownOutput(Connection connection) {
         try {
-            channel.shutdownOutput();
+            connection.shutdownOutput();
         } catch (IOException ignored) {
             // the connection is gone already; the response reader will say so
         }
     }
 
-    /** Reads the channel directly, so that a writer thread may use its output at the same time. */
+    /** Reads a plain channel directly, so that a writer thread may use its output at the same time. */
     static InputStream input(SocketChannel channel) {
         return new InputStream() {
             private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024).flip();

@@ -134,7 +134,7 @@ public final class Daemon implements AutoCloseable {
                 .install(new ContainerRoutes(containers))
                 .install(volumeRoutes);
 
-        server = new ApiServer(config.hosts(), router);
+        server = new ApiServer(config.hosts(), router, ApiServer.DEFAULT_GRACE, config.tls());
         resources.add(server);
         server.start();
         containers.recovery().restartPolicies();

@@ -1,14 +1,17 @@
 package dev.berth.cli.daemon;
 
 import dev.berth.api.server.ApiServer;
+import dev.berth.api.tls.TlsFiles;
 import dev.berth.core.error.BerthException;
 import dev.berth.engine.distribution.RegistrySettings;
+import io.netty.handler.ssl.SslContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -49,15 +52,37 @@ public final class DaemonCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     String defaultRuntime = DaemonConfig.DEFAULT_RUNTIME;
 
+    @Option(names = "--tls", arity = "0..1", fallbackValue = "true",
+            description = "Serve TLS on tcp:// listeners with --tlscert and --tlskey; implied by --tlsverify")
+    boolean tls;
+
+    @Option(names = "--tlsverify", arity = "0..1", fallbackValue = "true",
+            description = "Serve TLS and require client certificates signed by --tlscacert "
+                    + "(default: on when DOCKER_TLS_VERIFY is set)")
+    Boolean tlsVerify;
+
+    @Option(names = "--tlscacert", paramLabel = "FILE",
+            description = "CA that signs client certificates (default: ~/.docker/ca.pem, or in $DOCKER_CERT_PATH)")
+    Path tlsCaCert;
+
+    @Option(names = "--tlscert", paramLabel = "FILE",
+            description = "The daemon's TLS certificate (default: ~/.docker/cert.pem, or in $DOCKER_CERT_PATH)")
+    Path tlsCert;
+
+    @Option(names = "--tlskey", paramLabel = "FILE",
+            description = "The daemon's TLS key (default: ~/.docker/key.pem, or in $DOCKER_CERT_PATH)")
+    Path tlsKey;
+
     @Override
     public Integer call() {
         configureLogging(logLevel);
         List<URI> listen = hosts.isEmpty() ? List.of(DaemonConfig.DEFAULT_HOST)
                 : hosts.stream().map(ApiServer::parseHost).toList();
-        DaemonConfig config = new DaemonConfig(dataRoot, execRoot, listen, RegistrySettings.of(registryMirrors,
-                insecureRegistries, maxConcurrentDownloads, maxConcurrentUploads), defaultRuntime);
         Daemon daemon;
         try {
+            DaemonConfig config = new DaemonConfig(dataRoot, execRoot, listen, RegistrySettings.of(registryMirrors,
+                    insecureRegistries, maxConcurrentDownloads, maxConcurrentUploads), defaultRuntime,
+                    serverTls(System.getenv()));
             daemon = Daemon.start(config);
         } catch (BerthException e) {
             System.err.println("berth daemon: " + e.getMessage());
@@ -74,6 +99,12 @@ public final class DaemonCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** The tcp:// listeners' TLS, its files read now so that a wrong one stops the start by name; null for plain. */
+    SslContext serverTls(Map<String, String> env) {
+        TlsFiles files = TlsFiles.forDaemon(tls, tlsVerify, tlsCaCert, tlsCert, tlsKey, env);
+        return files == null ? null : files.serverContext();
     }
 
     private static void configureLogging(String level) {

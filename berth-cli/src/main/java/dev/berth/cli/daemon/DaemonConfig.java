@@ -1,14 +1,19 @@
 package dev.berth.cli.daemon;
 
 import dev.berth.engine.distribution.RegistrySettings;
+import io.netty.handler.ssl.SslContext;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The daemon's settings, as given on its command line (defaults as Docker's, under berth names). */
+/**
+ * The daemon's settings, as given on its command line (defaults as Docker's, under berth names).
+ *
+ * @param tls what the tcp:// listeners serve (--tls/--tlsverify, files already read), or null for plain HTTP
+ */
 public record DaemonConfig(Path dataRoot, Path execRoot, List<URI> hosts, RegistrySettings registries,
-        String defaultRuntime) {
+        String defaultRuntime, SslContext tls) {
     public static final Path DEFAULT_DATA_ROOT = Path.of("/var/lib/berth");
     /** Berth's own shim; runc and crun are offered beside it when installed. */
     public static final String DEFAULT_RUNTIME = "berth";
@@ -21,6 +26,6 @@ public record DaemonConfig(Path dataRoot, Path execRoot, List<URI> hosts, Regist
     }
 
     public DaemonConfig(Path dataRoot, Path execRoot, List<URI> hosts, RegistrySettings registries) {
-        this(dataRoot, execRoot, hosts, registries, DEFAULT_RUNTIME);
+        this(dataRoot, execRoot, hosts, registries, DEFAULT_RUNTIME, null);
     }
 }
