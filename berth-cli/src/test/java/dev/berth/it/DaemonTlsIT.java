@@ -158,10 +158,16 @@ class DaemonTlsIT {
     }
 
     @Test
-    void berthCliWithACertificateOfAnotherCaFailsWithATlsError() {
-        CommandResult r = berthTls(certs.otherClient(), null, "version");
-        assertThat(r.exitCode()).as(r.toString()).isNotZero();
-        assertThat(r.stderr()).contains("TLS");
+    void berthCliWithoutACertificateOfTheCaFailsWithATlsError() throws IOException {
+        CommandResult other = berthTls(certs.otherClient(), null, "version");
+        assertThat(other.exitCode()).as(other.toString()).isNotZero();
+        assertThat(other.stdout()).doesNotContain("Server:");
+        assertThat(other.stderr()).contains("TLS");
+        Path caOnly = Files.createDirectories(daemon.scratch().resolve("ca-only"));
+        Files.copy(certs.ca(), caOnly.resolve("ca.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        CommandResult none = berthTls(caOnly, null, "version");
+        assertThat(none.exitCode()).as(none.toString()).isNotZero();
+        assertThat(none.stderr()).contains("ended the TLS connection").contains("needs a client certificate");
     }
 
     @Test

@@ -146,7 +146,7 @@ public final class ApiClient {
             if (local != null) {
                 throw new BerthException(ErrorKind.INTERNAL, "error reading the input to send: " + local.getMessage(), local);
             }
-            throw broken(e);
+            throw brokenBeforeAnswer(e);
         } finally {
             if (!handedOver) {
                 closeQuietly(connection);
@@ -231,11 +231,21 @@ public final class ApiClient {
         };
     }
 
-    static BerthException broken(IOException e) {
-        if (e instanceof SSLException) {
-            // TLS 1.3: a daemon that refuses our certificate says so after our side of the handshake.
-            return new BerthException(ErrorKind.UNAVAILABLE, "error during connect: the Berth daemon ended TLS: " + e.getMessage(), e);
+    /**
+     * A connection that broke before the answer. Over TLS 1.3 a daemon that refuses our client
+     * certificate (or our lack of one) says so only after our side of the handshake, as an alert or
+     * a reset on the first read, so that is what such a break most likely means.
+     */
+    private BerthException brokenBeforeAnswer(IOException e) {
+        if (host.tls() == null) {
+            return broken(e);
         }
+        return new BerthException(ErrorKind.UNAVAILABLE, "error during connect: the Berth daemon at " + host
+                + " ended the TLS connection: " + e.getMessage() + " (a daemon started with --tlsverify needs a client "
+                + "certificate signed by its CA: --tlscert and --tlskey, or cert.pem and key.pem in DOCKER_CERT_PATH)", e);
+    }
+
+    static BerthException broken(IOException e) {
         return new BerthException(ErrorKind.UNAVAILABLE, "error during connect: the connection to the Berth daemon broke: " + e.getMessage(), e);
     }
 

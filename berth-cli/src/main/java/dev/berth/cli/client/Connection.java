@@ -10,65 +10,29 @@ import javax.net.ssl.SSLSocket;
 /**
  * One blocking connection to the daemon: a Unix or TCP socket channel, or a TLS socket. One thread
  * may read while another writes (a request body uploads while the answer is read).
+ *
+ * @param endOutput ends our sending side and keeps reading: a FIN, over TLS 1.3 a close_notify first
  */
-interface Connection extends Closeable {
-    InputStream input();
-
-    OutputStream output();
-
-    /** Ends our sending side and keeps reading: a FIN, or over TLS 1.3 a close_notify first. */
-    void shutdownOutput() throws IOException;
+record Connection(InputStream input, OutputStream output, Action endOutput, Closeable socket) implements Closeable {
+    interface Action {
+        void run() throws IOException;
+    }
 
     static Connection of(SocketChannel channel) {
-        InputStream in = HttpExchange.input(channel);
-        OutputStream out = HttpExchange.output(channel);
-        return new Connection() {
-            @Override
-            public InputStream input() {
-                return in;
-            }
-
-            @Override
-            public OutputStream output() {
-                return out;
-            }
-
-            @Override
-            public void shutdownOutput() throws IOException {
-                channel.shutdownOutput();
-            }
-
-            @Override
-            public void close() throws IOException {
-                channel.close();
-            }
-        };
+        return new Connection(HttpExchange.input(channel), HttpExchange.output(channel), channel::shutdownOutput, channel);
     }
 
     /** {@code socket} after its handshake, so that a refused certificate fails the connect. */
     static Connection of(SSLSocket socket) throws IOException {
-        InputStream in = socket.getInputStream();
-        OutputStream out = socket.getOutputStream();
-        return new Connection() {
-            @Override
-            public InputStream input() {
-                return in;
-            }
+        return new Connection(socket.getInputStream(), socket.getOutputStream(), socket::shutdownOutput, socket);
+    }
 
-            @Override
-            public OutputStream output() {
-                return out;
-            }
+    void shutdownOutput() throws IOException {
+        endOutput.run();
+    }
 
-            @Override
-            public void shutdownOutput() throws IOException {
-                socket.shutdownOutput();
-            }
-
-            @Override
-            public void close() throws IOException {
-                socket.close();
-            }
-        };
+    @Override
+    public void close() throws IOException {
+        socket.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.berth.cli.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.api.tls.TlsFiles;
 import dev.berth.core.error.BerthException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -32,5 +33,24 @@ class DaemonHostTest {
         assertThatThrownBy(() -> DaemonHost.parse("ssh://host")).isInstanceOf(BerthException.class)
                 .hasMessageContaining("use unix:///path/to.sock or tcp://host:port");
         assertThatThrownBy(() -> DaemonHost.parse("unix://relative.sock")).hasMessageContaining("absolute socket path");
+    }
+
+    @Test
+    void tlsAppliesToTcpOnlyAndMakesTheDefaultPort2376() {
+        TlsFiles tls = new TlsFiles(false, Path.of("/nonexistent/ca.pem"), null, null);
+        DaemonHost tcp = DaemonHost.resolve("tcp://127.0.0.1", tls, Map.of());
+        assertThat(tcp.port()).isEqualTo(2376);
+        assertThat(tcp.tls()).isNotNull();
+        assertThat(tcp.verify()).isFalse();
+        assertThat(DaemonHost.resolve("tcp://127.0.0.1:9999", tls, Map.of()).port()).isEqualTo(9999);
+        DaemonHost unix = DaemonHost.resolve(null, tls, Map.of("DOCKER_HOST", "unix:///tmp/d.sock"));
+        assertThat(unix.tls()).isNull();
+    }
+
+    @Test
+    void tlsverifyWithoutItsCaFailsNamingTheFile() {
+        TlsFiles tls = TlsFiles.forClient(false, true, null, null, null, Map.of("DOCKER_CERT_PATH", "/nonexistent"));
+        assertThatThrownBy(() -> DaemonHost.resolve("tcp://127.0.0.1:2376", tls, Map.of()))
+                .hasMessage("TLS CA certificate /nonexistent/ca.pem does not exist");
     }
 }
