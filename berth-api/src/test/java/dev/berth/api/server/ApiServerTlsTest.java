@@ -87,6 +87,21 @@ class ApiServerTlsTest {
     }
 
     @Test
+    void tlsWithoutVerifyServesClientsWithoutCertificate() throws Exception {
+        TlsFiles files = new TlsFiles(false, null, FIXTURES.resolve("server-cert.pem"), FIXTURES.resolve("server-key.pem"));
+        try (ApiServer tlsOnly = new ApiServer(List.of(URI.create("tcp://127.0.0.1:0")), router, Duration.ofSeconds(2),
+                files.serverContext())) {
+            tlsOnly.start();
+            int tlsPort = ((InetSocketAddress) tlsOnly.boundAddresses().getFirst()).getPort();
+            SSLContext client = new TlsFiles(true, FIXTURES.resolve("ca.pem"), null, null).clientContext();
+            try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", tlsPort)) {
+                s.setSoTimeout(10_000);
+                assertThat(ping(s)).startsWith("HTTP/1.1 200 OK");
+            }
+        }
+    }
+
+    @Test
     void theUnixSocketStaysPlain() throws Exception {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
@@ -133,7 +148,14 @@ class ApiServerTlsTest {
 
     @Test
     void hijackedStreamSeesCloseNotifyAsEndOfInputAndStillAnswers() throws Exception {
-        try (SSLSocket s = connect("client")) {
+        // Layered on a plain socket that it does not own, shutdownOutput sends close_notify and no
+        // FIN: what Go's tls.Conn.CloseWrite does at the end of docker's piped stdin.
+        TlsFiles files = new TlsFiles(true, FIXTURES.resolve("ca.pem"), FIXTURES.resolve("client-cert.pem"),
+                FIXTURES.resolve("client-key.pem"));
+        try (Socket plain = new Socket("127.0.0.1", port());
+             SSLSocket s = (SSLSocket) files.clientContext().getSocketFactory()
+                     .createSocket(plain, "127.0.0.1", port(), false)) {
+            s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             out.write(("POST /echo HTTP/1.1\r\nHost: d\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
                     + "Content-Length: 0\r\n\r\n").getBytes(ISO_8859_1));
@@ -143,8 +165,8 @@ class ApiServerTlsTest {
             assertThat(head).startsWith("HTTP/1.1 101 UPGRADED");
             out.write("stdin".getBytes(ISO_8859_1));
             out.flush();
-            // What Go's tls.Conn.CloseWrite does (docker's end of piped stdin): close_notify, reading on.
             s.shutdownOutput();
+            assertThat(plain.isOutputShutdown()).isFalse();
             assertThat(new String(in.readAllBytes(), ISO_8859_1)).isEqualTo("stdinbye");
         }
     }
