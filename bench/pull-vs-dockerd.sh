@@ -7,6 +7,7 @@
 # Measured 2026-11-27 22:11 UTC on the shared 2-core dev machine, 6 layers / 147 MB compressed,
 # 7 alternating pulls each, median (first, cold-JIT pull included in the runs):
 #   load ~4:   berth 1.83 s, dockerd 4.62 s  -> dockerd/berth 2.52x   (22:34 UTC)
+#   load ~1.4: berth 1.29 s, dockerd 3.37 s  -> dockerd/berth 2.62x   (2026-11-28 01:06 UTC, 5 runs)
 #   load ~8:   berth 2.42 s, dockerd 6.72 s  -> dockerd/berth 2.78x
 #   load ~12:  berth 4.81 s, dockerd 7.67 s  -> 1.60x (before the LayerFeed fix: GC pauses)
 # Daemon CPU per warm pull (user+sys): berth ~1.5 s, dockerd ~3.0 s.
