@@ -180,11 +180,21 @@ class VolumeDockerCliIT {
                 .contains("Read-only file system");
     }
 
-    /** docker cp on a container that is not running reaches its volumes and binds, as Docker's does. */
+    /**
+     * docker cp on a container that is not running reaches its volumes and binds, as Docker's does,
+     * and leaves the host's mounts alone: the bound directory is a shared mount (as / is under
+     * systemd) with a mount below it, which the copy's clean-up must not unmount on the host.
+     */
     @Test
     void cpOnAStoppedContainerSeesItsVolumesAndBinds() throws Exception {
         Path host = Files.createDirectories(daemon.scratch().resolve("cp-bind"));
         Files.writeString(host.resolve("b"), "in-bind\n");
+        Path sub = Files.createDirectories(host.resolve("sub"));
+        for (List<String> cmd : List.of(List.of("mount", "--bind", host.toString(), host.toString()),
+                List.of("mount", "--make-shared", host.toString()),
+                List.of("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", sub.toString()))) {
+            Commands.run(cmd, Map.of(), null).ok();
+        }
         Path in = daemon.scratch().resolve("cp-in.txt");
         Files.writeString(in, "copied-in\n");
         Path out = daemon.scratch().resolve("cp-out.txt");
@@ -197,10 +207,17 @@ class VolumeDockerCliIT {
                     .isEqualTo("copied-in\n");
             assertThat(docker("cp", in.toString(), id + ":/hb/").exitCode()).isNotZero();
             assertThat(host.resolve("cp-in.txt")).doesNotExist();
+            // export is the container's own filesystem: no volume or bind contents (Docker's too)
+            Path exported = daemon.scratch().resolve("cp-export.tar");
+            docker("export", "-o", exported.toString(), id).ok();
+            assertThat(Commands.run(List.of("tar", "-tf", exported.toString()), Map.of(), null).ok())
+                    .contains("bin/busybox").doesNotContain("cp-in.txt").doesNotContain("hb/b");
             assertThat(Mounts.under(daemon.execRoot()).stream().filter(m -> m.contains("/mnt-"))).isEmpty();
             assertThat(Mounts.under(daemon.dataRoot()).stream().filter(m -> m.contains("/mnt-"))).isEmpty();
+            assertThat(Mounts.under(host)).as("the host's own mounts").contains(sub.toString());
         } finally {
             docker("rm", "-f", id);
+            Mounts.detachAllUnder(host);
         }
     }
 

@@ -40,6 +40,15 @@ public final class Mounts {
         }
     }
 
+    /**
+     * Makes the mount at {@code target} and every mount below it private (MS_REC|MS_PRIVATE): a
+     * bind of a shared mount joins its peer group, so mounting or unmounting beneath the copy
+     * would otherwise reach the original (unmounting the host's own submounts).
+     */
+    public static void makePrivate(Path target) {
+        Libc.mount("none", target, null, MS_REC | MS_PRIVATE, null);
+    }
+
     /** Lazily detaches the mount at target (MNT_DETACH): it goes once nothing uses it. */
     public static void unmountDetach(Path target) {
         Libc.umount2(target, MNT_DETACH);

@@ -3,7 +3,6 @@ package dev.berth.engine.container;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.layer.LayerUnpacker;
 import dev.berth.core.layer.ScopedPath;
-import dev.berth.core.snapshot.MountSpec;
 import dev.berth.core.snapshot.Snapshotter;
 import dev.berth.core.snapshot.WhiteoutMode;
 import dev.berth.core.sys.Mounts;
@@ -62,8 +61,16 @@ public final class ContainerFiles {
         T run(Path root) throws IOException;
     }
 
-    /** Runs {@code work} with the container's root filesystem visible at a host path. */
+    /** Runs {@code work} with the container's files visible at a host path, its volumes and binds included. */
     public <T> T withRoot(Container c, RootWork<T> work) {
+        return withRoot(c, true, work);
+    }
+
+    /**
+     * As {@link #withRoot(Container, RootWork)}; a stopped container's volumes and binds are
+     * mounted only with {@code withVolumes} (export leaves them out, as Docker's).
+     */
+    private <T> T withRoot(Container c, boolean withVolumes, RootWork<T> work) {
         Container now = store.resolve(c.id());
         try {
             if (now.status().isAlive() && now.state().pid() > 0 && Files.isDirectory(Path.of("/proc/" + now.state().pid() + "/root/"))) {
@@ -71,14 +78,24 @@ public final class ContainerFiles {
                 return work.run(Path.of("/proc/" + now.state().pid() + "/root/."));
             }
             Path mnt = ContainerPaths.ensure(paths.runDir(c.id()).resolve("mnt-" + UUID.randomUUID().toString().substring(0, 8)));
-            List<MountSpec> mounts = snapshots.mounts(now.snapshotKey());
-            mounts.getFirst().mountAt(mnt);
             try {
-                mountVolumes(now, mnt);
-                return work.run(mnt);
+                snapshots.mounts(now.snapshotKey()).getFirst().mountAt(mnt);
+                try {
+                    Mounts.makePrivate(mnt);
+                    if (withVolumes) {
+                        mountVolumes(now, mnt);
+                    }
+                    return work.run(mnt);
+                } finally {
+                    Mounts.unmountAllUnder(mnt);
+                }
             } finally {
-                Mounts.unmountAllUnder(mnt);
-                Files.deleteIfExists(mnt); // empty once unmounted: never a recursive delete that could reach a mount
+                // empty once unmounted: never a recursive delete that could reach a mount
+                try {
+                    Files.deleteIfExists(mnt);
+                } catch (IOException e) {
+                    // still busy: the run directory goes with the container
+                }
             }
         } catch (IOException e) {
             throw BerthException.unavailable("container %s: %s", c.id(), e.getMessage());
@@ -111,6 +128,7 @@ public final class ContainerFiles {
                 }
             }
             Mounts.bind(source, target, m.options().contains("ro"));
+            Mounts.makePrivate(target); // before anything below it is unmounted again (see makePrivate)
         }
     }
 
@@ -257,7 +275,7 @@ public final class ContainerFiles {
     /** {@code GET /containers/{id}/export}: the whole filesystem as one tar. */
     public void export(String ref, OutputStream out) {
         Container c = store.resolve(ref);
-        withRoot(c, root -> {
+        withRoot(c, false, root -> {
             long device = ((Number) Files.getAttribute(root.resolve("."), "unix:dev")).longValue();
             TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
