@@ -42,7 +42,7 @@ record LayeredFiles(List<Path> topFirst) {
         for (Path dir : topFirst) {
             Path candidate = entry(dir, rel);
             if (candidate == null) {
-                continue;
+                return Optional.empty(); // a symlink or file here hides the lower layers' directories too
             }
             if (isWhiteout(candidate)) {
                 return Optional.empty();
