@@ -128,8 +128,8 @@ public final class ApiServer implements AutoCloseable {
                 throw BerthException.invalid("invalid listen address %s: no socket path", uri);
             }
         } else if ("tcp".equals(scheme)) {
-            if (uri.getHost() == null && uri.getAuthority() != null && !uri.getAuthority().startsWith(":")) {
-                throw BerthException.invalid("invalid listen address %s: bad host", uri);
+            if (uri.getHost() == null && uri.getAuthority() != null && !uri.getAuthority().matches(":[0-9]{1,5}")) {
+                throw BerthException.invalid("invalid listen address %s: bad host or port", uri);
             }
         } else {
             throw BerthException.invalid("invalid listen address %s: only unix:// and tcp:// are supported", uri);
@@ -199,9 +199,24 @@ public final class ApiServer implements AutoCloseable {
         }
         // Docker's defaults: no host means every address, no port means 2375 (2376 with TLS).
         String hostname = host.getHost() == null || host.getHost().isEmpty() ? "0.0.0.0" : host.getHost();
-        int port = host.getPort() >= 0 ? host.getPort() : ssl != null ? 2376 : 2375;
+        int port = port(host, ssl != null);
         b.channel(EpollServerSocketChannel.class);
         return bindOrFail(b, new InetSocketAddress(hostname, port), host);
+    }
+
+    /**
+     * The port of a {@code tcp://} address, or Docker's default. {@code tcp://:2380} has no host,
+     * and then java.net.URI parses no port either: it is taken from the authority.
+     */
+    static int port(URI host, boolean tls) {
+        if (host.getPort() >= 0) {
+            return host.getPort();
+        }
+        String authority = host.getAuthority();
+        if (authority != null && authority.startsWith(":") && authority.length() > 1) {
+            return Integer.parseInt(authority.substring(1));
+        }
+        return tls ? 2376 : 2375;
     }
 
     private static Channel bindOrFail(ServerBootstrap b, SocketAddress address, URI host) {

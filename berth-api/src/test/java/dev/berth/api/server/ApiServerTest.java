@@ -266,6 +266,10 @@ class ApiServerTest {
         assertThat(ApiServer.parseHost("unix:///run/berth/berth.sock").getPath()).isEqualTo("/run/berth/berth.sock");
         assertThat(ApiServer.parseHost("tcp://127.0.0.1:2375").getPort()).isEqualTo(2375);
         assertThat(ApiServer.parseHost("tcp://0.0.0.0").getPort()).as("Docker's default port applies at bind").isEqualTo(-1);
+        assertThat(ApiServer.port(ApiServer.parseHost("tcp://:2380"), false)).as("no host: every address, the port given").isEqualTo(2380);
+        assertThat(ApiServer.port(ApiServer.parseHost("tcp://0.0.0.0"), false)).isEqualTo(2375);
+        assertThat(ApiServer.port(ApiServer.parseHost("tcp://0.0.0.0"), true)).isEqualTo(2376);
+        assertThatThrownBy(() -> ApiServer.parseHost("tcp://:port")).hasMessageContaining("bad host or port");
         assertThatThrownBy(() -> ApiServer.parseHost("http://localhost:80")).hasMessageContaining("only unix:// and tcp://");
         assertThatThrownBy(() -> ApiServer.parseHost("unix://")).hasMessageContaining("invalid listen address");
     }

@@ -310,10 +310,12 @@ public final class PullService {
                             done.complete(info);
                         } catch (Throwable e) {
                             // Even an Error settles the layer, since the unpacker may be waiting on it, and
-                            // becomes the pull's failure rather than ending this thread unseen.
+                            // becomes the pull's failure rather than ending this thread unseen. Recorded
+                            // before the layer is settled, so an unpacker woken by it finds the cause.
+                            boolean first = lost.compareAndSet(null, new Failed(layer.digest(), e));
                             feed.failed(e);
                             done.completeExceptionally(e);
-                            if (lost.compareAndSet(null, new Failed(layer.digest(), e))) {
+                            if (first) {
                                 // Wake the unpacker wherever it waits, even on a layer still downloading.
                                 pending.forEach((digest, future) -> abandon(digest, feeds.get(digest), future));
                             }
