@@ -10,6 +10,7 @@ import io.netty.handler.ssl.OptionalSslHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The first handler of a connection to a TLS listener: a TLS client gets the SslHandler; a client
@@ -20,9 +21,25 @@ import java.nio.charset.StandardCharsets;
 final class TlsOnly extends OptionalSslHandler {
     static final String PLAIN_HTTP_ANSWER =
             "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n";
+    /**
+     * How long a client may take to send the five bytes that tell TLS from plain: the
+     * SslHandler's own handshake timeout starts only after them, so a client that connects and
+     * sends nothing would otherwise hold its connection (and a descriptor) for ever.
+     */
+    static final long FIRST_BYTES_TIMEOUT_SECONDS = 10;
 
     TlsOnly(SslContext ssl) {
         super(ssl);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        super.handlerAdded(ctx);
+        ctx.executor().schedule(() -> {
+            if (ctx.pipeline().context(this) != null) {
+                ctx.close(); // still undecided: neither TLS nor plain HTTP came
+            }
+        }, FIRST_BYTES_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     @Override

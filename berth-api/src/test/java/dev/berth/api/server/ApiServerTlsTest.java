@@ -129,6 +129,21 @@ class ApiServerTlsTest {
     }
 
     @Test
+    void aClientThatSendsNothingIsClosedAfterTheFirstBytesTimeout() {
+        TlsFiles files = new TlsFiles(true, FIXTURES.resolve("ca.pem"), FIXTURES.resolve("server-cert.pem"),
+                FIXTURES.resolve("server-key.pem"));
+        io.netty.channel.embedded.EmbeddedChannel silent = new io.netty.channel.embedded.EmbeddedChannel();
+        silent.freezeTime();
+        silent.pipeline().addLast(new TlsOnly(files.serverContext()));
+        silent.advanceTimeBy(TlsOnly.FIRST_BYTES_TIMEOUT_SECONDS - 1, java.util.concurrent.TimeUnit.SECONDS);
+        silent.runScheduledPendingTasks();
+        assertThat(silent.isOpen()).isTrue();
+        silent.advanceTimeBy(1, java.util.concurrent.TimeUnit.SECONDS);
+        silent.runScheduledPendingTasks();
+        assertThat(silent.isOpen()).isFalse();
+    }
+
+    @Test
     void plainHttpGetsGoAnswerAndNoApi() throws Exception {
         try (Socket s = new Socket("127.0.0.1", port())) {
             s.setSoTimeout(10_000);
