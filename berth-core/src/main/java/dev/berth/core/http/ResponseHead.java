@@ -36,12 +36,22 @@ public record ResponseHead(int status, String reason, Map<String, String> header
 
     /**
      * Reads the head up to its empty line, leaving {@code in} at the first byte of the body.
+     * Interim responses (1xx other than 101, e.g. a proxy's 100 or 103) are read past: RFC 9110
+     * section 15.2 has a client take them even when it did not ask.
      *
      * @throws EOFException when the stream ends first
      * @throws ProtocolException for a malformed status line or field, a head over 64 KiB, or a
      *                           Content-Length that is not a non-negative number
      */
     public static ResponseHead read(InputStream in) throws IOException {
+        ResponseHead head = readOne(in);
+        while (head.status() >= 100 && head.status() < 200 && head.status() != 101) {
+            head = readOne(in);
+        }
+        return head;
+    }
+
+    private static ResponseHead readOne(InputStream in) throws IOException {
         int budget = MAX_HEAD;
         String statusLine = "";
         while (statusLine.isEmpty()) { // RFC 9112 section 2.2: empty lines before it are tolerated

@@ -33,6 +33,19 @@ class ResponseHeadTest {
     }
 
     @Test
+    void interimResponsesAreReadPastButSwitchingProtocolsIsTheAnswer() throws IOException {
+        InputStream in = stream("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+
+        ResponseHead head = ResponseHead.read(in);
+
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("Link")).isEmpty();
+        assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("ok");
+        assertThat(ResponseHead.read(stream("HTTP/1.1 101 UPGRADED\r\nUpgrade: tcp\r\n\r\n")).status()).isEqualTo(101);
+    }
+
+    @Test
     void fieldNamesAreCaseInsensitiveAndRepeatedFieldsAreJoined() throws IOException {
         ResponseHead head = ResponseHead.read(stream(
                 "HTTP/1.1 200 OK\r\nCONTENT-TYPE:application/json \r\nVary: a\r\nvary: b\r\n\r\n"));
