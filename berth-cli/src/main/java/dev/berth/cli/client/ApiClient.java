@@ -241,8 +241,9 @@ public final class ApiClient {
             return broken(e);
         }
         return new BerthException(ErrorKind.UNAVAILABLE, "error during connect: the Berth daemon at " + host
-                + " ended the TLS connection: " + e.getMessage() + " (a daemon started with --tlsverify needs a client "
-                + "certificate signed by its CA: --tlscert and --tlskey, or cert.pem and key.pem in DOCKER_CERT_PATH)", e);
+                + " ended the TLS connection: " + e.getMessage() + " (if it refused this client: a daemon started with "
+                + "--tlsverify needs a client certificate signed by its CA: --tlscert and --tlskey, or cert.pem and key.pem "
+                + "in DOCKER_CERT_PATH)", e);
     }
 
     static BerthException broken(IOException e) {
