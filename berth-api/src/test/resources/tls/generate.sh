@@ -2,7 +2,8 @@
 # Regenerates the TLS fixtures of the API server's unit tests (valid for 100 years):
 # a CA, a server certificate for 127.0.0.1 and localhost, a client certificate, and a second CA
 # with a client certificate of its own (which the first CA's daemon must refuse).
-# key-rsa.pem is the server key in PKCS#1 form ("RSA PRIVATE KEY"), as OpenSSL 1.x writes keys.
+# key-rsa.pem is the server key in PKCS#1 form ("RSA PRIVATE KEY"), as OpenSSL 1.x writes keys;
+# ec-key.pem a SEC1 "EC PRIVATE KEY" (with its "EC PARAMETERS") for the self-signed ec-cert.pem.
 set -eu
 cd "$(dirname "$0")"
 days=36500
@@ -24,4 +25,6 @@ extendedKeyUsage=serverAuth"
 leaf client ca "extendedKeyUsage=clientAuth"
 leaf other-client other-ca "extendedKeyUsage=clientAuth"
 openssl rsa -in server-key.pem -traditional -out key-rsa.pem 2>/dev/null
+openssl ecparam -genkey -name prime256v1 -out ec-key.pem 2>/dev/null
+openssl req -x509 -key ec-key.pem -subj "/CN=berth test ec" -days $days -out ec-cert.pem 2>/dev/null
 rm -f ./*.srl ca-key.pem other-ca-key.pem

@@ -62,7 +62,10 @@ public final class PemFiles {
         return certs;
     }
 
-    /** The unencrypted private key in {@code file} (PKCS#8 "PRIVATE KEY" or PKCS#1 "RSA PRIVATE KEY"). */
+    /**
+     * The unencrypted private key in {@code file}: PKCS#8 "PRIVATE KEY", PKCS#1 "RSA PRIVATE KEY" or
+     * SEC1 "EC PRIVATE KEY" (what {@code openssl ecparam -genkey} writes), as Go's tls.X509KeyPair takes.
+     */
     public static PrivateKey privateKey(Path file, String what) {
         String text = read(file, what);
         for (Block block : blocks(text)) {
@@ -77,9 +80,12 @@ public final class PemFiles {
                     return pkcs8(rsaToPkcs8(block.der(file, what)), file, what);
                 }
                 case "ENCRYPTED PRIVATE KEY" -> throw encrypted(file, what);
-                case "EC PRIVATE KEY" -> throw BerthException.invalid(
-                        "%s %s is a SEC1 \"EC PRIVATE KEY\"; convert it to PKCS#8 with "
-                                + "'openssl pkcs8 -topk8 -nocrypt -in %s -out key.pem'", what, file, file);
+                case "EC PRIVATE KEY" -> {
+                    if (block.body().contains("ENCRYPTED")) {
+                        throw encrypted(file, what);
+                    }
+                    return pkcs8(ecToPkcs8(block.der(file, what), file, what), file, what);
+                }
                 default -> {
                     // certificates or parameters beside the key: not ours to read
                 }
@@ -187,6 +193,60 @@ public final class PemFiles {
         body.writeBytes(rsaEncryption);
         body.writeBytes(octets);
         return der(0x30, body.toByteArray());
+    }
+
+    /** DER of the OID id-ecPublicKey (1.2.840.10045.2.1), the algorithm of every EC key in PKCS#8. */
+    private static final byte[] EC_PUBLIC_KEY = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
+
+    /**
+     * PKCS#8 PrivateKeyInfo around a SEC1 ECPrivateKey (RFC 5915): version 0, id-ecPublicKey with
+     * the named curve from the key's own {@code [0]} parameters, the key as an octet string.
+     */
+    private static byte[] ecToPkcs8(byte[] sec1, Path file, String what) {
+        byte[] curve = null;
+        try {
+            int[] key = contents(sec1, 0);
+            for (int at = key[0]; at < key[0] + key[1]; ) {
+                int[] field = contents(sec1, at);
+                if ((sec1[at] & 0xff) == 0xa0) {
+                    curve = java.util.Arrays.copyOfRange(sec1, field[0], field[0] + field[1]);
+                }
+                at = field[0] + field[1];
+            }
+        } catch (IndexOutOfBoundsException e) {
+            throw BerthException.invalid("%s %s: the EC PRIVATE KEY block is not valid DER", what, file);
+        }
+        if (curve == null || curve.length == 0 || curve[0] != 0x06) {
+            throw BerthException.invalid("%s %s: the EC PRIVATE KEY names no curve", what, file);
+        }
+        ByteArrayOutputStream algorithm = new ByteArrayOutputStream();
+        algorithm.writeBytes(EC_PUBLIC_KEY);
+        algorithm.writeBytes(curve);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(new byte[] {0x02, 0x01, 0x00});
+        body.writeBytes(der(0x30, algorithm.toByteArray()));
+        body.writeBytes(der(0x04, sec1));
+        return der(0x30, body.toByteArray());
+    }
+
+    /** Where the contents of the DER element at {@code at} start, and their length. */
+    private static int[] contents(byte[] der, int at) {
+        int length = der[at + 1] & 0xff;
+        int start = at + 2;
+        if (length >= 0x80) {
+            int bytes = length & 0x7f;
+            if (bytes > 3) {
+                throw new IndexOutOfBoundsException("DER length of " + bytes + " bytes");
+            }
+            length = 0;
+            for (int i = 0; i < bytes; i++) {
+                length = (length << 8) | (der[start++] & 0xff);
+            }
+        }
+        if (start + length > der.length) {
+            throw new IndexOutOfBoundsException("DER element past the end");
+        }
+        return new int[] {start, length};
     }
 
     private static byte[] der(int tag, byte[] content) {

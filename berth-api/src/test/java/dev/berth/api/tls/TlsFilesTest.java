@@ -116,6 +116,23 @@ class TlsFilesTest {
     }
 
     @Test
+    void anEcKeyInSec1FormLoadsAndServes() throws Exception {
+        java.security.PrivateKey key = PemFiles.privateKey(FIXTURES.resolve("ec-key.pem"), "TLS key");
+        assertThat(key.getAlgorithm()).isEqualTo("EC");
+        // checks the pair by signing with the key and verifying with the certificate's public key
+        new TlsFiles(false, null, FIXTURES.resolve("ec-cert.pem"), FIXTURES.resolve("ec-key.pem")).serverContext();
+
+        Path noCurve = Files.writeString(dir.resolve("no-curve.pem"),
+                "-----BEGIN EC PRIVATE KEY-----\nMAcCAQEEAgAB\n-----END EC PRIVATE KEY-----\n");
+        assertThatThrownBy(() -> PemFiles.privateKey(noCurve, "TLS key"))
+                .hasMessage("TLS key " + noCurve + ": the EC PRIVATE KEY names no curve");
+        Path cut = Files.writeString(dir.resolve("cut.pem"),
+                "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n");
+        assertThatThrownBy(() -> PemFiles.privateKey(cut, "TLS key"))
+                .hasMessage("TLS key " + cut + ": the EC PRIVATE KEY block is not valid DER");
+    }
+
+    @Test
     void anEncryptedKeyIsRefusedByName() throws Exception {
         Path key = Files.writeString(dir.resolve("enc.pem"),
                 "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n");
