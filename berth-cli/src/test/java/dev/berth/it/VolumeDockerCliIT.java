@@ -205,7 +205,7 @@ class VolumeDockerCliIT {
             assertThat(Files.readString(out)).isEqualTo("in-bind\n");
             assertThat(docker("run", "--rm", "-v", "cpvol:/data", "busybox", "cat", "/data/cp-in.txt").ok())
                     .isEqualTo("copied-in\n");
-            assertThat(docker("cp", in.toString(), id + ":/hb/").exitCode()).isNotZero();
+            assertThat(docker("cp", in.toString(), id + ":/hb/").stderr()).contains("mounted volume is marked read-only");
             assertThat(host.resolve("cp-in.txt")).doesNotExist();
             // export is the container's own filesystem: no volume or bind contents (Docker's too)
             Path exported = daemon.scratch().resolve("cp-export.tar");
@@ -218,6 +218,22 @@ class VolumeDockerCliIT {
         } finally {
             docker("rm", "-f", id);
             Mounts.detachAllUnder(host);
+        }
+    }
+
+    /** As Docker's: a read-only root filesystem still takes files into a writable volume. */
+    @Test
+    void cpIntoAReadOnlyContainerReachesOnlyItsWritableVolumes() throws Exception {
+        Path in = daemon.scratch().resolve("ro-in.txt");
+        Files.writeString(in, "into-volume\n");
+        String id = docker("create", "--read-only", "-v", "rovol:/data", "busybox", "true").ok().trim();
+        try {
+            docker("cp", in.toString(), id + ":/data/").ok();
+            assertThat(docker("run", "--rm", "-v", "rovol:/data", "busybox", "cat", "/data/ro-in.txt").ok())
+                    .isEqualTo("into-volume\n");
+            assertThat(docker("cp", in.toString(), id + ":/tmp/").stderr()).contains("container rootfs is marked read-only");
+        } finally {
+            docker("rm", "-f", id);
         }
     }
 

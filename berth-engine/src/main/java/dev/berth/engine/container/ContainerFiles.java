@@ -26,6 +26,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -108,15 +109,7 @@ public final class ContainerFiles {
      * and writes the same files as the running container would.
      */
     private void mountVolumes(Container c, Path mnt) throws IOException {
-        List<Mount> mounts = new ArrayList<>();
-        for (String bind : c.hostConfig().binds()) {
-            if (MountPlanner.parseBind(bind).isHostPath()) {
-                mounts.add(SpecFactory.bindMount(bind));
-            }
-        }
-        mounts.addAll(volumes.filesMounts(c.id()));
-        mounts.sort(Comparator.comparingLong(m -> Path.of(m.destination()).normalize().getNameCount()));
-        for (Mount m : mounts) {
+        for (Mount m : volumesAndBinds(c)) {
             Path source = Path.of(m.source());
             Path target = scoped(mnt, m.destination());
             if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -130,6 +123,31 @@ public final class ContainerFiles {
             Mounts.bind(source, target, m.options().contains("ro"));
             Mounts.makePrivate(target); // before anything below it is unmounted again (see makePrivate)
         }
+    }
+
+    /** The container's binds and volumes as bind mounts onto their destinations, parents first. */
+    private List<Mount> volumesAndBinds(Container c) {
+        List<Mount> mounts = new ArrayList<>();
+        for (String bind : c.hostConfig().binds()) {
+            if (MountPlanner.parseBind(bind).isHostPath()) {
+                mounts.add(SpecFactory.bindMount(bind));
+            }
+        }
+        mounts.addAll(volumes.filesMounts(c.id()));
+        mounts.sort(Comparator.comparingLong(m -> Path.of(m.destination()).normalize().getNameCount()));
+        return mounts;
+    }
+
+    /** The deepest of the container's binds and volumes that holds {@code path} (absolute, clean). */
+    private Optional<Mount> mountHolding(Container c, String path) {
+        Optional<Mount> holding = Optional.empty();
+        for (Mount m : volumesAndBinds(c)) {
+            String dest = Path.of(m.destination()).normalize().toString();
+            if (path.equals(dest) || path.startsWith(dest.endsWith("/") ? dest : dest + "/")) {
+                holding = Optional.of(m); // parents come first: the last match is the deepest
+            }
+        }
+        return holding;
     }
 
     /**
@@ -255,7 +273,13 @@ public final class ContainerFiles {
      */
     public void extract(String ref, String path, boolean noOverwriteDirNonDir, InputStream tar) {
         Container c = store.resolve(ref);
-        if (c.hostConfig().readonlyRootfs()) {
+        // moby's checkIfPathIsInAVolume: a volume or bind decides, else the root filesystem does
+        Optional<Mount> in = mountHolding(c, Path.of("/" + (path == null ? "" : path)).normalize().toString());
+        if (in.isPresent() && in.get().options().contains("ro")) {
+            // 403, as the API's spec answers for "the volume or container rootfs is marked as read-only"
+            throw new BerthException(dev.berth.core.error.ErrorKind.FORBIDDEN, "mounted volume is marked read-only");
+        }
+        if (in.isEmpty() && c.hostConfig().readonlyRootfs()) {
             throw new BerthException(dev.berth.core.error.ErrorKind.FORBIDDEN, "container rootfs is marked read-only");
         }
         withRoot(c, root -> {
