@@ -215,7 +215,7 @@ public final class BusyboxImage {
                         Index.REF_NAME, dev.berth.core.reference.ImageReference.parse(fullName).tag().orElseThrow()))));
         SaveManifestEntry entry = SaveManifestEntry.of(blob(config.digest()), List.of(tag), List.of(blob(layerDigest)));
         List<IOException> failures = new ArrayList<>();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new NonClosingOutput(out))) {
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new NonClosingOutputStream(out))) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             put(tar, dir("blobs/", 0755), null, failures);
             put(tar, dir("blobs/sha256/", 0755), null, failures);
@@ -242,21 +242,5 @@ public final class BusyboxImage {
 
     private static String blob(Digest d) {
         return "blobs/sha256/" + d.hex();
-    }
-
-    private static final class NonClosingOutput extends java.io.FilterOutputStream {
-        NonClosingOutput(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.flush();
-        }
     }
 }

@@ -94,7 +94,7 @@ public final class ImageSaver {
 
     /** Writes the tar for {@code plan} to {@code out}. */
     public void save(Plan plan, OutputStream out) {
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new NonClosing(out))) {
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new NonClosingOutputStream(out))) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             Set<String> written = new HashSet<>();
@@ -209,22 +209,5 @@ public final class ImageSaver {
             }
         }
         tar.closeArchiveEntry();
-    }
-
-    /** Lets the tar finish without closing the response stream the caller owns. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.flush();
-        }
     }
 }
