@@ -8,6 +8,7 @@ import dev.berth.core.snapshot.WhiteoutMode;
 import dev.berth.core.sys.Mounts;
 import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.engine.volume.MountPlanner;
+import dev.berth.engine.volume.MountPoint;
 import dev.berth.runtime.spec.Mount;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -138,16 +139,35 @@ public final class ContainerFiles {
         return mounts;
     }
 
-    /** The deepest of the container's binds and volumes that holds {@code path} (absolute, clean). */
-    private Optional<Mount> mountHolding(Container c, String path) {
-        Optional<Mount> holding = Optional.empty();
-        for (Mount m : volumesAndBinds(c)) {
-            String dest = Path.of(m.destination()).normalize().toString();
-            if (path.equals(dest) || path.startsWith(dest.endsWith("/") ? dest : dest + "/")) {
-                holding = Optional.of(m); // parents come first: the last match is the deepest
+    /**
+     * Whether the deepest of the container's binds and mount points that holds {@code path}
+     * (absolute, clean) is writable; empty when none holds it. Read from the rows alone: nothing
+     * is mounted or activated to answer.
+     */
+    private Optional<Boolean> mountHoldingIsWritable(Container c, String path) {
+        String deepest = null;
+        boolean writable = false;
+        for (String bind : c.hostConfig().binds()) {
+            MountPlanner.Bind b = MountPlanner.parseBind(bind);
+            if (b.isHostPath() && holds(b.destination(), path, deepest)) {
+                deepest = b.destination();
+                writable = !b.readOnly();
             }
         }
-        return holding;
+        for (MountPoint m : volumes.mountsOf(c.id())) {
+            if (holds(m.destination(), path, deepest)) {
+                deepest = m.destination();
+                writable = m.rw();
+            }
+        }
+        return deepest == null ? Optional.empty() : Optional.of(writable);
+    }
+
+    /** Whether a mount at {@code destination} holds {@code path} and lies deeper than {@code deepest}. */
+    private static boolean holds(String destination, String path, String deepest) {
+        String dest = Path.of(destination).normalize().toString();
+        boolean under = path.equals(dest) || path.startsWith(dest.equals("/") ? dest : dest + "/");
+        return under && (deepest == null || Path.of(dest).getNameCount() > Path.of(deepest).normalize().getNameCount());
     }
 
     /**
@@ -274,12 +294,12 @@ public final class ContainerFiles {
     public void extract(String ref, String path, boolean noOverwriteDirNonDir, InputStream tar) {
         Container c = store.resolve(ref);
         // moby's checkIfPathIsInAVolume: a volume or bind decides, else the root filesystem does
-        Optional<Mount> in = mountHolding(c, Path.of("/" + (path == null ? "" : path)).normalize().toString());
-        if (in.isPresent() && in.get().options().contains("ro")) {
+        Optional<Boolean> writable = mountHoldingIsWritable(c, Path.of("/" + (path == null ? "" : path)).normalize().toString());
+        if (writable.isPresent() && !writable.get()) {
             // 403, as the API's spec answers for "the volume or container rootfs is marked as read-only"
             throw new BerthException(dev.berth.core.error.ErrorKind.FORBIDDEN, "mounted volume is marked read-only");
         }
-        if (in.isEmpty() && c.hostConfig().readonlyRootfs()) {
+        if (writable.isEmpty() && c.hostConfig().readonlyRootfs()) {
             throw new BerthException(dev.berth.core.error.ErrorKind.FORBIDDEN, "container rootfs is marked read-only");
         }
         withRoot(c, root -> {

@@ -115,12 +115,15 @@ public final class ContainerVolumes {
     public List<Mount> specMounts(String containerId) {
         List<Mount> out = new ArrayList<>();
         for (MountPoint m : mountsOf(containerId)) {
-            out.add(specMount(m));
-            if (m.isVolume()) {
+            if (!m.isVolume()) {
+                out.add(specMount(m));
+            } else {
+                Volume v = activated(m);
+                out.add(volumeMount(m, v));
                 Map<String, String> a = new LinkedHashMap<>();
                 a.put("container", containerId);
                 a.put("destination", m.destination());
-                a.put("driver", volumes.inspect(m.volumeName()).driver());
+                a.put("driver", v.driver());
                 a.put("propagation", m.propagation());
                 a.put("read/write", Boolean.toString(m.rw()));
                 volumes.publish("mount", m.volumeName(), a);
@@ -146,16 +149,22 @@ public final class ContainerVolumes {
                 }
                 yield Mount.tmpfs(m.destination(), options);
             }
-            case MountPoint.VOLUME -> {
-                Volume v = volumes.read(dao -> dao.get(m.volumeName()))
-                        .orElseThrow(() -> VolumeService.noSuch("get", m.volumeName()));
-                volumes.activate(v);
-                yield new Mount(m.destination(), "bind", v.mountpoint().toString(),
-                        List.of("rbind", m.rw() ? "rw" : "ro", "rprivate"));
-            }
+            case MountPoint.VOLUME -> volumeMount(m, activated(m));
             default -> new Mount(m.destination(), "bind", m.source(),
                     List.of("rbind", m.rw() ? "rw" : "ro", m.propagation().isEmpty() ? "rprivate" : m.propagation()));
         };
+    }
+
+    /** The mount point's volume, its device mounted first when it has driver options. */
+    private Volume activated(MountPoint m) {
+        Volume v = volumes.read(dao -> dao.get(m.volumeName()))
+                .orElseThrow(() -> VolumeService.noSuch("get", m.volumeName()));
+        volumes.activate(v);
+        return v;
+    }
+
+    private static Mount volumeMount(MountPoint m, Volume v) {
+        return new Mount(m.destination(), "bind", v.mountpoint().toString(), List.of("rbind", m.rw() ? "rw" : "ro", "rprivate"));
     }
 
     /** A container stopped: an unmount event per volume, as Docker's. */
