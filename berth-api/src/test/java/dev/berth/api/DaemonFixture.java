@@ -20,9 +20,6 @@ import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.engine.volume.VolumeService;
 import dev.berth.runtime.ContainerRuntime;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +29,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * The daemon's stores, services and routes on a private data root, composed through the same
@@ -72,14 +71,31 @@ public final class DaemonFixture implements AutoCloseable {
         VfsSnapshotter snapshots = new VfsSnapshotter(dataRoot);
         EventBus events = new EventBus();
         ContainerStore containerStore = ContainerServices.openStore(db);
-        ImageServices.Parts parts = new ImageServices.Parts(db, new LocalBlobStore(dataRoot.resolve("content")),
-                snapshots, DaemonFixture::extractFiles, events, ContainerServices.imageUsers(containerStore),
-                snapshots::directory, Clock.systemUTC());
+        ImageServices.Parts parts = new ImageServices.Parts(
+                db,
+                new LocalBlobStore(dataRoot.resolve("content")),
+                snapshots,
+                DaemonFixture::extractFiles,
+                events,
+                ContainerServices.imageUsers(containerStore),
+                snapshots::directory,
+                Clock.systemUTC());
         images = ImageServices.create(parts);
         volumes = new VolumeService(db, dataRoot, events, Clock.systemUTC());
-        ContainerServices containers = ContainerServices.create(containerStore, new ContainerServices.Parts(db, images,
-                snapshots, events, runtimes, defaultRuntime, dataRoot, execRoot, parts.snapshotDir(),
-                new ContainerVolumes(volumes), Clock.systemUTC()));
+        ContainerServices containers = ContainerServices.create(
+                containerStore,
+                new ContainerServices.Parts(
+                        db,
+                        images,
+                        snapshots,
+                        events,
+                        runtimes,
+                        defaultRuntime,
+                        dataRoot,
+                        execRoot,
+                        parts.snapshotDir(),
+                        new ContainerVolumes(volumes),
+                        Clock.systemUTC()));
         VolumeRoutes volumeRoutes = new VolumeRoutes(volumes);
         router = new Router()
                 .install(new ImageRoutes(images, null, volumeRoutes::diskUsage))
@@ -122,10 +138,16 @@ public final class DaemonFixture implements AutoCloseable {
     /** The route for {@code method path} run on a request with {@code query} and {@code body}, at API {@code version}. */
     public Response call(String method, String path, Map<String, List<String>> query, byte[] body, String version)
             throws Exception {
-        Router.Match match = router.match(method, path)
-                .orElseThrow(() -> new AssertionError("no route " + method + " " + path));
-        Request request = new Request(method, path, ApiVersion.parse(version), match.params(), query,
-                Request.Headers.of(Map.of()), new ByteArrayInputStream(body));
+        Router.Match match =
+                router.match(method, path).orElseThrow(() -> new AssertionError("no route " + method + " " + path));
+        Request request = new Request(
+                method,
+                path,
+                ApiVersion.parse(version),
+                match.params(),
+                query,
+                Request.Headers.of(Map.of()),
+                new ByteArrayInputStream(body));
         return match.handler().handle(request);
     }
 

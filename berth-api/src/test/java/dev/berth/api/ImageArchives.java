@@ -8,9 +8,6 @@ import dev.berth.core.image.ImageJson;
 import dev.berth.core.image.Raw;
 import dev.berth.core.image.RootFs;
 import dev.berth.core.image.SaveManifestEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,11 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** One-layer images as {@code docker save} writes them, for {@code POST /images/load}. */
 public final class ImageArchives {
-    private ImageArchives() {
-    }
+    private ImageArchives() {}
 
     /** A layer holding one regular file. */
     public static byte[] layer(String name, String content) {
@@ -31,8 +29,19 @@ public final class ImageArchives {
 
     /** An amd64 linux config over {@code layer}, created 2024-01-01, with Cmd [sh]. */
     public static Raw<ImageConfig> config(byte[] layer) {
-        return Raw.of(new ImageConfig("amd64", null, "linux", null, null, null, "2024-01-01T00:00:00Z", null, null,
-                null, ContainerConfig.EMPTY.withCmd(List.of("sh")), RootFs.layers(List.of(Digest.sha256(layer))),
+        return Raw.of(new ImageConfig(
+                "amd64",
+                null,
+                "linux",
+                null,
+                null,
+                null,
+                "2024-01-01T00:00:00Z",
+                null,
+                null,
+                null,
+                ContainerConfig.EMPTY.withCmd(List.of("sh")),
+                RootFs.layers(List.of(Digest.sha256(layer))),
                 List.of(new History("2024-01-01T00:00:00Z", null, "ADD hello.txt /", null, false))));
     }
 
@@ -41,8 +50,12 @@ public final class ImageArchives {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put("blobs/sha256/" + Digest.sha256(layer).hex(), layer);
         files.put("blobs/sha256/" + config.digest().hex(), config.bytes());
-        files.put("manifest.json", ImageJson.bytes(List.of(SaveManifestEntry.of("blobs/sha256/" + config.digest().hex(),
-                tags, List.of("blobs/sha256/" + Digest.sha256(layer).hex())))));
+        files.put(
+                "manifest.json",
+                ImageJson.bytes(List.of(SaveManifestEntry.of(
+                        "blobs/sha256/" + config.digest().hex(),
+                        tags,
+                        List.of("blobs/sha256/" + Digest.sha256(layer).hex())))));
         return tar(files);
     }
 

@@ -5,8 +5,8 @@ import dev.berth.cli.client.ApiClient;
 import dev.berth.cli.client.DaemonHost;
 import dev.berth.cli.command.CommandContext;
 import dev.berth.cli.command.EventsCommand;
-import dev.berth.cli.command.ImageBootstrapCommand;
 import dev.berth.cli.command.ExitCodes;
+import dev.berth.cli.command.ImageBootstrapCommand;
 import dev.berth.cli.command.ImageCommand;
 import dev.berth.cli.command.ImageHistoryCommand;
 import dev.berth.cli.command.ImageImportCommand;
@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
  * (-H, then DOCKER_HOST, then unix:///run/berth/berth.sock); {@code berth daemon} and
  * {@code berth registry} are the server entry points in the same program.
  */
-@Command(name = "berth",
+@Command(
+        name = "berth",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A container engine that speaks the Docker Engine API.",
@@ -54,31 +55,47 @@ import picocli.CommandLine.Option;
 public final class Main implements Runnable, CommandContext {
     public static final String VERSION = "0.1.0";
 
-    @Option(names = {"-H", "--host"}, paramLabel = "URI",
+    @Option(
+            names = {"-H", "--host"},
+            paramLabel = "URI",
             description = "Daemon socket to connect to (default: $DOCKER_HOST, else " + DaemonHost.DEFAULT + ")")
     String host;
 
-    @Option(names = "--tls", arity = "0..1", fallbackValue = "true",
+    @Option(
+            names = "--tls",
+            arity = "0..1",
+            fallbackValue = "true",
             description = "Use TLS on tcp:// (any daemon certificate); implied by --tlsverify (default: $DOCKER_TLS)")
     boolean tls;
 
-    @Option(names = "--tlsverify", arity = "0..1", fallbackValue = "true",
+    @Option(
+            names = "--tlsverify",
+            arity = "0..1",
+            fallbackValue = "true",
             description = "Use TLS on tcp:// and verify the daemon against --tlscacert (default: $DOCKER_TLS_VERIFY)")
     Boolean tlsVerify;
 
-    @Option(names = "--tlscacert", paramLabel = "FILE",
+    @Option(
+            names = "--tlscacert",
+            paramLabel = "FILE",
             description = "Trust certificates signed by this CA (default: ca.pem in $DOCKER_CERT_PATH, else ~/.docker)")
     java.nio.file.Path tlsCaCert;
 
-    @Option(names = "--tlscert", paramLabel = "FILE",
+    @Option(
+            names = "--tlscert",
+            paramLabel = "FILE",
             description = "TLS certificate (default: cert.pem in $DOCKER_CERT_PATH, else ~/.docker)")
     java.nio.file.Path tlsCert;
 
-    @Option(names = "--tlskey", paramLabel = "FILE",
+    @Option(
+            names = "--tlskey",
+            paramLabel = "FILE",
             description = "TLS key (default: key.pem in $DOCKER_CERT_PATH, else ~/.docker)")
     java.nio.file.Path tlsKey;
 
-    @Option(names = {"-D", "--debug"}, description = "Show stack traces of failures")
+    @Option(
+            names = {"-D", "--debug"},
+            description = "Show stack traces of failures")
     boolean debug;
 
     private final Console console;

@@ -23,7 +23,9 @@ class CliIT {
     static void start() {
         daemon = BerthDaemon.start();
         assertThat(daemon.berth("image", "bootstrap", "busybox").ok()).isEqualTo("Loaded image: busybox:latest\n");
-        busyboxId = daemon.berth("image", "inspect", "-f", "{{.Id}}", "busybox").ok().strip();
+        busyboxId = daemon.berth("image", "inspect", "-f", "{{.Id}}", "busybox")
+                .ok()
+                .strip();
         assertThat(busyboxId).matches("sha256:[0-9a-f]{64}");
     }
 
@@ -42,12 +44,14 @@ class CliIT {
     void imagesShowsTheBootstrappedImageInDockersTable() {
         String table = daemon.berth("images", "busybox").ok();
         assertThat(table.lines().toList()).hasSize(2);
-        assertThat(table.lines().findFirst().orElseThrow()).isEqualTo("REPOSITORY   TAG       IMAGE ID       CREATED        SIZE");
+        assertThat(table.lines().findFirst().orElseThrow())
+                .isEqualTo("REPOSITORY   TAG       IMAGE ID       CREATED        SIZE");
         assertThat(table.lines().skip(1).findFirst().orElseThrow())
                 .matches("busybox      latest    " + shortId(busyboxId) + "   \\S.* ago +\\d[\\d.]*[kM]B");
         assertThat(daemon.berth("images", "-q", "--no-trunc", "busybox").ok()).isEqualTo(busyboxId + "\n");
         // The docker CLI sees the same image through the same API.
-        assertThat(daemon.docker("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}", "busybox").ok())
+        assertThat(daemon.docker("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}", "busybox")
+                        .ok())
                 .isEqualTo("busybox:latest " + shortId(busyboxId) + "\n");
     }
 
@@ -55,11 +59,16 @@ class CliIT {
     void tagsShareOneIdAndRmiOfOneTagKeepsTheImage() {
         daemon.berth("tag", "busybox", "cli-it/tagged:v1").ok();
         daemon.berth("image", "tag", "busybox", "cli-it/tagged:v2").ok();
-        assertThat(daemon.berth("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}", "cli-it/tagged").ok().lines().sorted().toList())
+        assertThat(daemon.berth("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}", "cli-it/tagged")
+                        .ok()
+                        .lines()
+                        .sorted()
+                        .toList())
                 .containsExactly("cli-it/tagged:v1 " + shortId(busyboxId), "cli-it/tagged:v2 " + shortId(busyboxId));
         assertThat(daemon.berth("rmi", "cli-it/tagged:v1").ok()).isEqualTo("Untagged: cli-it/tagged:v1\n");
         assertThat(daemon.berth("image", "rm", "cli-it/tagged:v2").ok()).isEqualTo("Untagged: cli-it/tagged:v2\n");
-        assertThat(daemon.berth("inspect", "-f", "{{.Id}}", "busybox").ok().strip()).isEqualTo(busyboxId);
+        assertThat(daemon.berth("inspect", "-f", "{{.Id}}", "busybox").ok().strip())
+                .isEqualTo(busyboxId);
         assertThat(daemon.berth("images", "-q", "cli-it/tagged").ok()).isEmpty();
     }
 
@@ -76,11 +85,15 @@ class CliIT {
         // From stdin, as `berth load < file` does.
         CommandResult loaded = daemon.berthWithInput(tar, "load");
         assertThat(loaded.ok()).isEqualTo("Loaded image: cli-it/roundtrip:1\n");
-        assertThat(daemon.berth("inspect", "-f", "{{.Id}}", "cli-it/roundtrip:1").ok().strip()).isEqualTo(busyboxId);
+        assertThat(daemon.berth("inspect", "-f", "{{.Id}}", "cli-it/roundtrip:1")
+                        .ok()
+                        .strip())
+                .isEqualTo(busyboxId);
         daemon.berth("rmi", "cli-it/roundtrip:1").ok();
 
         // From a file, quietly.
-        assertThat(daemon.berth("image", "load", "-q", "-i", tar.toString()).ok()).isEqualTo("Loaded image: cli-it/roundtrip:1\n");
+        assertThat(daemon.berth("image", "load", "-q", "-i", tar.toString()).ok())
+                .isEqualTo("Loaded image: cli-it/roundtrip:1\n");
         daemon.berth("rmi", "cli-it/roundtrip:1").ok();
     }
 
@@ -91,7 +104,10 @@ class CliIT {
         daemon.berth("save", "-o", tar.toString(), "cli-it/docker:1").ok();
         daemon.berth("rmi", "cli-it/docker:1").ok();
         assertThat(daemon.docker("load", "-i", tar.toString()).ok()).contains("Loaded image: cli-it/docker:1");
-        assertThat(daemon.berth("inspect", "-f", "{{.Id}}", "cli-it/docker:1").ok().strip()).isEqualTo(busyboxId);
+        assertThat(daemon.berth("inspect", "-f", "{{.Id}}", "cli-it/docker:1")
+                        .ok()
+                        .strip())
+                .isEqualTo(busyboxId);
         daemon.berth("rmi", "cli-it/docker:1").ok();
     }
 
@@ -100,9 +116,14 @@ class CliIT {
         String history = daemon.berth("history", "busybox").ok();
         List<String> lines = history.lines().toList();
         assertThat(lines.getFirst()).startsWith("IMAGE          CREATED   CREATED BY");
-        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(shortId(busyboxId)).contains("CMD [\"sh\"]"));
+        assertThat(lines)
+                .anySatisfy(l -> assertThat(l).startsWith(shortId(busyboxId)).contains("CMD [\"sh\"]"));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("<missing>").contains("MB"));
-        assertThat(daemon.berth("image", "history", "-q", "--no-trunc", "busybox").ok().lines().findFirst().orElseThrow())
+        assertThat(daemon.berth("image", "history", "-q", "--no-trunc", "busybox")
+                        .ok()
+                        .lines()
+                        .findFirst()
+                        .orElseThrow())
                 .isEqualTo(busyboxId);
     }
 
@@ -113,12 +134,30 @@ class CliIT {
         Files.copy(Path.of("/bin/busybox"), rootfs.resolve("bin/busybox"));
         Files.createSymbolicLink(rootfs.resolve("bin/sh"), Path.of("busybox"));
         Path tar = daemon.scratch().resolve("rootfs.tar");
-        Commands.run(List.of("tar", "-C", rootfs.toString(), "-cf", tar.toString(), "."), Map.of(), null).ok();
+        Commands.run(List.of("tar", "-C", rootfs.toString(), "-cf", tar.toString(), "."), Map.of(), null)
+                .ok();
 
-        String id = daemon.berthWithInput(tar, "import", "-c", "CMD [\"sh\"]", "-c", "ENV A=b", "-m", "from the CLI IT",
-                "-", "cli-it/imported:1").ok().strip();
+        String id = daemon.berthWithInput(
+                        tar,
+                        "import",
+                        "-c",
+                        "CMD [\"sh\"]",
+                        "-c",
+                        "ENV A=b",
+                        "-m",
+                        "from the CLI IT",
+                        "-",
+                        "cli-it/imported:1")
+                .ok()
+                .strip();
         assertThat(id).matches("sha256:[0-9a-f]{64}");
-        assertThat(daemon.berth("image", "inspect", "-f", "{{.Id}} {{json .Config.Cmd}} {{.Config.Env}} {{.Comment}}", "cli-it/imported:1").ok())
+        assertThat(daemon.berth(
+                                "image",
+                                "inspect",
+                                "-f",
+                                "{{.Id}} {{json .Config.Cmd}} {{.Config.Env}} {{.Comment}}",
+                                "cli-it/imported:1")
+                        .ok())
                 .startsWith(id + " [\"sh\"] [")
                 .contains("A=b")
                 .endsWith("] from the CLI IT\n");
@@ -139,10 +178,13 @@ class CliIT {
         String since = Long.toString(System.currentTimeMillis() / 1000 - 1);
         daemon.berth("tag", "busybox", "cli-it/events:1").ok();
         daemon.berth("rmi", "cli-it/events:1").ok();
-        String events = daemon.berth("events", "--since", since, "--until", "0s", "-f", "type=image").ok();
+        String events = daemon.berth("events", "--since", since, "--until", "0s", "-f", "type=image")
+                .ok();
         assertThat(events).contains(" image tag " + busyboxId + " (name=cli-it/events:1)");
         assertThat(events).contains(" image untag " + busyboxId);
-        assertThat(daemon.berth("system", "events", "--since", since, "--until", "0s", "--format", "{{.Action}}").ok().lines())
+        assertThat(daemon.berth("system", "events", "--since", since, "--until", "0s", "--format", "{{.Action}}")
+                        .ok()
+                        .lines())
                 .contains("tag", "untag");
     }
 
@@ -174,10 +216,12 @@ class CliIT {
 
     @Test
     void versionInfoAndDfTalkToTheDaemon() {
-        assertThat(daemon.berth("version", "--format", "{{.Server.ApiVersion}}").ok()).isEqualTo("1.50\n");
+        assertThat(daemon.berth("version", "--format", "{{.Server.ApiVersion}}").ok())
+                .isEqualTo("1.50\n");
         assertThat(daemon.berth("info", "--format", "{{.Images}}").ok().strip()).matches("\\d+");
         String df = daemon.berth("system", "df").ok();
-        assertThat(df.lines().findFirst().orElseThrow()).isEqualTo("TYPE            TOTAL     ACTIVE    SIZE      RECLAIMABLE");
+        assertThat(df.lines().findFirst().orElseThrow())
+                .isEqualTo("TYPE            TOTAL     ACTIVE    SIZE      RECLAIMABLE");
         assertThat(df).containsPattern("Images +\\d+ ");
     }
 
@@ -186,6 +230,8 @@ class CliIT {
         String socket = daemon.scratch().resolve("nobody.sock").toString();
         CommandResult result = daemon.berth("-H", "unix://" + socket, "images");
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.stderr()).isEqualTo("Cannot connect to the Berth daemon at unix://" + socket + ". Is the berth daemon running?\n");
+        assertThat(result.stderr())
+                .isEqualTo(
+                        "Cannot connect to the Berth daemon at unix://" + socket + ". Is the berth daemon running?\n");
     }
 }

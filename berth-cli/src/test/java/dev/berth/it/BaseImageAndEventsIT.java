@@ -1,13 +1,12 @@
 package dev.berth.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The offline base image made by the berth CLI, and the image events the daemon streams. */
 class BaseImageAndEventsIT {
@@ -28,14 +27,29 @@ class BaseImageAndEventsIT {
     @Test
     void bootstrapMakesTheSameBusyboxImageEveryTime() {
         daemon.bootstrapBusybox();
-        String first = daemon.docker("image", "inspect", "--format", "{{.Id}}", "busybox").ok().strip();
+        String first = daemon.docker("image", "inspect", "--format", "{{.Id}}", "busybox")
+                .ok()
+                .strip();
         daemon.docker("rmi", "busybox").ok();
         daemon.bootstrapBusybox();
 
-        assertThat(daemon.docker("image", "inspect", "--format", "{{.Id}}", "busybox:latest").ok().strip()).isEqualTo(first);
-        assertThat(daemon.docker("image", "inspect", "--format", "{{json .Config.Cmd}} {{.Os}}/{{.Architecture}} {{len .RootFS.Layers}}",
-                "docker.io/library/busybox:latest").ok().strip()).isEqualTo("[\"sh\"] linux/amd64 1");
-        assertThat(daemon.berth("images", "--format", "{{.Repository}}:{{.Tag}}").ok().lines()).contains("busybox:latest");
+        assertThat(daemon.docker("image", "inspect", "--format", "{{.Id}}", "busybox:latest")
+                        .ok()
+                        .strip())
+                .isEqualTo(first);
+        assertThat(daemon.docker(
+                                "image",
+                                "inspect",
+                                "--format",
+                                "{{json .Config.Cmd}} {{.Os}}/{{.Architecture}} {{len .RootFS.Layers}}",
+                                "docker.io/library/busybox:latest")
+                        .ok()
+                        .strip())
+                .isEqualTo("[\"sh\"] linux/amd64 1");
+        assertThat(daemon.berth("images", "--format", "{{.Repository}}:{{.Tag}}")
+                        .ok()
+                        .lines())
+                .contains("busybox:latest");
     }
 
     @Test
@@ -48,14 +62,24 @@ class BaseImageAndEventsIT {
         daemon.docker("rmi", "events:1").ok();
         long until = System.currentTimeMillis() / 1000 + 1;
 
-        String events = daemon.docker("events", "--since", Long.toString(since), "--until", Long.toString(until),
-                "--filter", "type=image", "--format", "{{.Type}} {{.Action}} {{.Actor.ID}}").ok();
+        String events = daemon.docker(
+                        "events",
+                        "--since",
+                        Long.toString(since),
+                        "--until",
+                        Long.toString(until),
+                        "--filter",
+                        "type=image",
+                        "--format",
+                        "{{.Type}} {{.Action}} {{.Actor.ID}}")
+                .ok();
 
-        assertThat(events.lines()).containsSubsequence(
-                "image import " + id,
-                "image tag " + id,
-                "image untag " + id,
-                "image untag " + id,
-                "image delete " + id);
+        assertThat(events.lines())
+                .containsSubsequence(
+                        "image import " + id,
+                        "image tag " + id,
+                        "image untag " + id,
+                        "image untag " + id,
+                        "image delete " + id);
     }
 }

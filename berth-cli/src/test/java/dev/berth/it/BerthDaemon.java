@@ -75,8 +75,16 @@ public final class BerthDaemon implements AutoCloseable {
 
     private void launch() {
         List<String> command = new ArrayList<>(serverJavaCommand());
-        command.addAll(List.of("daemon", "--data-root", dataRoot.toString(), "--exec-root", execRoot.toString(),
-                "-H", host(), "--log-level", "debug"));
+        command.addAll(List.of(
+                "daemon",
+                "--data-root",
+                dataRoot.toString(),
+                "--exec-root",
+                execRoot.toString(),
+                "-H",
+                host(),
+                "--log-level",
+                "debug"));
         command.addAll(extraArgs);
         process = ServerProcess.start("daemon", command, log, Duration.ofSeconds(60), this::pingAnswers);
     }
@@ -87,10 +95,12 @@ public final class BerthDaemon implements AutoCloseable {
         }
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
-            channel.write(ByteBuffer.wrap("GET /_ping HTTP/1.0\r\nHost: berth\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            channel.write(
+                    ByteBuffer.wrap("GET /_ping HTTP/1.0\r\nHost: berth\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
             ByteBuffer buffer = ByteBuffer.allocate(4096);
             channel.read(buffer);
-            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200");
+            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII)
+                    .startsWith("HTTP/1.1 200");
         } catch (IOException e) {
             return false;
         }
@@ -136,7 +146,14 @@ public final class BerthDaemon implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add("docker");
         command.addAll(List.of(args));
-        return Commands.run(command, Map.of("DOCKER_HOST", host(), "DOCKER_CONFIG", dir.resolve("docker-config").toString()), stdin);
+        return Commands.run(
+                command,
+                Map.of(
+                        "DOCKER_HOST",
+                        host(),
+                        "DOCKER_CONFIG",
+                        dir.resolve("docker-config").toString()),
+                stdin);
     }
 
     /** Runs the berth CLI against this daemon. */

@@ -17,8 +17,7 @@ public final class Commands {
     private static final long TIMEOUT_SECONDS = 300;
     private static final ExecutorService READERS = Executors.newVirtualThreadPerTaskExecutor();
 
-    private Commands() {
-    }
+    private Commands() {}
 
     public static CommandResult run(List<String> command, Map<String, String> env, Path stdinFile) {
         ProcessBuilder builder = new ProcessBuilder(command);
@@ -46,12 +45,14 @@ public final class Commands {
     }
 
     private static CompletableFuture<String> readAsync(InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (stream) {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, READERS);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try (stream) {
+                        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                READERS);
     }
 }

@@ -11,18 +11,33 @@ import org.junit.jupiter.api.Test;
 /** Restart policies, and a daemon killed with SIGKILL while containers run. */
 class ContainerRestartIT {
     /** Prints "line N" every 0.2 s; SIGTERM makes it exit 3 (after the current sleep). */
-    private static final String COUNTER = "trap 'exit 3' TERM; i=0; while true; do echo line $i; i=$((i+1)); sleep 0.2; done";
+    private static final String COUNTER =
+            "trap 'exit 3' TERM; i=0; while true; do echo line $i; i=$((i+1)); sleep 0.2; done";
 
     @Test
     void aKilledDaemonReattachesToContainersThatStillRun() throws Exception {
         try (BerthDaemon daemon = BerthDaemon.start()) {
             daemon.bootstrapBusybox();
-            String id = daemon.docker("run", "-d", "--name", "counter", "busybox", "sh", "-c", COUNTER).ok().trim();
-            String always = daemon.docker("run", "-d", "--restart", "always", "busybox", "sleep", "300").ok().trim();
-            String reader = daemon.docker("run", "-d", "-i", "busybox", "sh", "-c",
-                    "while read l; do echo got $l; done; echo eof; exit 5").ok().trim();
-            String tty = daemon.docker("run", "-d", "-t", "busybox", "sh", "-c",
-                    "while true; do stty size; sleep 0.3; done").ok().trim();
+            String id = daemon.docker("run", "-d", "--name", "counter", "busybox", "sh", "-c", COUNTER)
+                    .ok()
+                    .trim();
+            String always = daemon.docker("run", "-d", "--restart", "always", "busybox", "sleep", "300")
+                    .ok()
+                    .trim();
+            String reader = daemon.docker(
+                            "run",
+                            "-d",
+                            "-i",
+                            "busybox",
+                            "sh",
+                            "-c",
+                            "while read l; do echo got $l; done; echo eof; exit 5")
+                    .ok()
+                    .trim();
+            String tty = daemon.docker(
+                            "run", "-d", "-t", "busybox", "sh", "-c", "while true; do stty size; sleep 0.3; done")
+                    .ok()
+                    .trim();
             String pid = inspect(daemon, "{{.State.Pid}}", id);
             String alwaysPid = inspect(daemon, "{{.State.Pid}}", always);
             int before = awaitCounter(daemon, id, 3);
@@ -31,7 +46,9 @@ class ContainerRestartIT {
             Thread.sleep(1000); // lines written now wait in the pipe
             daemon.restart();
 
-            assertThat(daemon.docker("ps", "--filter", "id=" + id, "--format", "{{.Status}}").ok()).startsWith("Up ");
+            assertThat(daemon.docker("ps", "--filter", "id=" + id, "--format", "{{.Status}}")
+                            .ok())
+                    .startsWith("Up ");
             assertThat(inspect(daemon, "{{.State.Status}} {{.State.Pid}}", id)).isEqualTo("running " + pid);
             assertThat(inspect(daemon, "{{.State.Status}} {{.State.Pid}} {{.RestartCount}}", always))
                     .isEqualTo("running " + alwaysPid + " 0");
@@ -46,9 +63,17 @@ class ContainerRestartIT {
 
             // a terminal's output flows on, and it can be resized (through the shim's control fifo)
             int ttyLines = daemon.docker("logs", tty).ok().split("\n").length;
-            CommandResult resized = Commands.run(List.of("curl", "-sf", "-X", "POST", "--unix-socket",
-                    daemon.host().substring("unix://".length()),
-                    "http://localhost/containers/" + tty + "/resize?h=33&w=111"), java.util.Map.of(), null);
+            CommandResult resized = Commands.run(
+                    List.of(
+                            "curl",
+                            "-sf",
+                            "-X",
+                            "POST",
+                            "--unix-socket",
+                            daemon.host().substring("unix://".length()),
+                            "http://localhost/containers/" + tty + "/resize?h=33&w=111"),
+                    java.util.Map.of(),
+                    null);
             assertThat(resized.exitCode()).as(resized.toString()).isZero();
             String ttyLogs = "";
             for (int i = 0; i < 50 && !ttyLogs.contains("33 111"); i++) {
@@ -70,10 +95,12 @@ class ContainerRestartIT {
             }
             assertThat(logs).isEqualTo("got hello\n");
             daemon.docker("kill", reader).ok();
-            assertThat(attach.get(30, java.util.concurrent.TimeUnit.SECONDS).stdout()).contains("got hello\n");
+            assertThat(attach.get(30, java.util.concurrent.TimeUnit.SECONDS).stdout())
+                    .contains("got hello\n");
 
             daemon.docker("stop", id).ok();
-            assertThat(inspect(daemon, "{{.State.Status}} {{.State.ExitCode}}", id)).isEqualTo("exited 3");
+            assertThat(inspect(daemon, "{{.State.Status}} {{.State.ExitCode}}", id))
+                    .isEqualTo("exited 3");
             assertThat(daemon.docker("wait", id).ok().trim()).isEqualTo("3");
             assertThat(Files.exists(Path.of("/proc/" + pid))).isFalse();
             daemon.docker("rm", "-f", id, always, reader, tty).ok();
@@ -86,9 +113,14 @@ class ContainerRestartIT {
     void aContainerThatEndedWhileTheDaemonWasDownGetsItsExitCodeAndLeavesNothing() throws Exception {
         try (BerthDaemon daemon = BerthDaemon.start()) {
             daemon.bootstrapBusybox();
-            String quick = daemon.docker("run", "-d", "busybox", "sh", "-c", "echo bye; sleep 1; exit 7").ok().trim();
-            String lost = daemon.docker("run", "-d", "busybox", "sleep", "300").ok().trim();
-            String back = daemon.docker("run", "-d", "--restart", "always", "busybox", "sleep", "300").ok().trim();
+            String quick = daemon.docker("run", "-d", "busybox", "sh", "-c", "echo bye; sleep 1; exit 7")
+                    .ok()
+                    .trim();
+            String lost =
+                    daemon.docker("run", "-d", "busybox", "sleep", "300").ok().trim();
+            String back = daemon.docker("run", "-d", "--restart", "always", "busybox", "sleep", "300")
+                    .ok()
+                    .trim();
             String lostPid = inspect(daemon, "{{.State.Pid}}", lost);
             String backPid = inspect(daemon, "{{.State.Pid}}", back);
             List<String> shims = List.of(shimPid(daemon, lost), shimPid(daemon, back));
@@ -96,15 +128,18 @@ class ContainerRestartIT {
             daemon.kill();
             // the supervisor and the container both gone: nobody knows how it ended
             for (String shim : shims) {
-                Commands.run(List.of("kill", "-9", shim), java.util.Map.of(), null).ok();
+                Commands.run(List.of("kill", "-9", shim), java.util.Map.of(), null)
+                        .ok();
             }
             Commands.run(List.of("kill", "-9", lostPid, backPid), java.util.Map.of(), null);
             Thread.sleep(2000);
             daemon.restart();
 
-            assertThat(inspect(daemon, "{{.State.Status}} {{.State.ExitCode}}", quick)).isEqualTo("exited 7");
+            assertThat(inspect(daemon, "{{.State.Status}} {{.State.ExitCode}}", quick))
+                    .isEqualTo("exited 7");
             assertThat(daemon.docker("logs", quick).ok()).isEqualTo("bye\n");
-            assertThat(inspect(daemon, "{{.State.Status}} {{.State.ExitCode}}", lost)).isEqualTo("exited 255");
+            assertThat(inspect(daemon, "{{.State.Status}} {{.State.ExitCode}}", lost))
+                    .isEqualTo("exited 255");
             for (String id : List.of(quick, lost)) {
                 assertNothingLeft(daemon, id);
             }
@@ -125,12 +160,19 @@ class ContainerRestartIT {
     }
 
     private static String shimPid(BerthDaemon daemon, String id) throws Exception {
-        Path file = daemon.execRoot().resolve("containers").resolve(id).resolve("state").resolve("shim.pid");
+        Path file = daemon.execRoot()
+                .resolve("containers")
+                .resolve(id)
+                .resolve("state")
+                .resolve("shim.pid");
         return Files.readString(file).trim();
     }
 
     private static List<Integer> counters(String logs) {
-        return logs.lines().filter(l -> l.startsWith("line ")).map(l -> Integer.parseInt(l.substring(5))).toList();
+        return logs.lines()
+                .filter(l -> l.startsWith("line "))
+                .map(l -> Integer.parseInt(l.substring(5)))
+                .toList();
     }
 
     /** Waits until the container has logged "line N" for some N >= {@code atLeast}; returns the last N. */
@@ -163,12 +205,24 @@ class ContainerRestartIT {
     void onFailureRestartsUpToTheLimit() throws Exception {
         try (BerthDaemon daemon = BerthDaemon.start()) {
             daemon.bootstrapBusybox();
-            daemon.docker("run", "-d", "--name", "flaky", "--restart", "on-failure:2", "busybox", "sh", "-c",
-                    "echo run; exit 1").ok();
+            daemon.docker(
+                            "run",
+                            "-d",
+                            "--name",
+                            "flaky",
+                            "--restart",
+                            "on-failure:2",
+                            "busybox",
+                            "sh",
+                            "-c",
+                            "echo run; exit 1")
+                    .ok();
             String state = "";
             for (int i = 0; i < 100; i++) {
-                state = daemon.docker("inspect", "-f", "{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}}", "flaky")
-                        .ok().trim();
+                state = daemon.docker(
+                                "inspect", "-f", "{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}}", "flaky")
+                        .ok()
+                        .trim();
                 if (state.equals("exited 2 1")) {
                     break;
                 }

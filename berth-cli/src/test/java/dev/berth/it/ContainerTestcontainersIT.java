@@ -16,16 +16,23 @@ class ContainerTestcontainersIT {
             daemon.bootstrapBusybox();
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), TestcontainersScenario.class.getName(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    TestcontainersScenario.class.getName(),
                     daemon.scratch().toString()));
-            CommandResult r = Commands.run(command, Map.of(
-                    "DOCKER_HOST", daemon.host(),
-                    "TESTCONTAINERS_RYUK_DISABLED", "true",
-                    "TESTCONTAINERS_CHECKS_DISABLE", "true",
-                    // no bridge network yet (the networking issue): the host is loopback
-                    "TESTCONTAINERS_HOST_OVERRIDE", "localhost",
-                    "HOME", daemon.scratch().toString()), null);
-            assertThat(r.stdout()).as(r + "\ndaemon log:\n" + tail(daemon.logText())).contains("SCENARIO OK");
+            CommandResult r = Commands.run(
+                    command,
+                    Map.of(
+                            "DOCKER_HOST", daemon.host(),
+                            "TESTCONTAINERS_RYUK_DISABLED", "true",
+                            "TESTCONTAINERS_CHECKS_DISABLE", "true",
+                            // no bridge network yet (the networking issue): the host is loopback
+                            "TESTCONTAINERS_HOST_OVERRIDE", "localhost",
+                            "HOME", daemon.scratch().toString()),
+                    null);
+            assertThat(r.stdout())
+                    .as(r + "\ndaemon log:\n" + tail(daemon.logText()))
+                    .contains("SCENARIO OK");
             assertThat(daemon.docker("ps", "-aq").ok()).isEmpty();
         }
     }

@@ -28,12 +28,21 @@ class DaemonTlsIT {
     @BeforeAll
     static void start() throws IOException {
         Prerequisites.requireDaemonHost();
-        Prerequisites.require(Prerequisites.findOnPath("curl") == null ? List.of("curl (apt-get install curl)") : List.of());
+        Prerequisites.require(
+                Prerequisites.findOnPath("curl") == null ? List.of("curl (apt-get install curl)") : List.of());
         Path dir = Files.createTempDirectory("berth-tls-it-");
         certs = TestCertificates.generate(dir);
         tcp = "tcp://127.0.0.1:" + freePort();
-        daemon = BerthDaemon.start("-H", tcp, "--tlsverify", "--tlscacert", certs.ca().toString(),
-                "--tlscert", certs.serverCert().toString(), "--tlskey", certs.serverKey().toString());
+        daemon = BerthDaemon.start(
+                "-H",
+                tcp,
+                "--tlsverify",
+                "--tlscacert",
+                certs.ca().toString(),
+                "--tlscert",
+                certs.serverCert().toString(),
+                "--tlskey",
+                certs.serverKey().toString());
         daemon.bootstrapBusybox();
     }
 
@@ -58,15 +67,25 @@ class DaemonTlsIT {
 
     /** The real docker CLI over TLS with the files of {@code certDir} (null: no client certificate). */
     private static CommandResult dockerTls(Path certDir, Path stdin, String... args) {
-        List<String> command = new ArrayList<>(List.of("docker", "--tlsverify", "--tlscacert", certs.ca().toString()));
+        List<String> command = new ArrayList<>(
+                List.of("docker", "--tlsverify", "--tlscacert", certs.ca().toString()));
         if (certDir != null) {
-            command.addAll(List.of("--tlscert", certDir.resolve("cert.pem").toString(),
-                    "--tlskey", certDir.resolve("key.pem").toString()));
+            command.addAll(List.of(
+                    "--tlscert",
+                    certDir.resolve("cert.pem").toString(),
+                    "--tlskey",
+                    certDir.resolve("key.pem").toString()));
         }
         command.addAll(List.of("-H", tcp));
         command.addAll(List.of(args));
-        return Commands.run(command, Map.of("DOCKER_CONFIG", daemon.scratch().resolve("docker-config").toString(),
-                "DOCKER_CERT_PATH", daemon.scratch().resolve("no-certs").toString()), stdin);
+        return Commands.run(
+                command,
+                Map.of(
+                        "DOCKER_CONFIG",
+                        daemon.scratch().resolve("docker-config").toString(),
+                        "DOCKER_CERT_PATH",
+                        daemon.scratch().resolve("no-certs").toString()),
+                stdin);
     }
 
     private static CommandResult docker(String... args) {
@@ -75,7 +94,8 @@ class DaemonTlsIT {
 
     @Test
     void dockerCliSpeaksToTheDaemonOverTls() {
-        assertThat(docker("version", "--format", "{{.Server.APIVersion}}").ok().strip()).isEqualTo("1.50");
+        assertThat(docker("version", "--format", "{{.Server.APIVersion}}").ok().strip())
+                .isEqualTo("1.50");
         CommandResult r = docker("run", "--rm", "busybox", "echo", "over tls");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).isEqualTo("over tls\n");
@@ -85,7 +105,8 @@ class DaemonTlsIT {
     void stdinOfRunDashIReachesTheContainerAndEndsOverTls() throws IOException {
         Path input = daemon.scratch().resolve("tls-stdin.txt");
         Files.writeString(input, "first line\nsecond line\n");
-        CommandResult r = dockerTls(certs.client(), input, "run", "--rm", "-i", "busybox", "sh", "-c", "cat; echo done");
+        CommandResult r =
+                dockerTls(certs.client(), input, "run", "--rm", "-i", "busybox", "sh", "-c", "cat; echo done");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).isEqualTo("first line\nsecond line\ndone\n");
     }
@@ -93,14 +114,24 @@ class DaemonTlsIT {
     @Test
     void logsFollowAndEventsStreamOverTls() {
         long since = System.currentTimeMillis() / 1000 - 1;
-        String id = docker("run", "-d", "busybox", "sh", "-c", "echo one; sleep 1; echo two; sleep 1").ok().strip();
+        String id = docker("run", "-d", "busybox", "sh", "-c", "echo one; sleep 1; echo two; sleep 1")
+                .ok()
+                .strip();
         CommandResult logs = docker("logs", "-f", id);
         assertThat(logs.exitCode()).as(logs.toString()).isZero();
         assertThat(logs.stdout()).isEqualTo("one\ntwo\n");
         // --until in the future: the stream stays open (over TLS) until then, then ends.
         long until = System.currentTimeMillis() / 1000 + 2;
-        CommandResult events = docker("events", "--since", Long.toString(since), "--until", Long.toString(until),
-                "--filter", "container=" + id, "--format", "{{.Action}}");
+        CommandResult events = docker(
+                "events",
+                "--since",
+                Long.toString(since),
+                "--until",
+                Long.toString(until),
+                "--filter",
+                "container=" + id,
+                "--format",
+                "{{.Action}}");
         assertThat(events.exitCode()).as(events.toString()).isZero();
         assertThat(events.stdout().lines()).containsSubsequence("create", "start", "die");
         docker("rm", id).ok();
@@ -124,32 +155,52 @@ class DaemonTlsIT {
 
     @Test
     void plainHttpGetsNoApiAnswer() {
-        CommandResult curl = Commands.run(List.of("curl", "-sS", "-i", "--max-time", "20",
-                "http://" + tcp.substring("tcp://".length()) + "/_ping"), Map.of(), null);
-        assertThat(curl.stdout()).startsWith("HTTP/1.0 400 Bad Request")
+        CommandResult curl = Commands.run(
+                List.of(
+                        "curl",
+                        "-sS",
+                        "-i",
+                        "--max-time",
+                        "20",
+                        "http://" + tcp.substring("tcp://".length()) + "/_ping"),
+                Map.of(),
+                null);
+        assertThat(curl.stdout())
+                .startsWith("HTTP/1.0 400 Bad Request")
                 .contains("Client sent an HTTP request to an HTTPS server.")
                 .doesNotContain("Api-Version");
-        CommandResult plainDocker = Commands.run(List.of("docker", "-H", tcp, "version", "--format",
-                "{{.Server.APIVersion}}"), Map.of("DOCKER_CONFIG", daemon.scratch().resolve("docker-config").toString()), null);
+        CommandResult plainDocker = Commands.run(
+                List.of("docker", "-H", tcp, "version", "--format", "{{.Server.APIVersion}}"),
+                Map.of(
+                        "DOCKER_CONFIG",
+                        daemon.scratch().resolve("docker-config").toString()),
+                null);
         assertThat(plainDocker.exitCode()).isNotZero();
         assertThat(plainDocker.stderr()).contains("Client sent an HTTP request to an HTTPS server.");
     }
 
     @Test
     void theUnixSocketStaysPlain() {
-        assertThat(daemon.docker("version", "--format", "{{.Server.APIVersion}}").ok().strip()).isEqualTo("1.50");
+        assertThat(daemon.docker("version", "--format", "{{.Server.APIVersion}}")
+                        .ok()
+                        .strip())
+                .isEqualTo("1.50");
     }
 
     private static CommandResult berthTls(Path certPath, Path stdin, String... args) {
         List<String> command = new ArrayList<>(BerthDaemon.javaCommand());
         command.addAll(List.of(args));
-        return Commands.run(command, Map.of("DOCKER_HOST", tcp, "DOCKER_TLS_VERIFY", "1",
-                "DOCKER_CERT_PATH", certPath.toString()), stdin);
+        return Commands.run(
+                command,
+                Map.of("DOCKER_HOST", tcp, "DOCKER_TLS_VERIFY", "1", "DOCKER_CERT_PATH", certPath.toString()),
+                stdin);
     }
 
     @Test
     void berthCliUsesDockerTlsVerifyAndDockerCertPath() throws IOException {
-        assertThat(berthTls(certs.client(), null, "version").ok()).contains("Server:").contains("1.50");
+        assertThat(berthTls(certs.client(), null, "version").ok())
+                .contains("Server:")
+                .contains("1.50");
         Path input = daemon.scratch().resolve("berth-tls-stdin.txt");
         Files.writeString(input, "from berth\n");
         CommandResult run = berthTls(certs.client(), input, "run", "--rm", "-i", "busybox", "cat");
@@ -174,9 +225,17 @@ class DaemonTlsIT {
     void berthCliGlobalFlagsMirrorDockers() {
         Path client = certs.client();
         List<String> command = new ArrayList<>(BerthDaemon.javaCommand());
-        command.addAll(List.of("--tlsverify", "--tlscacert", client.resolve("ca.pem").toString(),
-                "--tlscert", client.resolve("cert.pem").toString(), "--tlskey", client.resolve("key.pem").toString(),
-                "-H", tcp, "version"));
+        command.addAll(List.of(
+                "--tlsverify",
+                "--tlscacert",
+                client.resolve("ca.pem").toString(),
+                "--tlscert",
+                client.resolve("cert.pem").toString(),
+                "--tlskey",
+                client.resolve("key.pem").toString(),
+                "-H",
+                tcp,
+                "version"));
         assertThat(Commands.run(command, Map.of(), null).ok()).contains("Server:");
     }
 }

@@ -1,16 +1,11 @@
 package dev.berth.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Pull, push and login through a real Berth daemon, driven by the real docker CLI (and the berth
@@ -64,7 +63,8 @@ class DistributionIT {
         Files.createDirectories(rootfs.resolve("etc"));
         Files.writeString(rootfs.resolve("etc/image-name"), name + " " + System.nanoTime() + "\n");
         Path tar = daemon.scratch().resolve("rootfs-" + System.nanoTime() + ".tar");
-        Commands.run(List.of("tar", "-C", rootfs.toString(), "-cf", tar.toString(), "."), Map.of(), null).ok();
+        Commands.run(List.of("tar", "-C", rootfs.toString(), "-cf", tar.toString(), "."), Map.of(), null)
+                .ok();
         return daemon.dockerWithInput(tar, "import", "-", name).ok().strip();
     }
 
@@ -84,7 +84,8 @@ class DistributionIT {
         String imported = importBusybox(name);
 
         String push = daemon.docker("push", name).ok();
-        assertThat(push).contains("The push refers to repository [" + registry.address() + "/roundtrip/busybox]")
+        assertThat(push)
+                .contains("The push refers to repository [" + registry.address() + "/roundtrip/busybox]")
                 .contains("Pushed");
         String digest = pushedDigest(push);
         assertThat(push).contains("1: digest: " + digest);
@@ -93,10 +94,13 @@ class DistributionIT {
         assertThat(daemon.docker("image", "inspect", name).exitCode()).isNotZero();
 
         String pull = daemon.docker("pull", name).ok();
-        assertThat(pull).contains("Pull complete").contains("Digest: " + digest)
+        assertThat(pull)
+                .contains("Pull complete")
+                .contains("Digest: " + digest)
                 .contains("Status: Downloaded newer image for " + name);
         assertThat(id(name)).isEqualTo(imported);
-        assertThat(daemon.docker("image", "inspect", "-f", "{{json .RepoDigests}}", name).ok())
+        assertThat(daemon.docker("image", "inspect", "-f", "{{json .RepoDigests}}", name)
+                        .ok())
                 .contains(registry.address() + "/roundtrip/busybox@" + digest);
 
         String again = daemon.docker("pull", name).ok();
@@ -107,8 +111,12 @@ class DistributionIT {
         assertThat(pulledByDigest).contains("Digest: " + digest);
         assertThat(id(byDigest)).isEqualTo(imported);
 
-        assertThat(daemon.docker("image", "inspect", "-f", "{{json .RootFS.Layers}}", name).ok().strip())
-                .isEqualTo(daemon.docker("image", "inspect", "-f", "{{json .RootFS.Layers}}", imported).ok().strip());
+        assertThat(daemon.docker("image", "inspect", "-f", "{{json .RootFS.Layers}}", name)
+                        .ok()
+                        .strip())
+                .isEqualTo(daemon.docker("image", "inspect", "-f", "{{json .RootFS.Layers}}", imported)
+                        .ok()
+                        .strip());
     }
 
     @Test
@@ -123,7 +131,10 @@ class DistributionIT {
         assertThat(pull).contains("Status: Downloaded newer image for " + ref);
         assertThat(id(ref)).isEqualTo(imported);
         // No tag came with it.
-        assertThat(daemon.docker("image", "inspect", "-f", "{{json .RepoTags}}", ref).ok().strip()).isEqualTo("[]");
+        assertThat(daemon.docker("image", "inspect", "-f", "{{json .RepoTags}}", ref)
+                        .ok()
+                        .strip())
+                .isEqualTo("[]");
     }
 
     @Test
@@ -140,7 +151,9 @@ class DistributionIT {
         daemon.docker("load", "-i", appTar.toString()).ok();
 
         String push = daemon.docker("push", app).ok();
-        assertThat(push.lines().filter(l -> l.endsWith(": Pushed")).count()).as(push).isEqualTo(1);
+        assertThat(push.lines().filter(l -> l.endsWith(": Pushed")).count())
+                .as(push)
+                .isEqualTo(1);
         assertThat(push).contains("Mounted from shared/base");
 
         // Pushing it again uploads nothing.
@@ -169,8 +182,8 @@ class DistributionIT {
         try (TestRegistry secured = TestRegistry.start("alice", "wonder-land")) {
             Path password = daemon.scratch().resolve("password");
             Files.writeString(password, "wrong\n");
-            CommandResult refused = daemon.dockerWithInput(password, "login", "-u", "alice", "--password-stdin",
-                    secured.address());
+            CommandResult refused =
+                    daemon.dockerWithInput(password, "login", "-u", "alice", "--password-stdin", secured.address());
             assertThat(refused.exitCode()).isNotZero();
             assertThat(refused.stderr()).containsIgnoringCase("unauthorized");
 
@@ -180,7 +193,8 @@ class DistributionIT {
             assertThat(anonymous.exitCode()).isNotZero();
 
             Files.writeString(password, "wonder-land\n");
-            assertThat(daemon.dockerWithInput(password, "login", "-u", "alice", "--password-stdin", secured.address()).ok())
+            assertThat(daemon.dockerWithInput(password, "login", "-u", "alice", "--password-stdin", secured.address())
+                            .ok())
                     .contains("Login Succeeded");
             String push = daemon.docker("push", name).ok();
             assertThat(push).contains("Pushed");
@@ -189,17 +203,24 @@ class DistributionIT {
 
             // berth login stores the same config.json form docker reads.
             Path berthConfig = daemon.scratch().resolve("berth-docker-config");
-            CommandResult berthLogin = Commands.run(concat(BerthDaemon.javaCommand(),
-                    "login", "-u", "alice", "--password-stdin", secured.address()),
-                    Map.of("DOCKER_HOST", daemon.host(), "DOCKER_CONFIG", berthConfig.toString()), password);
+            CommandResult berthLogin = Commands.run(
+                    concat(BerthDaemon.javaCommand(), "login", "-u", "alice", "--password-stdin", secured.address()),
+                    Map.of("DOCKER_HOST", daemon.host(), "DOCKER_CONFIG", berthConfig.toString()),
+                    password);
             assertThat(berthLogin.ok()).contains("Login Succeeded");
-            JsonNode auths = JSON.readTree(berthConfig.resolve("config.json").toFile()).path("auths");
+            JsonNode auths =
+                    JSON.readTree(berthConfig.resolve("config.json").toFile()).path("auths");
             assertThat(auths.path(secured.address()).path("auth").asText())
-                    .isEqualTo(Base64.getEncoder().encodeToString("alice:wonder-land".getBytes(StandardCharsets.UTF_8)));
-            CommandResult logout = Commands.run(concat(BerthDaemon.javaCommand(), "logout", secured.address()),
-                    Map.of("DOCKER_HOST", daemon.host(), "DOCKER_CONFIG", berthConfig.toString()), null);
+                    .isEqualTo(
+                            Base64.getEncoder().encodeToString("alice:wonder-land".getBytes(StandardCharsets.UTF_8)));
+            CommandResult logout = Commands.run(
+                    concat(BerthDaemon.javaCommand(), "logout", secured.address()),
+                    Map.of("DOCKER_HOST", daemon.host(), "DOCKER_CONFIG", berthConfig.toString()),
+                    null);
             assertThat(logout.ok()).contains("Removing login credentials for " + secured.address());
-            assertThat(JSON.readTree(berthConfig.resolve("config.json").toFile()).path("auths").has(secured.address()))
+            assertThat(JSON.readTree(berthConfig.resolve("config.json").toFile())
+                            .path("auths")
+                            .has(secured.address()))
                     .isFalse();
         }
     }
@@ -211,20 +232,36 @@ class DistributionIT {
         Files.writeString(dir.resolve("htpasswd"), TestRegistry.htpasswdLine("bob", "builder"));
         int port = TestRegistry.freePort();
         String address = "127.0.0.1:" + port;
-        ServerProcess server = ServerProcess.start("berth registry", concat(BerthDaemon.javaCommand(), "registry", "serve",
-                "--addr", address, "--root", dir.resolve("root").toString(), "--htpasswd", dir.resolve("htpasswd").toString(),
-                "--auth", "token"), dir.resolve("registry.log"), java.time.Duration.ofSeconds(60),
+        ServerProcess server = ServerProcess.start(
+                "berth registry",
+                concat(
+                        BerthDaemon.javaCommand(),
+                        "registry",
+                        "serve",
+                        "--addr",
+                        address,
+                        "--root",
+                        dir.resolve("root").toString(),
+                        "--htpasswd",
+                        dir.resolve("htpasswd").toString(),
+                        "--auth",
+                        "token"),
+                dir.resolve("registry.log"),
+                java.time.Duration.ofSeconds(60),
                 () -> TestRegistry.answers(address));
         try {
             Path password = daemon.scratch().resolve("bob-password");
             Files.writeString(password, "builder\n");
-            assertThat(daemon.dockerWithInput(password, "login", "-u", "bob", "--password-stdin", address).ok())
+            assertThat(daemon.dockerWithInput(password, "login", "-u", "bob", "--password-stdin", address)
+                            .ok())
                     .contains("Login Succeeded");
             String name = address + "/tokens/busybox:1";
             String imported = importBusybox(name);
             String digest = pushedDigest(daemon.docker("push", name).ok());
             daemon.docker("rmi", name).ok();
-            assertThat(daemon.docker("pull", address + "/tokens/busybox@" + digest).ok()).contains("Digest: " + digest);
+            assertThat(daemon.docker("pull", address + "/tokens/busybox@" + digest)
+                            .ok())
+                    .contains("Digest: " + digest);
             assertThat(id(address + "/tokens/busybox@" + digest)).isEqualTo(imported);
         } finally {
             server.stop();
@@ -235,11 +272,17 @@ class DistributionIT {
     void berthCliPullsAndPushes() throws IOException {
         String name = registry.address() + "/berthcli/busybox:2";
         importBusybox(name);
-        Map<String, String> env = Map.of("DOCKER_HOST", daemon.host(), "DOCKER_CONFIG", daemon.scratch().resolve("cfg").toString());
-        String push = Commands.run(concat(BerthDaemon.javaCommand(), "push", name), env, null).ok();
+        Map<String, String> env = Map.of(
+                "DOCKER_HOST",
+                daemon.host(),
+                "DOCKER_CONFIG",
+                daemon.scratch().resolve("cfg").toString());
+        String push = Commands.run(concat(BerthDaemon.javaCommand(), "push", name), env, null)
+                .ok();
         assertThat(push).contains("Pushed").contains("2: digest: sha256:");
         daemon.docker("rmi", name).ok();
-        String pull = Commands.run(concat(BerthDaemon.javaCommand(), "pull", name), env, null).ok();
+        String pull = Commands.run(concat(BerthDaemon.javaCommand(), "pull", name), env, null)
+                .ok();
         assertThat(pull).contains("Status: Downloaded newer image for " + name).endsWith(name + "\n");
     }
 
@@ -264,12 +307,15 @@ class DistributionIT {
             }
         }
         JsonNode manifest = JSON.readTree(entries.get("manifest.json")).get(0);
-        ObjectNode config = (ObjectNode) JSON.readTree(entries.get(manifest.get("Config").asText()));
+        ObjectNode config =
+                (ObjectNode) JSON.readTree(entries.get(manifest.get("Config").asText()));
         byte[] layer = TestLayers.tar(path, content.getBytes(StandardCharsets.UTF_8));
         String layerHex = hex(layer);
         ((ArrayNode) config.path("rootfs").path("diff_ids")).add("sha256:" + layerHex);
         if (config.has("history")) {
-            ((ArrayNode) config.get("history")).addObject().put("created", "2026-01-01T00:00:00Z")
+            ((ArrayNode) config.get("history"))
+                    .addObject()
+                    .put("created", "2026-01-01T00:00:00Z")
                     .put("created_by", "ADD " + path);
         }
         config.put("created", "2026-01-01T00:00:00Z");

@@ -23,7 +23,8 @@ public final class Dockerd implements AutoCloseable {
     }
 
     public static Dockerd start() {
-        Path dockerd = Files.isExecutable(Path.of("/usr/sbin/dockerd")) ? Path.of("/usr/sbin/dockerd")
+        Path dockerd = Files.isExecutable(Path.of("/usr/sbin/dockerd"))
+                ? Path.of("/usr/sbin/dockerd")
                 : Prerequisites.findOnPath("dockerd");
         Prerequisites.require(dockerd == null ? List.of("dockerd (apt-get install docker.io)") : List.of());
         Path dir;
@@ -32,12 +33,26 @@ public final class Dockerd implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> command = List.of(dockerd.toString(),
-                "--data-root", dir.resolve("data").toString(), "--exec-root", dir.resolve("exec").toString(),
-                "-H", "unix://" + dir.resolve("docker.sock"), "--pidfile", dir.resolve("docker.pid").toString(),
-                "--bridge=none", "--iptables=false", "--ip6tables=false");
-        ServerProcess process = ServerProcess.start("dockerd", command, dir.resolve("dockerd.log"),
-                Duration.ofSeconds(60), () -> Files.exists(dir.resolve("docker.sock")) && docker(dir, "version").exitCode() == 0);
+        List<String> command = List.of(
+                dockerd.toString(),
+                "--data-root",
+                dir.resolve("data").toString(),
+                "--exec-root",
+                dir.resolve("exec").toString(),
+                "-H",
+                "unix://" + dir.resolve("docker.sock"),
+                "--pidfile",
+                dir.resolve("docker.pid").toString(),
+                "--bridge=none",
+                "--iptables=false",
+                "--ip6tables=false");
+        ServerProcess process = ServerProcess.start(
+                "dockerd",
+                command,
+                dir.resolve("dockerd.log"),
+                Duration.ofSeconds(60),
+                () -> Files.exists(dir.resolve("docker.sock"))
+                        && docker(dir, "version").exitCode() == 0);
         return new Dockerd(dir, process);
     }
 
@@ -48,8 +63,14 @@ public final class Dockerd implements AutoCloseable {
     private static CommandResult docker(Path dir, String... args) {
         List<String> command = new ArrayList<>(List.of("docker"));
         command.addAll(List.of(args));
-        return Commands.run(command, Map.of("DOCKER_HOST", "unix://" + dir.resolve("docker.sock"),
-                "DOCKER_CONFIG", dir.resolve("docker-config").toString()), null);
+        return Commands.run(
+                command,
+                Map.of(
+                        "DOCKER_HOST",
+                        "unix://" + dir.resolve("docker.sock"),
+                        "DOCKER_CONFIG",
+                        dir.resolve("docker-config").toString()),
+                null);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package dev.berth.it;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A daemon SIGKILLed in the middle of {@code docker load} restarts clean: no half image, no
@@ -44,7 +43,9 @@ class ImageLoadCrashIT {
 
     /** Snapshot directories, leaving out overlay's short-link directory {@code l}. */
     private List<String> snapshots() throws IOException {
-        return entries(daemon.dataRoot().resolve("snapshots")).stream().filter(n -> !n.equals("l")).toList();
+        return entries(daemon.dataRoot().resolve("snapshots")).stream()
+                .filter(n -> !n.equals("l"))
+                .toList();
     }
 
     @Test
@@ -58,17 +59,23 @@ class ImageLoadCrashIT {
         layers.forEach(l -> l.toFile().delete());
 
         Process load = new ProcessBuilder("docker", "-H", daemon.host(), "load", "-i", tar.toString())
-                .redirectErrorStream(true).redirectOutput(scratch.resolve("load.out").toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(scratch.resolve("load.out").toFile())
+                .start();
         Path blobs = daemon.dataRoot().resolve("content/blobs/sha256");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         // Kill once some layers are stored but before the load is done.
         while (entries(blobs).size() < 2 && load.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(load.isAlive()).as("load still running when the daemon is killed").isTrue();
+        assertThat(load.isAlive())
+                .as("load still running when the daemon is killed")
+                .isTrue();
         daemon.kill();
         load.waitFor(30, TimeUnit.SECONDS);
-        assertThat(entries(blobs)).as("the kill left blobs behind, as a crash does").isNotEmpty();
+        assertThat(entries(blobs))
+                .as("the kill left blobs behind, as a crash does")
+                .isNotEmpty();
 
         daemon.restart();
 
@@ -79,11 +86,17 @@ class ImageLoadCrashIT {
         assertThat(daemon.logText()).contains("start-up check removed unreferenced");
 
         assertThat(daemon.docker("load", "-i", tar.toString()).ok()).contains("Loaded image: big:1");
-        assertThat(daemon.docker("images", "--format", "{{.Repository}}:{{.Tag}}").ok().strip()).isEqualTo("big:1");
+        assertThat(daemon.docker("images", "--format", "{{.Repository}}:{{.Tag}}")
+                        .ok()
+                        .strip())
+                .isEqualTo("big:1");
         assertThat(snapshots()).hasSize(5);
 
         daemon.restart();
-        assertThat(daemon.docker("images", "--format", "{{.Repository}}:{{.Tag}}").ok().strip()).isEqualTo("big:1");
+        assertThat(daemon.docker("images", "--format", "{{.Repository}}:{{.Tag}}")
+                        .ok()
+                        .strip())
+                .isEqualTo("big:1");
         assertThat(snapshots()).hasSize(5);
     }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class LongLayerChainIT {
     /** Bytes of mount data overlay accepts (one page, less its NUL). */
     private static final int MOUNT_DATA_LIMIT = 4095;
+
     private static final int LAYERS = 48;
 
     private static BerthDaemon daemon;
@@ -50,23 +51,34 @@ class LongLayerChainIT {
     @Test
     void containerOfAChainTooLongForAbsoluteLowerdirsSeesItsLowestAndHighestLayer() {
         // each absolute lowerdir is <data-root>/snapshots/<64 hex>/fs: the precondition of this test
-        int absoluteLength = LAYERS * (daemon.dataRoot().resolve("snapshots").toString().length() + 1 + 64 + 4);
+        int absoluteLength =
+                LAYERS * (daemon.dataRoot().resolve("snapshots").toString().length() + 1 + 64 + 4);
         assertThat(absoluteLength).isGreaterThan(MOUNT_DATA_LIMIT);
 
-        CommandResult r = daemon.docker("run", "--rm", "long-chain", "sh", "-c",
+        CommandResult r = daemon.docker(
+                "run",
+                "--rm",
+                "long-chain",
+                "sh",
+                "-c",
                 "cat /lowest.txt /layers/1.txt /layers/" + (LAYERS - 2) + ".txt /highest.txt; ls /layers | wc -l");
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.stdout()).isEqualTo("from the lowest layer\nlayer 1\nlayer " + (LAYERS - 2)
-                + "\nfrom the highest layer\n" + (LAYERS - 2) + "\n");
+        assertThat(r.stdout())
+                .isEqualTo("from the lowest layer\nlayer 1\nlayer " + (LAYERS - 2) + "\nfrom the highest layer\n"
+                        + (LAYERS - 2) + "\n");
     }
 
     @Test
     void writesOfAContainerOnALongChainStayInItsOwnLayer() {
-        String id = daemon.docker("run", "-d", "long-chain", "sh", "-c", "sleep 60").ok().trim();
+        String id = daemon.docker("run", "-d", "long-chain", "sh", "-c", "sleep 60")
+                .ok()
+                .trim();
         try {
             daemon.docker("exec", id, "sh", "-c", "echo changed > /lowest.txt").ok();
-            assertThat(daemon.docker("exec", id, "sh", "-c", "cat /lowest.txt").ok()).isEqualTo("changed\n");
-            assertThat(daemon.docker("run", "--rm", "long-chain", "sh", "-c", "cat /lowest.txt").ok())
+            assertThat(daemon.docker("exec", id, "sh", "-c", "cat /lowest.txt").ok())
+                    .isEqualTo("changed\n");
+            assertThat(daemon.docker("run", "--rm", "long-chain", "sh", "-c", "cat /lowest.txt")
+                            .ok())
                     .isEqualTo("from the lowest layer\n");
         } finally {
             daemon.docker("rm", "-f", id);
@@ -77,6 +89,7 @@ class LongLayerChainIT {
 
     /** An uncompressed layer tar holding one file (and its parent directory). */
     private static Path oneFileLayer(Path dir, String name, String path, String content) throws IOException {
-        return Files.write(dir.resolve(name + ".layer.tar"), TestLayers.tar(path, content.getBytes(StandardCharsets.UTF_8)));
+        return Files.write(
+                dir.resolve(name + ".layer.tar"), TestLayers.tar(path, content.getBytes(StandardCharsets.UTF_8)));
     }
 }

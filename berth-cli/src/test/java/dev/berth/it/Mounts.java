@@ -9,8 +9,7 @@ import java.util.List;
 
 /** Reads the host's mount table, to check that nothing is left mounted and to clean up after tests. */
 public final class Mounts {
-    private Mounts() {
-    }
+    private Mounts() {}
 
     /** Mount points (from /proc/self/mountinfo) at or below {@code root}. */
     public static List<String> under(Path root) {
@@ -39,6 +38,9 @@ public final class Mounts {
     }
 
     private static String unescape(String field) {
-        return field.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
+        return field.replace("\\040", " ")
+                .replace("\\011", "\t")
+                .replace("\\012", "\n")
+                .replace("\\134", "\\");
     }
 }

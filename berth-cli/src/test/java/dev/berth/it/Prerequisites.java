@@ -1,19 +1,17 @@
 package dev.berth.it;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * What integration tests need from the machine. Under CI ({@code CI=true}) a missing
  * prerequisite fails the test; on a developer's machine it skips it, saying what is missing.
  */
 public final class Prerequisites {
-    private Prerequisites() {
-    }
+    private Prerequisites() {}
 
     /** Root, overlayfs in the kernel, the docker CLI and a static busybox. */
     public static void requireDaemonHost() {

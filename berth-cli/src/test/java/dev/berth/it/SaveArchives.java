@@ -8,9 +8,6 @@ import dev.berth.core.image.ImageJson;
 import dev.berth.core.image.Raw;
 import dev.berth.core.image.RootFs;
 import dev.berth.core.image.SaveManifestEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,11 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** docker-save archives of large images, built from layer tars on disk, for load tests. */
 final class SaveArchives {
-    private SaveArchives() {
-    }
+    private SaveArchives() {}
 
     /** An uncompressed layer tar holding one file of {@code bytes} random bytes at {@code name}. */
     static Path randomLayer(Path dir, String name, long bytes) {
@@ -49,10 +47,22 @@ final class SaveArchives {
             for (Path l : layers) {
                 diffIds.add(sha256(l));
             }
-            Raw<ImageConfig> config = Raw.of(new ImageConfig("amd64", null, "linux", null, null, null,
-                    "2024-01-01T00:00:00Z", null, null, null, ContainerConfig.EMPTY.withCmd(List.of("sh")),
-                    RootFs.layers(diffIds), List.of(new History("2024-01-01T00:00:00Z", null, "test layers", null, false))));
-            List<String> paths = diffIds.stream().map(d -> "blobs/sha256/" + d.hex()).toList();
+            Raw<ImageConfig> config = Raw.of(new ImageConfig(
+                    "amd64",
+                    null,
+                    "linux",
+                    null,
+                    null,
+                    null,
+                    "2024-01-01T00:00:00Z",
+                    null,
+                    null,
+                    null,
+                    ContainerConfig.EMPTY.withCmd(List.of("sh")),
+                    RootFs.layers(diffIds),
+                    List.of(new History("2024-01-01T00:00:00Z", null, "test layers", null, false))));
+            List<String> paths =
+                    diffIds.stream().map(d -> "blobs/sha256/" + d.hex()).toList();
             try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(out))) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 for (int i = 0; i < layers.size(); i++) {
@@ -63,8 +73,11 @@ final class SaveArchives {
                     tar.closeArchiveEntry();
                 }
                 bytes(tar, "blobs/sha256/" + config.digest().hex(), config.bytes());
-                bytes(tar, "manifest.json", ImageJson.bytes(List.of(SaveManifestEntry.of(
-                        "blobs/sha256/" + config.digest().hex(), List.of(tag), paths))));
+                bytes(
+                        tar,
+                        "manifest.json",
+                        ImageJson.bytes(List.of(SaveManifestEntry.of(
+                                "blobs/sha256/" + config.digest().hex(), List.of(tag), paths))));
                 tar.finish();
             }
             return out;

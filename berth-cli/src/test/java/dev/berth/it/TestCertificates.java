@@ -16,8 +16,8 @@ import java.util.Map;
 record TestCertificates(Path ca, Path serverCert, Path serverKey, Path client, Path otherClient) {
 
     static TestCertificates generate(Path dir) {
-        Prerequisites.require(Prerequisites.findOnPath("openssl") == null
-                ? List.of("openssl (apt-get install openssl)") : List.of());
+        Prerequisites.require(
+                Prerequisites.findOnPath("openssl") == null ? List.of("openssl (apt-get install openssl)") : List.of());
         try {
             Files.createDirectories(dir);
             ca(dir, "ca");
@@ -27,24 +27,66 @@ record TestCertificates(Path ca, Path serverCert, Path serverKey, Path client, P
             leaf(dir, "other-client", "other-ca", "extendedKeyUsage=clientAuth\n");
             Path client = certPath(dir, "client", "ca");
             Path otherClient = certPath(dir, "other-client", "ca");
-            return new TestCertificates(dir.resolve("ca.pem"), dir.resolve("server-cert.pem"),
-                    dir.resolve("server-key.pem"), client, otherClient);
+            return new TestCertificates(
+                    dir.resolve("ca.pem"),
+                    dir.resolve("server-cert.pem"),
+                    dir.resolve("server-key.pem"),
+                    client,
+                    otherClient);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     private static void ca(Path dir, String name) {
-        openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=berth it " + name,
-                "-keyout", name + "-key.pem", "-out", name + ".pem");
+        openssl(
+                dir,
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=berth it " + name,
+                "-keyout",
+                name + "-key.pem",
+                "-out",
+                name + ".pem");
     }
 
     private static void leaf(Path dir, String name, String ca, String extensions) throws IOException {
-        openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + name, "-keyout", name + "-key.pem",
-                "-out", name + ".csr");
+        openssl(
+                dir,
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-subj",
+                "/CN=" + name,
+                "-keyout",
+                name + "-key.pem",
+                "-out",
+                name + ".csr");
         Files.writeString(dir.resolve(name + ".ext"), extensions);
-        openssl(dir, "x509", "-req", "-in", name + ".csr", "-CA", ca + ".pem", "-CAkey", ca + "-key.pem",
-                "-CAcreateserial", "-days", "2", "-extfile", name + ".ext", "-out", name + "-cert.pem");
+        openssl(
+                dir,
+                "x509",
+                "-req",
+                "-in",
+                name + ".csr",
+                "-CA",
+                ca + ".pem",
+                "-CAkey",
+                ca + "-key.pem",
+                "-CAcreateserial",
+                "-days",
+                "2",
+                "-extfile",
+                name + ".ext",
+                "-out",
+                name + "-cert.pem");
     }
 
     /** DOCKER_CERT_PATH for a client: the daemon's CA and the client's own pair. */

@@ -10,8 +10,7 @@ import java.util.Map;
 
 /** Root filesystem tars made offline from the host's static busybox, for import and load tests. */
 public final class TestImages {
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /**
      * A rootfs tar holding /bin/busybox, /bin/sh and the given extra files (path → content).

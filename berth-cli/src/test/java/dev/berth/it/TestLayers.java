@@ -13,8 +13,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** One-file image layers made in memory, for tests that put hand-made images into a registry. */
 public final class TestLayers {
-    private TestLayers() {
-    }
+    private TestLayers() {}
 
     /** A layer tar holding the file at {@code path} ("name" or "dir/name") and its directory. */
     public static byte[] tar(String path, byte[] content) {
@@ -57,7 +56,9 @@ public final class TestLayers {
     /** {@code sha256:<hex>} of {@code data}. */
     public static String sha256(byte[] data) {
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+            return "sha256:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(data));
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }

@@ -69,9 +69,15 @@ public final class TestRegistry implements AutoCloseable {
             }
             Files.writeString(dir.resolve("config.yml"), config);
             String address = "127.0.0.1:" + port;
-            ServerProcess process = ServerProcess.start("docker-registry",
-                    List.of(BINARY.toString(), "serve", dir.resolve("config.yml").toString()), dir.resolve("registry.log"),
-                    Duration.ofSeconds(30), () -> answers(address));
+            ServerProcess process = ServerProcess.start(
+                    "docker-registry",
+                    List.of(
+                            BINARY.toString(),
+                            "serve",
+                            dir.resolve("config.yml").toString()),
+                    dir.resolve("registry.log"),
+                    Duration.ofSeconds(30),
+                    () -> answers(address));
             return new TestRegistry(dir, port, process);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -84,10 +90,14 @@ public final class TestRegistry implements AutoCloseable {
      */
     static String htpasswdLine(String user, String password) {
         if (Prerequisites.findOnPath("htpasswd") != null) {
-            return Commands.run(List.of("htpasswd", "-Bbn", user, password), java.util.Map.of(), null).ok().strip() + "\n";
+            return Commands.run(List.of("htpasswd", "-Bbn", user, password), java.util.Map.of(), null)
+                            .ok()
+                            .strip() + "\n";
         }
-        return user + ":" + at.favre.lib.crypto.bcrypt.BCrypt.with(at.favre.lib.crypto.bcrypt.BCrypt.Version.VERSION_2Y)
-                .hashToString(5, password.toCharArray()) + "\n";
+        return user + ":"
+                + at.favre.lib.crypto.bcrypt.BCrypt.with(at.favre.lib.crypto.bcrypt.BCrypt.Version.VERSION_2Y)
+                        .hashToString(5, password.toCharArray())
+                + "\n";
     }
 
     static int freePort() throws IOException {
@@ -99,7 +109,8 @@ public final class TestRegistry implements AutoCloseable {
     /** Whether a registry on {@code address} answers {@code GET /v2/} (200, or 401 when it wants a login). */
     static boolean answers(String address) {
         try {
-            HttpURLConnection c = (HttpURLConnection) URI.create("http://" + address + "/v2/").toURL().openConnection();
+            HttpURLConnection c = (HttpURLConnection)
+                    URI.create("http://" + address + "/v2/").toURL().openConnection();
             c.setConnectTimeout(500);
             int status = c.getResponseCode();
             c.disconnect();

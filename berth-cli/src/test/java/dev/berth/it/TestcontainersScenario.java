@@ -17,14 +17,14 @@ import org.testcontainers.utility.MountableFile;
  * Prints "SCENARIO OK" when every step behaved; any failure ends the JVM with a stack trace.
  */
 public final class TestcontainersScenario {
-    private TestcontainersScenario() {
-    }
+    private TestcontainersScenario() {}
 
     public static void main(String[] args) throws Exception {
         Path scratch = Path.of(args[0]);
         try (GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse("busybox:latest"))
                 .withCommand("sh", "-c", "echo starting; sleep 1; echo ready to serve; sleep 300")
-                .waitingFor(Wait.forLogMessage(".*ready to serve.*\\n", 1).withStartupTimeout(Duration.ofSeconds(60)))) {
+                .waitingFor(
+                        Wait.forLogMessage(".*ready to serve.*\\n", 1).withStartupTimeout(Duration.ofSeconds(60)))) {
             c.start();
             check(c.isRunning(), "container runs");
             check(c.getLogs().contains("starting"), "logs: " + c.getLogs());

@@ -36,8 +36,8 @@ final class ThrottlingProxy implements AutoCloseable {
     /** Forwards to {@code targetAddress} ({@code 127.0.0.1:PORT}). */
     static ThrottlingProxy start(String targetAddress) {
         int colon = targetAddress.lastIndexOf(':');
-        InetSocketAddress target = new InetSocketAddress(targetAddress.substring(0, colon),
-                Integer.parseInt(targetAddress.substring(colon + 1)));
+        InetSocketAddress target = new InetSocketAddress(
+                targetAddress.substring(0, colon), Integer.parseInt(targetAddress.substring(colon + 1)));
         try {
             ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             ThrottlingProxy proxy = new ThrottlingProxy(server, target);

@@ -26,8 +26,15 @@ class VolumeDockerCliIT {
         daemon = BerthDaemon.start();
         daemon.bootstrapBusybox();
         // an image with content at a VOLUME path, owned by 1000:1000 with mode 750
-        docker("run", "--name", "volimg-src", "busybox", "sh", "-c",
-                "mkdir -p /data && echo seeded > /data/seed && chown 1000:1000 /data && chmod 750 /data").ok();
+        docker(
+                        "run",
+                        "--name",
+                        "volimg-src",
+                        "busybox",
+                        "sh",
+                        "-c",
+                        "mkdir -p /data && echo seeded > /data/seed && chown 1000:1000 /data && chmod 750 /data")
+                .ok();
         docker("commit", "--change", "VOLUME /data", "volimg-src", "volimg").ok();
         docker("rm", "volimg-src").ok();
     }
@@ -52,20 +59,36 @@ class VolumeDockerCliIT {
     }
 
     private static List<String> volumes() {
-        return docker("volume", "ls", "-q").ok().lines().filter(l -> !l.isBlank()).toList();
+        return docker("volume", "ls", "-q")
+                .ok()
+                .lines()
+                .filter(l -> !l.isBlank())
+                .toList();
     }
 
     @Test
     void createListInspectAndRemove() {
-        assertThat(docker("volume", "create", "--label", "team=a", "data1").ok()).isEqualTo("data1\n");
-        assertThat(docker("volume", "ls", "--format", "{{.Driver}} {{.Name}}").ok().lines()).contains("local data1");
-        String inspect = docker("volume", "inspect", "-f",
-                "{{.Name}} {{.Driver}} {{.Scope}} {{.Labels.team}} {{.Mountpoint}}", "data1").ok().trim();
+        assertThat(docker("volume", "create", "--label", "team=a", "data1").ok())
+                .isEqualTo("data1\n");
+        assertThat(docker("volume", "ls", "--format", "{{.Driver}} {{.Name}}")
+                        .ok()
+                        .lines())
+                .contains("local data1");
+        String inspect = docker(
+                        "volume",
+                        "inspect",
+                        "-f",
+                        "{{.Name}} {{.Driver}} {{.Scope}} {{.Labels.team}} {{.Mountpoint}}",
+                        "data1")
+                .ok()
+                .trim();
         Path mountpoint = daemon.dataRoot().resolve("volumes/data1/_data");
         assertThat(inspect).isEqualTo("data1 local local a " + mountpoint);
         assertThat(mountpoint).isDirectory();
-        assertThat(docker("volume", "ls", "-q", "--filter", "label=team=a").ok().lines()).containsExactly("data1");
-        assertThat(docker("volume", "ls", "-q", "--filter", "label=team=b").ok()).isBlank();
+        assertThat(docker("volume", "ls", "-q", "--filter", "label=team=a").ok().lines())
+                .containsExactly("data1");
+        assertThat(docker("volume", "ls", "-q", "--filter", "label=team=b").ok())
+                .isBlank();
         assertThat(docker("volume", "rm", "data1").ok()).isEqualTo("data1\n");
         assertThat(volumes()).doesNotContain("data1");
         assertThat(daemon.dataRoot().resolve("volumes/data1")).doesNotExist();
@@ -79,7 +102,8 @@ class VolumeDockerCliIT {
     void createWithoutNameIsAnonymousAndBadRequestsLeaveNothing() {
         String name = docker("volume", "create").ok().trim();
         assertThat(name).matches("[0-9a-f]{64}");
-        assertThat(docker("volume", "inspect", "-f", "{{json .Labels}}", name).ok()).contains("com.docker.volume.anonymous");
+        assertThat(docker("volume", "inspect", "-f", "{{json .Labels}}", name).ok())
+                .contains("com.docker.volume.anonymous");
         CommandResult plugin = docker("volume", "create", "-d", "nosuchdriver", "v1");
         assertThat(plugin.stderr()).contains("plugin \"nosuchdriver\" not found");
         CommandResult option = docker("volume", "create", "-o", "bogus=1", "v2");
@@ -96,36 +120,67 @@ class VolumeDockerCliIT {
 
     @Test
     void dataPersistsAcrossContainersAndVolumeIsMadeOnFirstUse() {
-        docker("run", "--rm", "-v", "keep:/data", "busybox", "sh", "-c", "echo first > /data/f").ok();
+        docker("run", "--rm", "-v", "keep:/data", "busybox", "sh", "-c", "echo first > /data/f")
+                .ok();
         assertThat(volumes()).contains("keep");
-        assertThat(docker("run", "--rm", "-v", "keep:/other", "busybox", "cat", "/other/f").ok()).isEqualTo("first\n");
-        assertThat(docker("run", "--rm", "--mount", "type=volume,src=keep,dst=/m,readonly", "busybox", "sh", "-c",
-                "cat /m/f; touch /m/x").stderr()).contains("Read-only file system");
-        assertThat(docker("run", "--rm", "-v", "keep:/data:ro", "busybox", "touch", "/data/y").exitCode()).isNotZero();
+        assertThat(docker("run", "--rm", "-v", "keep:/other", "busybox", "cat", "/other/f")
+                        .ok())
+                .isEqualTo("first\n");
+        assertThat(docker(
+                                "run",
+                                "--rm",
+                                "--mount",
+                                "type=volume,src=keep,dst=/m,readonly",
+                                "busybox",
+                                "sh",
+                                "-c",
+                                "cat /m/f; touch /m/x")
+                        .stderr())
+                .contains("Read-only file system");
+        assertThat(docker("run", "--rm", "-v", "keep:/data:ro", "busybox", "touch", "/data/y")
+                        .exitCode())
+                .isNotZero();
     }
 
     @Test
     void newVolumeIsFilledFromTheImageAndAnExistingOneIsNot() {
-        String named = docker("run", "--rm", "-v", "filled:/data", "volimg", "sh", "-c",
-                "stat -c '%u:%g %a' /data; cat /data/seed").ok();
+        String named = docker(
+                        "run",
+                        "--rm",
+                        "-v",
+                        "filled:/data",
+                        "volimg",
+                        "sh",
+                        "-c",
+                        "stat -c '%u:%g %a' /data; cat /data/seed")
+                .ok();
         assertThat(named).isEqualTo("1000:1000 750\nseeded\n");
         String anonymous = docker("run", "--rm", "volimg", "cat", "/data/seed").ok();
         assertThat(anonymous).isEqualTo("seeded\n");
-        docker("run", "--rm", "-v", "own:/data", "busybox", "sh", "-c", "echo mine > /data/mine").ok();
-        assertThat(docker("run", "--rm", "-v", "own:/data", "volimg", "ls", "/data").ok()).isEqualTo("mine\n");
-        assertThat(docker("run", "--rm", "-v", "empty:/data:nocopy", "volimg", "ls", "-A", "/data").ok()).isEmpty();
+        docker("run", "--rm", "-v", "own:/data", "busybox", "sh", "-c", "echo mine > /data/mine")
+                .ok();
+        assertThat(docker("run", "--rm", "-v", "own:/data", "volimg", "ls", "/data")
+                        .ok())
+                .isEqualTo("mine\n");
+        assertThat(docker("run", "--rm", "-v", "empty:/data:nocopy", "volimg", "ls", "-A", "/data")
+                        .ok())
+                .isEmpty();
     }
 
     @Test
     void anonymousVolumesGoWithRmVAndStayWithout() {
-        String withV = docker("create", "-v", "/scratch", "-v", "named:/named", "volimg", "true").ok().trim();
+        String withV = docker("create", "-v", "/scratch", "-v", "named:/named", "volimg", "true")
+                .ok()
+                .trim();
         List<String> made = volumes();
         assertThat(made).hasSize(3).contains("named");
         docker("rm", "-v", withV).ok();
         assertThat(volumes()).containsExactly("named");
 
         String without = docker("create", "volimg", "true").ok().trim();
-        String anon = docker("inspect", "-f", "{{range .Mounts}}{{.Name}}{{end}}", without).ok().trim();
+        String anon = docker("inspect", "-f", "{{range .Mounts}}{{.Name}}{{end}}", without)
+                .ok()
+                .trim();
         docker("rm", without).ok();
         assertThat(volumes()).contains(anon, "named");
 
@@ -135,12 +190,19 @@ class VolumeDockerCliIT {
 
     @Test
     void inspectShowsVolumeMounts() {
-        String id = docker("create", "-v", "shown:/data", "--mount", "type=tmpfs,dst=/t", "busybox", "true").ok().trim();
-        String mounts = docker("inspect", "-f",
-                "{{range .Mounts}}{{.Type}}|{{.Name}}|{{.Source}}|{{.Destination}}|{{.Driver}}|{{.Mode}}|{{.RW}}|{{.Propagation}};{{end}}",
-                id).ok().trim();
-        assertThat(mounts).isEqualTo("volume|shown|" + daemon.dataRoot().resolve("volumes/shown/_data")
-                + "|/data|local|z|true|;tmpfs|||/t|||true|;");
+        String id = docker("create", "-v", "shown:/data", "--mount", "type=tmpfs,dst=/t", "busybox", "true")
+                .ok()
+                .trim();
+        String mounts = docker(
+                        "inspect",
+                        "-f",
+                        "{{range .Mounts}}{{.Type}}|{{.Name}}|{{.Source}}|{{.Destination}}|{{.Driver}}|{{.Mode}}|{{.RW}}|{{.Propagation}};{{end}}",
+                        id)
+                .ok()
+                .trim();
+        assertThat(mounts)
+                .isEqualTo("volume|shown|" + daemon.dataRoot().resolve("volumes/shown/_data")
+                        + "|/data|local|z|true|;tmpfs|||/t|||true|;");
     }
 
     @Test
@@ -162,7 +224,10 @@ class VolumeDockerCliIT {
         String pruned = docker("volume", "prune", "-f").ok();
         assertThat(pruned).contains(anon).doesNotContain("named-unused").doesNotContain("named-used");
         assertThat(volumes()).containsExactlyInAnyOrder("named-unused", "named-used");
-        assertThat(docker("volume", "ls", "-q", "--filter", "dangling=true").ok().lines()).containsExactly("named-unused");
+        assertThat(docker("volume", "ls", "-q", "--filter", "dangling=true")
+                        .ok()
+                        .lines())
+                .containsExactly("named-unused");
         String all = docker("volume", "prune", "-f", "--all").ok();
         assertThat(all).contains("named-unused").doesNotContain("named-used");
         assertThat(volumes()).containsExactly("named-used");
@@ -172,11 +237,15 @@ class VolumeDockerCliIT {
     void volumesFromSharesTheOtherContainersMounts() throws Exception {
         Path host = Files.createDirectories(daemon.scratch().resolve("shared-host"));
         Files.writeString(host.resolve("h"), "from-host\n");
-        docker("create", "--name", "source", "-v", "vf:/v", "-v", host + ":/h", "busybox", "true").ok();
-        docker("run", "--rm", "-v", "vf:/v", "busybox", "sh", "-c", "echo from-volume > /v/f").ok();
-        assertThat(docker("run", "--rm", "--volumes-from", "source", "busybox", "cat", "/v/f", "/h/h").ok())
+        docker("create", "--name", "source", "-v", "vf:/v", "-v", host + ":/h", "busybox", "true")
+                .ok();
+        docker("run", "--rm", "-v", "vf:/v", "busybox", "sh", "-c", "echo from-volume > /v/f")
+                .ok();
+        assertThat(docker("run", "--rm", "--volumes-from", "source", "busybox", "cat", "/v/f", "/h/h")
+                        .ok())
                 .isEqualTo("from-volume\nfrom-host\n");
-        assertThat(docker("run", "--rm", "--volumes-from", "source:ro", "busybox", "touch", "/v/x").stderr())
+        assertThat(docker("run", "--rm", "--volumes-from", "source:ro", "busybox", "touch", "/v/x")
+                        .stderr())
                 .contains("Read-only file system");
     }
 
@@ -190,7 +259,8 @@ class VolumeDockerCliIT {
         Path host = Files.createDirectories(daemon.scratch().resolve("cp-bind"));
         Files.writeString(host.resolve("b"), "in-bind\n");
         Path sub = Files.createDirectories(host.resolve("sub"));
-        for (List<String> cmd : List.of(List.of("mount", "--bind", host.toString(), host.toString()),
+        for (List<String> cmd : List.of(
+                List.of("mount", "--bind", host.toString(), host.toString()),
                 List.of("mount", "--make-shared", host.toString()),
                 List.of("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", sub.toString()))) {
             Commands.run(cmd, Map.of(), null).ok();
@@ -198,22 +268,31 @@ class VolumeDockerCliIT {
         Path in = daemon.scratch().resolve("cp-in.txt");
         Files.writeString(in, "copied-in\n");
         Path out = daemon.scratch().resolve("cp-out.txt");
-        String id = docker("create", "-v", "cpvol:/data", "-v", host + ":/hb:ro", "busybox", "true").ok().trim();
+        String id = docker("create", "-v", "cpvol:/data", "-v", host + ":/hb:ro", "busybox", "true")
+                .ok()
+                .trim();
         try {
             docker("cp", in.toString(), id + ":/data/").ok();
             docker("cp", id + ":/hb/b", out.toString()).ok();
             assertThat(Files.readString(out)).isEqualTo("in-bind\n");
-            assertThat(docker("run", "--rm", "-v", "cpvol:/data", "busybox", "cat", "/data/cp-in.txt").ok())
+            assertThat(docker("run", "--rm", "-v", "cpvol:/data", "busybox", "cat", "/data/cp-in.txt")
+                            .ok())
                     .isEqualTo("copied-in\n");
-            assertThat(docker("cp", in.toString(), id + ":/hb/").stderr()).contains("mounted volume is marked read-only");
+            assertThat(docker("cp", in.toString(), id + ":/hb/").stderr())
+                    .contains("mounted volume is marked read-only");
             assertThat(host.resolve("cp-in.txt")).doesNotExist();
             // export is the container's own filesystem: no volume or bind contents (Docker's too)
             Path exported = daemon.scratch().resolve("cp-export.tar");
             docker("export", "-o", exported.toString(), id).ok();
-            assertThat(Commands.run(List.of("tar", "-tf", exported.toString()), Map.of(), null).ok())
-                    .contains("bin/busybox").doesNotContain("cp-in.txt").doesNotContain("hb/b");
-            assertThat(Mounts.under(daemon.execRoot()).stream().filter(m -> m.contains("/mnt-"))).isEmpty();
-            assertThat(Mounts.under(daemon.dataRoot()).stream().filter(m -> m.contains("/mnt-"))).isEmpty();
+            assertThat(Commands.run(List.of("tar", "-tf", exported.toString()), Map.of(), null)
+                            .ok())
+                    .contains("bin/busybox")
+                    .doesNotContain("cp-in.txt")
+                    .doesNotContain("hb/b");
+            assertThat(Mounts.under(daemon.execRoot()).stream().filter(m -> m.contains("/mnt-")))
+                    .isEmpty();
+            assertThat(Mounts.under(daemon.dataRoot()).stream().filter(m -> m.contains("/mnt-")))
+                    .isEmpty();
             assertThat(Mounts.under(host)).as("the host's own mounts").contains(sub.toString());
         } finally {
             docker("rm", "-f", id);
@@ -226,12 +305,16 @@ class VolumeDockerCliIT {
     void cpIntoAReadOnlyContainerReachesOnlyItsWritableVolumes() throws Exception {
         Path in = daemon.scratch().resolve("ro-in.txt");
         Files.writeString(in, "into-volume\n");
-        String id = docker("create", "--read-only", "-v", "rovol:/data", "busybox", "true").ok().trim();
+        String id = docker("create", "--read-only", "-v", "rovol:/data", "busybox", "true")
+                .ok()
+                .trim();
         try {
             docker("cp", in.toString(), id + ":/data/").ok();
-            assertThat(docker("run", "--rm", "-v", "rovol:/data", "busybox", "cat", "/data/ro-in.txt").ok())
+            assertThat(docker("run", "--rm", "-v", "rovol:/data", "busybox", "cat", "/data/ro-in.txt")
+                            .ok())
                     .isEqualTo("into-volume\n");
-            assertThat(docker("cp", in.toString(), id + ":/tmp/").stderr()).contains("container rootfs is marked read-only");
+            assertThat(docker("cp", in.toString(), id + ":/tmp/").stderr())
+                    .contains("container rootfs is marked read-only");
         } finally {
             docker("rm", "-f", id);
         }
@@ -239,17 +322,22 @@ class VolumeDockerCliIT {
 
     @Test
     void tmpfsVolumeFromDriverOptionsIsSharedAndUnmountedOnRemoval() {
-        docker("volume", "create", "--opt", "type=tmpfs", "--opt", "device=tmpfs", "--opt", "o=size=2m", "tv").ok();
-        assertThat(docker("run", "--rm", "-v", "tv:/tv", "busybox", "sh", "-c", "echo kept > /tv/a; df -k /tv").ok())
+        docker("volume", "create", "--opt", "type=tmpfs", "--opt", "device=tmpfs", "--opt", "o=size=2m", "tv")
+                .ok();
+        assertThat(docker("run", "--rm", "-v", "tv:/tv", "busybox", "sh", "-c", "echo kept > /tv/a; df -k /tv")
+                        .ok())
                 .contains("2048");
-        assertThat(docker("run", "--rm", "-v", "tv:/tv", "busybox", "cat", "/tv/a").ok()).isEqualTo("kept\n");
+        assertThat(docker("run", "--rm", "-v", "tv:/tv", "busybox", "cat", "/tv/a")
+                        .ok())
+                .isEqualTo("kept\n");
         docker("volume", "rm", "tv").ok();
         assertThat(Mounts.under(daemon.dataRoot().resolve("volumes"))).isEmpty();
     }
 
     @Test
     void systemDfCountsVolumes() {
-        docker("run", "--rm", "-v", "sized:/d", "busybox", "sh", "-c", "head -c 5000 /dev/zero > /d/f").ok();
+        docker("run", "--rm", "-v", "sized:/d", "busybox", "sh", "-c", "head -c 5000 /dev/zero > /d/f")
+                .ok();
         assertThat(docker("system", "df", "-v").ok().lines()).anyMatch(l -> l.matches("sized\\s+0\\s+5kB"));
     }
 
@@ -261,7 +349,9 @@ class VolumeDockerCliIT {
         Files.createDirectories(volumesDir.resolve("stray/_data"));
         Files.createDirectories(volumesDir.resolve(".new-0123456789abcdef/_data"));
         daemon.kill();
-        dev.berth.it.Commands.run(List.of("rm", "-rf", volumesDir.resolve("hollow").toString()), Map.of(), null).ok();
+        dev.berth.it.Commands.run(
+                        List.of("rm", "-rf", volumesDir.resolve("hollow").toString()), Map.of(), null)
+                .ok();
         daemon.restart();
         assertThat(volumesDir.resolve("stray")).doesNotExist();
         assertThat(volumesDir.resolve(".new-0123456789abcdef")).doesNotExist();
@@ -272,11 +362,20 @@ class VolumeDockerCliIT {
 
     @Test
     void berthCliManagesVolumes() {
-        assertThat(daemon.berth("volume", "create", "--label", "k=v", "bv").ok()).isEqualTo("bv\n");
-        assertThat(daemon.berth("volume", "ls").ok()).contains("DRIVER").contains("VOLUME NAME").contains("bv");
-        assertThat(daemon.berth("volume", "inspect", "-f", "{{.Name}} {{.Labels.k}}", "bv").ok()).isEqualTo("bv v\n");
-        daemon.berth("run", "--rm", "-v", "bv:/d", "busybox", "sh", "-c", "echo via-berth > /d/f").ok();
-        assertThat(docker("run", "--rm", "-v", "bv:/d", "busybox", "cat", "/d/f").ok()).isEqualTo("via-berth\n");
+        assertThat(daemon.berth("volume", "create", "--label", "k=v", "bv").ok())
+                .isEqualTo("bv\n");
+        assertThat(daemon.berth("volume", "ls").ok())
+                .contains("DRIVER")
+                .contains("VOLUME NAME")
+                .contains("bv");
+        assertThat(daemon.berth("volume", "inspect", "-f", "{{.Name}} {{.Labels.k}}", "bv")
+                        .ok())
+                .isEqualTo("bv v\n");
+        daemon.berth("run", "--rm", "-v", "bv:/d", "busybox", "sh", "-c", "echo via-berth > /d/f")
+                .ok();
+        assertThat(docker("run", "--rm", "-v", "bv:/d", "busybox", "cat", "/d/f")
+                        .ok())
+                .isEqualTo("via-berth\n");
         String anon = daemon.berth("volume", "create").ok().trim();
         assertThat(daemon.berth("volume", "prune", "-f").ok()).contains(anon);
         CommandResult rm = daemon.berth("volume", "rm", "bv", "nosuch");
@@ -295,11 +394,13 @@ class VolumeDockerCliIT {
         String command = "DOCKER_HOST=" + daemon.host() + " " + String.join(" ", berth)
                 + " run -it --rm busybox sh; echo $? > " + done + "; sleep 60";
         try {
-            tmux(socket, "new-session", "-d", "-s", "it", "-x", "100", "-y", "30", command).ok();
+            tmux(socket, "new-session", "-d", "-s", "it", "-x", "100", "-y", "30", command)
+                    .ok();
             awaitPane(socket, "/ #");
             tmux(socket, "resize-window", "-t", "it", "-x", "120", "-y", "40").ok();
             Thread.sleep(500);
-            tmux(socket, "send-keys", "-t", "it", "stty size; echo inside-$((6*7))", "Enter").ok();
+            tmux(socket, "send-keys", "-t", "it", "stty size; echo inside-$((6*7))", "Enter")
+                    .ok();
             String pane = awaitPane(socket, "inside-42");
             assertThat(pane).contains("40 120");
             tmux(socket, "send-keys", "-t", "it", "exit 4", "Enter").ok();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.content.BlobInfo;
 import dev.berth.core.content.BlobStore;
 import dev.berth.core.content.BlobWriter;
+import dev.berth.core.content.LocalBlobStore;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
@@ -11,10 +12,8 @@ import dev.berth.registry.manifest.AcceptedTypes;
 import dev.berth.registry.manifest.ManifestRefs;
 import dev.berth.registry.manifest.MediaTypes;
 import dev.berth.registry.storage.AtomicFiles;
-import dev.berth.core.content.LocalBlobStore;
 import dev.berth.registry.storage.RepositoryStore;
 import dev.berth.registry.storage.RepositoryStore.Revision;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,32 +48,27 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class Registry implements AutoCloseable {
     /** Manifests larger than this are refused with 413 (the spec asks for at least 4 MB). */
     public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
     private static final String UPLOAD_PREFIX = "registry-upload-";
     private static final String DIRECT_PREFIX = "registry-direct-";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The state of an upload session as the client sees it. */
-    public record UploadStatus(String uuid, String repository, long offset) {
-    }
+    public record UploadStatus(String uuid, String repository, long offset) {}
 
     /** A manifest as served: digest, media type for Content-Type, and the exact pushed bytes. */
-    public record StoredManifest(Digest digest, String mediaType, byte[] bytes) {
-    }
+    public record StoredManifest(Digest digest, String mediaType, byte[] bytes) {}
 
     /** The outcome of a manifest push. */
-    public record PushedManifest(Digest digest, Digest subject, List<String> tags) {
-    }
+    public record PushedManifest(Digest digest, Digest subject, List<String> tags) {}
 
     /** One page of a sorted listing; {@code more} when entries follow the last one returned. */
-    public record Page(List<String> items, boolean more) {
-    }
+    public record Page(List<String> items, boolean more) {}
 
     /** A manifest pushed since the collector started marking. */
-    public record JournalEntry(String repository, Digest digest) {
-    }
+    public record JournalEntry(String repository, Digest digest) {}
 
-    private record UploadState(String uuid, String repository, String algorithm, String startedAt) {
-    }
+    private record UploadState(String uuid, String repository, String algorithm, String startedAt) {}
 
     private static final class Upload {
         final UploadState state;
@@ -169,17 +163,19 @@ public final class Registry implements AutoCloseable {
     // --- names -------------------------------------------------------------------------------
 
     public static void checkName(String name) {
-        if (name == null || name.length() > 255 || !RepositoryStore.NAME.matcher(name).matches()) {
-            throw RegistryException.withDetail(OciError.NAME_INVALID, Map.of("name", String.valueOf(name)),
-                    "invalid repository name: %s", name);
+        if (name == null
+                || name.length() > 255
+                || !RepositoryStore.NAME.matcher(name).matches()) {
+            throw RegistryException.withDetail(
+                    OciError.NAME_INVALID, Map.of("name", String.valueOf(name)), "invalid repository name: %s", name);
         }
     }
 
     private void requireRepository(String name) {
         checkName(name);
         if (!repos.exists(name)) {
-            throw RegistryException.withDetail(OciError.NAME_UNKNOWN, Map.of("name", name),
-                    "repository %s not known to registry", name);
+            throw RegistryException.withDetail(
+                    OciError.NAME_UNKNOWN, Map.of("name", name), "repository %s not known to registry", name);
         }
     }
 
@@ -216,8 +212,8 @@ public final class Registry implements AutoCloseable {
     }
 
     private static RegistryException blobUnknown(Digest digest) {
-        return RegistryException.withDetail(OciError.BLOB_UNKNOWN, Map.of("digest", digest.toString()),
-                "blob %s unknown to registry", digest);
+        return RegistryException.withDetail(
+                OciError.BLOB_UNKNOWN, Map.of("digest", digest.toString()), "blob %s unknown to registry", digest);
     }
 
     /** Single-request monolithic upload (POST with {@code ?digest=}). */
@@ -243,8 +239,8 @@ public final class Registry implements AutoCloseable {
                 info = w.commit(expected, -1);
             } catch (BerthException e) {
                 if (e.kind() == ErrorKind.DATA_LOSS) {
-                    throw RegistryException.withDetail(OciError.DIGEST_INVALID, Map.of("digest", expected.toString()),
-                            "%s", e.getMessage());
+                    throw RegistryException.withDetail(
+                            OciError.DIGEST_INVALID, Map.of("digest", expected.toString()), "%s", e.getMessage());
                 }
                 throw e;
             }
@@ -306,8 +302,8 @@ public final class Registry implements AutoCloseable {
             u = uploads.computeIfAbsent(uuid, this::loadUpload);
         }
         if (u == null || !u.state.repository().equals(repo)) {
-            throw RegistryException.withDetail(OciError.BLOB_UPLOAD_UNKNOWN, Map.of("uuid", uuid),
-                    "upload %s unknown to registry", uuid);
+            throw RegistryException.withDetail(
+                    OciError.BLOB_UPLOAD_UNKNOWN, Map.of("uuid", uuid), "upload %s unknown to registry", uuid);
         }
         return u;
     }
@@ -320,7 +316,8 @@ public final class Registry implements AutoCloseable {
         try {
             return new Upload(JSON.readValue(data, UploadState.class));
         } catch (IOException e) {
-            throw BerthException.dataLoss("corrupt upload state %s: %s", uploadsDir.resolve(uuid + ".json"), e.getMessage());
+            throw BerthException.dataLoss(
+                    "corrupt upload state %s: %s", uploadsDir.resolve(uuid + ".json"), e.getMessage());
         }
     }
 
@@ -330,8 +327,8 @@ public final class Registry implements AutoCloseable {
         u.lock.lock();
         try {
             if (u.closed) {
-                throw RegistryException.withDetail(OciError.BLOB_UPLOAD_UNKNOWN, Map.of("uuid", uuid),
-                        "upload %s unknown to registry", uuid);
+                throw RegistryException.withDetail(
+                        OciError.BLOB_UPLOAD_UNKNOWN, Map.of("uuid", uuid), "upload %s unknown to registry", uuid);
             }
             if (u.writer == null) {
                 u.writer = blobs.writer(UPLOAD_PREFIX + uuid);
@@ -350,8 +347,8 @@ public final class Registry implements AutoCloseable {
      * Appends a chunk. {@code rangeStart} (from Content-Range) must equal the bytes received so
      * far, else 416; bytes already received stay, so a client can ask for the status and resume.
      */
-    public UploadStatus appendUpload(String repo, String uuid, Long rangeStart, Long rangeEnd,
-                                     InputStream body, long contentLength) {
+    public UploadStatus appendUpload(
+            String repo, String uuid, Long rangeStart, Long rangeEnd, InputStream body, long contentLength) {
         return withUpload(repo, uuid, u -> {
             appendChunk(u, rangeStart, rangeEnd, body, contentLength);
             return new UploadStatus(uuid, repo, u.writer.offset());
@@ -362,12 +359,21 @@ public final class Registry implements AutoCloseable {
         long offset = u.writer.offset();
         if (rangeStart != null) {
             if (rangeStart != offset) {
-                throw RegistryException.withDetail(OciError.BLOB_UPLOAD_INVALID, Map.of("offset", offset),
-                        "chunk starts at %d but the upload has %d bytes", rangeStart, offset).withStatus(416);
+                throw RegistryException.withDetail(
+                                OciError.BLOB_UPLOAD_INVALID,
+                                Map.of("offset", offset),
+                                "chunk starts at %d but the upload has %d bytes",
+                                rangeStart,
+                                offset)
+                        .withStatus(416);
             }
             if (rangeEnd < rangeStart - 1 || (contentLength >= 0 && rangeEnd - rangeStart + 1 != contentLength)) {
-                throw RegistryException.of(OciError.BLOB_UPLOAD_INVALID,
-                        "Content-Range %d-%d does not match Content-Length %d", rangeStart, rangeEnd, contentLength)
+                throw RegistryException.of(
+                                OciError.BLOB_UPLOAD_INVALID,
+                                "Content-Range %d-%d does not match Content-Length %d",
+                                rangeStart,
+                                rangeEnd,
+                                contentLength)
                         .withStatus(416);
             }
         }
@@ -383,8 +389,14 @@ public final class Registry implements AutoCloseable {
      * Closes the session with the digest of the whole blob, after an optional final chunk. A digest
      * mismatch stores nothing and ends the session.
      */
-    public BlobInfo finishUpload(String repo, String uuid, Digest digest, Long rangeStart, Long rangeEnd,
-                                 InputStream body, long contentLength) {
+    public BlobInfo finishUpload(
+            String repo,
+            String uuid,
+            Digest digest,
+            Long rangeStart,
+            Long rangeEnd,
+            InputStream body,
+            long contentLength) {
         return withUpload(repo, uuid, u -> {
             if (contentLength != 0 || rangeStart != null) {
                 appendChunk(u, rangeStart, rangeEnd, body, contentLength);
@@ -424,7 +436,9 @@ public final class Registry implements AutoCloseable {
             }
             try {
                 Path state = uploadsDir.resolve(u.state.uuid() + ".json");
-                if (!u.closed && u.writer != null && Files.getLastModifiedTime(state).toInstant().isBefore(idleSince)) {
+                if (!u.closed
+                        && u.writer != null
+                        && Files.getLastModifiedTime(state).toInstant().isBefore(idleSince)) {
                     // The session stays; withUpload reopens the file on its next request.
                     u.writer.close();
                     u.writer = null;
@@ -482,7 +496,8 @@ public final class Registry implements AutoCloseable {
                 continue;
             }
             String uuid = ref.substring(UPLOAD_PREFIX.length());
-            if (uploads.containsKey(uuid) || Files.exists(uploadsDir.resolve(uuid + ".json"))
+            if (uploads.containsKey(uuid)
+                    || Files.exists(uploadsDir.resolve(uuid + ".json"))
                     || blobs.ingestModified(ref).map(m -> m.isAfter(idleSince)).orElse(true)) {
                 continue;
             }
@@ -500,7 +515,8 @@ public final class Registry implements AutoCloseable {
         try {
             long n = in.transferTo(out);
             if (contentLength >= 0 && n != contentLength) {
-                throw RegistryException.of(OciError.SIZE_INVALID, "received %d bytes, Content-Length said %d", n, contentLength);
+                throw RegistryException.of(
+                        OciError.SIZE_INVALID, "received %d bytes, Content-Length said %d", n, contentLength);
             }
         } catch (IOException e) {
             throw BerthException.unavailable("upload interrupted: %s", e.getMessage());
@@ -533,8 +549,13 @@ public final class Registry implements AutoCloseable {
             return parseDigest(reference);
         }
         checkTag(reference);
-        return repos.resolveTag(repo, reference).orElseThrow(() -> RegistryException.withDetail(
-                OciError.MANIFEST_UNKNOWN, Map.of("tag", reference), "manifest %s:%s unknown to registry", repo, reference));
+        return repos.resolveTag(repo, reference)
+                .orElseThrow(() -> RegistryException.withDetail(
+                        OciError.MANIFEST_UNKNOWN,
+                        Map.of("tag", reference),
+                        "manifest %s:%s unknown to registry",
+                        repo,
+                        reference));
     }
 
     public StoredManifest manifest(String repo, String reference) {
@@ -545,7 +566,8 @@ public final class Registry implements AutoCloseable {
             bytes = in.readAllBytes();
         } catch (BerthException e) {
             if (e.kind() == ErrorKind.NOT_FOUND) {
-                throw BerthException.dataLoss("manifest %s of %s is linked but its blob is missing from %s",
+                throw BerthException.dataLoss(
+                        "manifest %s of %s is linked but its blob is missing from %s",
                         digest, repo, root.resolve("content"));
             }
             throw e;
@@ -568,12 +590,16 @@ public final class Registry implements AutoCloseable {
             return m;
         }
         return switch (m.mediaType()) {
-            case MediaTypes.OCI_MANIFEST -> throw RegistryException.withDetail(OciError.MANIFEST_UNKNOWN,
-                    Map.of("digest", m.digest().toString()),
-                    "OCI manifest found, but accept header does not support OCI manifests");
-            case MediaTypes.OCI_INDEX -> throw RegistryException.withDetail(OciError.MANIFEST_UNKNOWN,
-                    Map.of("digest", m.digest().toString()),
-                    "OCI index found, but accept header does not support OCI indexes");
+            case MediaTypes.OCI_MANIFEST ->
+                throw RegistryException.withDetail(
+                        OciError.MANIFEST_UNKNOWN,
+                        Map.of("digest", m.digest().toString()),
+                        "OCI manifest found, but accept header does not support OCI manifests");
+            case MediaTypes.OCI_INDEX ->
+                throw RegistryException.withDetail(
+                        OciError.MANIFEST_UNKNOWN,
+                        Map.of("digest", m.digest().toString()),
+                        "OCI index found, but accept header does not support OCI indexes");
             case MediaTypes.DOCKER_MANIFEST_LIST -> isDigest(reference) ? m : defaultPlatform(repo, m, accepted);
             default -> m;
         };
@@ -584,31 +610,41 @@ public final class Registry implements AutoCloseable {
         try {
             for (var d : JSON.readTree(list.bytes()).path("manifests")) {
                 var platform = d.path("platform");
-                if ("amd64".equals(platform.path("architecture").asText()) && "linux".equals(platform.path("os").asText())) {
+                if ("amd64".equals(platform.path("architecture").asText())
+                        && "linux".equals(platform.path("os").asText())) {
                     child = Digest.parse(d.path("digest").asText());
                     break;
                 }
             }
         } catch (IOException | BerthException e) {
-            throw BerthException.dataLoss("stored manifest list %s of %s cannot be read: %s", list.digest(), repo,
-                    e.getMessage());
+            throw BerthException.dataLoss(
+                    "stored manifest list %s of %s cannot be read: %s", list.digest(), repo, e.getMessage());
         }
         if (child == null) {
-            throw RegistryException.withDetail(OciError.MANIFEST_UNKNOWN, Map.of("digest", list.digest().toString()),
+            throw RegistryException.withDetail(
+                    OciError.MANIFEST_UNKNOWN,
+                    Map.of("digest", list.digest().toString()),
                     "manifest list %s has no linux/amd64 manifest, and the client does not accept manifest lists",
                     list.digest());
         }
         StoredManifest m = manifest(repo, child.toString());
         if (!accepted.accepts(m.mediaType())) {
-            throw RegistryException.withDetail(OciError.MANIFEST_INVALID, Map.of("digest", child.toString()),
-                    "%s manifest not supported by client", m.mediaType());
+            throw RegistryException.withDetail(
+                    OciError.MANIFEST_INVALID,
+                    Map.of("digest", child.toString()),
+                    "%s manifest not supported by client",
+                    m.mediaType());
         }
         return m;
     }
 
     private static RegistryException manifestUnknown(String repo, Digest digest) {
-        return RegistryException.withDetail(OciError.MANIFEST_UNKNOWN, Map.of("digest", digest.toString()),
-                "manifest %s@%s unknown to registry", repo, digest);
+        return RegistryException.withDetail(
+                OciError.MANIFEST_UNKNOWN,
+                Map.of("digest", digest.toString()),
+                "manifest %s@%s unknown to registry",
+                repo,
+                digest);
     }
 
     /**
@@ -616,12 +652,16 @@ public final class Registry implements AutoCloseable {
      * names is in the repository (non-distributable layers with urls excepted) and that it hashes
      * to the digest it is pushed under.
      */
-    public PushedManifest putManifest(String repo, String reference, String contentType, byte[] bytes,
-                                      List<String> extraTags) {
+    public PushedManifest putManifest(
+            String repo, String reference, String contentType, byte[] bytes, List<String> extraTags) {
         checkName(repo);
         if (bytes.length > MAX_MANIFEST_BYTES) {
-            throw RegistryException.of(OciError.MANIFEST_INVALID, "manifest of %d bytes exceeds the limit of %d",
-                    bytes.length, MAX_MANIFEST_BYTES).withStatus(413);
+            throw RegistryException.of(
+                            OciError.MANIFEST_INVALID,
+                            "manifest of %d bytes exceeds the limit of %d",
+                            bytes.length,
+                            MAX_MANIFEST_BYTES)
+                    .withStatus(413);
         }
         List<String> tags = new ArrayList<>();
         Digest digest;
@@ -629,8 +669,12 @@ public final class Registry implements AutoCloseable {
             Digest claimed = parseDigest(reference);
             digest = Digest.of(claimed.algorithm(), claimed.newHasher().digest(bytes));
             if (!digest.equals(claimed)) {
-                throw RegistryException.withDetail(OciError.DIGEST_INVALID, Map.of("digest", claimed.toString()),
-                        "manifest digest %s does not match its content (%s)", claimed, digest);
+                throw RegistryException.withDetail(
+                        OciError.DIGEST_INVALID,
+                        Map.of("digest", claimed.toString()),
+                        "manifest digest %s does not match its content (%s)",
+                        claimed,
+                        digest);
             }
         } else {
             checkTag(reference);
@@ -658,8 +702,10 @@ public final class Registry implements AutoCloseable {
             }
             for (ManifestRefs.Descriptor d : refs.manifests()) {
                 if (repos.revision(repo, d.digest()).isEmpty()) {
-                    missing.add(new RegistryException.Entry(OciError.MANIFEST_BLOB_UNKNOWN,
-                            "manifest " + d.digest() + " unknown to repository " + repo, Map.of("digest", d.digest().toString())));
+                    missing.add(new RegistryException.Entry(
+                            OciError.MANIFEST_BLOB_UNKNOWN,
+                            "manifest " + d.digest() + " unknown to repository " + repo,
+                            Map.of("digest", d.digest().toString())));
                 }
             }
             if (!missing.isEmpty()) {
@@ -671,13 +717,20 @@ public final class Registry implements AutoCloseable {
                 w.commit(digest, bytes.length);
             } catch (IOException | RuntimeException e) {
                 w.abort();
-                throw e instanceof RuntimeException re ? re : BerthException.internal("cannot store manifest " + digest, e);
+                throw e instanceof RuntimeException re
+                        ? re
+                        : BerthException.internal("cannot store manifest " + digest, e);
             } finally {
                 w.close();
             }
             Digest subject = refs.subject() == null ? null : refs.subject().digest();
-            repos.putRevision(repo, new Revision(digest.toString(), refs.mediaType(), bytes.length,
-                    subject == null ? null : subject.toString()));
+            repos.putRevision(
+                    repo,
+                    new Revision(
+                            digest.toString(),
+                            refs.mediaType(),
+                            bytes.length,
+                            subject == null ? null : subject.toString()));
             if (subject != null) {
                 repos.addReferrer(repo, subject, digest);
             }
@@ -693,8 +746,10 @@ public final class Registry implements AutoCloseable {
 
     private void requireBlob(String repo, ManifestRefs.Descriptor d, List<RegistryException.Entry> missing) {
         if (!repos.hasBlob(repo, d.digest()) || blobs.size(d.digest()).isEmpty()) {
-            missing.add(new RegistryException.Entry(OciError.MANIFEST_BLOB_UNKNOWN,
-                    "blob " + d.digest() + " unknown to repository " + repo, Map.of("digest", d.digest().toString())));
+            missing.add(new RegistryException.Entry(
+                    OciError.MANIFEST_BLOB_UNKNOWN,
+                    "blob " + d.digest() + " unknown to repository " + repo,
+                    Map.of("digest", d.digest().toString())));
         } else {
             repos.touchBlob(repo, d.digest());
         }
@@ -706,8 +761,12 @@ public final class Registry implements AutoCloseable {
         if (!isDigest(reference)) {
             checkTag(reference);
             if (!repos.deleteTag(repo, reference)) {
-                throw RegistryException.withDetail(OciError.MANIFEST_UNKNOWN, Map.of("tag", reference),
-                        "manifest %s:%s unknown to registry", repo, reference);
+                throw RegistryException.withDetail(
+                        OciError.MANIFEST_UNKNOWN,
+                        Map.of("tag", reference),
+                        "manifest %s:%s unknown to registry",
+                        repo,
+                        reference);
             }
             return;
         }
@@ -736,7 +795,9 @@ public final class Registry implements AutoCloseable {
     }
 
     private static Page page(List<String> sorted, int n, String last) {
-        List<String> after = last == null ? sorted : sorted.stream().filter(s -> s.compareTo(last) > 0).toList();
+        List<String> after = last == null
+                ? sorted
+                : sorted.stream().filter(s -> s.compareTo(last) > 0).toList();
         if (n < 0 || after.size() <= n) {
             return new Page(after, false);
         }
@@ -776,7 +837,8 @@ public final class Registry implements AutoCloseable {
             }
             long size = estimateSize(desc);
             if (out.size() >= limit || (!out.isEmpty() && bytes + size > REFERRERS_PAGE_BYTES)) {
-                return new ReferrersPage(out, out.isEmpty() ? null : (String) out.getLast().get("digest"));
+                return new ReferrersPage(
+                        out, out.isEmpty() ? null : (String) out.getLast().get("digest"));
             }
             out.add(desc);
             bytes += size;

@@ -12,8 +12,7 @@ import java.util.Map;
  */
 public final class RegistryException extends RuntimeException {
     /** One entry of the {@code errors} array. */
-    public record Entry(OciError code, String message, Map<String, Object> detail) {
-    }
+    public record Entry(OciError code, String message, Map<String, Object> detail) {}
 
     private final int status;
     private final List<Entry> errors;
@@ -28,7 +27,8 @@ public final class RegistryException extends RuntimeException {
         return new RegistryException(code.status(), List.of(new Entry(code, format.formatted(args), Map.of())));
     }
 
-    public static RegistryException withDetail(OciError code, Map<String, Object> detail, String format, Object... args) {
+    public static RegistryException withDetail(
+            OciError code, Map<String, Object> detail, String format, Object... args) {
         return new RegistryException(code.status(), List.of(new Entry(code, format.formatted(args), detail)));
     }
 

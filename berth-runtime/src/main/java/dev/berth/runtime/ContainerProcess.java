@@ -29,8 +29,7 @@ public interface ContainerProcess {
      * The daemon has closed its end of the container's stdin: the supervisor lets go of the end
      * it holds (so that stdin survives a daemon crash), and the container sees end of file.
      */
-    default void closeStdin() {
-    }
+    default void closeStdin() {}
 
     /** Resizes the pty of a container created with a terminal. */
     void resize(int rows, int cols);

@@ -29,8 +29,12 @@ public interface ContainerRuntime {
      * Runs another process in a running container (docker exec): in its namespaces and cgroup,
      * with the user, capabilities, env and cwd of {@code process}.
      */
-    default ContainerProcess exec(String execId, ContainerProcess container, dev.berth.runtime.spec.Process process,
-            Stdio stdio, java.nio.file.Path stateDir) {
+    default ContainerProcess exec(
+            String execId,
+            ContainerProcess container,
+            dev.berth.runtime.spec.Process process,
+            Stdio stdio,
+            java.nio.file.Path stateDir) {
         throw dev.berth.core.error.BerthException.notImplemented("runtime %s cannot exec into containers yet", name());
     }
 }

@@ -9,7 +9,13 @@ class CrunRuntimeIT extends RuntimeContract {
     protected ContainerRuntime newRuntime(Path work) {
         Path crun = OciRuntime.find("crun");
         TestEnvironment.require(crun != null, "crun on PATH");
-        return new OciRuntime("crun", crun, ShimRuntime.defaultShimBinary(), cgroups, cgroupParent, work.resolve("crun"),
+        return new OciRuntime(
+                "crun",
+                crun,
+                ShimRuntime.defaultShimBinary(),
+                cgroups,
+                cgroupParent,
+                work.resolve("crun"),
                 cgroups.hybridUnifiedMount().stream().toList());
     }
 }

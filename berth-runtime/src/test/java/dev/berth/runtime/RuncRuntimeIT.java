@@ -10,7 +10,7 @@ class RuncRuntimeIT extends RuntimeContract {
     protected ContainerRuntime newRuntime(Path work) {
         Path runc = OciRuntime.find("runc");
         TestEnvironment.require(runc != null, "runc on PATH");
-        return new OciRuntime("runc", runc, ShimRuntime.defaultShimBinary(), cgroups, cgroupParent, work.resolve("runc"),
-                List.of());
+        return new OciRuntime(
+                "runc", runc, ShimRuntime.defaultShimBinary(), cgroups, cgroupParent, work.resolve("runc"), List.of());
     }
 }

@@ -29,9 +29,12 @@ public abstract class RuntimeContract {
     protected static CgroupDriver cgroups;
     /** This test class's own cgroup parent, removed afterwards; the host's cgroups stay untouched. */
     protected static String cgroupParent;
+
     protected static Path rootfs;
+
     @TempDir
     static Path shared;
+
     @TempDir
     Path state;
 
@@ -62,7 +65,10 @@ public abstract class RuntimeContract {
     protected record Result(ExitStatus status, String stdout, String stderr) {}
 
     protected SpecBuilder spec(String... args) {
-        return SpecBuilder.dockerDefaults().args(args).rootPath(rootfs.toString()).hostname("berth-test");
+        return SpecBuilder.dockerDefaults()
+                .args(args)
+                .rootPath(rootfs.toString())
+                .hostname("berth-test");
     }
 
     protected ContainerProcess create(Spec spec, String id) throws IOException {
@@ -78,7 +84,10 @@ public abstract class RuntimeContract {
         c.start();
         ExitStatus status = c.exit().get(60, TimeUnit.SECONDS);
         c.delete();
-        return new Result(status, read(state.resolve(id).resolve("stdout")), read(state.resolve(id).resolve("stderr")));
+        return new Result(
+                status,
+                read(state.resolve(id).resolve("stdout")),
+                read(state.resolve(id).resolve("stderr")));
     }
 
     protected static String read(Path file) throws IOException {
@@ -96,7 +105,10 @@ public abstract class RuntimeContract {
 
     @Test
     void terminalGivesAPtyWithTheRequestedSize() throws Exception {
-        Result r = run(spec("sh", "-c", "tty; stty size").terminal(true).consoleSize(30, 100).build());
+        Result r = run(spec("sh", "-c", "tty; stty size")
+                .terminal(true)
+                .consoleSize(30, 100)
+                .build());
         assertThat(r.stdout().replace("\r", "")).isEqualTo("/dev/pts/0\n30 100\n");
     }
 
@@ -105,8 +117,13 @@ public abstract class RuntimeContract {
         String id = "withinit";
         Path dir = state.resolve(id);
         Files.createDirectories(dir);
-        ContainerProcess c = runtime.create(new ContainerRequest(id, spec("sh", "-c", "echo $$; exit 5").build(), null,
-                new Stdio(null, dir.resolve("out"), dir.resolve("err")), true, dir.resolve("state")));
+        ContainerProcess c = runtime.create(new ContainerRequest(
+                id,
+                spec("sh", "-c", "echo $$; exit 5").build(),
+                null,
+                new Stdio(null, dir.resolve("out"), dir.resolve("err")),
+                true,
+                dir.resolve("state")));
         c.start();
         assertThat(c.exit().get(30, TimeUnit.SECONDS).exitCode()).isEqualTo(5);
         // not pid 1: the reaper is (its exact pid differs: runc's Go threads take pids first)
@@ -116,7 +133,8 @@ public abstract class RuntimeContract {
     @Test
     void missingExecutableFailsWith127LikeDocker() throws Exception {
         ContainerProcess c = create(spec("nosuch").build(), "missing");
-        assertThatThrownBy(c::start).isInstanceOf(BerthException.class)
+        assertThatThrownBy(c::start)
+                .isInstanceOf(BerthException.class)
                 .hasMessageContaining("exec: \"nosuch\": executable file not found in $PATH");
         assertThat(c.exit().get(30, TimeUnit.SECONDS).exitCode()).isEqualTo(127);
     }
@@ -142,7 +160,8 @@ public abstract class RuntimeContract {
 
     @Test
     void procSysIsReadOnlyAndKcoreMasked() throws Exception {
-        Result r = run(spec("sh", "-c", "echo x > /proc/sys/kernel/domainname; echo rc=$?; wc -c < /proc/keys").build());
+        Result r = run(spec("sh", "-c", "echo x > /proc/sys/kernel/domainname; echo rc=$?; wc -c < /proc/keys")
+                .build());
         assertThat(r.stderr()).contains("Read-only file system");
         assertThat(r.stdout()).contains("rc=1").contains("\n0\n");
     }
@@ -156,7 +175,8 @@ public abstract class RuntimeContract {
 
     @Test
     void capabilitiesAreDockersDefaultSet() throws Exception {
-        Result r = run(spec("grep", "-E", "^Cap(Eff|Bnd|Prm):", "/proc/self/status").build());
+        Result r = run(
+                spec("grep", "-E", "^Cap(Eff|Bnd|Prm):", "/proc/self/status").build());
         String expected = "%016x".formatted(Caps.mask(Caps.DOCKER_DEFAULT));
         assertThat(r.stdout().lines().map(l -> l.split("\\s+")[1]).toList()).containsOnly(expected);
     }
@@ -164,7 +184,9 @@ public abstract class RuntimeContract {
     @Test
     void capDropAndNonRootUser() throws Exception {
         Result r = run(spec("sh", "-c", "id -u; grep CapEff /proc/self/status; chown 0 /tmp")
-                .capDrop(List.of("CHOWN")).user(65534, 65534, List.of()).build());
+                .capDrop(List.of("CHOWN"))
+                .user(65534, 65534, List.of())
+                .build());
         assertThat(r.stdout()).startsWith("65534\nCapEff:\t0000000000000000\n");
         assertThat(r.stderr()).contains("Operation not permitted");
     }
@@ -172,14 +194,19 @@ public abstract class RuntimeContract {
     @Test
     void privilegedGetsEveryCapabilityTheDaemonHolds() throws Exception {
         long held = Caps.heldBounding();
-        Result r = run(spec("grep", "CapEff", "/proc/self/status").privileged(true, held).build());
+        Result r = run(spec("grep", "CapEff", "/proc/self/status")
+                .privileged(true, held)
+                .build());
         assertThat(r.status().exitCode()).isZero();
         assertThat(r.stdout()).isEqualTo("CapEff:\t%016x\n".formatted(held));
     }
 
     @Test
     void memoryLimitOomKills() throws Exception {
-        Result r = run(spec("sh", "-c", "tail /dev/zero").memory(32L << 20).memorySwap(32L << 20).build());
+        Result r = run(spec("sh", "-c", "tail /dev/zero")
+                .memory(32L << 20)
+                .memorySwap(32L << 20)
+                .build());
         assertThat(r.status().exitCode()).isEqualTo(137);
         assertThat(r.status().oomKilled()).isTrue();
     }
@@ -187,7 +214,8 @@ public abstract class RuntimeContract {
     @Test
     void pidsLimitStopsAForkBomb() throws Exception {
         Result r = run(spec("sh", "-c", "i=0; while [ $i -lt 40 ]; do sleep 2 & i=$((i+1)); done; echo forked")
-                .pidsLimit(10).build());
+                .pidsLimit(10)
+                .build());
         assertThat(r.stderr()).contains("can't fork");
     }
 
@@ -203,7 +231,8 @@ public abstract class RuntimeContract {
 
     @Test
     void freezeStopsTheContainerAndThawResumesIt() throws Exception {
-        ContainerProcess c = create(spec("sh", "-c", "while true; do echo tick; sleep 0.05; done").build(), "frozen");
+        ContainerProcess c = create(
+                spec("sh", "-c", "while true; do echo tick; sleep 0.05; done").build(), "frozen");
         try {
             c.start();
             Path out = state.resolve("frozen").resolve("stdout");
@@ -260,7 +289,9 @@ public abstract class RuntimeContract {
         Files.createDirectories(data);
         Files.writeString(data.resolve("hello"), "from host\n");
         Result r = run(spec("sh", "-c", "cat /data/hello; touch /data/x; echo rc=$?; touch /newfile; echo rc=$?")
-                .bind(data.toString(), "/data", true).readonlyRootfs(true).build());
+                .bind(data.toString(), "/data", true)
+                .readonlyRootfs(true)
+                .build());
         assertThat(r.stdout()).isEqualTo("from host\nrc=1\nrc=1\n");
         assertThat(data.resolve("x")).doesNotExist();
     }
@@ -275,14 +306,25 @@ public abstract class RuntimeContract {
         for (String d : List.of("upper", "work", "merged")) {
             Files.createDirectories(layer.resolve(d));
         }
-        var rootfsMount = new dev.berth.core.snapshot.MountSpec("overlay", "overlay", List.of(
-                "lowerdir=" + rootfs, "upperdir=" + layer.resolve("upper"), "workdir=" + layer.resolve("work")));
+        var rootfsMount = new dev.berth.core.snapshot.MountSpec(
+                "overlay",
+                "overlay",
+                List.of(
+                        "lowerdir=" + rootfs,
+                        "upperdir=" + layer.resolve("upper"),
+                        "workdir=" + layer.resolve("work")));
         Path dir = state.resolve("overlay");
         Files.createDirectories(dir);
         Spec spec = spec("sh", "-c", "echo written > /newfile; rm /etc/group; sleep 1")
-                .rootPath(layer.resolve("merged").toString()).build();
-        ContainerProcess c = runtime.create(new ContainerRequest("overlay", spec, rootfsMount,
-                new Stdio(null, dir.resolve("out"), dir.resolve("err")), false, dir.resolve("state")));
+                .rootPath(layer.resolve("merged").toString())
+                .build();
+        ContainerProcess c = runtime.create(new ContainerRequest(
+                "overlay",
+                spec,
+                rootfsMount,
+                new Stdio(null, dir.resolve("out"), dir.resolve("err")),
+                false,
+                dir.resolve("state")));
         c.start();
         Thread.sleep(300);
         whileRunning.check(layer);
@@ -297,7 +339,7 @@ public abstract class RuntimeContract {
 
     @Test
     void writesGoToTheContainersOwnLayerAndNoMountRemains() throws Exception {
-        assertThat(runOnOverlay(layer -> { })).isZero();
+        assertThat(runOnOverlay(layer -> {})).isZero();
     }
     /**
      * A long layer chain's overlay names its layers relative to the snapshots directory (the mount
@@ -313,14 +355,23 @@ public abstract class RuntimeContract {
         for (String d : List.of("ctr/fs", "ctr/work", "merged")) {
             Files.createDirectories(snapshots.resolve(d));
         }
-        var rootfsMount = new dev.berth.core.snapshot.MountSpec("overlay", "overlay",
-                List.of("lowerdir=top/fs:l/BASE", "upperdir=ctr/fs", "workdir=ctr/work"), snapshots);
+        var rootfsMount = new dev.berth.core.snapshot.MountSpec(
+                "overlay",
+                "overlay",
+                List.of("lowerdir=top/fs:l/BASE", "upperdir=ctr/fs", "workdir=ctr/work"),
+                snapshots);
         Path dir = state.resolve("relative");
         Files.createDirectories(dir);
         Spec spec = spec("sh", "-c", "cat /top.txt; ls /bin/busybox; echo new > /new.txt")
-                .rootPath(snapshots.resolve("merged").toString()).build();
-        ContainerProcess c = runtime.create(new ContainerRequest("relative", spec, rootfsMount,
-                new Stdio(null, dir.resolve("out"), dir.resolve("err")), false, dir.resolve("state")));
+                .rootPath(snapshots.resolve("merged").toString())
+                .build();
+        ContainerProcess c = runtime.create(new ContainerRequest(
+                "relative",
+                spec,
+                rootfsMount,
+                new Stdio(null, dir.resolve("out"), dir.resolve("err")),
+                false,
+                dir.resolve("state")));
         c.start();
         int code = c.exit().get(30, TimeUnit.SECONDS).exitCode();
         c.delete();

@@ -24,8 +24,13 @@ class ShimRuntimeIT extends RuntimeContract {
         Path dir = state.resolve(id);
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("in"), "line one\nline two\n");
-        ContainerProcess c = runtime.create(new ContainerRequest(id, spec("wc", "-l").build(), null,
-                new Stdio(dir.resolve("in"), dir.resolve("out"), dir.resolve("err")), false, dir.resolve("state")));
+        ContainerProcess c = runtime.create(new ContainerRequest(
+                id,
+                spec("wc", "-l").build(),
+                null,
+                new Stdio(dir.resolve("in"), dir.resolve("out"), dir.resolve("err")),
+                false,
+                dir.resolve("state")));
         c.start();
         c.exit().get(30, TimeUnit.SECONDS);
         assertThat(Files.readString(dir.resolve("out")).strip()).isEqualTo("2");
@@ -39,16 +44,22 @@ class ShimRuntimeIT extends RuntimeContract {
             Path dir = state.resolve("exec1");
             Files.createDirectories(dir);
             var process = spec("sh", "-c", "hostname; ps -o pid,comm; grep memory /proc/self/cgroup; exit 4")
-                    .build().process();
-            ContainerProcess exec = runtime.exec("exec1", c, process,
-                    new Stdio(null, dir.resolve("out"), dir.resolve("err")), dir.resolve("state"));
+                    .build()
+                    .process();
+            ContainerProcess exec = runtime.exec(
+                    "exec1", c, process, new Stdio(null, dir.resolve("out"), dir.resolve("err")), dir.resolve("state"));
             exec.start();
             assertThat(exec.exit().get(30, TimeUnit.SECONDS).exitCode()).isEqualTo(4);
             String out = Files.readString(dir.resolve("out"));
             // the container's hostname, processes (its pid 1 and nothing of the host) and cgroup (the ns root)
-            assertThat(out.lines().map(String::strip).toList()).containsExactly(
-                    "berth-test", "PID   COMMAND", "1 sleep", out.lines().toList().get(3).strip(),
-                    out.lines().toList().get(4).strip(), out.lines().toList().get(5));
+            assertThat(out.lines().map(String::strip).toList())
+                    .containsExactly(
+                            "berth-test",
+                            "PID   COMMAND",
+                            "1 sleep",
+                            out.lines().toList().get(3).strip(),
+                            out.lines().toList().get(4).strip(),
+                            out.lines().toList().get(5));
             assertThat(out.lines().toList().get(5)).matches("\\d+:memory:/");
             assertThat(out.lines().toList().get(3)).endsWith(" sh");
             assertThat(out.lines().toList().get(4)).endsWith(" ps");
@@ -61,18 +72,22 @@ class ShimRuntimeIT extends RuntimeContract {
 
     @Test
     void overlayRootfsIsMountedOnlyInsideTheContainer() throws Exception {
-        assertThat(runOnOverlay(layer -> assertThat(TestEnvironment.mountsUnder(layer)).isEmpty())).isZero();
+        assertThat(runOnOverlay(
+                        layer -> assertThat(TestEnvironment.mountsUnder(layer)).isEmpty()))
+                .isZero();
     }
 
     @Test
     void aRestartedDaemonFindsTheContainerAgain() throws Exception {
         String id = "survivor";
-        ContainerProcess c = create(spec("sh", "-c", "trap 'exit 9' USR1; sleep 100 & wait").build(), id);
+        ContainerProcess c =
+                create(spec("sh", "-c", "trap 'exit 9' USR1; sleep 100 & wait").build(), id);
         c.start();
         Thread.sleep(300);
         ShimRuntime restarted = new ShimRuntime(ShimRuntime.defaultShimBinary(), cgroups, cgroupParent);
 
-        ContainerProcess found = restarted.reattach(id, state.resolve(id).resolve("state")).orElseThrow();
+        ContainerProcess found =
+                restarted.reattach(id, state.resolve(id).resolve("state")).orElseThrow();
         assertThat(found.pid()).isEqualTo(c.pid());
         assertThat(found.exit()).isNotDone();
         found.kill(10); // SIGUSR1: the container's own trap decides the exit code
@@ -90,7 +105,9 @@ class ShimRuntimeIT extends RuntimeContract {
         c.start();
         long rssKb = ShimSupervisor.residentKb(c.shimPid());
         String anon = Files.readAllLines(Path.of("/proc/" + c.shimPid() + "/status")).stream()
-                .filter(l -> l.startsWith("RssAnon")).findFirst().orElse("");
+                .filter(l -> l.startsWith("RssAnon"))
+                .findFirst()
+                .orElse("");
         c.kill(9);
         c.exit().get(30, TimeUnit.SECONDS);
 
@@ -100,7 +117,8 @@ class ShimRuntimeIT extends RuntimeContract {
             run(spec("true").build());
         }
         long perRunMicros = (System.nanoTime() - start) / runs / 1000;
-        System.out.printf("berth-shim: supervisor VmRSS %d kB (%s), launch-to-exit of `true` %d us%n",
+        System.out.printf(
+                "berth-shim: supervisor VmRSS %d kB (%s), launch-to-exit of `true` %d us%n",
                 rssKb, anon.replaceAll("\\s+", " "), perRunMicros);
         assertThat(rssKb).isLessThan(1024);
     }

@@ -46,7 +46,8 @@ public final class TestEnvironment {
             }
         }
         list.waitFor();
-        Files.writeString(dir.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n");
+        Files.writeString(
+                dir.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n");
         Files.writeString(dir.resolve("etc/group"), "root:x:0:\nnogroup:x:65534:\n");
         Path notExec = dir.resolve("notexec");
         Files.writeString(notExec, "#!/bin/sh\necho should not run\n");
@@ -58,6 +59,8 @@ public final class TestEnvironment {
     /** Lines of /proc/self/mountinfo that mention the path. */
     public static List<String> mountsUnder(Path path) throws IOException {
         String p = path.toString();
-        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains(p)).toList();
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .filter(l -> l.contains(p))
+                .toList();
     }
 }

@@ -21,7 +21,6 @@ import dev.berth.engine.container.ExecService;
 import dev.berth.engine.container.ExecSettings;
 import dev.berth.engine.container.HostSettings;
 import dev.berth.engine.container.LogEntry;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -88,7 +87,9 @@ public final class ContainerRoutes implements Routes {
         try {
             settings = Json.MAPPER.treeToValue(body, ContainerSettings.class);
             JsonNode hc = body.get("HostConfig");
-            host = hc == null || hc.isNull() ? HostSettings.defaults() : Json.MAPPER.treeToValue(hc, HostSettings.class);
+            host = hc == null || hc.isNull()
+                    ? HostSettings.defaults()
+                    : Json.MAPPER.treeToValue(hc, HostSettings.class);
         } catch (JsonProcessingException e) {
             throw BerthException.invalid("invalid JSON body: %s", e.getOriginalMessage());
         }
@@ -101,24 +102,40 @@ public final class ContainerRoutes implements Routes {
 
     private Response list(Request r) {
         boolean size = r.bool("size");
-        List<Container> list = containers.queries().list(r.bool("all"), r.intValue("limit", -1), r.filters().values());
+        List<Container> list = containers
+                .queries()
+                .list(r.bool("all"), r.intValue("limit", -1), r.filters().values());
         Instant now = Instant.now();
         return Response.json(list.stream()
-                .map(c -> withMounts(ContainerWire.summary(c, containers.queries().imageShown(c), now,
-                        size ? containers.queries().sizes(c) : null), c)).toList());
+                .map(c -> withMounts(
+                        ContainerWire.summary(
+                                c,
+                                containers.queries().imageShown(c),
+                                now,
+                                size ? containers.queries().sizes(c) : null),
+                        c))
+                .toList());
     }
 
     private Response inspect(Request r) {
         Container c = containers.queries().inspect(r.param("id"));
-        return Response.json(withMounts(ContainerWire.inspect(c, containers.queries().files(c),
-                containers.queries().driver(), containers.queries().graphData(c),
-                r.bool("size") ? containers.queries().sizes(c) : null, containers.exec().idsOf(c.id())), c));
+        return Response.json(withMounts(
+                ContainerWire.inspect(
+                        c,
+                        containers.queries().files(c),
+                        containers.queries().driver(),
+                        containers.queries().graphData(c),
+                        r.bool("size") ? containers.queries().sizes(c) : null,
+                        containers.exec().idsOf(c.id())),
+                c));
     }
 
     /** Mounts with the container's volumes, --mount and --volumes-from mount points besides its Binds. */
     private Map<String, Object> withMounts(Map<String, Object> body, Container c) {
-        body.put("Mounts", ContainerWire.mounts(c.hostConfig(), containers.volumes().mountsOf(c.id()),
-                containers.volumes()::source));
+        body.put(
+                "Mounts",
+                ContainerWire.mounts(
+                        c.hostConfig(), containers.volumes().mountsOf(c.id()), containers.volumes()::source));
         return body;
     }
 
@@ -133,7 +150,8 @@ public final class ContainerRoutes implements Routes {
 
     private Response stop(Request r) {
         return containers.control().stop(r.param("id"), r.query("signal"), timeout(r))
-                ? Response.noContent() : Response.status(304);
+                ? Response.noContent()
+                : Response.status(304);
     }
 
     private Response restart(Request r) {
@@ -158,7 +176,8 @@ public final class ContainerRoutes implements Routes {
 
     /** The wait is registered before the 200 goes out, so a start that follows cannot be missed. */
     private Response await(Request r) {
-        CompletableFuture<ContainerWaits.Result> result = containers.waiter().register(r.param("id"), r.query("condition"));
+        CompletableFuture<ContainerWaits.Result> result =
+                containers.waiter().register(r.param("id"), r.query("condition"));
         return Response.messages(out -> {
             out.flushHeaders();
             ContainerWaits.Result res = result.get();
@@ -197,19 +216,30 @@ public final class ContainerRoutes implements Routes {
     }
 
     private Response logs(Request r) {
-        ContainerLogs.Options o = new ContainerLogs.Options(r.bool("stdout"), r.bool("stderr"), r.bool("follow"),
-                time(r.query("since")), time(r.query("until")), tail(r.query("tail")));
+        ContainerLogs.Options o = new ContainerLogs.Options(
+                r.bool("stdout"),
+                r.bool("stderr"),
+                r.bool("follow"),
+                time(r.query("since")),
+                time(r.query("until")),
+                tail(r.query("tail")));
         Container c = containers.logs().check(r.param("id"), o);
         boolean tty = c.config().tty();
         boolean timestamps = r.bool("timestamps");
         return Response.stream(tty ? RAW : MULTIPLEXED, out -> {
             OutputStream stdout = tty ? out : StdCopy.writer(out, StdCopy.Stream.STDOUT);
             OutputStream stderr = tty ? out : StdCopy.writer(out, StdCopy.Stream.STDERR);
-            containers.logs().read(c, o, e -> {
-                OutputStream target = e.isStderr() ? stderr : stdout;
-                target.write(timestamps ? withTime(e) : e.line());
-                target.flush();
-            }, out::isOpen);
+            containers
+                    .logs()
+                    .read(
+                            c,
+                            o,
+                            e -> {
+                                OutputStream target = e.isStderr() ? stderr : stdout;
+                                target.write(timestamps ? withTime(e) : e.line());
+                                target.flush();
+                            },
+                            out::isOpen);
         });
     }
 
@@ -256,8 +286,8 @@ public final class ContainerRoutes implements Routes {
     }
 
     private Response attach(Request r) {
-        ContainerAttach.Options o = new ContainerAttach.Options(r.bool("stdin"), r.bool("stdout"), r.bool("stderr"),
-                r.bool("stream"), r.bool("logs"));
+        ContainerAttach.Options o = new ContainerAttach.Options(
+                r.bool("stdin"), r.bool("stdout"), r.bool("stderr"), r.bool("stream"), r.bool("logs"));
         Container c = containers.attach().check(r.param("id"), o);
         boolean tty = c.config().tty();
         // subscribed here, before the 101 goes out (see Response.hijack): the output of a
@@ -348,12 +378,17 @@ public final class ContainerRoutes implements Routes {
 
     private Response changes(Request r) {
         var list = containers.files().changes(r.param("id"));
-        return Response.json(list.isEmpty() ? null : list.stream().map(ch -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("Path", ch.path());
-            m.put("Kind", ch.kind());
-            return m;
-        }).toList());
+        return Response.json(
+                list.isEmpty()
+                        ? null
+                        : list.stream()
+                                .map(ch -> {
+                                    Map<String, Object> m = new LinkedHashMap<>();
+                                    m.put("Path", ch.path());
+                                    m.put("Kind", ch.kind());
+                                    return m;
+                                })
+                                .toList());
     }
 
     private static String statHeader(dev.berth.engine.container.ContainerFiles.PathStat st) {
@@ -406,9 +441,17 @@ public final class ContainerRoutes implements Routes {
         if (container == null || container.isEmpty()) {
             throw BerthException.invalid("container is required");
         }
-        var id = containers.committer().commit(new dev.berth.engine.container.ContainerCommitter.Request(container,
-                r.query("repo"), r.query("tag"), r.query("author"), r.query("comment"), r.queryAll("changes"),
-                r.bool("pause", true), config));
+        var id = containers
+                .committer()
+                .commit(new dev.berth.engine.container.ContainerCommitter.Request(
+                        container,
+                        r.query("repo"),
+                        r.query("tag"),
+                        r.query("author"),
+                        r.query("comment"),
+                        r.queryAll("changes"),
+                        r.bool("pause", true),
+                        config));
         return Response.json(201, Map.of("Id", id.toString()));
     }
 
@@ -425,14 +468,17 @@ public final class ContainerRoutes implements Routes {
         JsonNode body = r.json(JsonNode.class);
         boolean detach = body != null && body.path("Detach").asBoolean(false);
         ExecService.Exec e = containers.exec().checkStart(r.param("id"));
-        boolean tty = body != null && body.has("Tty") ? body.path("Tty").asBoolean(false) : e.settings().tty();
+        boolean tty = body != null && body.has("Tty")
+                ? body.path("Tty").asBoolean(false)
+                : e.settings().tty();
         if (detach) {
             containers.exec().start(e, tty, null);
             return Response.status(200);
         }
         // Unlike attach, nothing can be missed here: the exec'd process only starts inside the
         // hijack handler, after its output is being read.
-        return Response.hijack(tty ? RAW : MULTIPLEXED, conn -> containers.exec().start(e, tty, client(conn, tty)));
+        return Response.hijack(
+                tty ? RAW : MULTIPLEXED, conn -> containers.exec().start(e, tty, client(conn, tty)));
     }
 
     private Response execInspect(Request r) {

@@ -5,9 +5,7 @@ import dev.berth.engine.container.ContainerQueries;
 import dev.berth.engine.container.ContainerState;
 import dev.berth.engine.container.ExecService;
 import dev.berth.engine.container.HostSettings;
-
 import dev.berth.engine.volume.MountPoint;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -26,11 +24,10 @@ import java.util.function.Function;
 final class ContainerWire {
     static final String ZERO_TIME = "0001-01-01T00:00:00Z";
     /** Go's RFC3339Nano: trailing zeros of the fraction dropped. */
-    private static final DateTimeFormatter RFC3339_NANO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RFC3339_NANO =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-    private ContainerWire() {
-    }
+    private ContainerWire() {}
 
     static String time(Instant t) {
         if (t == null) {
@@ -63,8 +60,13 @@ final class ContainerWire {
         return m;
     }
 
-    static Map<String, Object> inspect(Container c, Map<String, String> paths, String driver,
-            Map<String, String> graphData, ContainerQueries.Sizes sizes, List<String> execIds) {
+    static Map<String, Object> inspect(
+            Container c,
+            Map<String, String> paths,
+            String driver,
+            Map<String, String> graphData,
+            ContainerQueries.Sizes sizes,
+            List<String> execIds) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Id", c.id());
         m.put("Created", time(c.created()));
@@ -158,7 +160,8 @@ final class ContainerWire {
     }
 
     /** Inspect's Mounts: the host-path Binds, then the container's other mount points (volumes, --mount …). */
-    static List<Map<String, Object>> mounts(HostSettings h, List<MountPoint> points, Function<MountPoint, Path> source) {
+    static List<Map<String, Object>> mounts(
+            HostSettings h, List<MountPoint> points, Function<MountPoint, Path> source) {
         List<Map<String, Object>> out = mounts(h);
         for (MountPoint p : points) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -166,7 +169,9 @@ final class ContainerWire {
             if (p.isVolume()) {
                 m.put("Name", p.volumeName());
             }
-            m.put("Source", p.type().equals(MountPoint.TMPFS) ? "" : source.apply(p).toString());
+            m.put(
+                    "Source",
+                    p.type().equals(MountPoint.TMPFS) ? "" : source.apply(p).toString());
             m.put("Destination", p.destination());
             if (p.isVolume()) {
                 m.put("Driver", "local");
@@ -220,7 +225,9 @@ final class ContainerWire {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Bridge", "");
         m.put("SandboxID", "");
-        m.put("SandboxKey", c.state().pid() > 0 && net.equals("none") ? "/proc/" + c.state().pid() + "/ns/net" : "");
+        m.put(
+                "SandboxKey",
+                c.state().pid() > 0 && net.equals("none") ? "/proc/" + c.state().pid() + "/ns/net" : "");
         m.put("Ports", Map.of());
         m.put("HairpinMode", false);
         m.put("LinkLocalIPv6Address", "");

@@ -2,14 +2,12 @@ package dev.berth.api.container;
 
 import dev.berth.engine.container.ContainerMonitor;
 import dev.berth.runtime.cgroup.CgroupStats;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Docker's StatsResponse from two samples (the earlier one fills precpu_stats). */
 final class StatsWire {
-    private StatsWire() {
-    }
+    private StatsWire() {}
 
     static Map<String, Object> stats(ContainerMonitor.Sample now, ContainerMonitor.Sample before) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -18,12 +16,22 @@ final class StatsWire {
         m.put("read", ContainerWire.time(now.read()));
         m.put("preread", before == null ? ContainerWire.ZERO_TIME : ContainerWire.time(before.read()));
         CgroupStats s = now.stats();
-        m.put("pids_stats", s == null ? Map.of() : Map.of("current", s.pidsCurrent(),
-                "limit", s.pidsLimit() < 0 ? 0 : s.pidsLimit()));
+        m.put(
+                "pids_stats",
+                s == null
+                        ? Map.of()
+                        : Map.of("current", s.pidsCurrent(), "limit", s.pidsLimit() < 0 ? 0 : s.pidsLimit()));
         Map<String, Object> blkio = new LinkedHashMap<>();
-        for (String k : new String[] {"io_service_bytes_recursive", "io_serviced_recursive", "io_queue_recursive",
-                "io_service_time_recursive", "io_wait_time_recursive", "io_merged_recursive", "io_time_recursive",
-                "sectors_recursive"}) {
+        for (String k : new String[] {
+            "io_service_bytes_recursive",
+            "io_serviced_recursive",
+            "io_queue_recursive",
+            "io_service_time_recursive",
+            "io_wait_time_recursive",
+            "io_merged_recursive",
+            "io_time_recursive",
+            "sectors_recursive"
+        }) {
             blkio.put(k, null);
         }
         m.put("blkio_stats", blkio);
@@ -38,7 +46,9 @@ final class StatsWire {
                 mem.put("max_usage", s.memoryMaxUsage());
             }
             mem.put("stats", s.memoryStat());
-            mem.put("limit", s.memoryLimit() <= 0 || s.memoryLimit() > now.hostMemory() ? now.hostMemory() : s.memoryLimit());
+            mem.put(
+                    "limit",
+                    s.memoryLimit() <= 0 || s.memoryLimit() > now.hostMemory() ? now.hostMemory() : s.memoryLimit());
         }
         m.put("memory_stats", mem);
         return m;

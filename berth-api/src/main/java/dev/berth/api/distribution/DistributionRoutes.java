@@ -13,7 +13,6 @@ import dev.berth.engine.distribution.PullService;
 import dev.berth.engine.distribution.PushService;
 import dev.berth.engine.distribution.RegistryCredentials;
 import dev.berth.engine.image.ProgressListener;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,8 +37,7 @@ public final class DistributionRoutes implements Routes {
 
     @Override
     public void register(Router router) {
-        router.post("/images/{name}/push", this::push)
-              .post("/auth", this::auth);
+        router.post("/images/{name}/push", this::push).post("/auth", this::auth);
     }
 
     /** The handler for {@code POST /images/create?fromImage=…&tag=…&platform=…}. */

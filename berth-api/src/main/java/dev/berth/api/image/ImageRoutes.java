@@ -9,7 +9,6 @@ import dev.berth.core.error.BerthException;
 import dev.berth.engine.image.ImageImporter;
 import dev.berth.engine.image.ImageSaver;
 import dev.berth.engine.image.ImageServices;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,15 +61,19 @@ public final class ImageRoutes implements Routes {
         }
         var list = images.queries().list(filters, r.bool("all"), r.bool("shared-size"));
         boolean virtualSize = r.version().lessThan("1.44");
-        return Response.json(list.stream().map(s -> ImageWire.summary(s, virtualSize)).toList());
+        return Response.json(
+                list.stream().map(s -> ImageWire.summary(s, virtualSize)).toList());
     }
 
     private Response inspect(Request r) {
-        return Response.json(ImageWire.inspect(images.queries().inspect(r.param("name")), r.version().lessThan("1.44")));
+        return Response.json(ImageWire.inspect(
+                images.queries().inspect(r.param("name")), r.version().lessThan("1.44")));
     }
 
     private Response history(Request r) {
-        return Response.json(images.queries().history(r.param("name")).stream().map(ImageWire::history).toList());
+        return Response.json(images.queries().history(r.param("name")).stream()
+                .map(ImageWire::history)
+                .toList());
     }
 
     private Response tag(Request r) {
@@ -79,7 +82,8 @@ public final class ImageRoutes implements Routes {
     }
 
     private Response remove(Request r) {
-        return Response.json(ImageWire.deletes(images.remover().remove(r.param("name"), r.bool("force"), r.bool("noprune"))));
+        return Response.json(
+                ImageWire.deletes(images.remover().remove(r.param("name"), r.bool("force"), r.bool("noprune"))));
     }
 
     private Response prune(Request r) {
@@ -99,10 +103,14 @@ public final class ImageRoutes implements Routes {
             throw BerthException.invalid("either fromImage or fromSrc must be given");
         }
         if (!fromSrc.equals("-")) {
-            throw BerthException.notImplemented("importing from a URL (fromSrc=%s) is not supported; send the tar as the body with fromSrc=-", fromSrc);
+            throw BerthException.notImplemented(
+                    "importing from a URL (fromSrc=%s) is not supported; send the tar as the body with fromSrc=-",
+                    fromSrc);
         }
-        var request = new ImageImporter.Request(r.query("repo"), r.query("tag"), r.query("message"), r.queryAll("changes"));
-        return Response.messages(out -> images.importer().importImage(r.body(), request, new ProgressMessages(out, false)));
+        var request =
+                new ImageImporter.Request(r.query("repo"), r.query("tag"), r.query("message"), r.queryAll("changes"));
+        return Response.messages(
+                out -> images.importer().importImage(r.body(), request, new ProgressMessages(out, false)));
     }
 
     private Response load(Request r) {
@@ -129,7 +137,11 @@ public final class ImageRoutes implements Routes {
         var body = new java.util.LinkedHashMap<String, Object>();
         if (types.isEmpty() || types.contains("image")) {
             body.put("LayersSize", usage.layersSize());
-            body.put("Images", usage.images().stream().map(s -> ImageWire.summary(s, false)).toList());
+            body.put(
+                    "Images",
+                    usage.images().stream()
+                            .map(s -> ImageWire.summary(s, false))
+                            .toList());
         }
         if (types.isEmpty() || types.contains("container")) {
             body.put("Containers", new ArrayList<>());

@@ -3,7 +3,6 @@ package dev.berth.api.image;
 import dev.berth.api.server.JsonMessage;
 import dev.berth.api.server.MessageStream;
 import dev.berth.engine.image.ProgressListener;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 

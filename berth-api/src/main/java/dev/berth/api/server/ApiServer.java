@@ -128,7 +128,9 @@ public final class ApiServer implements AutoCloseable {
                 throw BerthException.invalid("invalid listen address %s: no socket path", uri);
             }
         } else if ("tcp".equals(scheme)) {
-            if (uri.getHost() == null && uri.getAuthority() != null && !uri.getAuthority().matches(":[0-9]{1,5}")) {
+            if (uri.getHost() == null
+                    && uri.getAuthority() != null
+                    && !uri.getAuthority().matches(":[0-9]{1,5}")) {
                 throw BerthException.invalid("invalid listen address %s: bad host or port", uri);
             }
         } else {
@@ -142,14 +144,17 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         if (!Epoll.isAvailable()) {
-            throw new BerthException(ErrorKind.UNAVAILABLE, "epoll transport unavailable: "
-                    + Epoll.unavailabilityCause(), Epoll.unavailabilityCause());
+            throw new BerthException(
+                    ErrorKind.UNAVAILABLE,
+                    "epoll transport unavailable: " + Epoll.unavailabilityCause(),
+                    Epoll.unavailabilityCause());
         }
         // Jackson builds its serializers on first use, which costs seconds on a loaded machine:
         // pay that now rather than in the first client's request.
         Json.encodeLine(java.util.Map.of("message", "warm-up"));
         group = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
-        handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-api-", 0).factory());
+        handlers = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("berth-api-", 0).factory());
         try {
             for (URI host : hosts) {
                 listeners.add(bind(host));
@@ -223,7 +228,8 @@ public final class ApiServer implements AutoCloseable {
         try {
             return b.bind(address).syncUninterruptibly().channel();
         } catch (Exception e) {
-            throw new BerthException(ErrorKind.UNAVAILABLE, "cannot listen on " + host + ": " + ErrorMapping.message(e), e);
+            throw new BerthException(
+                    ErrorKind.UNAVAILABLE, "cannot listen on " + host + ": " + ErrorMapping.message(e), e);
         }
     }
 
@@ -237,10 +243,11 @@ public final class ApiServer implements AutoCloseable {
             if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
                 return;
             }
-            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes attrs =
+                    Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!attrs.isOther()) {
-                throw new BerthException(ErrorKind.CONFLICT, "cannot listen on " + host + ": " + path
-                        + " exists and is not a socket");
+                throw new BerthException(
+                        ErrorKind.CONFLICT, "cannot listen on " + host + ": " + path + " exists and is not a socket");
             }
             if (answers(path)) {
                 throw new BerthException(ErrorKind.CONFLICT, "another daemon is listening on " + host);
@@ -262,7 +269,10 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** The HTTP pipeline of one connection; tests build the same one on an EmbeddedChannel. */
-    static void initPipeline(ChannelPipeline p, Dispatch dispatch, java.util.concurrent.Executor handlers,
+    static void initPipeline(
+            ChannelPipeline p,
+            Dispatch dispatch,
+            java.util.concurrent.Executor handlers,
             java.util.concurrent.Executor loop) {
         p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK));
         p.addLast(new HttpServerExpectContinueHandler());

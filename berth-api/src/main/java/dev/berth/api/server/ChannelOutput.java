@@ -45,7 +45,11 @@ final class ChannelOutput extends Response.ResponseStream {
      * @param httpChunks wrap bytes in {@link DefaultHttpContent} and end with {@link LastHttpContent}
      * @param flushEveryWrite send each write at once (interactive streams), else per 64 KiB or flush()
      */
-    ChannelOutput(java.util.concurrent.Executor loop, Channel channel, Supplier<HttpObject> header, boolean httpChunks,
+    ChannelOutput(
+            java.util.concurrent.Executor loop,
+            Channel channel,
+            Supplier<HttpObject> header,
+            boolean httpChunks,
             boolean flushEveryWrite) {
         this.loop = loop;
         this.channel = channel;

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -84,6 +83,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean requestDone;
         /** Set when the client stopped sending (EOF) while its answer streams: it is gone, as Go's server assumes. */
         volatile boolean clientGone;
+
         volatile ChannelOutput output;
 
         /** Handler thread: {@code out} now carries the response. */
@@ -227,7 +227,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             } else if (current == null) {
                 ctx.close();
             } else if (!current.requestDone) {
-                current.body.fail(new EOFException("client closed the connection before the request body was complete"));
+                current.body.fail(
+                        new EOFException("client closed the connection before the request body was complete"));
                 current.requestDone = true;
                 current.markClientGone();
             } else {
@@ -261,8 +262,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private void serve(Exchange exchange) {
         HttpRequest request = exchange.request;
         long start = System.nanoTime();
-        Response response = dispatch.serve(request.method().name(), request.uri(), headersOf(request.headers()),
-                exchange.body);
+        Response response =
+                dispatch.serve(request.method().name(), request.uri(), headersOf(request.headers()), exchange.body);
         boolean keepAlive;
         try {
             keepAlive = write(exchange, response);
@@ -273,7 +274,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             keepAlive = false;
         }
         if (log.isDebugEnabled()) {
-            log.debug("{} {} -> {} in {} ms", request.method(), request.uri(), response.status(),
+            log.debug(
+                    "{} {} -> {} in {} ms",
+                    request.method(),
+                    request.uri(),
+                    response.status(),
                     (System.nanoTime() - start) / 1_000_000);
         }
         boolean reuse = keepAlive;
@@ -321,8 +326,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 yield sendFull(request, decorate(r, response), keepAlive);
             }
             case Response.Body.Bytes(String contentType, byte[] bytes) -> {
-                FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                        head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
+                FullHttpResponse r = new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1, status, head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
                 r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
                 HttpUtil.setContentLength(r, bytes.length);
                 yield sendFull(request, decorate(r, response), keepAlive);
@@ -337,7 +342,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 if (head) {
                     yield write(exchange, Response.bytes("application/json", new byte[0]));
                 }
-                yield stream(exchange, response, status, "application/json", out -> writer.writeTo(messagesOn(out)),
+                yield stream(
+                        exchange,
+                        response,
+                        status,
+                        "application/json",
+                        out -> writer.writeTo(messagesOn(out)),
                         keepAlive);
             }
             case Response.Body.Hijack(String contentType, HijackHandler handler) -> {
@@ -351,8 +361,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         void writeTo(ChannelOutput out) throws Exception;
     }
 
-    private boolean stream(Exchange exchange, Response response, HttpResponseStatus status, String contentType,
-            Body body, boolean keepAlive) throws IOException {
+    private boolean stream(
+            Exchange exchange,
+            Response response,
+            HttpResponseStatus status,
+            String contentType,
+            Body body,
+            boolean keepAlive)
+            throws IOException {
         HttpRequest request = exchange.request;
         // HTTP/1.0 has no chunks: the body ends when the connection does.
         boolean chunked = request.protocolVersion().equals(HttpVersion.HTTP_1_1);
@@ -501,8 +517,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } finally {
             output.abandon();
             input.close();
-            loop.execute(() -> ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
-                    .addListener(ChannelFutureListener.CLOSE));
+            loop.execute(() -> ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
         }
     }
 
@@ -573,8 +588,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private static FullHttpResponse toNetty(Response response) {
         byte[] bytes = response.body() instanceof Response.Body.Bytes(String type, byte[] b) ? b : new byte[0];
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(bytes));
+        FullHttpResponse r = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(bytes));
         if (response.body() instanceof Response.Body.Bytes(String type, byte[] b)) {
             r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
         }

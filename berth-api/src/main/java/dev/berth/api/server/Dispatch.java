@@ -58,16 +58,20 @@ final class Dispatch {
         try {
             v = ApiVersion.parse(text);
         } catch (BerthException e) {
-            throw BerthException.invalid("client version %s is too old. Minimum supported API version is %s, "
-                    + "please upgrade your client to a newer version", text, ApiVersion.MINIMUM);
+            throw BerthException.invalid(
+                    "client version %s is too old. Minimum supported API version is %s, "
+                            + "please upgrade your client to a newer version",
+                    text, ApiVersion.MINIMUM);
         }
         if (v.compareTo(ApiVersion.MINIMUM) < 0) {
-            throw BerthException.invalid("client version %s is too old. Minimum supported API version is %s, "
-                    + "please upgrade your client to a newer version", text, ApiVersion.MINIMUM);
+            throw BerthException.invalid(
+                    "client version %s is too old. Minimum supported API version is %s, "
+                            + "please upgrade your client to a newer version",
+                    text, ApiVersion.MINIMUM);
         }
         if (v.compareTo(ApiVersion.CURRENT) > 0) {
-            throw BerthException.invalid("client version %s is too new. Maximum supported API version is %s",
-                    text, ApiVersion.CURRENT);
+            throw BerthException.invalid(
+                    "client version %s is too new. Maximum supported API version is %s", text, ApiVersion.CURRENT);
         }
         return v;
     }

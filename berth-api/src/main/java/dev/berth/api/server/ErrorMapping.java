@@ -13,8 +13,7 @@ import org.slf4j.LoggerFactory;
 public final class ErrorMapping {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
 
-    private ErrorMapping() {
-    }
+    private ErrorMapping() {}
 
     /**
      * The HTTP status of {@code kind}. DATA_LOSS is 500, as moby maps containerd's DataLoss: the

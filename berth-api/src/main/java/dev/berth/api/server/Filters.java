@@ -138,7 +138,7 @@ public record Filters(Map<String, List<String>> values) {
         for (String value : v) {
             switch (value.toLowerCase(java.util.Locale.ROOT)) {
                 case "true", "1" -> result = true;
-                case "false", "0" -> { }
+                case "false", "0" -> {}
                 default -> throw BerthException.invalid("invalid filter '%s=%s'", key, value);
             }
         }

@@ -11,8 +11,7 @@ public final class Json {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** Encodes {@code value} followed by a newline, as Go's {@code json.Encoder} does. */
     public static byte[] encodeLine(Object value) {

@@ -20,12 +20,12 @@ public record JsonMessage(
         @JsonProperty("aux") Object aux) {
 
     @JsonInclude(JsonInclude.Include.NON_DEFAULT)
-    public record ProgressDetail(@JsonProperty("current") long current, @JsonProperty("total") long total) {
-    }
+    public record ProgressDetail(
+            @JsonProperty("current") long current,
+            @JsonProperty("total") long total) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ErrorDetail(@JsonProperty("message") String message) {
-    }
+    public record ErrorDetail(@JsonProperty("message") String message) {}
 
     /** {@code {"stream":"…"}}: text the CLI prints as is (include the newline). */
     public static JsonMessage stream(String text) {
@@ -43,8 +43,8 @@ public record JsonMessage(
      * that show {@code progress} verbatim.
      */
     public static JsonMessage progress(String id, String status, long current, long total) {
-        return new JsonMessage(null, status, new ProgressDetail(current, total), progressBar(current, total), id,
-                null, null, null);
+        return new JsonMessage(
+                null, status, new ProgressDetail(current, total), progressBar(current, total), id, null, null, null);
     }
 
     /** {@code {"aux":{…}}}: structured side information (e.g. {@code {"ID":"sha256:…"}}). */
@@ -64,7 +64,8 @@ public record JsonMessage(
         int width = 50;
         int filled = (int) Math.min(width, Math.max(0, current * width / total));
         String bar = "=".repeat(filled) + (filled < width ? ">" + " ".repeat(width - filled - 1) : "");
-        return "[" + bar + "] " + String.format("%8s/%s", humanSize(current), humanSize(total)).stripLeading();
+        return "[" + bar + "] "
+                + String.format("%8s/%s", humanSize(current), humanSize(total)).stripLeading();
     }
 
     /** Decimal sizes as Docker's {@code units.HumanSize} ("4.5MB", "512B"). */

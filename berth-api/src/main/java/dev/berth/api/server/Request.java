@@ -51,8 +51,14 @@ public final class Request {
         }
     }
 
-    public Request(String method, String path, ApiVersion version, Map<String, String> params,
-            Map<String, List<String>> query, Headers headers, InputStream body) {
+    public Request(
+            String method,
+            String path,
+            ApiVersion version,
+            Map<String, String> params,
+            Map<String, List<String>> query,
+            Headers headers,
+            InputStream body) {
         this.method = method;
         this.path = path;
         this.version = version;

@@ -128,20 +128,15 @@ public final class Response {
 
     /** The body kinds; the server's writer switches over them. */
     public sealed interface Body {
-        record Empty() implements Body {
-        }
+        record Empty() implements Body {}
 
-        record Bytes(String contentType, byte[] bytes) implements Body {
-        }
+        record Bytes(String contentType, byte[] bytes) implements Body {}
 
-        record Stream(String contentType, StreamBody writer) implements Body {
-        }
+        record Stream(String contentType, StreamBody writer) implements Body {}
 
-        record Messages(MessageBody writer) implements Body {
-        }
+        record Messages(MessageBody writer) implements Body {}
 
-        record Hijack(String contentType, HijackHandler handler) implements Body {
-        }
+        record Hijack(String contentType, HijackHandler handler) implements Body {}
     }
 
     /** The output of a {@link #stream} body: an OutputStream that also tells when the client went away. */

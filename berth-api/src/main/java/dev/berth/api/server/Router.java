@@ -88,8 +88,8 @@ public final class Router {
         }
     }
 
-    private record Route(String method, String template, Pattern pattern, List<String> params, int literalLength,
-            Handler handler) {
+    private record Route(
+            String method, String template, Pattern pattern, List<String> params, int literalLength, Handler handler) {
         static final Comparator<Route> PRECEDENCE = Comparator.<Route>comparingInt(r -> r.params.size())
                 .thenComparing(Comparator.comparingInt(Route::literalLength).reversed());
 
@@ -117,8 +117,13 @@ public final class Router {
             if (literals.contains("{") || literals.contains("}")) {
                 throw new IllegalArgumentException("malformed template: " + template);
             }
-            return new Route(method.toUpperCase(java.util.Locale.ROOT), template, Pattern.compile(regex.toString(),
-                    Pattern.DOTALL), List.copyOf(params), literal, handler);
+            return new Route(
+                    method.toUpperCase(java.util.Locale.ROOT),
+                    template,
+                    Pattern.compile(regex.toString(), Pattern.DOTALL),
+                    List.copyOf(params),
+                    literal,
+                    handler);
         }
     }
 }

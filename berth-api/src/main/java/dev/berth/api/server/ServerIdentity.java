@@ -15,12 +15,12 @@ public final class ServerIdentity {
 
     /** Berth's version, e.g. {@code 0.1.0-SNAPSHOT}. */
     public static final String VERSION = property("version", "0.1.0-dev");
+
     public static final String BUILD_TIME = property("buildTime", "");
     public static final String GIT_COMMIT = property("gitCommit", "unknown");
     public static final String SERVER_HEADER = "Berth/" + VERSION + " (linux)";
 
-    private ServerIdentity() {
-    }
+    private ServerIdentity() {}
 
     private static Properties load() {
         Properties p = new Properties();

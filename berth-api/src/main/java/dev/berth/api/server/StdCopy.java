@@ -13,7 +13,10 @@ import java.io.OutputStream;
 public final class StdCopy {
     /** Stream numbers in the frame header. */
     public enum Stream {
-        STDIN(0), STDOUT(1), STDERR(2), SYSTEM(3);
+        STDIN(0),
+        STDOUT(1),
+        STDERR(2),
+        SYSTEM(3);
 
         final int id;
 
@@ -22,8 +25,7 @@ public final class StdCopy {
         }
     }
 
-    private StdCopy() {
-    }
+    private StdCopy() {}
 
     /**
      * An OutputStream that frames every write as one {@code stream} frame on {@code out}. Writers
@@ -63,8 +65,7 @@ public final class StdCopy {
     }
 
     /** One decoded frame. */
-    public record Frame(Stream stream, byte[] payload) {
-    }
+    public record Frame(Stream stream, byte[] payload) {}
 
     /** Reads the next frame, or {@code null} at a clean end of stream. */
     public static Frame readFrame(InputStream in) throws IOException {
@@ -80,7 +81,9 @@ public final class StdCopy {
         if (id < 0 || id > 3) {
             throw new IOException("unrecognized stdcopy stream " + id);
         }
-        int size = ((header[4] & 0xff) << 24) | ((header[5] & 0xff) << 16) | ((header[6] & 0xff) << 8)
+        int size = ((header[4] & 0xff) << 24)
+                | ((header[5] & 0xff) << 16)
+                | ((header[6] & 0xff) << 8)
                 | (header[7] & 0xff);
         byte[] payload = in.readNBytes(size);
         if (payload.length < size) {

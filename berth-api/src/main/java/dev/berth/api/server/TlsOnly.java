@@ -35,11 +35,15 @@ final class TlsOnly extends OptionalSslHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         super.handlerAdded(ctx);
-        ctx.executor().schedule(() -> {
-            if (ctx.pipeline().context(this) != null) {
-                ctx.close(); // still undecided: neither TLS nor plain HTTP came
-            }
-        }, FIRST_BYTES_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        ctx.executor()
+                .schedule(
+                        () -> {
+                            if (ctx.pipeline().context(this) != null) {
+                                ctx.close(); // still undecided: neither TLS nor plain HTTP came
+                            }
+                        },
+                        FIRST_BYTES_TIMEOUT_SECONDS,
+                        TimeUnit.SECONDS);
     }
 
     @Override

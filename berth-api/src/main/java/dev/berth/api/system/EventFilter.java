@@ -46,7 +46,8 @@ record EventFilter(Filters filters) {
     }
 
     private boolean byIdOrName(String key, Event e) {
-        return filters.fuzzyMatch(key, e.actorId()) || filters.fuzzyMatch(key, e.attributes().get("name"));
+        return filters.fuzzyMatch(key, e.actorId())
+                || filters.fuzzyMatch(key, e.attributes().get("name"));
     }
 
     private boolean matchImage(Event e) {

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 
 /** What {@code /info} and {@code /version} say about the host, read from /proc and /etc/os-release. */
-record HostFacts(String hostname, String kernelVersion, String operatingSystem, String osVersion, int ncpu,
-        long memTotal) {
+record HostFacts(
+        String hostname, String kernelVersion, String operatingSystem, String osVersion, int ncpu, long memTotal) {
 
     static HostFacts read() {
         String os = "Linux";
@@ -27,9 +27,13 @@ record HostFacts(String hostname, String kernelVersion, String operatingSystem, 
                 mem = Long.parseLong(parts[1]) * 1024;
             }
         }
-        return new HostFacts(first(Path.of("/proc/sys/kernel/hostname"), "localhost"),
-                first(Path.of("/proc/sys/kernel/osrelease"), System.getProperty("os.version")), os, osVersion,
-                Runtime.getRuntime().availableProcessors(), mem);
+        return new HostFacts(
+                first(Path.of("/proc/sys/kernel/hostname"), "localhost"),
+                first(Path.of("/proc/sys/kernel/osrelease"), System.getProperty("os.version")),
+                os,
+                osVersion,
+                Runtime.getRuntime().availableProcessors(),
+                mem);
     }
 
     /** Go's GOARCH name, as {@code /version} reports it. */

@@ -101,11 +101,13 @@ public final class SystemRoutes implements Routes {
         i.put("Driver", f.storageDriver());
         i.put("DriverStatus", f.driverStatus());
         i.put("DockerRootDir", f.dataRoot().toString());
-        i.put("Plugins", Map.of(
-                "Volume", List.of("local"),
-                "Network", List.of("host", "null"),
-                "Authorization", List.of(),
-                "Log", List.of(f.loggingDriver())));
+        i.put(
+                "Plugins",
+                Map.of(
+                        "Volume", List.of("local"),
+                        "Network", List.of("host", "null"),
+                        "Authorization", List.of(),
+                        "Log", List.of(f.loggingDriver())));
         i.put("MemoryLimit", true);
         i.put("SwapLimit", true);
         i.put("CpuCfsPeriod", true);
@@ -131,11 +133,23 @@ public final class SystemRoutes implements Routes {
         i.put("OSType", "linux");
         i.put("Architecture", HostFacts.machine());
         i.put("IndexServerAddress", "https://index.docker.io/v1/");
-        i.put("RegistryConfig", Map.of(
-                "InsecureRegistryCIDRs", List.of("::1/128", "127.0.0.0/8"),
-                "IndexConfigs", Map.of("docker.io", Map.of("Name", "docker.io", "Mirrors", List.of(),
-                        "Secure", true, "Official", true)),
-                "Mirrors", List.of()));
+        i.put(
+                "RegistryConfig",
+                Map.of(
+                        "InsecureRegistryCIDRs", List.of("::1/128", "127.0.0.0/8"),
+                        "IndexConfigs",
+                                Map.of(
+                                        "docker.io",
+                                        Map.of(
+                                                "Name",
+                                                "docker.io",
+                                                "Mirrors",
+                                                List.of(),
+                                                "Secure",
+                                                true,
+                                                "Official",
+                                                true)),
+                        "Mirrors", List.of()));
         i.put("NCPU", host.ncpu());
         i.put("MemTotal", host.memTotal());
         i.put("GenericResources", null);
@@ -150,8 +164,21 @@ public final class SystemRoutes implements Routes {
         f.runtimes().forEach((name, path) -> runtimes.put(name, Map.of("path", path)));
         i.put("Runtimes", runtimes);
         i.put("DefaultRuntime", f.defaultRuntime());
-        i.put("Swarm", Map.of("NodeID", "", "NodeAddr", "", "LocalNodeState", "inactive", "ControlAvailable", false,
-                "Error", "", "RemoteManagers", List.of()));
+        i.put(
+                "Swarm",
+                Map.of(
+                        "NodeID",
+                        "",
+                        "NodeAddr",
+                        "",
+                        "LocalNodeState",
+                        "inactive",
+                        "ControlAvailable",
+                        false,
+                        "Error",
+                        "",
+                        "RemoteManagers",
+                        List.of()));
         i.put("LiveRestoreEnabled", false);
         i.put("Isolation", "");
         i.put("InitBinary", "");
@@ -181,8 +208,8 @@ public final class SystemRoutes implements Routes {
         Long until = parseTimestamp("until", r.query("until"));
         long now = nowNanos();
         if (since != null && until != null && until < since) {
-            throw BerthException.invalid("`since` time (%s) cannot be after `until` time (%s)", r.query("since"),
-                    r.query("until"));
+            throw BerthException.invalid(
+                    "`since` time (%s) cannot be after `until` time (%s)", r.query("since"), r.query("until"));
         }
         EventFilter filter = new EventFilter(r.filters());
         boolean onlyPast = until != null && until < now;
@@ -194,7 +221,8 @@ public final class SystemRoutes implements Routes {
                 out.flushHeaders();
                 if (since != null || until != null) {
                     for (Event e : subscription.past()) {
-                        if ((since == null || e.timeNanos() >= since) && (until == null || e.timeNanos() <= until)
+                        if ((since == null || e.timeNanos() >= since)
+                                && (until == null || e.timeNanos() <= until)
                                 && filter.matches(e)) {
                             out.send(EventMessage.from(e));
                         }
@@ -261,12 +289,16 @@ public final class SystemRoutes implements Routes {
             @JsonProperty("Type") String type,
             @JsonProperty("Action") String action,
             @JsonProperty("Actor") Actor actor,
-            @JsonProperty("scope") @JsonInclude(JsonInclude.Include.ALWAYS) String scope,
+
+            @JsonProperty("scope") @JsonInclude(JsonInclude.Include.ALWAYS)
+            String scope,
+
             @JsonProperty("time") long time,
             @JsonProperty("timeNano") long timeNano) {
 
-        record Actor(@JsonProperty("ID") String id, @JsonProperty("Attributes") Map<String, String> attributes) {
-        }
+        record Actor(
+                @JsonProperty("ID") String id,
+                @JsonProperty("Attributes") Map<String, String> attributes) {}
 
         static EventMessage from(Event e) {
             boolean legacy = e.type().equals("container") || e.type().equals("image");
@@ -274,9 +306,12 @@ public final class SystemRoutes implements Routes {
                     legacy ? e.action() : null,
                     legacy ? e.actorId() : null,
                     e.type().equals("container") ? e.attributes().get("image") : null,
-                    e.type(), e.action(), new Actor(e.actorId(), e.attributes()), "local",
-                    Math.floorDiv(e.timeNanos(), 1_000_000_000L), e.timeNanos());
+                    e.type(),
+                    e.action(),
+                    new Actor(e.actorId(), e.attributes()),
+                    "local",
+                    Math.floorDiv(e.timeNanos(), 1_000_000_000L),
+                    e.timeNanos());
         }
     }
-
 }

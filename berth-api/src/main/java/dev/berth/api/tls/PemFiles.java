@@ -34,12 +34,11 @@ import java.util.regex.Pattern;
  * Docker's own instructions produce) is unwrapped here.
  */
 public final class PemFiles {
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----\\R(.*?)-----END \\1-----", Pattern.DOTALL);
+    private static final Pattern BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\R(.*?)-----END \\1-----", Pattern.DOTALL);
     private static final String[] KEY_ALGORITHMS = {"RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS", "DSA"};
 
-    private PemFiles() {
-    }
+    private PemFiles() {}
 
     /** Every certificate in {@code file}, in order; {@code what} names the file's role in messages. */
     public static List<X509Certificate> certificates(Path file, String what) {
@@ -49,8 +48,8 @@ public final class PemFiles {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             for (Block block : blocks(text)) {
                 if (block.label().equals("CERTIFICATE")) {
-                    certs.add((X509Certificate) factory.generateCertificate(
-                            new ByteArrayInputStream(block.der(file, what))));
+                    certs.add((X509Certificate)
+                            factory.generateCertificate(new ByteArrayInputStream(block.der(file, what))));
                 }
             }
         } catch (CertificateException e) {
@@ -126,8 +125,8 @@ public final class PemFiles {
             matches = false;
         }
         if (!matches) {
-            throw BerthException.invalid("TLS key %s does not match the certificate %s (its public key is another)",
-                    keyFile, certFile);
+            throw BerthException.invalid(
+                    "TLS key %s does not match the certificate %s (its public key is another)", keyFile, certFile);
         }
     }
 
@@ -185,8 +184,23 @@ public final class PemFiles {
     /** PKCS#8 PrivateKeyInfo around a PKCS#1 RSAPrivateKey: version 0, rsaEncryption, the key as an octet string. */
     private static byte[] rsaToPkcs8(byte[] pkcs1) {
         byte[] version = {0x02, 0x01, 0x00};
-        byte[] rsaEncryption = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d,
-                0x01, 0x01, 0x01, 0x05, 0x00};
+        byte[] rsaEncryption = {
+            0x30,
+            0x0d,
+            0x06,
+            0x09,
+            0x2a,
+            (byte) 0x86,
+            0x48,
+            (byte) 0x86,
+            (byte) 0xf7,
+            0x0d,
+            0x01,
+            0x01,
+            0x01,
+            0x05,
+            0x00
+        };
         byte[] octets = der(0x04, pkcs1);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(version);

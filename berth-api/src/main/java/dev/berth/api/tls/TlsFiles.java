@@ -62,8 +62,8 @@ public record TlsFiles(boolean verify, Path ca, Path cert, Path key) {
      *
      * @param tlsVerify {@code --tlsverify} as given, or null when not given
      */
-    public static TlsFiles forDaemon(boolean tls, Boolean tlsVerify, Path ca, Path cert, Path key,
-            Map<String, String> env) {
+    public static TlsFiles forDaemon(
+            boolean tls, Boolean tlsVerify, Path ca, Path cert, Path key, Map<String, String> env) {
         boolean verify = tlsVerify != null ? tlsVerify : verifyFromEnv(env);
         if (!tls && !verify && tlsVerify == null) {
             return null;
@@ -77,10 +77,11 @@ public record TlsFiles(boolean verify, Path ca, Path cert, Path key) {
      * verification trusts any server, as docker's; a certificate or key not given whose default
      * file does not exist is left out (docker sends no client certificate then).
      */
-    public static TlsFiles forClient(boolean tls, Boolean tlsVerify, Path ca, Path cert, Path key,
-            Map<String, String> env) {
+    public static TlsFiles forClient(
+            boolean tls, Boolean tlsVerify, Path ca, Path cert, Path key, Map<String, String> env) {
         boolean verify = tlsVerify != null ? tlsVerify : verifyFromEnv(env);
-        boolean tlsFromEnv = env.get("DOCKER_TLS") != null && !env.get("DOCKER_TLS").isEmpty();
+        boolean tlsFromEnv =
+                env.get("DOCKER_TLS") != null && !env.get("DOCKER_TLS").isEmpty();
         if (!tls && !tlsFromEnv && !verify && tlsVerify == null) {
             return null;
         }
@@ -88,8 +89,10 @@ public record TlsFiles(boolean verify, Path ca, Path cert, Path key) {
         Path certFile = cert != null ? cert : existing(dir.resolve(CERT_FILE));
         Path keyFile = key != null ? key : existing(dir.resolve(KEY_FILE));
         if ((certFile == null) != (keyFile == null)) {
-            throw BerthException.invalid("TLS client certificate and key go together: %s is given, %s is not",
-                    certFile != null ? certFile : keyFile, certFile != null ? dir.resolve(KEY_FILE) : dir.resolve(CERT_FILE));
+            throw BerthException.invalid(
+                    "TLS client certificate and key go together: %s is given, %s is not",
+                    certFile != null ? certFile : keyFile,
+                    certFile != null ? dir.resolve(KEY_FILE) : dir.resolve(CERT_FILE));
         }
         return new TlsFiles(verify, or(ca, dir, CA_FILE), certFile, keyFile);
     }
@@ -120,7 +123,8 @@ public record TlsFiles(boolean verify, Path ca, Path cert, Path key) {
                 .sslProvider(SslProvider.JDK)
                 .protocols(PROTOCOLS);
         if (verify) {
-            builder.trustManager(PemFiles.certificates(ca, "TLS CA certificate")).clientAuth(ClientAuth.REQUIRE);
+            builder.trustManager(PemFiles.certificates(ca, "TLS CA certificate"))
+                    .clientAuth(ClientAuth.REQUIRE);
         }
         try {
             return builder.build();

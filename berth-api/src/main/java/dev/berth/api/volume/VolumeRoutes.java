@@ -8,7 +8,6 @@ import dev.berth.api.server.Router;
 import dev.berth.api.server.Routes;
 import dev.berth.engine.volume.Volume;
 import dev.berth.engine.volume.VolumeService;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,15 +34,19 @@ public final class VolumeRoutes implements Routes {
 
     /** Docker's VolumeCreateOptions. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record CreateBody(@JsonProperty("Name") String name,
-                      @JsonProperty("Driver") String driver,
-                      @JsonProperty("DriverOpts") Map<String, String> driverOpts,
-                      @JsonProperty("Labels") Map<String, String> labels) {
-    }
+    record CreateBody(
+            @JsonProperty("Name") String name,
+            @JsonProperty("Driver") String driver,
+            @JsonProperty("DriverOpts") Map<String, String> driverOpts,
+            @JsonProperty("Labels") Map<String, String> labels) {}
 
     private Response list(Request r) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("Volumes", volumes.list(r.filters().values()).stream().map(v -> wire(v, null)).toList());
+        out.put(
+                "Volumes",
+                volumes.list(r.filters().values()).stream()
+                        .map(v -> wire(v, null))
+                        .toList());
         out.put("Warnings", null);
         return Response.json(out);
     }

@@ -1,5 +1,11 @@
 package dev.berth.api.container;
 
+import static dev.berth.api.DaemonFixture.json;
+import static dev.berth.api.ImageArchives.config;
+import static dev.berth.api.ImageArchives.layer;
+import static dev.berth.api.ImageArchives.saveTar;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.berth.api.DaemonFixture;
 import dev.berth.api.server.HijackedConnection;
 import dev.berth.api.server.Json;
@@ -10,11 +16,6 @@ import dev.berth.runtime.ContainerRequest;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.cgroup.Cgroup;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,12 +31,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
-import static dev.berth.api.DaemonFixture.json;
-import static dev.berth.api.ImageArchives.config;
-import static dev.berth.api.ImageArchives.layer;
-import static dev.berth.api.ImageArchives.saveTar;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The container routes over the daemon's real services (vfs snapshots, a temporary data and exec
@@ -45,14 +44,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ContainerRoutesTest {
     @TempDir
     Path dir;
+
     DaemonFixture daemon;
 
     @BeforeEach
     void setUp() {
         daemon = new DaemonFixture(dir, new EchoRuntime());
         byte[] layer = layer("etc/hostname", "img\n");
-        daemon.images().loader().load(new ByteArrayInputStream(saveTar(config(layer), layer, List.of("img:latest"))),
-                ProgressListener.NONE);
+        daemon.images()
+                .loader()
+                .load(
+                        new ByteArrayInputStream(saveTar(config(layer), layer, List.of("img:latest"))),
+                        ProgressListener.NONE);
     }
 
     @AfterEach
@@ -68,11 +71,12 @@ class ContainerRoutesTest {
     @Test
     void attachBeforeStartGetsTheOutputOfAContainerThatExitedBeforeTheConnectionWasTakenOver() throws Exception {
         String id = create(List.of("echo", "hello"));
-        Response attach = call("POST", "/containers/" + id + "/attach",
-                Map.of("stream", "1", "stdout", "1", "stderr", "1"));
+        Response attach =
+                call("POST", "/containers/" + id + "/attach", Map.of("stream", "1", "stdout", "1", "stderr", "1"));
         assertThat(attach.body()).isInstanceOf(Response.Body.Hijack.class);
 
-        assertThat(call("POST", "/containers/" + id + "/start", Map.of()).status()).isEqualTo(204);
+        assertThat(call("POST", "/containers/" + id + "/start", Map.of()).status())
+                .isEqualTo(204);
         awaitStatus(id, "exited");
 
         FakeConnection conn = new FakeConnection();
@@ -86,8 +90,8 @@ class ContainerRoutesTest {
         call("POST", "/containers/" + id + "/start", Map.of());
         awaitStatus(id, "exited");
 
-        Response attach = call("POST", "/containers/" + id + "/attach",
-                Map.of("logs", "1", "stream", "1", "stdout", "1"));
+        Response attach =
+                call("POST", "/containers/" + id + "/attach", Map.of("logs", "1", "stream", "1", "stdout", "1"));
         FakeConnection conn = new FakeConnection();
         ((Response.Body.Hijack) attach.body()).handler().handle(conn);
         assertThat(demultiplex(conn.out.toByteArray()).get(1)).isEqualTo("before\n");
@@ -105,7 +109,10 @@ class ContainerRoutesTest {
     private void awaitStatus(String id, String status) throws Exception {
         String seen = "";
         for (int i = 0; i < 500 && !seen.equals(status); i++) {
-            seen = json(call("GET", "/containers/" + id + "/json", Map.of())).path("State").path("Status").asText();
+            seen = json(call("GET", "/containers/" + id + "/json", Map.of()))
+                    .path("State")
+                    .path("Status")
+                    .asText();
             Thread.sleep(10);
         }
         assertThat(seen).isEqualTo(status);
@@ -150,8 +157,7 @@ class ContainerRoutesTest {
         }
 
         @Override
-        public void closeWrite() {
-        }
+        public void closeWrite() {}
 
         @Override
         public boolean isOpen() {
@@ -159,8 +165,7 @@ class ContainerRoutesTest {
         }
 
         @Override
-        public void onClose(Runnable action) {
-        }
+        public void onClose(Runnable action) {}
     }
 
     /**
@@ -176,8 +181,10 @@ class ContainerRoutesTest {
         @Override
         public ContainerProcess create(ContainerRequest request) {
             try {
-                RandomAccessFile stdout = new RandomAccessFile(request.stdio().stdout().toFile(), "rw");
-                RandomAccessFile stderr = request.stdio().stderr() == null ? null
+                RandomAccessFile stdout =
+                        new RandomAccessFile(request.stdio().stdout().toFile(), "rw");
+                RandomAccessFile stderr = request.stdio().stderr() == null
+                        ? null
                         : new RandomAccessFile(request.stdio().stderr().toFile(), "rw");
                 return new EchoProcess(request.id(), request.spec().process().args(), stdout, stderr);
             } catch (IOException e) {
@@ -200,13 +207,36 @@ class ContainerRoutesTest {
             this.stderr = stderr;
         }
 
-        @Override public String id() { return id; }
-        @Override public long pid() { return ProcessHandle.current().pid(); }
-        @Override public long shimPid() { return ProcessHandle.current().pid(); }
-        @Override public CompletableFuture<ExitStatus> exit() { return exit; }
-        @Override public Cgroup cgroup() { return null; }
-        @Override public void resize(int rows, int cols) { }
-        @Override public void delete() { }
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public long pid() {
+            return ProcessHandle.current().pid();
+        }
+
+        @Override
+        public long shimPid() {
+            return ProcessHandle.current().pid();
+        }
+
+        @Override
+        public CompletableFuture<ExitStatus> exit() {
+            return exit;
+        }
+
+        @Override
+        public Cgroup cgroup() {
+            return null;
+        }
+
+        @Override
+        public void resize(int rows, int cols) {}
+
+        @Override
+        public void delete() {}
 
         @Override
         public void start() {

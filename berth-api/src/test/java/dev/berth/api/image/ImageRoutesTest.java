@@ -1,5 +1,12 @@
 package dev.berth.api.image;
 
+import static dev.berth.api.DaemonFixture.json;
+import static dev.berth.api.ImageArchives.config;
+import static dev.berth.api.ImageArchives.layer;
+import static dev.berth.api.ImageArchives.saveTar;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.api.DaemonFixture;
 import dev.berth.api.server.ErrorMapping;
@@ -10,6 +17,12 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.image.ImageConfig;
 import dev.berth.core.image.Raw;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -17,24 +30,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static dev.berth.api.DaemonFixture.json;
-import static dev.berth.api.ImageArchives.config;
-import static dev.berth.api.ImageArchives.layer;
-import static dev.berth.api.ImageArchives.saveTar;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** The image routes over the daemon's real services on a temporary data root (vfs snapshotter), without a socket. */
 class ImageRoutesTest {
     @TempDir
     Path dir;
+
     DaemonFixture daemon;
 
     static final byte[] LAYER = layer("hello.txt", "hello\n");
@@ -63,8 +63,7 @@ class ImageRoutesTest {
             }
 
             @Override
-            public void flushHeaders() {
-            }
+            public void flushHeaders() {}
 
             @Override
             public boolean isOpen() {
@@ -72,8 +71,7 @@ class ImageRoutesTest {
             }
 
             @Override
-            public void onClose(Runnable action) {
-            }
+            public void onClose(Runnable action) {}
         });
         return out;
     }
@@ -97,19 +95,23 @@ class ImageRoutesTest {
             }
 
             @Override
-            public void onClose(Runnable action) {
-            }
+            public void onClose(Runnable action) {}
         });
         return bytes.toByteArray();
     }
 
     private Digest load(List<String> tags) throws Exception {
         Raw<ImageConfig> config = config(LAYER);
-        List<JsonNode> out = messages(daemon.call("POST", "/images/load", Map.of("quiet", List.of("1")),
-                saveTar(config, LAYER, tags), "1.50"));
-        assertThat(out).extracting(m -> m.get("stream").asText())
-                .containsExactlyElementsOf(tags.isEmpty() ? List.of("Loaded image ID: " + config.digest() + "\n")
-                        : tags.stream().map(t -> "Loaded image: " + t + "\n").toList());
+        List<JsonNode> out = messages(daemon.call(
+                "POST", "/images/load", Map.of("quiet", List.of("1")), saveTar(config, LAYER, tags), "1.50"));
+        assertThat(out)
+                .extracting(m -> m.get("stream").asText())
+                .containsExactlyElementsOf(
+                        tags.isEmpty()
+                                ? List.of("Loaded image ID: " + config.digest() + "\n")
+                                : tags.stream()
+                                        .map(t -> "Loaded image: " + t + "\n")
+                                        .toList());
         return config.digest();
     }
 
@@ -129,14 +131,19 @@ class ImageRoutesTest {
         assertThat(s.get("Containers").asLong()).isEqualTo(-1);
         assertThat(s.get("ParentId").asText()).isEmpty();
         assertThat(s.has("VirtualSize")).isFalse();
-        assertThat(json(daemon.call("GET", "/images/json", Map.of(), new byte[0], "1.41")).get(0).get("VirtualSize").asLong()).isEqualTo(6);
+        assertThat(json(daemon.call("GET", "/images/json", Map.of(), new byte[0], "1.41"))
+                        .get(0)
+                        .get("VirtualSize")
+                        .asLong())
+                .isEqualTo(6);
 
         JsonNode inspect = json(call("GET", "/images/app:1/json", Map.of()));
         assertThat(inspect.get("Id").asText()).isEqualTo(id.toString());
         assertThat(inspect.get("Config").get("Cmd").get(0).asText()).isEqualTo("sh");
         assertThat(inspect.get("Os").asText()).isEqualTo("linux");
         assertThat(inspect.get("RootFS").get("Type").asText()).isEqualTo("layers");
-        assertThat(inspect.get("RootFS").get("Layers").get(0).asText()).isEqualTo(Digest.sha256(LAYER).toString());
+        assertThat(inspect.get("RootFS").get("Layers").get(0).asText())
+                .isEqualTo(Digest.sha256(LAYER).toString());
         assertThat(inspect.get("GraphDriver").get("Name").asText()).isEqualTo("vfs");
         assertThat(inspect.get("Metadata").get("LastTagTime").asText()).isEqualTo("0001-01-01T00:00:00Z");
         assertThat(inspect.get("Created").asText()).isEqualTo("2024-01-01T00:00:00Z");
@@ -151,20 +158,23 @@ class ImageRoutesTest {
     void tagAndRemoveAnswerLikeDocker() throws Exception {
         Digest id = load(List.of("app:1"));
 
-        Response tagged = call("POST", "/images/app:1/tag", Map.of("repo", List.of("localhost:5000/other"), "tag", List.of("x")));
+        Response tagged =
+                call("POST", "/images/app:1/tag", Map.of("repo", List.of("localhost:5000/other"), "tag", List.of("x")));
         assertThat(tagged.status()).isEqualTo(201);
 
         assertThatThrownBy(() -> call("DELETE", "/images/" + id.hex(), Map.of()))
                 .isInstanceOfSatisfying(BerthException.class, e -> {
                     assertThat(ErrorMapping.status(e.kind())).isEqualTo(409);
-                    assertThat(e.getMessage()).isEqualTo("conflict: unable to delete " + id.shortHex()
-                            + " (must be forced) - image is referenced in multiple repositories");
+                    assertThat(e.getMessage())
+                            .isEqualTo("conflict: unable to delete " + id.shortHex()
+                                    + " (must be forced) - image is referenced in multiple repositories");
                 });
         JsonNode untagged = json(call("DELETE", "/images/localhost:5000/other:x", Map.of()));
         assertThat(untagged.toString()).isEqualTo("[{\"Untagged\":\"localhost:5000/other:x\"}]");
         JsonNode deleted = json(call("DELETE", "/images/app:1", Map.of()));
-        assertThat(deleted.toString()).isEqualTo("[{\"Untagged\":\"app:1\"},{\"Deleted\":\"" + id
-                + "\"},{\"Deleted\":\"" + Digest.sha256(LAYER) + "\"}]");
+        assertThat(deleted.toString())
+                .isEqualTo("[{\"Untagged\":\"app:1\"},{\"Deleted\":\"" + id + "\"},{\"Deleted\":\""
+                        + Digest.sha256(LAYER) + "\"}]");
     }
 
     @Test
@@ -175,15 +185,31 @@ class ImageRoutesTest {
                     assertThat(e.getMessage()).isEqualTo("No such image: nope:latest");
                 });
         assertThatThrownBy(() -> call("POST", "/images/nope/tag", Map.of("repo", List.of("UPPER"))))
-                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(ErrorMapping.status(e.kind())).isEqualTo(400));
+                .isInstanceOfSatisfying(
+                        BerthException.class,
+                        e -> assertThat(ErrorMapping.status(e.kind())).isEqualTo(400));
         assertThatThrownBy(() -> call("POST", "/images/create", Map.of("fromImage", List.of("busybox"))))
-                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(ErrorMapping.status(e.kind())).isEqualTo(501));
+                .isInstanceOfSatisfying(
+                        BerthException.class,
+                        e -> assertThat(ErrorMapping.status(e.kind())).isEqualTo(501));
     }
 
     @Test
     void importStreamsTheNewIdAsStatus() throws Exception {
-        Response r = daemon.call("POST", "/images/create", Map.of("fromSrc", List.of("-"), "repo", List.of("imp"),
-                "tag", List.of("2"), "changes", List.of("CMD [\"sh\"]", "ENV A=1")), LAYER, "1.50");
+        Response r = daemon.call(
+                "POST",
+                "/images/create",
+                Map.of(
+                        "fromSrc",
+                        List.of("-"),
+                        "repo",
+                        List.of("imp"),
+                        "tag",
+                        List.of("2"),
+                        "changes",
+                        List.of("CMD [\"sh\"]", "ENV A=1")),
+                LAYER,
+                "1.50");
 
         List<JsonNode> out = messages(r);
         String id = out.getLast().get("status").asText();
@@ -197,8 +223,10 @@ class ImageRoutesTest {
     void listFiltersComeFromTheFiltersParameter() throws Exception {
         load(List.of("app:1"));
         String filters = "{\"reference\":{\"other*\":true}}";
-        assertThat(json(call("GET", "/images/json", Map.of("filters", List.of(filters))))).isEmpty();
-        assertThat(json(call("GET", "/images/json", Map.of("filters", List.of("{\"reference\":[\"app*\"]}"))))).hasSize(1);
+        assertThat(json(call("GET", "/images/json", Map.of("filters", List.of(filters)))))
+                .isEmpty();
+        assertThat(json(call("GET", "/images/json", Map.of("filters", List.of("{\"reference\":[\"app*\"]}")))))
+                .hasSize(1);
         assertThatThrownBy(() -> call("GET", "/images/json", Map.of("filters", List.of("{\"nope\":[\"x\"]}"))))
                 .hasMessage("invalid filter 'nope'");
     }

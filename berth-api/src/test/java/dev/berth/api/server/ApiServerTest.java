@@ -52,7 +52,8 @@ class ApiServerTest {
                         slowReaderMaxBuffered.accumulateAndGet(in.available(), Math::max);
                     }
                 }
-                return Response.json(Map.of("bytes", total, "sha256", HexFormat.of().formatHex(sha.digest())));
+                return Response.json(
+                        Map.of("bytes", total, "sha256", HexFormat.of().formatHex(sha.digest())));
             })
             .get("/download", r -> {
                 long size = r.longValue("size", 0);
@@ -63,18 +64,22 @@ class ApiServerTest {
                     }
                 });
             })
-            .get("/forever", r -> Response.messages(out -> {
-                out.onClose(streamClosed::countDown);
-                out.flushHeaders();
-                while (out.isOpen()) {
-                    Thread.sleep(20);
-                }
-            }))
-            .post("/echo", r -> Response.hijack(ConnectionHandler.RAW_STREAM, conn -> {
-                byte[] all = conn.input().readAllBytes();
-                conn.output().write(all);
-                conn.output().write("bye".getBytes());
-            }));
+            .get(
+                    "/forever",
+                    r -> Response.messages(out -> {
+                        out.onClose(streamClosed::countDown);
+                        out.flushHeaders();
+                        while (out.isOpen()) {
+                            Thread.sleep(20);
+                        }
+                    }))
+            .post(
+                    "/echo",
+                    r -> Response.hijack(ConnectionHandler.RAW_STREAM, conn -> {
+                        byte[] all = conn.input().readAllBytes();
+                        conn.output().write(all);
+                        conn.output().write("bye".getBytes());
+                    }));
 
     @AfterEach
     void stop() {
@@ -105,13 +110,16 @@ class ApiServerTest {
     @Test
     void servesUnixSocketWithMode0660AndTcpAtOnce() throws Exception {
         Path socket = start("api.sock");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-rw----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
+                .isEqualTo("rw-rw----");
         String viaUnix = exchange(socket, "GET /v1.50/hello HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n");
         assertThat(viaUnix).startsWith("HTTP/1.1 200 OK").contains("{\"hello\":\"world\"}");
 
-        HttpResponse<String> viaTcp = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tcpPort() + "/hello")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> viaTcp = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tcpPort() + "/hello"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(viaTcp.statusCode()).isEqualTo(200);
         assertThat(viaTcp.headers().firstValue("api-version")).hasValue("1.50");
     }
@@ -121,7 +129,7 @@ class ApiServerTest {
         Path socket = start("api.sock");
         String req = "GET /hello HTTP/1.1\r\nHost: d\r\n\r\n";
         String last = "GET /hello HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n";
-        String all = exchange(socket, req + req + last);   // pipelined, answered in order
+        String all = exchange(socket, req + req + last); // pipelined, answered in order
         assertThat(all.split("HTTP/1.1 200 OK", -1)).hasSize(4);
     }
 
@@ -133,12 +141,14 @@ class ApiServerTest {
         }
         assertThat(Files.exists(socket)).as("a dead daemon's socket file").isTrue();
         start("stale.sock");
-        assertThat(exchange(socket, "GET /hello HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n")).contains("world");
+        assertThat(exchange(socket, "GET /hello HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n"))
+                .contains("world");
 
         ApiServer second = new ApiServer(List.of(URI.create("unix://" + socket)), router);
         assertThatThrownBy(second::start).hasMessage("another daemon is listening on unix://" + socket);
         assertThat(exchange(socket, "GET /hello HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n"))
-                .as("the first daemon still serves").contains("world");
+                .as("the first daemon still serves")
+                .contains("world");
     }
 
     @Test
@@ -182,12 +192,14 @@ class ApiServerTest {
                         left -= n;
                         return n;
                     }
-                })).build();
+                }))
+                .build();
         long t0 = System.nanoTime();
         HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("upload of %d MiB: %.2f s (%.0f MiB/s), max buffered %d KiB%n", size >> 20, seconds,
-                (size >> 20) / seconds, slowReaderMaxBuffered.get() >> 10);
+        System.out.printf(
+                "upload of %d MiB: %.2f s (%.0f MiB/s), max buffered %d KiB%n",
+                size >> 20, seconds, (size >> 20) / seconds, slowReaderMaxBuffered.get() >> 10);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"bytes\":" + size, HexFormat.of().formatHex(sha.digest()));
         assertThat(slowReaderMaxBuffered.get()).isLessThanOrEqualTo(ChannelInput.HIGH + 1024 * 1024);
@@ -197,9 +209,11 @@ class ApiServerTest {
     void largeDownloadIsChunkedAndComplete() throws Exception {
         start("api.sock");
         long size = 64L * 1024 * 1024 + 123;
-        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tcpPort() + "/download?size=" + size)).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tcpPort() + "/download?size=" + size))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
         long total = 0;
         try (InputStream in = response.body()) {
             byte[] buf = new byte[1 << 16];
@@ -231,7 +245,8 @@ class ApiServerTest {
             OutputStream out = Channels.newOutputStream(ch);
             InputStream in = Channels.newInputStream(ch);
             out.write(("POST /v1.50/echo HTTP/1.1\r\nHost: d\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
-                    + "Content-Length: 0\r\n\r\n").getBytes(ISO_8859_1));
+                            + "Content-Length: 0\r\n\r\n")
+                    .getBytes(ISO_8859_1));
             StringBuilder head = new StringBuilder();
             while (!head.toString().endsWith("\r\n\r\n")) {
                 head.append((char) in.read());
@@ -256,21 +271,29 @@ class ApiServerTest {
             server.close();
             assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5);
             assertThat(streamClosed.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(ch.read(ByteBuffer.allocate(4096))).as("connection closed by the server").isEqualTo(-1);
+            assertThat(ch.read(ByteBuffer.allocate(4096)))
+                    .as("connection closed by the server")
+                    .isEqualTo(-1);
         }
         assertThat(Files.exists(socket)).isFalse();
     }
 
     @Test
     void listenAddressesAreCheckedUpFront() {
-        assertThat(ApiServer.parseHost("unix:///run/berth/berth.sock").getPath()).isEqualTo("/run/berth/berth.sock");
+        assertThat(ApiServer.parseHost("unix:///run/berth/berth.sock").getPath())
+                .isEqualTo("/run/berth/berth.sock");
         assertThat(ApiServer.parseHost("tcp://127.0.0.1:2375").getPort()).isEqualTo(2375);
-        assertThat(ApiServer.parseHost("tcp://0.0.0.0").getPort()).as("Docker's default port applies at bind").isEqualTo(-1);
-        assertThat(ApiServer.port(ApiServer.parseHost("tcp://:2380"), false)).as("no host: every address, the port given").isEqualTo(2380);
+        assertThat(ApiServer.parseHost("tcp://0.0.0.0").getPort())
+                .as("Docker's default port applies at bind")
+                .isEqualTo(-1);
+        assertThat(ApiServer.port(ApiServer.parseHost("tcp://:2380"), false))
+                .as("no host: every address, the port given")
+                .isEqualTo(2380);
         assertThat(ApiServer.port(ApiServer.parseHost("tcp://0.0.0.0"), false)).isEqualTo(2375);
         assertThat(ApiServer.port(ApiServer.parseHost("tcp://0.0.0.0"), true)).isEqualTo(2376);
         assertThatThrownBy(() -> ApiServer.parseHost("tcp://:port")).hasMessageContaining("bad host or port");
-        assertThatThrownBy(() -> ApiServer.parseHost("http://localhost:80")).hasMessageContaining("only unix:// and tcp://");
+        assertThatThrownBy(() -> ApiServer.parseHost("http://localhost:80"))
+                .hasMessageContaining("only unix:// and tcp://");
         assertThatThrownBy(() -> ApiServer.parseHost("unix://")).hasMessageContaining("invalid listen address");
     }
 

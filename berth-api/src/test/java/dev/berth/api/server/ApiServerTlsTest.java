@@ -37,19 +37,27 @@ class ApiServerTlsTest {
     private Path socket;
     private final Router router = new Router()
             .get("/_ping", r -> Response.bytes("text/plain", "OK".getBytes(ISO_8859_1)))
-            .post("/echo", r -> Response.hijack(ConnectionHandler.RAW_STREAM, conn -> {
-                byte[] all = conn.input().readAllBytes();
-                conn.output().write(all);
-                conn.output().write("bye".getBytes(ISO_8859_1));
-            }));
+            .post(
+                    "/echo",
+                    r -> Response.hijack(ConnectionHandler.RAW_STREAM, conn -> {
+                        byte[] all = conn.input().readAllBytes();
+                        conn.output().write(all);
+                        conn.output().write("bye".getBytes(ISO_8859_1));
+                    }));
 
     @BeforeEach
     void start() {
-        TlsFiles files = new TlsFiles(true, FIXTURES.resolve("ca.pem"), FIXTURES.resolve("server-cert.pem"),
+        TlsFiles files = new TlsFiles(
+                true,
+                FIXTURES.resolve("ca.pem"),
+                FIXTURES.resolve("server-cert.pem"),
                 FIXTURES.resolve("server-key.pem"));
         socket = dir.resolve("api.sock");
-        server = new ApiServer(List.of(URI.create("unix://" + socket), URI.create("tcp://127.0.0.1:0")), router,
-                Duration.ofSeconds(2), files.serverContext());
+        server = new ApiServer(
+                List.of(URI.create("unix://" + socket), URI.create("tcp://127.0.0.1:0")),
+                router,
+                Duration.ofSeconds(2),
+                files.serverContext());
         server.start();
     }
 
@@ -65,7 +73,10 @@ class ApiServerTlsTest {
     private SSLSocket connect(String client) throws IOException {
         TlsFiles files = client == null
                 ? new TlsFiles(true, FIXTURES.resolve("ca.pem"), null, null)
-                : new TlsFiles(true, FIXTURES.resolve("ca.pem"), FIXTURES.resolve(client + "-cert.pem"),
+                : new TlsFiles(
+                        true,
+                        FIXTURES.resolve("ca.pem"),
+                        FIXTURES.resolve(client + "-cert.pem"),
                         FIXTURES.resolve(client + "-key.pem"));
         SSLContext context = files.clientContext();
         SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port());
@@ -88,9 +99,10 @@ class ApiServerTlsTest {
 
     @Test
     void tlsWithoutVerifyServesClientsWithoutCertificate() throws Exception {
-        TlsFiles files = new TlsFiles(false, null, FIXTURES.resolve("server-cert.pem"), FIXTURES.resolve("server-key.pem"));
-        try (ApiServer tlsOnly = new ApiServer(List.of(URI.create("tcp://127.0.0.1:0")), router, Duration.ofSeconds(2),
-                files.serverContext())) {
+        TlsFiles files =
+                new TlsFiles(false, null, FIXTURES.resolve("server-cert.pem"), FIXTURES.resolve("server-key.pem"));
+        try (ApiServer tlsOnly = new ApiServer(
+                List.of(URI.create("tcp://127.0.0.1:0")), router, Duration.ofSeconds(2), files.serverContext())) {
             tlsOnly.start();
             int tlsPort = ((InetSocketAddress) tlsOnly.boundAddresses().getFirst()).getPort();
             SSLContext client = new TlsFiles(true, FIXTURES.resolve("ca.pem"), null, null).clientContext();
@@ -105,32 +117,39 @@ class ApiServerTlsTest {
     void theUnixSocketStaysPlain() throws Exception {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
-            ch.write(ByteBuffer.wrap("GET /_ping HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n".getBytes(ISO_8859_1)));
-            assertThat(new String(Channels.newInputStream(ch).readAllBytes(), ISO_8859_1)).startsWith("HTTP/1.1 200 OK");
+            ch.write(ByteBuffer.wrap(
+                    "GET /_ping HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n".getBytes(ISO_8859_1)));
+            assertThat(new String(Channels.newInputStream(ch).readAllBytes(), ISO_8859_1))
+                    .startsWith("HTTP/1.1 200 OK");
         }
     }
 
     @Test
     void aClientWithoutCertificateIsRefused() {
         assertThatThrownBy(() -> {
-            try (SSLSocket s = connect(null)) {
-                ping(s);
-            }
-        }).isInstanceOf(IOException.class);
+                    try (SSLSocket s = connect(null)) {
+                        ping(s);
+                    }
+                })
+                .isInstanceOf(IOException.class);
     }
 
     @Test
     void aClientCertificateOfAnotherCaIsRefused() {
         assertThatThrownBy(() -> {
-            try (SSLSocket s = connect("other-client")) {
-                ping(s);
-            }
-        }).isInstanceOf(IOException.class);
+                    try (SSLSocket s = connect("other-client")) {
+                        ping(s);
+                    }
+                })
+                .isInstanceOf(IOException.class);
     }
 
     @Test
     void aClientThatSendsNothingIsClosedAfterTheFirstBytesTimeout() {
-        TlsFiles files = new TlsFiles(true, FIXTURES.resolve("ca.pem"), FIXTURES.resolve("server-cert.pem"),
+        TlsFiles files = new TlsFiles(
+                true,
+                FIXTURES.resolve("ca.pem"),
+                FIXTURES.resolve("server-cert.pem"),
                 FIXTURES.resolve("server-key.pem"));
         io.netty.channel.embedded.EmbeddedChannel silent = new io.netty.channel.embedded.EmbeddedChannel();
         silent.freezeTime();
@@ -165,15 +184,19 @@ class ApiServerTlsTest {
     void hijackedStreamSeesCloseNotifyAsEndOfInputAndStillAnswers() throws Exception {
         // Layered on a plain socket that it does not own, shutdownOutput sends close_notify and no
         // FIN: what Go's tls.Conn.CloseWrite does at the end of docker's piped stdin.
-        TlsFiles files = new TlsFiles(true, FIXTURES.resolve("ca.pem"), FIXTURES.resolve("client-cert.pem"),
+        TlsFiles files = new TlsFiles(
+                true,
+                FIXTURES.resolve("ca.pem"),
+                FIXTURES.resolve("client-cert.pem"),
                 FIXTURES.resolve("client-key.pem"));
         try (Socket plain = new Socket("127.0.0.1", port());
-             SSLSocket s = (SSLSocket) files.clientContext().getSocketFactory()
-                     .createSocket(plain, "127.0.0.1", port(), false)) {
+                SSLSocket s = (SSLSocket)
+                        files.clientContext().getSocketFactory().createSocket(plain, "127.0.0.1", port(), false)) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             out.write(("POST /echo HTTP/1.1\r\nHost: d\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
-                    + "Content-Length: 0\r\n\r\n").getBytes(ISO_8859_1));
+                            + "Content-Length: 0\r\n\r\n")
+                    .getBytes(ISO_8859_1));
             out.flush();
             InputStream in = s.getInputStream();
             String head = readHead(in);

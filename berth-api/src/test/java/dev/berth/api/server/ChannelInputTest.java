@@ -35,7 +35,7 @@ class ChannelInputTest {
         assertThat(input.readAllBytes()).isEqualTo("abc".getBytes());
         assertThat(input.read()).isEqualTo(-1);
 
-        ChannelInput broken = new ChannelInput(() -> { });
+        ChannelInput broken = new ChannelInput(() -> {});
         broken.offer(Unpooled.wrappedBuffer("xy".getBytes()));
         broken.fail(new EOFException("client closed the connection"));
         assertThat(broken.read()).isEqualTo('x');

@@ -21,8 +21,11 @@ class ConnectionHandlerTest {
             http.send("GET /v1.50/hello HTTP/1.1\r\nHost: docker\r\n\r\n");
             EmbeddedHttp.Parsed r = http.response();
             assertThat(r.status()).isEqualTo(200);
-            assertThat(r.headers()).containsEntry("api-version", "1.50").containsEntry("docker-experimental", "false")
-                    .containsEntry("ostype", "linux").containsEntry("content-type", "application/json")
+            assertThat(r.headers())
+                    .containsEntry("api-version", "1.50")
+                    .containsEntry("docker-experimental", "false")
+                    .containsEntry("ostype", "linux")
+                    .containsEntry("content-type", "application/json")
                     .containsKey("server");
             assertThat(r.headers().get("server")).matches("Berth/\\S+ \\(linux\\)");
             assertThat(r.body()).isEqualTo("{\"Hello\":\"world\"}\n");
@@ -52,7 +55,10 @@ class ConnectionHandlerTest {
         try (EmbeddedHttp http = new EmbeddedHttp(router)) {
             http.send("HEAD /_ping HTTP/1.1\r\nHost: d\r\n\r\n");
             String raw = http.receive(s -> s.contains("\r\n\r\n"));
-            assertThat(raw).startsWith("HTTP/1.1 200 OK").contains("content-length: 2").endsWith("\r\n\r\n");
+            assertThat(raw)
+                    .startsWith("HTTP/1.1 200 OK")
+                    .contains("content-length: 2")
+                    .endsWith("\r\n\r\n");
         }
     }
 
@@ -74,7 +80,9 @@ class ConnectionHandlerTest {
         });
         try (EmbeddedHttp http = new EmbeddedHttp(router)) {
             http.send("POST /upload HTTP/1.1\r\nHost: d\r\nTransfer-Encoding: chunked\r\n\r\n");
-            assertThat(started.await(5, TimeUnit.SECONDS)).as("handler runs before the body is complete").isTrue();
+            assertThat(started.await(5, TimeUnit.SECONDS))
+                    .as("handler runs before the body is complete")
+                    .isTrue();
             StringBuilder all = new StringBuilder();
             for (int i = 0; i < 50; i++) {
                 String chunk = ("part" + i + "-").repeat(100);
@@ -83,37 +91,47 @@ class ConnectionHandlerTest {
             }
             http.send("0\r\n\r\n");
             EmbeddedHttp.Parsed r = http.response();
-            String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(all.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+            String expected = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(all.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
             assertThat(r.body()).contains("\"bytes\":" + all.length(), expected);
         }
     }
 
     @Test
     void messageStreamReportsAFailureAfterTheHeaderAsErrorDetail() {
-        Router router = new Router().post("/load", r -> Response.messages(out -> {
-            out.send(JsonMessage.progress("abc", "Loading layer", 5, 10));
-            throw BerthException.dataLoss("digest mismatch: expected sha256:aa, got sha256:bb");
-        }));
+        Router router = new Router()
+                .post(
+                        "/load",
+                        r -> Response.messages(out -> {
+                            out.send(JsonMessage.progress("abc", "Loading layer", 5, 10));
+                            throw BerthException.dataLoss("digest mismatch: expected sha256:aa, got sha256:bb");
+                        }));
         try (EmbeddedHttp http = new EmbeddedHttp(router)) {
             http.send("POST /load HTTP/1.1\r\nHost: d\r\nContent-Length: 0\r\n\r\n");
             EmbeddedHttp.Parsed r = http.response();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.headers()).containsEntry("transfer-encoding", "chunked");
             assertThat(r.body().lines().toList()).hasSize(2);
-            assertThat(r.body()).contains("\"status\":\"Loading layer\"", "\"progressDetail\":{\"current\":5,\"total\":10}",
-                    "\"id\":\"abc\"");
-            assertThat(r.body().lines().toList().get(1)).isEqualTo(
-                    "{\"errorDetail\":{\"message\":\"digest mismatch: expected sha256:aa, got sha256:bb\"},"
+            assertThat(r.body())
+                    .contains(
+                            "\"status\":\"Loading layer\"",
+                            "\"progressDetail\":{\"current\":5,\"total\":10}",
+                            "\"id\":\"abc\"");
+            assertThat(r.body().lines().toList().get(1))
+                    .isEqualTo("{\"errorDetail\":{\"message\":\"digest mismatch: expected sha256:aa, got sha256:bb\"},"
                             + "\"error\":\"digest mismatch: expected sha256:aa, got sha256:bb\"}");
         }
     }
 
     @Test
     void messageStreamFailingBeforeAnyMessageIsAnErrorStatus() {
-        Router router = new Router().post("/pull", r -> Response.messages(out -> {
-            throw BerthException.notFound("No such image: x:latest");
-        }));
+        Router router = new Router()
+                .post(
+                        "/pull",
+                        r -> Response.messages(out -> {
+                            throw BerthException.notFound("No such image: x:latest");
+                        }));
         try (EmbeddedHttp http = new EmbeddedHttp(router)) {
             http.send("POST /pull HTTP/1.1\r\nHost: d\r\nContent-Length: 0\r\n\r\n");
             EmbeddedHttp.Parsed r = http.response();
@@ -124,11 +142,14 @@ class ConnectionHandlerTest {
 
     @Test
     void rawStreamIsChunked() {
-        Router router = new Router().get("/export", r -> Response.stream("application/x-tar", out -> {
-            for (int i = 0; i < 1000; i++) {
-                out.write(("line " + i + "\n").getBytes());
-            }
-        }));
+        Router router = new Router()
+                .get(
+                        "/export",
+                        r -> Response.stream("application/x-tar", out -> {
+                            for (int i = 0; i < 1000; i++) {
+                                out.write(("line " + i + "\n").getBytes());
+                            }
+                        }));
         try (EmbeddedHttp http = new EmbeddedHttp(router)) {
             http.send("GET /export HTTP/1.1\r\nHost: d\r\n\r\n");
             EmbeddedHttp.Parsed r = http.response();
@@ -139,37 +160,47 @@ class ConnectionHandlerTest {
 
     @Test
     void hijackUpgradesAndEchoesUntilClientHalfCloses() {
-        Router router = new Router().post("/echo", r -> Response.hijack(ConnectionHandler.RAW_STREAM, conn -> {
-            InputStream in = conn.input();
-            OutputStream out = conn.output();
-            byte[] buf = new byte[1024];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                out.write(buf, 0, n);
-            }
-            out.write("bye".getBytes());
-        }));
+        Router router = new Router()
+                .post(
+                        "/echo",
+                        r -> Response.hijack(ConnectionHandler.RAW_STREAM, conn -> {
+                            InputStream in = conn.input();
+                            OutputStream out = conn.output();
+                            byte[] buf = new byte[1024];
+                            for (int n; (n = in.read(buf)) > 0; ) {
+                                out.write(buf, 0, n);
+                            }
+                            out.write("bye".getBytes());
+                        }));
         try (EmbeddedHttp http = new EmbeddedHttp(router)) {
-            http.send("POST /echo HTTP/1.1\r\nHost: d\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n");
+            http.send(
+                    "POST /echo HTTP/1.1\r\nHost: d\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n");
             String head = http.receive(s -> s.contains("\r\n\r\n"));
-            assertThat(head).startsWith("HTTP/1.1 101 UPGRADED\r\n").containsIgnoringCase("upgrade: tcp")
+            assertThat(head)
+                    .startsWith("HTTP/1.1 101 UPGRADED\r\n")
+                    .containsIgnoringCase("upgrade: tcp")
                     .containsIgnoringCase("content-type: application/vnd.docker.raw-stream");
             http.send("hello");
             assertThat(http.receive(s -> s.equals("hello"))).isEqualTo("hello");
-            http.send("GET / HTTP/1.1\r\n\r\n");   // no longer HTTP: echoed verbatim
+            http.send("GET / HTTP/1.1\r\n\r\n"); // no longer HTTP: echoed verbatim
             assertThat(http.receive(s -> s.endsWith("\r\n\r\n"))).isEqualTo("GET / HTTP/1.1\r\n\r\n");
             http.channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-            assertThat(http.receive(s -> s.equals("bye") && !http.channel.isOpen())).isEqualTo("bye");
+            assertThat(http.receive(s -> s.equals("bye") && !http.channel.isOpen()))
+                    .isEqualTo("bye");
         }
     }
 
     @Test
     void flushWithNothingBufferedSendsTheHeaderBeforeTheBody() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Router router = new Router().post("/wait", r -> Response.stream("application/json", out -> {
-            out.flush();
-            release.await();
-            out.write(Json.encodeLine(Map.of("StatusCode", 0)));
-        }));
+        Router router = new Router()
+                .post(
+                        "/wait",
+                        r -> Response.stream("application/json", out -> {
+                            out.flush();
+                            release.await();
+                            out.write(Json.encodeLine(Map.of("StatusCode", 0)));
+                        }));
         try (EmbeddedHttp http = new EmbeddedHttp(router)) {
             http.send("POST /wait HTTP/1.1\r\nHost: d\r\nContent-Length: 0\r\n\r\n");
             String head = http.receive(s -> s.contains("\r\n\r\n"));

@@ -10,12 +10,14 @@ import org.junit.jupiter.api.Test;
 
 class DispatchTest {
     private final Router router = new Router()
-            .get("/echo/{name}", r -> Response.json(Map.of(
-                    "name", r.param("name"),
-                    "version", r.version().toString(),
-                    "all", r.bool("all"),
-                    "allDefault", r.bool("missing", true),
-                    "changes", r.queryAll("changes"))))
+            .get(
+                    "/echo/{name}",
+                    r -> Response.json(Map.of(
+                            "name", r.param("name"),
+                            "version", r.version().toString(),
+                            "all", r.bool("all"),
+                            "allDefault", r.bool("missing", true),
+                            "changes", r.queryAll("changes"))))
             .get("/missing", r -> {
                 throw BerthException.notFound("No such image: %s", "nope:latest");
             })
@@ -32,8 +34,12 @@ class DispatchTest {
     }
 
     private Response serve(String method, String uri, String body) {
-        return new Dispatch(router).serve(method, uri, Request.Headers.of(Map.of()),
-                new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+        return new Dispatch(router)
+                .serve(
+                        method,
+                        uri,
+                        Request.Headers.of(Map.of()),
+                        new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String body(Response r) {
@@ -44,8 +50,13 @@ class DispatchTest {
     void versionPrefixIsStrippedAndGivenToHandler() {
         Response r = serve("GET", "/v1.41/echo/localhost:5000/a/b:1?all=1&changes=CMD+sh&changes=ENV+A%3D1");
         assertThat(r.status()).isEqualTo(200);
-        assertThat(body(r)).contains("\"name\":\"localhost:5000/a/b:1\"", "\"version\":\"1.41\"", "\"all\":true",
-                "\"allDefault\":true", "\"changes\":[\"CMD sh\",\"ENV A=1\"]");
+        assertThat(body(r))
+                .contains(
+                        "\"name\":\"localhost:5000/a/b:1\"",
+                        "\"version\":\"1.41\"",
+                        "\"all\":true",
+                        "\"allDefault\":true",
+                        "\"changes\":[\"CMD sh\",\"ENV A=1\"]");
     }
 
     @Test
@@ -67,17 +78,20 @@ class DispatchTest {
     void tooNewAndTooOldVersionsAreRejectedWithDockersMessages() {
         Response r = serve("GET", "/v1.51/echo/x");
         assertThat(r.status()).isEqualTo(400);
-        assertThat(body(r)).isEqualTo("{\"message\":\"client version 1.51 is too new. Maximum supported API version is 1.50\"}\n");
+        assertThat(body(r))
+                .isEqualTo("{\"message\":\"client version 1.51 is too new. Maximum supported API version is 1.50\"}\n");
         Response old = serve("GET", "/v1.23/echo/x");
         assertThat(old.status()).isEqualTo(400);
-        assertThat(body(old)).contains("client version 1.23 is too old. Minimum supported API version is 1.24, "
-                + "please upgrade your client to a newer version");
+        assertThat(body(old))
+                .contains("client version 1.23 is too old. Minimum supported API version is 1.24, "
+                        + "please upgrade your client to a newer version");
         assertThat(serve("GET", "/v1.9/echo/x").status()).isEqualTo(400);
     }
 
     @Test
     void unknownPathAndWrongMethodArePageNotFound() {
-        for (Response r : new Response[] {serve("GET", "/nothing"), serve("DELETE", "/echo/x"), serve("GET", "/v1.50/nothing")}) {
+        for (Response r :
+                new Response[] {serve("GET", "/nothing"), serve("DELETE", "/echo/x"), serve("GET", "/v1.50/nothing")}) {
             assertThat(r.status()).isEqualTo(404);
             assertThat(body(r)).isEqualTo("{\"message\":\"page not found\"}\n");
         }

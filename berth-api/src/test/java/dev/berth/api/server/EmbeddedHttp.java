@@ -130,7 +130,9 @@ final class EmbeddedHttp implements AutoCloseable {
             Map<String, String> h = new LinkedHashMap<>();
             head.lines().skip(1).forEach(line -> {
                 int colon = line.indexOf(':');
-                h.put(line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+                h.put(
+                        line.substring(0, colon).toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).strip());
             });
             return h;
         }

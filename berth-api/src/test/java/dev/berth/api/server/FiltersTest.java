@@ -33,7 +33,8 @@ class FiltersTest {
     @Test
     void malformedJsonIsInvalidArgument() {
         assertThatThrownBy(() -> Filters.parse("{not json"))
-                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+                .isInstanceOfSatisfying(
+                        BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
                 .hasMessageStartingWith("invalid filter");
     }
 

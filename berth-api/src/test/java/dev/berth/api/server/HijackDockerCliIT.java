@@ -35,7 +35,8 @@ class HijackDockerCliIT {
 
     @Test
     void dockerExecInteractiveStreamsStdinAndGetsFramedOutputAndExitCode() throws Exception {
-        boolean present = Files.isExecutable(Path.of("/usr/local/bin/docker")) || Files.isExecutable(Path.of("/usr/bin/docker"));
+        boolean present =
+                Files.isExecutable(Path.of("/usr/local/bin/docker")) || Files.isExecutable(Path.of("/usr/bin/docker"));
         if (!present && "true".equals(System.getenv("CI"))) {
             throw new AssertionError("the docker CLI is required under CI=true");
         }
@@ -43,21 +44,32 @@ class HijackDockerCliIT {
 
         Router router = new Router()
                 .get("/_ping", r -> Response.text("OK"))
-                .get("/containers/{name}/json", r -> Response.json(Map.of("Id", "f00d", "Name", "/" + r.param("name"),
-                        "State", Map.of("Running", true, "Status", "running"))))
+                .get(
+                        "/containers/{name}/json",
+                        r -> Response.json(Map.of(
+                                "Id",
+                                "f00d",
+                                "Name",
+                                "/" + r.param("name"),
+                                "State",
+                                Map.of("Running", true, "Status", "running"))))
                 .post("/containers/{name}/exec", r -> Response.json(201, Map.of("Id", "e1")))
-                .post("/exec/{id}/start", r -> Response.hijack("application/vnd.docker.multiplexed-stream", conn -> {
-                    OutputStream stdout = StdCopy.writer(conn.output(), StdCopy.Stream.STDOUT);
-                    OutputStream stderr = StdCopy.writer(conn.output(), StdCopy.Stream.STDERR);
-                    byte[] buf = new byte[4096];
-                    long total = 0;
-                    for (int n; (n = conn.input().read(buf)) > 0; ) {
-                        stdout.write(buf, 0, n);
-                        total += n;
-                    }
-                    stderr.write(("read " + total + " bytes\n").getBytes(StandardCharsets.UTF_8));
-                }))
-                .get("/exec/{id}/json", r -> Response.json(Map.of("ID", r.param("id"), "Running", false, "ExitCode", 3)));
+                .post(
+                        "/exec/{id}/start",
+                        r -> Response.hijack("application/vnd.docker.multiplexed-stream", conn -> {
+                            OutputStream stdout = StdCopy.writer(conn.output(), StdCopy.Stream.STDOUT);
+                            OutputStream stderr = StdCopy.writer(conn.output(), StdCopy.Stream.STDERR);
+                            byte[] buf = new byte[4096];
+                            long total = 0;
+                            for (int n; (n = conn.input().read(buf)) > 0; ) {
+                                stdout.write(buf, 0, n);
+                                total += n;
+                            }
+                            stderr.write(("read " + total + " bytes\n").getBytes(StandardCharsets.UTF_8));
+                        }))
+                .get(
+                        "/exec/{id}/json",
+                        r -> Response.json(Map.of("ID", r.param("id"), "Running", false, "ExitCode", 3)));
         Path socket = dir.resolve("hijack.sock");
         server = new ApiServer(List.of(URI.create("unix://" + socket)), router);
         server.start();

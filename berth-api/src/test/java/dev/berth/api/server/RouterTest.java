@@ -11,7 +11,8 @@ class RouterTest {
     @Test
     void paramsMayContainSlashesAndColons() {
         Router router = new Router().get("/images/{name}/json", OK);
-        Router.Match m = router.match("GET", "/images/localhost:5000/foo/bar:1/json").orElseThrow();
+        Router.Match m =
+                router.match("GET", "/images/localhost:5000/foo/bar:1/json").orElseThrow();
         assertThat(m.params()).containsEntry("name", "localhost:5000/foo/bar:1");
     }
 
@@ -21,7 +22,8 @@ class RouterTest {
         Handler inspect = r -> Response.json("inspect");
         Router router = new Router().get("/images/{name}/json", inspect).get("/images/json", list);
         assertThat(router.match("GET", "/images/json").orElseThrow().handler()).isSameAs(list);
-        assertThat(router.match("GET", "/images/busybox/json").orElseThrow().handler()).isSameAs(inspect);
+        assertThat(router.match("GET", "/images/busybox/json").orElseThrow().handler())
+                .isSameAs(inspect);
     }
 
     @Test
@@ -39,14 +41,16 @@ class RouterTest {
         Router router = new Router().delete("/images/{name}", OK);
         assertThat(router.match("GET", "/images/busybox")).isEmpty();
         assertThat(router.match("DELETE", "/images/")).isEmpty();
-        assertThat(router.match("DELETE", "/images/a/b:c").orElseThrow().params()).containsEntry("name", "a/b:c");
+        assertThat(router.match("DELETE", "/images/a/b:c").orElseThrow().params())
+                .containsEntry("name", "a/b:c");
     }
 
     @Test
     void twoParamsSplitAtLiteral() {
         Router router = new Router().get("/a/{x}/b/{y}", OK);
         assertThat(router.match("GET", "/a/1/b/2").orElseThrow().params())
-                .containsEntry("x", "1").containsEntry("y", "2");
+                .containsEntry("x", "1")
+                .containsEntry("y", "2");
     }
 
     @Test

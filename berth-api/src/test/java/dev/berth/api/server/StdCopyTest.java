@@ -35,6 +35,7 @@ class StdCopyTest {
     void truncatedFrameIsAnError() {
         byte[] truncated = {1, 0, 0, 0, 0, 0, 0, 10, 'a', 'b'};
         assertThatThrownBy(() -> StdCopy.readFrame(new ByteArrayInputStream(truncated)))
-                .isInstanceOf(EOFException.class).hasMessageContaining("expected 10 bytes, got 2");
+                .isInstanceOf(EOFException.class)
+                .hasMessageContaining("expected 10 bytes, got 2");
     }
 }

@@ -36,10 +36,10 @@ class SystemDockerCliIT {
     void start() {
         requireDockerCli();
         socket = dir.resolve("berth.sock");
-        SystemFacts facts = SystemFacts.of("BERTH:TEST", dir.resolve("data"), 2, SystemFacts.ContainerCounts.NONE,
-                "overlayfs");
-        server = new ApiServer(List.of(URI.create("unix://" + socket)),
-                new Router().install(new SystemRoutes(() -> facts, bus)));
+        SystemFacts facts =
+                SystemFacts.of("BERTH:TEST", dir.resolve("data"), 2, SystemFacts.ContainerCounts.NONE, "overlayfs");
+        server = new ApiServer(
+                List.of(URI.create("unix://" + socket)), new Router().install(new SystemRoutes(() -> facts, bus)));
         server.start();
     }
 
@@ -51,15 +51,15 @@ class SystemDockerCliIT {
     }
 
     private static void requireDockerCli() {
-        boolean present = Files.isExecutable(Path.of("/usr/local/bin/docker")) || Files.isExecutable(Path.of("/usr/bin/docker"));
+        boolean present =
+                Files.isExecutable(Path.of("/usr/local/bin/docker")) || Files.isExecutable(Path.of("/usr/bin/docker"));
         if (!present && "true".equals(System.getenv("CI"))) {
             throw new AssertionError("the docker CLI is required under CI=true");
         }
         assumeTrue(present, "docker CLI not installed");
     }
 
-    private record Run(int exit, String out, String err) {
-    }
+    private record Run(int exit, String out, String err) {}
 
     private Run docker(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("docker"));
@@ -76,7 +76,10 @@ class SystemDockerCliIT {
             p.destroyForcibly();
             throw new AssertionError("docker " + String.join(" ", args) + " did not finish");
         }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return new Run(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
 
     @Test
@@ -84,7 +87,10 @@ class SystemDockerCliIT {
         Run r = docker("version");
         assertThat(r.err()).isEmpty();
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("Server: Berth").contains("Engine:").containsPattern("API version:\\s+1\\.50 \\(minimum version 1\\.24\\)")
+        assertThat(r.out())
+                .contains("Server: Berth")
+                .contains("Engine:")
+                .containsPattern("API version:\\s+1\\.50 \\(minimum version 1\\.24\\)")
                 .containsPattern("OS/Arch:\\s+linux/");
     }
 
@@ -92,8 +98,11 @@ class SystemDockerCliIT {
     void dockerInfoShowsEngineFacts() throws Exception {
         Run r = docker("info");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("Images: 2").contains("Storage Driver: overlayfs")
-                .contains("Docker Root Dir: " + dir.resolve("data")).contains("Server Version:");
+        assertThat(r.out())
+                .contains("Images: 2")
+                .contains("Storage Driver: overlayfs")
+                .contains("Docker Root Dir: " + dir.resolve("data"))
+                .contains("Server Version:");
         assertThat(r.err()).doesNotContain("Error");
         Run json = docker("info", "--format", "{{.ID}} {{.OSType}} {{.NCPU}}");
         assertThat(json.out().strip()).matches("BERTH:TEST linux [1-9][0-9]*");
@@ -102,17 +111,41 @@ class SystemDockerCliIT {
     @Test
     void dockerSystemEventsReplaysTheWindowAndEnds() throws Exception {
         Instant t = Instant.now().minusSeconds(5);
-        bus.publish(new Event("image", "tag", "sha256:1111", Map.of("name", "busybox:latest"),
+        bus.publish(new Event(
+                "image",
+                "tag",
+                "sha256:1111",
+                Map.of("name", "busybox:latest"),
                 t.getEpochSecond() * 1_000_000_000L + t.getNano()));
-        bus.publish(new Event("image", "untag", "sha256:2222", Map.of("name", "sha256:2222"),
+        bus.publish(new Event(
+                "image",
+                "untag",
+                "sha256:2222",
+                Map.of("name", "sha256:2222"),
                 t.getEpochSecond() * 1_000_000_000L + t.getNano() + 1000));
-        Run r = docker("system", "events", "--since", "0", "--until", String.valueOf(Instant.now().getEpochSecond() + 1));
+        Run r = docker(
+                "system",
+                "events",
+                "--since",
+                "0",
+                "--until",
+                String.valueOf(Instant.now().getEpochSecond() + 1));
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out().lines().toList()).hasSize(2);
-        assertThat(r.out()).contains("image tag sha256:1111 (name=busybox:latest)").contains("image untag sha256:2222");
+        assertThat(r.out())
+                .contains("image tag sha256:1111 (name=busybox:latest)")
+                .contains("image untag sha256:2222");
 
-        Run filtered = docker("events", "--since", "0", "--until", String.valueOf(Instant.now().getEpochSecond() + 1),
-                "--filter", "event=untag", "--format", "{{.Action}} {{.Actor.ID}}");
+        Run filtered = docker(
+                "events",
+                "--since",
+                "0",
+                "--until",
+                String.valueOf(Instant.now().getEpochSecond() + 1),
+                "--filter",
+                "event=untag",
+                "--format",
+                "{{.Action}} {{.Actor.ID}}");
         assertThat(filtered.out().strip()).isEqualTo("untag sha256:2222");
     }
 
@@ -123,9 +156,13 @@ class SystemDockerCliIT {
         pb.environment().put("DOCKER_CONFIG", dir.resolve("docker-config").toString());
         pb.redirectErrorStream(true);
         Process p = pb.start();
-        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (var lines =
+                new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!docker("info", "--format", "{{.NEventsListener}}").out().strip().equals("1")) {
+            while (!docker("info", "--format", "{{.NEventsListener}}")
+                    .out()
+                    .strip()
+                    .equals("1")) {
                 assertThat(System.nanoTime()).as("docker events subscribed").isLessThan(deadline);
                 Thread.sleep(100);
             }
@@ -137,7 +174,9 @@ class SystemDockerCliIT {
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!docker("info", "--format", "{{.NEventsListener}}").out().strip().equals("0")) {
-            assertThat(System.nanoTime()).as("listener gone after the client quit").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("listener gone after the client quit")
+                    .isLessThan(deadline);
             Thread.sleep(100);
         }
     }

@@ -35,15 +35,20 @@ class SystemRoutesTest {
 
     @BeforeEach
     void start() {
-        SystemFacts facts = SystemFacts.of("ABCD:EFGH", Path.of("/var/lib/berth-test"), 3,
-                        new SystemFacts.ContainerCounts(1, 0, 1), "overlayfs")
+        SystemFacts facts = SystemFacts.of(
+                        "ABCD:EFGH",
+                        Path.of("/var/lib/berth-test"),
+                        3,
+                        new SystemFacts.ContainerCounts(1, 0, 1),
+                        "overlayfs")
                 .withDriverStatus(List.of(List.of("Backing Filesystem", "extfs")))
                 .withRuntimes(Map.of("berth", "/usr/libexec/berth-shim"), "berth")
                 .withWarnings(List.of("WARNING: bridge networking is not available yet"));
-        server = new ApiServer(List.of(URI.create("tcp://127.0.0.1:0")),
-                new Router().install(new SystemRoutes(() -> facts, bus)));
+        server = new ApiServer(
+                List.of(URI.create("tcp://127.0.0.1:0")), new Router().install(new SystemRoutes(() -> facts, bus)));
         server.start();
-        base = "http://127.0.0.1:" + ((InetSocketAddress) server.boundAddresses().getFirst()).getPort();
+        base = "http://127.0.0.1:"
+                + ((InetSocketAddress) server.boundAddresses().getFirst()).getPort();
     }
 
     @AfterEach
@@ -72,8 +77,11 @@ class SystemRoutesTest {
         assertThat(r.headers().firstValue("Pragma")).hasValue("no-cache");
         assertThat(r.headers().firstValue("Cache-Control")).get().asString().contains("no-cache");
 
-        HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(base + "/v1.24/_ping"))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> head = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/v1.24/_ping"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.headers().firstValue("Api-Version")).hasValue("1.50");
     }
@@ -124,8 +132,8 @@ class SystemRoutesTest {
     void pastEventsInWindowWithFiltersAndLegacyFields() throws Exception {
         Instant t0 = Instant.now().minusSeconds(60);
         bus.publish(new Event("image", "tag", "sha256:aaa", Map.of("name", "busybox:latest"), nanos(t0)));
-        bus.publish(new Event("container", "create", "c0ffee", Map.of("name", "web", "image", "busybox"),
-                nanos(t0.plusSeconds(1))));
+        bus.publish(new Event(
+                "container", "create", "c0ffee", Map.of("name", "web", "image", "busybox"), nanos(t0.plusSeconds(1))));
         bus.publish(new Event("network", "create", "n1", Map.of("name", "net"), nanos(t0.plusSeconds(2))));
         String until = Instant.now().getEpochSecond() + ".000000000";
 
@@ -142,22 +150,31 @@ class SystemRoutesTest {
         assertThat(all.get(1).get("from").asText()).isEqualTo("busybox");
         assertThat(all.get(2).has("status")).as("no legacy fields for networks").isFalse();
 
-        assertThat(lines(get("/events?since=0&until=" + until + "&filters=" + enc("{\"type\":[\"image\"]}")).body()))
-                .extracting(n -> n.get("Type").asText()).containsExactly("image");
-        assertThat(lines(get("/events?since=0&until=" + until + "&filters="
-                + enc("{\"image\":{\"busybox\":true}}")).body()))
+        assertThat(lines(get("/events?since=0&until=" + until + "&filters=" + enc("{\"type\":[\"image\"]}"))
+                        .body()))
+                .extracting(n -> n.get("Type").asText())
+                .containsExactly("image");
+        assertThat(lines(get("/events?since=0&until=" + until + "&filters=" + enc("{\"image\":{\"busybox\":true}}"))
+                        .body()))
                 .as("image filter matches image events by name and container events by their image")
-                .extracting(n -> n.get("Type").asText()).containsExactly("image", "container");
-        assertThat(lines(get("/events?since=0&until=" + until + "&filters=" + enc("{\"container\":[\"web\"]}")).body()))
-                .extracting(n -> n.get("id").asText()).containsExactly("c0ffee");
-        assertThat(lines(get("/events?since=" + (t0.getEpochSecond() + 1) + "&until=" + until).body())).hasSize(2);
+                .extracting(n -> n.get("Type").asText())
+                .containsExactly("image", "container");
+        assertThat(lines(get("/events?since=0&until=" + until + "&filters=" + enc("{\"container\":[\"web\"]}"))
+                        .body()))
+                .extracting(n -> n.get("id").asText())
+                .containsExactly("c0ffee");
+        assertThat(lines(get("/events?since=" + (t0.getEpochSecond() + 1) + "&until=" + until)
+                        .body()))
+                .hasSize(2);
     }
 
     @Test
     void liveEventsStreamUntilTheUntilTime() throws Exception {
         Instant end = Instant.now().plusSeconds(2);
-        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "/events?until="
-                + end.getEpochSecond() + "." + String.format("%09d", end.getNano()))).build(),
+        HttpResponse<InputStream> r = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/events?until=" + end.getEpochSecond() + "."
+                                + String.format("%09d", end.getNano())))
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(r.statusCode()).isEqualTo(200);
         bus.publish(Event.now("image", "delete", "sha256:bbb", Map.of("name", "sha256:bbb")));
@@ -178,12 +195,15 @@ class SystemRoutesTest {
     }
 
     private static List<JsonNode> lines(String body) {
-        return body.lines().filter(l -> !l.isBlank()).map(l -> {
-            try {
-                return Json.MAPPER.readTree(l);
-            } catch (Exception e) {
-                throw new AssertionError(l, e);
-            }
-        }).toList();
+        return body.lines()
+                .filter(l -> !l.isBlank())
+                .map(l -> {
+                    try {
+                        return Json.MAPPER.readTree(l);
+                    } catch (Exception e) {
+                        throw new AssertionError(l, e);
+                    }
+                })
+                .toList();
     }
 }

@@ -1,28 +1,28 @@
 package dev.berth.api.volume;
 
+import static dev.berth.api.DaemonFixture.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.api.DaemonFixture;
 import dev.berth.api.server.ErrorMapping;
 import dev.berth.api.server.Response;
 import dev.berth.core.error.BerthException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static dev.berth.api.DaemonFixture.json;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** The volume routes over the daemon's real volume service on a temporary data root, without a socket. */
 class VolumeRoutesTest {
     @TempDir
     Path dir;
+
     DaemonFixture daemon;
 
     @BeforeEach
@@ -56,15 +56,20 @@ class VolumeRoutesTest {
 
     @Test
     void createAnswers201WithDockersVolumeShape() throws Exception {
-        Response r = call("POST", "/volumes/create", Map.of(),
-                "{\"Name\":\"web\",\"Driver\":\"local\",\"Labels\":{\"a\":\"b\"},\"DriverOpts\":{}}", "1.50");
+        Response r = call(
+                "POST",
+                "/volumes/create",
+                Map.of(),
+                "{\"Name\":\"web\",\"Driver\":\"local\",\"Labels\":{\"a\":\"b\"},\"DriverOpts\":{}}",
+                "1.50");
         assertThat(r.status()).isEqualTo(201);
         JsonNode v = json(r);
         assertThat(v.path("Name").asText()).isEqualTo("web");
         assertThat(v.path("Driver").asText()).isEqualTo("local");
         assertThat(v.path("Scope").asText()).isEqualTo("local");
         assertThat(v.path("Labels").path("a").asText()).isEqualTo("b");
-        assertThat(v.path("Mountpoint").asText()).isEqualTo(daemon.dataRoot().resolve("volumes/web/_data").toString());
+        assertThat(v.path("Mountpoint").asText())
+                .isEqualTo(daemon.dataRoot().resolve("volumes/web/_data").toString());
         assertThat(v.path("CreatedAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
         assertThat(json(call("GET", "/volumes/web")).path("Name").asText()).isEqualTo("web");
         JsonNode anonymous = json(call("POST", "/volumes/create", Map.of(), "", "1.50"));
@@ -77,26 +82,37 @@ class VolumeRoutesTest {
         call("POST", "/volumes/create", Map.of(), "{\"Name\":\"two\",\"Labels\":{\"x\":\"\"}}", "1.50");
         JsonNode all = json(call("GET", "/volumes"));
         assertThat(all.path("Volumes")).hasSize(2);
-        JsonNode labelled = json(call("GET", "/volumes", Map.of("filters", List.of("{\"label\":{\"x\":true}}")), "", "1.50"));
-        assertThat(labelled.path("Volumes")).singleElement().satisfies(v -> assertThat(v.path("Name").asText()).isEqualTo("two"));
+        JsonNode labelled =
+                json(call("GET", "/volumes", Map.of("filters", List.of("{\"label\":{\"x\":true}}")), "", "1.50"));
+        assertThat(labelled.path("Volumes"))
+                .singleElement()
+                .satisfies(v -> assertThat(v.path("Name").asText()).isEqualTo("two"));
         assertThat(status("GET", "/volumes/nope")).isEqualTo(404);
         assertThat(status("DELETE", "/volumes/nope")).isEqualTo(404);
         assertThat(status("DELETE", "/volumes/one")).isEqualTo(204);
-        assertThatThrownBy(() -> call("POST", "/volumes/create", Map.of(), "{\"Name\":\"x\",\"Driver\":\"nfs\"}", "1.50"))
-                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(ErrorMapping.status(e.kind())).isEqualTo(404));
+        assertThatThrownBy(
+                        () -> call("POST", "/volumes/create", Map.of(), "{\"Name\":\"x\",\"Driver\":\"nfs\"}", "1.50"))
+                .isInstanceOfSatisfying(
+                        BerthException.class,
+                        e -> assertThat(ErrorMapping.status(e.kind())).isEqualTo(404));
         assertThatThrownBy(() -> call("POST", "/volumes/create", Map.of(), "{\"Name\":\"/abs\"}", "1.50"))
-                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(ErrorMapping.status(e.kind())).isEqualTo(400));
+                .isInstanceOfSatisfying(
+                        BerthException.class,
+                        e -> assertThat(ErrorMapping.status(e.kind())).isEqualTo(400));
     }
 
     @Test
     void pruneKeepsNamedVolumesFromApi142AndTakesThemBefore() throws Exception {
         call("POST", "/volumes/create", Map.of(), "{\"Name\":\"named\"}", "1.50");
-        String anonymous = json(call("POST", "/volumes/create", Map.of(), "{}", "1.50")).path("Name").asText();
+        String anonymous = json(call("POST", "/volumes/create", Map.of(), "{}", "1.50"))
+                .path("Name")
+                .asText();
         JsonNode current = json(call("POST", "/volumes/prune", Map.of(), "", "1.50"));
         assertThat(current.path("VolumesDeleted")).extracting(JsonNode::asText).containsExactly(anonymous);
         JsonNode old = json(call("POST", "/volumes/prune", Map.of(), "", "1.41"));
         assertThat(old.path("VolumesDeleted")).extracting(JsonNode::asText).containsExactly("named");
-        assertThat(json(call("POST", "/volumes/prune")).path("VolumesDeleted").isNull()).isTrue();
+        assertThat(json(call("POST", "/volumes/prune")).path("VolumesDeleted").isNull())
+                .isTrue();
     }
 
     @Test
@@ -104,6 +120,8 @@ class VolumeRoutesTest {
         call("POST", "/volumes/create", Map.of(), "{\"Name\":\"sized\"}", "1.50");
         VolumeRoutes routes = new VolumeRoutes(daemon.volumes());
         List<Map<String, Object>> df = routes.diskUsage();
-        assertThat(df).singleElement().satisfies(v -> assertThat(v.get("UsageData")).isEqualTo(Map.of("Size", 0L, "RefCount", 0)));
+        assertThat(df)
+                .singleElement()
+                .satisfies(v -> assertThat(v.get("UsageData")).isEqualTo(Map.of("Size", 0L, "RefCount", 0)));
     }
 }

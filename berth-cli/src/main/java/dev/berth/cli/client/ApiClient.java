@@ -29,6 +29,7 @@ public final class ApiClient {
     public static final String API_VERSION = "1.50";
     /** The oldest version the daemon may offer for us to still talk to it (docker's own floor). */
     private static final String MIN_API_VERSION = "1.24";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DaemonHost host;
@@ -60,8 +61,10 @@ public final class ApiClient {
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
-                throw new BerthException(ErrorKind.INTERNAL,
-                        "the daemon answered %s with malformed JSON: %s".formatted(request, e.getMessage()), e);
+                throw new BerthException(
+                        ErrorKind.INTERNAL,
+                        "the daemon answered %s with malformed JSON: %s".formatted(request, e.getMessage()),
+                        e);
             }
         }
     }
@@ -101,7 +104,8 @@ public final class ApiClient {
             return API_VERSION;
         }
         if (compareVersions(offered, MIN_API_VERSION) < 0) {
-            throw BerthException.unavailable("the daemon at this address speaks API version %s, older than %s, which berth needs",
+            throw BerthException.unavailable(
+                    "the daemon at this address speaks API version %s, older than %s, which berth needs",
                     offered, MIN_API_VERSION);
         }
         return compareVersions(offered, API_VERSION) < 0 ? offered : API_VERSION;
@@ -134,7 +138,8 @@ public final class ApiClient {
                 closeQuietly(connection);
                 IOException local = uploadFailure(upload);
                 if (local != null) {
-                    throw new BerthException(ErrorKind.INTERNAL, "error reading the input to send: " + local.getMessage(), local);
+                    throw new BerthException(
+                            ErrorKind.INTERNAL, "error reading the input to send: " + local.getMessage(), local);
                 }
                 throw daemonError(request, head, error);
             }
@@ -144,7 +149,8 @@ public final class ApiClient {
             closeQuietly(connection);
             IOException local = uploadFailure(upload);
             if (local != null) {
-                throw new BerthException(ErrorKind.INTERNAL, "error reading the input to send: " + local.getMessage(), local);
+                throw new BerthException(
+                        ErrorKind.INTERNAL, "error reading the input to send: " + local.getMessage(), local);
             }
             throw brokenBeforeAnswer(e);
         } finally {
@@ -158,15 +164,21 @@ public final class ApiClient {
         try {
             return host.connect();
         } catch (SSLException e) {
-            throw new BerthException(ErrorKind.UNAVAILABLE,
-                    "error during connect: TLS with the Berth daemon at " + host + " failed: " + e.getMessage(), e);
+            throw new BerthException(
+                    ErrorKind.UNAVAILABLE,
+                    "error during connect: TLS with the Berth daemon at " + host + " failed: " + e.getMessage(),
+                    e);
         } catch (IOException e) {
             if (host.socket() != null && Files.exists(host.socket()) && !Files.isWritable(host.socket())) {
-                throw new BerthException(ErrorKind.UNAVAILABLE,
-                        "permission denied while trying to connect to the Berth daemon socket at " + host, e);
+                throw new BerthException(
+                        ErrorKind.UNAVAILABLE,
+                        "permission denied while trying to connect to the Berth daemon socket at " + host,
+                        e);
             }
-            throw new BerthException(ErrorKind.UNAVAILABLE,
-                    "Cannot connect to the Berth daemon at " + host + ". Is the berth daemon running?", e);
+            throw new BerthException(
+                    ErrorKind.UNAVAILABLE,
+                    "Cannot connect to the Berth daemon at " + host + ". Is the berth daemon running?",
+                    e);
         }
     }
 
@@ -211,8 +223,10 @@ public final class ApiClient {
             }
         }
         if (message.isEmpty()) {
-            return new BerthException(kindOf(head.status()), "request returned %d %s for API route %s, check if the server supports the requested API version"
-                    .formatted(head.status(), head.reason(), request));
+            return new BerthException(
+                    kindOf(head.status()),
+                    "request returned %d %s for API route %s, check if the server supports the requested API version"
+                            .formatted(head.status(), head.reason(), request));
         }
         return new BerthException(kindOf(head.status()), "Error response from daemon: " + message);
     }
@@ -240,14 +254,21 @@ public final class ApiClient {
         if (host.tls() == null) {
             return broken(e);
         }
-        return new BerthException(ErrorKind.UNAVAILABLE, "error during connect: the Berth daemon at " + host
-                + " ended the TLS connection: " + e.getMessage() + " (if it refused this client: a daemon started with "
-                + "--tlsverify needs a client certificate signed by its CA: --tlscert and --tlskey, or cert.pem and key.pem "
-                + "in DOCKER_CERT_PATH)", e);
+        return new BerthException(
+                ErrorKind.UNAVAILABLE,
+                "error during connect: the Berth daemon at " + host
+                        + " ended the TLS connection: " + e.getMessage()
+                        + " (if it refused this client: a daemon started with "
+                        + "--tlsverify needs a client certificate signed by its CA: --tlscert and --tlskey, or cert.pem and key.pem "
+                        + "in DOCKER_CERT_PATH)",
+                e);
     }
 
     static BerthException broken(IOException e) {
-        return new BerthException(ErrorKind.UNAVAILABLE, "error during connect: the connection to the Berth daemon broke: " + e.getMessage(), e);
+        return new BerthException(
+                ErrorKind.UNAVAILABLE,
+                "error during connect: the connection to the Berth daemon broke: " + e.getMessage(),
+                e);
     }
 
     private static void closeQuietly(Connection connection) {

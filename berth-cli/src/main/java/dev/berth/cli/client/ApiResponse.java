@@ -98,7 +98,8 @@ public final class ApiResponse implements AutoCloseable {
         }
         IOException failure = uploadFailure();
         if (failure != null) {
-            throw new BerthException(ErrorKind.INTERNAL, "error reading the input to send: " + failure.getMessage(), failure);
+            throw new BerthException(
+                    ErrorKind.INTERNAL, "error reading the input to send: " + failure.getMessage(), failure);
         }
     }
 }

@@ -19,7 +19,8 @@ record Connection(InputStream input, OutputStream output, Action endOutput, Clos
     }
 
     static Connection of(SocketChannel channel) {
-        return new Connection(HttpExchange.input(channel), HttpExchange.output(channel), channel::shutdownOutput, channel);
+        return new Connection(
+                HttpExchange.input(channel), HttpExchange.output(channel), channel::shutdownOutput, channel);
     }
 
     /** {@code socket} after its handshake, so that a refused certificate fails the connect. */

@@ -28,6 +28,7 @@ public record DaemonHost(String uri, Path socket, String host, int port, SSLCont
     public static final String DEFAULT = "unix:///run/berth/berth.sock";
     /** docker's default for tcp:// without a port: 2375 plain, 2376 with TLS. */
     private static final int DEFAULT_TCP_PORT = 2375;
+
     private static final int DEFAULT_TLS_PORT = 2376;
 
     /** The -H flag when given, else DOCKER_HOST, else the default socket; plain. */
@@ -73,8 +74,13 @@ public record DaemonHost(String uri, Path socket, String host, int port, SSLCont
                 host = host.substring(1, host.length() - 1);
             }
             int port = uri.getPort() >= 0 ? uri.getPort() : tls ? DEFAULT_TLS_PORT : DEFAULT_TCP_PORT;
-            return new DaemonHost("tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port, null, host, port,
-                    null, false);
+            return new DaemonHost(
+                    "tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port,
+                    null,
+                    host,
+                    port,
+                    null,
+                    false);
         }
         if (value.startsWith("/")) {
             return parse("unix://" + value, tls);

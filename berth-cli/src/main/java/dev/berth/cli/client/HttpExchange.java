@@ -20,16 +20,22 @@ import java.nio.charset.StandardCharsets;
  * does, so a daemon that answers (or fails) before it has read the whole upload never deadlocks us.
  */
 final class HttpExchange {
-    private HttpExchange() {
-    }
+    private HttpExchange() {}
 
     /** Writes the head (and a small body) of {@code request}. */
-    static void writeHead(Connection connection, ApiRequest request, String target, String hostHeader) throws IOException {
+    static void writeHead(Connection connection, ApiRequest request, String target, String hostHeader)
+            throws IOException {
         StringBuilder head = new StringBuilder()
-                .append(request.method).append(' ').append(target).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(hostHeader).append("\r\n")
+                .append(request.method)
+                .append(' ')
+                .append(target)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: ")
+                .append(hostHeader)
+                .append("\r\n")
                 .append("User-Agent: Berth-Client/0.1 (linux)\r\n");
-        request.headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        request.headers.forEach(
+                (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         if (request.bytes != null) {
             head.append("Content-Length: ").append(request.bytes.length).append("\r\n");
         } else if (request.stream != null) {

@@ -12,7 +12,10 @@ public abstract class ClientCommand implements Callable<Integer> {
     @Spec
     protected CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print usage")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Print usage")
     boolean help;
 
     protected final CommandContext context() {

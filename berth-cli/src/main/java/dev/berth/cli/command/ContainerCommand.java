@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code berth container …}. */
-@Command(name = "container",
+@Command(
+        name = "container",
         description = "Manage containers",
         subcommands = {
             ContainerListCommand.class,
@@ -19,7 +20,10 @@ public final class ContainerCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print usage")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Print usage")
     boolean help;
 
     @Override

@@ -2,19 +2,25 @@ package dev.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.cli.client.ApiRequest;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /** {@code berth container ls} / {@code berth ps}: docker's default columns, or IDs with -q. */
-@Command(name = "ls", aliases = {"list", "ps"}, description = "List containers")
+@Command(
+        name = "ls",
+        aliases = {"list", "ps"},
+        description = "List containers")
 public class ContainerListCommand extends ClientCommand {
-    @Option(names = {"-a", "--all"}, description = "Show all containers (default shows just running)")
+    @Option(
+            names = {"-a", "--all"},
+            description = "Show all containers (default shows just running)")
     boolean all;
 
-    @Option(names = {"-q", "--quiet"}, description = "Only display container IDs")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Only display container IDs")
     boolean quiet;
 
     @Option(names = "--no-trunc", description = "Don't truncate output")
@@ -36,8 +42,14 @@ public class ContainerListCommand extends ClientCommand {
                 command = command.substring(0, 19) + "…";
             }
             String name = c.path("Names").path(0).asText().replaceFirst("^/", "");
-            rows.add(new String[] {id, c.path("Image").asText(), "\"" + command + "\"",
-                    ago(c.path("Created").asLong()), c.path("Status").asText(), name});
+            rows.add(new String[] {
+                id,
+                c.path("Image").asText(),
+                "\"" + command + "\"",
+                ago(c.path("Created").asLong()),
+                c.path("Status").asText(),
+                name
+            });
         }
         if (!quiet) {
             int[] widths = new int[6];

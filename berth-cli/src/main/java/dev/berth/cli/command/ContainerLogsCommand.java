@@ -4,22 +4,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.api.server.StdCopy;
 import dev.berth.cli.client.ApiRequest;
 import dev.berth.cli.client.ApiResponse;
+import java.io.InputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.InputStream;
-
 /** {@code berth container logs} / {@code berth logs}: stdout to stdout, stderr to stderr. */
 @Command(name = "logs", description = "Fetch the logs of a container")
 public class ContainerLogsCommand extends ClientCommand {
-    @Option(names = {"-f", "--follow"}, description = "Follow log output")
+    @Option(
+            names = {"-f", "--follow"},
+            description = "Follow log output")
     boolean follow;
 
-    @Option(names = {"-t", "--timestamps"}, description = "Show timestamps")
+    @Option(
+            names = {"-t", "--timestamps"},
+            description = "Show timestamps")
     boolean timestamps;
 
-    @Option(names = {"-n", "--tail"}, description = "Number of lines to show from the end of the logs")
+    @Option(
+            names = {"-n", "--tail"},
+            description = "Number of lines to show from the end of the logs")
     String tail = "all";
 
     @Parameters(arity = "1", paramLabel = "CONTAINER")
@@ -30,7 +35,10 @@ public class ContainerLogsCommand extends ClientCommand {
         JsonNode inspect = client().json(ApiRequest.get("/containers/" + container + "/json"));
         boolean tty = inspect.path("Config").path("Tty").asBoolean();
         try (ApiResponse r = client().send(ApiRequest.get("/containers/" + container + "/logs")
-                .flag("stdout", true).flag("stderr", true).flag("follow", follow).flag("timestamps", timestamps)
+                .flag("stdout", true)
+                .flag("stderr", true)
+                .flag("follow", follow)
+                .flag("timestamps", timestamps)
                 .query("tail", tail))) {
             copy(r.body(), tty, this);
         }

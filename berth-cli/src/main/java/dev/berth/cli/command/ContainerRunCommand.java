@@ -6,14 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cli.client.ApiRequest;
 import dev.berth.cli.client.ApiResponse;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code berth container run} / {@code berth run}: create, start, then (without -d) stream the
@@ -22,7 +21,9 @@ import java.util.concurrent.Callable;
  * container, and with {@code -t} on a terminal that terminal is raw and the container's pty gets
  * its size at start and whenever the window changes (SIGWINCH).
  */
-@Command(name = "run", description = "Create and run a new container from an image",
+@Command(
+        name = "run",
+        description = "Create and run a new container from an image",
         modelTransformer = ContainerRunCommand.StopAtCommand.class)
 public class ContainerRunCommand extends ClientCommand {
     /** Options after the image belong to the container's command ({@code run busybox sh -c …}). */
@@ -36,7 +37,9 @@ public class ContainerRunCommand extends ClientCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = {"-d", "--detach"}, description = "Run container in background and print container ID")
+    @Option(
+            names = {"-d", "--detach"},
+            description = "Run container in background and print container ID")
     boolean detach;
 
     @Option(names = "--rm", description = "Automatically remove the container when it exits")
@@ -45,28 +48,44 @@ public class ContainerRunCommand extends ClientCommand {
     @Option(names = "--name", description = "Assign a name to the container")
     String name;
 
-    @Option(names = {"-e", "--env"}, description = "Set environment variables")
+    @Option(
+            names = {"-e", "--env"},
+            description = "Set environment variables")
     List<String> env = new ArrayList<>();
 
-    @Option(names = {"-w", "--workdir"}, description = "Working directory inside the container")
+    @Option(
+            names = {"-w", "--workdir"},
+            description = "Working directory inside the container")
     String workdir;
 
-    @Option(names = {"-u", "--user"}, description = "Username or UID (format: <name|uid>[:<group|gid>])")
+    @Option(
+            names = {"-u", "--user"},
+            description = "Username or UID (format: <name|uid>[:<group|gid>])")
     String user;
 
     @Option(names = "--network", description = "Connect a container to a network (none, host)")
     String network;
 
-    @Option(names = {"-i", "--interactive"}, description = "Keep STDIN open even if not attached")
+    @Option(
+            names = {"-i", "--interactive"},
+            description = "Keep STDIN open even if not attached")
     boolean interactive;
 
-    @Option(names = {"-t", "--tty"}, description = "Allocate a pseudo-TTY")
+    @Option(
+            names = {"-t", "--tty"},
+            description = "Allocate a pseudo-TTY")
     boolean tty;
 
-    @Option(names = {"-v", "--volume"}, paramLabel = "VOLUME", description = "Bind mount a volume ([source:]destination[:mode])")
+    @Option(
+            names = {"-v", "--volume"},
+            paramLabel = "VOLUME",
+            description = "Bind mount a volume ([source:]destination[:mode])")
     List<String> volumes = new ArrayList<>();
 
-    @Option(names = "--volumes-from", paramLabel = "CONTAINER", description = "Mount volumes from the specified container(s)")
+    @Option(
+            names = "--volumes-from",
+            paramLabel = "CONTAINER",
+            description = "Mount volumes from the specified container(s)")
     List<String> volumesFrom = new ArrayList<>();
 
     @Parameters(index = "0", paramLabel = "IMAGE")
@@ -110,7 +129,10 @@ public class ContainerRunCommand extends ClientCommand {
             } else if (v.startsWith(".")) {
                 // as the docker CLI: a relative host path is made absolute here, where it means something
                 int colon = v.indexOf(':');
-                binds.add(java.nio.file.Path.of(v.substring(0, colon)).toAbsolutePath().normalize() + v.substring(colon));
+                binds.add(java.nio.file.Path.of(v.substring(0, colon))
+                                .toAbsolutePath()
+                                .normalize()
+                        + v.substring(colon));
             } else {
                 binds.add(v);
             }
@@ -128,8 +150,8 @@ public class ContainerRunCommand extends ClientCommand {
         if (network != null) {
             host.put("NetworkMode", network);
         }
-        ApiRequest create = ApiRequest.post("/containers/create")
-                .body(JSON.writeValueAsBytes(body), "application/json");
+        ApiRequest create =
+                ApiRequest.post("/containers/create").body(JSON.writeValueAsBytes(body), "application/json");
         if (name != null) {
             create.query("name", name);
         }
@@ -145,11 +167,13 @@ public class ContainerRunCommand extends ClientCommand {
     /** docker run without -i/-t: the output through the logs, then the exit code. */
     private int followedRun(String id) throws Exception {
         // like docker run: the wait is registered before the start, so the exit cannot be missed
-        try (ApiResponse wait = client().send(ApiRequest.post("/containers/" + id + "/wait")
-                .query("condition", "next-exit"))) {
+        try (ApiResponse wait =
+                client().send(ApiRequest.post("/containers/" + id + "/wait").query("condition", "next-exit"))) {
             client().call(ApiRequest.post("/containers/" + id + "/start"));
             try (ApiResponse logs = client().send(ApiRequest.get("/containers/" + id + "/logs")
-                    .flag("stdout", true).flag("stderr", true).flag("follow", true))) {
+                    .flag("stdout", true)
+                    .flag("stderr", true)
+                    .flag("follow", true))) {
                 ContainerLogsCommand.copy(logs.body(), false, this);
             }
             JsonNode result = JSON.readTree(new String(wait.readAll(), StandardCharsets.UTF_8));
@@ -193,13 +217,17 @@ public class ContainerRunCommand extends ClientCommand {
      */
     private int attachedRun(String id) throws Exception {
         ApiRequest attach = ApiRequest.post("/containers/" + id + "/attach")
-                .flag("stream", true).flag("stdin", interactive).flag("stdout", true).flag("stderr", true)
-                .header("Connection", "Upgrade").header("Upgrade", "tcp");
+                .flag("stream", true)
+                .flag("stdin", interactive)
+                .flag("stdout", true)
+                .flag("stderr", true)
+                .header("Connection", "Upgrade")
+                .header("Upgrade", "tcp");
         try (ApiResponse stream = client().send(attach);
-             ApiResponse wait = client().send(ApiRequest.post("/containers/" + id + "/wait")
-                     .query("condition", "next-exit"))) {
-            dev.berth.cli.output.RawTerminal raw = tty && interactive && console().inIsTerminal()
-                    ? dev.berth.cli.output.RawTerminal.enter(0) : null;
+                ApiResponse wait = client().send(
+                                ApiRequest.post("/containers/" + id + "/wait").query("condition", "next-exit"))) {
+            dev.berth.cli.output.RawTerminal raw =
+                    tty && interactive && console().inIsTerminal() ? dev.berth.cli.output.RawTerminal.enter(0) : null;
             // SIGTERM or SIGHUP end the JVM without the finally below: the hook restores the terminal
             // (SIGQUIT does not end it: the JVM prints a thread dump)
             Thread restore = raw == null ? null : new Thread(raw::close, "berth-restore-terminal");
@@ -261,7 +289,8 @@ public class ContainerRunCommand extends ClientCommand {
         if (size != null && size[0] > 0) {
             try {
                 client().call(ApiRequest.post("/containers/" + id + "/resize")
-                        .query("h", Integer.toString(size[0])).query("w", Integer.toString(size[1])));
+                        .query("h", Integer.toString(size[0]))
+                        .query("w", Integer.toString(size[1])));
             } catch (RuntimeException e) {
                 // a container that already ended has no terminal to resize
             }
@@ -271,8 +300,8 @@ public class ContainerRunCommand extends ClientCommand {
     /** SIGWINCH: the window changed, the container's terminal follows (as the docker CLI's MonitorTtySize). */
     private void watchWindow(String id) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("WINCH"),
-                    signal -> Thread.ofVirtual().start(() -> resize(id)));
+            sun.misc.Signal.handle(
+                    new sun.misc.Signal("WINCH"), signal -> Thread.ofVirtual().start(() -> resize(id)));
         } catch (IllegalArgumentException e) {
             // no SIGWINCH here: the size set at start stays
         }

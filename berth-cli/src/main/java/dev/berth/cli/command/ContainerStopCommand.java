@@ -1,19 +1,22 @@
 package dev.berth.cli.command;
 
 import dev.berth.cli.client.ApiRequest;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.List;
-
 /** {@code berth container stop} / {@code berth stop}: prints each container as given, like docker. */
 @Command(name = "stop", description = "Stop one or more running containers")
 public class ContainerStopCommand extends ClientCommand {
-    @Option(names = {"-t", "--time", "--timeout"}, description = "Seconds to wait before killing the container")
+    @Option(
+            names = {"-t", "--time", "--timeout"},
+            description = "Seconds to wait before killing the container")
     Integer timeout;
 
-    @Option(names = {"-s", "--signal"}, description = "Signal to send to the container")
+    @Option(
+            names = {"-s", "--signal"},
+            description = "Signal to send to the container")
     String signal;
 
     @Parameters(arity = "1..*", paramLabel = "CONTAINER")

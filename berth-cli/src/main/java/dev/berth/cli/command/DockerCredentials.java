@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.reference.RegistryHosts;
 import dev.berth.engine.distribution.RegistryCredentials;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -28,7 +27,8 @@ import java.util.Optional;
  * field of the file is kept as it was. Credential helpers ({@code credsStore}) are not used.
  */
 final class DockerCredentials {
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final ObjectMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final Path file;
 
@@ -38,7 +38,8 @@ final class DockerCredentials {
 
     static DockerCredentials of(Map<String, String> env) {
         String dir = env.get("DOCKER_CONFIG");
-        Path base = dir != null && !dir.isEmpty() ? Path.of(dir)
+        Path base = dir != null && !dir.isEmpty()
+                ? Path.of(dir)
                 : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".docker");
         return new DockerCredentials(base.resolve("config.json"));
     }
@@ -59,17 +60,19 @@ final class DockerCredentials {
         if (auth.isEmpty()) {
             return Optional.empty();
         }
-        RegistryCredentials c = new RegistryCredentials(null, null, auth, key(domain),
-                entry.path("identitytoken").asText(null), null);
+        RegistryCredentials c = new RegistryCredentials(
+                null, null, auth, key(domain), entry.path("identitytoken").asText(null), null);
         return Optional.of(c);
     }
 
     void put(String domain, String username, String password) {
         ObjectNode root = read();
-        ObjectNode auths = root.has("auths") && root.get("auths").isObject() ? (ObjectNode) root.get("auths")
+        ObjectNode auths = root.has("auths") && root.get("auths").isObject()
+                ? (ObjectNode) root.get("auths")
                 : root.putObject("auths");
         String pair = username + ":" + password;
-        auths.putObject(key(domain)).put("auth", Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        auths.putObject(key(domain))
+                .put("auth", Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
         write(root);
     }
 
@@ -100,7 +103,10 @@ final class DockerCredentials {
     private void write(ObjectNode root) {
         try {
             Files.createDirectories(file.getParent());
-            Path temp = Files.createTempFile(file.getParent(), "config.json", ".tmp",
+            Path temp = Files.createTempFile(
+                    file.getParent(),
+                    "config.json",
+                    ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
                 Files.write(temp, JSON.writeValueAsBytes(root));

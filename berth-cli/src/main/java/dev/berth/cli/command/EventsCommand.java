@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
 @Command(name = "events", description = "Get real time events from the server")
 public final class EventsCommand extends ClientCommand {
     private static final ObjectMapper JSON = new ObjectMapper().configure(JsonParser.Feature.AUTO_CLOSE_SOURCE, false);
-    private static final DateTimeFormatter RFC3339_NANO_FIXED = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX");
+    private static final DateTimeFormatter RFC3339_NANO_FIXED =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX");
     private static final Pattern GO_DURATION = Pattern.compile("([0-9]*(?:\\.[0-9]*)?)(ns|us|µs|ms|s|m|h)");
 
     @Option(names = "--since", paramLabel = "TIME", description = "Show all events created since timestamp")
@@ -44,10 +45,16 @@ public final class EventsCommand extends ClientCommand {
     @Option(names = "--until", paramLabel = "TIME", description = "Stream events until this timestamp")
     String until;
 
-    @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "Filter output based on conditions provided")
+    @Option(
+            names = {"-f", "--filter"},
+            paramLabel = "FILTER",
+            description = "Filter output based on conditions provided")
     List<String> filters = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "Format output using a custom template: 'json', or a Go template")
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            description = "Format output using a custom template: 'json', or a Go template")
     String format;
 
     @Override
@@ -58,11 +65,16 @@ public final class EventsCommand extends ClientCommand {
                 .query("since", since == null ? null : timestamp(since, now, zone))
                 .query("until", until == null ? null : timestamp(until, now, zone))
                 .query("filters", Output.filters(filters));
-        GoTemplate template = format == null || format.isBlank() ? null
-                : GoTemplate.parse((format.equals("json") ? "{{json .}}" : format).strip().replace("\\t", "\t").replace("\\n", "\n"));
+        GoTemplate template = format == null || format.isBlank()
+                ? null
+                : GoTemplate.parse((format.equals("json") ? "{{json .}}" : format)
+                        .strip()
+                        .replace("\\t", "\t")
+                        .replace("\\n", "\n"));
         PrintStream out = console().out();
         try (ApiResponse response = client().send(request);
-             MappingIterator<JsonNode> events = JSON.readerFor(JsonNode.class).readValues(response.body())) {
+                MappingIterator<JsonNode> events =
+                        JSON.readerFor(JsonNode.class).readValues(response.body())) {
             while (events.hasNextValue()) {
                 JsonNode event = events.nextValue();
                 out.print(template == null ? line(event, zone) : template.execute(Output.plain(event)) + "\n");
@@ -83,18 +95,25 @@ public final class EventsCommand extends ClientCommand {
         long timeNano = event.path("timeNano").asLong(0);
         long time = event.path("time").asLong(0);
         if (timeNano != 0) {
-            out.append(RFC3339_NANO_FIXED.format(Instant.ofEpochSecond(0, timeNano).atZone(zone))).append(' ');
+            out.append(RFC3339_NANO_FIXED.format(
+                            Instant.ofEpochSecond(0, timeNano).atZone(zone)))
+                    .append(' ');
         } else if (time != 0) {
-            out.append(RFC3339_NANO_FIXED.format(Instant.ofEpochSecond(time).atZone(zone))).append(' ');
+            out.append(RFC3339_NANO_FIXED.format(Instant.ofEpochSecond(time).atZone(zone)))
+                    .append(' ');
         }
         JsonNode actor = event.path("Actor");
-        out.append(event.path("Type").asText("")).append(' ')
-                .append(event.path("Action").asText("")).append(' ')
+        out.append(event.path("Type").asText(""))
+                .append(' ')
+                .append(event.path("Action").asText(""))
+                .append(' ')
                 .append(actor.path("ID").asText(""));
         JsonNode attributes = actor.path("Attributes");
         if (attributes.isObject() && !attributes.isEmpty()) {
             Map<String, String> sorted = new TreeMap<>();
-            attributes.properties().forEach(e -> sorted.put(e.getKey(), e.getValue().asText()));
+            attributes
+                    .properties()
+                    .forEach(e -> sorted.put(e.getKey(), e.getValue().asText()));
             List<String> pairs = new ArrayList<>();
             sorted.forEach((k, v) -> pairs.add(k + "=" + v));
             out.append(" (").append(String.join(", ", pairs)).append(')');

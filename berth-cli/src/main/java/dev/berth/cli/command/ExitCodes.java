@@ -18,8 +18,7 @@ public final class ExitCodes {
     /** docker's code for a command line it could not parse. */
     public static final int USAGE = 125;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 
     public static int of(Throwable failure) {
         if (failure instanceof CommandLine.ParameterException) {
@@ -44,8 +43,10 @@ public final class ExitCodes {
     /** Prints the failure (with its stack trace when debugging or when it is a bug) and returns its exit code. */
     public static int report(Throwable failure, PrintStream err, boolean debug) {
         err.println(message(failure));
-        boolean bug = !(failure instanceof BerthException || failure instanceof IOException
-                || failure instanceof java.io.UncheckedIOException || failure instanceof CommandLine.ParameterException);
+        boolean bug = !(failure instanceof BerthException
+                || failure instanceof IOException
+                || failure instanceof java.io.UncheckedIOException
+                || failure instanceof CommandLine.ParameterException);
         if (debug || bug) {
             failure.printStackTrace(err);
         }

@@ -19,20 +19,30 @@ import picocli.CommandLine.Parameters;
  * {@code POST /images/load} like any other tar, so the daemon needs no endpoint of its own and the
  * same busybox binary always gives the same image ID.
  */
-@Command(name = "bootstrap", description = "Make a base image offline from the host (busybox:latest from a static busybox)")
+@Command(
+        name = "bootstrap",
+        description = "Make a base image offline from the host (busybox:latest from a static busybox)")
 public class ImageBootstrapCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The base image to make: busybox")
     String image;
 
-    @Option(names = {"--busybox", "--binary"}, paramLabel = "PATH", defaultValue = "/bin/busybox",
+    @Option(
+            names = {"--busybox", "--binary"},
+            paramLabel = "PATH",
+            defaultValue = "/bin/busybox",
             description = "The static busybox binary (default: ${DEFAULT-VALUE}, from Debian's busybox-static)")
     Path busybox;
 
-    @Option(names = {"-t", "--tag"}, paramLabel = "NAME[:TAG]", defaultValue = BusyboxImage.DEFAULT_TAG,
+    @Option(
+            names = {"-t", "--tag"},
+            paramLabel = "NAME[:TAG]",
+            defaultValue = BusyboxImage.DEFAULT_TAG,
             description = "Tag for the image (default: ${DEFAULT-VALUE})")
     String tag;
 
-    @Option(names = {"-q", "--quiet"}, description = "Suppress the load progress")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Suppress the load progress")
     boolean quiet;
 
     @Override

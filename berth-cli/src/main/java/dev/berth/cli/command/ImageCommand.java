@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code berth image …}. */
-@Command(name = "image",
+@Command(
+        name = "image",
         description = "Manage images",
         subcommands = {
             ImageListCommand.class,
@@ -24,7 +25,10 @@ public final class ImageCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print usage")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Print usage")
     boolean help;
 
     @Override

@@ -18,11 +18,15 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "import", description = "Import the contents from a tarball to create a filesystem image")
 public class ImageImportCommand extends ClientCommand {
-    @Option(names = {"-c", "--change"}, paramLabel = "INSTRUCTION",
+    @Option(
+            names = {"-c", "--change"},
+            paramLabel = "INSTRUCTION",
             description = "Apply Dockerfile instruction to the created image (CMD, ENTRYPOINT, ENV, WORKDIR …)")
     List<String> changes = new ArrayList<>();
 
-    @Option(names = {"-m", "--message"}, description = "Set commit message for imported image")
+    @Option(
+            names = {"-m", "--message"},
+            description = "Set commit message for imported image")
     String message;
 
     @Option(names = "--platform", description = "Set platform if server is multi-platform capable")

@@ -16,22 +16,36 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code berth image ls} / {@code berth images}: docker's image table. */
-@Command(name = "ls", aliases = {"list"}, description = "List images")
+@Command(
+        name = "ls",
+        aliases = {"list"},
+        description = "List images")
 public class ImageListCommand extends ClientCommand {
     static final String DEFAULT_TABLE =
             "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}";
     static final String DEFAULT_TABLE_WITH_DIGEST =
             "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}";
     static final Map<String, String> HEADER = Map.ofEntries(
-            Map.entry("ID", "IMAGE ID"), Map.entry("Repository", "REPOSITORY"), Map.entry("Tag", "TAG"),
-            Map.entry("Digest", "DIGEST"), Map.entry("CreatedSince", "CREATED"), Map.entry("CreatedAt", "CREATED AT"),
-            Map.entry("Size", "SIZE"), Map.entry("Containers", "CONTAINERS"), Map.entry("VirtualSize", "SIZE"),
-            Map.entry("SharedSize", "SHARED SIZE"), Map.entry("UniqueSize", "UNIQUE SIZE"));
+            Map.entry("ID", "IMAGE ID"),
+            Map.entry("Repository", "REPOSITORY"),
+            Map.entry("Tag", "TAG"),
+            Map.entry("Digest", "DIGEST"),
+            Map.entry("CreatedSince", "CREATED"),
+            Map.entry("CreatedAt", "CREATED AT"),
+            Map.entry("Size", "SIZE"),
+            Map.entry("Containers", "CONTAINERS"),
+            Map.entry("VirtualSize", "SIZE"),
+            Map.entry("SharedSize", "SHARED SIZE"),
+            Map.entry("UniqueSize", "UNIQUE SIZE"));
 
-    @Option(names = {"-a", "--all"}, description = "Show all images (default hides intermediate images)")
+    @Option(
+            names = {"-a", "--all"},
+            description = "Show all images (default hides intermediate images)")
     boolean all;
 
-    @Option(names = {"-q", "--quiet"}, description = "Only show image IDs")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Only show image IDs")
     boolean quiet;
 
     @Option(names = "--digests", description = "Show digests")
@@ -40,10 +54,15 @@ public class ImageListCommand extends ClientCommand {
     @Option(names = "--no-trunc", description = "Don't truncate output")
     boolean noTrunc;
 
-    @Option(names = {"-f", "--filter"}, paramLabel = "FILTER", description = "Filter output based on conditions provided")
+    @Option(
+            names = {"-f", "--filter"},
+            paramLabel = "FILTER",
+            description = "Filter output based on conditions provided")
     List<String> filters = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "FORMAT",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
             description = "Format output using a custom template: 'table', 'table TEMPLATE', 'json', or a Go template")
     String format;
 
@@ -56,9 +75,8 @@ public class ImageListCommand extends ClientCommand {
         if (reference != null) {
             all.add("reference=" + reference);
         }
-        JsonNode images = client().json(ApiRequest.get("/images/json")
-                .flag("all", this.all)
-                .query("filters", Output.filters(all)));
+        JsonNode images = client().json(
+                        ApiRequest.get("/images/json").flag("all", this.all).query("filters", Output.filters(all)));
         String chosen = format;
         boolean showDigests = digests || (format != null && format.contains("{{.Digest}}"));
         if (quiet && (format == null || format.isBlank() || format.equals("table"))) {
@@ -68,7 +86,8 @@ public class ImageListCommand extends ClientCommand {
         } else if (chosen.startsWith("table") && digests && !chosen.contains("{{.Digest}}")) {
             chosen += "\t{{.Digest}}";
         }
-        Output.rows(console(), chosen, DEFAULT_TABLE, HEADER, rows(images, !noTrunc, showDigests, digests, Instant.now()));
+        Output.rows(
+                console(), chosen, DEFAULT_TABLE, HEADER, rows(images, !noTrunc, showDigests, digests, Instant.now()));
         return ExitCodes.OK;
     }
 
@@ -86,14 +105,18 @@ public class ImageListCommand extends ClientCommand {
             for (String repoTag : repoTags) {
                 String[] parts = References.nameAndTag(repoTag);
                 if (parts[1] != null) {
-                    tagsByRepo.computeIfAbsent(References.familiar(parts[0]), k -> new ArrayList<>()).add(parts[1]);
+                    tagsByRepo
+                            .computeIfAbsent(References.familiar(parts[0]), k -> new ArrayList<>())
+                            .add(parts[1]);
                 }
             }
             Map<String, List<String>> digestsByRepo = new LinkedHashMap<>();
             for (String repoDigest : repoDigests) {
                 String[] parts = References.nameAndDigest(repoDigest);
                 if (parts != null) {
-                    digestsByRepo.computeIfAbsent(References.familiar(parts[0]), k -> new ArrayList<>()).add(parts[1]);
+                    digestsByRepo
+                            .computeIfAbsent(References.familiar(parts[0]), k -> new ArrayList<>())
+                            .add(parts[1]);
                 }
             }
             for (var entry : tagsByRepo.entrySet()) {
@@ -127,8 +150,10 @@ public class ImageListCommand extends ClientCommand {
         if (repoTags.isEmpty() && repoDigests.isEmpty()) {
             return true;
         }
-        return repoTags.size() == 1 && repoTags.getFirst().equals("<none>:<none>")
-                && repoDigests.size() == 1 && repoDigests.getFirst().equals("<none>@<none>");
+        return repoTags.size() == 1
+                && repoTags.getFirst().equals("<none>:<none>")
+                && repoDigests.size() == 1
+                && repoDigests.getFirst().equals("<none>@<none>");
     }
 
     private static Fields row(JsonNode image, boolean trunc, String repo, String tag, String digest, Instant now) {

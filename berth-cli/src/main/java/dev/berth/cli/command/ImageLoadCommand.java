@@ -16,10 +16,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "load", description = "Load an image from a tar archive or STDIN")
 public class ImageLoadCommand extends ClientCommand {
-    @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "Read from tar archive file, instead of STDIN")
+    @Option(
+            names = {"-i", "--input"},
+            paramLabel = "FILE",
+            description = "Read from tar archive file, instead of STDIN")
     String input;
 
-    @Option(names = {"-q", "--quiet"}, description = "Suppress the load output")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Suppress the load output")
     boolean quiet;
 
     @Override

@@ -15,13 +15,20 @@ import picocli.CommandLine.Option;
 /** {@code berth image prune}: removes dangling (or, with -a, all unused) images after asking. */
 @Command(name = "prune", description = "Remove unused images")
 public class ImagePruneCommand extends ClientCommand {
-    @Option(names = {"-a", "--all"}, description = "Remove all unused images, not just dangling ones")
+    @Option(
+            names = {"-a", "--all"},
+            description = "Remove all unused images, not just dangling ones")
     boolean all;
 
-    @Option(names = {"-f", "--force"}, description = "Do not prompt for confirmation")
+    @Option(
+            names = {"-f", "--force"},
+            description = "Do not prompt for confirmation")
     boolean force;
 
-    @Option(names = "--filter", paramLabel = "FILTER", description = "Provide filter values (e.g. \"until=<timestamp>\")")
+    @Option(
+            names = "--filter",
+            paramLabel = "FILTER",
+            description = "Provide filter values (e.g. \"until=<timestamp>\")")
     List<String> filters = new ArrayList<>();
 
     @Override
@@ -32,8 +39,10 @@ public class ImagePruneCommand extends ClientCommand {
                     : "WARNING! This will remove all dangling images.";
             console().out().print(warning + "\nAre you sure you want to continue? [y/N] ");
             console().out().flush();
-            String answer = new BufferedReader(new InputStreamReader(console().in(), StandardCharsets.UTF_8)).readLine();
-            if (answer == null || !(answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"))) {
+            String answer =
+                    new BufferedReader(new InputStreamReader(console().in(), StandardCharsets.UTF_8)).readLine();
+            if (answer == null
+                    || !(answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"))) {
                 return ExitCodes.OK; // docker treats "no" as a cancellation, not a failure
             }
         }
@@ -45,14 +54,20 @@ public class ImagePruneCommand extends ClientCommand {
             StringBuilder out = new StringBuilder("Deleted Images:\n");
             for (JsonNode item : deleted) {
                 if (!item.path("Untagged").asText("").isEmpty()) {
-                    out.append("untagged: ").append(item.get("Untagged").asText()).append('\n');
+                    out.append("untagged: ")
+                            .append(item.get("Untagged").asText())
+                            .append('\n');
                 } else {
-                    out.append("deleted: ").append(item.path("Deleted").asText()).append('\n');
+                    out.append("deleted: ")
+                            .append(item.path("Deleted").asText())
+                            .append('\n');
                 }
             }
             console().out().println(out);
         }
-        long reclaimed = deleted.isArray() && !deleted.isEmpty() ? report.path("SpaceReclaimed").asLong(0) : 0;
+        long reclaimed = deleted.isArray() && !deleted.isEmpty()
+                ? report.path("SpaceReclaimed").asLong(0)
+                : 0;
         console().out().println("Total reclaimed space: " + Units.humanSize(reclaimed));
         return ExitCodes.OK;
     }

@@ -15,9 +15,14 @@ import picocli.CommandLine.Parameters;
  * Like docker, it goes on past an image that fails, and with --force an image that is not there
  * is reported but does not fail the command.
  */
-@Command(name = "rm", aliases = {"remove"}, description = "Remove one or more images")
+@Command(
+        name = "rm",
+        aliases = {"remove"},
+        description = "Remove one or more images")
 public class ImageRemoveCommand extends ClientCommand {
-    @Option(names = {"-f", "--force"}, description = "Force removal of the image")
+    @Option(
+            names = {"-f", "--force"},
+            description = "Force removal of the image")
     boolean force;
 
     @Option(names = "--no-prune", description = "Do not delete untagged parents")

@@ -22,7 +22,10 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "save", description = "Save one or more images to a tar archive (streamed to STDOUT by default)")
 public class ImageSaveCommand extends ClientCommand {
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to a file, instead of STDOUT")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            description = "Write to a file, instead of STDOUT")
     String output;
 
     @Option(names = "--platform", description = "Save only the given platform(s)")
@@ -50,7 +53,10 @@ public class ImageSaveCommand extends ClientCommand {
             return ExitCodes.OK;
         }
         Path target = Path.of(output).toAbsolutePath();
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp",
+        Path temp = Files.createTempFile(
+                target.getParent(),
+                "." + target.getFileName() + ".",
+                ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try (ApiResponse response = client().send(request)) {
             try (OutputStream file = Files.newOutputStream(temp)) {
@@ -68,7 +74,8 @@ public class ImageSaveCommand extends ClientCommand {
             response.body().transferTo(out);
         } catch (IOException e) {
             if (e instanceof java.io.EOFException) {
-                throw BerthException.unavailable("failed to save image: the daemon's tar stream ended early: %s", e.getMessage());
+                throw BerthException.unavailable(
+                        "failed to save image: the daemon's tar stream ended early: %s", e.getMessage());
             }
             throw e;
         }

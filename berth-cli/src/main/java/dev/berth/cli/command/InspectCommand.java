@@ -17,14 +17,17 @@ import picocli.CommandLine.Option;
  * on stderr after the others are printed, and the exit code is 1.
  */
 abstract class InspectCommand extends ClientCommand {
-    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT",
+    @Option(
+            names = {"-f", "--format"},
+            paramLabel = "FORMAT",
             description = "Format output using a custom template: 'json', or a Go template")
     String format;
 
     /** Prints what the daemon answers at {@code path.apply(name)} for each of {@code names}. */
     protected int inspect(List<String> names, Function<String, String> path) {
         GoTemplate template = format == null || format.isBlank() || format.equals("json")
-                ? null : GoTemplate.parse(format.strip().replace("\\t", "\t").replace("\\n", "\n"));
+                ? null
+                : GoTemplate.parse(format.strip().replace("\\t", "\t").replace("\\n", "\n"));
         List<Object> found = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         StringBuilder lines = new StringBuilder();

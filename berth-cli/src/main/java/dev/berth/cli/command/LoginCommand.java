@@ -5,15 +5,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.berth.cli.client.ApiRequest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.reference.ImageReference;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code berth login [SERVER]}: checks the credentials through the daemon ({@code POST /auth})
@@ -24,10 +23,16 @@ public class LoginCommand extends ClientCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SERVER")
     String server;
 
-    @Option(names = {"-u", "--username"}, paramLabel = "USER", description = "Username")
+    @Option(
+            names = {"-u", "--username"},
+            paramLabel = "USER",
+            description = "Username")
     String username;
 
-    @Option(names = {"-p", "--password"}, paramLabel = "PASSWORD", description = "Password (prefer --password-stdin)")
+    @Option(
+            names = {"-p", "--password"},
+            paramLabel = "PASSWORD",
+            description = "Password (prefer --password-stdin)")
     String password;
 
     @Option(names = "--password-stdin", description = "Take the password from stdin")

@@ -19,11 +19,11 @@ final class Output {
     /** Go's Time.String(): "2006-01-02 15:04:05 -0700 MST". */
     private static final DateTimeFormatter GO_TIME_STRING = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xx zzz");
 
-    private Output() {
-    }
+    private Output() {}
 
     /** Prints rows in {@code format}, or in {@code defaultTable} when the format is empty or "table". */
-    static void rows(Console console, String format, String defaultTable, Map<String, String> header, List<Fields> rows) {
+    static void rows(
+            Console console, String format, String defaultTable, Map<String, String> header, List<Fields> rows) {
         String chosen = format == null || format.isBlank() || format.equals(Formatter.TABLE) ? defaultTable : format;
         console.out().print(Formatter.render(chosen, Fields.header(header), rows));
     }
@@ -44,7 +44,9 @@ final class Output {
             if (eq <= 0) {
                 throw BerthException.invalid("bad format of filter (expected name=value)");
             }
-            encoded.computeIfAbsent(filter.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT), k -> new LinkedHashMap<>())
+            encoded.computeIfAbsent(
+                            filter.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT),
+                            k -> new LinkedHashMap<>())
                     .put(filter.substring(eq + 1), true);
         }
         try {

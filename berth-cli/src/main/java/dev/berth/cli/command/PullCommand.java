@@ -14,10 +14,15 @@ public class PullCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "NAME[:TAG|@DIGEST]")
     String name;
 
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Platform to pull from a multi-platform image")
+    @Option(
+            names = "--platform",
+            paramLabel = "OS/ARCH[/VARIANT]",
+            description = "Platform to pull from a multi-platform image")
     String platform;
 
-    @Option(names = {"-q", "--quiet"}, description = "Suppress verbose output")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Suppress verbose output")
     boolean quiet;
 
     @Override
@@ -27,7 +32,8 @@ public class PullCommand extends ClientCommand {
             console().out().println("Using default tag: latest");
         }
         ImageReference ref = parsed.withDefaultTag();
-        String tag = ref.digest().map(Object::toString).orElseGet(() -> ref.tag().orElse(null));
+        String tag =
+                ref.digest().map(Object::toString).orElseGet(() -> ref.tag().orElse(null));
         ApiRequest request = ApiRequest.post("/images/create")
                 .query("fromImage", ref.nameOnly().toString())
                 .query("tag", tag)
@@ -36,8 +42,12 @@ public class PullCommand extends ClientCommand {
         try (ApiResponse response = client().send(request)) {
             if (quiet) {
                 // Errors in the stream still fail the command; only the progress is not shown.
-                new JsonMessageDisplay(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), false, 80,
-                        java.time.ZoneId.systemDefault()).display(response.body(), null);
+                new JsonMessageDisplay(
+                                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+                                false,
+                                80,
+                                java.time.ZoneId.systemDefault())
+                        .display(response.body(), null);
             } else {
                 JsonMessageDisplay.of(console()).display(response.body(), null);
             }

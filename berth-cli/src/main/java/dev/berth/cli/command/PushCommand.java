@@ -15,10 +15,14 @@ public class PushCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "NAME[:TAG]")
     String name;
 
-    @Option(names = {"-a", "--all-tags"}, description = "Push all tags of the repository")
+    @Option(
+            names = {"-a", "--all-tags"},
+            description = "Push all tags of the repository")
     boolean allTags;
 
-    @Option(names = {"-q", "--quiet"}, description = "Suppress verbose output")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Suppress verbose output")
     boolean quiet;
 
     @Override
@@ -39,8 +43,12 @@ public class PushCommand extends ClientCommand {
                 .header("X-Registry-Auth", DockerCredentials.of(console().env()).header(ref.domain()));
         try (ApiResponse response = client().send(request)) {
             if (quiet) {
-                new JsonMessageDisplay(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), false, 80,
-                        java.time.ZoneId.systemDefault()).display(response.body(), null);
+                new JsonMessageDisplay(
+                                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+                                false,
+                                80,
+                                java.time.ZoneId.systemDefault())
+                        .display(response.body(), null);
             } else {
                 JsonMessageDisplay.of(console()).display(response.body(), null);
             }

@@ -5,8 +5,7 @@ package dev.berth.cli.command;
  * split a user's "repo[:tag]" for the query; the daemon validates and normalizes names.
  */
 final class References {
-    private References() {
-    }
+    private References() {}
 
     /** "docker.io/library/busybox" → "busybox", "docker.io/foo/bar" → "foo/bar" (reference.FamiliarName). */
     static String familiar(String name) {

@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 @Command(name = "df", description = "Show Berth disk usage")
 public final class SystemDfCommand extends ClientCommand {
     static final String DEFAULT_TABLE = "table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}";
-    static final Map<String, String> HEADER = Map.of("Type", "TYPE", "TotalCount", "TOTAL", "Active", "ACTIVE",
-            "Size", "SIZE", "Reclaimable", "RECLAIMABLE");
+    static final Map<String, String> HEADER = Map.of(
+            "Type", "TYPE", "TotalCount", "TOTAL", "Active", "ACTIVE", "Size", "SIZE", "Reclaimable", "RECLAIMABLE");
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "Format output using a custom template")
     String format;
@@ -93,9 +93,17 @@ public final class SystemDfCommand extends ClientCommand {
                 cacheReclaimable += size;
             }
         }
-        rows.add(Fields.of(Map.of("Type", "Build Cache", "TotalCount", Long.toString(cache.size()),
-                "Active", Long.toString(cacheActive), "Size", Units.humanSize(cacheSize),
-                "Reclaimable", Units.humanSize(cacheReclaimable))));
+        rows.add(Fields.of(Map.of(
+                "Type",
+                "Build Cache",
+                "TotalCount",
+                Long.toString(cache.size()),
+                "Active",
+                Long.toString(cacheActive),
+                "Size",
+                Units.humanSize(cacheSize),
+                "Reclaimable",
+                Units.humanSize(cacheReclaimable))));
         return rows;
     }
 
@@ -105,9 +113,11 @@ public final class SystemDfCommand extends ClientCommand {
         values.put("TotalCount", Long.toString(total));
         values.put("Active", Long.toString(active));
         values.put("Size", Units.humanSize(size));
-        values.put("Reclaimable", size > 0
-                ? "%s (%d%%)".formatted(Units.humanSize(reclaimable), reclaimable * 100 / size)
-                : Units.humanSize(reclaimable));
+        values.put(
+                "Reclaimable",
+                size > 0
+                        ? "%s (%d%%)".formatted(Units.humanSize(reclaimable), reclaimable * 100 / size)
+                        : Units.humanSize(reclaimable));
         return Fields.of(values);
     }
 }

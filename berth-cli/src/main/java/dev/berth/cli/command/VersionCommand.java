@@ -14,7 +14,10 @@ import picocli.CommandLine.Option;
 /** {@code berth version}: the client's and the daemon's versions, laid out like {@code docker version}. */
 @Command(name = "version", description = "Show the Berth version information")
 public final class VersionCommand extends ClientCommand {
-    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", description = "Format output using a custom template: 'json', or a Go template")
+    @Option(
+            names = {"-f", "--format"},
+            paramLabel = "FORMAT",
+            description = "Format output using a custom template: 'json', or a Go template")
     String format;
 
     @Override
@@ -33,7 +36,10 @@ public final class VersionCommand extends ClientCommand {
             data.put("Client", clientInfo);
             data.put("Server", server == null ? null : Output.plain(server));
             String template = format.equals("json") ? "{{json .}}" : format;
-            console().out().println(GoTemplate.parse(template.replace("\\t", "\t").replace("\\n", "\n")).execute(data));
+            console()
+                    .out()
+                    .println(GoTemplate.parse(template.replace("\\t", "\t").replace("\\n", "\n"))
+                            .execute(data));
         } else {
             StringBuilder out = new StringBuilder("Client:\n");
             line(out, " Version:", clientInfo.get("Version"));
@@ -74,8 +80,15 @@ public final class VersionCommand extends ClientCommand {
         if (!components.isArray() || components.isEmpty()) {
             out.append(" Engine:\n");
             line(out, "  Version:", server.path("Version").asText(""));
-            line(out, "  API version:", server.path("ApiVersion").asText("") + " (minimum version " + server.path("MinAPIVersion").asText("") + ")");
-            line(out, "  OS/Arch:", server.path("Os").asText("") + "/" + server.path("Arch").asText(""));
+            line(
+                    out,
+                    "  API version:",
+                    server.path("ApiVersion").asText("") + " (minimum version "
+                            + server.path("MinAPIVersion").asText("") + ")");
+            line(
+                    out,
+                    "  OS/Arch:",
+                    server.path("Os").asText("") + "/" + server.path("Arch").asText(""));
             return out.toString();
         }
         for (JsonNode component : components) {
@@ -84,7 +97,11 @@ public final class VersionCommand extends ClientCommand {
             if (name.equals("Engine")) {
                 out.append(" Engine:\n");
                 line(out, "  Version:", component.path("Version").asText(""));
-                line(out, "  API version:", details.path("ApiVersion").asText("") + " (minimum version " + details.path("MinAPIVersion").asText("") + ")");
+                line(
+                        out,
+                        "  API version:",
+                        details.path("ApiVersion").asText("") + " (minimum version "
+                                + details.path("MinAPIVersion").asText("") + ")");
                 if (details.has("GoVersion")) {
                     line(out, "  Go version:", details.path("GoVersion").asText(""));
                 }
@@ -93,12 +110,18 @@ public final class VersionCommand extends ClientCommand {
                 }
                 line(out, "  Git commit:", details.path("GitCommit").asText(""));
                 line(out, "  Built:", ansiC(details.path("BuildTime").asText("")));
-                line(out, "  OS/Arch:", details.path("Os").asText("") + "/" + details.path("Arch").asText(""));
+                line(
+                        out,
+                        "  OS/Arch:",
+                        details.path("Os").asText("") + "/"
+                                + details.path("Arch").asText(""));
                 line(out, "  Experimental:", details.path("Experimental").asText("false"));
             } else {
                 out.append(' ').append(name).append(":\n");
                 line(out, "  Version:", component.path("Version").asText(""));
-                details.properties().forEach(e -> line(out, "  " + e.getKey() + ":", e.getValue().asText()));
+                details.properties()
+                        .forEach(e ->
+                                line(out, "  " + e.getKey() + ":", e.getValue().asText()));
             }
         }
         return out.toString();
@@ -106,14 +129,18 @@ public final class VersionCommand extends ClientCommand {
 
     /** docker lays these out with a tabwriter of minimum width 20 and padding 1. */
     private static void line(StringBuilder out, String label, Object value) {
-        out.append(label).repeat(' ', Math.max(1, 20 - label.length())).append(value).append('\n');
+        out.append(label)
+                .repeat(' ', Math.max(1, 20 - label.length()))
+                .append(value)
+                .append('\n');
     }
 
     /** docker shows the build time in Go's time.ANSIC layout ("Mon Jan  2 15:04:05 2006"). */
     static String ansiC(String buildTime) {
         try {
             return java.time.format.DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", java.util.Locale.ROOT)
-                    .format(java.time.OffsetDateTime.parse(buildTime).atZoneSameInstant(java.time.ZoneId.systemDefault()));
+                    .format(java.time.OffsetDateTime.parse(buildTime)
+                            .atZoneSameInstant(java.time.ZoneId.systemDefault()));
         } catch (java.time.format.DateTimeParseException e) {
             return buildTime;
         }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code berth volume …}. */
-@Command(name = "volume",
+@Command(
+        name = "volume",
         description = "Manage volumes",
         subcommands = {
             VolumeCreateCommand.class,
@@ -19,7 +20,10 @@ public final class VolumeCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print usage")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Print usage")
     boolean help;
 
     @Override

@@ -4,25 +4,29 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cli.client.ApiRequest;
 import dev.berth.core.error.BerthException;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /** {@code berth volume create [OPTIONS] [VOLUME]}: prints the volume's name (a random one when none is given). */
 @Command(name = "create", description = "Create a volume")
 public class VolumeCreateCommand extends ClientCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = {"-d", "--driver"}, description = "Specify volume driver name (default \"local\")")
+    @Option(
+            names = {"-d", "--driver"},
+            description = "Specify volume driver name (default \"local\")")
     String driver = "local";
 
     @Option(names = "--label", paramLabel = "LABEL", description = "Set metadata for a volume")
     List<String> labels = new ArrayList<>();
 
-    @Option(names = {"-o", "--opt"}, paramLabel = "OPT", description = "Set driver specific options (type, device, o)")
+    @Option(
+            names = {"-o", "--opt"},
+            paramLabel = "OPT",
+            description = "Set driver specific options (type, device, o)")
     List<String> options = new ArrayList<>();
 
     @Option(names = "--name", description = "Specify volume name")
@@ -34,7 +38,8 @@ public class VolumeCreateCommand extends ClientCommand {
     @Override
     protected int run() throws Exception {
         if (name != null && nameOption != null && !name.equals(nameOption)) {
-            throw BerthException.invalid("conflicting options: either specify --name or provide positional arg, not both");
+            throw BerthException.invalid(
+                    "conflicting options: either specify --name or provide positional arg, not both");
         }
         ObjectNode body = JSON.createObjectNode();
         body.put("Name", name != null ? name : nameOption == null ? "" : nameOption);
@@ -43,7 +48,9 @@ public class VolumeCreateCommand extends ClientCommand {
         for (String o : options) {
             int eq = o.indexOf('=');
             if (eq <= 0) {
-                throw BerthException.invalid("invalid argument \"%s\" for \"-o, --opt\" flag: bad format for option (expected key=value)", o);
+                throw BerthException.invalid(
+                        "invalid argument \"%s\" for \"-o, --opt\" flag: bad format for option (expected key=value)",
+                        o);
             }
             opts.put(o.substring(0, eq), o.substring(eq + 1));
         }
@@ -52,8 +59,10 @@ public class VolumeCreateCommand extends ClientCommand {
             int eq = l.indexOf('=');
             labelNode.put(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
         }
-        String created = client().json(ApiRequest.post("/volumes/create")
-                .body(JSON.writeValueAsBytes(body), "application/json")).path("Name").asText();
+        String created = client().json(
+                        ApiRequest.post("/volumes/create").body(JSON.writeValueAsBytes(body), "application/json"))
+                .path("Name")
+                .asText();
         console().out().println(created);
         return ExitCodes.OK;
     }

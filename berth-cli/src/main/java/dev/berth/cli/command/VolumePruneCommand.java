@@ -3,23 +3,26 @@ package dev.berth.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.cli.client.ApiRequest;
 import dev.berth.cli.output.Units;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code berth volume prune}: unused anonymous volumes (all unused ones with -a), after asking. */
 @Command(name = "prune", description = "Remove unused local volumes")
 public class VolumePruneCommand extends ClientCommand {
-    @Option(names = {"-a", "--all"}, description = "Remove all unused volumes, not just anonymous ones")
+    @Option(
+            names = {"-a", "--all"},
+            description = "Remove all unused volumes, not just anonymous ones")
     boolean all;
 
-    @Option(names = {"-f", "--force"}, description = "Do not prompt for confirmation")
+    @Option(
+            names = {"-f", "--force"},
+            description = "Do not prompt for confirmation")
     boolean force;
 
     @Option(names = "--filter", paramLabel = "FILTER", description = "Provide filter values (e.g. \"label=<label>\")")
@@ -28,12 +31,15 @@ public class VolumePruneCommand extends ClientCommand {
     @Override
     protected int run() throws IOException {
         if (!force) {
-            String warning = all ? "WARNING! This will remove all local volumes not used by at least one container."
+            String warning = all
+                    ? "WARNING! This will remove all local volumes not used by at least one container."
                     : "WARNING! This will remove anonymous local volumes not used by at least one container.";
             console().out().print(warning + "\nAre you sure you want to continue? [y/N] ");
             console().out().flush();
-            String answer = new BufferedReader(new InputStreamReader(console().in(), StandardCharsets.UTF_8)).readLine();
-            if (answer == null || !(answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"))) {
+            String answer =
+                    new BufferedReader(new InputStreamReader(console().in(), StandardCharsets.UTF_8)).readLine();
+            if (answer == null
+                    || !(answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"))) {
                 return ExitCodes.OK;
             }
         }
@@ -53,7 +59,10 @@ public class VolumePruneCommand extends ClientCommand {
             deleted.forEach(name -> out.append(name.asText()).append('\n'));
             console().out().println(out);
         }
-        console().out().println("Total reclaimed space: " + Units.humanSize(report.path("SpaceReclaimed").asLong(0)));
+        console()
+                .out()
+                .println("Total reclaimed space: "
+                        + Units.humanSize(report.path("SpaceReclaimed").asLong(0)));
         return ExitCodes.OK;
     }
 }

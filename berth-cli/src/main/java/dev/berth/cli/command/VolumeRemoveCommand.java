@@ -3,17 +3,21 @@ package dev.berth.cli.command;
 import dev.berth.cli.client.ApiRequest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /** {@code berth volume rm}: each volume in turn; failures are reported after the others and exit 1. */
-@Command(name = "rm", aliases = {"remove"}, description = "Remove one or more volumes")
+@Command(
+        name = "rm",
+        aliases = {"remove"},
+        description = "Remove one or more volumes")
 public class VolumeRemoveCommand extends ClientCommand {
-    @Option(names = {"-f", "--force"}, description = "Do not fail when a volume does not exist")
+    @Option(
+            names = {"-f", "--force"},
+            description = "Do not fail when a volume does not exist")
     boolean force;
 
     @Parameters(arity = "1..*", paramLabel = "VOLUME")

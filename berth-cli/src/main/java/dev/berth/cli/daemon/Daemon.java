@@ -1,21 +1,21 @@
 package dev.berth.cli.daemon;
 
-import dev.berth.api.distribution.DistributionRoutes;
 import dev.berth.api.container.ContainerRoutes;
+import dev.berth.api.distribution.DistributionRoutes;
 import dev.berth.api.image.ImageRoutes;
-import dev.berth.api.system.SystemRoutes;
-import dev.berth.api.volume.VolumeRoutes;
 import dev.berth.api.server.ApiServer;
 import dev.berth.api.server.Router;
+import dev.berth.api.system.SystemRoutes;
+import dev.berth.api.volume.VolumeRoutes;
 import dev.berth.core.content.LocalBlobStore;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.snapshot.Snapshots;
 import dev.berth.core.snapshot.Snapshotter;
-import dev.berth.engine.distribution.DistributionServices;
-import dev.berth.engine.distribution.PulledManifests;
 import dev.berth.engine.container.ContainerRuntimes;
 import dev.berth.engine.container.ContainerServices;
 import dev.berth.engine.container.ContainerStore;
+import dev.berth.engine.distribution.DistributionServices;
+import dev.berth.engine.distribution.PulledManifests;
 import dev.berth.engine.event.EventBus;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.StartupCheck;
@@ -23,9 +23,6 @@ import dev.berth.engine.system.SystemFacts;
 import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.engine.volume.VolumeService;
 import dev.berth.runtime.cgroup.Cgroups;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +30,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds every store and service once, wires them through constructors,
@@ -45,8 +44,7 @@ public final class Daemon implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private ApiServer server;
 
-    private Daemon() {
-    }
+    private Daemon() {}
 
     public static Daemon start(DaemonConfig config) {
         tuneHttpClient();
@@ -87,17 +85,28 @@ public final class Daemon implements AutoCloseable {
         EventBus events = new EventBus();
         ContainerStore containerStore = ContainerServices.openStore(db);
 
-        ImageServices.Parts parts = new ImageServices.Parts(db, blobs, snapshots, new UnpackingLayerApplier(), events,
-                ContainerServices.imageUsers(containerStore), snapshots::directory, Clock.systemUTC());
+        ImageServices.Parts parts = new ImageServices.Parts(
+                db,
+                blobs,
+                snapshots,
+                new UnpackingLayerApplier(),
+                events,
+                ContainerServices.imageUsers(containerStore),
+                snapshots::directory,
+                Clock.systemUTC());
         ImageServices images = ImageServices.create(parts);
 
         int recorded = PulledManifests.recordImageManifests(db, blobs);
         if (recorded > 0) {
             LOG.info("start-up: recorded the image manifest of {} repo digests pulled by an older Berth", recorded);
         }
-        StartupCheck.Report report = ImageServices.startupCheck(parts,
-                digest -> dataRoot.resolve("content/blobs").resolve(digest.algorithm()).resolve(digest.hex()),
-                ContainerServices.gcRoots(containerStore)).run();
+        StartupCheck.Report report = ImageServices.startupCheck(
+                        parts,
+                        digest -> dataRoot.resolve("content/blobs")
+                                .resolve(digest.algorithm())
+                                .resolve(digest.hex()),
+                        ContainerServices.gcRoots(containerStore))
+                .run();
         report.removed().forEach(item -> LOG.info("start-up check removed {}", item));
         report.missing().forEach(item -> LOG.error("start-up check: {}", item));
 
@@ -107,19 +116,33 @@ public final class Daemon implements AutoCloseable {
         volumeReport.repaired().forEach(item -> LOG.error("start-up check: {}", item));
 
         ContainerRuntimes runtimes = ContainerRuntimes.detect("/berth", config.execRoot(), config.defaultRuntime());
-        ContainerServices containers = ContainerServices.create(containerStore, new ContainerServices.Parts(db, images,
-                snapshots, events, runtimes.byName(), runtimes.defaultRuntime(), dataRoot,
-                config.execRoot().toAbsolutePath(), parts.snapshotDir(), new ContainerVolumes(volumes), Clock.systemUTC()));
+        ContainerServices containers = ContainerServices.create(
+                containerStore,
+                new ContainerServices.Parts(
+                        db,
+                        images,
+                        snapshots,
+                        events,
+                        runtimes.byName(),
+                        runtimes.defaultRuntime(),
+                        dataRoot,
+                        config.execRoot().toAbsolutePath(),
+                        parts.snapshotDir(),
+                        new ContainerVolumes(volumes),
+                        Clock.systemUTC()));
         containers.recovery().withCrashCleanUp(runtimes::cleanUpAfterCrash).cleanUp();
         resources.add(containers::shutdown);
 
         DistributionServices distribution = DistributionServices.create(config.registries(), images.store());
-        DistributionRoutes distributionRoutes = new DistributionRoutes(distribution.pulls(), distribution.pushes(),
-                distribution.logins());
+        DistributionRoutes distributionRoutes =
+                new DistributionRoutes(distribution.pulls(), distribution.pushes(), distribution.logins());
         String daemonId = EngineId.loadOrCreate(dataRoot);
         int cgroupVersion = Cgroups.detect().version();
-        Supplier<SystemFacts> facts = () -> SystemFacts.of(daemonId, dataRoot,
-                        images.queries().list(Map.of(), false, false).size(), containerStore.counts(),
+        Supplier<SystemFacts> facts = () -> SystemFacts.of(
+                        daemonId,
+                        dataRoot,
+                        images.queries().list(Map.of(), false, false).size(),
+                        containerStore.counts(),
                         snapshots.driver())
                 .withDriverStatus(List.of(List.of("Backing Filesystem", storage.reason())))
                 .withCgroup("cgroupfs", Integer.toString(cgroupVersion))
@@ -138,7 +161,10 @@ public final class Daemon implements AutoCloseable {
         resources.add(server);
         server.start();
         containers.recovery().restartPolicies();
-        LOG.info("berth daemon serving {} (data root {}, storage driver {})", config.hosts(), dataRoot,
+        LOG.info(
+                "berth daemon serving {} (data root {}, storage driver {})",
+                config.hosts(),
+                dataRoot,
                 snapshots.driver());
     }
 

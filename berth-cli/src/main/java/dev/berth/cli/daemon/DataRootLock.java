@@ -2,7 +2,6 @@ package dev.berth.cli.daemon;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -33,10 +32,12 @@ final class DataRootLock implements AutoCloseable {
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();
-                throw new BerthException(ErrorKind.CONFLICT,
+                throw new BerthException(
+                        ErrorKind.CONFLICT,
                         "another berth daemon is using data root " + dataRoot + " (" + file + " is locked)");
             }
-            channel.truncate(0).write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes()));
+            channel.truncate(0)
+                    .write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes()));
             return new DataRootLock(channel, lock);
         } catch (IOException e) {
             throw BerthException.internal("cannot lock " + file + ": " + e.getMessage(), e);

@@ -1,7 +1,6 @@
 package dev.berth.cli.daemon;
 
 import dev.berth.core.error.BerthException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +12,7 @@ import java.util.UUID;
  * made once, written to a temporary file and renamed into {@code <data-root>/engine-id}.
  */
 final class EngineId {
-    private EngineId() {
-    }
+    private EngineId() {}
 
     static String loadOrCreate(Path dataRoot) {
         Path file = dataRoot.resolve("engine-id");

@@ -4,7 +4,6 @@ import dev.berth.core.layer.LayerDigest;
 import dev.berth.core.layer.LayerUnpacker;
 import dev.berth.core.snapshot.WhiteoutMode;
 import dev.berth.engine.image.LayerApplier;
-
 import java.io.InputStream;
 import java.nio.file.Path;
 

@@ -17,8 +17,15 @@ import java.util.Map;
  * @param out     text output (UTF-8, buffered: commands flush); {@code raw} is the same stream for bytes such as a saved tar
  * @param columns the width of the terminal on stdout, or -1 to ask the kernel when a progress bar needs it
  */
-public record Console(InputStream in, PrintStream out, OutputStream raw, PrintStream err, Map<String, String> env,
-                      boolean inIsTerminal, boolean outIsTerminal, int columns) {
+public record Console(
+        InputStream in,
+        PrintStream out,
+        OutputStream raw,
+        PrintStream err,
+        Map<String, String> env,
+        boolean inIsTerminal,
+        boolean outIsTerminal,
+        int columns) {
 
     /** The terminal's width on stdout, 0 when unknown. */
     public int width() {
@@ -27,11 +34,14 @@ public record Console(InputStream in, PrintStream out, OutputStream raw, PrintSt
 
     public static Console system() {
         OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
-        return new Console(new FileInputStream(FileDescriptor.in),
+        return new Console(
+                new FileInputStream(FileDescriptor.in),
                 new PrintStream(stdout, false, StandardCharsets.UTF_8),
                 stdout,
                 new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8),
                 System.getenv(),
-                Terminal.isTerminal(0), Terminal.isTerminal(1), -1);
+                Terminal.isTerminal(0),
+                Terminal.isTerminal(1),
+                -1);
     }
 }

@@ -12,8 +12,7 @@ public final class Formatter {
     public static final String TABLE = "table";
     public static final String JSON = "json";
 
-    private Formatter() {
-    }
+    private Formatter() {}
 
     public static boolean isTable(String format) {
         return format.startsWith(TABLE);

@@ -44,8 +44,7 @@ public final class GoJson {
         }
     }
 
-    private GoJson() {
-    }
+    private GoJson() {}
 
     /** json.MarshalIndent(value, "", "    "). */
     public static String indent(Object value) {
@@ -82,5 +81,4 @@ public final class GoJson {
             };
         }
     }
-
 }

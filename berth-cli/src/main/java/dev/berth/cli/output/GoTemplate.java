@@ -67,45 +67,32 @@ public final class GoTemplate {
 
     // ---------------------------------------------------------------- syntax tree
 
-    private sealed interface Node permits Text, Action, If, Range, With {
-    }
+    private sealed interface Node permits Text, Action, If, Range, With {}
 
-    private record Text(String text) implements Node {
-    }
+    private record Text(String text) implements Node {}
 
-    private record Action(Pipeline pipeline) implements Node {
-    }
+    private record Action(Pipeline pipeline) implements Node {}
 
-    private record If(Pipeline condition, List<Node> then, List<Node> otherwise) implements Node {
-    }
+    private record If(Pipeline condition, List<Node> then, List<Node> otherwise) implements Node {}
 
-    private record Range(Pipeline pipeline, List<Node> body, List<Node> otherwise) implements Node {
-    }
+    private record Range(Pipeline pipeline, List<Node> body, List<Node> otherwise) implements Node {}
 
-    private record With(Pipeline pipeline, List<Node> body, List<Node> otherwise) implements Node {
-    }
+    private record With(Pipeline pipeline, List<Node> body, List<Node> otherwise) implements Node {}
 
-    private record Pipeline(String text, int pos, List<Command> commands) {
-    }
+    private record Pipeline(String text, int pos, List<Command> commands) {}
 
-    private record Command(List<Operand> operands) {
-    }
+    private record Command(List<Operand> operands) {}
 
-    private sealed interface Operand permits Literal, FieldChain, Function, Sub {
-    }
+    private sealed interface Operand permits Literal, FieldChain, Function, Sub {}
 
-    private record Literal(Object value) implements Operand {
-    }
+    private record Literal(Object value) implements Operand {}
 
     /** {@code .A.B} (base null = dot), {@code $.A} (fromRoot), or {@code (pipeline).A}. */
-    private record FieldChain(boolean fromRoot, List<String> names) implements Operand {
-    }
+    private record FieldChain(boolean fromRoot, List<String> names) implements Operand {}
 
-    private record Function(String name) implements Operand {
-    }
+    private record Function(String name) implements Operand {}
 
-    private record Sub(Pipeline pipeline, List<String> names) implements Operand {
-    }
+    private record Sub(Pipeline pipeline, List<String> names) implements Operand {}
 
     // ---------------------------------------------------------------- parser
 
@@ -161,12 +148,17 @@ public final class GoTemplate {
                 int close = findClose(start);
                 int end = close;
                 trimNext = false;
-                if (close - 1 >= start && text.charAt(close - 1) == '-' && close - 2 >= start && isSpace(text.charAt(close - 2))) {
+                if (close - 1 >= start
+                        && text.charAt(close - 1) == '-'
+                        && close - 2 >= start
+                        && isSpace(text.charAt(close - 2))) {
                     trimNext = true;
                     end = close - 1;
                 }
                 String inside = text.substring(start, end);
-                action(inside.strip(), start + (inside.length() - inside.stripLeading().length()));
+                action(
+                        inside.strip(),
+                        start + (inside.length() - inside.stripLeading().length()));
                 pos = close + 2;
             }
             if (stack.size() > 1) {
@@ -211,7 +203,8 @@ public final class GoTemplate {
             String keyword = body.split("\\s+", 2)[0];
             String rest = body.substring(keyword.length()).strip();
             switch (keyword) {
-                case "if", "range", "with" -> stack.add(new Frame(keyword, pipeline(rest, offset + body.indexOf(rest)), false));
+                case "if", "range", "with" ->
+                    stack.add(new Frame(keyword, pipeline(rest, offset + body.indexOf(rest)), false));
                 case "else" -> {
                     Frame frame = top();
                     if (frame.kind.equals("root") || frame.otherwise != null) {
@@ -233,7 +226,7 @@ public final class GoTemplate {
                     closeBlock();
                 }
                 case "define", "template", "block", "break", "continue" ->
-                        throw error("{{" + keyword + "}} is not supported by berth's template subset");
+                    throw error("{{" + keyword + "}} is not supported by berth's template subset");
                 default -> top().current().add(new Action(pipeline(body, offset)));
             }
         }
@@ -600,15 +593,21 @@ public final class GoTemplate {
         private BerthException fail(Pipeline pipeline, String message) {
             int pos = Math.min(pipeline.pos(), source.length());
             int lineStart = source.lastIndexOf('\n', pos - 1) + 1;
-            int line = 1 + (int) source.substring(0, pos).chars().filter(c -> c == '\n').count();
-            return BerthException.invalid("template parsing error: template: :%d:%d: executing \"\" at <%s>: %s",
+            int line = 1
+                    + (int) source.substring(0, pos)
+                            .chars()
+                            .filter(c -> c == '\n')
+                            .count();
+            return BerthException.invalid(
+                    "template parsing error: template: :%d:%d: executing \"\" at <%s>: %s",
                     line, pos - lineStart, pipeline.text(), message);
         }
 
         private static String describe(Operand operand) {
             return switch (operand) {
                 case Literal l -> String.valueOf(l.value());
-                case FieldChain f -> (f.fromRoot() ? "$" : "") + (f.names().isEmpty() ? "." : "." + String.join(".", f.names()));
+                case FieldChain f ->
+                    (f.fromRoot() ? "$" : "") + (f.names().isEmpty() ? "." : "." + String.join(".", f.names()));
                 case Sub s -> "(" + s.pipeline().text() + ")";
                 case Function fn -> fn.name();
             };
@@ -690,11 +689,31 @@ public final class GoTemplate {
 
     /** The functions a template may call. */
     private static final class Functions {
-        static final List<String> NAMES = List.of("json", "join", "split", "title", "lower", "upper", "pad",
-                "truncate", "index", "len", "printf", "print", "println", "eq", "ne", "lt", "le", "gt", "ge", "and",
-                "or", "not");
-        private static final List<String> HEADER_IDENTITY = List.of("json", "join", "split", "title", "lower",
-                "upper", "pad", "truncate");
+        static final List<String> NAMES = List.of(
+                "json",
+                "join",
+                "split",
+                "title",
+                "lower",
+                "upper",
+                "pad",
+                "truncate",
+                "index",
+                "len",
+                "printf",
+                "print",
+                "println",
+                "eq",
+                "ne",
+                "lt",
+                "le",
+                "gt",
+                "ge",
+                "and",
+                "or",
+                "not");
+        private static final List<String> HEADER_IDENTITY =
+                List.of("json", "join", "split", "title", "lower", "upper", "pad", "truncate");
 
         static Object call(String name, List<Object> args, boolean header) {
             if (header && HEADER_IDENTITY.contains(name)) {
@@ -712,7 +731,8 @@ public final class GoTemplate {
                 }
                 case "split" -> {
                     need(args, 2);
-                    yield new ArrayList<Object>(List.of(print(args.get(0)).split(java.util.regex.Pattern.quote(print(args.get(1))), -1)));
+                    yield new ArrayList<Object>(
+                            List.of(print(args.get(0)).split(java.util.regex.Pattern.quote(print(args.get(1))), -1)));
                 }
                 case "title" -> {
                     String s = print(arg(args, 0, 1));
@@ -731,13 +751,15 @@ public final class GoTemplate {
                     yield s.codePointCount(0, s.length()) <= n ? s : s.substring(0, s.offsetByCodePoints(0, n));
                 }
                 case "index" -> index(args);
-                case "len" -> (long) switch (arg(args, 0, 1)) {
-                    case String s -> s.length();
-                    case Collection<?> c -> c.size();
-                    case Map<?, ?> m -> m.size();
-                    case Fields f -> f.values().size();
-                    default -> throw BerthException.invalid("len of type %s", goType(args.getFirst()));
-                };
+                case "len" ->
+                    (long)
+                            switch (arg(args, 0, 1)) {
+                                case String s -> s.length();
+                                case Collection<?> c -> c.size();
+                                case Map<?, ?> m -> m.size();
+                                case Fields f -> f.values().size();
+                                default -> throw BerthException.invalid("len of type %s", goType(args.getFirst()));
+                            };
                 case "printf" -> {
                     if (args.isEmpty()) {
                         throw BerthException.invalid("wrong number of args for printf: want at least 1 got 0");
@@ -747,7 +769,8 @@ public final class GoTemplate {
                 case "print" -> {
                     StringBuilder out = new StringBuilder();
                     for (int k = 0; k < args.size(); k++) {
-                        boolean spaced = k > 0 && !(args.get(k) instanceof String) && !(args.get(k - 1) instanceof String);
+                        boolean spaced =
+                                k > 0 && !(args.get(k) instanceof String) && !(args.get(k - 1) instanceof String);
                         out.append(spaced ? " " : "").append(print(args.get(k)));
                     }
                     yield out.toString();
@@ -895,11 +918,20 @@ public final class GoTemplate {
                 String text = switch (verb) {
                     case 'd' -> arg instanceof Number n ? String.valueOf(n.longValue()) : "%!d(" + print(arg) + ")";
                     case 'q' -> json(print(arg));
-                    case 'f' -> arg instanceof Number n ? String.format(Locale.ROOT, "%" + (flags.contains(".") ? flags : flags + ".6") + "f", n.doubleValue()) : "%!f(" + print(arg) + ")";
+                    case 'f' ->
+                        arg instanceof Number n
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "%" + (flags.contains(".") ? flags : flags + ".6") + "f",
+                                        n.doubleValue())
+                                : "%!f(" + print(arg) + ")";
                     case 'x' -> arg instanceof Number n ? Long.toHexString(n.longValue()) : hex(print(arg));
                     default -> print(arg);
                 };
-                out.append(flags.isEmpty() || verb == 'f' ? text : String.format(Locale.ROOT, "%" + flags.replaceAll("[^0-9-]", "") + "s", text));
+                out.append(
+                        flags.isEmpty() || verb == 'f'
+                                ? text
+                                : String.format(Locale.ROOT, "%" + flags.replaceAll("[^0-9-]", "") + "s", text));
             }
             return out.toString();
         }

@@ -24,7 +24,9 @@ import java.util.function.Consumer;
  */
 public final class JsonMessageDisplay {
     /** Go's RFC3339NanoFixed: nanoseconds always nine digits. */
-    static final DateTimeFormatter RFC3339_NANO_FIXED = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX");
+    static final DateTimeFormatter RFC3339_NANO_FIXED =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX");
+
     private static final ObjectMapper JSON = new ObjectMapper().configure(JsonParser.Feature.AUTO_CLOSE_SOURCE, false);
 
     private final PrintStream out;
@@ -62,7 +64,8 @@ public final class JsonMessageDisplay {
             if (e instanceof BerthException b) {
                 throw b;
             }
-            throw new BerthException(ErrorKind.UNAVAILABLE, "error reading the daemon's progress stream: " + e.getMessage(), e);
+            throw new BerthException(
+                    ErrorKind.UNAVAILABLE, "error reading the daemon's progress stream: " + e.getMessage(), e);
         } finally {
             out.flush();
         }
@@ -146,7 +149,9 @@ public final class JsonMessageDisplay {
     /** The error a message carries (errorDetail, or the older "error" string), or null. */
     static BerthException error(JsonNode message) {
         JsonNode detail = message.get("errorDetail");
-        String text = detail != null && detail.hasNonNull("message") ? detail.get("message").asText() : text(message, "error");
+        String text = detail != null && detail.hasNonNull("message")
+                ? detail.get("message").asText()
+                : text(message, "error");
         if (text.isEmpty() && detail == null) {
             return null;
         }
@@ -188,7 +193,8 @@ public final class JsonMessageDisplay {
         String numbers = "";
         if (!hideCounts) {
             if (units.isEmpty()) {
-                numbers = current > total ? "%8s".formatted(Units.humanSize(current))
+                numbers = current > total
+                        ? "%8s".formatted(Units.humanSize(current))
                         : "%8s/%s".formatted(Units.humanSize(current), Units.humanSize(total));
             } else {
                 numbers = current > total ? current + " " + units : current + "/" + total + " " + units;

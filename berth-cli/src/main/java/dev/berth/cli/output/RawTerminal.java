@@ -33,11 +33,16 @@ public final class RawTerminal implements AutoCloseable {
     /** Puts terminal {@code fd} in raw mode. */
     public static RawTerminal enter(int fd) {
         Linker linker = Linker.nativeLinker();
-        MethodHandle tcgetattr = downcall(linker, "tcgetattr",
+        MethodHandle tcgetattr = downcall(
+                linker,
+                "tcgetattr",
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
         MethodHandle cfmakeraw = downcall(linker, "cfmakeraw", FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
-        MethodHandle tcsetattr = downcall(linker, "tcsetattr",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        MethodHandle tcsetattr = downcall(
+                linker,
+                "tcsetattr",
+                FunctionDescriptor.of(
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
         Arena arena = Arena.ofShared();
         try {
             MemorySegment saved = arena.allocate(TERMIOS_SIZE);

@@ -81,7 +81,8 @@ public final class TabWriter {
         writeLines(out, lines, widths, line0, line1);
     }
 
-    private static void writeLines(StringBuilder out, List<List<String>> lines, List<Integer> widths, int from, int to) {
+    private static void writeLines(
+            StringBuilder out, List<List<String>> lines, List<Integer> widths, int from, int to) {
         for (int i = from; i < to; i++) {
             List<String> line = lines.get(i);
             for (int j = 0; j < line.size(); j++) {

@@ -1,12 +1,12 @@
 package dev.berth.cli.output;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -24,12 +24,12 @@ import java.nio.file.Path;
 public final class Terminal {
     private static final long TIOCGWINSZ = 0x5413;
 
-    private Terminal() {
-    }
+    private Terminal() {}
 
     public static boolean isTerminal(int fd) {
         try {
-            String device = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            String device =
+                    Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
             return device.startsWith("/dev/pts/") || device.startsWith("/dev/tty") || device.equals("/dev/console");
         } catch (IOException | UnsupportedOperationException e) {
             return false;
@@ -46,15 +46,19 @@ public final class Terminal {
     public static int[] size(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             Linker linker = Linker.nativeLinker();
-            MethodHandle ioctl = linker.downcallHandle(linker.defaultLookup().find("ioctl").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
+            MethodHandle ioctl = linker.downcallHandle(
+                    linker.defaultLookup().find("ioctl").orElseThrow(),
+                    FunctionDescriptor.of(
+                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
                     Linker.Option.firstVariadicArg(2));
             MemorySegment winsize = arena.allocate(8);
             if ((int) ioctl.invokeExact(fd, TIOCGWINSZ, winsize) != 0) {
                 return null;
             }
-            return new int[] {Short.toUnsignedInt(winsize.get(ValueLayout.JAVA_SHORT, 0)),
-                    Short.toUnsignedInt(winsize.get(ValueLayout.JAVA_SHORT, 2))};
+            return new int[] {
+                Short.toUnsignedInt(winsize.get(ValueLayout.JAVA_SHORT, 0)),
+                Short.toUnsignedInt(winsize.get(ValueLayout.JAVA_SHORT, 2))
+            };
         } catch (Throwable e) {
             return null;
         }

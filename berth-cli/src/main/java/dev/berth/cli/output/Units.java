@@ -12,8 +12,7 @@ import java.math.RoundingMode;
 public final class Units {
     private static final String[] DECIMAL_UNITS = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
 
-    private Units() {
-    }
+    private Units() {}
 
     /** go-units HumanSizeWithPrecision(size, 3): what `docker images` and `docker history` show. */
     public static String size(double bytes) {

@@ -30,7 +30,8 @@ class DaemonHostTest {
 
     @Test
     void otherSchemesAndRelativeSocketsAreRejected() {
-        assertThatThrownBy(() -> DaemonHost.parse("ssh://host")).isInstanceOf(BerthException.class)
+        assertThatThrownBy(() -> DaemonHost.parse("ssh://host"))
+                .isInstanceOf(BerthException.class)
                 .hasMessageContaining("use unix:///path/to.sock or tcp://host:port");
         assertThatThrownBy(() -> DaemonHost.parse("unix://relative.sock")).hasMessageContaining("absolute socket path");
     }
@@ -42,7 +43,8 @@ class DaemonHostTest {
         assertThat(tcp.port()).isEqualTo(2376);
         assertThat(tcp.tls()).isNotNull();
         assertThat(tcp.verify()).isFalse();
-        assertThat(DaemonHost.resolve("tcp://127.0.0.1:9999", tls, Map.of()).port()).isEqualTo(9999);
+        assertThat(DaemonHost.resolve("tcp://127.0.0.1:9999", tls, Map.of()).port())
+                .isEqualTo(9999);
         DaemonHost unix = DaemonHost.resolve(null, tls, Map.of("DOCKER_HOST", "unix:///tmp/d.sock"));
         assertThat(unix.tls()).isNull();
     }

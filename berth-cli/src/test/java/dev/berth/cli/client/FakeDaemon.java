@@ -140,7 +140,9 @@ public final class FakeDaemon implements AutoCloseable {
             Map<String, String> headers = new LinkedHashMap<>();
             for (String h = line(in); !h.isEmpty(); h = line(in)) {
                 int colon = h.indexOf(':');
-                headers.put(h.substring(0, colon).toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
+                headers.put(
+                        h.substring(0, colon).toLowerCase(Locale.ROOT),
+                        h.substring(colon + 1).strip());
             }
             boolean chunked = "chunked".equalsIgnoreCase(headers.get("transfer-encoding"));
             byte[] body;
@@ -168,10 +170,18 @@ public final class FakeDaemon implements AutoCloseable {
             Response response = request.path().equals("/_ping")
                     ? new Response(200, "text/plain", List.of("OK".getBytes(StandardCharsets.UTF_8)))
                     : handler.apply(request);
-            StringBuilder head = new StringBuilder("HTTP/1.1 ").append(response.status()).append(" X\r\n")
-                    .append("Api-Version: ").append(apiVersion).append("\r\nContent-Type: ").append(response.contentType()).append("\r\n");
+            StringBuilder head = new StringBuilder("HTTP/1.1 ")
+                    .append(response.status())
+                    .append(" X\r\n")
+                    .append("Api-Version: ")
+                    .append(apiVersion)
+                    .append("\r\nContent-Type: ")
+                    .append(response.contentType())
+                    .append("\r\n");
             if (response.chunks().size() == 1) {
-                head.append("Content-Length: ").append(response.chunks().getFirst().length).append("\r\n\r\n");
+                head.append("Content-Length: ")
+                        .append(response.chunks().getFirst().length)
+                        .append("\r\n\r\n");
                 out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
                 out.write(response.chunks().getFirst());
             } else {

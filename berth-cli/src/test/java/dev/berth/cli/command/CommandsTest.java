@@ -63,13 +63,21 @@ class CommandsTest {
     }
 
     private int berth(String... args) {
-        return berthWithEnv(Map.of("DOCKER_HOST", daemon == null ? "unix://" + dir.resolve("none.sock") : daemon.uri()), args);
+        return berthWithEnv(
+                Map.of("DOCKER_HOST", daemon == null ? "unix://" + dir.resolve("none.sock") : daemon.uri()), args);
     }
 
     private int berthWithEnv(Map<String, String> env, String... args) {
         PrintStream stdout = new PrintStream(out, false, StandardCharsets.UTF_8);
-        Console console = new Console(new ByteArrayInputStream(stdin), stdout, out,
-                new PrintStream(err, true, StandardCharsets.UTF_8), env, stdinTerminal, stdoutTerminal, 0);
+        Console console = new Console(
+                new ByteArrayInputStream(stdin),
+                stdout,
+                out,
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                env,
+                stdinTerminal,
+                stdoutTerminal,
+                0);
         int code = Main.run(console, args);
         stdout.flush();
         return code;
@@ -115,10 +123,12 @@ class CommandsTest {
         assertThat(berth("image", "ls", "-q", "--no-trunc")).isZero();
         assertThat(out()).isEqualTo(ID + "\n" + ID + "\n" + DANGLING + "\n");
         out.reset();
-        assertThat(berth("images", "-a", "--format", "{{.Repository}}:{{.Tag}}", "-f", "dangling=false", "busybox")).isZero();
+        assertThat(berth("images", "-a", "--format", "{{.Repository}}:{{.Tag}}", "-f", "dangling=false", "busybox"))
+                .isZero();
         assertThat(out()).isEqualTo("busybox:latest\nfoo/bar:v1\n<none>:<none>\n");
         Request list = daemon.requests().getLast();
-        assertThat(query(list)).isEqualTo("all=1&filters={\"dangling\":{\"false\":true},\"reference\":{\"busybox\":true}}");
+        assertThat(query(list))
+                .isEqualTo("all=1&filters={\"dangling\":{\"false\":true},\"reference\":{\"busybox\":true}}");
     }
 
     @Test
@@ -131,7 +141,9 @@ class CommandsTest {
         assertThat(err()).isEqualTo("Error response from daemon: No such image: nope:latest\n");
         out.reset();
         err.reset();
-        assertThat(berth("image", "rm", "-f", "nope")).as("--force forgives images that are not there").isZero();
+        assertThat(berth("image", "rm", "-f", "nope"))
+                .as("--force forgives images that are not there")
+                .isZero();
         assertThat(query(daemon.requests().getLast())).isEqualTo("force=1");
     }
 
@@ -147,9 +159,11 @@ class CommandsTest {
         daemon(r -> new Response(201, "text/plain", java.util.List.of(new byte[0])));
         assertThat(berth("tag", "busybox", "localhost:5000/team/app")).isZero();
         assertThat(berth("image", "tag", "busybox", "app:v2")).isZero();
-        assertThat(daemon.requests()).extracting(r -> r.path() + "?" + query(r)).containsExactly(
-                "/images/busybox/tag?repo=localhost:5000/team/app&tag=latest",
-                "/images/busybox/tag?repo=app&tag=v2");
+        assertThat(daemon.requests())
+                .extracting(r -> r.path() + "?" + query(r))
+                .containsExactly(
+                        "/images/busybox/tag?repo=localhost:5000/team/app&tag=latest",
+                        "/images/busybox/tag?repo=app&tag=v2");
         assertThat(berth("tag", "busybox", "app@sha256:" + "a".repeat(64))).isEqualTo(1);
         assertThat(err()).contains("refusing to create a tag with a digest reference");
     }
@@ -157,7 +171,10 @@ class CommandsTest {
     @Test
     void inspectPrintsAJsonArrayAndReportsMissingImagesAfterwards() throws IOException {
         daemon(r -> r.path().equals("/images/busybox/json")
-                ? Response.json(200, "{\"Id\":\"" + ID + "\",\"RepoTags\":[\"busybox:latest\"],\"Config\":{\"Cmd\":[\"sh\"],\"Env\":[],\"Labels\":{}}}")
+                ? Response.json(
+                        200,
+                        "{\"Id\":\"" + ID
+                                + "\",\"RepoTags\":[\"busybox:latest\"],\"Config\":{\"Cmd\":[\"sh\"],\"Env\":[],\"Labels\":{}}}")
                 : Response.json(404, "{\"message\":\"No such image: nope:latest\"}"));
         assertThat(berth("inspect", "busybox", "nope")).isEqualTo(1);
         assertThat(out()).isEqualTo("""
@@ -179,7 +196,8 @@ class CommandsTest {
                 """.formatted(ID));
         assertThat(err()).isEqualTo("Error response from daemon: No such image: nope:latest\n");
         out.reset();
-        assertThat(berth("image", "inspect", "-f", "{{.Id}} {{json .Config.Cmd}} {{index .RepoTags 0}}", "busybox")).isZero();
+        assertThat(berth("image", "inspect", "-f", "{{.Id}} {{json .Config.Cmd}} {{index .RepoTags 0}}", "busybox"))
+                .isZero();
         assertThat(out()).isEqualTo(ID + " [\"sh\"] busybox:latest\n");
     }
 
@@ -194,7 +212,9 @@ class CommandsTest {
         Request load = daemon.requests().getLast();
         assertThat(load.method()).isEqualTo("POST");
         assertThat(load.path()).isEqualTo("/images/load");
-        assertThat(query(load)).as("off a terminal docker asks for quiet output").isEqualTo("quiet=1");
+        assertThat(query(load))
+                .as("off a terminal docker asks for quiet output")
+                .isEqualTo("quiet=1");
         assertThat(load.headers()).containsEntry("content-type", "application/x-tar");
         assertThat(load.body()).isEqualTo(content);
 
@@ -206,7 +226,8 @@ class CommandsTest {
 
     @Test
     void loadFailsWithTheErrorInTheStream() throws IOException {
-        daemon(r -> Response.stream("application/json",
+        daemon(r -> Response.stream(
+                "application/json",
                 "{\"status\":\"Loading layer\",\"id\":\"abc\",\"progressDetail\":{\"current\":1,\"total\":2}}\n",
                 "{\"errorDetail\":{\"message\":\"unexpected EOF\"},\"error\":\"unexpected EOF\"}\n"));
         stdin = "x".getBytes(StandardCharsets.UTF_8);
@@ -236,7 +257,8 @@ class CommandsTest {
         Path file = dir.resolve("out.tar");
         assertThat(berth("image", "save", "-o", file.toString(), "busybox")).isZero();
         assertThat(Files.readString(file)).isEqualTo("tar part 1,tar part 2");
-        assertThat(Files.getPosixFilePermissions(file)).extracting(Object::toString)
+        assertThat(Files.getPosixFilePermissions(file))
+                .extracting(Object::toString)
                 .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
     }
 
@@ -256,11 +278,22 @@ class CommandsTest {
         daemon(r -> Response.stream("application/json", "{\"status\":\"" + ID + "\"}\n"));
         Path tar = dir.resolve("rootfs.tar");
         Files.writeString(tar, "rootfs");
-        assertThat(berth("import", "-c", "CMD [\"sh\"]", "--change", "ENV A=b", "-m", "bootstrap", tar.toString(), "busybox:1")).isZero();
+        assertThat(berth(
+                        "import",
+                        "-c",
+                        "CMD [\"sh\"]",
+                        "--change",
+                        "ENV A=b",
+                        "-m",
+                        "bootstrap",
+                        tar.toString(),
+                        "busybox:1"))
+                .isZero();
         assertThat(out()).isEqualTo(ID + "\n");
         Request request = daemon.requests().getLast();
         assertThat(request.path()).isEqualTo("/images/create");
-        assertThat(query(request)).isEqualTo("fromSrc=-&repo=busybox&tag=1&message=bootstrap&changes=CMD [\"sh\"]&changes=ENV A=b");
+        assertThat(query(request))
+                .isEqualTo("fromSrc=-&repo=busybox&tag=1&message=bootstrap&changes=CMD [\"sh\"]&changes=ENV A=b");
         assertThat(request.bodyText()).isEqualTo("rootfs");
     }
 
@@ -281,7 +314,8 @@ class CommandsTest {
         assertThat(berth("image", "history", "-q", "busybox")).isZero();
         assertThat(out()).isEqualTo("b0145a7ee550\n<missing>\n");
         out.reset();
-        assertThat(berth("history", "-H=false", "--format", "{{.Size}}", "busybox")).isZero();
+        assertThat(berth("history", "-H=false", "--format", "{{.Size}}", "busybox"))
+                .isZero();
         assertThat(out()).isEqualTo("0\n4261550\n");
     }
 
@@ -289,21 +323,26 @@ class CommandsTest {
     void historyOfAReproducibleImageSaysNotAvailableForItsDate() throws IOException {
         daemon(r -> Response.json(200, """
                 [{"Id":"%s","Created":946684800,"CreatedBy":"CMD [\\"sh\\"]","Size":0,"Comment":""}]""".formatted(ID)));
-        assertThat(berth("history", "--format", "{{.CreatedSince}} {{.CreatedAt}} {{.CreatedBy}}", "busybox")).isZero();
+        assertThat(berth("history", "--format", "{{.CreatedSince}} {{.CreatedAt}} {{.CreatedBy}}", "busybox"))
+                .isZero();
         assertThat(out()).isEqualTo("N/A 2000-01-01T00:00:00Z CMD [\"sh\"]\n");
     }
 
     @Test
     void eventsPrintOneLinePerEventAndPassSinceAsATimestamp() throws IOException {
-        daemon(r -> Response.stream("application/json",
-                "{\"Type\":\"image\",\"Action\":\"tag\",\"Actor\":{\"ID\":\"" + ID + "\",\"Attributes\":{\"name\":\"busybox:latest\"}},"
+        daemon(r -> Response.stream(
+                "application/json",
+                "{\"Type\":\"image\",\"Action\":\"tag\",\"Actor\":{\"ID\":\"" + ID
+                        + "\",\"Attributes\":{\"name\":\"busybox:latest\"}},"
                         + "\"scope\":\"local\",\"time\":1795796838,\"timeNano\":1795796838661057313}\n"));
-        assertThat(berth("events", "--since", "1795796000", "--until", "2026-11-27T17:00:00Z", "-f", "type=image")).isZero();
+        assertThat(berth("events", "--since", "1795796000", "--until", "2026-11-27T17:00:00Z", "-f", "type=image"))
+                .isZero();
         assertThat(out()).endsWith(" image tag " + ID + " (name=busybox:latest)\n");
         assertThat(query(daemon.requests().getLast()))
                 .isEqualTo("since=1795796000&until=1795798800.000000000&filters={\"type\":{\"image\":true}}");
         out.reset();
-        assertThat(berth("system", "events", "--format", "{{.Action}} {{.Actor.Attributes.name}}")).isZero();
+        assertThat(berth("system", "events", "--format", "{{.Action}} {{.Actor.Attributes.name}}"))
+                .isZero();
         assertThat(out()).isEqualTo("tag busybox:latest\n");
     }
 
@@ -328,13 +367,17 @@ class CommandsTest {
                 {"ImagesDeleted":[{"Untagged":"imp:1"},{"Deleted":"%s"}],"SpaceReclaimed":1982263}""".formatted(ID)));
         stdin = "n\n".getBytes(StandardCharsets.UTF_8);
         assertThat(berth("image", "prune")).isZero();
-        assertThat(out()).isEqualTo("WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] ");
+        assertThat(out())
+                .isEqualTo("WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] ");
         assertThat(daemon.requests()).as("a refusal sends nothing").isEmpty();
         out.reset();
         stdin = "y\n".getBytes(StandardCharsets.UTF_8);
         assertThat(berth("image", "prune", "-a", "--filter", "until=24h")).isZero();
-        assertThat(out()).endsWith("[y/N] Deleted Images:\nuntagged: imp:1\ndeleted: " + ID + "\n\nTotal reclaimed space: 1.982MB\n");
-        assertThat(query(daemon.requests().getLast())).isEqualTo("filters={\"until\":{\"24h\":true},\"dangling\":{\"false\":true}}");
+        assertThat(out())
+                .endsWith("[y/N] Deleted Images:\nuntagged: imp:1\ndeleted: " + ID
+                        + "\n\nTotal reclaimed space: 1.982MB\n");
+        assertThat(query(daemon.requests().getLast()))
+                .isEqualTo("filters={\"until\":{\"24h\":true},\"dangling\":{\"false\":true}}");
         out.reset();
         assertThat(berth("image", "prune", "-f")).isZero();
         assertThat(query(daemon.requests().getLast())).isEqualTo("filters={\"dangling\":{\"true\":true}}");
@@ -342,15 +385,23 @@ class CommandsTest {
 
     @Test
     void withoutADaemonTheErrorNamesTheSocketAndExitsOne() {
-        assertThat(berthWithEnv(Map.of(), "-H", "unix://" + dir.resolve("none.sock"), "images")).isEqualTo(1);
-        assertThat(err()).isEqualTo("Cannot connect to the Berth daemon at unix://" + dir.resolve("none.sock")
-                + ". Is the berth daemon running?\n");
+        assertThat(berthWithEnv(Map.of(), "-H", "unix://" + dir.resolve("none.sock"), "images"))
+                .isEqualTo(1);
+        assertThat(err())
+                .isEqualTo("Cannot connect to the Berth daemon at unix://" + dir.resolve("none.sock")
+                        + ". Is the berth daemon running?\n");
     }
 
     @Test
     void theHostFlagOverridesDockerHost() throws IOException {
         daemon(r -> Response.json(200, "[]"));
-        assertThat(berthWithEnv(Map.of("DOCKER_HOST", "unix://" + dir.resolve("none.sock")), "-H", daemon.uri(), "images", "-q")).isZero();
+        assertThat(berthWithEnv(
+                        Map.of("DOCKER_HOST", "unix://" + dir.resolve("none.sock")),
+                        "-H",
+                        daemon.uri(),
+                        "images",
+                        "-q"))
+                .isZero();
         assertThat(daemon.requests()).hasSize(1);
     }
 
@@ -368,7 +419,9 @@ class CommandsTest {
         daemon(r -> Response.json(200, images()));
         assertThat(berth("images", "--format", "{{.Nope}}")).isEqualTo(1);
         assertThat(out()).isEmpty();
-        assertThat(err()).isEqualTo("template parsing error: template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope\n");
+        assertThat(err())
+                .isEqualTo(
+                        "template parsing error: template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope\n");
     }
 
     @Test

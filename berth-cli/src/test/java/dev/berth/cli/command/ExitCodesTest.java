@@ -23,10 +23,13 @@ class ExitCodesTest {
     @Test
     void everyKindOfDaemonOrLocalFailureExitsOneWithItsMessageOnly() {
         for (ErrorKind kind : ErrorKind.values()) {
-            assertThat(report(new BerthException(kind, "Error response from daemon: x"), 1)).isEqualTo("Error response from daemon: x\n");
+            assertThat(report(new BerthException(kind, "Error response from daemon: x"), 1))
+                    .isEqualTo("Error response from daemon: x\n");
         }
-        assertThat(report(new NoSuchFileException("/tmp/nope.tar"), 1)).isEqualTo("open /tmp/nope.tar: no such file or directory\n");
-        assertThat(report(new UncheckedIOException(new IOException("Broken pipe")), 1)).isEqualTo("Broken pipe\n");
+        assertThat(report(new NoSuchFileException("/tmp/nope.tar"), 1))
+                .isEqualTo("open /tmp/nope.tar: no such file or directory\n");
+        assertThat(report(new UncheckedIOException(new IOException("Broken pipe")), 1))
+                .isEqualTo("Broken pipe\n");
     }
 
     @Test

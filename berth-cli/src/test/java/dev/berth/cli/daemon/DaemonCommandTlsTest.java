@@ -33,7 +33,8 @@ class DaemonCommandTlsTest {
 
     @Test
     void tlsverifyReadsTheDefaultFilesOfDockerCertPathAndNamesTheMissingOne() {
-        assertThatThrownBy(() -> parse("--tlsverify").serverTls(env())).isInstanceOf(BerthException.class)
+        assertThatThrownBy(() -> parse("--tlsverify").serverTls(env()))
+                .isInstanceOf(BerthException.class)
                 .hasMessage("TLS certificate " + certs.resolve("cert.pem") + " does not exist");
     }
 
@@ -46,13 +47,15 @@ class DaemonCommandTlsTest {
     @Test
     void givenFilesWinOverTheDefaults() {
         Path cert = certs.resolve("mine/server.pem");
-        assertThatThrownBy(() -> parse("--tls", "--tlscert", cert.toString(), "--tlskey", "/k.pem").serverTls(env()))
+        assertThatThrownBy(() -> parse("--tls", "--tlscert", cert.toString(), "--tlskey", "/k.pem")
+                        .serverTls(env()))
                 .hasMessage("TLS certificate " + cert + " does not exist");
     }
 
     @Test
     void dockerTlsVerifyInTheEnvironmentTurnsTlsOn() {
-        assertThatThrownBy(() -> parse().serverTls(Map.of("DOCKER_TLS_VERIFY", "1", "DOCKER_CERT_PATH", certs.toString())))
+        assertThatThrownBy(
+                        () -> parse().serverTls(Map.of("DOCKER_TLS_VERIFY", "1", "DOCKER_CERT_PATH", certs.toString())))
                 .hasMessageContaining(certs.resolve("cert.pem").toString());
     }
 }

@@ -50,20 +50,23 @@ class GoTemplateTest {
         assertThat(run("{{.Id | upper}}", image())).isEqualTo("SHA256:ABC");
         assertThat(run("{{join .RepoTags \", \"}}", image())).isEqualTo("busybox:latest, foo/bar:v1");
         assertThat(run("{{(index .RepoTags 0) | len}}", image())).isEqualTo("14");
-        assertThat(run("{{printf \"%s has %d tags\" .Id (len .RepoTags)}}", image())).isEqualTo("sha256:abc has 2 tags");
+        assertThat(run("{{printf \"%s has %d tags\" .Id (len .RepoTags)}}", image()))
+                .isEqualTo("sha256:abc has 2 tags");
         assertThat(run("{{split \"a:b\" \":\"}}", image())).isEqualTo("[a b]");
     }
 
     @Test
     void conditionalsRangesAndTrimMarkers() throws Exception {
         assertThat(run("{{if .Config.Env}}env{{else}}no env{{end}}", image())).isEqualTo("no env");
-        assertThat(run("{{if .Config.WorkingDir}}a{{else if .Config.Cmd}}b{{else}}c{{end}}", image())).isEqualTo("b");
+        assertThat(run("{{if .Config.WorkingDir}}a{{else if .Config.Cmd}}b{{else}}c{{end}}", image()))
+                .isEqualTo("b");
         assertThat(run("{{range .RepoTags}}[{{.}}]{{end}}", image())).isEqualTo("[busybox:latest][foo/bar:v1]");
         assertThat(run("{{range .Config.Labels}}{{.}},{{end}}", image())).isEqualTo("<1>,2,");
         assertThat(run("{{range .Config.Env}}x{{else}}empty{{end}}", image())).isEqualTo("empty");
         assertThat(run("{{with .Config}}{{.Cmd}}{{end}}", image())).isEqualTo("[sh]");
         assertThat(run("a  {{- .Id -}}  b", image())).isEqualTo("asha256:abcb");
-        assertThat(run("{{if eq .Size 1982263}}yes{{end}} {{if ne .Id \"x\"}}ne{{end}}", image())).isEqualTo("yes ne");
+        assertThat(run("{{if eq .Size 1982263}}yes{{end}} {{if ne .Id \"x\"}}ne{{end}}", image()))
+                .isEqualTo("yes ne");
         assertThat(run("{{if and .Id (not .Config.Env)}}ok{{end}}", image())).isEqualTo("ok");
     }
 
@@ -71,7 +74,8 @@ class GoTemplateTest {
     void aMissingMapKeyIsAnErrorAsWithDockersMissingkeyError() throws Exception {
         assertThatThrownBy(() -> run("x{{.Foo}}", image()))
                 .isInstanceOf(BerthException.class)
-                .hasMessage("template parsing error: template: :1:3: executing \"\" at <.Foo>: map has no entry for key \"Foo\"");
+                .hasMessage(
+                        "template parsing error: template: :1:3: executing \"\" at <.Foo>: map has no entry for key \"Foo\"");
     }
 
     @Test
@@ -79,7 +83,8 @@ class GoTemplateTest {
         Fields row = Fields.of(Map.of("ID", "abc"));
         assertThatThrownBy(() -> run("{{.Nope}}", row)).hasMessageContaining("can't evaluate field Nope");
         GoTemplate template = GoTemplate.parse("{{upper .ID}}|{{.Nope}}|{{json .ID}}");
-        assertThat(template.executeHeader(Fields.header(Map.of("ID", "IMAGE ID")))).isEqualTo("IMAGE ID||IMAGE ID");
+        assertThat(template.executeHeader(Fields.header(Map.of("ID", "IMAGE ID"))))
+                .isEqualTo("IMAGE ID||IMAGE ID");
     }
 
     @Test
@@ -92,10 +97,12 @@ class GoTemplateTest {
 
     @Test
     void syntaxErrorsSayWhat() {
-        assertThatThrownBy(() -> GoTemplate.parse("{{.ID")).hasMessage("template parsing error: template: :1: unclosed action");
+        assertThatThrownBy(() -> GoTemplate.parse("{{.ID"))
+                .hasMessage("template parsing error: template: :1: unclosed action");
         assertThatThrownBy(() -> GoTemplate.parse("{{if .A}}x")).hasMessageContaining("unexpected EOF");
         assertThatThrownBy(() -> GoTemplate.parse("{{end}}")).hasMessageContaining("unexpected {{end}}");
-        assertThatThrownBy(() -> GoTemplate.parse("{{nosuch .A}}")).hasMessageContaining("function \"nosuch\" not defined");
+        assertThatThrownBy(() -> GoTemplate.parse("{{nosuch .A}}"))
+                .hasMessageContaining("function \"nosuch\" not defined");
     }
 
     @Test

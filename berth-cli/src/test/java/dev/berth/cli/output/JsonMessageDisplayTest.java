@@ -36,16 +36,20 @@ class JsonMessageDisplayTest {
     void onATerminalEachIdLineIsRedrawnInPlace() {
         String shown = show(LOAD, true, 80);
         String clear = "\u001b[1K\u001b[K\r";
-        assertThat(shown).isEqualTo(
-                "\n\u001b[1A" + clear + "8d09d9308a1c: Loading layer  32.77kB/1.982MB\r\u001b[1B"
+        assertThat(shown)
+                .isEqualTo("\n\u001b[1A" + clear + "8d09d9308a1c: Loading layer  32.77kB/1.982MB\r\u001b[1B"
                         + "\u001b[1A" + clear + "8d09d9308a1c: Loading layer  1.982MB/1.982MB\r\u001b[1B"
                         + "Loaded image: busybox:latest\n");
     }
 
     @Test
     void wideTerminalsGetABar() {
-        String shown = show("{\"status\":\"Loading layer\",\"progressDetail\":{\"current\":50,\"total\":100},\"id\":\"x\"}", true, 120);
-        assertThat(shown).contains("x: Loading layer [=========================>                         ]      50B/100B");
+        String shown = show(
+                "{\"status\":\"Loading layer\",\"progressDetail\":{\"current\":50,\"total\":100},\"id\":\"x\"}",
+                true,
+                120);
+        assertThat(shown)
+                .contains("x: Loading layer [=========================>                         ]      50B/100B");
     }
 
     @Test
@@ -61,7 +65,8 @@ class JsonMessageDisplayTest {
         assertThatThrownBy(() -> show(stream, false, 0))
                 .isInstanceOf(BerthException.class)
                 .hasMessage("unexpected EOF")
-                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.INTERNAL);
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(ErrorKind.INTERNAL);
     }
 
     @Test

@@ -7,12 +7,12 @@ import org.junit.jupiter.api.Test;
 class TabWriterTest {
     @Test
     void columnsArePaddedToTheWidestCellPlusThreeButAtLeastTenAndTheLastIsNotPadded() {
-        String table = TabWriter.docker().format(
-                "REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\n"
+        String table = TabWriter.docker()
+                .format("REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\n"
                         + "foo/bar\tv1\tb0145a7ee550\t3 seconds ago\t1.98MB\n"
                         + "busybox\tlatest\tb0145a7ee550\t3 seconds ago\t1.98MB\n");
-        assertThat(table).isEqualTo(
-                "REPOSITORY   TAG       IMAGE ID       CREATED         SIZE\n"
+        assertThat(table)
+                .isEqualTo("REPOSITORY   TAG       IMAGE ID       CREATED         SIZE\n"
                         + "foo/bar      v1        b0145a7ee550   3 seconds ago   1.98MB\n"
                         + "busybox      latest    b0145a7ee550   3 seconds ago   1.98MB\n");
     }

@@ -1,9 +1,8 @@
 package dev.berth.cli.registry;
 
-import dev.berth.it.BerthDaemon;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.it.BerthDaemon;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,8 +18,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged {@code berth registry serve} and {@code berth registry gc}, as separate processes. */
 class RegistryCommandIT {
@@ -29,8 +28,7 @@ class RegistryCommandIT {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String output) {
-    }
+    record Run(int exit, String output) {}
 
     static Run berth(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(BerthDaemon.javaCommand());
@@ -50,7 +48,8 @@ class RegistryCommandIT {
         cmd.addAll(List.of("registry", "serve", "--config", config.toString(), "--root", root.toString()));
         Process server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
             int port = -1;
             for (String line; port < 0 && (line = lines.readLine()) != null; ) {
                 Matcher m = LISTENING.matcher(line);
@@ -68,10 +67,15 @@ class RegistryCommandIT {
             });
             HttpClient http = HttpClient.newHttpClient();
             byte[] blob = "hello registry".getBytes(StandardCharsets.UTF_8);
-            String digest = "sha256:" + java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(blob));
-            var push = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/v2/cli/test/blobs/uploads/?digest=" + digest)).POST(HttpRequest.BodyPublishers.ofByteArray(blob)).build(),
+            String digest = "sha256:"
+                    + java.util.HexFormat.of()
+                            .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                    .digest(blob));
+            var push = http.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + port + "/v2/cli/test/blobs/uploads/?digest=" + digest))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(blob))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(push.statusCode()).isEqualTo(201);
 
@@ -79,8 +83,11 @@ class RegistryCommandIT {
             assertThat(busy.exit()).isEqualTo(1);
             assertThat(busy.output()).contains("in use by berth registry serve");
 
-            var gc = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/_berth/gc"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            var gc = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/_berth/gc"))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(gc.statusCode()).isEqualTo(200);
             assertThat(gc.body()).contains(digest);
         } finally {

@@ -1,7 +1,6 @@
 package dev.berth.core.content;
 
 import dev.berth.core.digest.Digest;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

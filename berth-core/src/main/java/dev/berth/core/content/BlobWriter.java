@@ -1,7 +1,6 @@
 package dev.berth.core.content;
 
 import dev.berth.core.digest.Digest;
-
 import java.io.OutputStream;
 
 /** A resumable ingest in progress under {@code content/ingest/<ref>}. */

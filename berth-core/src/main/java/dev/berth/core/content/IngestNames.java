@@ -1,7 +1,6 @@
 package dev.berth.core.content;
 
 import dev.berth.core.error.BerthException;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -18,8 +17,7 @@ final class IngestNames {
     private static final int MAX_FILE_NAME = 240;
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
-    private IngestNames() {
-    }
+    private IngestNames() {}
 
     static String fileName(String ref) {
         if (ref == null || ref.isEmpty()) {
@@ -30,8 +28,12 @@ final class IngestNames {
         for (int i = 0; i < bytes.length; i++) {
             int b = bytes[i] & 0xff;
             // A leading '.' is encoded so that no ref becomes ".", ".." or a hidden file.
-            boolean safe = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
-                    || b == '-' || b == '_' || (b == '.' && i > 0);
+            boolean safe = (b >= 'a' && b <= 'z')
+                    || (b >= 'A' && b <= 'Z')
+                    || (b >= '0' && b <= '9')
+                    || b == '-'
+                    || b == '_'
+                    || (b == '.' && i > 0);
             if (safe) {
                 name.append((char) b);
             } else {
@@ -39,8 +41,8 @@ final class IngestNames {
             }
         }
         if (name.length() > MAX_FILE_NAME) {
-            throw BerthException.invalid("ingest ref too long (%d bytes encoded, at most %d): %s",
-                    name.length(), MAX_FILE_NAME, ref);
+            throw BerthException.invalid(
+                    "ingest ref too long (%d bytes encoded, at most %d): %s", name.length(), MAX_FILE_NAME, ref);
         }
         return name.toString();
     }

@@ -3,7 +3,6 @@ package dev.berth.core.content;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -118,8 +117,11 @@ public final class LocalBlobStore implements BlobStore {
                 n = in.read(buffer);
             } catch (IOException e) {
                 // The source broke off: what arrived is a truncated blob, not a disk problem.
-                throw new BerthException(ErrorKind.DATA_LOSS, "truncated input for %s after %d bytes: %s"
-                        .formatted(expected == null ? "blob" : expected, writer.offset(), e.getMessage()), e);
+                throw new BerthException(
+                        ErrorKind.DATA_LOSS,
+                        "truncated input for %s after %d bytes: %s"
+                                .formatted(expected == null ? "blob" : expected, writer.offset(), e.getMessage()),
+                        e);
             }
             if (n < 0) {
                 return;
@@ -171,8 +173,10 @@ public final class LocalBlobStore implements BlobStore {
                 try {
                     Files.move(ingestFile, target, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {
-                    throw new BerthException(ErrorKind.INTERNAL,
-                            "content store %s: ingest and blobs are on different filesystems".formatted(root), e);
+                    throw new BerthException(
+                            ErrorKind.INTERNAL,
+                            "content store %s: ingest and blobs are on different filesystems".formatted(root),
+                            e);
                 }
                 fsyncDirectory(algorithmDir);
                 fsyncDirectory(ingest);

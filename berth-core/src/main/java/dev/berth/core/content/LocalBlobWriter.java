@@ -3,7 +3,6 @@ package dev.berth.core.content;
 import dev.berth.core.digest.ContentMismatch;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -50,8 +49,8 @@ final class LocalBlobWriter implements BlobWriter {
         this.file = file;
         this.algorithm = algorithm;
         try {
-            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            this.channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw LocalBlobStore.io("opening ingest " + file, e);
         }
@@ -140,7 +139,8 @@ final class LocalBlobWriter implements BlobWriter {
         try {
             seen = expected == null || expected.algorithm().equals(algorithm)
                     ? Digest.of(algorithm, hasher().digest())
-                    : Digest.of(expected.algorithm(), hashFile(expected.algorithm()).digest());
+                    : Digest.of(
+                            expected.algorithm(), hashFile(expected.algorithm()).digest());
         } catch (IOException e) {
             throw LocalBlobStore.io("reading ingest " + file, e);
         }

@@ -1,7 +1,6 @@
 package dev.berth.core.digest;
 
 import dev.berth.core.error.BerthException;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -15,8 +14,7 @@ import java.util.List;
  * below it as well.
  */
 public final class ChainId {
-    private ChainId() {
-    }
+    private ChainId() {}
 
     /** The chain ID of the whole stack, bottom layer first; INVALID_ARGUMENT for an empty list. */
     public static Digest of(List<Digest> diffIds) {

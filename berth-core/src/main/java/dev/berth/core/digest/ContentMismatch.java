@@ -7,8 +7,7 @@ import dev.berth.core.error.BerthException;
  * content store, pulls and loads all name the expected and the seen digest the same way.
  */
 public final class ContentMismatch {
-    private ContentMismatch() {
-    }
+    private ContentMismatch() {}
 
     public static BerthException digest(Digest expected, Digest seen) {
         return BerthException.dataLoss("digest mismatch: expected %s got %s", expected, seen);
@@ -20,10 +19,11 @@ public final class ContentMismatch {
      */
     public static BerthException size(Digest expected, long expectedSize, Digest seen, long seenSize) {
         if (expected == null || expected.equals(seen)) {
-            return BerthException.dataLoss("size mismatch for %s: expected %d bytes, got %d",
-                    seen, expectedSize, seenSize);
+            return BerthException.dataLoss(
+                    "size mismatch for %s: expected %d bytes, got %d", seen, expectedSize, seenSize);
         }
-        return BerthException.dataLoss("size mismatch for %s: expected %d bytes, got %d (content digest %s)",
+        return BerthException.dataLoss(
+                "size mismatch for %s: expected %d bytes, got %d (content digest %s)",
                 expected, expectedSize, seenSize, seen);
     }
 

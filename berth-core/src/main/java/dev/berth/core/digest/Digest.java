@@ -1,7 +1,6 @@
 package dev.berth.core.digest;
 
 import dev.berth.core.error.BerthException;
-
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -46,11 +45,12 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     /** A fresh {@link MessageDigest} for the algorithm name used in digests ({@code sha256}, {@code sha512}). */
     public static MessageDigest newHasher(String algorithm) {
         try {
-            return MessageDigest.getInstance(switch (algorithm) {
-                case "sha256" -> "SHA-256";
-                case "sha512" -> "SHA-512";
-                default -> throw BerthException.invalid("unsupported digest algorithm: %s", algorithm);
-            });
+            return MessageDigest.getInstance(
+                    switch (algorithm) {
+                        case "sha256" -> "SHA-256";
+                        case "sha512" -> "SHA-512";
+                        default -> throw BerthException.invalid("unsupported digest algorithm: %s", algorithm);
+                    });
         } catch (NoSuchAlgorithmException e) {
             throw BerthException.internal("JDK lacks " + algorithm, e);
         }

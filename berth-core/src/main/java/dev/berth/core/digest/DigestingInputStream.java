@@ -106,8 +106,7 @@ public final class DigestingInputStream extends FilterInputStream {
     }
 
     @Override
-    public synchronized void mark(int readlimit) {
-    }
+    public synchronized void mark(int readlimit) {}
 
     @Override
     public synchronized void reset() throws IOException {

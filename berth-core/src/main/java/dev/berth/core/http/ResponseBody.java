@@ -15,8 +15,7 @@ import java.net.ProtocolException;
 public final class ResponseBody {
     private static final int MAX_CHUNK_LINE = 4096;
 
-    private ResponseBody() {
-    }
+    private ResponseBody() {}
 
     /**
      * The body that follows {@code head} in {@code in}.
@@ -25,7 +24,10 @@ public final class ResponseBody {
      */
     public static InputStream open(String method, ResponseHead head, InputStream in) {
         int status = head.status();
-        if (method.equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200 && status != 101)) {
+        if (method.equals("HEAD")
+                || status == 204
+                || status == 304
+                || (status >= 100 && status < 200 && status != 101)) {
             return InputStream.nullInputStream();
         }
         if (status == 101) {
@@ -169,7 +171,10 @@ public final class ResponseBody {
         }
 
         private String line(int max) throws IOException {
-            return ResponseHead.line(in, max, "connection closed inside a chunked response body",
+            return ResponseHead.line(
+                    in,
+                    max,
+                    "connection closed inside a chunked response body",
                     "chunked response body framing line longer than " + max + " bytes");
         }
 

@@ -55,8 +55,12 @@ public record ResponseHead(int status, String reason, Map<String, String> header
         int budget = MAX_HEAD;
         String statusLine = "";
         while (statusLine.isEmpty()) { // RFC 9112 section 2.2: empty lines before it are tolerated
-            statusLine = line(in, budget, budget == MAX_HEAD
-                    ? "connection closed without a response" : "connection closed before the response's status line",
+            statusLine = line(
+                    in,
+                    budget,
+                    budget == MAX_HEAD
+                            ? "connection closed without a response"
+                            : "connection closed before the response's status line",
                     TOO_LONG);
             budget -= statusLine.length() + 2;
         }

@@ -2,7 +2,6 @@ package dev.berth.core.image;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.berth.core.digest.Digest;
-
 import java.util.List;
 import java.util.Map;
 

@@ -11,5 +11,6 @@ public record History(
         String author,
         @JsonProperty("created_by") String createdBy,
         String comment,
-        @JsonProperty("empty_layer") @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean emptyLayer) {
-}
+
+        @JsonProperty("empty_layer") @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+        boolean emptyLayer) {}

@@ -3,7 +3,6 @@ package dev.berth.core.image;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.berth.core.digest.Digest;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -14,8 +13,21 @@ import java.util.List;
  * image ID is the digest of the config bytes as stored: keep those bytes (see {@link Raw}),
  * never digest a re-serialisation of this record.
  */
-@JsonPropertyOrder({"architecture", "variant", "os", "os.version", "author", "comment", "created", "docker_version",
-        "parent", "container", "config", "rootfs", "history"})
+@JsonPropertyOrder({
+    "architecture",
+    "variant",
+    "os",
+    "os.version",
+    "author",
+    "comment",
+    "created",
+    "docker_version",
+    "parent",
+    "container",
+    "config",
+    "rootfs",
+    "history"
+})
 public record ImageConfig(
         String architecture,
         String variant,
@@ -58,7 +70,19 @@ public record ImageConfig(
     }
 
     public ImageConfig withConfig(ContainerConfig value) {
-        return new ImageConfig(architecture, variant, os, osVersion, author, comment, created, dockerVersion, parent,
-                container, value, rootfs, history);
+        return new ImageConfig(
+                architecture,
+                variant,
+                os,
+                osVersion,
+                author,
+                comment,
+                created,
+                dockerVersion,
+                parent,
+                container,
+                value,
+                rootfs,
+                history);
     }
 }

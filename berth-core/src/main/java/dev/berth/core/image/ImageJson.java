@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
-
 import java.io.IOException;
 
 /**
@@ -26,8 +25,7 @@ import java.io.IOException;
 public final class ImageJson {
     private static final ObjectMapper MAPPER = configure(JsonMapper.builder()).build();
 
-    private ImageJson() {
-    }
+    private ImageJson() {}
 
     /** The shared, immutable mapper (thread-safe). */
     public static ObjectMapper mapper() {
@@ -36,8 +34,7 @@ public final class ImageJson {
 
     /** Applies Berth's image-JSON conventions to a builder, for callers that need their own mapper. */
     public static JsonMapper.Builder configure(JsonMapper.Builder builder) {
-        return builder
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        return builder.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .serializationInclusion(JsonInclude.Include.NON_NULL)

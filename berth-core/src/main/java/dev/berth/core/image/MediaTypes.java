@@ -13,8 +13,10 @@ public final class MediaTypes {
     public static final String OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
     public static final String OCI_LAYER_ZSTD = "application/vnd.oci.image.layer.v1.tar+zstd";
     public static final String OCI_LAYER_NONDISTRIBUTABLE = "application/vnd.oci.image.layer.nondistributable.v1.tar";
-    public static final String OCI_LAYER_NONDISTRIBUTABLE_GZIP = "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip";
-    public static final String OCI_LAYER_NONDISTRIBUTABLE_ZSTD = "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd";
+    public static final String OCI_LAYER_NONDISTRIBUTABLE_GZIP =
+            "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip";
+    public static final String OCI_LAYER_NONDISTRIBUTABLE_ZSTD =
+            "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd";
     public static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
 
     public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
@@ -28,12 +30,19 @@ public final class MediaTypes {
     private static final Set<String> MANIFESTS = Set.of(OCI_MANIFEST, DOCKER_MANIFEST);
     private static final Set<String> INDEXES = Set.of(OCI_INDEX, DOCKER_MANIFEST_LIST);
     private static final Set<String> CONFIGS = Set.of(OCI_CONFIG, DOCKER_CONFIG);
-    private static final Set<String> LAYERS = Set.of(OCI_LAYER, OCI_LAYER_GZIP, OCI_LAYER_ZSTD,
-            OCI_LAYER_NONDISTRIBUTABLE, OCI_LAYER_NONDISTRIBUTABLE_GZIP, OCI_LAYER_NONDISTRIBUTABLE_ZSTD,
-            DOCKER_LAYER, DOCKER_LAYER_GZIP, DOCKER_LAYER_ZSTD, DOCKER_FOREIGN_LAYER);
+    private static final Set<String> LAYERS = Set.of(
+            OCI_LAYER,
+            OCI_LAYER_GZIP,
+            OCI_LAYER_ZSTD,
+            OCI_LAYER_NONDISTRIBUTABLE,
+            OCI_LAYER_NONDISTRIBUTABLE_GZIP,
+            OCI_LAYER_NONDISTRIBUTABLE_ZSTD,
+            DOCKER_LAYER,
+            DOCKER_LAYER_GZIP,
+            DOCKER_LAYER_ZSTD,
+            DOCKER_FOREIGN_LAYER);
 
-    private MediaTypes() {
-    }
+    private MediaTypes() {}
 
     /** An image manifest, OCI or Docker schema2 (the two have the same shape). */
     public static boolean isManifest(String mediaType) {

@@ -2,7 +2,6 @@ package dev.berth.core.image;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-
 import java.util.List;
 
 /** The platform an index entry is for (image-index.md, "platform"). */

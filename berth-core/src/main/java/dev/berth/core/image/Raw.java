@@ -1,7 +1,6 @@
 package dev.berth.core.image;
 
 import dev.berth.core.digest.Digest;
-
 import java.util.Arrays;
 
 /**

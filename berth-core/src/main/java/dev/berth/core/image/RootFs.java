@@ -3,7 +3,6 @@ package dev.berth.core.image;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.berth.core.digest.Digest;
-
 import java.util.List;
 
 /** {@code rootfs} of an image config: the layers' diff IDs, bottom first (config.md). */

@@ -2,20 +2,23 @@ package dev.berth.core.layer;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import dev.berth.core.error.BerthException;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
-
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
 /**
  * Layer compression, recognised by magic bytes as Docker does (pkg/archive DetectCompression),
  * never by media type: registries and `docker save` tars are not always truthful about it.
  */
 public enum Compression {
-    NONE, GZIP, ZSTD, BZIP2, XZ;
+    NONE,
+    GZIP,
+    ZSTD,
+    BZIP2,
+    XZ;
 
     private static final int BUFFER = 256 * 1024;
 

@@ -3,10 +3,6 @@ package dev.berth.core.layer;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.sys.Libc;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
-
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +26,9 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Writes the changes of a directory as a layer tar (what {@code docker commit}, {@code docker
@@ -51,8 +50,7 @@ import java.util.stream.Stream;
  * written once and linked after. {@code trusted.overlay.*} xattrs are never written.
  */
 public final class LayerDiffer {
-    private LayerDiffer() {
-    }
+    private LayerDiffer() {}
 
     /** Writes the layer tar of an overlay upper directory to {@code out} (not closed). */
     public static LayerDigest writeOverlayUpper(Path upper, OutputStream out) {
@@ -92,6 +90,7 @@ public final class LayerDiffer {
         private final Map<List<Object>, String> linked = new HashMap<>();
         /** Directories entered but not yet written: written before the first change below them. */
         private final List<Stat> pendingDirs = new ArrayList<>();
+
         private long contentSize;
 
         Writer(TarArchiveOutputStream tar) {
@@ -105,7 +104,7 @@ public final class LayerDiffer {
                     whiteout(prefix, s.base);
                 } else if (s.isDir()) {
                     entry(s);
-                    if (Arrays.equals(s.xattrs.get("trusted.overlay.opaque"), new byte[]{'y'})) {
+                    if (Arrays.equals(s.xattrs.get("trusted.overlay.opaque"), new byte[] {'y'})) {
                         marker(s.name + "/.wh..wh..opq");
                     }
                     upper(child, s.name + "/");
@@ -208,7 +207,8 @@ public final class LayerDiffer {
                         e.setLinkName(Libc.readlink(s.path));
                     }
                     case Libc.S_IFCHR, Libc.S_IFBLK -> {
-                        e = new TarArchiveEntry(s.name, s.type == Libc.S_IFCHR ? TarConstants.LF_CHR : TarConstants.LF_BLK);
+                        e = new TarArchiveEntry(
+                                s.name, s.type == Libc.S_IFCHR ? TarConstants.LF_CHR : TarConstants.LF_BLK);
                         e.setDevMajor(Libc.major(s.rdev));
                         e.setDevMinor(Libc.minor(s.rdev));
                     }
@@ -218,7 +218,9 @@ public final class LayerDiffer {
                         e.setSize(s.size);
                         data = true;
                     }
-                    default -> throw BerthException.invalid("cannot put %s in a layer: it is a socket or unknown file type", s.path);
+                    default ->
+                        throw BerthException.invalid(
+                                "cannot put %s in a layer: it is a socket or unknown file type", s.path);
                 }
             }
             e.setMode(s.mode & 07777);
@@ -235,7 +237,8 @@ public final class LayerDiffer {
                 if (text != null) {
                     e.addPaxHeader("SCHILY.xattr." + x.getKey(), text);
                 } else {
-                    e.addPaxHeader("LIBARCHIVE.xattr." + java.net.URLEncoder.encode(x.getKey(), StandardCharsets.UTF_8),
+                    e.addPaxHeader(
+                            "LIBARCHIVE.xattr." + java.net.URLEncoder.encode(x.getKey(), StandardCharsets.UTF_8),
                             Base64.getEncoder().encodeToString(x.getValue()));
                 }
             }
@@ -254,9 +257,22 @@ public final class LayerDiffer {
     }
 
     /** What lstat and the xattr calls say about one path, and the layer name it gets. */
-    private record Stat(Path path, String name, String base, int type, int mode, int uid, int gid, long size,
-                        long mtimeSeconds, long mtimeNanos, long rdev, long dev, long ino, int nlink,
-                        Map<String, byte[]> xattrs) {
+    private record Stat(
+            Path path,
+            String name,
+            String base,
+            int type,
+            int mode,
+            int uid,
+            int gid,
+            long size,
+            long mtimeSeconds,
+            long mtimeNanos,
+            long rdev,
+            long dev,
+            long ino,
+            int nlink,
+            Map<String, byte[]> xattrs) {
         static Stat ofOrNull(Path path, String prefix) throws IOException {
             try {
                 return of(path, prefix);
@@ -278,9 +294,22 @@ public final class LayerDiffer {
                 }
             }
             String base = path.getFileName().toString();
-            return new Stat(path, prefix + base, base, mode & Libc.S_IFMT, mode, (int) a.get("uid"), (int) a.get("gid"),
-                    (long) a.get("size"), m.getEpochSecond(), m.getNano(), (long) a.get("rdev"), (long) a.get("dev"),
-                    (long) a.get("ino"), (int) a.get("nlink"), xattrs);
+            return new Stat(
+                    path,
+                    prefix + base,
+                    base,
+                    mode & Libc.S_IFMT,
+                    mode,
+                    (int) a.get("uid"),
+                    (int) a.get("gid"),
+                    (long) a.get("size"),
+                    m.getEpochSecond(),
+                    m.getNano(),
+                    (long) a.get("rdev"),
+                    (long) a.get("dev"),
+                    (long) a.get("ino"),
+                    (int) a.get("nlink"),
+                    xattrs);
         }
 
         boolean isDir() {
@@ -318,7 +347,9 @@ public final class LayerDiffer {
 
     private static List<Path> sortedChildren(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.sorted((a, b) -> byBytes(a.getFileName().toString(), b.getFileName().toString())).toList();
+            return s.sorted((a, b) ->
+                            byBytes(a.getFileName().toString(), b.getFileName().toString()))
+                    .toList();
         }
     }
 
@@ -329,10 +360,12 @@ public final class LayerDiffer {
 
     private static String utf8(byte[] value) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(value)).toString();
+                    .decode(java.nio.ByteBuffer.wrap(value))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

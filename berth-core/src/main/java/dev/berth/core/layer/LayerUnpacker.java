@@ -6,9 +6,6 @@ import dev.berth.core.error.ErrorKind;
 import dev.berth.core.snapshot.WhiteoutMode;
 import dev.berth.core.sys.Errno;
 import dev.berth.core.sys.Libc;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Unpacks a layer tar (gzip, zstd, bzip2 or plain, by magic bytes) into a directory, computing
@@ -94,6 +93,7 @@ public final class LayerUnpacker {
     private static final int MAX_SYMLINK_HOPS = 40;
     /** Big files start their writeback every this many bytes, and when they end. */
     private static final long WRITEBACK_STEP = 8L * 1024 * 1024;
+
     private static final long WRITEBACK_MIN = 1024 * 1024;
 
     private final WhiteoutMode whiteouts;
@@ -120,8 +120,8 @@ public final class LayerUnpacker {
             throw BerthException.notFound("unpack target %s is not a directory", root);
         }
         try (InputStream uncompressed = Compression.decompress(layer);
-             ReadAhead hashed = new ReadAhead(uncompressed, Digest.newHasher(diffIdAlgorithm));
-             Libc.Scratch scratch = new Libc.Scratch()) {
+                ReadAhead hashed = new ReadAhead(uncompressed, Digest.newHasher(diffIdAlgorithm));
+                Libc.Scratch scratch = new Libc.Scratch()) {
             Session session = new Session(root.toAbsolutePath().normalize(), scratch);
             TarReader tar = new TarReader(hashed);
             String current = null;
@@ -142,10 +142,11 @@ public final class LayerUnpacker {
             } catch (EOFException e) {
                 throw BerthException.invalid("layer tar is truncated%s", current == null ? "" : " at entry " + current);
             } catch (UncheckedIOException e) {
-                throw BerthException.internal("unpacking layer entry " + current + ": " + e.getCause().getMessage(), e);
+                throw BerthException.internal(
+                        "unpacking layer entry " + current + ": " + e.getCause().getMessage(), e);
             } catch (IOException | IllegalArgumentException e) {
-                throw BerthException.invalid("malformed layer tar%s: %s",
-                        current == null ? "" : " at entry " + current, e.getMessage());
+                throw BerthException.invalid(
+                        "malformed layer tar%s: %s", current == null ? "" : " at entry " + current, e.getMessage());
             }
         } catch (IOException e) {
             throw BerthException.invalid("reading layer: %s", e.getMessage());
@@ -165,6 +166,7 @@ public final class LayerUnpacker {
         private final Set<Path> planted = new HashSet<>();
         /** APPLY mode: everything this layer created, so an opaque marker keeps it. */
         private final Set<Path> written = new HashSet<>();
+
         private final List<DirAttrs> dirs = new ArrayList<>();
         private boolean warnedOwners;
         private long contentSize;
@@ -202,7 +204,8 @@ public final class LayerUnpacker {
                         regular(entry, target, data);
                     }
                 }
-                default -> throw BerthException.invalid("layer entry %s: unsupported tar entry type '%c'", name, (char) flag);
+                default ->
+                    throw BerthException.invalid("layer entry %s: unsupported tar entry type '%c'", name, (char) flag);
             }
         }
 
@@ -235,7 +238,8 @@ public final class LayerUnpacker {
                     next = end;
                 }
                 int len = next - i;
-                if (len == 0 || (len == 1 && name.charAt(i) == '.')
+                if (len == 0
+                        || (len == 1 && name.charAt(i) == '.')
                         || (len == 2 && name.charAt(i) == '.' && name.charAt(i + 1) == '.')) {
                     simple = start == end; // "" is the root, fine; anything else takes the slow path
                 }
@@ -277,8 +281,8 @@ public final class LayerUnpacker {
                 }
                 if (part.equals("..")) {
                     if (dir.equals(root)) {
-                        throw BerthException.invalid("layer entry %s: a symlink in its path leads out of the layer root",
-                                entryName);
+                        throw BerthException.invalid(
+                                "layer entry %s: a symlink in its path leads out of the layer root", entryName);
                     }
                     dir = dir.getParent();
                     continue;
@@ -309,8 +313,8 @@ public final class LayerUnpacker {
                         todo.addFirst(targetParts[i]);
                     }
                 } else {
-                    throw BerthException.invalid("layer entry %s: %s is not a directory", entryName,
-                            root.relativize(next));
+                    throw BerthException.invalid(
+                            "layer entry %s: %s is not a directory", entryName, root.relativize(next));
                 }
             }
             parents.put(key, dir);
@@ -432,12 +436,12 @@ public final class LayerUnpacker {
                     .resolve(cleaned.substring(slash + 1));
             BasicFileAttributes attrs = lstat(source);
             if (attrs == null) {
-                throw BerthException.invalid("layer entry %s: hard link target %s is not in the layer", name,
-                        entry.linkName());
+                throw BerthException.invalid(
+                        "layer entry %s: hard link target %s is not in the layer", name, entry.linkName());
             }
             if (attrs.isDirectory()) {
-                throw BerthException.invalid("layer entry %s: hard link target %s is a directory", name,
-                        entry.linkName());
+                throw BerthException.invalid(
+                        "layer entry %s: hard link target %s is a directory", name, entry.linkName());
             }
             if (source.equals(target)) {
                 return;
@@ -480,7 +484,7 @@ public final class LayerUnpacker {
         private void whiteout(String name, Path parent, String base) {
             if (base.equals(OPAQUE)) {
                 if (whiteouts == WhiteoutMode.OVERLAY) {
-                    Libc.lsetxattr(parent, "trusted.overlay.opaque", new byte[]{'y'}, 0);
+                    Libc.lsetxattr(parent, "trusted.overlay.opaque", new byte[] {'y'}, 0);
                 } else {
                     clearLower(parent);
                     parents.clear();
@@ -555,7 +559,8 @@ public final class LayerUnpacker {
                     xattr = key.substring("SCHILY.xattr.".length());
                     value = header.getValue();
                 } else if (key.startsWith("LIBARCHIVE.xattr.")) {
-                    xattr = java.net.URLDecoder.decode(key.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
+                    xattr = java.net.URLDecoder.decode(
+                            key.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
                     value = Base64.getDecoder().decode(new String(header.getValue(), StandardCharsets.US_ASCII).trim());
                 } else {
                     continue;
@@ -614,8 +619,7 @@ public final class LayerUnpacker {
         }
     }
 
-    private record DirAttrs(Path path, int mode, Time time) {
-    }
+    private record DirAttrs(Path path, int mode, Time time) {}
 
     /** Access and modification times as utimensat takes them; atime defaults to mtime. */
     private record Time(long aSec, long aNsec, long mSec, long mNsec) {

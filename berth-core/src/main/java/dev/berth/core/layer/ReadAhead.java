@@ -18,8 +18,7 @@ final class ReadAhead extends InputStream {
     private static final int CHUNKS = 8;
     private static final Chunk END = new Chunk(new byte[0], -1, null);
 
-    private record Chunk(byte[] data, int length, Throwable failure) {
-    }
+    private record Chunk(byte[] data, int length, Throwable failure) {}
 
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS);
     private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(CHUNKS + 1);

@@ -25,8 +25,7 @@ public final class ScopedPath {
     /** As many links as Linux follows in one lookup (MAXSYMLINKS). */
     private static final int MAX_LINKS = 40;
 
-    private ScopedPath() {
-    }
+    private ScopedPath() {}
 
     /**
      * {@code path} (absolute in the container; relative is taken from its root) inside {@code root},

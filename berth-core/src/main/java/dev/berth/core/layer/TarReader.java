@@ -25,18 +25,29 @@ final class TarReader {
     private final byte[] buf = new byte[256 * 1024];
     private int pos;
     private int limit;
-    private long remaining;   // data bytes of the current entry not yet read
-    private long padding;     // bytes after the data up to the next block
+    private long remaining; // data bytes of the current entry not yet read
+    private long padding; // bytes after the data up to the next block
 
     TarReader(InputStream in) {
         this.in = in;
     }
 
     /** One entry's header with PAX and GNU extensions applied. */
-    record Header(String name, byte type, String linkName, int mode, long uid, long gid, long size,
-                  long mtimeSec, int mtimeNsec, long atimeSec, int atimeNsec, int devMajor, int devMinor,
-                  Map<String, byte[]> xattrs) {
-    }
+    record Header(
+            String name,
+            byte type,
+            String linkName,
+            int mode,
+            long uid,
+            long gid,
+            long size,
+            long mtimeSec,
+            int mtimeNsec,
+            long atimeSec,
+            int atimeNsec,
+            int devMajor,
+            int devMinor,
+            Map<String, byte[]> xattrs) {}
 
     /** The next entry's header, or null at the end of the archive. Skips what is left of the current entry. */
     Header next() throws IOException {
@@ -78,11 +89,13 @@ final class TarReader {
                     continue;
                 }
                 case 'S' -> throw new IOException("sparse tar entries are not supported");
-                default -> {
-                }
+                default -> {}
             }
-            boolean ustar = buf[h + 257] == 'u' && buf[h + 258] == 's' && buf[h + 259] == 't'
-                    && buf[h + 260] == 'a' && buf[h + 261] == 'r';
+            boolean ustar = buf[h + 257] == 'u'
+                    && buf[h + 258] == 's'
+                    && buf[h + 259] == 't'
+                    && buf[h + 260] == 'a'
+                    && buf[h + 261] == 'r';
             boolean posixUstar = ustar && buf[h + 262] == 0;
             String name = string(h, 100);
             if (posixUstar && buf[h + 345] != 0) {
@@ -151,8 +164,21 @@ final class TarReader {
             // in well-formed tars, but honour the size field so the stream stays in step.
             remaining = size;
             padding = (BLOCK - size % BLOCK) % BLOCK;
-            return new Header(name, type == 0 ? (byte) '0' : type, linkName, mode, uid, gid, size, mtimeSec,
-                    mtimeNsec, atimeSec, atimeNsec, major, minor, xattrs);
+            return new Header(
+                    name,
+                    type == 0 ? (byte) '0' : type,
+                    linkName,
+                    mode,
+                    uid,
+                    gid,
+                    size,
+                    mtimeSec,
+                    mtimeNsec,
+                    atimeSec,
+                    atimeNsec,
+                    major,
+                    minor,
+                    xattrs);
         }
     }
 
@@ -355,15 +381,18 @@ final class TarReader {
     private static long[] paxTime(String text) {
         int dot = text.indexOf('.');
         if (dot < 0) {
-            return new long[]{Long.parseLong(text), 0};
+            return new long[] {Long.parseLong(text), 0};
         }
-        long sec = Long.parseLong(text.substring(0, dot).isEmpty() || text.substring(0, dot).equals("-") ? text.substring(0, dot) + "0" : text.substring(0, dot));
+        long sec = Long.parseLong(
+                text.substring(0, dot).isEmpty() || text.substring(0, dot).equals("-")
+                        ? text.substring(0, dot) + "0"
+                        : text.substring(0, dot));
         String frac = (text.substring(dot + 1) + "000000000").substring(0, 9);
         long nsec = Long.parseLong(frac);
         if (text.startsWith("-") && nsec > 0) {
             sec -= 1;
             nsec = 1_000_000_000L - nsec;
         }
-        return new long[]{sec, nsec};
+        return new long[] {sec, nsec};
     }
 }

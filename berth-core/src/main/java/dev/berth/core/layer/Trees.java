@@ -3,14 +3,12 @@ package dev.berth.core.layer;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.sys.Libc;
-
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
@@ -22,8 +20,7 @@ import java.util.Map;
 
 /** Whole-tree operations on unpacked filesystems: an exact copy (the vfs snapshotter's prepare) and removal. */
 public final class Trees {
-    private Trees() {
-    }
+    private Trees() {}
 
     /**
      * Copies {@code source}'s contents into the existing empty directory {@code target} keeping
@@ -43,7 +40,7 @@ public final class Trees {
                     if (!dir.equals(source)) {
                         Libc.mkdir(to, 0700);
                     }
-                    dirTimes.push(new Path[]{dir, to});
+                    dirTimes.push(new Path[] {dir, to});
                     return FileVisitResult.CONTINUE;
                 }
 
@@ -87,7 +84,8 @@ public final class Trees {
                 }
             });
         } catch (IOException e) {
-            throw new BerthException(ErrorKind.INTERNAL, "copying " + source + " to " + target + ": " + e.getMessage(), e);
+            throw new BerthException(
+                    ErrorKind.INTERNAL, "copying " + source + " to " + target + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.berth.core.metadata;
 
 import dev.berth.core.digest.Digest;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -20,13 +19,27 @@ public final class ImageDao {
 
     /** Inserts the image and its layer list (bottom first); the layer rows must exist. */
     public void insert(ImageRow image, List<Digest> chainIds) throws SQLException {
-        Sql.update(tx, "INSERT INTO images (id, config_digest, config_size, created, created_unix, size, parent, "
+        Sql.update(
+                tx,
+                "INSERT INTO images (id, config_digest, config_size, created, created_unix, size, parent, "
                         + "top_chain_id, last_tag_time, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                image.id(), image.id(), image.configSize(), image.created(), image.createdUnix(), image.size(),
-                image.parent(), image.topChainId(), image.lastTagTime(), image.added());
+                image.id(),
+                image.id(),
+                image.configSize(),
+                image.created(),
+                image.createdUnix(),
+                image.size(),
+                image.parent(),
+                image.topChainId(),
+                image.lastTagTime(),
+                image.added());
         for (int i = 0; i < chainIds.size(); i++) {
-            Sql.update(tx, "INSERT INTO image_layers (image_id, position, chain_id) VALUES (?, ?, ?)",
-                    image.id(), i, chainIds.get(i));
+            Sql.update(
+                    tx,
+                    "INSERT INTO image_layers (image_id, position, chain_id) VALUES (?, ?, ?)",
+                    image.id(),
+                    i,
+                    chainIds.get(i));
         }
     }
 
@@ -37,8 +50,11 @@ public final class ImageDao {
     /** IDs starting with {@code prefix} ({@code sha256:} followed by some hex). */
     public List<Digest> idsWithPrefix(String prefix) throws SQLException {
         String escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-        return Sql.query(tx, rs -> Digest.parse(rs.getString(1)),
-                "SELECT id FROM images WHERE id LIKE ? ESCAPE '\\' LIMIT 2", escaped + "%");
+        return Sql.query(
+                tx,
+                rs -> Digest.parse(rs.getString(1)),
+                "SELECT id FROM images WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+                escaped + "%");
     }
 
     public List<ImageRow> all() throws SQLException {
@@ -47,14 +63,20 @@ public final class ImageDao {
 
     /** The chain IDs of the image's layers, bottom first. */
     public List<Digest> layers(Digest id) throws SQLException {
-        return Sql.query(tx, rs -> Digest.parse(rs.getString(1)),
-                "SELECT chain_id FROM image_layers WHERE image_id = ? ORDER BY position", id);
+        return Sql.query(
+                tx,
+                rs -> Digest.parse(rs.getString(1)),
+                "SELECT chain_id FROM image_layers WHERE image_id = ? ORDER BY position",
+                id);
     }
 
     /** Images whose layer list contains {@code chainId}. */
     public List<Digest> usingLayer(Digest chainId) throws SQLException {
-        return Sql.query(tx, rs -> Digest.parse(rs.getString(1)),
-                "SELECT DISTINCT image_id FROM image_layers WHERE chain_id = ?", chainId);
+        return Sql.query(
+                tx,
+                rs -> Digest.parse(rs.getString(1)),
+                "SELECT DISTINCT image_id FROM image_layers WHERE chain_id = ?",
+                chainId);
     }
 
     /** Images whose parent is {@code id} (Docker refuses to delete such a parent without force). */
@@ -73,8 +95,15 @@ public final class ImageDao {
     }
 
     private static ImageRow row(ResultSet rs) throws SQLException {
-        return new ImageRow(Sql.digest(rs, "id"), rs.getLong("config_size"), rs.getString("created"),
-                rs.getLong("created_unix"), rs.getLong("size"), Sql.digest(rs, "parent"),
-                Sql.digest(rs, "top_chain_id"), rs.getString("last_tag_time"), rs.getLong("added"));
+        return new ImageRow(
+                Sql.digest(rs, "id"),
+                rs.getLong("config_size"),
+                rs.getString("created"),
+                rs.getLong("created_unix"),
+                rs.getLong("size"),
+                Sql.digest(rs, "parent"),
+                Sql.digest(rs, "top_chain_id"),
+                rs.getString("last_tag_time"),
+                rs.getLong("added"));
     }
 }

@@ -12,5 +12,4 @@ public record ImageRow(
         Digest parent,
         Digest topChainId,
         String lastTagTime,
-        long added) {
-}
+        long added) {}

@@ -1,7 +1,6 @@
 package dev.berth.core.metadata;
 
 import dev.berth.core.digest.Digest;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -23,9 +22,17 @@ public final class LayerDao {
     }
 
     public void insert(LayerRow layer) throws SQLException {
-        Sql.update(tx, "INSERT INTO layers (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                layer.chainId(), layer.diffId(), layer.parentChainId(), layer.snapshotKey(), layer.size(),
-                layer.blobDigest(), layer.blobMediaType(), layer.blobDigest() == null ? null : layer.blobSize(),
+        Sql.update(
+                tx,
+                "INSERT INTO layers (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                layer.chainId(),
+                layer.diffId(),
+                layer.parentChainId(),
+                layer.snapshotKey(),
+                layer.size(),
+                layer.blobDigest(),
+                layer.blobMediaType(),
+                layer.blobDigest() == null ? null : layer.blobSize(),
                 layer.created());
     }
 
@@ -39,22 +46,35 @@ public final class LayerDao {
 
     /** Records the stored blob of a layer that was unpacked without one being kept. */
     public void setBlob(Digest chainId, Digest blobDigest, String mediaType, long blobSize) throws SQLException {
-        Sql.update(tx, "UPDATE layers SET blob_digest = ?, blob_media_type = ?, blob_size = ? WHERE chain_id = ?",
-                blobDigest, mediaType, blobSize, chainId);
+        Sql.update(
+                tx,
+                "UPDATE layers SET blob_digest = ?, blob_media_type = ?, blob_size = ? WHERE chain_id = ?",
+                blobDigest,
+                mediaType,
+                blobSize,
+                chainId);
     }
 
     /** How many images and child layers hold this layer. */
     public int referenceCount(Digest chainId) throws SQLException {
-        return Sql.one(tx, rs -> rs.getInt(1),
-                "SELECT (SELECT count(DISTINCT image_id) FROM image_layers WHERE chain_id = ?) "
-                        + "+ (SELECT count(*) FROM layers WHERE parent_chain_id = ?)", chainId, chainId).orElse(0);
+        return Sql.one(
+                        tx,
+                        rs -> rs.getInt(1),
+                        "SELECT (SELECT count(DISTINCT image_id) FROM image_layers WHERE chain_id = ?) "
+                                + "+ (SELECT count(*) FROM layers WHERE parent_chain_id = ?)",
+                        chainId,
+                        chainId)
+                .orElse(0);
     }
 
     /** Layers nothing holds (no image, no child layer). */
     public List<LayerRow> unreferenced() throws SQLException {
-        return Sql.query(tx, LayerDao::row, "SELECT " + COLUMNS + " FROM layers l WHERE "
-                + "NOT EXISTS (SELECT 1 FROM image_layers il WHERE il.chain_id = l.chain_id) AND "
-                + "NOT EXISTS (SELECT 1 FROM layers c WHERE c.parent_chain_id = l.chain_id)");
+        return Sql.query(
+                tx,
+                LayerDao::row,
+                "SELECT " + COLUMNS + " FROM layers l WHERE "
+                        + "NOT EXISTS (SELECT 1 FROM image_layers il WHERE il.chain_id = l.chain_id) AND "
+                        + "NOT EXISTS (SELECT 1 FROM layers c WHERE c.parent_chain_id = l.chain_id)");
     }
 
     public boolean delete(Digest chainId) throws SQLException {
@@ -63,8 +83,15 @@ public final class LayerDao {
 
     private static LayerRow row(ResultSet rs) throws SQLException {
         long blobSize = rs.getLong("blob_size");
-        return new LayerRow(Sql.digest(rs, "chain_id"), Sql.digest(rs, "diff_id"), Sql.digest(rs, "parent_chain_id"),
-                rs.getString("snapshot_key"), rs.getLong("size"), Sql.digest(rs, "blob_digest"),
-                rs.getString("blob_media_type"), blobSize, rs.getLong("created"));
+        return new LayerRow(
+                Sql.digest(rs, "chain_id"),
+                Sql.digest(rs, "diff_id"),
+                Sql.digest(rs, "parent_chain_id"),
+                rs.getString("snapshot_key"),
+                rs.getLong("size"),
+                Sql.digest(rs, "blob_digest"),
+                rs.getString("blob_media_type"),
+                blobSize,
+                rs.getLong("created"));
     }
 }

@@ -15,5 +15,4 @@ public record LayerRow(
         Digest blobDigest,
         String blobMediaType,
         long blobSize,
-        long created) {
-}
+        long created) {}

@@ -2,7 +2,6 @@ package dev.berth.core.metadata;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +49,8 @@ public final class MetadataStore implements AutoCloseable {
             store.migrate(migrations);
             return store;
         } catch (SQLException | IOException e) {
-            throw new BerthException(ErrorKind.UNAVAILABLE, "cannot open metadata database " + file + ": " + e.getMessage(), e);
+            throw new BerthException(
+                    ErrorKind.UNAVAILABLE, "cannot open metadata database " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -61,7 +61,8 @@ public final class MetadataStore implements AutoCloseable {
     /** The schema version the database is at. */
     public int version() {
         return read(tx -> {
-            try (Statement s = tx.connection().createStatement(); var rs = s.executeQuery("PRAGMA user_version")) {
+            try (Statement s = tx.connection().createStatement();
+                    var rs = s.executeQuery("PRAGMA user_version")) {
                 return rs.next() ? rs.getInt(1) : 0;
             }
         });
@@ -71,8 +72,10 @@ public final class MetadataStore implements AutoCloseable {
         int current = version();
         int latest = migrations.isEmpty() ? 0 : migrations.getLast().version();
         if (current > latest) {
-            throw new BerthException(ErrorKind.UNAVAILABLE, "metadata database " + file + " has schema version "
-                    + current + ", newer than this Berth knows (" + latest + "); use a newer Berth");
+            throw new BerthException(
+                    ErrorKind.UNAVAILABLE,
+                    "metadata database " + file + " has schema version " + current + ", newer than this Berth knows ("
+                            + latest + "); use a newer Berth");
         }
         for (Migration m : migrations) {
             if (m.version() <= current) {

@@ -1,7 +1,6 @@
 package dev.berth.core.metadata;
 
 import dev.berth.core.digest.Digest;
-
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
@@ -22,8 +21,12 @@ public final class PullLeaseDao {
 
     public void lease(Collection<Digest> blobs, Instant expires) throws SQLException {
         for (Digest d : blobs) {
-            Sql.update(tx, "INSERT INTO pull_leases (digest, expires) VALUES (?, ?) "
-                    + "ON CONFLICT(digest) DO UPDATE SET expires = excluded.expires", d, expires.getEpochSecond());
+            Sql.update(
+                    tx,
+                    "INSERT INTO pull_leases (digest, expires) VALUES (?, ?) "
+                            + "ON CONFLICT(digest) DO UPDATE SET expires = excluded.expires",
+                    d,
+                    expires.getEpochSecond());
         }
     }
 
@@ -35,8 +38,11 @@ public final class PullLeaseDao {
 
     /** The blobs leased beyond {@code now}. */
     public Set<Digest> live(Instant now) throws SQLException {
-        return new HashSet<>(Sql.query(tx, rs -> Digest.parse(rs.getString(1)),
-                "SELECT digest FROM pull_leases WHERE expires > ?", now.getEpochSecond()));
+        return new HashSet<>(Sql.query(
+                tx,
+                rs -> Digest.parse(rs.getString(1)),
+                "SELECT digest FROM pull_leases WHERE expires > ?",
+                now.getEpochSecond()));
     }
 
     /** Forgets the leases that ended at or before {@code now}; how many there were. */

@@ -9,7 +9,9 @@ import java.util.List;
  */
 public final class Schema {
     /** Images, tags, repo digests, layers, and which layers each image has. */
-    public static final Migration V1_IMAGES = Migration.of(1, "images, tags, repo digests, layers",
+    public static final Migration V1_IMAGES = Migration.of(
+            1,
+            "images, tags, repo digests, layers",
             """
             CREATE TABLE layers (
                 chain_id        TEXT PRIMARY KEY,              -- sha256:… (config.md "ChainID")
@@ -63,8 +65,8 @@ public final class Schema {
      * Containers (dev.berth.engine.container): one row per container; config and host config are
      * kept as the JSON the engine wrote, the state as columns so that start-up can query it.
      */
-    public static final Migration V2_CONTAINERS = Migration.of(2, "containers",
-            """
+    public static final Migration V2_CONTAINERS =
+            Migration.of(2, "containers", """
             CREATE TABLE containers (
                 id             TEXT PRIMARY KEY,               -- 64 hex
                 name           TEXT NOT NULL UNIQUE,           -- with Docker's leading '/'
@@ -86,8 +88,7 @@ public final class Schema {
                 restart_count  INTEGER NOT NULL DEFAULT 0,
                 stopped_by_user INTEGER NOT NULL DEFAULT 0,    -- for unless-stopped and restart policies
                 snapshot_key   TEXT NOT NULL UNIQUE            -- the writable layer
-            )""",
-            "CREATE INDEX containers_image ON containers(image_id)");
+            )""", "CREATE INDEX containers_image ON containers(image_id)");
 
     /**
      * Volumes (dev.berth.engine.volume): one row per volume of the local driver, whose files are
@@ -97,7 +98,9 @@ public final class Schema {
      * the start-up check removes rows whose container never came), and its volume cannot be
      * deleted while it refers to it.
      */
-    public static final Migration V3_VOLUMES = Migration.of(3, "volumes and container mount points",
+    public static final Migration V3_VOLUMES = Migration.of(
+            3,
+            "volumes and container mount points",
             """
             CREATE TABLE volumes (
                 name       TEXT PRIMARY KEY,                   -- [a-zA-Z0-9][a-zA-Z0-9_.-]+, or 64 hex when anonymous
@@ -128,25 +131,23 @@ public final class Schema {
      * that blob alive too, so start-up reads no blob to know it. NULL in rows written before this
      * version until the daemon's start records it (reading the index once).
      */
-    public static final Migration V4_REPO_DIGEST_IMAGE_MANIFEST = Migration.of(4, "the image manifest of each repo digest",
-            "ALTER TABLE repo_digests ADD COLUMN image_manifest TEXT");
+    public static final Migration V4_REPO_DIGEST_IMAGE_MANIFEST = Migration.of(
+            4, "the image manifest of each repo digest", "ALTER TABLE repo_digests ADD COLUMN image_manifest TEXT");
 
     /**
      * Blobs an unfinished pull has fetched, kept by the start-up check until {@code expires}
      * (epoch seconds) so that the next pull after a crash does not fetch them again. The pull
      * deletes its rows once the image's rows refer to the blobs.
      */
-    public static final Migration V5_PULL_LEASES = Migration.of(5, "blobs leased by unfinished pulls",
-            """
+    public static final Migration V5_PULL_LEASES = Migration.of(5, "blobs leased by unfinished pulls", """
             CREATE TABLE pull_leases (
                 digest  TEXT PRIMARY KEY,
                 expires INTEGER NOT NULL
             )""");
 
     /** Every migration, in order. */
-    public static final List<Migration> ALL = List.of(V1_IMAGES, V2_CONTAINERS, V3_VOLUMES, V4_REPO_DIGEST_IMAGE_MANIFEST,
-            V5_PULL_LEASES);
+    public static final List<Migration> ALL =
+            List.of(V1_IMAGES, V2_CONTAINERS, V3_VOLUMES, V4_REPO_DIGEST_IMAGE_MANIFEST, V5_PULL_LEASES);
 
-    private Schema() {
-    }
+    private Schema() {}
 }

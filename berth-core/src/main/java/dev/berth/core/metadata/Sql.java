@@ -1,7 +1,6 @@
 package dev.berth.core.metadata;
 
 import dev.berth.core.digest.Digest;
-
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,8 +8,7 @@ import java.sql.Types;
 
 /** Small JDBC helpers shared by the DAOs. */
 final class Sql {
-    private Sql() {
-    }
+    private Sql() {}
 
     static PreparedStatement prepare(Tx tx, String sql, Object... args) throws SQLException {
         PreparedStatement ps = tx.connection().prepareStatement(sql);
@@ -45,7 +43,8 @@ final class Sql {
     }
 
     static <T> java.util.List<T> query(Tx tx, RowMapper<T> mapper, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = prepare(tx, sql, args); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(tx, sql, args);
+                ResultSet rs = ps.executeQuery()) {
             java.util.List<T> out = new java.util.ArrayList<>();
             while (rs.next()) {
                 out.add(mapper.map(rs));

@@ -2,7 +2,6 @@ package dev.berth.core.reference;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
-
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -101,7 +100,8 @@ public final class ImageReference {
         } else if (maybeDomain.equals(LEGACY_DEFAULT_DOMAIN)) {
             domain = DEFAULT_DOMAIN;
             remote = maybeRemote;
-        } else if (maybeDomain.indexOf('.') >= 0 || maybeDomain.indexOf(':') >= 0
+        } else if (maybeDomain.indexOf('.') >= 0
+                || maybeDomain.indexOf(':') >= 0
                 || !maybeDomain.toLowerCase(Locale.ROOT).equals(maybeDomain)) {
             domain = maybeDomain;
             remote = maybeRemote;
@@ -205,8 +205,10 @@ public final class ImageReference {
     @Override
     public boolean equals(Object o) {
         return o instanceof ImageReference other
-                && domain.equals(other.domain) && path.equals(other.path)
-                && Objects.equals(tag, other.tag) && Objects.equals(digest, other.digest);
+                && domain.equals(other.domain)
+                && path.equals(other.path)
+                && Objects.equals(tag, other.tag)
+                && Objects.equals(digest, other.digest);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.berth.core.reference;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
-
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,8 +47,7 @@ public final class ReferenceGrammar {
     private static final String DOMAIN_NAME_COMPONENT = "(?>[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)";
     private static final String OPTIONAL_PORT = "(?::[0-9]++)?";
     private static final String TAG = "[\\w][\\w.-]{0,127}";
-    private static final String DIGEST =
-            "[A-Za-z][A-Za-z0-9]*+(?:[-_+.][A-Za-z][A-Za-z0-9]*+)*+[:][0-9a-fA-F]{32,}";
+    private static final String DIGEST = "[A-Za-z][A-Za-z0-9]*+(?:[-_+.][A-Za-z][A-Za-z0-9]*+)*+[:][0-9a-fA-F]{32,}";
     // Zone identifiers (fe80::1%eth0) and IPv4-mapped forms are deliberately excluded, as in Docker.
     private static final String IPV6_ADDRESS = "\\[(?:[a-fA-F0-9:]++)\\]";
     private static final String DOMAIN_NAME = DOMAIN_NAME_COMPONENT + "(?:\\." + DOMAIN_NAME_COMPONENT + ")*+";
@@ -59,8 +57,7 @@ public final class ReferenceGrammar {
     private static final String REMOTE_NAME = PATH_COMPONENT + "(?:/" + PATH_COMPONENT + ")*+";
     private static final String NAME = "(?:" + DOMAIN_AND_PORT + "/)?" + REMOTE_NAME;
 
-    private static final Pattern REFERENCE =
-            Pattern.compile("(" + NAME + ")(?::(" + TAG + "))?(?:@(" + DIGEST + "))?");
+    private static final Pattern REFERENCE = Pattern.compile("(" + NAME + ")(?::(" + TAG + "))?(?:@(" + DIGEST + "))?");
     private static final Pattern SPLIT_NAME = Pattern.compile("(?:(" + DOMAIN_AND_PORT + ")/)?(" + REMOTE_NAME + ")");
     private static final Pattern TAG_PATTERN = Pattern.compile(TAG);
     private static final Pattern DIGEST_PATTERN = Pattern.compile(DIGEST);
@@ -85,8 +82,7 @@ public final class ReferenceGrammar {
         }
     }
 
-    private ReferenceGrammar() {
-    }
+    private ReferenceGrammar() {}
 
     /**
      * Docker's {@code reference.Parse}: checks the grammar and splits, never normalizes. Errors

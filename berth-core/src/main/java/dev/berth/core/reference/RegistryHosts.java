@@ -21,8 +21,7 @@ public final class RegistryHosts {
 
     private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9]{1,3}(?:\\.[0-9]{1,3}){3}");
 
-    private RegistryHosts() {
-    }
+    private RegistryHosts() {}
 
     /** The host (with port) to send registry API requests for {@code domain}. */
     public static String apiHost(String domain) {

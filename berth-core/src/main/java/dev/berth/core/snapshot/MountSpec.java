@@ -3,7 +3,6 @@ package dev.berth.core.snapshot;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.sys.Libc;
 import dev.berth.core.sys.Mounts;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

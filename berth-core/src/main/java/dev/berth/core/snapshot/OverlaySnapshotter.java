@@ -5,12 +5,10 @@ import dev.berth.core.layer.LayerDiffer;
 import dev.berth.core.layer.Trees;
 import dev.berth.core.sys.Errno;
 import dev.berth.core.sys.Libc;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,7 +93,9 @@ public final class OverlaySnapshotter implements Snapshotter {
         for (String lower : lowers) {
             absolute.add(dirs.fs(lower).toString());
         }
-        List<String> options = overlayOptions(absolute, active ? fs.toString() : null,
+        List<String> options = overlayOptions(
+                absolute,
+                active ? fs.toString() : null,
                 active ? dirs.dir(key).resolve("work").toString() : null);
         if (String.join(",", options).length() <= MOUNT_DATA_LIMIT) {
             return List.of(new MountSpec("overlay", "overlay", options));
@@ -106,8 +106,8 @@ public final class OverlaySnapshotter implements Snapshotter {
         }
         options = overlayOptions(relative, active ? key + "/fs" : null, active ? key + "/work" : null);
         if (String.join(",", options).length() > MOUNT_DATA_LIMIT) {
-            throw BerthException.invalid("snapshot %s has %d layers, more than overlay's mount data can name",
-                    key, lowers.size());
+            throw BerthException.invalid(
+                    "snapshot %s has %d layers, more than overlay's mount data can name", key, lowers.size());
         }
         return List.of(new MountSpec("overlay", "overlay", options, dirs.root()));
     }
@@ -154,7 +154,8 @@ public final class OverlaySnapshotter implements Snapshotter {
     private String linkOf(String name) {
         Path dir = dirs.dir(name);
         String link = readLink(dir);
-        if (link != null && Files.isSymbolicLink(dirs.root().resolve(SnapshotDirs.LINKS).resolve(link))) {
+        if (link != null
+                && Files.isSymbolicLink(dirs.root().resolve(SnapshotDirs.LINKS).resolve(link))) {
             return link;
         }
         return makeLink(dir, name);

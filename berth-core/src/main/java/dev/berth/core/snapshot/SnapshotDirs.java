@@ -4,7 +4,6 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.layer.Trees;
 import dev.berth.core.sys.Libc;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -118,7 +117,8 @@ final class SnapshotDirs {
                 throw new BerthException(ErrorKind.DATA_LOSS, "snapshot parents form a cycle at " + p);
             }
             if (!exists(p)) {
-                throw new BerthException(ErrorKind.DATA_LOSS,
+                throw new BerthException(
+                        ErrorKind.DATA_LOSS,
                         "snapshot " + name + " needs parent " + p + ", which is missing at " + dir(p));
             }
             chain.add(p);
@@ -154,7 +154,8 @@ final class SnapshotDirs {
             Libc.fsync(root);
         } catch (IOException | RuntimeException e) {
             Trees.delete(staging);
-            throw e instanceof BerthException b ? b
+            throw e instanceof BerthException b
+                    ? b
                     : BerthException.internal("preparing snapshot " + key + ": " + e.getMessage(), e);
         }
         return fs(key);
@@ -183,7 +184,8 @@ final class SnapshotDirs {
             if (e instanceof BerthException b && b.kind() == ErrorKind.ALREADY_EXISTS) {
                 throw BerthException.alreadyExists("snapshot %s already exists", name);
             }
-            throw e instanceof BerthException b ? b
+            throw e instanceof BerthException b
+                    ? b
                     : BerthException.internal("committing snapshot " + key + " as " + name + ": " + e.getMessage(), e);
         }
     }
@@ -236,7 +238,10 @@ final class SnapshotDirs {
     List<String> list() {
         List<String> names;
         try (Stream<Path> s = Files.list(root)) {
-            names = s.map(p -> p.getFileName().toString()).filter(n -> !n.equals(LINKS)).sorted().toList();
+            names = s.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.equals(LINKS))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw BerthException.internal("listing " + root + ": " + e.getMessage(), e);
         }
@@ -245,7 +250,8 @@ final class SnapshotDirs {
             depth.put(name, depthOf(name));
         }
         return names.stream()
-                .sorted(java.util.Comparator.<String>comparingInt(n -> n.startsWith(TMP_PREFIX) ? Integer.MIN_VALUE : -depth.get(n))
+                .sorted(java.util.Comparator.<String>comparingInt(
+                                n -> n.startsWith(TMP_PREFIX) ? Integer.MIN_VALUE : -depth.get(n))
                         .thenComparing(java.util.Comparator.naturalOrder()))
                 .toList();
     }
@@ -271,7 +277,8 @@ final class SnapshotDirs {
             Files.walkFileTree(fs(key), new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Map<String, Object> a = Files.readAttributes(file, "unix:ino,nlink,size", LinkOption.NOFOLLOW_LINKS);
+                    Map<String, Object> a =
+                            Files.readAttributes(file, "unix:ino,nlink,size", LinkOption.NOFOLLOW_LINKS);
                     if ((int) a.get("nlink") <= 1 || inodes.add(a.get("ino"))) {
                         total[0] += (long) a.get("size");
                     }

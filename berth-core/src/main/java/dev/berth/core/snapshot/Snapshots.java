@@ -9,25 +9,22 @@ import dev.berth.core.layer.Trees;
 import dev.berth.core.sys.FsMagic;
 import dev.berth.core.sys.Libc;
 import dev.berth.core.sys.Mounts;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Choosing a snapshotter for a data root, and unpacking a layer into a committed snapshot. */
 public final class Snapshots {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
 
-    private Snapshots() {
-    }
+    private Snapshots() {}
 
     /** The snapshotter chosen for a data root and why. */
-    public record Choice(Snapshotter snapshotter, String reason) {
-    }
+    public record Choice(Snapshotter snapshotter, String reason) {}
 
     /**
      * Overlay when this kernel can mount it on the data root's filesystem — checked by a real
@@ -53,11 +50,14 @@ public final class Snapshots {
         }
         Path probe;
         try {
-            Path snapshots = Files.createDirectories(dataRoot.toAbsolutePath().normalize().resolve("snapshots"));
+            Path snapshots = Files.createDirectories(
+                    dataRoot.toAbsolutePath().normalize().resolve("snapshots"));
             if (Libc.statfsType(snapshots) == FsMagic.OVERLAYFS) {
-                return "the data root " + dataRoot + " is itself on overlayfs, which cannot hold an overlay upper directory";
+                return "the data root " + dataRoot
+                        + " is itself on overlayfs, which cannot hold an overlay upper directory";
             }
-            probe = Files.createDirectory(snapshots.resolve(SnapshotDirs.TMP_PREFIX + "probe-" + SnapshotDirs.randomId(8)));
+            probe = Files.createDirectory(
+                    snapshots.resolve(SnapshotDirs.TMP_PREFIX + "probe-" + SnapshotDirs.randomId(8)));
         } catch (IOException | BerthException e) {
             return "cannot prepare a test mount under " + dataRoot + ": " + e.getMessage();
         }
@@ -68,8 +68,8 @@ public final class Snapshots {
             }
             Files.writeString(probe.resolve("lower1/low"), "low");
             Libc.mknod(probe.resolve("lower2/low"), Libc.S_IFCHR, 0, 0); // a whiteout hiding lower1's file
-            String data = "lowerdir=" + probe.resolve("lower2") + ":" + probe.resolve("lower1")
-                    + ",upperdir=" + probe.resolve("upper") + ",workdir=" + probe.resolve("work");
+            String data = "lowerdir=" + probe.resolve("lower2") + ":" + probe.resolve("lower1") + ",upperdir="
+                    + probe.resolve("upper") + ",workdir=" + probe.resolve("work");
             Mounts.mount("overlay", merged, "overlay", 0, data);
             try {
                 Files.writeString(merged.resolve("up"), "up");
@@ -108,16 +108,16 @@ public final class Snapshots {
      * another unpack committed {@code name} first, this one's work is dropped and the existing
      * snapshot stands.
      */
-    public static LayerDigest unpack(Snapshotter snapshotter, InputStream layer, String parent, String name,
-                                     Digest expectedDiffId) {
+    public static LayerDigest unpack(
+            Snapshotter snapshotter, InputStream layer, String parent, String name, Digest expectedDiffId) {
         String key = "unpack-" + SnapshotDirs.randomId(16);
         Path fs = snapshotter.prepare(key, parent);
         boolean committed = false;
         try {
             LayerDigest result = new LayerUnpacker(snapshotter.whiteoutMode()).unpack(layer, fs);
             if (expectedDiffId != null && !expectedDiffId.equals(result.diffId())) {
-                throw BerthException.dataLoss("layer diff ID mismatch: expected %s, got %s", expectedDiffId,
-                        result.diffId());
+                throw BerthException.dataLoss(
+                        "layer diff ID mismatch: expected %s, got %s", expectedDiffId, result.diffId());
             }
             try {
                 snapshotter.commit(key, name);

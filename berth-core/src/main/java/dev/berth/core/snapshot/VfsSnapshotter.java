@@ -2,7 +2,6 @@ package dev.berth.core.snapshot;
 
 import dev.berth.core.layer.LayerDiffer;
 import dev.berth.core.layer.Trees;
-
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,7 +40,7 @@ public final class VfsSnapshotter implements Snapshotter {
 
     @Override
     public void commit(String key, String name) {
-        dirs.commit(key, name, dir -> { });
+        dirs.commit(key, name, dir -> {});
     }
 
     @Override
@@ -70,7 +69,7 @@ public final class VfsSnapshotter implements Snapshotter {
 
     @Override
     public void remove(String key) {
-        dirs.remove(key, dir -> { });
+        dirs.remove(key, dir -> {});
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.berth.core.sys;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
-
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.Map;
@@ -39,23 +38,51 @@ public final class Errno {
     public static final int EOPNOTSUPP = 95;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
-            Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"), Map.entry(3, "ESRCH"), Map.entry(4, "EINTR"),
-            Map.entry(5, "EIO"), Map.entry(6, "ENXIO"), Map.entry(7, "E2BIG"), Map.entry(8, "ENOEXEC"),
-            Map.entry(9, "EBADF"), Map.entry(10, "ECHILD"), Map.entry(11, "EAGAIN"), Map.entry(12, "ENOMEM"),
-            Map.entry(13, "EACCES"), Map.entry(14, "EFAULT"), Map.entry(15, "ENOTBLK"), Map.entry(16, "EBUSY"),
-            Map.entry(17, "EEXIST"), Map.entry(18, "EXDEV"), Map.entry(19, "ENODEV"), Map.entry(20, "ENOTDIR"),
-            Map.entry(21, "EISDIR"), Map.entry(22, "EINVAL"), Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"),
-            Map.entry(25, "ENOTTY"), Map.entry(26, "ETXTBSY"), Map.entry(27, "EFBIG"), Map.entry(28, "ENOSPC"),
-            Map.entry(29, "ESPIPE"), Map.entry(30, "EROFS"), Map.entry(31, "EMLINK"), Map.entry(32, "EPIPE"),
-            Map.entry(34, "ERANGE"), Map.entry(36, "ENAMETOOLONG"), Map.entry(38, "ENOSYS"),
-            Map.entry(39, "ENOTEMPTY"), Map.entry(40, "ELOOP"), Map.entry(61, "ENODATA"),
-            Map.entry(95, "EOPNOTSUPP"), Map.entry(122, "EDQUOT"));
+            Map.entry(1, "EPERM"),
+            Map.entry(2, "ENOENT"),
+            Map.entry(3, "ESRCH"),
+            Map.entry(4, "EINTR"),
+            Map.entry(5, "EIO"),
+            Map.entry(6, "ENXIO"),
+            Map.entry(7, "E2BIG"),
+            Map.entry(8, "ENOEXEC"),
+            Map.entry(9, "EBADF"),
+            Map.entry(10, "ECHILD"),
+            Map.entry(11, "EAGAIN"),
+            Map.entry(12, "ENOMEM"),
+            Map.entry(13, "EACCES"),
+            Map.entry(14, "EFAULT"),
+            Map.entry(15, "ENOTBLK"),
+            Map.entry(16, "EBUSY"),
+            Map.entry(17, "EEXIST"),
+            Map.entry(18, "EXDEV"),
+            Map.entry(19, "ENODEV"),
+            Map.entry(20, "ENOTDIR"),
+            Map.entry(21, "EISDIR"),
+            Map.entry(22, "EINVAL"),
+            Map.entry(23, "ENFILE"),
+            Map.entry(24, "EMFILE"),
+            Map.entry(25, "ENOTTY"),
+            Map.entry(26, "ETXTBSY"),
+            Map.entry(27, "EFBIG"),
+            Map.entry(28, "ENOSPC"),
+            Map.entry(29, "ESPIPE"),
+            Map.entry(30, "EROFS"),
+            Map.entry(31, "EMLINK"),
+            Map.entry(32, "EPIPE"),
+            Map.entry(34, "ERANGE"),
+            Map.entry(36, "ENAMETOOLONG"),
+            Map.entry(38, "ENOSYS"),
+            Map.entry(39, "ENOTEMPTY"),
+            Map.entry(40, "ELOOP"),
+            Map.entry(61, "ENODATA"),
+            Map.entry(95, "EOPNOTSUPP"),
+            Map.entry(122, "EDQUOT"));
 
-    private static final MethodHandle STRERROR = Native.downcallPlain("strerror",
-            java.lang.foreign.FunctionDescriptor.of(Native.POINTER, Native.INT));
+    private static final MethodHandle STRERROR =
+            Native.downcallPlain("strerror", java.lang.foreign.FunctionDescriptor.of(Native.POINTER, Native.INT));
 
-    private Errno() {
-    }
+    private Errno() {}
 
     /** The symbolic name, such as {@code EPERM}, or {@code errno 123} for ones not listed here. */
     public static String name(int errno) {

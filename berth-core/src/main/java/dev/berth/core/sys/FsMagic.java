@@ -10,8 +10,7 @@ public final class FsMagic {
     public static final long ZFS = 0x2FC12FC1L;
     public static final long NFS = 0x6969L;
 
-    private FsMagic() {
-    }
+    private FsMagic() {}
 
     public static String name(long magic) {
         if (magic == EXT4) return "extfs";

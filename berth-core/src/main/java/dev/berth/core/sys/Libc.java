@@ -48,51 +48,60 @@ public final class Libc {
 
     private static final FunctionDescriptor INT_PP = FunctionDescriptor.of(Native.INT, Native.POINTER, Native.POINTER);
 
-    private static final MethodHandle MOUNT = Native.downcall("mount", FunctionDescriptor.of(Native.INT,
-            Native.POINTER, Native.POINTER, Native.POINTER, Native.LONG, Native.POINTER));
-    private static final MethodHandle UMOUNT2 = Native.downcall("umount2",
-            FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT));
-    private static final MethodHandle MKNOD = Native.downcall("mknod",
-            FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT, Native.LONG));
-    private static final MethodHandle LCHOWN = Native.downcall("lchown",
-            FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT, Native.INT));
-    private static final MethodHandle CHMOD = Native.downcall("chmod",
-            FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT));
-    private static final MethodHandle LSETXATTR = Native.downcall("lsetxattr", FunctionDescriptor.of(Native.INT,
-            Native.POINTER, Native.POINTER, Native.POINTER, Native.LONG, Native.INT));
-    private static final MethodHandle LGETXATTR = Native.downcall("lgetxattr", FunctionDescriptor.of(Native.LONG,
-            Native.POINTER, Native.POINTER, Native.POINTER, Native.LONG));
-    private static final MethodHandle LLISTXATTR = Native.downcall("llistxattr",
-            FunctionDescriptor.of(Native.LONG, Native.POINTER, Native.POINTER, Native.LONG));
+    private static final MethodHandle MOUNT = Native.downcall(
+            "mount",
+            FunctionDescriptor.of(
+                    Native.INT, Native.POINTER, Native.POINTER, Native.POINTER, Native.LONG, Native.POINTER));
+    private static final MethodHandle UMOUNT2 =
+            Native.downcall("umount2", FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT));
+    private static final MethodHandle MKNOD =
+            Native.downcall("mknod", FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT, Native.LONG));
+    private static final MethodHandle LCHOWN =
+            Native.downcall("lchown", FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT, Native.INT));
+    private static final MethodHandle CHMOD =
+            Native.downcall("chmod", FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT));
+    private static final MethodHandle LSETXATTR = Native.downcall(
+            "lsetxattr",
+            FunctionDescriptor.of(Native.INT, Native.POINTER, Native.POINTER, Native.POINTER, Native.LONG, Native.INT));
+    private static final MethodHandle LGETXATTR = Native.downcall(
+            "lgetxattr",
+            FunctionDescriptor.of(Native.LONG, Native.POINTER, Native.POINTER, Native.POINTER, Native.LONG));
+    private static final MethodHandle LLISTXATTR = Native.downcall(
+            "llistxattr", FunctionDescriptor.of(Native.LONG, Native.POINTER, Native.POINTER, Native.LONG));
     private static final MethodHandle LREMOVEXATTR = Native.downcall("lremovexattr", INT_PP);
-    private static final MethodHandle UTIMENSAT = Native.downcall("utimensat", FunctionDescriptor.of(Native.INT,
-            Native.INT, Native.POINTER, Native.POINTER, Native.INT));
-    private static final MethodHandle OPEN = Native.downcall("open",
-            FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT, Native.INT), Native.firstVariadicArg(2));
-    private static final MethodHandle WRITE = Native.downcall("write",
-            FunctionDescriptor.of(Native.LONG, Native.INT, Native.POINTER, Native.LONG));
+    private static final MethodHandle UTIMENSAT = Native.downcall(
+            "utimensat", FunctionDescriptor.of(Native.INT, Native.INT, Native.POINTER, Native.POINTER, Native.INT));
+    private static final MethodHandle OPEN = Native.downcall(
+            "open",
+            FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT, Native.INT),
+            Native.firstVariadicArg(2));
+    private static final MethodHandle WRITE =
+            Native.downcall("write", FunctionDescriptor.of(Native.LONG, Native.INT, Native.POINTER, Native.LONG));
     private static final MethodHandle CLOSE = Native.downcall("close", FunctionDescriptor.of(Native.INT, Native.INT));
-    private static final MethodHandle FCHMOD = Native.downcall("fchmod",
-            FunctionDescriptor.of(Native.INT, Native.INT, Native.INT));
-    private static final MethodHandle FCHOWN = Native.downcall("fchown",
-            FunctionDescriptor.of(Native.INT, Native.INT, Native.INT, Native.INT));
-    private static final MethodHandle FUTIMENS = Native.downcall("futimens",
-            FunctionDescriptor.of(Native.INT, Native.INT, Native.POINTER));
+    private static final MethodHandle FCHMOD =
+            Native.downcall("fchmod", FunctionDescriptor.of(Native.INT, Native.INT, Native.INT));
+    private static final MethodHandle FCHOWN =
+            Native.downcall("fchown", FunctionDescriptor.of(Native.INT, Native.INT, Native.INT, Native.INT));
+    private static final MethodHandle FUTIMENS =
+            Native.downcall("futimens", FunctionDescriptor.of(Native.INT, Native.INT, Native.POINTER));
     private static final MethodHandle FSYNC = Native.downcall("fsync", FunctionDescriptor.of(Native.INT, Native.INT));
-    private static final MethodHandle MKDIR = Native.downcall("mkdir",
-            FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT));
+    private static final MethodHandle MKDIR =
+            Native.downcall("mkdir", FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT));
     private static final MethodHandle SYMLINK = Native.downcall("symlink", INT_PP);
     private static final MethodHandle LINK = Native.downcall("link", INT_PP);
-    private static final MethodHandle READLINK = Native.downcall("readlink",
-            FunctionDescriptor.of(Native.LONG, Native.POINTER, Native.POINTER, Native.LONG));
-    private static final MethodHandle UNSHARE = Native.downcall("unshare", FunctionDescriptor.of(Native.INT, Native.INT));
-    private static final MethodHandle CHDIR = Native.downcall("chdir", FunctionDescriptor.of(Native.INT, Native.POINTER));
+    private static final MethodHandle READLINK = Native.downcall(
+            "readlink", FunctionDescriptor.of(Native.LONG, Native.POINTER, Native.POINTER, Native.LONG));
+    private static final MethodHandle UNSHARE =
+            Native.downcall("unshare", FunctionDescriptor.of(Native.INT, Native.INT));
+    private static final MethodHandle CHDIR =
+            Native.downcall("chdir", FunctionDescriptor.of(Native.INT, Native.POINTER));
     private static final MethodHandle SYNCFS = Native.downcall("syncfs", FunctionDescriptor.of(Native.INT, Native.INT));
-    private static final MethodHandle SYNC_FILE_RANGE = Native.downcall("sync_file_range",
-            FunctionDescriptor.of(Native.INT, Native.INT, Native.LONG, Native.LONG, Native.INT));
+    private static final MethodHandle SYNC_FILE_RANGE = Native.downcall(
+            "sync_file_range", FunctionDescriptor.of(Native.INT, Native.INT, Native.LONG, Native.LONG, Native.INT));
     private static final int SYNC_FILE_RANGE_WRITE = 2;
-    private static final MethodHandle RENAMEAT2 = Native.downcall("renameat2", FunctionDescriptor.of(Native.INT,
-            Native.INT, Native.POINTER, Native.INT, Native.POINTER, Native.INT));
+    private static final MethodHandle RENAMEAT2 = Native.downcall(
+            "renameat2",
+            FunctionDescriptor.of(Native.INT, Native.INT, Native.POINTER, Native.INT, Native.POINTER, Native.INT));
     private static final MethodHandle STATFS = Native.downcall("statfs", INT_PP);
     private static final MethodHandle GETUID = Native.downcallPlain("getuid", FunctionDescriptor.of(Native.INT));
     private static final MethodHandle GETEUID = Native.downcallPlain("geteuid", FunctionDescriptor.of(Native.INT));
@@ -100,16 +109,22 @@ public final class Libc {
 
     private static final int UMASK = readUmask();
 
-    private Libc() {
-    }
+    private Libc() {}
 
     // ---- mounts -------------------------------------------------------------------------------
 
     /** mount(2); {@code data} may be null. The message names the target. */
     public static void mount(String source, Path target, String fsType, long flags, String data) {
-        run("mount", target + " (type " + fsType + ", source " + source + ")", (arena, errno) ->
-                (int) MOUNT.invokeExact(errno, cstr(arena, source), cstr(arena, target.toString()),
-                        cstr(arena, fsType), flags, cstr(arena, data)));
+        run(
+                "mount",
+                target + " (type " + fsType + ", source " + source + ")",
+                (arena, errno) -> (int) MOUNT.invokeExact(
+                        errno,
+                        cstr(arena, source),
+                        cstr(arena, target.toString()),
+                        cstr(arena, fsType),
+                        flags,
+                        cstr(arena, data)));
     }
 
     /** umount2(2), e.g. with {@link Mounts#MNT_DETACH}. */
@@ -161,8 +176,8 @@ public final class Libc {
             MemorySegment errno = capture(arena);
             MemorySegment v = arena.allocate(Math.max(1, value.length));
             MemorySegment.copy(value, 0, v, ValueLayout.JAVA_BYTE, 0, value.length);
-            int rc = (int) LSETXATTR.invokeExact(errno, cstr(arena, path.toString()), cstr(arena, name), v,
-                    (long) value.length, flags);
+            int rc = (int) LSETXATTR.invokeExact(
+                    errno, cstr(arena, path.toString()), cstr(arena, name), v, (long) value.length, flags);
             check(rc, errno, "lsetxattr", path + " " + name);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -238,13 +253,13 @@ public final class Libc {
      * utimensat(2) relative to the working directory with nanosecond times; {@code noFollow} sets
      * the times of a symlink itself. Pass {@link #UTIME_OMIT} as nanos to leave a time alone.
      */
-    public static void utimensat(Path path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec,
-                                 boolean noFollow) {
+    public static void utimensat(
+            Path path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec, boolean noFollow) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = capture(arena);
             MemorySegment times = timespecs(arena, atimeSec, atimeNsec, mtimeSec, mtimeNsec);
-            int rc = (int) UTIMENSAT.invokeExact(errno, AT_FDCWD, cstr(arena, path.toString()), times,
-                    noFollow ? AT_SYMLINK_NOFOLLOW : 0);
+            int rc = (int) UTIMENSAT.invokeExact(
+                    errno, AT_FDCWD, cstr(arena, path.toString()), times, noFollow ? AT_SYMLINK_NOFOLLOW : 0);
             check(rc, errno, "utimensat", path.toString());
         } catch (Throwable t) {
             throw rethrow(t);
@@ -297,9 +312,8 @@ public final class Libc {
 
     /** rename(2) that never replaces: EEXIST (ALREADY_EXISTS) when {@code to} exists. Atomic. */
     public static void renameNoReplace(Path from, Path to) {
-        run("rename", from + " to " + to, (arena, errno) ->
-                (int) RENAMEAT2.invokeExact(errno, AT_FDCWD, cstr(arena, from.toString()), AT_FDCWD,
-                        cstr(arena, to.toString()), RENAME_NOREPLACE));
+        run("rename", from + " to " + to, (arena, errno) -> (int) RENAMEAT2.invokeExact(
+                errno, AT_FDCWD, cstr(arena, from.toString()), AT_FDCWD, cstr(arena, to.toString()), RENAME_NOREPLACE));
     }
 
     // ---- file descriptors (the unpacker's fast path: one path lookup per file) -----------------
@@ -401,8 +415,8 @@ public final class Libc {
         }
     }
 
-    public static void futimens(Scratch s, int fd, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec,
-                                Path pathForErrors) {
+    public static void futimens(
+            Scratch s, int fd, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec, Path pathForErrors) {
         try {
             int rc = (int) FUTIMENS.invokeExact(s.capture, fd, s.times(atimeSec, atimeNsec, mtimeSec, mtimeNsec));
             check(rc, s.capture, "futimens", pathForErrors.toString());
@@ -458,17 +472,15 @@ public final class Libc {
     }
 
     public static void fchmod(int fd, int mode, Path pathForErrors) {
-        run("fchmod", pathForErrors.toString(), (arena, errno) ->
-                (int) FCHMOD.invokeExact(errno, fd, mode & 07777));
+        run("fchmod", pathForErrors.toString(), (arena, errno) -> (int) FCHMOD.invokeExact(errno, fd, mode & 07777));
     }
 
     public static void fchown(int fd, int uid, int gid, Path pathForErrors) {
-        run("fchown", pathForErrors.toString(), (arena, errno) ->
-                (int) FCHOWN.invokeExact(errno, fd, uid, gid));
+        run("fchown", pathForErrors.toString(), (arena, errno) -> (int) FCHOWN.invokeExact(errno, fd, uid, gid));
     }
 
-    public static void futimens(int fd, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec,
-                                Path pathForErrors) {
+    public static void futimens(
+            int fd, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec, Path pathForErrors) {
         run("futimens", pathForErrors.toString(), (arena, errno) ->
                 (int) FUTIMENS.invokeExact(errno, fd, timespecs(arena, atimeSec, atimeNsec, mtimeSec, mtimeNsec)));
     }
@@ -492,8 +504,7 @@ public final class Libc {
 
     /** unshare(2) for the calling thread (e.g. {@link #CLONE_FS} before a thread-local chdir). */
     public static void unshare(int flags) {
-        run("unshare", "0x" + Integer.toHexString(flags), (arena, errno) ->
-                (int) UNSHARE.invokeExact(errno, flags));
+        run("unshare", "0x" + Integer.toHexString(flags), (arena, errno) -> (int) UNSHARE.invokeExact(errno, flags));
     }
 
     /**
@@ -501,8 +512,7 @@ public final class Libc {
      * thread has done {@code unshare(CLONE_FS)}: only call it on such a thread.
      */
     public static void chdir(Path dir) {
-        run("chdir", dir.toString(), (arena, errno) ->
-                (int) CHDIR.invokeExact(errno, cstr(arena, dir.toString())));
+        run("chdir", dir.toString(), (arena, errno) -> (int) CHDIR.invokeExact(errno, cstr(arena, dir.toString())));
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.berth.core.sys;
 
 import dev.berth.core.error.BerthException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +24,7 @@ public final class Mounts {
     public static final int MNT_FORCE = 1;
     public static final int MNT_DETACH = 2;
 
-    private Mounts() {
-    }
+    private Mounts() {}
 
     public static void mount(String source, Path target, String type, long flags, String data) {
         Libc.mount(source, target, type, flags, data);

@@ -8,8 +8,7 @@ import java.time.Duration;
  * container's status ("Up 5 minutes") and the CLI for "Created 2 days ago".
  */
 public final class HumanDuration {
-    private HumanDuration() {
-    }
+    private HumanDuration() {}
 
     /** go-units HumanDuration; callers append " ago" where they need it. */
     public static String of(Duration d) {

@@ -1,11 +1,11 @@
 package dev.berth.core.content;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,9 +20,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link BlobStore} must do, whatever its mechanism (containerd's content testsuite
@@ -91,7 +90,8 @@ public abstract class BlobStoreContract {
         Digest wrong = Digest.sha256("something else".getBytes(StandardCharsets.US_ASCII));
 
         assertThatThrownBy(() -> store.ingest(new ByteArrayInputStream(HELLO), wrong, 5))
-                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.DATA_LOSS))
+                .isInstanceOfSatisfying(
+                        BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.DATA_LOSS))
                 .hasMessage("digest mismatch: expected " + wrong + " got " + HELLO_SHA256);
         assertThat(store.contains(wrong)).isFalse();
         assertThat(store.contains(HELLO_SHA256)).isFalse();
@@ -105,8 +105,10 @@ public abstract class BlobStoreContract {
         Digest seen = Digest.sha256(cut);
 
         assertThatThrownBy(() -> store.ingest(new ByteArrayInputStream(cut), HELLO_SHA256, 5))
-                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.DATA_LOSS))
-                .hasMessage("size mismatch for " + HELLO_SHA256 + ": expected 5 bytes, got 3 (content digest " + seen + ")");
+                .isInstanceOfSatisfying(
+                        BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.DATA_LOSS))
+                .hasMessage("size mismatch for " + HELLO_SHA256 + ": expected 5 bytes, got 3 (content digest " + seen
+                        + ")");
         assertThat(store.list()).isEmpty();
         assertThat(store.ingests()).isEmpty();
     }
@@ -114,7 +116,8 @@ public abstract class BlobStoreContract {
     @Test
     void sizeMismatchWithoutDigestIsRefused() {
         assertThatThrownBy(() -> store.ingest(new ByteArrayInputStream(HELLO), null, 6))
-                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.DATA_LOSS))
+                .isInstanceOfSatisfying(
+                        BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.DATA_LOSS))
                 .hasMessage("size mismatch for " + HELLO_SHA256 + ": expected 6 bytes, got 5");
         assertThat(store.list()).isEmpty();
     }
@@ -134,7 +137,8 @@ public abstract class BlobStoreContract {
         };
 
         assertThatThrownBy(() -> store.ingest(breaking, HELLO_SHA256, 5))
-                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.DATA_LOSS))
+                .isInstanceOfSatisfying(
+                        BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.DATA_LOSS))
                 .hasMessageContaining(HELLO_SHA256.toString())
                 .hasMessageContaining("connection reset");
         assertThat(store.list()).isEmpty();
@@ -174,7 +178,8 @@ public abstract class BlobStoreContract {
         try (BlobWriter writer = store.writer("pull-aged")) {
             writer.output().write(HELLO, 0, 2);
         }
-        assertThat(store.ingestModified("pull-aged")).hasValueSatisfying(t -> assertThat(t).isAfter(before));
+        assertThat(store.ingestModified("pull-aged"))
+                .hasValueSatisfying(t -> assertThat(t).isAfter(before));
         assertThat(store.ingestModified("no-such-ingest")).isEmpty();
     }
 
@@ -261,7 +266,8 @@ public abstract class BlobStoreContract {
             writer.commit(HELLO_SHA256, 5);
             assertThatThrownBy(() -> out.write(1)).isInstanceOf(IOException.class);
             assertThatThrownBy(() -> writer.commit(HELLO_SHA256, 5))
-                    .isInstanceOfSatisfying(BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT));
+                    .isInstanceOfSatisfying(
+                            BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT));
         }
     }
 
@@ -269,7 +275,8 @@ public abstract class BlobStoreContract {
     void oneRefHasOneWriterAtATime() {
         try (BlobWriter first = store.writer("shared")) {
             assertThatThrownBy(() -> store.writer("shared"))
-                    .isInstanceOfSatisfying(BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE))
+                    .isInstanceOfSatisfying(
+                            BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE))
                     .hasMessageContaining("shared");
         }
         // Released on close.
@@ -299,10 +306,12 @@ public abstract class BlobStoreContract {
         assertThat(store.size(HELLO_SHA256)).isEmpty();
         assertThat(store.contains(HELLO_SHA256)).isFalse();
         assertThatThrownBy(() -> store.open(HELLO_SHA256))
-                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
+                .isInstanceOfSatisfying(
+                        BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND))
                 .hasMessageContaining(HELLO_SHA256.toString());
         assertThatThrownBy(() -> store.path(HELLO_SHA256))
-                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
     }
 
     @Test

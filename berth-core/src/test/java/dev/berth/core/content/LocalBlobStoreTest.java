@@ -1,20 +1,19 @@
 package dev.berth.core.content;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LocalBlobStoreTest extends BlobStoreContract {
     @TempDir
@@ -115,7 +114,8 @@ class LocalBlobStoreTest extends BlobStoreContract {
         LocalBlobStore other = new LocalBlobStore(contentRoot());
         try (BlobWriter writer = store.writer("same")) {
             assertThatThrownBy(() -> other.writer("same"))
-                    .isInstanceOfSatisfying(BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE));
+                    .isInstanceOfSatisfying(
+                            BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE));
         }
         other.writer("same").close();
     }
@@ -132,7 +132,8 @@ class LocalBlobStoreTest extends BlobStoreContract {
     @Test
     void tooLongRefIsRefused() {
         assertThatThrownBy(() -> store.writer("x".repeat(300)))
-                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
+                .isInstanceOfSatisfying(
+                        BerthException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
     }
 
     private static List<String> filesUnder(Path dir) throws IOException {

@@ -1,13 +1,10 @@
 package dev.berth.core.layer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.berth.core.digest.Digest;
 import dev.berth.core.snapshot.WhiteoutMode;
 import dev.berth.core.sys.Libc;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LayerDifferTest {
     @TempDir
@@ -34,13 +33,13 @@ class LayerDifferTest {
                 .file("etc/passwd", "root:x:0:0\n")
                 .file("etc/group", "root:x:0\n")
                 .dir("bin")
-                .file("bin/busybox", "BB", 0755, e -> { })
+                .file("bin/busybox", "BB", 0755, e -> {})
                 .hardlink("bin/sh", "bin/busybox")
                 .symlink("bin/ls", "busybox")
                 .dir("var/cache")
                 .file("var/cache/a", "a")
                 .file("var/cache/b", "b")
-                .dir("tmp", 01777, e -> { })
+                .dir("tmp", 01777, e -> {})
                 .file("x".repeat(200), "long name")
                 .build();
     }
@@ -62,7 +61,7 @@ class LayerDifferTest {
         Files.delete(upper.resolve("bin/ls"));
         Libc.symlink("/bin/busybox", upper.resolve("bin/ls"));
         Libc.link(upper.resolve("home/user/notes"), upper.resolve("home/user/notes-link"));
-        Libc.lsetxattr(upper.resolve("home/user/notes"), "user.tag", new byte[]{(byte) 0xff, 0, 1}, 0);
+        Libc.lsetxattr(upper.resolve("home/user/notes"), "user.tag", new byte[] {(byte) 0xff, 0, 1}, 0);
         Libc.mkfifo(upper.resolve("tmp/fifo"), 0600);
 
         ByteArrayOutputStream tar = new ByteArrayOutputStream();
@@ -73,9 +72,20 @@ class LayerDifferTest {
         assertThat(written.contentSize()).isEqualTo("root:x:0:0\nuser:x:1000:1000\n".length() + 2 + 5);
 
         List<String> names = names(tar.toByteArray());
-        assertThat(names).contains("etc/", "etc/passwd", "etc/.wh.group", "var/.wh.cache", "bin/busybox",
-                "bin/ls", "home/", "home/user/", "home/user/notes", "home/user/notes-link", "tmp/fifo",
-                "bin/sh"); // sh shares busybox's inode, whose mode changed
+        assertThat(names)
+                .contains(
+                        "etc/",
+                        "etc/passwd",
+                        "etc/.wh.group",
+                        "var/.wh.cache",
+                        "bin/busybox",
+                        "bin/ls",
+                        "home/",
+                        "home/user/",
+                        "home/user/notes",
+                        "home/user/notes-link",
+                        "tmp/fifo",
+                        "bin/sh"); // sh shares busybox's inode, whose mode changed
         assertThat(names).doesNotContain("var/cache/a", "x".repeat(200));
 
         Path replay = Files.createDirectory(tmp.resolve("replay"));
@@ -92,9 +102,21 @@ class LayerDifferTest {
         LayerDiffer.writeComparison(null, upper, first);
         LayerDiffer.writeComparison(null, upper, second);
         assertThat(first.toByteArray()).isEqualTo(second.toByteArray());
-        assertThat(names(first.toByteArray())).containsExactly(
-                "bin/", "bin/busybox", "bin/ls", "bin/sh", "etc/", "etc/group", "etc/passwd", "tmp/",
-                "var/", "var/cache/", "var/cache/a", "var/cache/b", "x".repeat(200));
+        assertThat(names(first.toByteArray()))
+                .containsExactly(
+                        "bin/",
+                        "bin/busybox",
+                        "bin/ls",
+                        "bin/sh",
+                        "etc/",
+                        "etc/group",
+                        "etc/passwd",
+                        "tmp/",
+                        "var/",
+                        "var/cache/",
+                        "var/cache/a",
+                        "var/cache/b",
+                        "x".repeat(200));
     }
 
     @Test
@@ -122,7 +144,8 @@ class LayerDifferTest {
         Files.writeString(lower.resolve("shadow"), "secret");
         new LayerUnpacker(WhiteoutMode.APPLY).unpack(new ByteArrayInputStream(tar.toByteArray()), lower.getParent());
         assertThat(lower.resolve("shadow")).doesNotExist();
-        assertThat(Files.readString(lower.resolve("hosts"), StandardCharsets.UTF_8)).isEqualTo("127.0.0.1 localhost\n");
+        assertThat(Files.readString(lower.resolve("hosts"), StandardCharsets.UTF_8))
+                .isEqualTo("127.0.0.1 localhost\n");
     }
 
     static List<String> names(byte[] tar) throws Exception {

@@ -1,10 +1,20 @@
 package dev.berth.core.layer;
 
+import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.snapshot.WhiteoutMode;
 import dev.berth.core.sys.Libc;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Arrays;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,20 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.util.Arrays;
-
-import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class LayerUnpackerTest {
     @TempDir
     Path tmp;
+
     Path root;
     Path outside;
 
@@ -50,7 +50,8 @@ class LayerUnpackerTest {
             assertThatThrownBy(() -> unpack(mode, layer))
                     .isInstanceOf(BerthException.class)
                     .hasMessageContaining("layer entry " + entry)
-                    .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+                    .extracting(e -> ((BerthException) e).kind())
+                    .isEqualTo(ErrorKind.INVALID_ARGUMENT);
         }
         assertOutsideUntouched();
     }
@@ -74,7 +75,7 @@ class LayerUnpackerTest {
                 .file("etc/hostname", "berth\n")
                 .symlink("etc/alias", "hostname")
                 .dir("usr/bin")
-                .file("usr/bin/tool", "#!/bin/sh\n", 0755, e -> { })
+                .file("usr/bin/tool", "#!/bin/sh\n", 0755, e -> {})
                 .build();
 
         LayerDigest result = unpack(layer);
@@ -84,12 +85,16 @@ class LayerUnpackerTest {
         assertThat(result.contentSize()).isEqualTo("berth\n".length() + "#!/bin/sh\n".length());
         assertThat(Files.readString(root.resolve("etc/hostname"))).isEqualTo("berth\n");
         assertThat(Libc.readlink(root.resolve("etc/alias"))).isEqualTo("hostname");
-        assertThat(Files.getAttribute(root.resolve("usr/bin/tool"), "unix:mode")).isEqualTo(0100755);
-        assertThat(Files.getAttribute(root.resolve("etc/hostname"), "unix:mode")).isEqualTo(0100644);
+        assertThat(Files.getAttribute(root.resolve("usr/bin/tool"), "unix:mode"))
+                .isEqualTo(0100755);
+        assertThat(Files.getAttribute(root.resolve("etc/hostname"), "unix:mode"))
+                .isEqualTo(0100644);
     }
 
     @ParameterizedTest
-    @EnumSource(value = Compression.class, names = {"NONE", "GZIP", "ZSTD"})
+    @EnumSource(
+            value = Compression.class,
+            names = {"NONE", "GZIP", "ZSTD"})
     void detectsCompressionByMagicBytesAndHashesTheUncompressedTar(Compression compression) throws Exception {
         byte[] tar = new TarBuilder().file("a", "content of a").build();
         byte[] layer = switch (compression) {
@@ -127,7 +132,8 @@ class LayerUnpackerTest {
         unpack(pax);
         assertThat(Files.readString(root.resolve(longName))).isEqualTo("pax");
         assertThat(Libc.readlink(root.resolve("short-link"))).isEqualTo(longName);
-        assertThat(Files.isSameFile(root.resolve("g".repeat(130)), root.resolve(longName))).isTrue();
+        assertThat(Files.isSameFile(root.resolve("g".repeat(130)), root.resolve(longName)))
+                .isTrue();
 
         Path gnuRoot = Files.createDirectory(tmp.resolve("gnu"));
         byte[] gnu = new TarBuilder(TarArchiveOutputStream.LONGFILE_GNU)
@@ -141,8 +147,12 @@ class LayerUnpackerTest {
 
     @Test
     void hardLinksShareTheInode() throws Exception {
-        unpack(new TarBuilder().dir("bin").file("bin/busybox", "BB", 0755, e -> { })
-                .hardlink("bin/sh", "bin/busybox").hardlink("bin/ls", "/bin/busybox").build());
+        unpack(new TarBuilder()
+                .dir("bin")
+                .file("bin/busybox", "BB", 0755, e -> {})
+                .hardlink("bin/sh", "bin/busybox")
+                .hardlink("bin/ls", "/bin/busybox")
+                .build());
         Object inode = Files.getAttribute(root.resolve("bin/busybox"), "unix:ino");
         assertThat(Files.getAttribute(root.resolve("bin/sh"), "unix:ino")).isEqualTo(inode);
         assertThat(Files.getAttribute(root.resolve("bin/ls"), "unix:ino")).isEqualTo(inode);
@@ -152,12 +162,12 @@ class LayerUnpackerTest {
     @Test
     void modesIncludingSetuidSetgidAndSticky() throws Exception {
         unpack(new TarBuilder()
-                .file("suid", "x", 04755, e -> { })
-                .file("sgid", "x", 02711, e -> { })
-                .file("private", "x", 0600, e -> { })
-                .file("open", "x", 0777, e -> { })
-                .dir("tmp", 01777, e -> { })
-                .dir("ro", 0555, e -> { })
+                .file("suid", "x", 04755, e -> {})
+                .file("sgid", "x", 02711, e -> {})
+                .file("private", "x", 0600, e -> {})
+                .file("open", "x", 0777, e -> {})
+                .dir("tmp", 01777, e -> {})
+                .dir("ro", 0555, e -> {})
                 .file("ro/inside", "x")
                 .build());
         assertThat(mode("suid")).isEqualTo(04755);
@@ -208,14 +218,21 @@ class LayerUnpackerTest {
     @Test
     void laterEntriesReplaceEarlierOnes() throws Exception {
         unpack(new TarBuilder().file("a", "one").dir("b").file("b/x", "x").build());
-        unpack(new TarBuilder().file("a", "two").file("b", "now a file").dir("a2").build());
+        unpack(new TarBuilder()
+                .file("a", "two")
+                .file("b", "now a file")
+                .dir("a2")
+                .build());
         assertThat(Files.readString(root.resolve("a"))).isEqualTo("two");
         assertThat(Files.readString(root.resolve("b"))).isEqualTo("now a file");
     }
 
     @Test
     void absoluteNamesAreRelativeToTheRootAsInDocker() throws Exception {
-        unpack(new TarBuilder().file("/etc/evil", "inside").file("./x/../y", "y").build());
+        unpack(new TarBuilder()
+                .file("/etc/evil", "inside")
+                .file("./x/../y", "y")
+                .build());
         assertThat(Files.readString(root.resolve("etc/evil"))).isEqualTo("inside");
         assertThat(Files.readString(root.resolve("y"))).isEqualTo("y");
         assertOutsideUntouched();
@@ -225,9 +242,16 @@ class LayerUnpackerTest {
 
     @Test
     void applyModeDeletesWhitedOutPathsAndEmptiesOpaqueDirectoriesOfLowerContent() throws Exception {
-        unpack(new TarBuilder().file("gone", "x").dir("dir").file("dir/sub/file", "x")
-                .dir("opaque").file("opaque/old", "x").dir("opaque/olddir").file("opaque/olddir/f", "x")
-                .file("kept", "x").build());
+        unpack(new TarBuilder()
+                .file("gone", "x")
+                .dir("dir")
+                .file("dir/sub/file", "x")
+                .dir("opaque")
+                .file("opaque/old", "x")
+                .dir("opaque/olddir")
+                .file("opaque/olddir/f", "x")
+                .file("kept", "x")
+                .build());
 
         unpack(new TarBuilder()
                 .whiteout(".wh.gone")
@@ -250,11 +274,14 @@ class LayerUnpackerTest {
 
     @Test
     void overlayModeWritesWhiteoutsAsZeroZeroCharacterDevices() throws Exception {
-        unpack(WhiteoutMode.OVERLAY, new TarBuilder().dir("etc").whiteout("etc/.wh.passwd").build());
+        unpack(
+                WhiteoutMode.OVERLAY,
+                new TarBuilder().dir("etc").whiteout("etc/.wh.passwd").build());
         Path whiteout = root.resolve("etc/passwd");
         int mode = (int) Files.getAttribute(whiteout, "unix:mode", NOFOLLOW_LINKS);
         assertThat(mode & Libc.S_IFMT).isEqualTo(Libc.S_IFCHR);
-        assertThat((long) Files.getAttribute(whiteout, "unix:rdev", NOFOLLOW_LINKS)).isZero();
+        assertThat((long) Files.getAttribute(whiteout, "unix:rdev", NOFOLLOW_LINKS))
+                .isZero();
         assertThat(root.resolve("etc/.wh.passwd")).doesNotExist();
     }
 
@@ -268,38 +295,73 @@ class LayerUnpackerTest {
 
     @Test
     void refusesWritingThroughASymlinkPlantedByAnEarlierEntry() {
-        assertRefused(new TarBuilder().symlink("link", outside.toString()).file("link/evil", "x").build(), "link/evil");
-        assertRefused(new TarBuilder().symlink("link", "../outside").file("link/evil", "x").build(), "link/evil");
+        assertRefused(
+                new TarBuilder()
+                        .symlink("link", outside.toString())
+                        .file("link/evil", "x")
+                        .build(),
+                "link/evil");
+        assertRefused(
+                new TarBuilder()
+                        .symlink("link", "../outside")
+                        .file("link/evil", "x")
+                        .build(),
+                "link/evil");
     }
 
     @Test
     void refusesSymlinkedParentDirectoriesDeeperDown() {
-        assertRefused(new TarBuilder().dir("a").symlink("a/b", outside.toString())
-                .file("a/b/c/evil", "x").build(), "a/b/c/evil");
-        assertRefused(new TarBuilder().symlink("a", "b").symlink("b", outside.toString())
-                .file("a/evil", "x").build(), "a/evil");
+        assertRefused(
+                new TarBuilder()
+                        .dir("a")
+                        .symlink("a/b", outside.toString())
+                        .file("a/b/c/evil", "x")
+                        .build(),
+                "a/b/c/evil");
+        assertRefused(
+                new TarBuilder()
+                        .symlink("a", "b")
+                        .symlink("b", outside.toString())
+                        .file("a/evil", "x")
+                        .build(),
+                "a/evil");
     }
 
     @Test
     void aSymlinkReplacedByAFileIsReplacedNotWrittenThrough() throws Exception {
-        unpack(new TarBuilder().symlink("secret", outside.resolve("secret").toString())
-                .file("secret", "in the layer").build());
+        unpack(new TarBuilder()
+                .symlink("secret", outside.resolve("secret").toString())
+                .file("secret", "in the layer")
+                .build());
         assertThat(Files.isSymbolicLink(root.resolve("secret"))).isFalse();
         assertThat(Files.readString(root.resolve("secret"))).isEqualTo("in the layer");
         assertOutsideUntouched();
 
-        unpack(new TarBuilder().symlink("d", outside.toString()).dir("d").file("d/x", "x").build());
-        assertThat(Files.isDirectory(root.resolve("d"), LinkOption.NOFOLLOW_LINKS)).isTrue();
+        unpack(new TarBuilder()
+                .symlink("d", outside.toString())
+                .dir("d")
+                .file("d/x", "x")
+                .build());
+        assertThat(Files.isDirectory(root.resolve("d"), LinkOption.NOFOLLOW_LINKS))
+                .isTrue();
         assertOutsideUntouched();
     }
 
     @Test
     void refusesHardLinksOutsideTheRootOrThroughASymlink() {
         assertRefused(new TarBuilder().hardlink("stolen", "../outside/secret").build(), "stolen");
-        assertRefused(new TarBuilder().symlink("l", outside.toString()).hardlink("stolen", "l/secret").build(),
+        assertRefused(
+                new TarBuilder()
+                        .symlink("l", outside.toString())
+                        .hardlink("stolen", "l/secret")
+                        .build(),
                 "stolen");
         // An absolute link target means the root's own /secret, which this layer does not have.
-        assertRefused(new TarBuilder().hardlink("stolen", outside.resolve("secret").toString()).build(), "stolen");
+        assertRefused(
+                new TarBuilder()
+                        .hardlink("stolen", outside.resolve("secret").toString())
+                        .build(),
+                "stolen");
     }
 
     @Test
@@ -312,7 +374,8 @@ class LayerUnpackerTest {
         unpack(new TarBuilder().file("var/run/app.pid", "42").build());
         assertThat(Files.readString(root.resolve("run/app.pid"))).isEqualTo("42");
 
-        assertThatThrownBy(() -> unpack(new TarBuilder().file("escape/evil", "x").build()))
+        assertThatThrownBy(
+                        () -> unpack(new TarBuilder().file("escape/evil", "x").build()))
                 .isInstanceOf(BerthException.class)
                 .hasMessageContaining("layer entry escape/evil");
         assertOutsideUntouched();
@@ -324,15 +387,18 @@ class LayerUnpackerTest {
         byte[] truncated = Arrays.copyOf(tar, 1024);
         assertThatThrownBy(() -> unpack(truncated))
                 .isInstanceOf(BerthException.class)
-                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(ErrorKind.INVALID_ARGUMENT);
         byte[] garbage = "this is not a tar archive at all".repeat(40).getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> unpack(garbage))
                 .isInstanceOf(BerthException.class)
-                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(ErrorKind.INVALID_ARGUMENT);
         byte[] gz = TarBuilder.gzip(tar);
         assertThatThrownBy(() -> unpack(Arrays.copyOf(gz, gz.length / 2)))
                 .isInstanceOf(BerthException.class)
-                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(ErrorKind.INVALID_ARGUMENT);
     }
 
     private int mode(String path) throws Exception {

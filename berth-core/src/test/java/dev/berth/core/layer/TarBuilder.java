@@ -1,10 +1,6 @@
 package dev.berth.core.layer;
 
 import com.github.luben.zstd.ZstdOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +9,9 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /** Builds layer tars for tests, entry by entry, including the malicious shapes a layer must refuse. */
 public final class TarBuilder {
@@ -32,7 +31,7 @@ public final class TarBuilder {
     }
 
     public TarBuilder dir(String name) {
-        return dir(name, 0755, e -> { });
+        return dir(name, 0755, e -> {});
     }
 
     public TarBuilder dir(String name, int mode, Consumer<TarArchiveEntry> tweak) {
@@ -42,7 +41,7 @@ public final class TarBuilder {
     }
 
     public TarBuilder file(String name, String content) {
-        return file(name, content, 0644, e -> { });
+        return file(name, content, 0644, e -> {});
     }
 
     public TarBuilder file(String name, String content, int mode, Consumer<TarArchiveEntry> tweak) {
@@ -57,7 +56,7 @@ public final class TarBuilder {
     }
 
     public TarBuilder symlink(String name, String target) {
-        return symlink(name, target, e -> { });
+        return symlink(name, target, e -> {});
     }
 
     public TarBuilder symlink(String name, String target, Consumer<TarArchiveEntry> tweak) {
@@ -71,7 +70,7 @@ public final class TarBuilder {
         TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_LINK);
         e.setLinkName(target);
         e.setMode(0644);
-        return put(e, null, x -> { });
+        return put(e, null, x -> {});
     }
 
     public TarBuilder node(String name, byte type, int major, int minor, int mode) {
@@ -79,7 +78,7 @@ public final class TarBuilder {
         e.setMode(mode);
         e.setDevMajor(major);
         e.setDevMinor(minor);
-        return put(e, null, x -> { });
+        return put(e, null, x -> {});
     }
 
     public TarBuilder whiteout(String name) {
@@ -117,7 +116,8 @@ public final class TarBuilder {
     public static java.util.List<String> names(byte[] tar) {
         java.util.List<String> names = new java.util.ArrayList<>();
         try (org.apache.commons.compress.archivers.tar.TarArchiveInputStream in =
-                     new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(new java.io.ByteArrayInputStream(tar))) {
+                new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                        new java.io.ByteArrayInputStream(tar))) {
             TarArchiveEntry e;
             while ((e = in.getNextEntry()) != null) {
                 names.add(e.getName());

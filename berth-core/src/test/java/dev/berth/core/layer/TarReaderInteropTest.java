@@ -1,20 +1,19 @@
 package dev.berth.core.layer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.berth.core.snapshot.WhiteoutMode;
 import dev.berth.core.sys.Libc;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Layers written by other tools: GNU tar in its formats, and PAX records with binary values. */
 class TarReaderInteropTest {
@@ -25,7 +24,9 @@ class TarReaderInteropTest {
     @ValueSource(strings = {"pax", "gnu", "ustar"})
     void unpacksWhatGnuTarWrites(String format) throws Exception {
         Path source = Files.createDirectory(tmp.resolve("source"));
-        String deep = format.equals("ustar") ? "d".repeat(90) + "/" + "e".repeat(60) : "d".repeat(120) + "/" + "e".repeat(120);
+        String deep = format.equals("ustar")
+                ? "d".repeat(90) + "/" + "e".repeat(60)
+                : "d".repeat(120) + "/" + "e".repeat(120);
         Files.createDirectories(source.resolve(deep));
         Files.writeString(source.resolve(deep + "/file"), "deep");
         Files.write(source.resolve("big"), new byte[3 * 1024 * 1024 + 7]);
@@ -35,12 +36,22 @@ class TarReaderInteropTest {
         Libc.mkfifo(source.resolve("fifo"), 0600);
         Libc.utimensat(source.resolve(deep + "/file"), 1, 0, 1_500_000_000L, 987_654_321L, false);
         if (format.equals("pax")) {
-            Libc.lsetxattr(source.resolve("big"), "user.binary", new byte[]{0, (byte) 0xfe, 10, 'x'}, 0);
+            Libc.lsetxattr(source.resolve("big"), "user.binary", new byte[] {0, (byte) 0xfe, 10, 'x'}, 0);
         }
         Path layer = tmp.resolve("layer.tar");
-        Process tar = new ProcessBuilder("tar", "--format=" + format, "--xattrs", "--xattrs-include=user.*",
-                "--numeric-owner", "-C", source.toString(), "-cf", layer.toString(), ".")
-                .redirectErrorStream(true).start();
+        Process tar = new ProcessBuilder(
+                        "tar",
+                        "--format=" + format,
+                        "--xattrs",
+                        "--xattrs-include=user.*",
+                        "--numeric-owner",
+                        "-C",
+                        source.toString(),
+                        "-cf",
+                        layer.toString(),
+                        ".")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(tar.waitFor()).as(output).isZero();
 
@@ -50,7 +61,10 @@ class TarReaderInteropTest {
         }
         assertThat(TreeListing.of(copy, true)).isEqualTo(TreeListing.of(source, true));
         if (format.equals("pax")) {
-            assertThat(Files.getLastModifiedTime(copy.resolve(deep + "/file")).toInstant().getNano()).isEqualTo(987_654_321);
+            assertThat(Files.getLastModifiedTime(copy.resolve(deep + "/file"))
+                            .toInstant()
+                            .getNano())
+                    .isEqualTo(987_654_321);
         }
     }
 

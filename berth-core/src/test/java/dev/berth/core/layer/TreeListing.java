@@ -2,7 +2,6 @@ package dev.berth.core.layer;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.sys.Libc;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,8 +15,7 @@ import java.util.stream.Stream;
 
 /** Everything a layer can hold about a tree, one line per path, to compare trees in tests. */
 final class TreeListing {
-    private TreeListing() {
-    }
+    private TreeListing() {}
 
     /** Path → "type mode uid:gid size content link rdev mtime-seconds xattrs" (+ inode group for hard links). */
     static Map<String, String> of(Path root, boolean withDirMtimes) {
@@ -33,10 +31,16 @@ final class TreeListing {
                 int type = mode & Libc.S_IFMT;
                 String rel = root.relativize(p).toString();
                 StringBuilder sb = new StringBuilder();
-                sb.append(Integer.toOctalString(mode)).append(' ').append(a.get("uid")).append(':').append(a.get("gid"));
+                sb.append(Integer.toOctalString(mode))
+                        .append(' ')
+                        .append(a.get("uid"))
+                        .append(':')
+                        .append(a.get("gid"));
                 if (type == Libc.S_IFREG) {
-                    sb.append(" size=").append(a.get("size"))
-                            .append(" sha=").append(Digest.sha256(Files.readAllBytes(p)).shortHex());
+                    sb.append(" size=")
+                            .append(a.get("size"))
+                            .append(" sha=")
+                            .append(Digest.sha256(Files.readAllBytes(p)).shortHex());
                     if ((int) a.get("nlink") > 1) {
                         String key = a.get("dev") + ":" + a.get("ino");
                         String first = firstOfInode.putIfAbsent(key, rel);
@@ -50,7 +54,10 @@ final class TreeListing {
                     sb.append(" rdev=").append(a.get("rdev"));
                 }
                 if (type != Libc.S_IFDIR || withDirMtimes) {
-                    sb.append(" mtime=").append(((FileTime) a.get("lastModifiedTime")).toInstant().getEpochSecond());
+                    sb.append(" mtime=")
+                            .append(((FileTime) a.get("lastModifiedTime"))
+                                    .toInstant()
+                                    .getEpochSecond());
                 }
                 for (String x : new java.util.TreeSet<>(Libc.llistxattr(p))) {
                     sb.append(' ').append(x).append('=').append(HexFormat.of().formatHex(Libc.lgetxattr(p, x)));

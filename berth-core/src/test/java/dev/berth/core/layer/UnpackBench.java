@@ -1,7 +1,6 @@
 package dev.berth.core.layer;
 
 import dev.berth.core.snapshot.WhiteoutMode;
-
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -16,8 +15,7 @@ import java.nio.file.Path;
  * <p>Usage: {@code UnpackBench <layer file> [overlay|apply]}, then destinations on stdin.
  */
 public final class UnpackBench {
-    private UnpackBench() {
-    }
+    private UnpackBench() {}
 
     public static void main(String[] args) throws Exception {
         Path layer = Path.of(args[0]);
@@ -34,7 +32,8 @@ public final class UnpackBench {
                 result = unpacker.unpack(in, dest);
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
-            System.out.printf("berth: %d ms (diff ID %s, %d bytes)%n", millis, result.diffId(), result.uncompressedSize());
+            System.out.printf(
+                    "berth: %d ms (diff ID %s, %d bytes)%n", millis, result.diffId(), result.uncompressedSize());
             System.out.flush();
         }
     }

@@ -1,18 +1,17 @@
 package dev.berth.core.metadata;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MetadataStoreTest {
     @TempDir
@@ -79,11 +78,13 @@ class MetadataStoreTest {
         try (MetadataStore store = MetadataStore.open(dir.resolve("metadata.db"))) {
             LayerRow base = layer("base", null);
             assertThatThrownBy(() -> store.inTransaction(tx -> {
-                tx.layers().insert(base);
-                tx.images().insert(image("a", d("missing")), List.of(d("missing")));
-                return null;
-            })).isInstanceOf(BerthException.class)
-                    .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.CONFLICT);
+                        tx.layers().insert(base);
+                        tx.images().insert(image("a", d("missing")), List.of(d("missing")));
+                        return null;
+                    }))
+                    .isInstanceOf(BerthException.class)
+                    .extracting(e -> ((BerthException) e).kind())
+                    .isEqualTo(ErrorKind.CONFLICT);
             List<LayerRow> all = store.read(tx -> tx.layers().all());
             assertThat(all).isEmpty();
         }
@@ -106,7 +107,8 @@ class MetadataStoreTest {
             assertThat(refs).containsExactly(ref);
             refs = store.read(tx -> tx.tags().forImage(d("imagea")));
             assertThat(refs).isEmpty();
-            List<Digest> ids = store.read(tx -> tx.images().idsWithPrefix("sha256:" + d("imagea").hex().substring(0, 6)));
+            List<Digest> ids = store.read(tx ->
+                    tx.images().idsWithPrefix("sha256:" + d("imagea").hex().substring(0, 6)));
             assertThat(ids).containsExactly(d("imagea"));
         }
     }
@@ -118,8 +120,9 @@ class MetadataStoreTest {
         try (MetadataStore v3 = MetadataStore.open(file, Schema.ALL.subList(0, 3))) {
             v3.inTransaction(tx -> {
                 tx.images().insert(image("a", null), List.of());
-                try (var s = tx.connection().prepareStatement(
-                        "INSERT INTO repo_digests (reference, image_id, manifest_digest) VALUES (?, ?, ?)")) {
+                try (var s = tx.connection()
+                        .prepareStatement(
+                                "INSERT INTO repo_digests (reference, image_id, manifest_digest) VALUES (?, ?, ?)")) {
                     s.setString(1, ref);
                     s.setString(2, d("imagea").toString());
                     s.setString(3, d("index").toString());
@@ -131,11 +134,14 @@ class MetadataStoreTest {
         try (MetadataStore store = MetadataStore.open(file)) {
             assertThat(store.version()).isEqualTo(Schema.ALL.getLast().version());
             RepoDigestDao.Row legacy = new RepoDigestDao.Row(ref, d("imagea"), d("index"), null);
-            List<RepoDigestDao.Row> unrecorded = store.read(tx -> tx.repoDigests().withoutImageManifest());
+            List<RepoDigestDao.Row> unrecorded =
+                    store.read(tx -> tx.repoDigests().withoutImageManifest());
             assertThat(unrecorded).containsExactly(legacy);
 
-            boolean first = store.inTransaction(tx -> tx.repoDigests().recordImageManifest(ref, d("index"), d("amd64")));
-            boolean second = store.inTransaction(tx -> tx.repoDigests().recordImageManifest(ref, d("index"), d("arm64")));
+            boolean first =
+                    store.inTransaction(tx -> tx.repoDigests().recordImageManifest(ref, d("index"), d("amd64")));
+            boolean second =
+                    store.inTransaction(tx -> tx.repoDigests().recordImageManifest(ref, d("index"), d("arm64")));
             assertThat(first).isTrue();
             assertThat(second).isFalse();
 

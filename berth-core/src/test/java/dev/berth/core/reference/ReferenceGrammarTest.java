@@ -1,20 +1,19 @@
 package dev.berth.core.reference;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
+import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** The cases of distribution/reference's reference_test.go (TestReferenceParse and friends). */
 class ReferenceGrammarTest {
@@ -31,15 +30,50 @@ class ReferenceGrammarTest {
                 arguments("test:5000/repo", "test:5000/repo", "test:5000", null, null),
                 arguments("test:5000/repo:tag", "test:5000/repo", "test:5000", "tag", null),
                 arguments("test:5000/repo@sha256:" + FFFF64, "test:5000/repo", "test:5000", null, "sha256:" + FFFF64),
-                arguments("test:5000/repo:tag@sha256:" + FFFF64, "test:5000/repo", "test:5000", "tag", "sha256:" + FFFF64),
+                arguments(
+                        "test:5000/repo:tag@sha256:" + FFFF64,
+                        "test:5000/repo",
+                        "test:5000",
+                        "tag",
+                        "sha256:" + FFFF64),
                 arguments("lowercase:Uppercase", "lowercase", "", "Uppercase", null),
-                arguments("a/".repeat(128) + "a:tag-puts-this-over-max", "a/".repeat(128) + "a", "a", "tag-puts-this-over-max", null),
-                arguments("a/".repeat(127) + "a:tag-puts-this-over-max", "a/".repeat(127) + "a", "a", "tag-puts-this-over-max", null),
-                arguments("sub-dom1.foo.com/bar/baz/quux", "sub-dom1.foo.com/bar/baz/quux", "sub-dom1.foo.com", null, null),
-                arguments("sub-dom1.foo.com/bar/baz/quux:some-long-tag", "sub-dom1.foo.com/bar/baz/quux", "sub-dom1.foo.com", "some-long-tag", null),
-                arguments("b.gcr.io/test.example.com/my-app:test.example.com", "b.gcr.io/test.example.com/my-app", "b.gcr.io", "test.example.com", null),
+                arguments(
+                        "a/".repeat(128) + "a:tag-puts-this-over-max",
+                        "a/".repeat(128) + "a",
+                        "a",
+                        "tag-puts-this-over-max",
+                        null),
+                arguments(
+                        "a/".repeat(127) + "a:tag-puts-this-over-max",
+                        "a/".repeat(127) + "a",
+                        "a",
+                        "tag-puts-this-over-max",
+                        null),
+                arguments(
+                        "sub-dom1.foo.com/bar/baz/quux",
+                        "sub-dom1.foo.com/bar/baz/quux",
+                        "sub-dom1.foo.com",
+                        null,
+                        null),
+                arguments(
+                        "sub-dom1.foo.com/bar/baz/quux:some-long-tag",
+                        "sub-dom1.foo.com/bar/baz/quux",
+                        "sub-dom1.foo.com",
+                        "some-long-tag",
+                        null),
+                arguments(
+                        "b.gcr.io/test.example.com/my-app:test.example.com",
+                        "b.gcr.io/test.example.com/my-app",
+                        "b.gcr.io",
+                        "test.example.com",
+                        null),
                 arguments("xn--n3h.com/myimage:xn--n3h.com", "xn--n3h.com/myimage", "xn--n3h.com", "xn--n3h.com", null),
-                arguments("xn--7o8h.com/myimage:xn--7o8h.com@sha512:" + FFFF128, "xn--7o8h.com/myimage", "xn--7o8h.com", "xn--7o8h.com", "sha512:" + FFFF128),
+                arguments(
+                        "xn--7o8h.com/myimage:xn--7o8h.com@sha512:" + FFFF128,
+                        "xn--7o8h.com/myimage",
+                        "xn--7o8h.com",
+                        "xn--7o8h.com",
+                        "sha512:" + FFFF128),
                 arguments("foo_bar.com:8080", "foo_bar.com", "", "8080", null),
                 arguments("foo/foo_bar.com:8080", "foo/foo_bar.com", "foo", "8080", null),
                 arguments("192.168.1.1", "192.168.1.1", "", null, null),
@@ -49,11 +83,26 @@ class ReferenceGrammarTest {
                 arguments("192.168.1.1:5000/repo", "192.168.1.1:5000/repo", "192.168.1.1:5000", null, null),
                 arguments("192.168.1.1:5000/repo:5050", "192.168.1.1:5000/repo", "192.168.1.1:5000", "5050", null),
                 arguments("[2001:db8::1]/repo", "[2001:db8::1]/repo", "[2001:db8::1]", null, null),
-                arguments("[2001:db8:1:2:3:4:5:6]/repo:tag", "[2001:db8:1:2:3:4:5:6]/repo", "[2001:db8:1:2:3:4:5:6]", "tag", null),
+                arguments(
+                        "[2001:db8:1:2:3:4:5:6]/repo:tag",
+                        "[2001:db8:1:2:3:4:5:6]/repo",
+                        "[2001:db8:1:2:3:4:5:6]",
+                        "tag",
+                        null),
                 arguments("[2001:db8::1]:5000/repo", "[2001:db8::1]:5000/repo", "[2001:db8::1]:5000", null, null),
                 arguments("[2001:db8::1]:5000/repo:tag", "[2001:db8::1]:5000/repo", "[2001:db8::1]:5000", "tag", null),
-                arguments("[2001:db8::1]:5000/repo@sha256:" + FFFF64, "[2001:db8::1]:5000/repo", "[2001:db8::1]:5000", null, "sha256:" + FFFF64),
-                arguments("[2001:db8::1]:5000/repo:tag@sha256:" + FFFF64, "[2001:db8::1]:5000/repo", "[2001:db8::1]:5000", "tag", "sha256:" + FFFF64),
+                arguments(
+                        "[2001:db8::1]:5000/repo@sha256:" + FFFF64,
+                        "[2001:db8::1]:5000/repo",
+                        "[2001:db8::1]:5000",
+                        null,
+                        "sha256:" + FFFF64),
+                arguments(
+                        "[2001:db8::1]:5000/repo:tag@sha256:" + FFFF64,
+                        "[2001:db8::1]:5000/repo",
+                        "[2001:db8::1]:5000",
+                        "tag",
+                        "sha256:" + FFFF64),
                 arguments("[2001:db8::]:5000/repo", "[2001:db8::]:5000/repo", "[2001:db8::]:5000", null, null),
                 arguments("[::1]:5000/repo", "[::1]:5000/repo", "[::1]:5000", null, null));
     }
@@ -98,11 +147,10 @@ class ReferenceGrammarTest {
     @ParameterizedTest
     @MethodSource("invalidReferences")
     void parseRejectsWithDockersMessage(String input, String message) {
-        assertThatThrownBy(() -> ReferenceGrammar.parse(input))
-                .isInstanceOfSatisfying(BerthException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
-                    assertThat(e.getMessage()).isEqualTo(message);
-                });
+        assertThatThrownBy(() -> ReferenceGrammar.parse(input)).isInstanceOfSatisfying(BerthException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+            assertThat(e.getMessage()).isEqualTo(message);
+        });
     }
 
     /** TestDomainAndPath (WithName). */
@@ -157,11 +205,13 @@ class ReferenceGrammarTest {
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
             assertThatThrownBy(() -> ReferenceGrammar.parse("a-".repeat(50_000) + "!" + "/a".repeat(50_000) + ":"))
                     .hasMessage("invalid reference format");
-            assertThatThrownBy(() -> ReferenceGrammar.parse("a.".repeat(50_000) + "a:5000/" + "b_".repeat(50_000) + "b@sha256:" + "f".repeat(64)))
+            assertThatThrownBy(() -> ReferenceGrammar.parse(
+                            "a.".repeat(50_000) + "a:5000/" + "b_".repeat(50_000) + "b@sha256:" + "f".repeat(64)))
                     .hasMessage("repository name must not be more than 255 characters");
             assertThatThrownBy(() -> ReferenceGrammar.parse("a@" + "x.".repeat(50_000) + "x:" + "f".repeat(64)))
                     .hasMessage("unsupported digest algorithm");
-            assertThatThrownBy(() -> ReferenceGrammar.parse("[" + "::1".repeat(50_000) + "]/" + "a/".repeat(50_000) + "a"))
+            assertThatThrownBy(
+                            () -> ReferenceGrammar.parse("[" + "::1".repeat(50_000) + "]/" + "a/".repeat(50_000) + "a"))
                     .hasMessage("repository name must not be more than 255 characters");
         });
     }

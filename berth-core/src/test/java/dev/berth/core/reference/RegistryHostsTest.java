@@ -1,8 +1,8 @@
 package dev.berth.core.reference;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class RegistryHostsTest {
     @Test

@@ -1,11 +1,10 @@
 package dev.berth.core.snapshot;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.nio.file.Path;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class OverlaySnapshotterIT extends SnapshotterMountContract {
     @Override

@@ -1,26 +1,26 @@
 package dev.berth.core.snapshot;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.layer.LayerDigest;
 import dev.berth.core.layer.TarBuilder;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What every Snapshotter must do without mounting anything; run against each implementation. */
 abstract class SnapshotterContract {
     @TempDir
     Path dataRoot;
+
     Snapshotter snapshotter;
 
     abstract Snapshotter create(Path dataRoot);
@@ -63,7 +63,8 @@ abstract class SnapshotterContract {
         snapshotter.prepare("k", null);
         assertThatThrownBy(() -> snapshotter.commit("k", "base"))
                 .isInstanceOf(BerthException.class)
-                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.ALREADY_EXISTS);
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(ErrorKind.ALREADY_EXISTS);
         assertThat(snapshotter.exists("base")).isTrue();
         assertThat(snapshotter.list()).contains("k");
         snapshotter.remove("k");
@@ -79,10 +80,14 @@ abstract class SnapshotterContract {
 
     @Test
     void aRefusedLayerLeavesNothingBehind() {
-        byte[] evil = new TarBuilder().symlink("link", "/etc").file("link/passwd", "x").build();
+        byte[] evil = new TarBuilder()
+                .symlink("link", "/etc")
+                .file("link/passwd", "x")
+                .build();
         assertThatThrownBy(() -> unpack(null, "evil", evil))
                 .isInstanceOf(BerthException.class)
-                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(ErrorKind.INVALID_ARGUMENT);
         assertThat(snapshotter.list()).isEmpty();
         assertThat(snapshotter.exists("evil")).isFalse();
     }
@@ -90,11 +95,12 @@ abstract class SnapshotterContract {
     @Test
     void aDiffIdMismatchIsDataLossAndLeavesNothing() {
         byte[] layer = new TarBuilder().file("a", "a").build();
-        Digest wrong = Digest.sha256(new byte[]{1});
+        Digest wrong = Digest.sha256(new byte[] {1});
         assertThatThrownBy(() -> Snapshots.unpack(snapshotter, new ByteArrayInputStream(layer), null, "x", wrong))
                 .isInstanceOf(BerthException.class)
                 .hasMessageContaining(wrong.toString())
-                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.DATA_LOSS);
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(ErrorKind.DATA_LOSS);
         assertThat(snapshotter.list()).isEmpty();
     }
 
@@ -102,11 +108,13 @@ abstract class SnapshotterContract {
     void missingParentIsNotFoundAndBadNamesAreRefused() {
         assertThatThrownBy(() -> snapshotter.prepare("k", "nope"))
                 .isInstanceOf(BerthException.class)
-                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.NOT_FOUND);
-        for (String bad : new String[]{"../x", "a/b", "", ".hidden", "l"}) {
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(ErrorKind.NOT_FOUND);
+        for (String bad : new String[] {"../x", "a/b", "", ".hidden", "l"}) {
             assertThatThrownBy(() -> snapshotter.prepare(bad, null))
                     .isInstanceOf(BerthException.class)
-                    .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+                    .extracting(e -> ((BerthException) e).kind())
+                    .isEqualTo(ErrorKind.INVALID_ARGUMENT);
         }
         assertThat(snapshotter.list()).isEmpty();
     }
@@ -118,7 +126,8 @@ abstract class SnapshotterContract {
         assertThatThrownBy(() -> snapshotter.remove("base"))
                 .isInstanceOf(BerthException.class)
                 .hasMessageContaining("top")
-                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.CONFLICT);
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(ErrorKind.CONFLICT);
         unpack("base", "another-child", new TarBuilder().file("c", "c").build());
         // list order is safe for garbage collection: children first
         assertThat(snapshotter.list()).containsExactly("another-child", "top", "base");
@@ -134,7 +143,8 @@ abstract class SnapshotterContract {
         assertThat(snapshotter.list()).containsExactly(".tmp-ABC123");
         assertThatThrownBy(() -> snapshotter.remove(".tmp-../../outside"))
                 .isInstanceOf(BerthException.class)
-                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(ErrorKind.INVALID_ARGUMENT);
         snapshotter.remove(".tmp-ABC123");
         assertThat(snapshotter.list()).isEmpty();
     }

@@ -1,25 +1,25 @@
 package dev.berth.core.snapshot;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.berth.core.layer.TarBuilder;
 import dev.berth.core.sys.Mounts;
 import dev.berth.core.testing.Root;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What a container sees through a snapshotter's mounts (root); run against each implementation. */
 abstract class SnapshotterMountContract {
     @TempDir
     Path tmp;
+
     Path dataRoot;
     Path rootfs;
     Snapshotter snapshotter;
@@ -30,8 +30,7 @@ abstract class SnapshotterMountContract {
     abstract int chainLength();
 
     /** Implementation-specific checks of a long chain's mounts. */
-    void checkLongChainMounts(List<MountSpec> mounts) {
-    }
+    void checkLongChainMounts(List<MountSpec> mounts) {}
 
     @BeforeEach
     void setUp() throws Exception {
@@ -58,14 +57,29 @@ abstract class SnapshotterMountContract {
 
     @Test
     void upperLayersWinWhiteoutsHideAndOpaqueDirectoriesHideLowerContents() throws Exception {
-        unpack(null, "l1", new TarBuilder()
-                .dir("etc").file("etc/passwd", "root").file("etc/shadow", "secret")
-                .dir("var/cache").file("var/cache/old1", "1").file("var/cache/old2", "2")
-                .file("version", "1").build());
-        unpack("l1", "l2", new TarBuilder()
-                .dir("etc").whiteout("etc/.wh.shadow")
-                .dir("var/cache").whiteout("var/cache/.wh..wh..opq").file("var/cache/new", "n")
-                .file("version", "2").build());
+        unpack(
+                null,
+                "l1",
+                new TarBuilder()
+                        .dir("etc")
+                        .file("etc/passwd", "root")
+                        .file("etc/shadow", "secret")
+                        .dir("var/cache")
+                        .file("var/cache/old1", "1")
+                        .file("var/cache/old2", "2")
+                        .file("version", "1")
+                        .build());
+        unpack(
+                "l1",
+                "l2",
+                new TarBuilder()
+                        .dir("etc")
+                        .whiteout("etc/.wh.shadow")
+                        .dir("var/cache")
+                        .whiteout("var/cache/.wh..wh..opq")
+                        .file("var/cache/new", "n")
+                        .file("version", "2")
+                        .build());
         snapshotter.prepare("container", "l2");
         mount("container");
 
@@ -81,7 +95,8 @@ abstract class SnapshotterMountContract {
         Files.delete(rootfs.resolve("etc/passwd"));
         ByteArrayOutputStream diff = new ByteArrayOutputStream();
         snapshotter.diff("container", diff);
-        assertThat(TarBuilder.names(diff.toByteArray())).contains("etc/motd", "etc/.wh.passwd")
+        assertThat(TarBuilder.names(diff.toByteArray()))
+                .contains("etc/motd", "etc/.wh.passwd")
                 .doesNotContain("version", "var/cache/new");
     }
 
@@ -92,7 +107,8 @@ abstract class SnapshotterMountContract {
         for (String name : List.of("l1", "l2")) {
             mount(name);
             assertThat(rootfs.resolve("a")).exists();
-            assertThat(Files.isWritable(rootfs.resolve("a")) && canWrite(rootfs.resolve("new"))).isFalse();
+            assertThat(Files.isWritable(rootfs.resolve("a")) && canWrite(rootfs.resolve("new")))
+                    .isFalse();
             Mounts.unmountDetach(rootfs);
         }
     }
@@ -103,7 +119,13 @@ abstract class SnapshotterMountContract {
         String parent = null;
         for (int i = 0; i < length; i++) {
             String name = "%064x".formatted(i + 1); // chain-ID-like names, as the image store uses
-            unpack(parent, name, new TarBuilder().file("layer-" + i, "" + i).file("top", "layer " + i).build());
+            unpack(
+                    parent,
+                    name,
+                    new TarBuilder()
+                            .file("layer-" + i, "" + i)
+                            .file("top", "layer " + i)
+                            .build());
             parent = name;
         }
         snapshotter.prepare("container", parent);

@@ -1,18 +1,17 @@
 package dev.berth.core.sys;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.berth.core.error.BerthException;
 import dev.berth.core.testing.Root;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LibcIT {
     @TempDir
@@ -67,15 +66,17 @@ class LibcIT {
         Path target = Files.writeString(dir.resolve("t"), "x");
         Path link = Files.createSymbolicLink(dir.resolve("l"), target);
         Libc.lchown(link, 1234, 5678);
-        assertThat(Files.getAttribute(link, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(1234);
-        assertThat(Files.getAttribute(link, "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(5678);
+        assertThat(Files.getAttribute(link, "unix:uid", LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(1234);
+        assertThat(Files.getAttribute(link, "unix:gid", LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(5678);
         assertThat(Files.getAttribute(target, "unix:uid")).isEqualTo(0);
     }
 
     @Test
     void trustedXattrsNeedRootAndWork() throws Exception {
         Path d = Files.createDirectory(dir.resolve("d"));
-        Libc.lsetxattr(d, "trusted.overlay.opaque", new byte[]{'y'}, 0);
+        Libc.lsetxattr(d, "trusted.overlay.opaque", new byte[] {'y'}, 0);
         assertThat(Libc.lgetxattr(d, "trusted.overlay.opaque")).containsExactly('y');
     }
 }

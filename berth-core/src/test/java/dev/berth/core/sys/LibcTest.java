@@ -1,10 +1,10 @@
 package dev.berth.core.sys;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LibcTest {
     @TempDir
@@ -38,7 +37,8 @@ class LibcTest {
         Libc.mkfifo(fifo, 0600);
         assertThatThrownBy(() -> Libc.mkfifo(fifo, 0600))
                 .isInstanceOf(BerthException.class)
-                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.ALREADY_EXISTS);
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(ErrorKind.ALREADY_EXISTS);
     }
 
     @Test

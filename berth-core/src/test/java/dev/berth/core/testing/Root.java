@@ -1,14 +1,13 @@
 package dev.berth.core.testing;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import dev.berth.core.sys.Libc;
 import org.junit.jupiter.api.Assumptions;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 /** Prerequisites of *IT tests: under CI=true a missing one fails, elsewhere the test is skipped. */
 public final class Root {
-    private Root() {
-    }
+    private Root() {}
 
     public static void require() {
         requireThat(Libc.geteuid() == 0, "this test needs root");

@@ -1,7 +1,6 @@
 package dev.berth.engine.container;
 
 import dev.berth.core.digest.Digest;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -44,8 +43,18 @@ public record Container(
     }
 
     public Container withName(String value) {
-        return new Container(id, name.equals(value) ? name : value, imageId, imageName, created, config, hostConfig,
-                path, args, state, snapshotKey);
+        return new Container(
+                id,
+                name.equals(value) ? name : value,
+                imageId,
+                imageName,
+                created,
+                config,
+                hostConfig,
+                path,
+                args,
+                state,
+                snapshotKey);
     }
 
     public ContainerStatus status() {

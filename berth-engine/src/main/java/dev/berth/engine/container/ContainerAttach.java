@@ -1,7 +1,6 @@
 package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,8 +24,7 @@ public final class ContainerAttach {
         this.events = events;
     }
 
-    public record Options(boolean stdin, boolean stdout, boolean stderr, boolean stream, boolean logs) {
-    }
+    public record Options(boolean stdin, boolean stdout, boolean stderr, boolean stream, boolean logs) {}
 
     /** The client's side of an attach. */
     public interface Client {
@@ -136,7 +134,8 @@ public final class ContainerAttach {
             Thread stdinCopier = null;
             if (o.stdin() && subscribedTo.config().openStdin()) {
                 boolean once = subscribedTo.config().stdinOnce();
-                stdinCopier = Thread.ofVirtual().name("attach-stdin-" + container.shortId())
+                stdinCopier = Thread.ofVirtual()
+                        .name("attach-stdin-" + container.shortId())
                         .start(() -> copyStdin(hub, client, once));
             }
             try {

@@ -18,7 +18,6 @@ import dev.berth.engine.image.LayerBlob;
 import dev.berth.engine.image.Leases;
 import dev.berth.engine.image.ProgressListener;
 import dev.berth.engine.image.TagService;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,8 +41,13 @@ public final class ContainerCommitter {
     private final ContainerPaths paths;
     private final Clock clock;
 
-    ContainerCommitter(ContainerStore store, ImageServices images, Snapshotter snapshots, LiveContainers live,
-            ContainerPaths paths, Clock clock) {
+    ContainerCommitter(
+            ContainerStore store,
+            ImageServices images,
+            Snapshotter snapshots,
+            LiveContainers live,
+            ContainerPaths paths,
+            Clock clock) {
         this.store = store;
         this.images = images;
         this.snapshots = snapshots;
@@ -52,16 +56,25 @@ public final class ContainerCommitter {
         this.clock = clock;
     }
 
-    public record Request(String container, String repo, String tag, String author, String comment,
-            List<String> changes, boolean pause, ContainerSettings config) {
-    }
+    public record Request(
+            String container,
+            String repo,
+            String tag,
+            String author,
+            String comment,
+            List<String> changes,
+            boolean pause,
+            ContainerSettings config) {}
 
     public Digest commit(Request r) {
         Container c = store.resolve(r.container());
         ImageReference ref = r.repo() == null || r.repo().isEmpty() ? null : TagService.repoTag(r.repo(), r.tag());
         Run run = live.run(c.id()).orElse(null);
         boolean frozen = false;
-        if (r.pause() && run != null && c.status() == ContainerStatus.RUNNING && run.process().cgroup() != null) {
+        if (r.pause()
+                && run != null
+                && c.status() == ContainerStatus.RUNNING
+                && run.process().cgroup() != null) {
             run.process().cgroup().freeze();
             frozen = true;
         }
@@ -85,8 +98,8 @@ public final class ContainerCommitter {
         }
         Raw<ImageConfig> parentRaw = images.store().config(c.imageId());
         ImageConfig parent = parentRaw.value();
-        ContainerConfig base = toImageConfig(r.config() != null ? r.config().withImageDefaults(
-                toImageConfig(c.config())) : c.config());
+        ContainerConfig base = toImageConfig(
+                r.config() != null ? r.config().withImageDefaults(toImageConfig(c.config())) : c.config());
         ContainerConfig merged = ConfigChanges.apply(base, r.changes() == null ? List.of() : r.changes());
         String created = clock.instant().toString();
         List<Digest> diffIds = new ArrayList<>(parent.diffIds());
@@ -95,29 +108,49 @@ public final class ContainerCommitter {
         List<String> cmd = new ArrayList<>();
         cmd.add(c.path());
         cmd.addAll(c.args());
-        history.add(new History(created, emptyToNull(r.author()), String.join(" ", cmd), emptyToNull(r.comment()), false));
-        ImageConfig config = new ImageConfig(parent.architecture(), parent.variant(), parent.os(), parent.osVersion(),
-                emptyToNull(r.author()), emptyToNull(r.comment()), created, null, c.imageId(), c.id(), merged,
-                RootFs.layers(diffIds), history);
+        history.add(
+                new History(created, emptyToNull(r.author()), String.join(" ", cmd), emptyToNull(r.comment()), false));
+        ImageConfig config = new ImageConfig(
+                parent.architecture(),
+                parent.variant(),
+                parent.os(),
+                parent.osVersion(),
+                emptyToNull(r.author()),
+                emptyToNull(r.comment()),
+                created,
+                null,
+                c.imageId(),
+                c.id(),
+                merged,
+                RootFs.layers(diffIds),
+                history);
         Raw<ImageConfig> raw = Raw.of(config);
         List<LayerBlob> blobs = new ArrayList<>();
         List<Digest> chain = images.store().db().read(tx -> tx.images().layers(c.imageId()));
         for (Digest chainId : chain) {
-            LayerRow row = images.store().layers().get(chainId).orElseThrow(
-                    () -> BerthException.dataLoss("layer %s of image %s is missing", chainId, c.imageId()));
-            blobs.add(new LayerBlob(row.blobDigest() == null ? row.diffId() : row.blobDigest(), row.blobSize(),
+            LayerRow row = images.store()
+                    .layers()
+                    .get(chainId)
+                    .orElseThrow(
+                            () -> BerthException.dataLoss("layer %s of image %s is missing", chainId, c.imageId()));
+            blobs.add(new LayerBlob(
+                    row.blobDigest() == null ? row.diffId() : row.blobDigest(),
+                    row.blobSize(),
                     row.blobMediaType() == null ? MediaTypes.OCI_LAYER : row.blobMediaType()));
         }
         blobs.add(new LayerBlob(blob.digest(), blob.size(), MediaTypes.OCI_LAYER));
         Digest id;
         try (Leases.Lease lease = images.store().leases().acquire(List.of(blob.digest()))) {
-            id = images.store().add(raw, blobs, List.of(), c.imageId(), ProgressListener.NONE).id();
+            id = images.store()
+                    .add(raw, blobs, List.of(), c.imageId(), ProgressListener.NONE)
+                    .id();
         }
         if (ref != null) {
             images.tags().tag(id, ref);
         }
-        images.store().events().publish("commit", id, ref == null ? id.toString() : ref.familiarString(),
-                merged.labels());
+        images.store()
+                .events()
+                .publish("commit", id, ref == null ? id.toString() : ref.familiarString(), merged.labels());
         return id;
     }
 
@@ -127,8 +160,19 @@ public final class ContainerCommitter {
 
     /** The container's Config as an image's config (the parts an image keeps). */
     static ContainerConfig toImageConfig(ContainerSettings s) {
-        return new ContainerConfig(s.user().isEmpty() ? null : s.user(), s.exposedPorts(), s.env(), s.entrypoint(),
-                s.cmd(), s.volumes(), s.workingDir().isEmpty() ? null : s.workingDir(),
-                s.labels().isEmpty() ? null : s.labels(), s.stopSignal(), false, null, null, null);
+        return new ContainerConfig(
+                s.user().isEmpty() ? null : s.user(),
+                s.exposedPorts(),
+                s.env(),
+                s.entrypoint(),
+                s.cmd(),
+                s.volumes(),
+                s.workingDir().isEmpty() ? null : s.workingDir(),
+                s.labels().isEmpty() ? null : s.labels(),
+                s.stopSignal(),
+                false,
+                null,
+                null,
+                null);
     }
 }

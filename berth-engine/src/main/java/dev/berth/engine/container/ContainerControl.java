@@ -1,7 +1,6 @@
 package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
-
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +15,11 @@ public final class ContainerControl {
     private final ContainerEvents events;
     private final ContainerRunner runner;
 
-    ContainerControl(ContainerStore store, LiveContainers live, ContainerWaits waits, ContainerEvents events,
+    ContainerControl(
+            ContainerStore store,
+            LiveContainers live,
+            ContainerWaits waits,
+            ContainerEvents events,
             ContainerRunner runner) {
         this.store = store;
         this.live = live;
@@ -42,10 +45,13 @@ public final class ContainerControl {
             return false;
         }
         store.update(c.id(), store.resolve(c.id()).state().withStoppedByUser(true));
-        int sig = signal != null && !signal.isEmpty() ? Signals.parse(signal)
+        int sig = signal != null && !signal.isEmpty()
+                ? Signals.parse(signal)
                 : c.config().stopSignal() != null && !c.config().stopSignal().isEmpty()
-                        ? Signals.parse(c.config().stopSignal()) : Signals.SIGTERM;
-        int timeout = timeoutSeconds != null ? timeoutSeconds
+                        ? Signals.parse(c.config().stopSignal())
+                        : Signals.SIGTERM;
+        int timeout = timeoutSeconds != null
+                ? timeoutSeconds
                 : c.config().stopTimeout() != null ? c.config().stopTimeout() : 10;
         CompletableFuture<ContainerWaits.Result> exit = waits.nextExit(c.id());
         if (c.status() == ContainerStatus.PAUSED) {

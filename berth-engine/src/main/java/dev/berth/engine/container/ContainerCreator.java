@@ -7,11 +7,10 @@ import dev.berth.core.image.ContainerConfig;
 import dev.berth.core.metadata.ImageRow;
 import dev.berth.core.snapshot.Snapshotter;
 import dev.berth.core.sys.Mounts;
-import dev.berth.engine.volume.ContainerVolumes;
-import dev.berth.engine.volume.MountPlanner;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.LayerStore;
-
+import dev.berth.engine.volume.ContainerVolumes;
+import dev.berth.engine.volume.MountPlanner;
 import java.time.Clock;
 import java.util.List;
 
@@ -30,8 +29,15 @@ public final class ContainerCreator {
     private final ContainerVolumes volumes;
     private final Clock clock;
 
-    ContainerCreator(ContainerStore store, ImageServices images, Snapshotter snapshots, ContainerEvents events,
-            java.util.Set<String> runtimes, String defaultRuntime, ContainerVolumes volumes, Clock clock) {
+    ContainerCreator(
+            ContainerStore store,
+            ImageServices images,
+            Snapshotter snapshots,
+            ContainerEvents events,
+            java.util.Set<String> runtimes,
+            String defaultRuntime,
+            ContainerVolumes volumes,
+            Clock clock) {
         this.store = store;
         this.images = images;
         this.snapshots = snapshots;
@@ -43,8 +49,7 @@ public final class ContainerCreator {
     }
 
     /** What create answers: the ID and warnings. */
-    public record Created(String id, List<String> warnings) {
-    }
+    public record Created(String id, List<String> warnings) {}
 
     public Created create(String name, ContainerSettings requested, HostSettings host) {
         if (requested == null || requested.image() == null || requested.image().isEmpty()) {
@@ -57,7 +62,8 @@ public final class ContainerCreator {
         validate(hostConfig);
         String imageName = requested.image();
         Digest imageId = images.resolver().resolve(imageName);
-        ImageRow image = images.store().row(imageId).orElseThrow(() -> BerthException.notFound("No such image: %s", imageName));
+        ImageRow image =
+                images.store().row(imageId).orElseThrow(() -> BerthException.notFound("No such image: %s", imageName));
         ContainerConfig imageConfig = images.store().config(imageId).value().configOrEmpty();
         ContainerSettings merged = requested.withImageDefaults(imageConfig);
         List<String> command = merged.command();
@@ -66,23 +72,30 @@ public final class ContainerCreator {
         }
         String id = ContainerNames.newId();
         if (merged.hostname().isEmpty()) {
-            merged = merged.withHostname(hostConfig.effectiveNetwork().equals("host") ? hostHostname() : id.substring(0, 12));
+            merged = merged.withHostname(
+                    hostConfig.effectiveNetwork().equals("host") ? hostHostname() : id.substring(0, 12));
         }
         String fullName = name == null || name.isEmpty() ? null : ContainerNames.normalize(name);
         if (fullName != null) {
             store.find(fullName).filter(c -> c.name().equals(fullName)).ifPresent(c -> {
-                throw BerthException.conflict("Conflict. The container name \"%s\" is already in use by container "
-                        + "\"%s\". You have to remove (or rename) that container to be able to reuse that name.",
+                throw BerthException.conflict(
+                        "Conflict. The container name \"%s\" is already in use by container "
+                                + "\"%s\". You have to remove (or rename) that container to be able to reuse that name.",
                         fullName, c.id());
             });
         }
-        List<MountPlanner.Planned> mounts = MountPlanner.plan(new MountPlanner.Request(
-                merged.volumes() == null ? List.of() : merged.volumes().keySet(), hostConfig.binds(),
-                hostConfig.mounts(), hostConfig.volumesFrom(), hostConfig.tmpfs().keySet()),
+        List<MountPlanner.Planned> mounts = MountPlanner.plan(
+                new MountPlanner.Request(
+                        merged.volumes() == null ? List.of() : merged.volumes().keySet(),
+                        hostConfig.binds(),
+                        hostConfig.mounts(),
+                        hostConfig.volumesFrom(),
+                        hostConfig.tmpfs().keySet()),
                 ref -> {
                     Container from = store.resolve(ref);
                     return new MountPlanner.Source(from.id(), from.hostConfig().binds());
-                }, volumes::mountsOf);
+                },
+                volumes::mountsOf);
         String key = "ctr-" + id;
         String parent = image.topChainId() == null ? null : LayerStore.snapshotName(image.topChainId());
         snapshots.prepare(key, parent);
@@ -94,8 +107,18 @@ public final class ContainerCreator {
             Container c = null;
             for (int attempt = 0; c == null; attempt++) {
                 String n = fullName != null ? fullName : ContainerNames.random();
-                Container candidate = new Container(id, n, imageId, imageName, clock.instant(), merged, hostConfig,
-                        command.getFirst(), command.subList(1, command.size()), ContainerState.created(), key);
+                Container candidate = new Container(
+                        id,
+                        n,
+                        imageId,
+                        imageName,
+                        clock.instant(),
+                        merged,
+                        hostConfig,
+                        command.getFirst(),
+                        command.subList(1, command.size()),
+                        ContainerState.created(),
+                        key);
                 try {
                     store.insert(candidate);
                     c = candidate;
@@ -146,7 +169,8 @@ public final class ContainerCreator {
             throw BerthException.invalid("can't create 'AutoRemove' container with restart policy");
         }
         if (h.restartPolicy().maximumRetryCount() != 0 && !policy.equals("on-failure")) {
-            throw BerthException.invalid("invalid restart policy: maximum retry count can only be used with 'on-failure'");
+            throw BerthException.invalid(
+                    "invalid restart policy: maximum retry count can only be used with 'on-failure'");
         }
     }
 
@@ -157,7 +181,8 @@ public final class ContainerCreator {
 
     private static String hostHostname() {
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname"))
+                    .trim();
         } catch (java.io.IOException e) {
             return "localhost";
         }

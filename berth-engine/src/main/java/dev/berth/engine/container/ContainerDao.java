@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.Tx;
-
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,7 +17,8 @@ import java.util.List;
 /** The {@code containers} table (core's Schema.V2_CONTAINERS), on an open transaction. */
 final class ContainerDao {
     static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
     private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
 
     private final Tx tx;
@@ -28,10 +28,11 @@ final class ContainerDao {
     }
 
     void insert(Container c) throws SQLException {
-        try (PreparedStatement ps = tx.connection().prepareStatement("INSERT INTO containers (id, name, image_id, "
-                + "image_name, created, config, host_config, path, args, state, pid, shim_pid, exit_code, error, "
-                + "oom_killed, started_at, finished_at, restart_count, stopped_by_user, snapshot_key) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = tx.connection()
+                .prepareStatement("INSERT INTO containers (id, name, image_id, "
+                        + "image_name, created, config, host_config, path, args, state, pid, shim_pid, exit_code, error, "
+                        + "oom_killed, started_at, finished_at, restart_count, stopped_by_user, snapshot_key) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, c.id());
             ps.setString(2, c.name());
             ps.setString(3, c.imageId().toString());
@@ -48,9 +49,10 @@ final class ContainerDao {
     }
 
     void updateState(String id, ContainerState s) throws SQLException {
-        try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE containers SET state = ?, pid = ?, "
-                + "shim_pid = ?, exit_code = ?, error = ?, oom_killed = ?, started_at = ?, finished_at = ?, "
-                + "restart_count = ?, stopped_by_user = ? WHERE id = ?")) {
+        try (PreparedStatement ps = tx.connection()
+                .prepareStatement("UPDATE containers SET state = ?, pid = ?, "
+                        + "shim_pid = ?, exit_code = ?, error = ?, oom_killed = ?, started_at = ?, finished_at = ?, "
+                        + "restart_count = ?, stopped_by_user = ? WHERE id = ?")) {
             setState(ps, 1, s);
             ps.setString(11, id);
             ps.executeUpdate();
@@ -75,7 +77,7 @@ final class ContainerDao {
     List<Container> all() throws SQLException {
         List<Container> out = new ArrayList<>();
         try (PreparedStatement ps = tx.connection().prepareStatement("SELECT * FROM containers ORDER BY created DESC");
-             ResultSet rs = ps.executeQuery()) {
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(row(rs));
             }
@@ -97,19 +99,33 @@ final class ContainerDao {
     }
 
     private static Container row(ResultSet rs) throws SQLException {
-        ContainerState state = new ContainerState(ContainerStatus.parse(rs.getString("state")), rs.getLong("pid"),
-                rs.getLong("shim_pid"), rs.getInt("exit_code"), rs.getString("error"), rs.getInt("oom_killed") != 0,
-                time(rs.getString("started_at")), time(rs.getString("finished_at")), rs.getInt("restart_count"),
+        ContainerState state = new ContainerState(
+                ContainerStatus.parse(rs.getString("state")),
+                rs.getLong("pid"),
+                rs.getLong("shim_pid"),
+                rs.getInt("exit_code"),
+                rs.getString("error"),
+                rs.getInt("oom_killed") != 0,
+                time(rs.getString("started_at")),
+                time(rs.getString("finished_at")),
+                rs.getInt("restart_count"),
                 rs.getInt("stopped_by_user") != 0);
         try {
-            return new Container(rs.getString("id"), rs.getString("name"), Digest.parse(rs.getString("image_id")),
-                    rs.getString("image_name"), Instant.parse(rs.getString("created")),
+            return new Container(
+                    rs.getString("id"),
+                    rs.getString("name"),
+                    Digest.parse(rs.getString("image_id")),
+                    rs.getString("image_name"),
+                    Instant.parse(rs.getString("created")),
                     JSON.readValue(rs.getString("config"), ContainerSettings.class),
-                    JSON.readValue(rs.getString("host_config"), HostSettings.class), rs.getString("path"),
-                    JSON.readValue(rs.getString("args"), new TypeReference<List<String>>() {}), state,
+                    JSON.readValue(rs.getString("host_config"), HostSettings.class),
+                    rs.getString("path"),
+                    JSON.readValue(rs.getString("args"), new TypeReference<List<String>>() {}),
+                    state,
                     rs.getString("snapshot_key"));
         } catch (JsonProcessingException e) {
-            throw new SQLException("container " + rs.getString("id") + ": unreadable JSON: " + e.getOriginalMessage(), e);
+            throw new SQLException(
+                    "container " + rs.getString("id") + ": unreadable JSON: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.berth.engine.container;
 
 import dev.berth.engine.event.Event;
 import dev.berth.engine.event.EventBus;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 

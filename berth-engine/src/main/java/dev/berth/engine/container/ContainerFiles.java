@@ -10,10 +10,6 @@ import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.engine.volume.MountPlanner;
 import dev.berth.engine.volume.MountPoint;
 import dev.berth.runtime.spec.Mount;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,6 +27,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * The container's filesystem from the outside: {@code docker cp} both ways (archive GET, PUT,
@@ -45,8 +44,12 @@ public final class ContainerFiles {
     private final java.util.function.Function<Container, LayeredFiles> imageFiles;
     private final ContainerVolumes volumes;
 
-    ContainerFiles(ContainerStore store, Snapshotter snapshots, ContainerPaths paths,
-            java.util.function.Function<Container, LayeredFiles> imageFiles, ContainerVolumes volumes) {
+    ContainerFiles(
+            ContainerStore store,
+            Snapshotter snapshots,
+            ContainerPaths paths,
+            java.util.function.Function<Container, LayeredFiles> imageFiles,
+            ContainerVolumes volumes) {
         this.store = store;
         this.snapshots = snapshots;
         this.paths = paths;
@@ -55,8 +58,7 @@ public final class ContainerFiles {
     }
 
     /** What X-Docker-Container-Path-Stat says about a path (Go's os.FileMode bits in mode). */
-    public record PathStat(String name, long size, long mode, String mtime, String linkTarget) {
-    }
+    public record PathStat(String name, long size, long mode, String mtime, String linkTarget) {}
 
     @FunctionalInterface
     public interface RootWork<T> {
@@ -75,11 +77,14 @@ public final class ContainerFiles {
     private <T> T withRoot(Container c, boolean withVolumes, RootWork<T> work) {
         Container now = store.resolve(c.id());
         try {
-            if (now.status().isAlive() && now.state().pid() > 0 && Files.isDirectory(Path.of("/proc/" + now.state().pid() + "/root/"))) {
+            if (now.status().isAlive()
+                    && now.state().pid() > 0
+                    && Files.isDirectory(Path.of("/proc/" + now.state().pid() + "/root/"))) {
                 // "/." so that the magic link is followed even by NOFOLLOW checks on the root itself
                 return work.run(Path.of("/proc/" + now.state().pid() + "/root/."));
             }
-            Path mnt = ContainerPaths.ensure(paths.runDir(c.id()).resolve("mnt-" + UUID.randomUUID().toString().substring(0, 8)));
+            Path mnt = ContainerPaths.ensure(paths.runDir(c.id())
+                    .resolve("mnt-" + UUID.randomUUID().toString().substring(0, 8)));
             try {
                 snapshots.mounts(now.snapshotKey()).getFirst().mountAt(mnt);
                 try {
@@ -135,7 +140,8 @@ public final class ContainerFiles {
             }
         }
         mounts.addAll(volumes.filesMounts(c.id()));
-        mounts.sort(Comparator.comparingLong(m -> Path.of(m.destination()).normalize().getNameCount()));
+        mounts.sort(Comparator.comparingLong(
+                m -> Path.of(m.destination()).normalize().getNameCount()));
         return mounts;
     }
 
@@ -167,7 +173,10 @@ public final class ContainerFiles {
     private static boolean holds(String destination, String path, String deepest) {
         String dest = Path.of(destination).normalize().toString();
         boolean under = path.equals(dest) || path.startsWith(dest.equals("/") ? dest : dest + "/");
-        return under && (deepest == null || Path.of(dest).getNameCount() > Path.of(deepest).normalize().getNameCount());
+        return under
+                && (deepest == null
+                        || Path.of(dest).getNameCount()
+                                > Path.of(deepest).normalize().getNameCount());
     }
 
     /**
@@ -188,8 +197,8 @@ public final class ContainerFiles {
     }
 
     private static Path scoped(Path root, String path) {
-        return ScopedPath.resolve(root, path).orElseThrow(() ->
-                BerthException.invalid("%s: too many levels of symbolic links", path));
+        return ScopedPath.resolve(root, path)
+                .orElseThrow(() -> BerthException.invalid("%s: too many levels of symbolic links", path));
     }
 
     public PathStat stat(String ref, String path) {
@@ -212,16 +221,23 @@ public final class ContainerFiles {
             link = Files.readSymbolicLink(p).toString();
         }
         String name = p.equals(root) ? "/" : p.getFileName().toString();
-        return new PathStat(name, a.size(), mode, a.lastModifiedTime().toInstant().toString(), link);
+        return new PathStat(
+                name, a.size(), mode, a.lastModifiedTime().toInstant().toString(), link);
     }
 
     private static long perms(Set<PosixFilePermission> perms) {
         long m = 0;
         for (PosixFilePermission p : perms) {
             m |= switch (p) {
-                case OWNER_READ -> 0400; case OWNER_WRITE -> 0200; case OWNER_EXECUTE -> 0100;
-                case GROUP_READ -> 040; case GROUP_WRITE -> 020; case GROUP_EXECUTE -> 010;
-                case OTHERS_READ -> 04; case OTHERS_WRITE -> 02; case OTHERS_EXECUTE -> 01;
+                case OWNER_READ -> 0400;
+                case OWNER_WRITE -> 0200;
+                case OWNER_EXECUTE -> 0100;
+                case GROUP_READ -> 040;
+                case GROUP_WRITE -> 020;
+                case GROUP_EXECUTE -> 010;
+                case OTHERS_READ -> 04;
+                case OTHERS_WRITE -> 02;
+                case OTHERS_EXECUTE -> 01;
             };
         }
         return m;
@@ -250,7 +266,8 @@ public final class ContainerFiles {
     /** Adds {@code p} as {@code name}; with {@code device} >= 0, stays on that filesystem (export). */
     private static void addTree(TarArchiveOutputStream tar, Path p, String name, long device) throws IOException {
         PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (device >= 0 && ((Number) Files.getAttribute(p, "unix:dev", LinkOption.NOFOLLOW_LINKS)).longValue() != device) {
+        if (device >= 0
+                && ((Number) Files.getAttribute(p, "unix:dev", LinkOption.NOFOLLOW_LINKS)).longValue() != device) {
             return; // /proc, /sys, /dev, binds: not part of the container's filesystem
         }
         TarArchiveEntry e;
@@ -294,7 +311,8 @@ public final class ContainerFiles {
     public void extract(String ref, String path, boolean noOverwriteDirNonDir, InputStream tar) {
         Container c = store.resolve(ref);
         // moby's checkIfPathIsInAVolume: a volume or bind decides, else the root filesystem does
-        Optional<Boolean> writable = mountHoldingIsWritable(c, Path.of("/" + (path == null ? "" : path)).normalize().toString());
+        Optional<Boolean> writable = mountHoldingIsWritable(
+                c, Path.of("/" + (path == null ? "" : path)).normalize().toString());
         if (writable.isPresent() && !writable.get()) {
             // 403, as the API's spec answers for "the volume or container rootfs is marked as read-only"
             throw new BerthException(dev.berth.core.error.ErrorKind.FORBIDDEN, "mounted volume is marked read-only");
@@ -338,8 +356,7 @@ public final class ContainerFiles {
     private static final Set<String> MOUNT_POINTS = Set.of("/etc/hostname", "/etc/hosts", "/etc/resolv.conf");
 
     /** One line of {@code docker diff}: kind 0 = changed, 1 = added, 2 = deleted. */
-    public record Change(String path, int kind) {
-    }
+    public record Change(String path, int kind) {}
 
     /** {@code GET /containers/{id}/changes}: from the writable layer's diff, compared with the image. */
     public List<Change> changes(String ref) {

@@ -3,7 +3,6 @@ package dev.berth.engine.container;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.sys.Libc;
 import dev.berth.runtime.Stdio;
-
 import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -37,7 +36,7 @@ final class ContainerIo {
 
     private final boolean reattached;
 
-    private volatile Runnable stdinClosed = () -> { };
+    private volatile Runnable stdinClosed = () -> {};
 
     private ContainerIo(Path stdinFifo, Path stdoutFifo, Path stderrFifo, OutputStream stdin, boolean reattached) {
         this.stdinFifo = stdinFifo;
@@ -106,8 +105,12 @@ final class ContainerIo {
                 LOG.warn("cannot open {} again: {}", in, e.getMessage());
             }
         }
-        return new ContainerIo(stdin == null ? null : in, Files.exists(out) ? out : null,
-                err != null && Files.exists(err) ? err : null, stdin, true);
+        return new ContainerIo(
+                stdin == null ? null : in,
+                Files.exists(out) ? out : null,
+                err != null && Files.exists(err) ? err : null,
+                stdin,
+                true);
     }
 
     /**
@@ -197,8 +200,8 @@ final class ContainerIo {
         void line(LogEntry entry);
     }
 
-    private static CompletableFuture<Void> copy(Path fifo, String stream, Sink sink, LineSink log, Clock clock,
-            boolean reattached) {
+    private static CompletableFuture<Void> copy(
+            Path fifo, String stream, Sink sink, LineSink log, Clock clock, boolean reattached) {
         CompletableFuture<Void> finished = new CompletableFuture<>();
         // Opened here, while the shim (which waits to be released) holds the write end: opened
         // later, after a fast process has ended, the read-only open would wait for a writer forever.

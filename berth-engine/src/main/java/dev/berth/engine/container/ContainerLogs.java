@@ -1,7 +1,6 @@
 package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,8 +24,7 @@ public final class ContainerLogs {
      * @param tail  the last N entries only; negative for all
      * @param since entries at or after (null: from the start); until: before (null: no end)
      */
-    public record Options(boolean stdout, boolean stderr, boolean follow, Instant since, Instant until, int tail) {
-    }
+    public record Options(boolean stdout, boolean stderr, boolean follow, Instant since, Instant until, int tail) {}
 
     /** Where entries go; throws when the client is gone. */
     public interface Sink {
@@ -59,7 +57,8 @@ public final class ContainerLogs {
             }
         });
         try {
-            List<LogEntry> selected = existing.stream().filter(e -> wanted(e, o)).toList();
+            List<LogEntry> selected =
+                    existing.stream().filter(e -> wanted(e, o)).toList();
             if (o.tail() >= 0 && selected.size() > o.tail()) {
                 selected = selected.subList(selected.size() - o.tail(), selected.size());
             }

@@ -2,7 +2,6 @@ package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.runtime.cgroup.CgroupStats;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,8 +24,7 @@ public final class ContainerMonitor {
         this.live = live;
     }
 
-    public record Top(List<String> titles, List<List<String>> processes) {
-    }
+    public record Top(List<String> titles, List<List<String>> processes) {}
 
     /** Docker's ContainerTop: runs {@code ps <args>} on the host and keeps the container's pids. */
     public Top top(String ref, String psArgs) {
@@ -37,7 +35,8 @@ public final class ContainerMonitor {
         }
         Set<String> pids = pidsOf(run.process().pid());
         List<String> command = new ArrayList<>(List.of("ps"));
-        command.addAll(List.of((psArgs == null || psArgs.isBlank() ? "-ef" : psArgs).trim().split("\\s+")));
+        command.addAll(List.of(
+                (psArgs == null || psArgs.isBlank() ? "-ef" : psArgs).trim().split("\\s+")));
         String output;
         try {
             Process ps = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -100,9 +99,13 @@ public final class ContainerMonitor {
     }
 
     /** One sample of Docker's stats; null cgroup stats for a container that does not run. */
-    public record Sample(Container container, Instant read, CgroupStats stats, long systemCpuNanos, int onlineCpus,
-            long hostMemory) {
-    }
+    public record Sample(
+            Container container,
+            Instant read,
+            CgroupStats stats,
+            long systemCpuNanos,
+            int onlineCpus,
+            long hostMemory) {}
 
     public Sample sample(String ref) {
         Container c = store.resolve(ref);
@@ -115,8 +118,8 @@ public final class ContainerMonitor {
                 stats = null; // exited between the check and the read
             }
         }
-        return new Sample(c, Instant.now(), stats, systemCpuNanos(), Runtime.getRuntime().availableProcessors(),
-                hostMemory());
+        return new Sample(
+                c, Instant.now(), stats, systemCpuNanos(), Runtime.getRuntime().availableProcessors(), hostMemory());
     }
 
     /** /proc/stat's first line in nanoseconds (USER_HZ = 100), as Docker's getSystemCPUUsage. */

@@ -1,7 +1,6 @@
 package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,6 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.snapshot.Snapshotter;
 import dev.berth.core.text.HumanDuration;
 import dev.berth.engine.image.ImageServices;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +13,21 @@ import java.util.Set;
 
 /** {@code docker ps} and {@code docker inspect}: containers with Docker's filters, sizes on request. */
 public final class ContainerQueries {
-    private static final Set<String> FILTERS = Set.of("status", "name", "label", "ancestor", "exited", "id", "before",
-            "since", "network", "volume", "health", "is-task", "publish", "expose");
+    private static final Set<String> FILTERS = Set.of(
+            "status",
+            "name",
+            "label",
+            "ancestor",
+            "exited",
+            "id",
+            "before",
+            "since",
+            "network",
+            "volume",
+            "health",
+            "is-task",
+            "publish",
+            "expose");
 
     private final ContainerStore store;
     private final ImageServices images;
@@ -61,7 +73,8 @@ public final class ContainerQueries {
         try {
             for (var mount : snapshots.mounts(c.snapshotKey())) {
                 for (String o : mount.options()) {
-                    String base = mount.workingDir() == null ? "" : mount.workingDir().toString() + "/";
+                    String base =
+                            mount.workingDir() == null ? "" : mount.workingDir().toString() + "/";
                     if (o.startsWith("lowerdir=")) {
                         List<String> lowers = new ArrayList<>();
                         for (String l : o.substring(9).split(":")) {
@@ -90,8 +103,7 @@ public final class ContainerQueries {
     }
 
     /** Bytes in the writable layer, and those plus the image's. */
-    public record Sizes(long rw, long rootFs) {
-    }
+    public record Sizes(long rw, long rootFs) {}
 
     public Sizes sizes(Container c) {
         long rw = snapshots.usage(c.snapshotKey());
@@ -116,7 +128,8 @@ public final class ContainerQueries {
         }
         List<String> statuses = filters.getOrDefault("status", List.of());
         for (String s : statuses) {
-            if (!List.of("created", "restarting", "running", "removing", "paused", "exited", "dead").contains(s)) {
+            if (!List.of("created", "restarting", "running", "removing", "paused", "exited", "dead")
+                    .contains(s)) {
                 throw BerthException.invalid("invalid filter 'status=%s'", s);
             }
         }
@@ -135,8 +148,8 @@ public final class ContainerQueries {
         List<Container> everything = store.all();
         java.time.Instant before = bound(filters.get("before"), everything);
         java.time.Instant since = bound(filters.get("since"), everything);
-        boolean showAll = all || !statuses.isEmpty() || !exited.isEmpty() || limit > 0 || before != null
-                || since != null;
+        boolean showAll =
+                all || !statuses.isEmpty() || !exited.isEmpty() || limit > 0 || before != null || since != null;
         List<Container> out = new ArrayList<>();
         for (Container c : everything) {
             String status = c.status().word();
@@ -146,20 +159,25 @@ public final class ContainerQueries {
             if (!statuses.isEmpty() && !statuses.contains(status)) {
                 continue;
             }
-            if (!exited.isEmpty() && (c.status() != ContainerStatus.EXITED && c.status() != ContainerStatus.CREATED
-                    || !exited.contains(c.state().exitCode()) || c.state().startedAt() == null)) {
+            if (!exited.isEmpty()
+                    && (c.status() != ContainerStatus.EXITED && c.status() != ContainerStatus.CREATED
+                            || !exited.contains(c.state().exitCode())
+                            || c.state().startedAt() == null)) {
                 continue;
             }
             if (!matchesAny(filters.get("id"), v -> c.id().startsWith(v))) {
                 continue;
             }
-            if (!matchesAny(filters.get("name"), v -> java.util.regex.Pattern.compile(v).matcher(c.name()).find())) {
+            if (!matchesAny(
+                    filters.get("name"),
+                    v -> java.util.regex.Pattern.compile(v).matcher(c.name()).find())) {
                 continue;
             }
             if (!labels(filters.get("label"), c.config().labels())) {
                 continue;
             }
-            if (filters.containsKey("ancestor") && !ancestors.contains(c.imageId())
+            if (filters.containsKey("ancestor")
+                    && !ancestors.contains(c.imageId())
                     && !filters.get("ancestor").contains(c.imageName())) {
                 continue;
             }
@@ -203,7 +221,9 @@ public final class ContainerQueries {
         }
         for (String cond : conditions) {
             int eq = cond.indexOf('=');
-            if (eq < 0 ? !labels.containsKey(cond) : !cond.substring(eq + 1).equals(labels.get(cond.substring(0, eq)))) {
+            if (eq < 0
+                    ? !labels.containsKey(cond)
+                    : !cond.substring(eq + 1).equals(labels.get(cond.substring(0, eq)))) {
                 return false;
             }
         }

@@ -4,9 +4,6 @@ import dev.berth.core.layer.Trees;
 import dev.berth.core.sys.Mounts;
 import dev.berth.runtime.ContainerProcess;
 import dev.berth.runtime.ContainerRuntime;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Daemon start-up for containers, after a daemon that may have been killed. A container that
@@ -40,10 +39,14 @@ public final class ContainerRecovery {
     private final ContainerPaths paths;
     private final Map<String, ContainerRuntime> runtimes;
     private final Clock clock;
-    private volatile Consumer<String> cleanUpAfterCrash = id -> { };
+    private volatile Consumer<String> cleanUpAfterCrash = id -> {};
 
-    ContainerRecovery(ContainerStore store, ContainerRunner runner, ContainerPaths paths,
-            Map<String, ContainerRuntime> runtimes, Clock clock) {
+    ContainerRecovery(
+            ContainerStore store,
+            ContainerRunner runner,
+            ContainerPaths paths,
+            Map<String, ContainerRuntime> runtimes,
+            Clock clock) {
         this.store = store;
         this.runner = runner;
         this.paths = paths;
@@ -73,8 +76,9 @@ public final class ContainerRecovery {
                 try {
                     runner.reattach(c, process.get());
                     reattached.add(c.id());
-                    report.add("container " + c.id() + " was " + c.status().word() + " when the daemon stopped and still is: "
-                            + "reattached (pid " + process.get().pid() + ")");
+                    report.add("container " + c.id() + " was " + c.status().word()
+                            + " when the daemon stopped and still is: " + "reattached (pid "
+                            + process.get().pid() + ")");
                     continue;
                 } catch (RuntimeException e) {
                     // its output cannot be read again (a fifo gone, say): stopped as if its shim were gone
@@ -154,8 +158,11 @@ public final class ContainerRecovery {
     public void restartPolicies() {
         for (Container c : store.all()) {
             String policy = c.hostConfig().restartPolicy().name();
-            boolean start = policy.equals("always") || (policy.equals("unless-stopped") && !c.state().stoppedByUser());
-            if (start && !c.status().isAlive() && runtimes.containsKey(c.hostConfig().runtime())) {
+            boolean start = policy.equals("always")
+                    || (policy.equals("unless-stopped") && !c.state().stoppedByUser());
+            if (start
+                    && !c.status().isAlive()
+                    && runtimes.containsKey(c.hostConfig().runtime())) {
                 Thread.ofVirtual().name("boot-" + c.shortId()).start(() -> runner.startAtBoot(c));
             }
         }
@@ -163,12 +170,14 @@ public final class ContainerRecovery {
 
     private int stopLeftover(Container c) {
         Path exitFile = paths.runDir(c.id()).resolve("state").resolve("exit");
-        Optional<ProcessHandle> process = c.state().pid() > 0 ? ProcessHandle.of(c.state().pid()) : Optional.empty();
+        Optional<ProcessHandle> process =
+                c.state().pid() > 0 ? ProcessHandle.of(c.state().pid()) : Optional.empty();
         boolean killed = false;
         if (process.isPresent() && belongsTo(c.state().pid(), c.id())) {
             killed = process.get().destroyForcibly();
         }
-        Optional<ProcessHandle> shim = c.state().shimPid() > 0 ? ProcessHandle.of(c.state().shimPid()) : Optional.empty();
+        Optional<ProcessHandle> shim =
+                c.state().shimPid() > 0 ? ProcessHandle.of(c.state().shimPid()) : Optional.empty();
         shim.ifPresent(h -> {
             try {
                 h.onExit().get(5, TimeUnit.SECONDS);

@@ -4,12 +4,11 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.layer.Trees;
 import dev.berth.core.snapshot.Snapshotter;
 import dev.berth.engine.volume.ContainerVolumes;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code DELETE /containers/{id}} and AutoRemove: a running container needs force (then it is
@@ -26,8 +25,14 @@ public final class ContainerRemover {
     private final ContainerPaths paths;
     private final ContainerVolumes volumes;
 
-    ContainerRemover(ContainerStore store, LiveContainers live, ContainerWaits waits, ContainerEvents events,
-            Snapshotter snapshots, ContainerPaths paths, ContainerVolumes volumes) {
+    ContainerRemover(
+            ContainerStore store,
+            LiveContainers live,
+            ContainerWaits waits,
+            ContainerEvents events,
+            Snapshotter snapshots,
+            ContainerPaths paths,
+            ContainerVolumes volumes) {
         this.store = store;
         this.live = live;
         this.waits = waits;
@@ -42,9 +47,11 @@ public final class ContainerRemover {
         Run run = live.run(c.id()).orElse(null);
         if (run != null || c.status().isAlive()) {
             if (!force) {
-                String what = c.status() == ContainerStatus.PAUSED ? "container is paused and must be unpaused first"
-                        : c.status() == ContainerStatus.RESTARTING ? "container is restarting: stop the container before removing or force remove"
-                        : "container is running: stop the container before removing or force remove";
+                String what = c.status() == ContainerStatus.PAUSED
+                        ? "container is paused and must be unpaused first"
+                        : c.status() == ContainerStatus.RESTARTING
+                                ? "container is restarting: stop the container before removing or force remove"
+                                : "container is running: stop the container before removing or force remove";
                 throw BerthException.conflict("cannot remove container \"%s\": %s", c.name(), what);
             }
             store.update(c.id(), store.resolve(c.id()).state().withStoppedByUser(true));
@@ -70,8 +77,10 @@ public final class ContainerRemover {
     public java.util.List<String> prune() {
         java.util.List<String> removed = new java.util.ArrayList<>();
         for (Container c : store.all()) {
-            if ((c.status() == ContainerStatus.EXITED || c.status() == ContainerStatus.CREATED
-                    || c.status() == ContainerStatus.DEAD) && live.run(c.id()).isEmpty()) {
+            if ((c.status() == ContainerStatus.EXITED
+                            || c.status() == ContainerStatus.CREATED
+                            || c.status() == ContainerStatus.DEAD)
+                    && live.run(c.id()).isEmpty()) {
                 removeStopped(c.id(), false);
                 removed.add(c.id());
             }

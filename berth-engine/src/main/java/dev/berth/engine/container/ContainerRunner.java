@@ -11,9 +11,6 @@ import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.spec.Spec;
 import dev.berth.runtime.spec.SpecJson;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -25,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starting containers and what happens when they exit: spec, stdio, the runtime, the state row
@@ -45,12 +44,21 @@ public final class ContainerRunner {
     private final Function<Container, LayeredFiles> files;
     private final ContainerVolumes volumes;
     private final Clock clock;
-    private volatile Consumer<String> autoRemove = id -> { };
+    private volatile Consumer<String> autoRemove = id -> {};
     private volatile boolean shuttingDown;
 
-    ContainerRunner(ContainerStore store, LiveContainers live, ContainerWaits waits, ContainerEvents events,
-            Snapshotter snapshots, Function<String, ContainerRuntime> runtimes, SpecFactory specs, ContainerPaths paths,
-            Function<Container, LayeredFiles> files, ContainerVolumes volumes, Clock clock) {
+    ContainerRunner(
+            ContainerStore store,
+            LiveContainers live,
+            ContainerWaits waits,
+            ContainerEvents events,
+            Snapshotter snapshots,
+            Function<String, ContainerRuntime> runtimes,
+            SpecFactory specs,
+            ContainerPaths paths,
+            Function<Container, LayeredFiles> files,
+            ContainerVolumes volumes,
+            Clock clock) {
         this.store = store;
         this.live = live;
         this.waits = waits;
@@ -105,12 +113,18 @@ public final class ContainerRunner {
         if (mounts.size() != 1) {
             throw BerthException.internal("snapshot " + c.snapshotKey() + " needs " + mounts.size() + " mounts", null);
         }
-        ContainerIo io = ContainerIo.prepare(paths.runDir(c.id()), "", c.config().openStdin(), c.config().tty());
+        ContainerIo io = ContainerIo.prepare(
+                paths.runDir(c.id()), "", c.config().openStdin(), c.config().tty());
         ContainerProcess process;
         try {
             ContainerRuntime runtime = runtimes.apply(c.hostConfig().runtime());
             boolean init = Boolean.TRUE.equals(c.hostConfig().init());
-            process = runtime.create(new ContainerRequest(c.id(), spec, mounts.getFirst(), io.stdio(), init,
+            process = runtime.create(new ContainerRequest(
+                    c.id(),
+                    spec,
+                    mounts.getFirst(),
+                    io.stdio(),
+                    init,
                     paths.runDir(c.id()).resolve("state")));
         } catch (RuntimeException e) {
             io.delete();
@@ -156,8 +170,11 @@ public final class ContainerRunner {
     }
 
     private void watchExit(Container c, Run run) {
-        run.process().exit().thenAcceptAsync(status -> exited(c.id(), run, status),
-                r -> Thread.ofVirtual().name("exit-" + c.shortId()).start(r));
+        run.process()
+                .exit()
+                .thenAcceptAsync(
+                        status -> exited(c.id(), run, status),
+                        r -> Thread.ofVirtual().name("exit-" + c.shortId()).start(r));
     }
 
     private static ExitStatus awaitExit(ContainerProcess process) {
@@ -171,8 +188,17 @@ public final class ContainerRunner {
     /** A start that failed: the state keeps "created" with the exit code and error, as Docker's. */
     private void recordFailure(Container c, int code, String error) {
         ContainerState s = c.state();
-        ContainerState failed = new ContainerState(ContainerStatus.CREATED, 0, 0, code, error, false, s.startedAt(),
-                s.finishedAt(), s.restartCount(), s.stoppedByUser());
+        ContainerState failed = new ContainerState(
+                ContainerStatus.CREATED,
+                0,
+                0,
+                code,
+                error,
+                false,
+                s.startedAt(),
+                s.finishedAt(),
+                s.restartCount(),
+                s.stoppedByUser());
         if (c.status() == ContainerStatus.EXITED) {
             failed = failed.withStatus(ContainerStatus.EXITED);
         }
@@ -206,8 +232,12 @@ public final class ContainerRunner {
             if (current == null) {
                 return;
             }
-            ContainerState s = current.state().exited(status.exitCode(),
-                    status.error() == null ? "" : status.error(), status.oomKilled(), clock.instant());
+            ContainerState s = current.state()
+                    .exited(
+                            status.exitCode(),
+                            status.error() == null ? "" : status.error(),
+                            status.oomKilled(),
+                            clock.instant());
             c = store.update(id, s);
         } finally {
             lock.unlock();
@@ -241,15 +271,17 @@ public final class ContainerRunner {
         }
         return switch (p.name()) {
             case "always", "unless-stopped" -> true;
-            case "on-failure" -> c.state().exitCode() != 0
-                    && (p.maximumRetryCount() <= 0 || c.state().restartCount() < p.maximumRetryCount());
+            case "on-failure" ->
+                c.state().exitCode() != 0
+                        && (p.maximumRetryCount() <= 0 || c.state().restartCount() < p.maximumRetryCount());
             default -> false;
         };
     }
 
     private void restartLater(Container c) {
         int count = c.state().restartCount();
-        long ran = c.state().startedAt() == null ? 0
+        long ran = c.state().startedAt() == null
+                ? 0
                 : Duration.between(c.state().startedAt(), clock.instant()).toMillis();
         // Docker's back-off: 100 ms doubling, reset after a run of 10 s or more, at most a minute
         long delay = ran >= 10_000 ? 100 : Math.min(60_000, 100L << Math.min(count, 10));
@@ -264,7 +296,9 @@ public final class ContainerRunner {
             lock.lock();
             try {
                 Container now = store.byId(c.id()).orElse(null);
-                if (now == null || now.status() != ContainerStatus.RESTARTING || now.state().stoppedByUser()) {
+                if (now == null
+                        || now.status() != ContainerStatus.RESTARTING
+                        || now.state().stoppedByUser()) {
                     if (now != null && now.status() == ContainerStatus.RESTARTING) {
                         store.update(now.id(), now.state().withStatus(ContainerStatus.EXITED));
                     }
@@ -310,14 +344,17 @@ public final class ContainerRunner {
                 live.run(c.id()).ifPresent(run -> run.process().kill(Signals.SIGKILL));
             }
             try {
-                java.util.concurrent.CompletableFuture.allOf(exits.toArray(java.util.concurrent.CompletableFuture[]::new))
+                java.util.concurrent.CompletableFuture.allOf(
+                                exits.toArray(java.util.concurrent.CompletableFuture[]::new))
                         .get(5, TimeUnit.SECONDS);
             } catch (Exception ignored) {
                 // what is left is cleaned up at the next start
             }
         }
         // let the exit handlers record the states
-        for (int i = 0; i < 50 && store.all().stream().anyMatch(c -> live.run(c.id()).isPresent()); i++) {
+        for (int i = 0;
+                i < 50 && store.all().stream().anyMatch(c -> live.run(c.id()).isPresent());
+                i++) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -334,10 +371,16 @@ public final class ContainerRunner {
      * time; no start event, as Docker's live restore.
      */
     void reattach(Container c, ContainerProcess process) {
-        Run run = beginRun(c, process, ContainerIo.reopen(paths.runDir(c.id()), "", c.config().tty()));
+        Run run = beginRun(
+                c,
+                process,
+                ContainerIo.reopen(paths.runDir(c.id()), "", c.config().tty()));
         if (process.pid() != c.state().pid() || process.shimPid() != c.state().shimPid()) {
-            store.update(c.id(), c.state().running(process.pid(), process.shimPid(), c.state().startedAt())
-                    .withStatus(c.status()));
+            store.update(
+                    c.id(),
+                    c.state()
+                            .running(process.pid(), process.shimPid(), c.state().startedAt())
+                            .withStatus(c.status()));
         }
         watchExit(c, run);
     }

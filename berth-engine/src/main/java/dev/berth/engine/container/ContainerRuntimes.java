@@ -6,15 +6,14 @@ import dev.berth.runtime.cgroup.CgroupDriver;
 import dev.berth.runtime.cgroup.Cgroups;
 import dev.berth.runtime.oci.OciRuntime;
 import dev.berth.runtime.shim.ShimRuntime;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runtimes a daemon runs containers with, as Docker offers them to {@code --runtime}: Berth's
@@ -26,8 +25,12 @@ import java.util.Map;
  * @param paths          each runtime's executable (berth-shim for "berth"), for {@code /info}
  * @param defaultRuntime the runtime of a container created without one ({@code --default-runtime})
  */
-public record ContainerRuntimes(Map<String, ContainerRuntime> byName, Map<String, String> paths,
-        String defaultRuntime, CgroupDriver cgroups, String cgroupParent) {
+public record ContainerRuntimes(
+        Map<String, ContainerRuntime> byName,
+        Map<String, String> paths,
+        String defaultRuntime,
+        CgroupDriver cgroups,
+        String cgroupParent) {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerRuntimes.class);
 
     public static final String BERTH = "berth";
@@ -36,7 +39,8 @@ public record ContainerRuntimes(Map<String, ContainerRuntime> byName, Map<String
         byName = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byName));
         paths = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(paths));
         if (!byName.containsKey(defaultRuntime)) {
-            throw BerthException.invalid("specified default runtime '%s' does not exist (available: %s)",
+            throw BerthException.invalid(
+                    "specified default runtime '%s' does not exist (available: %s)",
                     defaultRuntime, String.join(", ", byName.keySet()));
         }
     }
@@ -62,9 +66,18 @@ public record ContainerRuntimes(Map<String, ContainerRuntime> byName, Map<String
             }
             // crun 1.x refuses a hybrid layout whose cgroup2 tree has controllers: it runs without
             // seeing that tree (only the v1 hierarchies hold controllers there anyway)
-            List<Path> hidden = name.equals("crun") ? cgroups.hybridUnifiedMount().stream().toList() : List.of();
-            byName.put(name, new OciRuntime(name, binary, shim, cgroups, cgroupParent,
-                    execRoot.toAbsolutePath().resolve("runtimes").resolve(name), hidden));
+            List<Path> hidden =
+                    name.equals("crun") ? cgroups.hybridUnifiedMount().stream().toList() : List.of();
+            byName.put(
+                    name,
+                    new OciRuntime(
+                            name,
+                            binary,
+                            shim,
+                            cgroups,
+                            cgroupParent,
+                            execRoot.toAbsolutePath().resolve("runtimes").resolve(name),
+                            hidden));
             paths.put(name, binary.toString());
         }
         return new ContainerRuntimes(byName, paths, defaultRuntime, cgroups, cgroupParent);
@@ -93,12 +106,17 @@ public record ContainerRuntimes(Map<String, ContainerRuntime> byName, Map<String
      */
     static Path findShim() {
         Path configured = ShimRuntime.defaultShimBinary();
-        if (System.getProperty("berth.shim") != null || System.getProperty("berth.home") != null
+        if (System.getProperty("berth.shim") != null
+                || System.getProperty("berth.home") != null
                 || Files.isExecutable(configured)) {
             return configured;
         }
         try {
-            Path here = Path.of(ContainerRuntimes.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path here = Path.of(ContainerRuntimes.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             for (Path dir = here; dir != null; dir = dir.getParent()) {
                 Path candidate = dir.resolve("native/target/berth-shim");
                 if (Files.isExecutable(candidate)) {

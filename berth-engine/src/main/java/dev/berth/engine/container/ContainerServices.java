@@ -11,7 +11,6 @@ import dev.berth.engine.image.ImageUsers;
 import dev.berth.engine.image.LayerStore;
 import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.runtime.ContainerRuntime;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -61,8 +60,7 @@ public record ContainerServices(
             Path execRoot,
             Function<String, Path> snapshotDir,
             ContainerVolumes volumes,
-            Clock clock) {
-    }
+            Clock clock) {}
 
     /**
      * The container store, made before the image services (which ask it, through
@@ -86,8 +84,8 @@ public record ContainerServices(
             return r;
         };
         SpecFactory specs = new SpecFactory(paths, p.volumes());
-        ContainerRunner runner = new ContainerRunner(store, live, waits, events, p.snapshots(), runtimes, specs, paths,
-                files, p.volumes(), p.clock());
+        ContainerRunner runner = new ContainerRunner(
+                store, live, waits, events, p.snapshots(), runtimes, specs, paths, files, p.volumes(), p.clock());
         ContainerRemover remover = new ContainerRemover(store, live, waits, events, p.snapshots(), paths, p.volumes());
         ExecService exec = new ExecService(store, live, events, paths, runtimes, files, p.clock());
         runner.onAutoRemove(id -> {
@@ -95,15 +93,30 @@ public record ContainerServices(
             remover.removeStopped(id, true);
         });
         ContainerControl control = new ContainerControl(store, live, waits, events, runner);
-        return new ContainerServices(store,
-                new ContainerCreator(store, p.images(), p.snapshots(), events, p.runtimes().keySet(), p.defaultRuntime(),
-                        p.volumes(), p.clock()),
-                runner, control, remover, new ContainerQueries(store, p.images(), p.snapshots(), paths),
-                new ContainerWaiter(store, waits), new ContainerLogs(store, live), new ContainerAttach(store, live, events),
-                exec, new ContainerRecovery(store, runner, paths, p.runtimes(), p.clock()),
+        return new ContainerServices(
+                store,
+                new ContainerCreator(
+                        store,
+                        p.images(),
+                        p.snapshots(),
+                        events,
+                        p.runtimes().keySet(),
+                        p.defaultRuntime(),
+                        p.volumes(),
+                        p.clock()),
+                runner,
+                control,
+                remover,
+                new ContainerQueries(store, p.images(), p.snapshots(), paths),
+                new ContainerWaiter(store, waits),
+                new ContainerLogs(store, live),
+                new ContainerAttach(store, live, events),
+                exec,
+                new ContainerRecovery(store, runner, paths, p.runtimes(), p.clock()),
                 new ContainerFiles(store, p.snapshots(), paths, files, p.volumes()),
                 new ContainerCommitter(store, p.images(), p.snapshots(), live, paths, p.clock()),
-                new ContainerMonitor(store, live), p.volumes());
+                new ContainerMonitor(store, live),
+                p.volumes());
     }
 
     /** Stops the running containers (daemon shutdown): stop signal, SIGKILL after 10 s. */

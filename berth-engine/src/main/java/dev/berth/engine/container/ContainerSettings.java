@@ -3,7 +3,6 @@ package dev.berth.engine.container;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.List;
 import java.util.Map;
 
@@ -73,21 +72,71 @@ public record ContainerSettings(
                 vols.putAll(volumes);
             }
         }
-        return new ContainerSettings(hostname, domainname, user.isEmpty() && image.user() != null ? image.user() : user,
-                attachStdin, attachStdout, attachStderr, ports, tty, openStdin, stdinOnce, mergedEnv, c, image(),
-                vols, workingDir.isEmpty() && image.workingDir() != null ? image.workingDir() : workingDir, ep,
-                mergedLabels, stopSignal == null || stopSignal.isEmpty() ? image.stopSignal() : stopSignal, stopTimeout);
+        return new ContainerSettings(
+                hostname,
+                domainname,
+                user.isEmpty() && image.user() != null ? image.user() : user,
+                attachStdin,
+                attachStdout,
+                attachStderr,
+                ports,
+                tty,
+                openStdin,
+                stdinOnce,
+                mergedEnv,
+                c,
+                image(),
+                vols,
+                workingDir.isEmpty() && image.workingDir() != null ? image.workingDir() : workingDir,
+                ep,
+                mergedLabels,
+                stopSignal == null || stopSignal.isEmpty() ? image.stopSignal() : stopSignal,
+                stopTimeout);
     }
 
     public ContainerSettings withHostname(String value) {
-        return new ContainerSettings(value, domainname, user, attachStdin, attachStdout, attachStderr, exposedPorts,
-                tty, openStdin, stdinOnce, env, cmd, image, volumes, workingDir, entrypoint, labels, stopSignal,
+        return new ContainerSettings(
+                value,
+                domainname,
+                user,
+                attachStdin,
+                attachStdout,
+                attachStderr,
+                exposedPorts,
+                tty,
+                openStdin,
+                stdinOnce,
+                env,
+                cmd,
+                image,
+                volumes,
+                workingDir,
+                entrypoint,
+                labels,
+                stopSignal,
                 stopTimeout);
     }
 
     public ContainerSettings withImage(String value) {
-        return new ContainerSettings(hostname, domainname, user, attachStdin, attachStdout, attachStderr, exposedPorts,
-                tty, openStdin, stdinOnce, env, cmd, value, volumes, workingDir, entrypoint, labels, stopSignal,
+        return new ContainerSettings(
+                hostname,
+                domainname,
+                user,
+                attachStdin,
+                attachStdout,
+                attachStderr,
+                exposedPorts,
+                tty,
+                openStdin,
+                stdinOnce,
+                env,
+                cmd,
+                value,
+                volumes,
+                workingDir,
+                entrypoint,
+                labels,
+                stopSignal,
                 stopTimeout);
     }
 

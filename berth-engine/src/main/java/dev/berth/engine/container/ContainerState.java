@@ -28,30 +28,32 @@ public record ContainerState(
     }
 
     public ContainerState running(long pid, long shimPid, Instant at) {
-        return new ContainerState(ContainerStatus.RUNNING, pid, shimPid, 0, "", false, at, finishedAt, restartCount, false);
+        return new ContainerState(
+                ContainerStatus.RUNNING, pid, shimPid, 0, "", false, at, finishedAt, restartCount, false);
     }
 
     public ContainerState exited(int code, String why, boolean oom, Instant at) {
-        return new ContainerState(ContainerStatus.EXITED, 0, 0, code, why, oom, startedAt, at, restartCount, stoppedByUser);
+        return new ContainerState(
+                ContainerStatus.EXITED, 0, 0, code, why, oom, startedAt, at, restartCount, stoppedByUser);
     }
 
     public ContainerState withStatus(ContainerStatus value) {
-        return new ContainerState(value, pid, shimPid, exitCode, error, oomKilled, startedAt, finishedAt, restartCount,
-                stoppedByUser);
+        return new ContainerState(
+                value, pid, shimPid, exitCode, error, oomKilled, startedAt, finishedAt, restartCount, stoppedByUser);
     }
 
     public ContainerState withStoppedByUser(boolean value) {
-        return new ContainerState(status, pid, shimPid, exitCode, error, oomKilled, startedAt, finishedAt, restartCount,
-                value);
+        return new ContainerState(
+                status, pid, shimPid, exitCode, error, oomKilled, startedAt, finishedAt, restartCount, value);
     }
 
     public ContainerState withRestartCount(int value) {
-        return new ContainerState(status, pid, shimPid, exitCode, error, oomKilled, startedAt, finishedAt, value,
-                stoppedByUser);
+        return new ContainerState(
+                status, pid, shimPid, exitCode, error, oomKilled, startedAt, finishedAt, value, stoppedByUser);
     }
 
     public ContainerState withError(String value) {
-        return new ContainerState(status, pid, shimPid, exitCode, value, oomKilled, startedAt, finishedAt, restartCount,
-                stoppedByUser);
+        return new ContainerState(
+                status, pid, shimPid, exitCode, value, oomKilled, startedAt, finishedAt, restartCount, stoppedByUser);
     }
 }

@@ -4,7 +4,13 @@ import java.util.Locale;
 
 /** Docker's State.Status values. */
 public enum ContainerStatus {
-    CREATED, RUNNING, PAUSED, RESTARTING, REMOVING, EXITED, DEAD;
+    CREATED,
+    RUNNING,
+    PAUSED,
+    RESTARTING,
+    REMOVING,
+    EXITED,
+    DEAD;
 
     /** The lower-case word Docker shows ("running", "exited" …). */
     public String word() {

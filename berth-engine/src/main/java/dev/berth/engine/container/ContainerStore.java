@@ -2,7 +2,6 @@ package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.metadata.MetadataStore;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -84,8 +83,9 @@ public final class ContainerStore {
     private void checkNameFree(String name) {
         for (Container other : byId.values()) {
             if (other.name().equals(name)) {
-                throw BerthException.conflict("Conflict. The container name \"%s\" is already in use by container "
-                        + "\"%s\". You have to remove (or rename) that container to be able to reuse that name.",
+                throw BerthException.conflict(
+                        "Conflict. The container name \"%s\" is already in use by container "
+                                + "\"%s\". You have to remove (or rename) that container to be able to reuse that name.",
                         name, other.id());
             }
         }
@@ -114,7 +114,8 @@ public final class ContainerStore {
                 return Optional.of(c);
             }
         }
-        List<Container> prefixed = byId.values().stream().filter(c -> c.id().startsWith(ref)).toList();
+        List<Container> prefixed =
+                byId.values().stream().filter(c -> c.id().startsWith(ref)).toList();
         if (prefixed.size() > 1) {
             throw BerthException.invalid("Multiple IDs found with provided prefix: %s", ref);
         }

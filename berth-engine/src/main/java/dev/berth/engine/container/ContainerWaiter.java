@@ -1,7 +1,6 @@
 package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
-
 import java.util.concurrent.CompletableFuture;
 
 /** {@code POST /containers/{id}/wait?condition=not-running|next-exit|removed}. */
@@ -28,7 +27,8 @@ public final class ContainerWaiter {
                 CompletableFuture<ContainerWaits.Result> next = waits.nextExit(c.id());
                 Container now = store.resolve(c.id());
                 if (!now.status().isAlive()) {
-                    yield CompletableFuture.completedFuture(new ContainerWaits.Result(now.state().exitCode(), null));
+                    yield CompletableFuture.completedFuture(
+                            new ContainerWaits.Result(now.state().exitCode(), null));
                 }
                 yield next;
             }

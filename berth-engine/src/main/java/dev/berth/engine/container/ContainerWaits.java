@@ -12,8 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ContainerWaits {
     /** The wait result: StatusCode and Error.Message (null when none). */
-    public record Result(int statusCode, String error) {
-    }
+    public record Result(int statusCode, String error) {}
 
     private final Map<String, List<CompletableFuture<Result>>> exits = new ConcurrentHashMap<>();
     private final Map<String, List<CompletableFuture<Result>>> removals = new ConcurrentHashMap<>();

@@ -2,12 +2,11 @@ package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.runtime.ContainerProcess;
-import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.spec.Caps;
 import dev.berth.runtime.spec.Process;
 import dev.berth.runtime.spec.SpecBuilder;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,8 +34,14 @@ public final class ExecService {
     private final Clock clock;
     private final Map<String, Exec> execs = new ConcurrentHashMap<>();
 
-    ExecService(ContainerStore store, LiveContainers live, ContainerEvents events, ContainerPaths paths,
-            Function<String, ContainerRuntime> runtimes, Function<Container, LayeredFiles> files, Clock clock) {
+    ExecService(
+            ContainerStore store,
+            LiveContainers live,
+            ContainerEvents events,
+            ContainerPaths paths,
+            Function<String, ContainerRuntime> runtimes,
+            Function<Container, LayeredFiles> files,
+            Clock clock) {
         this.store = store;
         this.live = live;
         this.events = events;
@@ -63,12 +68,29 @@ public final class ExecService {
             this.settings = settings;
         }
 
-        public String id() { return id; }
-        public String containerId() { return containerId; }
-        public ExecSettings settings() { return settings; }
-        public boolean running() { return running; }
-        public Integer exitCode() { return exitCode; }
-        public long pid() { return pid; }
+        public String id() {
+            return id;
+        }
+
+        public String containerId() {
+            return containerId;
+        }
+
+        public ExecSettings settings() {
+            return settings;
+        }
+
+        public boolean running() {
+            return running;
+        }
+
+        public Integer exitCode() {
+            return exitCode;
+        }
+
+        public long pid() {
+            return pid;
+        }
     }
 
     public String create(String ref, ExecSettings s) {
@@ -134,8 +156,8 @@ public final class ExecService {
         ContainerIo io = ContainerIo.prepare(dir, "", withStdin, tty);
         ContainerProcess process;
         try {
-            process = runtimes.apply(c.hostConfig().runtime()).exec(e.id, run.process(), process(c, s, tty),
-                    io.stdio(), dir.resolve("state"));
+            process = runtimes.apply(c.hostConfig().runtime())
+                    .exec(e.id, run.process(), process(c, s, tty), io.stdio(), dir.resolve("state"));
         } catch (RuntimeException ex) {
             io.delete();
             throw ex;
@@ -175,8 +197,11 @@ public final class ExecService {
             return;
         }
         if (failure != null) {
-            client.write("stderr", ("OCI runtime exec failed: exec failed: unable to start container process: "
-                    + failure + ": unknown\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            client.write(
+                    "stderr",
+                    ("OCI runtime exec failed: exec failed: unable to start container process: " + failure
+                                    + ": unknown\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         try {
             while (client.isOpen()) {
@@ -241,19 +266,36 @@ public final class ExecService {
             env.add("HOME=" + id.home());
         }
         HostSettings host = c.hostConfig();
-        List<String> caps = host.privileged() || s.privileged() ? Caps.names(Caps.heldBounding())
+        List<String> caps = host.privileged() || s.privileged()
+                ? Caps.names(Caps.heldBounding())
                 : Caps.tweak(Caps.DOCKER_DEFAULT, host.capAdd(), host.capDrop());
         Process.Capabilities capabilities = new Process.Capabilities(caps, caps, caps, List.of(), List.of());
-        String cwd = !s.workingDir().isEmpty() ? s.workingDir() : cfg.workingDir().isEmpty() ? "/" : cfg.workingDir();
-        Process.ConsoleSize size = s.consoleSize() != null && s.consoleSize().size() == 2 && s.consoleSize().get(0) > 0
-                ? new Process.ConsoleSize(s.consoleSize().get(0), s.consoleSize().get(1)) : null;
-        return new Process(tty, size, new Process.User(id.uid(), id.gid(), id.groups()), s.cmd(), env, cwd,
-                capabilities, List.of(), false);
+        String cwd =
+                !s.workingDir().isEmpty() ? s.workingDir() : cfg.workingDir().isEmpty() ? "/" : cfg.workingDir();
+        Process.ConsoleSize size = s.consoleSize() != null
+                        && s.consoleSize().size() == 2
+                        && s.consoleSize().get(0) > 0
+                ? new Process.ConsoleSize(
+                        s.consoleSize().get(0), s.consoleSize().get(1))
+                : null;
+        return new Process(
+                tty,
+                size,
+                new Process.User(id.uid(), id.gid(), id.groups()),
+                s.cmd(),
+                env,
+                cwd,
+                capabilities,
+                List.of(),
+                false);
     }
 
     /** The IDs of the container's exec instances (inspect's ExecIDs). */
     public List<String> idsOf(String containerId) {
-        return execs.values().stream().filter(e -> e.containerId.equals(containerId)).map(Exec::id).toList();
+        return execs.values().stream()
+                .filter(e -> e.containerId.equals(containerId))
+                .map(Exec::id)
+                .toList();
     }
 
     /** Drops the exec instances of a removed container. */

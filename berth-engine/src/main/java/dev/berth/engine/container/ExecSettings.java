@@ -2,7 +2,6 @@ package dev.berth.engine.container;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.List;
 
 /** Docker's exec create body (ExecConfig). */

@@ -3,9 +3,7 @@ package dev.berth.engine.container;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import dev.berth.engine.volume.MountRequest;
-
 import java.util.List;
 import java.util.Map;
 
@@ -61,15 +59,40 @@ public record HostSettings(
     }
 
     public static HostSettings defaults() {
-        return new HostSettings(null, null, null, false, null, null, false, false, null, null, null, 0, 0, 0, 0, 0, 0,
-                null, null, null, null, null, null, null, null, null);
+        return new HostSettings(
+                null, null, null, false, null, null, false, false, null, null, null, 0, 0, 0, 0, 0, 0, null, null, null,
+                null, null, null, null, null, null);
     }
 
     /** The same settings run by {@code name} ({@code --runtime}). */
     public HostSettings withRuntime(String name) {
-        return new HostSettings(binds, networkMode, restartPolicy, autoRemove, capAdd, capDrop, privileged,
-                readonlyRootfs, securityOpt, tmpfs, init, memory, memorySwap, cpuShares, nanoCpus, cpuQuota, cpuPeriod,
-                cpusetCpus, cpusetMems, pidsLimit, sysctls, consoleSize, name, logConfig, mounts, volumesFrom);
+        return new HostSettings(
+                binds,
+                networkMode,
+                restartPolicy,
+                autoRemove,
+                capAdd,
+                capDrop,
+                privileged,
+                readonlyRootfs,
+                securityOpt,
+                tmpfs,
+                init,
+                memory,
+                memorySwap,
+                cpuShares,
+                nanoCpus,
+                cpuQuota,
+                cpuPeriod,
+                cpusetCpus,
+                cpusetMems,
+                pidsLimit,
+                sysctls,
+                consoleSize,
+                name,
+                logConfig,
+                mounts,
+                volumesFrom);
     }
 
     /** Until the networking issue lands, the default ("default"/"bridge") is a network namespace with only lo. */
@@ -80,8 +103,9 @@ public record HostSettings(
     /** {@code RestartPolicy}: no, always, unless-stopped, on-failure with a maximum retry count. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record RestartPolicy(@JsonProperty("Name") String name,
-                                @JsonProperty("MaximumRetryCount") int maximumRetryCount) {
+    public record RestartPolicy(
+            @JsonProperty("Name") String name,
+            @JsonProperty("MaximumRetryCount") int maximumRetryCount) {
         public RestartPolicy {
             name = name == null || name.isEmpty() ? "no" : name;
         }
@@ -89,7 +113,9 @@ public record HostSettings(
 
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record LogConfig(@JsonProperty("Type") String type, @JsonProperty("Config") Map<String, String> config) {
+    public record LogConfig(
+            @JsonProperty("Type") String type,
+            @JsonProperty("Config") Map<String, String> config) {
         public LogConfig {
             type = type == null || type.isEmpty() ? "json-file" : type;
             config = config == null ? Map.of() : config;

@@ -1,7 +1,6 @@
 package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -33,7 +32,9 @@ record LayeredFiles(List<Path> topFirst) {
 
     /** Whether the path is a directory in the layers. */
     boolean isDirectory(String path) {
-        return find(path).filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).isPresent();
+        return find(path)
+                .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                .isPresent();
     }
 
     /** The path in the top-most layer that has it; empty when none does or a whiteout above hides it. */
@@ -68,7 +69,8 @@ record LayeredFiles(List<Path> topFirst) {
                 continue;
             }
             p = p.resolve(parts[i]);
-            if (i < parts.length - 1 && Files.exists(p, LinkOption.NOFOLLOW_LINKS)
+            if (i < parts.length - 1
+                    && Files.exists(p, LinkOption.NOFOLLOW_LINKS)
                     && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 return null;
             }

@@ -7,7 +7,6 @@ import dev.berth.runtime.spec.Caps;
 import dev.berth.runtime.spec.Mount;
 import dev.berth.runtime.spec.Spec;
 import dev.berth.runtime.spec.SpecBuilder;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +76,8 @@ final class SpecFactory {
                 .capDrop(host.capDrop())
                 .privileged(host.privileged(), heldBounding)
                 .noNewPrivileges(host.securityOpt().stream()
-                        .anyMatch(o -> o.equals("no-new-privileges") || o.equals("no-new-privileges:true")
+                        .anyMatch(o -> o.equals("no-new-privileges")
+                                || o.equals("no-new-privileges:true")
                                 || o.equals("no-new-privileges=true")))
                 .memory(host.memory())
                 .memorySwap(host.memorySwap())
@@ -89,13 +89,18 @@ final class SpecFactory {
                 .cpusetMems(host.cpusetMems())
                 .pidsLimit(host.pidsLimit() == null ? 0 : host.pidsLimit())
                 .network(host.effectiveNetwork());
-        if (host.consoleSize() != null && host.consoleSize().size() == 2 && host.consoleSize().get(0) > 0) {
+        if (host.consoleSize() != null
+                && host.consoleSize().size() == 2
+                && host.consoleSize().get(0) > 0) {
             b.consoleSize(host.consoleSize().get(0), host.consoleSize().get(1));
         }
         host.sysctls().forEach(b::sysctl);
         for (Map.Entry<String, Path> etc : etcFiles(c).entrySet()) {
             if (!host.binds().stream().anyMatch(bind -> destination(bind).equals(etc.getKey()))) {
-                b.mount(new Mount(etc.getKey(), "bind", etc.getValue().toString(),
+                b.mount(new Mount(
+                        etc.getKey(),
+                        "bind",
+                        etc.getValue().toString(),
                         List.of("rbind", "rprivate", host.readonlyRootfs() ? "ro" : "rw")));
             }
         }
@@ -105,8 +110,9 @@ final class SpecFactory {
             }
         }
         volumes.specMounts(c.id()).forEach(b::mount);
-        host.tmpfs().forEach((dest, opts) -> b.tmpfs(dest, opts == null || opts.isEmpty()
-                ? List.of() : List.of(opts.split(","))));
+        host.tmpfs()
+                .forEach((dest, opts) ->
+                        b.tmpfs(dest, opts == null || opts.isEmpty() ? List.of() : List.of(opts.split(","))));
         b.annotation("dev.berth.container.name", c.plainName());
         return b.build();
     }
@@ -123,8 +129,8 @@ final class SpecFactory {
             throw BerthException.invalid("not a host path: '%s'", bind);
         }
         if (!dest.startsWith("/")) {
-            throw BerthException.invalid("invalid mount config: invalid mount path: '%s' mount path must be absolute",
-                    dest);
+            throw BerthException.invalid(
+                    "invalid mount config: invalid mount path: '%s' mount path must be absolute", dest);
         }
         List<String> options = new ArrayList<>(List.of("rbind"));
         boolean ro = parts.length == 3 && List.of(parts[2].split(",")).contains("ro");
@@ -147,8 +153,10 @@ final class SpecFactory {
             Files.writeString(hostname, c.config().hostname() + "\n");
             files.put("/etc/hostname", hostname);
             Path hosts = dir.resolve("hosts");
-            String hostsText = c.hostConfig().effectiveNetwork().equals("host") && Files.isReadable(Path.of("/etc/hosts"))
-                    ? Files.readString(Path.of("/etc/hosts")) : HOSTS_NONE;
+            String hostsText =
+                    c.hostConfig().effectiveNetwork().equals("host") && Files.isReadable(Path.of("/etc/hosts"))
+                            ? Files.readString(Path.of("/etc/hosts"))
+                            : HOSTS_NONE;
             Files.writeString(hosts, hostsText);
             files.put("/etc/hosts", hosts);
             Path resolv = dir.resolve("resolv.conf");

@@ -1,7 +1,6 @@
 package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,11 +10,9 @@ import java.util.List;
  * user's supplementary groups come from /etc/group.
  */
 final class UserLookup {
-    record Identity(long uid, long gid, List<Long> groups, String home) {
-    }
+    record Identity(long uid, long gid, List<Long> groups, String home) {}
 
-    private UserLookup() {
-    }
+    private UserLookup() {}
 
     static Identity resolve(String spec, LayeredFiles files) {
         String user = spec == null || spec.isEmpty() ? "0" : spec;

@@ -1,7 +1,6 @@
 package dev.berth.engine.distribution;
 
 import dev.berth.core.error.BerthException;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +56,8 @@ public record AuthChallenge(String scheme, Map<String, String> parameters) {
             p.skipSpaces();
             if (p.peek() == '=') {
                 if (scheme == null) {
-                    throw BerthException.invalid("malformed WWW-Authenticate header (parameter before scheme): %s", header);
+                    throw BerthException.invalid(
+                            "malformed WWW-Authenticate header (parameter before scheme): %s", header);
                 }
                 p.pos++;
                 p.skipSpaces();

@@ -49,8 +49,14 @@ final class BlobConnection implements AutoCloseable {
      * @param verifyHost check the certificate's host name (off for insecure registries, whose
      *                   {@code tls} trusts any certificate anyway)
      */
-    static BlobConnection get(URI uri, List<String> requestHeaders, SSLSocketFactory tls, boolean verifyHost,
-            Duration connectTimeout, Duration readTimeout) throws IOException {
+    static BlobConnection get(
+            URI uri,
+            List<String> requestHeaders,
+            SSLSocketFactory tls,
+            boolean verifyHost,
+            Duration connectTimeout,
+            Duration readTimeout)
+            throws IOException {
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         String host = uri.getHost();
         int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
@@ -71,12 +77,19 @@ final class BlobConnection implements AutoCloseable {
                 socket = ssl;
             }
             StringBuilder request = new StringBuilder(256)
-                    .append("GET ").append(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-                    .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()).append(" HTTP/1.1\r\n")
-                    .append("Host: ").append(uri.getRawAuthority()).append("\r\n")
+                    .append("GET ")
+                    .append(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                    .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+                    .append(" HTTP/1.1\r\n")
+                    .append("Host: ")
+                    .append(uri.getRawAuthority())
+                    .append("\r\n")
                     .append("User-Agent: berth\r\nAccept: */*\r\nConnection: close\r\n");
             for (int i = 0; i < requestHeaders.size(); i += 2) {
-                request.append(requestHeaders.get(i)).append(": ").append(requestHeaders.get(i + 1)).append("\r\n");
+                request.append(requestHeaders.get(i))
+                        .append(": ")
+                        .append(requestHeaders.get(i + 1))
+                        .append("\r\n");
             }
             request.append("\r\n");
             OutputStream out = socket.getOutputStream();

@@ -10,12 +10,11 @@ import dev.berth.core.error.ErrorKind;
 import dev.berth.core.image.Descriptor;
 import dev.berth.engine.image.ProgressListener;
 import dev.berth.engine.image.StartupCheck;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Downloads one blob into the content store through a named ingest ({@code pull-<digest>}), so
@@ -29,6 +28,7 @@ final class BlobFetcher {
     private static final long REPORT_STEP = 512 * 1024;
     /** Attempts per blob; each continues where the last one's bytes end. Docker tries 5 times. */
     private static final int ATTEMPTS = 5;
+
     private static final long WAIT_FOR_OTHER_WRITER_MS = 200;
 
     private final BlobStore blobs;
@@ -90,7 +90,9 @@ final class BlobFetcher {
                 if (e.kind() == ErrorKind.DATA_LOSS && resumed && !restartedAfterMismatch) {
                     // Bytes kept from an earlier attempt (e.g. before a crash, never fsynced) may
                     // be what was wrong; the store dropped them, so one fresh download decides.
-                    log.info("resumed download of {} failed verification ({}); fetching it whole", blob.digest(),
+                    log.info(
+                            "resumed download of {} failed verification ({}); fetching it whole",
+                            blob.digest(),
                             e.getMessage());
                     restartedAfterMismatch = true;
                     attempt--;
@@ -101,8 +103,13 @@ final class BlobFetcher {
                 if (e.kind() != ErrorKind.UNAVAILABLE) {
                     throw e;
                 }
-                log.info("download of {} from {} failed (attempt {} of {}): {}", blob.digest(), source.registry(),
-                        attempt, ATTEMPTS, e.getMessage());
+                log.info(
+                        "download of {} from {} failed (attempt {} of {}): {}",
+                        blob.digest(),
+                        source.registry(),
+                        attempt,
+                        ATTEMPTS,
+                        e.getMessage());
                 sleep(Math.min(2000, 250L * attempt));
             } finally {
                 if (current[0].offset() == 0) {
@@ -115,8 +122,13 @@ final class BlobFetcher {
         throw last;
     }
 
-    private BlobInfo download(BlobSource source, Descriptor blob, String id, ProgressListener progress,
-            BlobWriter[] current, LayerFeed feed) {
+    private BlobInfo download(
+            BlobSource source,
+            Descriptor blob,
+            String id,
+            ProgressListener progress,
+            BlobWriter[] current,
+            LayerFeed feed) {
         long size = blob.size();
         BlobWriter writer = current[0];
         if (writer.offset() > 0) {
@@ -151,8 +163,11 @@ final class BlobFetcher {
                 try {
                     n = in.read(buffer);
                 } catch (IOException e) {
-                    throw new BerthException(ErrorKind.UNAVAILABLE, "downloading %s from %s: %s after %d bytes"
-                            .formatted(blob.digest(), source.registry(), e.getMessage(), written), e);
+                    throw new BerthException(
+                            ErrorKind.UNAVAILABLE,
+                            "downloading %s from %s: %s after %d bytes"
+                                    .formatted(blob.digest(), source.registry(), e.getMessage(), written),
+                            e);
                 }
                 if (n < 0) {
                     break;
@@ -166,7 +181,8 @@ final class BlobFetcher {
                     out.write(buffer, 0, n);
                     feed.offer(buffer, 0, n);
                 } catch (IOException e) {
-                    throw new BerthException(ErrorKind.INTERNAL, "writing ingest of " + blob.digest() + ": " + e.getMessage(), e);
+                    throw new BerthException(
+                            ErrorKind.INTERNAL, "writing ingest of " + blob.digest() + ": " + e.getMessage(), e);
                 }
                 written += n;
                 if (written - reported >= REPORT_STEP) {
@@ -175,15 +191,20 @@ final class BlobFetcher {
                 }
             }
             if (size >= 0 && written < size) {
-                throw BerthException.unavailable("downloading %s from %s: connection closed after %d of %d bytes",
+                throw BerthException.unavailable(
+                        "downloading %s from %s: connection closed after %d of %d bytes",
                         blob.digest(), source.registry(), written, size);
             }
             progress.progress(id, "Downloading", written, size);
             progress.status(id, "Verifying Checksum");
             long downloaded = System.nanoTime();
             BlobInfo info = writer.commit(blob.digest(), size);
-            log.debug("blob {}: {} KB downloaded in {} ms, committed in {} ms", blob.digest().shortHex(),
-                    (written - offset) >> 10, (downloaded - started) / 1_000_000, (System.nanoTime() - downloaded) / 1_000_000);
+            log.debug(
+                    "blob {}: {} KB downloaded in {} ms, committed in {} ms",
+                    blob.digest().shortHex(),
+                    (written - offset) >> 10,
+                    (downloaded - started) / 1_000_000,
+                    (System.nanoTime() - downloaded) / 1_000_000);
             return info;
         }
     }

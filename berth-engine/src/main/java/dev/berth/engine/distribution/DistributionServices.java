@@ -6,7 +6,7 @@ import dev.berth.engine.image.ImageStore;
 public record DistributionServices(RegistryClient client, PullService pulls, PushService pushes, LoginService logins) {
     public static DistributionServices create(RegistrySettings settings, ImageStore images) {
         RegistryClient client = new RegistryClient(settings);
-        return new DistributionServices(client, new PullService(client, images), new PushService(client, images),
-                new LoginService(client));
+        return new DistributionServices(
+                client, new PullService(client, images), new PushService(client, images), new LoginService(client));
     }
 }

@@ -17,8 +17,7 @@ public final class LoginService {
     }
 
     /** What {@code /auth} answers: a status, and an identity token when the registry issues one (never here). */
-    public record Login(String status, String identityToken) {
-    }
+    public record Login(String status, String identityToken) {}
 
     public Login login(RegistryCredentials credentials) {
         String domain = domainOf(credentials.serverAddress());

@@ -5,7 +5,6 @@ import dev.berth.core.image.Descriptor;
 import dev.berth.core.image.Index;
 import dev.berth.core.image.MediaTypes;
 import dev.berth.core.image.Platform;
-
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +21,7 @@ import java.util.Optional;
 public final class PlatformChoice {
     public static final Platform DEFAULT = Platform.of("linux", "amd64");
 
-    private PlatformChoice() {
-    }
+    private PlatformChoice() {}
 
     /** Parses {@code os/arch[/variant]} (or just {@code arch}, meaning linux); null or empty gives {@link #DEFAULT}. */
     public static Platform parse(String text) {
@@ -45,13 +43,15 @@ public final class PlatformChoice {
 
     /** The platform as Docker prints it: {@code linux/arm64/v8}. */
     public static String format(Platform p) {
-        return p.os() + "/" + p.architecture() + (p.variant() == null || p.variant().isEmpty() ? "" : "/" + p.variant());
+        return p.os() + "/" + p.architecture()
+                + (p.variant() == null || p.variant().isEmpty() ? "" : "/" + p.variant());
     }
 
     /** The index entry for {@code wanted}; NOT_FOUND with Docker's message when there is none. */
     public static Descriptor choose(Index index, Platform wanted) {
-        return find(index.manifests(), wanted).orElseThrow(() -> BerthException.notFound(
-                "no matching manifest for %s in the manifest list entries", format(wanted)));
+        return find(index.manifests(), wanted)
+                .orElseThrow(() -> BerthException.notFound(
+                        "no matching manifest for %s in the manifest list entries", format(wanted)));
     }
 
     static Optional<Descriptor> find(List<Descriptor> entries, Platform wanted) {
@@ -61,10 +61,12 @@ public final class PlatformChoice {
                 .filter(d -> wanted.os().equals(d.platform().os()))
                 .filter(d -> normalizeArchitecture(d.platform().architecture()).equals(wanted.architecture()))
                 .filter(d -> wantedVariant == null
-                        || wantedVariant.equals(normalizeVariant(wanted.architecture(), d.platform().variant())))
+                        || wantedVariant.equals(normalizeVariant(
+                                wanted.architecture(), d.platform().variant())))
                 // With no variant asked for, the entry without one (or the default one) comes first;
                 // otherwise the index order decides, as it does in containerd.
-                .min(Comparator.comparingInt(d -> rank(wanted.architecture(), d.platform().variant(), wantedVariant)));
+                .min(Comparator.comparingInt(
+                        d -> rank(wanted.architecture(), d.platform().variant(), wantedVariant)));
     }
 
     private static int rank(String arch, String variant, String wantedVariant) {

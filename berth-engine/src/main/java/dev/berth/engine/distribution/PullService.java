@@ -16,33 +16,32 @@ import dev.berth.core.image.Raw;
 import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.reference.ImageReference;
 import dev.berth.engine.image.ImageStore;
-import dev.berth.engine.image.StartupCheck;
 import dev.berth.engine.image.LayerBlob;
 import dev.berth.engine.image.LayerStore;
 import dev.berth.engine.image.Leases;
 import dev.berth.engine.image.ProgressListener;
 import dev.berth.engine.image.RepoDigest;
-
+import dev.berth.engine.image.StartupCheck;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * {@code docker pull}: resolves a reference on its registry (an index or manifest list picks the
@@ -78,8 +77,7 @@ public final class PullService {
     }
 
     /** What a pull did. {@code updated}: the image is new here, or the tag moved to it. */
-    public record Result(ImageReference reference, Digest imageId, Digest repoDigest, boolean updated) {
-    }
+    public record Result(ImageReference reference, Digest imageId, Digest repoDigest, boolean updated) {}
 
     /**
      * The reference {@code POST /images/create?fromImage=&tag=} names, as moby's postImagesCreate
@@ -98,12 +96,13 @@ public final class PullService {
         return ref.dockerRef();
     }
 
-    public Result pull(ImageReference reference, String platform, RegistryCredentials credentials,
-            ProgressListener progress) {
+    public Result pull(
+            ImageReference reference, String platform, RegistryCredentials credentials, ProgressListener progress) {
         ImageReference ref = reference.dockerRef();
         Platform wanted = PlatformChoice.parse(platform);
         String repository = ref.path();
-        String tagOrDigest = ref.digest().map(Digest::toString).orElseGet(() -> ref.tag().orElseThrow());
+        String tagOrDigest =
+                ref.digest().map(Digest::toString).orElseGet(() -> ref.tag().orElseThrow());
         RegistrySession session = client.session(ref.domain(), credentials, false);
 
         // The manifest comes before the first message, as in Docker: a name that does not exist is
@@ -123,16 +122,19 @@ public final class PullService {
         List<FetchedManifest> documents = new ArrayList<>(List.of(top));
         FetchedManifest manifestDoc = top;
         if (MediaTypes.isIndex(top.mediaType())) {
-            Index index = Raw.parse(top.bytes(), Index.class, "index " + top.digest()).value();
+            Index index =
+                    Raw.parse(top.bytes(), Index.class, "index " + top.digest()).value();
             Descriptor chosen = PlatformChoice.choose(index, wanted);
             manifestDoc = fetchManifest(session, ref, chosen.digest().toString());
             documents.add(manifestDoc);
         }
         if (!MediaTypes.isManifest(manifestDoc.mediaType())) {
-            throw BerthException.invalid("%s: unsupported manifest media type %s", ref.familiarString(),
-                    manifestDoc.mediaType().isEmpty() ? "(none)" : manifestDoc.mediaType());
+            throw BerthException.invalid(
+                    "%s: unsupported manifest media type %s",
+                    ref.familiarString(), manifestDoc.mediaType().isEmpty() ? "(none)" : manifestDoc.mediaType());
         }
-        Manifest manifest = Raw.parse(manifestDoc.bytes(), Manifest.class, "manifest " + manifestDoc.digest()).value();
+        Manifest manifest = Raw.parse(manifestDoc.bytes(), Manifest.class, "manifest " + manifestDoc.digest())
+                .value();
         if (manifest.config() == null) {
             throw BerthException.invalid("manifest %s of %s has no config", manifestDoc.digest(), ref.familiarString());
         }
@@ -151,7 +153,8 @@ public final class PullService {
             }
             List<Digest> diffIds = config.value().diffIds();
             if (diffIds.size() != manifest.layers().size()) {
-                throw BerthException.invalid("image %s: manifest lists %d layers, its config %d diff IDs",
+                throw BerthException.invalid(
+                        "image %s: manifest lists %d layers, its config %d diff IDs",
                         ref.familiarString(), manifest.layers().size(), diffIds.size());
             }
             List<Digest> chain = ChainId.chain(diffIds);
@@ -159,8 +162,12 @@ public final class PullService {
             Digest id = config.digest();
             boolean present = images.row(id).isPresent();
             boolean tagPointsHere = ref.tag().isPresent()
-                    && images.db().read(tx -> tx.tags().get(ref.toString())).filter(id::equals).isPresent();
-            List<Digest> layerBlobDigests = manifest.layers().stream().map(Descriptor::digest).toList();
+                    && images.db()
+                            .read(tx -> tx.tags().get(ref.toString()))
+                            .filter(id::equals)
+                            .isPresent();
+            List<Digest> layerBlobDigests =
+                    manifest.layers().stream().map(Descriptor::digest).toList();
             if (!present) {
                 // Durable as well: the layers of a pull cut short by a crash stay for the next one.
                 Instant until = images.clock().instant().plus(StartupCheck.DEFAULT_INGEST_GRACE);
@@ -169,21 +176,27 @@ public final class PullService {
                     return null;
                 });
             }
-            List<LayerStore.Unpacked> unpacked = present ? List.of()
-                    : fetchAndUnpack(source, manifest.layers(), diffIds, chain, progress);
+            List<LayerStore.Unpacked> unpacked =
+                    present ? List.of() : fetchAndUnpack(source, manifest.layers(), diffIds, chain, progress);
             for (FetchedManifest doc : documents) {
                 if (!blobs.contains(doc.digest())) {
                     blobs.ingest(new ByteArrayInputStream(doc.bytes()), doc.digest(), doc.size());
                 }
             }
             List<LayerBlob> layerBlobs = manifest.layers().stream()
-                    .map(l -> new LayerBlob(l.digest(), l.size(), l.mediaType())).toList();
+                    .map(l -> new LayerBlob(l.digest(), l.size(), l.mediaType()))
+                    .toList();
             List<ImageReference> tags = ref.tag().isPresent() ? List.of(ref) : List.of();
             // Image, layers, tag and RepoDigest (with the platform manifest an index resolved to) in
             // one transaction, after their blobs: a pull is all rows or none.
-            ImageStore.Added added = images.add(config, layerBlobs, unpacked, tags,
+            ImageStore.Added added = images.add(
+                    config,
+                    layerBlobs,
+                    unpacked,
+                    tags,
                     Map.of(ref.nameOnly().withDigest(repoDigest), new RepoDigest(repoDigest, manifestDoc.digest())),
-                    null, ProgressListener.NONE);
+                    null,
+                    ProgressListener.NONE);
             if (!present) {
                 images.db().inTransaction(tx -> {
                     tx.pullLeases().release(layerBlobDigests);
@@ -193,10 +206,17 @@ public final class PullService {
             // Docker's rule: "Downloaded newer image" when the tag moved (or came) here, or, for a
             // pull by digest, when the image is new; otherwise the pull changed nothing.
             boolean updated = ref.tag().isPresent() ? !tagPointsHere : added.isNew();
-            images.events().publish("pull", id, ref.familiarString(), config.value().configOrEmpty().labels());
+            images.events()
+                    .publish(
+                            "pull",
+                            id,
+                            ref.familiarString(),
+                            config.value().configOrEmpty().labels());
             progress.status(null, "Digest: " + repoDigest);
-            progress.status(null, "Status: " + (updated ? "Downloaded newer image for " : "Image is up to date for ")
-                    + ref.familiarString());
+            progress.status(
+                    null,
+                    "Status: " + (updated ? "Downloaded newer image for " : "Image is up to date for ")
+                            + ref.familiarString());
             return new Result(ref, id, repoDigest, updated);
         }
     }
@@ -205,10 +225,14 @@ public final class PullService {
         try {
             return session.manifest(ref.path(), reference);
         } catch (BerthException e) {
-            if (e.kind() == ErrorKind.UNAUTHORIZED || e.kind() == ErrorKind.FORBIDDEN
+            if (e.kind() == ErrorKind.UNAUTHORIZED
+                    || e.kind() == ErrorKind.FORBIDDEN
                     || e.kind() == ErrorKind.NOT_FOUND && e.getMessage().contains("name unknown")) {
-                throw new BerthException(e.kind(), "pull access denied for %s, repository does not exist or may require 'docker login': %s"
-                        .formatted(ref.familiarName(), e.getMessage()), e);
+                throw new BerthException(
+                        e.kind(),
+                        "pull access denied for %s, repository does not exist or may require 'docker login': %s"
+                                .formatted(ref.familiarName(), e.getMessage()),
+                        e);
             }
             throw e;
         }
@@ -216,13 +240,16 @@ public final class PullService {
 
     /** A single-platform image asked for with another --platform is refused with Docker's message. */
     private static void checkPlatform(ImageReference ref, ImageConfig config, Platform wanted) {
-        Platform actual = new Platform(PlatformChoice.normalizeArchitecture(config.architecture()), config.os(), null,
-                null, config.variant());
-        boolean matches = wanted.os().equals(actual.os()) && wanted.architecture().equals(actual.architecture())
+        Platform actual = new Platform(
+                PlatformChoice.normalizeArchitecture(config.architecture()), config.os(), null, null, config.variant());
+        boolean matches = wanted.os().equals(actual.os())
+                && wanted.architecture().equals(actual.architecture())
                 && (wanted.variant() == null || wanted.variant().equals(actual.variant()));
         if (!matches) {
-            throw BerthException.notFound("image with reference %s was found but does not match the specified platform: "
-                    + "wanted %s, actual: %s", ref.familiarString(), PlatformChoice.format(wanted), PlatformChoice.format(actual));
+            throw BerthException.notFound(
+                    "image with reference %s was found but does not match the specified platform: "
+                            + "wanted %s, actual: %s",
+                    ref.familiarString(), PlatformChoice.format(wanted), PlatformChoice.format(actual));
         }
     }
 
@@ -243,8 +270,12 @@ public final class PullService {
      * downloads in flight are interrupted (keeping their bytes for the next pull to resume), and
      * the pull fails with that first failure rather than with what it caused.
      */
-    private List<LayerStore.Unpacked> fetchAndUnpack(BlobSource source, List<Descriptor> layers, List<Digest> diffIds,
-            List<Digest> chain, ProgressListener progress) {
+    private List<LayerStore.Unpacked> fetchAndUnpack(
+            BlobSource source,
+            List<Descriptor> layers,
+            List<Digest> diffIds,
+            List<Digest> chain,
+            ProgressListener progress) {
         LayerStore layerStore = images.layers();
         List<LayerStore.Unpacked> unpacked = new ArrayList<>();
         int have = 0;
@@ -264,8 +295,8 @@ public final class PullService {
                 progress.status(id, "Already exists");
             } else if (!downloads.containsKey(layer.digest())) {
                 if (isNonDistributable(layer)) {
-                    throw BerthException.notImplemented("layer %s is non-distributable (foreign URLs); Berth does not fetch those",
-                            layer.digest());
+                    throw BerthException.notImplemented(
+                            "layer %s is non-distributable (foreign URLs); Berth does not fetch those", layer.digest());
                 }
                 progress.status(id, "Pulling fs layer");
                 downloads.put(layer.digest(), null);
@@ -338,8 +369,12 @@ public final class PullService {
                                 await(downloads.get(layer.digest()));
                                 return stored.get();
                             };
-                    unpacked.add(layerStore.unpack(parent, diffIds.get(i), new LayerBlob(layer.digest(), layer.size(),
-                            layer.mediaType()), streamedOrStored, extracting(id, progress)));
+                    unpacked.add(layerStore.unpack(
+                            parent,
+                            diffIds.get(i),
+                            new LayerBlob(layer.digest(), layer.size(), layer.mediaType()),
+                            streamedOrStored,
+                            extracting(id, progress)));
                     progress.status(id, "Pull complete");
                     parent = chain.get(i);
                 }
@@ -384,7 +419,8 @@ public final class PullService {
     /** The download that lost a pull: a {@link BerthException} is the answer as it is; anything else is a bug. */
     private record Failed(Digest layer, Throwable cause) {
         BerthException exception() {
-            return cause instanceof BerthException b ? b
+            return cause instanceof BerthException b
+                    ? b
                     : BerthException.internal("downloading layer " + layer + " failed: " + cause, cause);
         }
     }

@@ -7,7 +7,6 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.metadata.RepoDigestDao;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -23,8 +22,7 @@ import java.util.Optional;
 public final class PulledManifests {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private PulledManifests() {
-    }
+    private PulledManifests() {}
 
     /**
      * Records the image manifest of every repo digest that has none (written before schema
@@ -40,8 +38,8 @@ public final class PulledManifests {
         int recorded = 0;
         for (RepoDigestDao.Row row : unrecorded) {
             Digest imageManifest = platformManifest(row, blobs).orElse(row.manifestDigest());
-            if (db.inTransaction(tx -> tx.repoDigests().recordImageManifest(row.reference(), row.manifestDigest(),
-                    imageManifest))) {
+            if (db.inTransaction(
+                    tx -> tx.repoDigests().recordImageManifest(row.reference(), row.manifestDigest(), imageManifest))) {
                 recorded++;
             }
         }
@@ -50,7 +48,8 @@ public final class PulledManifests {
 
     /** The stored child of the index {@code row} names that is a manifest of {@code row}'s image. */
     private static Optional<Digest> platformManifest(RepoDigestDao.Row row, BlobStore blobs) {
-        Optional<JsonNode> index = readManifest(blobs, row.manifestDigest()).flatMap(PulledManifests::json)
+        Optional<JsonNode> index = readManifest(blobs, row.manifestDigest())
+                .flatMap(PulledManifests::json)
                 .filter(root -> root.has("manifests") && !root.has("config"));
         if (index.isEmpty()) {
             return Optional.empty();
@@ -62,7 +61,8 @@ public final class PulledManifests {
             } catch (BerthException notADigest) {
                 continue;
             }
-            boolean ofThisImage = readManifest(blobs, child).flatMap(PulledManifests::json)
+            boolean ofThisImage = readManifest(blobs, child)
+                    .flatMap(PulledManifests::json)
                     .map(manifest -> manifest.path("config").path("digest").asText())
                     .filter(row.imageId().toString()::equals)
                     .isPresent();

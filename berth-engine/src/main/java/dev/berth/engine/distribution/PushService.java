@@ -16,7 +16,6 @@ import dev.berth.core.reference.ImageReference;
 import dev.berth.engine.image.ImageStore;
 import dev.berth.engine.image.Leases;
 import dev.berth.engine.image.ProgressListener;
-
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -65,8 +64,7 @@ public final class PushService {
     }
 
     /** One pushed tag: the manifest digest and size the registry now has under it. */
-    public record Pushed(ImageReference reference, Digest digest, long size) {
-    }
+    public record Pushed(ImageReference reference, Digest digest, long size) {}
 
     /**
      * Pushes {@code name} (with {@code tag}, or every local tag of the repository when both are
@@ -87,7 +85,9 @@ public final class PushService {
         } else {
             String prefix = repo + ":";
             refs = images.db().read(tx -> tx.tags().all()).keySet().stream()
-                    .filter(k -> k.startsWith(prefix)).map(ImageReference::parse).toList();
+                    .filter(k -> k.startsWith(prefix))
+                    .map(ImageReference::parse)
+                    .toList();
         }
         progress.status(null, "The push refers to repository [" + repo + "]");
         if (refs.isEmpty()) {
@@ -102,14 +102,18 @@ public final class PushService {
     }
 
     private Pushed pushOne(RegistrySession session, ImageReference ref, ProgressListener progress) {
-        Digest id = images.db().read(tx -> tx.tags().get(ref.toString())).orElseThrow(() -> BerthException.notFound(
-                "An image does not exist locally with the tag: %s", ref.familiarName()));
+        Digest id = images.db()
+                .read(tx -> tx.tags().get(ref.toString()))
+                .orElseThrow(() -> BerthException.notFound(
+                        "An image does not exist locally with the tag: %s", ref.familiarName()));
         Raw<ImageConfig> config = images.config(id);
         List<LayerRow> layers = images.db().read(tx -> {
             List<LayerRow> rows = new ArrayList<>();
             for (Digest chainId : tx.images().layers(id)) {
-                rows.add(tx.layers().get(chainId).orElseThrow(() -> BerthException.dataLoss(
-                        "image %s lists layer %s, which has no row", id, chainId)));
+                rows.add(tx.layers()
+                        .get(chainId)
+                        .orElseThrow(() ->
+                                BerthException.dataLoss("image %s lists layer %s, which has no row", id, chainId)));
             }
             return rows;
         });
@@ -131,19 +135,23 @@ public final class PushService {
             if (original.isPresent()) {
                 Original o = original.get();
                 List<Descriptor> blobs = o.manifest().layers();
-                List<Supplier<Descriptor>> sources = blobs.stream().<Supplier<Descriptor>>map(d -> () -> d).toList();
+                List<Supplier<Descriptor>> sources =
+                        blobs.stream().<Supplier<Descriptor>>map(d -> () -> d).toList();
                 uploadLayers(session, ref, layers, sources, lease, progress);
                 mediaType = o.mediaType();
                 manifestBytes = o.bytes();
             } else {
                 List<Supplier<Descriptor>> sources = layers.stream()
-                        .<Supplier<Descriptor>>map(l -> () -> compressedBlob(l, lease)).toList();
+                        .<Supplier<Descriptor>>map(l -> () -> compressedBlob(l, lease))
+                        .toList();
                 List<Descriptor> descriptors = uploadLayers(session, ref, layers, sources, lease, progress);
                 Descriptor configDescriptor = Descriptor.of(MediaTypes.DOCKER_CONFIG, id, config.size());
                 mediaType = MediaTypes.DOCKER_MANIFEST;
-                manifestBytes = Raw.of(Manifest.docker(configDescriptor, descriptors)).bytes();
+                manifestBytes =
+                        Raw.of(Manifest.docker(configDescriptor, descriptors)).bytes();
             }
-            if (session.blobSize(repository, id, List.of(RegistrySession.pushScope(repository))).isEmpty()) {
+            if (session.blobSize(repository, id, List.of(RegistrySession.pushScope(repository)))
+                    .isEmpty()) {
                 byte[] bytes = config.bytes();
                 URI location = session.startUpload(repository, id, null).orElseThrow();
                 session.upload(repository, location, id, bytes.length, () -> new ByteArrayInputStream(bytes));
@@ -159,15 +167,19 @@ public final class PushService {
                 tx.repoDigests().put(repoDigestRef, id, digest);
                 return null;
             });
-            images.events().publish("push", id, ref.familiarString(), config.value().configOrEmpty().labels());
+            images.events()
+                    .publish(
+                            "push",
+                            id,
+                            ref.familiarString(),
+                            config.value().configOrEmpty().labels());
             progress.status(null, tag + ": digest: " + digest + " size: " + manifestBytes.length);
             return new Pushed(ref, digest, manifestBytes.length);
         }
     }
 
     /** A manifest the image came with (a pull stored it), sent again byte for byte by a push. */
-    private record Original(Digest digest, String mediaType, byte[] bytes, Manifest manifest) {
-    }
+    private record Original(Digest digest, String mediaType, byte[] bytes, Manifest manifest) {}
 
     /**
      * The manifest this image was pulled with, when its layers are unchanged and every layer blob
@@ -177,10 +189,11 @@ public final class PushService {
      * manifest a pull chose from the index it names.
      */
     private Optional<Original> original(Digest id, List<LayerRow> layers, Leases.Lease lease) {
-        List<Digest> pulled = images.db().read(tx -> tx.repoDigests().rowsForImage(id).stream()
-                .map(r -> r.imageManifest() != null ? r.imageManifest() : r.manifestDigest())
-                .distinct()
-                .toList());
+        List<Digest> pulled = images.db()
+                .read(tx -> tx.repoDigests().rowsForImage(id).stream()
+                        .map(r -> r.imageManifest() != null ? r.imageManifest() : r.manifestDigest())
+                        .distinct()
+                        .toList());
         for (Digest d : pulled) {
             lease.add(d);
             Optional<Original> o = asOriginal(d, PulledManifests.readManifest(blobs, d), id, layers, lease);
@@ -191,8 +204,8 @@ public final class PushService {
         return Optional.empty();
     }
 
-    private Optional<Original> asOriginal(Digest digest, Optional<byte[]> bytes, Digest id, List<LayerRow> layers,
-            Leases.Lease lease) {
+    private Optional<Original> asOriginal(
+            Digest digest, Optional<byte[]> bytes, Digest id, List<LayerRow> layers, Leases.Lease lease) {
         if (bytes.isEmpty()) {
             return Optional.empty();
         }
@@ -237,8 +250,13 @@ public final class PushService {
     }
 
     /** Layers a registry need not have (image-spec "non-distributable", Docker's "foreign"): never uploaded. */
-    private List<Descriptor> uploadLayers(RegistrySession session, ImageReference ref, List<LayerRow> layers,
-            List<Supplier<Descriptor>> sources, Leases.Lease lease, ProgressListener progress) {
+    private List<Descriptor> uploadLayers(
+            RegistrySession session,
+            ImageReference ref,
+            List<LayerRow> layers,
+            List<Supplier<Descriptor>> sources,
+            Leases.Lease lease,
+            ProgressListener progress) {
         Semaphore permits = new Semaphore(client.settings().maxConcurrentUploads());
         List<Future<Descriptor>> futures = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -271,8 +289,13 @@ public final class PushService {
         }
     }
 
-    private Descriptor uploadLayer(RegistrySession session, ImageReference ref, LayerRow layer, Descriptor blob,
-            String id, ProgressListener progress) {
+    private Descriptor uploadLayer(
+            RegistrySession session,
+            ImageReference ref,
+            LayerRow layer,
+            Descriptor blob,
+            String id,
+            ProgressListener progress) {
         if (PullService.isNonDistributable(blob)) {
             progress.status(id, "Skipped foreign layer");
             return blob;
@@ -290,7 +313,11 @@ public final class PushService {
             return blob;
         }
         long size = blob.size();
-        session.upload(repository, location.get(), blob.digest(), size,
+        session.upload(
+                repository,
+                location.get(),
+                blob.digest(),
+                size,
                 () -> new Counting(blobs.open(blob.digest()), id, size, progress));
         progress.status(id, "Pushed");
         return blob;
@@ -358,14 +385,16 @@ public final class PushService {
      */
     private Descriptor repack(LayerRow layer, Leases.Lease lease) {
         MessageDigest tarDigest = layer.diffId().newHasher();
-        BlobInfo gz = compress(out -> images.layers().snapshotter().diff(layer.snapshotKey(),
-                new java.security.DigestOutputStream(out, tarDigest)));
+        BlobInfo gz = compress(out -> images.layers()
+                .snapshotter()
+                .diff(layer.snapshotKey(), new java.security.DigestOutputStream(out, tarDigest)));
         Digest diffId = Digest.of(layer.diffId().algorithm(), tarDigest.digest());
         if (!diffId.equals(layer.diffId())) {
             images.layers().deleteBlobIfUnused(gz.digest());
-            throw BerthException.dataLoss("layer %s has no stored blob, and its files (snapshot %s) make a tar with diff ID"
-                    + " %s: the image cannot be pushed as it is; pull or load it again", layer.diffId(),
-                    layer.snapshotKey(), diffId);
+            throw BerthException.dataLoss(
+                    "layer %s has no stored blob, and its files (snapshot %s) make a tar with diff ID"
+                            + " %s: the image cannot be pushed as it is; pull or load it again",
+                    layer.diffId(), layer.snapshotKey(), diffId);
         }
         lease.add(gz.digest());
         images.db().inTransaction(tx -> {
@@ -384,7 +413,7 @@ public final class PushService {
         // java.util.zip writes a fixed header (no name, no mtime), so the same tar always gives the same bytes.
         // The pipe's reader closes first, so a failed ingest ends the compressing thread too.
         try (ExecutorService writer = Executors.newVirtualThreadPerTaskExecutor();
-             PipedInputStream in = new PipedInputStream(1 << 20)) {
+                PipedInputStream in = new PipedInputStream(1 << 20)) {
             PipedOutputStream pipe = new PipedOutputStream(in);
             Future<?> compressing = writer.submit(() -> {
                 try (OutputStream gz = new GZIPOutputStream(pipe, 1 << 16)) {

@@ -3,12 +3,6 @@ package dev.berth.engine.distribution;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.reference.RegistryHosts;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
@@ -27,6 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Talks to OCI Distribution registries. Holds what outlives one operation: the HTTP clients,
@@ -50,8 +49,7 @@ public final class RegistryClient {
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
 
     /** A registry base URI known to answer, with the auth challenge its {@code /v2/} gave (null: none needed). */
-    record Endpoint(URI base, boolean insecure, AuthChallenge challenge, boolean mirror) {
-    }
+    record Endpoint(URI base, boolean insecure, AuthChallenge challenge, boolean mirror) {}
 
     public RegistryClient(RegistrySettings settings) {
         this.settings = settings;
@@ -91,8 +89,8 @@ public final class RegistryClient {
 
     /** A session with the registry of {@code domain} ({@code docker.io}, {@code 127.0.0.1:5000}). */
     public RegistrySession session(String domain, RegistryCredentials credentials, boolean forPush) {
-        return new RegistrySession(this, domain, credentials == null ? RegistryCredentials.ANONYMOUS : credentials,
-                forPush);
+        return new RegistrySession(
+                this, domain, credentials == null ? RegistryCredentials.ANONYMOUS : credentials, forPush);
     }
 
     /**
@@ -118,8 +116,7 @@ public final class RegistryClient {
         return out;
     }
 
-    record Candidate(URI base, boolean insecure, boolean mirror) {
-    }
+    record Candidate(URI base, boolean insecure, boolean mirror) {}
 
     /** The endpoint that answered for {@code domain} before (per push/pull, since mirrors serve pulls only). */
     Endpoint knownEndpoint(String domain, boolean forPush) {
@@ -155,7 +152,10 @@ public final class RegistryClient {
             return http(insecure).send(request, handler);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BerthException(ErrorKind.UNAVAILABLE, "interrupted while talking to " + request.uri().getAuthority(), e);
+            throw new BerthException(
+                    ErrorKind.UNAVAILABLE,
+                    "interrupted while talking to " + request.uri().getAuthority(),
+                    e);
         } catch (IOException e) {
             throw unreachable(request, e);
         }
@@ -166,8 +166,11 @@ public final class RegistryClient {
     }
 
     static BerthException unreachable(String method, URI uri, IOException e) {
-        return new BerthException(ErrorKind.UNAVAILABLE, "%s \"%s\": registry %s is unreachable: %s"
-                .formatted(capitalized(method), uri, uri.getAuthority(), reason(e)), e);
+        return new BerthException(
+                ErrorKind.UNAVAILABLE,
+                "%s \"%s\": registry %s is unreachable: %s"
+                        .formatted(capitalized(method), uri, uri.getAuthority(), reason(e)),
+                e);
     }
 
     private static String reason(Throwable e) {
@@ -205,28 +208,22 @@ public final class RegistryClient {
     private static SSLContext trustAll() {
         TrustManager trustAll = new X509ExtendedTrustManager() {
             @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-            }
+            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
             @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-            }
+            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
             @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-            }
+            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
             @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-            }
+            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
             @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
             @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
             @Override
             public X509Certificate[] getAcceptedIssuers() {

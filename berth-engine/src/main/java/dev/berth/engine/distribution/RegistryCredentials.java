@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.berth.core.error.BerthException;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -107,8 +106,8 @@ public record RegistryCredentials(
         if (isAnonymous()) {
             return "anonymous";
         }
-        String secret = (password == null ? "" : password) + "\0" + (identityToken == null ? "" : identityToken)
-                + "\0" + (registryToken == null ? "" : registryToken);
+        String secret = (password == null ? "" : password) + "\0" + (identityToken == null ? "" : identityToken) + "\0"
+                + (registryToken == null ? "" : registryToken);
         return (username == null ? "" : username) + "#" + Integer.toHexString(secret.hashCode());
     }
 

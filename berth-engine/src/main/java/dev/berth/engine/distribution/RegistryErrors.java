@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -19,15 +18,12 @@ public final class RegistryErrors {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Body(List<Entry> errors) {
-    }
+    record Body(List<Entry> errors) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Entry(String code, String message) {
-    }
+    record Entry(String code, String message) {}
 
-    private RegistryErrors() {
-    }
+    private RegistryErrors() {}
 
     /** The kind an error code stands for, or null for a code this table does not know. */
     public static ErrorKind kindOf(String code) {
@@ -36,9 +32,16 @@ public final class RegistryErrors {
         }
         return switch (code) {
             case "BLOB_UNKNOWN", "BLOB_UPLOAD_UNKNOWN", "MANIFEST_UNKNOWN", "NAME_UNKNOWN" -> ErrorKind.NOT_FOUND;
-            case "BLOB_UPLOAD_INVALID", "DIGEST_INVALID", "MANIFEST_BLOB_UNKNOWN", "MANIFEST_INVALID",
-                 "NAME_INVALID", "SIZE_INVALID", "TAG_INVALID", "RANGE_INVALID", "PAGINATION_NUMBER_INVALID",
-                 "MANIFEST_UNVERIFIED" -> ErrorKind.INVALID_ARGUMENT;
+            case "BLOB_UPLOAD_INVALID",
+                    "DIGEST_INVALID",
+                    "MANIFEST_BLOB_UNKNOWN",
+                    "MANIFEST_INVALID",
+                    "NAME_INVALID",
+                    "SIZE_INVALID",
+                    "TAG_INVALID",
+                    "RANGE_INVALID",
+                    "PAGINATION_NUMBER_INVALID",
+                    "MANIFEST_UNVERIFIED" -> ErrorKind.INVALID_ARGUMENT;
             case "UNAUTHORIZED" -> ErrorKind.UNAUTHORIZED;
             case "DENIED" -> ErrorKind.FORBIDDEN;
             case "UNSUPPORTED" -> ErrorKind.NOT_IMPLEMENTED;
@@ -70,9 +73,13 @@ public final class RegistryErrors {
     }
 
     /** As {@link #from(int, byte[], String)}, with a context worded per kind ("manifest for … not found"). */
-    public static BerthException from(int status, byte[] body, java.util.function.Function<ErrorKind, String> contextFor) {
+    public static BerthException from(
+            int status, byte[] body, java.util.function.Function<ErrorKind, String> contextFor) {
         List<Entry> entries = parse(body);
-        ErrorKind kind = entries.stream().map(e -> kindOf(e.code())).filter(k -> k != null).findFirst()
+        ErrorKind kind = entries.stream()
+                .map(e -> kindOf(e.code()))
+                .filter(k -> k != null)
+                .findFirst()
                 .orElse(kindOf(status));
         String context = contextFor.apply(kind);
         String detail = entries.isEmpty()
@@ -82,7 +89,9 @@ public final class RegistryErrors {
     }
 
     private static String describe(Entry e) {
-        String code = e.code() == null ? "unknown" : e.code().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        String code = e.code() == null
+                ? "unknown"
+                : e.code().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
         return e.message() == null || e.message().isEmpty() ? code : code + ": " + e.message();
     }
 

@@ -8,9 +8,6 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.image.MediaTypes;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -27,6 +24,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Requests to one registry with one set of credentials: the caller that owns endpoint choice,
@@ -39,14 +38,20 @@ public final class RegistrySession {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     /** Docker refuses manifests over 4 MiB (distribution's maxManifestBodySize); so does Berth. */
     static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
     private static final int MAX_REDIRECTS = 5;
     /** A blob download that receives nothing for this long is broken off (and resumed by the fetcher). */
     private static final Duration BLOB_READ_TIMEOUT = Duration.ofSeconds(60);
+
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
 
     /** The manifest types Berth reads, preferred first; an index lets the client pick its platform. */
-    static final String MANIFEST_ACCEPT = String.join(", ", MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST_LIST,
-            MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST);
+    static final String MANIFEST_ACCEPT = String.join(
+            ", ",
+            MediaTypes.OCI_INDEX,
+            MediaTypes.DOCKER_MANIFEST_LIST,
+            MediaTypes.OCI_MANIFEST,
+            MediaTypes.DOCKER_MANIFEST);
 
     private final RegistryClient client;
     private final String domain;
@@ -95,13 +100,16 @@ public final class RegistrySession {
     private RegistryClient.Endpoint probe() {
         BerthException last = null;
         for (RegistryClient.Candidate c : client.candidates(domain, forPush)) {
-            HttpRequest ping = HttpRequest.newBuilder(c.base().resolve("/v2/")).GET()
-                    .timeout(Duration.ofSeconds(30)).build();
+            HttpRequest ping = HttpRequest.newBuilder(c.base().resolve("/v2/"))
+                    .GET()
+                    .timeout(Duration.ofSeconds(30))
+                    .build();
             try {
                 HttpResponse<byte[]> r = client.send(c.insecure(), ping, HttpResponse.BodyHandlers.ofByteArray());
                 if (r.statusCode() == 200 || r.statusCode() == 401) {
                     AuthChallenge challenge = r.statusCode() == 401 ? pick(r) : null;
-                    RegistryClient.Endpoint found = new RegistryClient.Endpoint(c.base(), c.insecure(), challenge, c.mirror());
+                    RegistryClient.Endpoint found =
+                            new RegistryClient.Endpoint(c.base(), c.insecure(), challenge, c.mirror());
                     client.remember(domain, forPush, found);
                     return found;
                 }
@@ -120,7 +128,9 @@ public final class RegistrySession {
             challenges.addAll(AuthChallenge.parse(header));
         }
         // Bearer is preferred where both are offered, as Docker does.
-        return challenges.stream().filter(AuthChallenge::isBearer).findFirst()
+        return challenges.stream()
+                .filter(AuthChallenge::isBearer)
+                .findFirst()
                 .or(() -> challenges.stream().filter(AuthChallenge::isBasic).findFirst())
                 .orElse(null);
     }
@@ -136,8 +146,8 @@ public final class RegistrySession {
         if (credentials.isAnonymous()) {
             throw new BerthException(ErrorKind.UNAUTHORIZED, "unauthorized: no credentials given for " + domain);
         }
-        HttpResponse<byte[]> r = send("GET", e.base().resolve("/v2/"), null, List.of(), List.of(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = send(
+                "GET", e.base().resolve("/v2/"), null, List.of(), List.of(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) {
             throw RegistryErrors.from(r.statusCode(), r.body(), "login to " + domain);
         }
@@ -158,7 +168,8 @@ public final class RegistrySession {
         }
         String realm = challenge.parameter("realm");
         if (realm == null) {
-            throw new BerthException(ErrorKind.UNAUTHORIZED, "registry " + domain + " sent a Bearer challenge without realm");
+            throw new BerthException(
+                    ErrorKind.UNAUTHORIZED, "registry " + domain + " sent a Bearer challenge without realm");
         }
         String service = challenge.parameter("service");
         String key = realm + "|" + service + "|" + String.join(" ", scopes) + "|" + credentials.cacheKey();
@@ -184,7 +195,9 @@ public final class RegistrySession {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record TokenAnswer(@JsonProperty("token") String token, @JsonProperty("access_token") String accessToken,
+    record TokenAnswer(
+            @JsonProperty("token") String token,
+            @JsonProperty("access_token") String accessToken,
             @JsonProperty("expires_in") long expiresIn) {
         String value() {
             return token != null && !token.isEmpty() ? token : accessToken;
@@ -208,8 +221,11 @@ public final class RegistrySession {
             if (!scopes.isEmpty()) {
                 form.append("&scope=").append(enc(String.join(" ", scopes)));
             }
-            request = HttpRequest.newBuilder(realm).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form.toString())).timeout(Duration.ofSeconds(30)).build();
+            request = HttpRequest.newBuilder(realm)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
+                    .timeout(Duration.ofSeconds(30))
+                    .build();
         } else {
             StringBuilder query = new StringBuilder();
             if (service != null) {
@@ -231,8 +247,9 @@ public final class RegistrySession {
         }
         HttpResponse<byte[]> r = client.send(insecure, request, HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() == 401 || r.statusCode() == 403) {
-            throw new BerthException(ErrorKind.UNAUTHORIZED, "Get \"%s\": unauthorized: incorrect username or password"
-                    .formatted(realm));
+            throw new BerthException(
+                    ErrorKind.UNAUTHORIZED,
+                    "Get \"%s\": unauthorized: incorrect username or password".formatted(realm));
         }
         if (r.statusCode() != 200) {
             throw RegistryErrors.from(r.statusCode(), r.body(), "token from " + realm);
@@ -244,7 +261,8 @@ public final class RegistrySession {
             }
             return answer;
         } catch (IOException e) {
-            throw new BerthException(ErrorKind.UNAVAILABLE, "token server " + realm + " sent invalid JSON: " + e.getMessage(), e);
+            throw new BerthException(
+                    ErrorKind.UNAVAILABLE, "token server " + realm + " sent invalid JSON: " + e.getMessage(), e);
         }
     }
 
@@ -266,8 +284,13 @@ public final class RegistrySession {
      * Sends a request with the auth the endpoint's challenge calls for; a 401 (token for too small
      * a scope, or expired) refetches the token once, for the scope the new challenge names.
      */
-    private <T> HttpResponse<T> send(String method, URI uri, Supplier<HttpRequest.BodyPublisher> body,
-            List<String> headers, List<String> scopes, HttpResponse.BodyHandler<T> handler) {
+    private <T> HttpResponse<T> send(
+            String method,
+            URI uri,
+            Supplier<HttpRequest.BodyPublisher> body,
+            List<String> headers,
+            List<String> scopes,
+            HttpResponse.BodyHandler<T> handler) {
         RegistryClient.Endpoint e = endpoint();
         AuthChallenge challenge = e.challenge();
         List<String> wanted = scopes;
@@ -331,12 +354,19 @@ public final class RegistrySession {
     /** GETs the manifest or index {@code reference} (a tag, or a digest) of {@code repository}. */
     public FetchedManifest manifest(String repository, String reference) {
         URI uri = url(v2(repository, "manifests/" + reference));
-        HttpResponse<InputStream> r = send("GET", uri, null, List.of("Accept", MANIFEST_ACCEPT),
-                List.of(pullScope(repository)), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r = send(
+                "GET",
+                uri,
+                null,
+                List.of("Accept", MANIFEST_ACCEPT),
+                List.of(pullScope(repository)),
+                HttpResponse.BodyHandlers.ofInputStream());
         byte[] bytes = readLimited(r, MAX_MANIFEST_BYTES, "manifest " + reference + " of " + domain + "/" + repository);
         if (r.statusCode() != 200) {
             String name = domain + "/" + repository + (reference.contains(":") ? "@" : ":") + reference;
-            throw RegistryErrors.from(r.statusCode(), bytes,
+            throw RegistryErrors.from(
+                    r.statusCode(),
+                    bytes,
                     kind -> "manifest for " + name + (kind == ErrorKind.NOT_FOUND ? " not found" : ""));
         }
         Digest digest;
@@ -355,7 +385,8 @@ public final class RegistrySession {
 
     /** The Content-Type, unless it is generic; then the document's own {@code mediaType}. */
     private static String mediaTypeOf(String contentType, byte[] bytes) {
-        String type = contentType == null ? null : contentType.split(";")[0].strip().toLowerCase(Locale.ROOT);
+        String type =
+                contentType == null ? null : contentType.split(";")[0].strip().toLowerCase(Locale.ROOT);
         if (type != null && (MediaTypes.isManifest(type) || MediaTypes.isIndex(type))) {
             return type;
         }
@@ -381,11 +412,16 @@ public final class RegistrySession {
     /** PUTs a manifest under {@code reference} (tag or digest); returns its digest. */
     public Digest putManifest(String repository, String reference, String mediaType, byte[] bytes) {
         URI uri = url(v2(repository, "manifests/" + reference));
-        HttpResponse<byte[]> r = send("PUT", uri, () -> HttpRequest.BodyPublishers.ofByteArray(bytes),
-                List.of("Content-Type", mediaType), List.of(pushScope(repository)),
+        HttpResponse<byte[]> r = send(
+                "PUT",
+                uri,
+                () -> HttpRequest.BodyPublishers.ofByteArray(bytes),
+                List.of("Content-Type", mediaType),
+                List.of(pushScope(repository)),
                 HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 201 && r.statusCode() != 200 && r.statusCode() != 202) {
-            throw RegistryErrors.from(r.statusCode(), r.body(), "pushing manifest " + reference + " to " + domain + "/" + repository);
+            throw RegistryErrors.from(
+                    r.statusCode(), r.body(), "pushing manifest " + reference + " to " + domain + "/" + repository);
         }
         return Digest.sha256(bytes);
     }
@@ -423,24 +459,28 @@ public final class RegistrySession {
         boolean handedOver = false;
         try {
             for (int hops = 0; isRedirect(c.status()); hops++) {
-                URI location = c.header("Location").map(uri::resolve)
-                        .orElseThrow(() -> BerthException.unavailable("registry %s redirected without Location", domain));
+                URI location = c.header("Location")
+                        .map(uri::resolve)
+                        .orElseThrow(
+                                () -> BerthException.unavailable("registry %s redirected without Location", domain));
                 c.close();
                 if (hops >= MAX_REDIRECTS) {
                     throw BerthException.unavailable("too many redirects fetching blob %s from %s", digest, domain);
                 }
                 // Storage behind a redirect gets no registry credentials.
                 uri = location;
-                c = connect(location, range, "http".equals(location.getScheme())
-                        || client.settings().isInsecure(location.getAuthority()));
+                c = connect(
+                        location,
+                        range,
+                        "http".equals(location.getScheme()) || client.settings().isInsecure(location.getAuthority()));
             }
             if (c.status() == 401) {
                 // A token for too small a scope, or expired: the general path re-authenticates.
                 c.close();
                 return openBlobWithHttpClient(repository, digest, offset);
             }
-            BlobResponse response = blobResponse(c.status(), c::header, c.contentLength(), c.body(),
-                    repository, digest, offset);
+            BlobResponse response =
+                    blobResponse(c.status(), c::header, c.contentLength(), c.body(), repository, digest, offset);
             handedOver = true;
             return response;
         } finally {
@@ -456,13 +496,20 @@ public final class RegistrySession {
      *
      * @param length the body's Content-Length, -1 when not given
      */
-    private BlobResponse blobResponse(int status, Function<String, Optional<String>> header, long length,
-            InputStream body, String repository, Digest digest, long offset) {
+    private BlobResponse blobResponse(
+            int status,
+            Function<String, Optional<String>> header,
+            long length,
+            InputStream body,
+            String repository,
+            Digest digest,
+            long offset) {
         if (status == 206) {
             long start = contentRangeStart(header.apply("Content-Range").orElse(null));
             if (start != offset) {
                 closeQuietly(body);
-                throw BerthException.unavailable("registry %s answered range %d- with one from %d", domain, offset, start);
+                throw BerthException.unavailable(
+                        "registry %s answered range %d- with one from %d", domain, offset, start);
             }
             return new BlobResponse(body, offset, length);
         }
@@ -488,8 +535,13 @@ public final class RegistrySession {
 
     private BlobConnection connect(URI uri, List<String> headers, boolean insecure) {
         try {
-            return BlobConnection.get(uri, headers, client.socketFactory(insecure), !insecure,
-                    client.settings().connectTimeout(), BLOB_READ_TIMEOUT);
+            return BlobConnection.get(
+                    uri,
+                    headers,
+                    client.socketFactory(insecure),
+                    !insecure,
+                    client.settings().connectTimeout(),
+                    BLOB_READ_TIMEOUT);
         } catch (IOException ex) {
             throw RegistryClient.unreachable("GET", uri, ex);
         }
@@ -499,13 +551,13 @@ public final class RegistrySession {
     private BlobResponse openBlobWithHttpClient(String repository, Digest digest, long offset) {
         URI uri = url(v2(repository, "blobs/" + digest));
         List<String> headers = offset > 0 ? List.of("Range", "bytes=" + offset + "-") : List.of();
-        HttpResponse<InputStream> r = send("GET", uri, null, headers, List.of(pullScope(repository)),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r = send(
+                "GET", uri, null, headers, List.of(pullScope(repository)), HttpResponse.BodyHandlers.ofInputStream());
         for (int hops = 0; isRedirect(r.statusCode()); hops++) {
             Optional<URI> redirect = r.headers().firstValue("Location").map(r.uri()::resolve);
             discard(r);
-            URI location = redirect
-                    .orElseThrow(() -> BerthException.unavailable("registry %s redirected without Location", domain));
+            URI location = redirect.orElseThrow(
+                    () -> BerthException.unavailable("registry %s redirected without Location", domain));
             if (hops >= MAX_REDIRECTS) {
                 throw BerthException.unavailable("too many redirects fetching blob %s from %s", digest, domain);
             }
@@ -513,7 +565,8 @@ public final class RegistrySession {
             if (offset > 0) {
                 b.header("Range", "bytes=" + offset + "-");
             }
-            boolean insecure = "http".equals(location.getScheme()) || client.settings().isInsecure(location.getAuthority());
+            boolean insecure =
+                    "http".equals(location.getScheme()) || client.settings().isInsecure(location.getAuthority());
             r = client.send(insecure, b.build(), HttpResponse.BodyHandlers.ofInputStream());
         }
         long length;
@@ -558,7 +611,12 @@ public final class RegistrySession {
             path += "?mount=" + enc(digest.toString()) + "&from=" + enc(mountFrom);
             scopes.add(pullScope(mountFrom));
         }
-        HttpResponse<byte[]> r = send("POST", url(path), HttpRequest.BodyPublishers::noBody, List.of(), scopes,
+        HttpResponse<byte[]> r = send(
+                "POST",
+                url(path),
+                HttpRequest.BodyPublishers::noBody,
+                List.of(),
+                scopes,
                 HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() == 201 && mountFrom != null) {
             return Optional.empty();
@@ -570,8 +628,11 @@ public final class RegistrySession {
     }
 
     private static URI location(HttpResponse<?> r) {
-        return r.headers().firstValue("Location").map(r.uri()::resolve)
-                .orElseThrow(() -> BerthException.unavailable("registry %s started an upload without Location",
+        return r.headers()
+                .firstValue("Location")
+                .map(r.uri()::resolve)
+                .orElseThrow(() -> BerthException.unavailable(
+                        "registry %s started an upload without Location",
                         r.uri().getAuthority()));
     }
 
@@ -581,19 +642,30 @@ public final class RegistrySession {
      */
     public void upload(String repository, URI location, Digest digest, long size, Supplier<InputStream> content) {
         List<String> scopes = List.of(pushScope(repository));
-        HttpResponse<byte[]> patch = send("PATCH", location,
+        HttpResponse<byte[]> patch = send(
+                "PATCH",
+                location,
                 () -> HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(content), size),
-                List.of("Content-Type", "application/octet-stream"), scopes, HttpResponse.BodyHandlers.ofByteArray());
+                List.of("Content-Type", "application/octet-stream"),
+                scopes,
+                HttpResponse.BodyHandlers.ofByteArray());
         if (patch.statusCode() != 202 && patch.statusCode() != 204) {
-            throw RegistryErrors.from(patch.statusCode(), patch.body(), "uploading blob " + digest + " to " + domain + "/" + repository);
+            throw RegistryErrors.from(
+                    patch.statusCode(), patch.body(), "uploading blob " + digest + " to " + domain + "/" + repository);
         }
         URI next = location(patch);
         String separator = next.getRawQuery() == null ? "?" : "&";
         URI finish = URI.create(next + separator + "digest=" + enc(digest.toString()));
-        HttpResponse<byte[]> put = send("PUT", finish, HttpRequest.BodyPublishers::noBody,
-                List.of("Content-Type", "application/octet-stream"), scopes, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> put = send(
+                "PUT",
+                finish,
+                HttpRequest.BodyPublishers::noBody,
+                List.of("Content-Type", "application/octet-stream"),
+                scopes,
+                HttpResponse.BodyHandlers.ofByteArray());
         if (put.statusCode() != 201 && put.statusCode() != 204) {
-            throw RegistryErrors.from(put.statusCode(), put.body(), "finishing upload of " + digest + " to " + domain + "/" + repository);
+            throw RegistryErrors.from(
+                    put.statusCode(), put.body(), "finishing upload of " + digest + " to " + domain + "/" + repository);
         }
     }
 
@@ -605,8 +677,10 @@ public final class RegistrySession {
             }
             return bytes;
         } catch (IOException e) {
-            throw new BerthException(ErrorKind.UNAVAILABLE, "reading " + what + " from " + r.uri().getAuthority()
-                    + ": " + e.getMessage(), e);
+            throw new BerthException(
+                    ErrorKind.UNAVAILABLE,
+                    "reading " + what + " from " + r.uri().getAuthority() + ": " + e.getMessage(),
+                    e);
         }
     }
 }

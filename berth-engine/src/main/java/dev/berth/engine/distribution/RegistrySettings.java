@@ -2,7 +2,6 @@ package dev.berth.engine.distribution;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.reference.RegistryHosts;
-
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -33,7 +32,8 @@ public record RegistrySettings(
             throw BerthException.invalid("max concurrent downloads and uploads must be at least 1");
         }
         for (URI mirror : mirrors) {
-            if (mirror.getScheme() == null || !List.of("http", "https").contains(mirror.getScheme())
+            if (mirror.getScheme() == null
+                    || !List.of("http", "https").contains(mirror.getScheme())
                     || mirror.getHost() == null) {
                 throw BerthException.invalid("invalid registry mirror %s: must be an http or https URL", mirror);
             }
@@ -41,15 +41,18 @@ public record RegistrySettings(
     }
 
     /** Parses the daemon flags' text forms ({@code https://mirror.example}, {@code 10.0.0.0/8}). */
-    public static RegistrySettings of(List<String> mirrors, List<String> insecureRegistries, int downloads, int uploads) {
-        List<URI> uris = mirrors.stream().map(m -> {
-            String text = m.endsWith("/") ? m.substring(0, m.length() - 1) : m;
-            try {
-                return URI.create(text);
-            } catch (IllegalArgumentException e) {
-                throw BerthException.invalid("invalid registry mirror %s: %s", m, e.getMessage());
-            }
-        }).toList();
+    public static RegistrySettings of(
+            List<String> mirrors, List<String> insecureRegistries, int downloads, int uploads) {
+        List<URI> uris = mirrors.stream()
+                .map(m -> {
+                    String text = m.endsWith("/") ? m.substring(0, m.length() - 1) : m;
+                    try {
+                        return URI.create(text);
+                    } catch (IllegalArgumentException e) {
+                        throw BerthException.invalid("invalid registry mirror %s: %s", m, e.getMessage());
+                    }
+                })
+                .toList();
         List<String> insecure = insecureRegistries.stream()
                 .map(r -> r.replaceFirst("^https?://", "").replaceFirst("/$", ""))
                 .toList();

@@ -9,8 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * that the parallel requests of one pull (and the next pull) do not each fetch a token.
  */
 final class TokenCache {
-    private record Entry(String token, Instant expires) {
-    }
+    private record Entry(String token, Instant expires) {}
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 

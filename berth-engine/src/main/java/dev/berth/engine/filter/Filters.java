@@ -1,7 +1,6 @@
 package dev.berth.engine.filter;
 
 import dev.berth.core.error.BerthException;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -10,8 +9,7 @@ import java.util.Set;
 
 /** Checks and reads Docker's {@code filters} map (name → values) for listing and pruning images and volumes. */
 public final class Filters {
-    private Filters() {
-    }
+    private Filters() {}
 
     public static void requireOnly(Map<String, List<String>> filters, Set<String> accepted) {
         for (String key : filters.keySet()) {
@@ -74,12 +72,16 @@ public final class Filters {
         }
         try {
             java.math.BigDecimal seconds = new java.math.BigDecimal(value);
-            return Instant.ofEpochSecond(seconds.longValue(),
-                    seconds.remainder(java.math.BigDecimal.ONE).movePointRight(9).longValue());
+            return Instant.ofEpochSecond(
+                    seconds.longValue(),
+                    seconds.remainder(java.math.BigDecimal.ONE)
+                            .movePointRight(9)
+                            .longValue());
         } catch (NumberFormatException ignored) {
             // duration below
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s|m|h)").matcher(value);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s|m|h)")
+                .matcher(value);
         long nanos = 0;
         int at = 0;
         while (m.find() && m.start() == at) {

@@ -14,9 +14,6 @@ import dev.berth.core.image.OciLayout;
 import dev.berth.core.image.Raw;
 import dev.berth.core.image.RootFs;
 import dev.berth.core.image.SaveManifestEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Makes {@code busybox:latest} offline from a static busybox binary (Debian's busybox-static):
@@ -44,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 public final class BusyboxImage {
     /** Fixed time for every mtime and for {@code created}: reproducible builds cannot use "now". */
     public static final Instant EPOCH = Instant.parse("2000-01-01T00:00:00Z");
+
     public static final String DEFAULT_TAG = "busybox:latest";
 
     private static final String PASSWD = """
@@ -86,10 +86,20 @@ public final class BusyboxImage {
             nogroup:x:65534:
             """;
     private static final Map<String, Integer> DIRECTORIES = Map.ofEntries(
-            Map.entry("bin/", 0755), Map.entry("dev/", 0755), Map.entry("etc/", 0755), Map.entry("home/", 0755),
-            Map.entry("proc/", 0555), Map.entry("root/", 0700), Map.entry("sys/", 0555), Map.entry("tmp/", 01777),
-            Map.entry("usr/", 0755), Map.entry("usr/sbin/", 0755), Map.entry("var/", 0755),
-            Map.entry("var/spool/", 0755), Map.entry("var/spool/mail/", 0755), Map.entry("var/www/", 0755));
+            Map.entry("bin/", 0755),
+            Map.entry("dev/", 0755),
+            Map.entry("etc/", 0755),
+            Map.entry("home/", 0755),
+            Map.entry("proc/", 0555),
+            Map.entry("root/", 0700),
+            Map.entry("sys/", 0555),
+            Map.entry("tmp/", 01777),
+            Map.entry("usr/", 0755),
+            Map.entry("usr/sbin/", 0755),
+            Map.entry("var/", 0755),
+            Map.entry("var/spool/", 0755),
+            Map.entry("var/spool/mail/", 0755),
+            Map.entry("var/www/", 0755));
 
     private final byte[] binary;
     private final List<String> applets;
@@ -97,18 +107,25 @@ public final class BusyboxImage {
 
     BusyboxImage(byte[] binary, List<String> applets, String architecture) {
         this.binary = binary.clone();
-        this.applets = applets.stream().filter(a -> !a.isEmpty() && !a.equals("busybox") && !a.contains("/")).sorted().distinct().toList();
+        this.applets = applets.stream()
+                .filter(a -> !a.isEmpty() && !a.equals("busybox") && !a.contains("/"))
+                .sorted()
+                .distinct()
+                .toList();
         this.architecture = architecture;
     }
 
     /** Reads {@code busybox} and asks it for its applets ({@code busybox --list}). */
     public static BusyboxImage fromBinary(Path busybox) {
         if (!Files.isRegularFile(busybox)) {
-            throw BerthException.notFound("%s not found: install busybox-static (apt-get install busybox-static)", busybox);
+            throw BerthException.notFound(
+                    "%s not found: install busybox-static (apt-get install busybox-static)", busybox);
         }
         try {
             byte[] binary = Files.readAllBytes(busybox);
-            Process p = new ProcessBuilder(busybox.toString(), "--list").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(busybox.toString(), "--list")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw BerthException.invalid("%s --list failed: %s", busybox, out.strip());
@@ -150,7 +167,8 @@ public final class BusyboxImage {
         return bytes.toByteArray();
     }
 
-    private static void put(TarArchiveOutputStream tar, TarArchiveEntry entry, byte[] data, List<IOException> failures) {
+    private static void put(
+            TarArchiveOutputStream tar, TarArchiveEntry entry, byte[] data, List<IOException> failures) {
         try {
             tar.putArchiveEntry(entry);
             if (data != null) {
@@ -195,11 +213,28 @@ public final class BusyboxImage {
                 .withEnv(List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"))
                 .withCmd(List.of("sh"));
         List<History> history = List.of(
-                new History(created, null, "berth image bootstrap busybox: /bin/busybox " + Digest.sha256(binary)
-                        + " and " + applets.size() + " applet links", null, false),
+                new History(
+                        created,
+                        null,
+                        "berth image bootstrap busybox: /bin/busybox " + Digest.sha256(binary) + " and "
+                                + applets.size() + " applet links",
+                        null,
+                        false),
                 new History(created, null, "CMD [\"sh\"]", null, true));
-        return Raw.of(new ImageConfig(architecture, null, "linux", null, null, null, created, null, null, null, config,
-                RootFs.layers(List.of(diffId)), history));
+        return Raw.of(new ImageConfig(
+                architecture,
+                null,
+                "linux",
+                null,
+                null,
+                null,
+                created,
+                null,
+                null,
+                null,
+                config,
+                RootFs.layers(List.of(diffId)),
+                history));
     }
 
     /** Writes a {@code docker save} tar (Docker 25+ layout) of the image tagged {@code tag}. */
@@ -207,12 +242,20 @@ public final class BusyboxImage {
         byte[] layer = layer();
         Raw<ImageConfig> config = config(layer);
         Digest layerDigest = Digest.sha256(layer);
-        Raw<Manifest> manifest = Raw.of(Manifest.oci(Descriptor.of(MediaTypes.OCI_CONFIG, config.digest(), config.size()),
+        Raw<Manifest> manifest = Raw.of(Manifest.oci(
+                Descriptor.of(MediaTypes.OCI_CONFIG, config.digest(), config.size()),
                 List.of(Descriptor.of(MediaTypes.OCI_LAYER, layerDigest, layer.length))));
-        String fullName = dev.berth.core.reference.ImageReference.parse(tag).withDefaultTag().toString();
+        String fullName = dev.berth.core.reference.ImageReference.parse(tag)
+                .withDefaultTag()
+                .toString();
         Index index = Index.oci(List.of(Descriptor.of(MediaTypes.OCI_MANIFEST, manifest.digest(), manifest.size())
-                .withAnnotations(Map.of(Index.CONTAINERD_IMAGE_NAME, fullName,
-                        Index.REF_NAME, dev.berth.core.reference.ImageReference.parse(fullName).tag().orElseThrow()))));
+                .withAnnotations(Map.of(
+                        Index.CONTAINERD_IMAGE_NAME,
+                        fullName,
+                        Index.REF_NAME,
+                        dev.berth.core.reference.ImageReference.parse(fullName)
+                                .tag()
+                                .orElseThrow()))));
         SaveManifestEntry entry = SaveManifestEntry.of(blob(config.digest()), List.of(tag), List.of(blob(layerDigest)));
         List<IOException> failures = new ArrayList<>();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new NonClosingOutputStream(out))) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.image.ContainerConfig;
 import dev.berth.core.image.ImageJson;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,8 +20,7 @@ import java.util.TreeMap;
  * form, {@code key=value} pairs with quotes, or the legacy {@code ENV key value}.
  */
 public final class ConfigChanges {
-    private ConfigChanges() {
-    }
+    private ConfigChanges() {}
 
     public static ContainerConfig apply(ContainerConfig config, List<String> changes) {
         ContainerConfig out = config;
@@ -44,7 +42,9 @@ public final class ConfigChanges {
                 case "VOLUME" -> out.withVolumes(volumes(out.volumes(), rest));
                 case "WORKDIR" -> out.withWorkingDir(workdir(out.workingDir(), rest));
                 case "STOPSIGNAL" -> out.withStopSignal(requireValue("STOPSIGNAL", rest));
-                default -> throw BerthException.invalid("%s is not a valid change command", instruction.toLowerCase(Locale.ROOT));
+                default ->
+                    throw BerthException.invalid(
+                            "%s is not a valid change command", instruction.toLowerCase(Locale.ROOT));
             };
         }
         return out;
@@ -80,8 +80,7 @@ public final class ConfigChanges {
             return null;
         }
         try {
-            return ImageJson.mapper().readValue(rest, new TypeReference<List<String>>() {
-            });
+            return ImageJson.mapper().readValue(rest, new TypeReference<List<String>>() {});
         } catch (IOException e) {
             return null; // BuildKit falls back to the shell form for text that is not a JSON string array
         }
@@ -133,7 +132,8 @@ public final class ConfigChanges {
         for (String w : words) {
             int eq = w.indexOf('=');
             if (eq <= 0) {
-                throw BerthException.invalid("Syntax error - can't find = in \"%s\". Must be of the form: name=value", w);
+                throw BerthException.invalid(
+                        "Syntax error - can't find = in \"%s\". Must be of the form: name=value", w);
             }
             out.put(unquote(w.substring(0, eq)), unquote(w.substring(eq + 1)));
         }
@@ -232,7 +232,9 @@ public final class ConfigChanges {
             volumes.putAll(current);
         }
         List<String> json = jsonArray(rest);
-        List<String> paths = json != null ? json : words(rest).stream().map(ConfigChanges::unquote).toList();
+        List<String> paths = json != null
+                ? json
+                : words(rest).stream().map(ConfigChanges::unquote).toList();
         if (paths.isEmpty()) {
             throw BerthException.invalid("VOLUME requires at least one argument");
         }

@@ -1,17 +1,15 @@
 package dev.berth.engine.image;
 
 import dev.berth.core.error.BerthException;
-import org.apache.commons.compress.compressors.CompressorException;
-import org.apache.commons.compress.compressors.CompressorStreamFactory;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import org.apache.commons.compress.compressors.CompressorException;
+import org.apache.commons.compress.compressors.CompressorStreamFactory;
 
 /** Opens a maybe-compressed layer or archive stream (gzip, zstd, bzip2, xz, or plain), by its magic bytes. */
 public final class Decompression {
-    private Decompression() {
-    }
+    private Decompression() {}
 
     /** The compression's short name ({@code gz}, {@code zstd}, …) or null for plain bytes; {@code in} must support mark. */
     public static String detect(InputStream in) {
@@ -56,11 +54,9 @@ public final class Decompression {
         static final OutputStreamNull INSTANCE = new OutputStreamNull();
 
         @Override
-        public void write(int b) {
-        }
+        public void write(int b) {}
 
         @Override
-        public void write(byte[] b, int off, int len) {
-        }
+        public void write(byte[] b, int off, int len) {}
     }
 }

@@ -1,7 +1,6 @@
 package dev.berth.engine.image;
 
 import dev.berth.core.digest.Digest;
-
 import java.util.Set;
 
 /**
@@ -10,8 +9,7 @@ import java.util.Set;
  * root.
  */
 public interface GcRoots {
-    GcRoots NONE = new GcRoots() {
-    };
+    GcRoots NONE = new GcRoots() {};
 
     default Set<Digest> blobs() {
         return Set.of();

@@ -8,8 +8,7 @@ package dev.berth.engine.image;
  * PathMatcher treats {@code {}} and {@code **} differently).
  */
 final class Glob {
-    private Glob() {
-    }
+    private Glob() {}
 
     static boolean matches(String pattern, String name) {
         return match(pattern, 0, name, 0);

@@ -7,5 +7,4 @@ import java.util.List;
  * for the top entry (and its parents' entries when the parent is local), {@code <missing>} for
  * the rest.
  */
-public record HistoryItem(String id, long created, String createdBy, List<String> tags, long size, String comment) {
-}
+public record HistoryItem(String id, long created, String createdBy, List<String> tags, long size, String comment) {}

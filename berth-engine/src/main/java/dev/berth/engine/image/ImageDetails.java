@@ -2,7 +2,6 @@ package dev.berth.engine.image;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.image.ContainerConfig;
-
 import java.util.List;
 import java.util.Map;
 
@@ -26,5 +25,4 @@ public record ImageDetails(
         Map<String, String> graphDriverData,
         String rootFsType,
         List<Digest> layers,
-        String lastTagTime) {
-}
+        String lastTagTime) {}

@@ -1,7 +1,6 @@
 package dev.berth.engine.image;
 
 import dev.berth.core.metadata.LayerRow;
-
 import java.util.List;
 import java.util.Map;
 
@@ -15,14 +14,22 @@ public final class ImageDiskUsage {
         this.users = users;
     }
 
-    public record Usage(long layersSize, List<ImageSummary> images) {
-    }
+    public record Usage(long layersSize, List<ImageSummary> images) {}
 
     public Usage usage() {
-        long layersSize = queries.layerRows().values().stream().mapToLong(LayerRow::size).sum();
+        long layersSize =
+                queries.layerRows().values().stream().mapToLong(LayerRow::size).sum();
         List<ImageSummary> images = queries.list(Map.of(), true, true).stream()
-                .map(i -> new ImageSummary(i.id(), i.parent(), i.repoTags(), i.repoDigests(), i.created(), i.size(),
-                        i.sharedSize(), i.labels(), users.of(i.id()).size()))
+                .map(i -> new ImageSummary(
+                        i.id(),
+                        i.parent(),
+                        i.repoTags(),
+                        i.repoDigests(),
+                        i.created(),
+                        i.size(),
+                        i.sharedSize(),
+                        i.labels(),
+                        users.of(i.id()).size()))
                 .toList();
         return new Usage(layersSize, images);
     }

@@ -3,7 +3,6 @@ package dev.berth.engine.image;
 import dev.berth.core.digest.Digest;
 import dev.berth.engine.event.Event;
 import dev.berth.engine.event.EventBus;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -10,7 +10,6 @@ import dev.berth.core.image.MediaTypes;
 import dev.berth.core.image.Raw;
 import dev.berth.core.image.RootFs;
 import dev.berth.core.reference.ImageReference;
-
 import java.io.InputStream;
 import java.util.List;
 
@@ -38,7 +37,8 @@ public final class ImageImporter {
     /** Imports {@code rootfs}; returns the new image's ID. */
     public Digest importImage(InputStream rootfs, Request request, ProgressListener progress) {
         ImageReference ref = request.repo() == null || request.repo().isEmpty()
-                ? null : TagService.repoTag(request.repo(), request.tag());
+                ? null
+                : TagService.repoTag(request.repo(), request.tag());
         ContainerConfig containerConfig = ConfigChanges.apply(ContainerConfig.EMPTY, request.changes());
         // Stored uncompressed, as Docker does: the blob digest is then the diff ID, and any
         // compression (bzip2, xz …) is accepted without a layer media type for it.
@@ -52,13 +52,29 @@ public final class ImageImporter {
         try (Leases.Lease lease = store.leases().acquire(List.of(blob.digest()))) {
             String created = store.clock().instant().toString();
             String message = request.message() == null || request.message().isEmpty() ? null : request.message();
-            ImageConfig config = new ImageConfig(Platforms.hostArchitecture(), null, Platforms.hostOs(), null, null,
-                    message, created, null, null, null, containerConfig, RootFs.layers(List.of(blob.digest())),
+            ImageConfig config = new ImageConfig(
+                    Platforms.hostArchitecture(),
+                    null,
+                    Platforms.hostOs(),
+                    null,
+                    null,
+                    message,
+                    created,
+                    null,
+                    null,
+                    null,
+                    containerConfig,
+                    RootFs.layers(List.of(blob.digest())),
                     List.of(new History(created, null, null, message, false)));
             Raw<ImageConfig> raw = Raw.of(config);
             try {
-                id = store.add(raw, List.of(new LayerBlob(blob.digest(), blob.size(), MediaTypes.OCI_LAYER)),
-                        List.of(), null, progress).id();
+                id = store.add(
+                                raw,
+                                List.of(new LayerBlob(blob.digest(), blob.size(), MediaTypes.OCI_LAYER)),
+                                List.of(),
+                                null,
+                                progress)
+                        .id();
             } catch (BerthException e) {
                 lease.close();
                 store.layers().deleteBlobIfUnused(blob.digest());

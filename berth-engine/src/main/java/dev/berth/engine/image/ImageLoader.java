@@ -12,13 +12,11 @@ import dev.berth.core.image.MediaTypes;
 import dev.berth.core.image.Raw;
 import dev.berth.core.image.SaveManifestEntry;
 import dev.berth.core.reference.ImageReference;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code docker load} ({@code POST /images/load}): reads Docker's save formats — Docker 25+
@@ -37,8 +35,7 @@ public final class ImageLoader {
     }
 
     /** One loaded image: its ID and the tags it got. */
-    public record Loaded(Digest id, List<ImageReference> tags) {
-    }
+    public record Loaded(Digest id, List<ImageReference> tags) {}
 
     public List<Loaded> load(InputStream tar, ProgressListener progress) {
         try (Leases.Lease lease = store.leases().acquire(List.of())) {
@@ -58,8 +55,8 @@ public final class ImageLoader {
     }
 
     private List<Loaded> loadDockerManifest(LoadArchive archive, ProgressListener progress) {
-        SaveManifestEntry[] entries = ImageJson.parse(archive.indexFile("manifest.json").orElseThrow(),
-                SaveManifestEntry[].class, "manifest.json");
+        SaveManifestEntry[] entries = ImageJson.parse(
+                archive.indexFile("manifest.json").orElseThrow(), SaveManifestEntry[].class, "manifest.json");
         List<Loaded> out = new ArrayList<>();
         for (SaveManifestEntry entry : entries) {
             if (entry.config() == null) {
@@ -84,8 +81,10 @@ public final class ImageLoader {
     }
 
     private List<Loaded> loadOciIndex(LoadArchive archive, ProgressListener progress) {
-        byte[] indexBytes = archive.indexFile("index.json").orElseThrow(() -> BerthException.invalid(
-                "invalid tar: neither manifest.json nor index.json found (not a docker save or OCI layout archive)"));
+        byte[] indexBytes = archive.indexFile("index.json")
+                .orElseThrow(
+                        () -> BerthException.invalid(
+                                "invalid tar: neither manifest.json nor index.json found (not a docker save or OCI layout archive)"));
         Index index = ImageJson.parse(indexBytes, Index.class, "index.json");
         List<Loaded> out = new ArrayList<>();
         for (Descriptor d : index.manifests()) {
@@ -93,8 +92,10 @@ public final class ImageLoader {
             if (manifestDescriptor == null || !MediaTypes.isManifest(manifestDescriptor.mediaType())) {
                 continue; // attestations and other artifacts
             }
-            Manifest manifest = ImageJson.parse(readBlob(archive.blob(manifestDescriptor.digest(), store.blobs())),
-                    Manifest.class, "manifest " + manifestDescriptor.digest());
+            Manifest manifest = ImageJson.parse(
+                    readBlob(archive.blob(manifestDescriptor.digest(), store.blobs())),
+                    Manifest.class,
+                    "manifest " + manifestDescriptor.digest());
             Raw<ImageConfig> config = readConfig(archive.blob(manifest.config().digest(), store.blobs()));
             List<LayerBlob> layers = new ArrayList<>();
             for (Descriptor l : manifest.layers()) {
@@ -105,7 +106,8 @@ public final class ImageLoader {
             out.add(add(config, layers, tags, progress));
         }
         if (out.isEmpty()) {
-            throw BerthException.invalid("invalid index.json: no image manifest for %s/%s",
+            throw BerthException.invalid(
+                    "invalid index.json: no image manifest for %s/%s",
                     Platforms.hostOs(), Platforms.hostArchitecture());
         }
         return out;
@@ -130,8 +132,10 @@ public final class ImageLoader {
     }
 
     private Descriptor pickPlatform(LoadArchive archive, Descriptor indexDescriptor) {
-        Index nested = ImageJson.parse(readBlob(archive.blob(indexDescriptor.digest(), store.blobs())),
-                Index.class, "index " + indexDescriptor.digest());
+        Index nested = ImageJson.parse(
+                readBlob(archive.blob(indexDescriptor.digest(), store.blobs())),
+                Index.class,
+                "index " + indexDescriptor.digest());
         Descriptor fallback = null;
         for (Descriptor m : nested.manifests()) {
             if (!MediaTypes.isManifest(m.mediaType())) {
@@ -147,18 +151,24 @@ public final class ImageLoader {
         return fallback == null ? null : fallback.withAnnotations(indexDescriptor.annotations());
     }
 
-    private Loaded add(Raw<ImageConfig> config, List<LayerBlob> layers, List<ImageReference> tags,
-            ProgressListener progress) {
+    private Loaded add(
+            Raw<ImageConfig> config, List<LayerBlob> layers, List<ImageReference> tags, ProgressListener progress) {
         ImageStore.Added added = store.add(config, layers, tags, null, progress);
-        added.untaggedFrom().forEach((ref, old) -> progress.stream("The image " + ref.familiarString()
-                + " already exists, renaming the old one with ID " + old + " to empty string\n"));
+        added.untaggedFrom()
+                .forEach((ref, old) -> progress.stream("The image " + ref.familiarString()
+                        + " already exists, renaming the old one with ID " + old + " to empty string\n"));
         if (tags.isEmpty()) {
             progress.stream("Loaded image ID: " + added.id() + "\n");
         }
         for (ImageReference t : tags) {
             progress.stream("Loaded image: " + t.familiarString() + "\n");
         }
-        store.events().publish("load", added.id(), added.id().toString(), config.value().configOrEmpty().labels());
+        store.events()
+                .publish(
+                        "load",
+                        added.id(),
+                        added.id().toString(),
+                        config.value().configOrEmpty().labels());
         return new Loaded(added.id(), List.copyOf(tags));
     }
 

@@ -8,7 +8,6 @@ import dev.berth.core.metadata.ImageRow;
 import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.reference.ImageReference;
 import dev.berth.engine.filter.Filters;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +21,8 @@ import java.util.function.Function;
 
 /** Read-only views of images: list (with Docker's filters), inspect, history. */
 public final class ImageQueries {
-    private static final Set<String> LIST_FILTERS = Set.of("dangling", "label", "before", "since", "reference", "until");
+    private static final Set<String> LIST_FILTERS =
+            Set.of("dangling", "label", "before", "since", "reference", "until");
 
     private final ImageStore store;
     private final ImageResolver resolver;
@@ -51,9 +51,15 @@ public final class ImageQueries {
     Names names() {
         return store.db().read(tx -> {
             Map<Digest, List<ImageReference>> tags = new HashMap<>();
-            tx.tags().all().forEach((ref, id) -> tags.computeIfAbsent(id, k -> new ArrayList<>()).add(ImageReference.parse(ref)));
+            tx.tags()
+                    .all()
+                    .forEach((ref, id) ->
+                            tags.computeIfAbsent(id, k -> new ArrayList<>()).add(ImageReference.parse(ref)));
             Map<Digest, List<ImageReference>> digests = new HashMap<>();
-            tx.repoDigests().all().forEach((ref, id) -> digests.computeIfAbsent(id, k -> new ArrayList<>()).add(ImageReference.parse(ref)));
+            tx.repoDigests()
+                    .all()
+                    .forEach((ref, id) ->
+                            digests.computeIfAbsent(id, k -> new ArrayList<>()).add(ImageReference.parse(ref)));
             return new Names(tags, digests);
         });
     }
@@ -137,8 +143,16 @@ public final class ImageQueries {
                     }
                 }
             }
-            out.add(new ImageSummary(row.id(), row.parent(), repoTags, repoDigests, row.createdUnix(), row.size(),
-                    shared, imageLabels == null ? Map.of() : new TreeMap<>(imageLabels), -1));
+            out.add(new ImageSummary(
+                    row.id(),
+                    row.parent(),
+                    repoTags,
+                    repoDigests,
+                    row.createdUnix(),
+                    row.size(),
+                    shared,
+                    imageLabels == null ? Map.of() : new TreeMap<>(imageLabels),
+                    -1));
         }
         return out;
     }
@@ -195,13 +209,26 @@ public final class ImageQueries {
         Names names = names();
         List<Digest> chains = store.db().read(tx -> tx.images().layers(id));
         Map<String, String> data = graphDriverData(chains);
-        return new ImageDetails(id,
+        return new ImageDetails(
+                id,
                 names.tagsOf(id).stream().map(ImageReference::familiarString).toList(),
                 names.digestsOf(id).stream().map(ImageReference::familiarString).toList(),
-                row.parent(), config.comment(), config.created(), config.dockerVersion(), config.author(),
-                config.configOrEmpty(), config.architecture(), config.variant(), config.os(), config.osVersion(),
-                row.size(), store.layers().snapshotter().driver(), data,
-                config.rootfs() == null ? "layers" : config.rootfs().type(), config.diffIds(), row.lastTagTime());
+                row.parent(),
+                config.comment(),
+                config.created(),
+                config.dockerVersion(),
+                config.author(),
+                config.configOrEmpty(),
+                config.architecture(),
+                config.variant(),
+                config.os(),
+                config.osVersion(),
+                row.size(),
+                store.layers().snapshotter().driver(),
+                data,
+                config.rootfs() == null ? "layers" : config.rootfs().type(),
+                config.diffIds(),
+                row.lastTagTime());
     }
 
     private Map<String, String> graphDriverData(List<Digest> chains) {
@@ -213,7 +240,9 @@ public final class ImageQueries {
         if (chains.size() > 1) {
             List<String> lower = new ArrayList<>();
             for (int i = chains.size() - 2; i >= 0; i--) {
-                lower.add(snapshotDir.apply(LayerStore.snapshotName(chains.get(i))).toString());
+                lower.add(snapshotDir
+                        .apply(LayerStore.snapshotName(chains.get(i)))
+                        .toString());
             }
             data.put("LowerDir", String.join(":", lower));
         }
@@ -242,14 +271,22 @@ public final class ImageQueries {
                 layer++;
             }
             Instant created = h.created() == null ? null : parse(h.created());
-            items.addFirst(new HistoryItem("<missing>", created == null ? 0 : created.getEpochSecond(),
-                    h.createdBy(), List.of(), size, h.comment()));
+            items.addFirst(new HistoryItem(
+                    "<missing>",
+                    created == null ? 0 : created.getEpochSecond(),
+                    h.createdBy(),
+                    List.of(),
+                    size,
+                    h.comment()));
         }
         Names names = names();
         Digest current = id;
         for (int i = 0; i < items.size() && current != null; i++) {
             HistoryItem h = items.get(i);
-            List<String> tags = names.tagsOf(current).stream().map(ImageReference::familiarString).sorted().toList();
+            List<String> tags = names.tagsOf(current).stream()
+                    .map(ImageReference::familiarString)
+                    .sorted()
+                    .toList();
             items.set(i, new HistoryItem(current.toString(), h.created(), h.createdBy(), tags, h.size(), h.comment()));
             Digest next = current;
             current = store.row(next).map(ImageRow::parent).orElse(null);

@@ -7,7 +7,6 @@ import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.metadata.RepoDigestDao;
 import dev.berth.core.reference.ImageReference;
 import dev.berth.engine.filter.Filters;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,9 +44,10 @@ public final class ImageRemover {
             if (!force && isSingleReference(refs)) {
                 // the last reference of an image a container uses: untagging would leave it dangling
                 users.of(id).stream().findFirst().ifPresent(u -> {
-                    throw BerthException.conflict("conflict: unable to remove repository reference \"%s\" (must force)"
-                            + " - container %s is using its referenced image %s", name, shortId(u.containerId()),
-                            id.shortHex());
+                    throw BerthException.conflict(
+                            "conflict: unable to remove repository reference \"%s\" (must force)"
+                                    + " - container %s is using its referenced image %s",
+                            name, shortId(u.containerId()), id.shortHex());
                 });
             }
             untag(ref, id, records);
@@ -69,7 +69,8 @@ public final class ImageRemover {
             }
             // moby's quiet delete after removing a reference: an image that a container or a
             // child image still needs stays, dangling, and the untag is the whole answer
-            if (!users.of(id).isEmpty() || !store.db().read(tx -> tx.images().children(id)).isEmpty()) {
+            if (!users.of(id).isEmpty()
+                    || !store.db().read(tx -> tx.images().children(id)).isEmpty()) {
                 return records;
             }
             delete(id, force, records);
@@ -128,9 +129,12 @@ public final class ImageRemover {
     private void untag(ImageReference ref, Digest id, List<DeleteItem> records) {
         String key = ref.toString();
         java.util.Optional<RepoDigestDao.Row> repoDigest = ref.digest().isPresent()
-                ? store.db().read(tx -> tx.repoDigests().row(key)) : java.util.Optional.empty();
-        boolean removed = store.db().inTransaction(tx ->
-                ref.digest().isPresent() ? tx.repoDigests().delete(key) : tx.tags().delete(key));
+                ? store.db().read(tx -> tx.repoDigests().row(key))
+                : java.util.Optional.empty();
+        boolean removed = store.db()
+                .inTransaction(tx -> ref.digest().isPresent()
+                        ? tx.repoDigests().delete(key)
+                        : tx.tags().delete(key));
         // Rows first, then the manifest blobs the repo digest kept (if nothing else keeps them).
         repoDigest.ifPresent(row -> {
             store.layers().deleteBlobIfUnused(row.manifestDigest());
@@ -171,8 +175,9 @@ public final class ImageRemover {
     }
 
     private static BerthException conflict(Digest id, boolean hard, String message) {
-        return BerthException.conflict("conflict: unable to delete %s (%s) - %s", id.shortHex(),
-                hard ? "cannot be forced" : "must be forced", message);
+        return BerthException.conflict(
+                "conflict: unable to delete %s (%s) - %s",
+                id.shortHex(), hard ? "cannot be forced" : "must be forced", message);
     }
 
     /** Docker's imageDeleteHelper: checks, drops every reference, the image row, then unused layers. */
@@ -184,7 +189,8 @@ public final class ImageRemover {
         java.util.Map<String, String> labels = labels(id);
         boolean deleted = store.db().inTransaction(tx -> {
             // Checked again inside the transaction: a tag may have arrived since.
-            if (!tx.tags().forImage(id).isEmpty() || !tx.repoDigests().forImage(id).isEmpty()) {
+            if (!tx.tags().forImage(id).isEmpty()
+                    || !tx.repoDigests().forImage(id).isEmpty()) {
                 throw conflict(id, false, "image is referenced in multiple repositories");
             }
             // Forced past a stopped container: the container keeps its image (as Docker's
@@ -216,8 +222,7 @@ public final class ImageRemover {
     }
 
     /** What prune removed and the bytes of layer files it freed. */
-    public record PruneReport(List<DeleteItem> deleted, long spaceReclaimed) {
-    }
+    public record PruneReport(List<DeleteItem> deleted, long spaceReclaimed) {}
 
     /**
      * {@code POST /images/prune}: dangling images (or, with {@code dangling=false}, every image no
@@ -266,7 +271,8 @@ public final class ImageRemover {
             }
             try {
                 if (!refs.isEmpty()) {
-                    boolean hasTag = refs.stream().anyMatch(r -> r.tag().isPresent() && r.digest().isEmpty());
+                    boolean hasTag = refs.stream()
+                            .anyMatch(r -> r.tag().isPresent() && r.digest().isEmpty());
                     if (danglingOnly && hasTag) {
                         continue;
                     }

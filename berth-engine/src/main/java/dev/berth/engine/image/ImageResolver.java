@@ -4,7 +4,6 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.reference.ImageReference;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;

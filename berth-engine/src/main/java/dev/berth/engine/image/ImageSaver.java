@@ -13,9 +13,6 @@ import dev.berth.core.image.Raw;
 import dev.berth.core.image.SaveManifestEntry;
 import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.reference.ImageReference;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * {@code docker save} ({@code GET /images/get}, {@code GET /images/{name}/get}) in Docker 25+'s
@@ -89,8 +88,7 @@ public final class ImageSaver {
     }
 
     /** The images to save, each with the tags to write for it. */
-    public record Plan(Map<Digest, List<ImageReference>> images) {
-    }
+    public record Plan(Map<Digest, List<ImageReference>> images) {}
 
     /** Writes the tar for {@code plan} to {@code out}. */
     public void save(Plan plan, OutputStream out) {
@@ -109,8 +107,9 @@ public final class ImageSaver {
                 List<Descriptor> layerDescriptors = new ArrayList<>();
                 List<String> layerPaths = new ArrayList<>();
                 for (Digest chain : chains) {
-                    LayerRow layer = store.layers().get(chain).orElseThrow(() ->
-                            BerthException.dataLoss("image %s: layer %s has no row", id, chain));
+                    LayerRow layer = store.layers()
+                            .get(chain)
+                            .orElseThrow(() -> BerthException.dataLoss("image %s: layer %s has no row", id, chain));
                     if (layer.blobDigest() == null) {
                         throw BerthException.notImplemented("image %s: layer %s has no stored blob to save", id, chain);
                     }
@@ -119,18 +118,21 @@ public final class ImageSaver {
                         blobFile(tar, path, layer.blobDigest(), layer.blobSize());
                     }
                     layerPaths.add(path);
-                    layerDescriptors.add(Descriptor.of(ociLayerType(layer.blobMediaType()), layer.blobDigest(), layer.blobSize()));
+                    layerDescriptors.add(
+                            Descriptor.of(ociLayerType(layer.blobMediaType()), layer.blobDigest(), layer.blobSize()));
                 }
                 String configPath = blobPath(id);
                 if (written.add(configPath)) {
                     bytesFile(tar, configPath, config.bytes());
                 }
-                Raw<Manifest> manifest = Raw.of(Manifest.oci(Descriptor.of(MediaTypes.OCI_CONFIG, id, config.size()), layerDescriptors));
+                Raw<Manifest> manifest =
+                        Raw.of(Manifest.oci(Descriptor.of(MediaTypes.OCI_CONFIG, id, config.size()), layerDescriptors));
                 String manifestPath = blobPath(manifest.digest());
                 if (written.add(manifestPath)) {
                     bytesFile(tar, manifestPath, manifest.bytes());
                 }
-                Descriptor manifestDescriptor = Descriptor.of(MediaTypes.OCI_MANIFEST, manifest.digest(), manifest.size());
+                Descriptor manifestDescriptor =
+                        Descriptor.of(MediaTypes.OCI_MANIFEST, manifest.digest(), manifest.size());
                 List<ImageReference> refs = image.getValue();
                 if (refs.isEmpty()) {
                     indexEntries.add(manifestDescriptor);
@@ -140,8 +142,10 @@ public final class ImageSaver {
                             Index.CONTAINERD_IMAGE_NAME, ref.toString(),
                             Index.REF_NAME, ref.tag().orElse(ImageReference.DEFAULT_TAG))));
                 }
-                manifestEntries.add(SaveManifestEntry.of(configPath,
-                        refs.stream().map(ImageReference::familiarString).toList(), layerPaths));
+                manifestEntries.add(SaveManifestEntry.of(
+                        configPath,
+                        refs.stream().map(ImageReference::familiarString).toList(),
+                        layerPaths));
             }
             bytesFile(tar, "index.json", ImageJson.bytes(Index.oci(indexEntries)));
             bytesFile(tar, "manifest.json", ImageJson.bytes(manifestEntries));

@@ -5,7 +5,6 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.snapshot.Snapshotter;
 import dev.berth.engine.event.EventBus;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Function;
@@ -34,8 +33,7 @@ public record ImageServices(
             EventBus events,
             ImageUsers users,
             Function<String, Path> snapshotDir,
-            Clock clock) {
-    }
+            Clock clock) {}
 
     public static ImageServices create(Parts p) {
         Leases leases = new Leases();
@@ -44,8 +42,15 @@ public record ImageServices(
         ImageResolver resolver = new ImageResolver(p.db());
         ImageQueries queries = new ImageQueries(store, resolver, p.snapshotDir());
         TagService tags = new TagService(store, resolver);
-        return new ImageServices(store, resolver, queries, tags, new ImageRemover(store, resolver, p.users()),
-                new ImageImporter(store, tags), new ImageLoader(store), new ImageSaver(store, resolver),
+        return new ImageServices(
+                store,
+                resolver,
+                queries,
+                tags,
+                new ImageRemover(store, resolver, p.users()),
+                new ImageImporter(store, tags),
+                new ImageLoader(store),
+                new ImageSaver(store, resolver),
                 new ImageDiskUsage(queries, p.users()));
     }
 
@@ -55,9 +60,9 @@ public record ImageServices(
     }
 
     /** As above, keeping partial downloads that grew within {@code ingestGrace} for a pull to resume. */
-    public static StartupCheck startupCheck(Parts p, Function<Digest, Path> blobPath, GcRoots roots,
-            java.time.Duration ingestGrace) {
-        return new StartupCheck(p.db(), p.blobs(), p.snapshots(), blobPath, p.snapshotDir(), roots, p.clock(),
-                ingestGrace);
+    public static StartupCheck startupCheck(
+            Parts p, Function<Digest, Path> blobPath, GcRoots roots, java.time.Duration ingestGrace) {
+        return new StartupCheck(
+                p.db(), p.blobs(), p.snapshots(), blobPath, p.snapshotDir(), roots, p.clock(), ingestGrace);
     }
 }

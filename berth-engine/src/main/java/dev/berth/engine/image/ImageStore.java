@@ -8,7 +8,6 @@ import dev.berth.core.image.Raw;
 import dev.berth.core.metadata.ImageRow;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.reference.ImageReference;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +33,8 @@ public final class ImageStore {
     private final Clock clock;
     private final Map<Digest, Raw<ImageConfig>> configs = new ConcurrentHashMap<>();
 
-    public ImageStore(MetadataStore db, BlobStore blobs, LayerStore layers, Leases leases, ImageEvents events, Clock clock) {
+    public ImageStore(
+            MetadataStore db, BlobStore blobs, LayerStore layers, Leases leases, ImageEvents events, Clock clock) {
         this.db = db;
         this.blobs = blobs;
         this.layers = layers;
@@ -91,8 +91,8 @@ public final class ImageStore {
     }
 
     /** What {@link #add} did. {@code untaggedFrom} maps each tag that moved here to the image it left. */
-    public record Added(Digest id, boolean isNew, List<ImageReference> tags, Map<ImageReference, Digest> untaggedFrom) {
-    }
+    public record Added(
+            Digest id, boolean isNew, List<ImageReference> tags, Map<ImageReference, Digest> untaggedFrom) {}
 
     /**
      * Adds an image whose layer blobs are in the content store: stores the config blob, unpacks
@@ -102,7 +102,11 @@ public final class ImageStore {
      *
      * @param layerBlobs one per diff ID of the config, bottom first
      */
-    public Added add(Raw<ImageConfig> config, List<LayerBlob> layerBlobs, List<ImageReference> tags, Digest parent,
+    public Added add(
+            Raw<ImageConfig> config,
+            List<LayerBlob> layerBlobs,
+            List<ImageReference> tags,
+            Digest parent,
             ProgressListener progress) {
         return add(config, layerBlobs, tags, Map.of(), parent, progress);
     }
@@ -112,8 +116,13 @@ public final class ImageStore {
      * ({@code name@sha256:…} → the manifests it names, which must be in the content store) in the
      * same transaction, so that a pull is all rows or none.
      */
-    public Added add(Raw<ImageConfig> config, List<LayerBlob> layerBlobs, List<ImageReference> tags,
-            Map<ImageReference, RepoDigest> repoDigests, Digest parent, ProgressListener progress) {
+    public Added add(
+            Raw<ImageConfig> config,
+            List<LayerBlob> layerBlobs,
+            List<ImageReference> tags,
+            Map<ImageReference, RepoDigest> repoDigests,
+            Digest parent,
+            ProgressListener progress) {
         return add(config, layerBlobs, List.of(), tags, repoDigests, parent, progress);
     }
 
@@ -123,18 +132,26 @@ public final class ImageStore {
      * {@link LayerStore#unpack} returned for them, bottom first, so they are neither looked up nor
      * measured again.
      */
-    public Added add(Raw<ImageConfig> config, List<LayerBlob> layerBlobs, List<LayerStore.Unpacked> unpacked,
-            List<ImageReference> tags, Map<ImageReference, RepoDigest> repoDigests, Digest parent,
+    public Added add(
+            Raw<ImageConfig> config,
+            List<LayerBlob> layerBlobs,
+            List<LayerStore.Unpacked> unpacked,
+            List<ImageReference> tags,
+            Map<ImageReference, RepoDigest> repoDigests,
+            Digest parent,
             ProgressListener progress) {
         Digest id = config.digest();
         List<Digest> diffIds = config.value().diffIds();
         if (diffIds.size() != layerBlobs.size()) {
-            throw BerthException.invalid("image %s: config lists %d layers, but %d were given",
-                    id, diffIds.size(), layerBlobs.size());
+            throw BerthException.invalid(
+                    "image %s: config lists %d layers, but %d were given", id, diffIds.size(), layerBlobs.size());
         }
-        if (config.value().rootfs() != null && config.value().rootfs().type() != null
+        if (config.value().rootfs() != null
+                && config.value().rootfs().type() != null
                 && !"layers".equals(config.value().rootfs().type())) {
-            throw BerthException.invalid("image %s: unsupported rootfs type %s", id, config.value().rootfs().type());
+            throw BerthException.invalid(
+                    "image %s: unsupported rootfs type %s",
+                    id, config.value().rootfs().type());
         }
         List<Digest> chain = dev.berth.core.digest.ChainId.chain(diffIds);
         List<Digest> leased = new ArrayList<>(chain);
@@ -170,18 +187,36 @@ public final class ImageStore {
             }
             long now = clock.instant().getEpochSecond();
             Instant created = config.value().createdInstant();
-            ImageRow imageRow = new ImageRow(id, config.size(), config.value().created(),
-                    created == null ? 0 : created.getEpochSecond(), size, parent, parentChain, null, now);
+            ImageRow imageRow = new ImageRow(
+                    id,
+                    config.size(),
+                    config.value().created(),
+                    created == null ? 0 : created.getEpochSecond(),
+                    size,
+                    parent,
+                    parentChain,
+                    null,
+                    now);
             Map<ImageReference, Digest> untaggedFrom = new java.util.LinkedHashMap<>();
             boolean isNew = db.inTransaction(tx -> {
                 boolean inserted = false;
                 if (tx.images().get(id).isEmpty()) {
                     LayerStore.insertNew(tx, layerRows);
-                    tx.images().insert(imageRow, layerRows.stream().map(LayerStore.Unpacked::chainId).toList());
+                    tx.images()
+                            .insert(
+                                    imageRow,
+                                    layerRows.stream()
+                                            .map(LayerStore.Unpacked::chainId)
+                                            .toList());
                     inserted = true;
                 }
                 for (Map.Entry<ImageReference, RepoDigest> rd : repoDigests.entrySet()) {
-                    tx.repoDigests().put(rd.getKey().toString(), id, rd.getValue().manifest(), rd.getValue().imageManifest());
+                    tx.repoDigests()
+                            .put(
+                                    rd.getKey().toString(),
+                                    id,
+                                    rd.getValue().manifest(),
+                                    rd.getValue().imageManifest());
                 }
                 for (ImageReference tag : tags) {
                     tx.tags().put(tag.toString(), id, now).ifPresent(old -> untaggedFrom.put(tag, old));

@@ -1,7 +1,6 @@
 package dev.berth.engine.image;
 
 import dev.berth.core.digest.Digest;
-
 import java.util.List;
 import java.util.Map;
 
@@ -19,5 +18,4 @@ public record ImageSummary(
         long size,
         long sharedSize,
         Map<String, String> labels,
-        long containers) {
-}
+        long containers) {}

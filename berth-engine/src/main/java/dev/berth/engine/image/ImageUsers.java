@@ -1,7 +1,6 @@
 package dev.berth.engine.image;
 
 import dev.berth.core.digest.Digest;
-
 import java.util.List;
 
 /**
@@ -14,8 +13,7 @@ public interface ImageUsers {
     ImageUsers NONE = imageId -> List.of();
 
     /** One container using an image. */
-    record User(String containerId, boolean running) {
-    }
+    record User(String containerId, boolean running) {}
 
     List<User> of(Digest imageId);
 }

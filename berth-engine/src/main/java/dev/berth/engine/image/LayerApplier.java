@@ -4,7 +4,6 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.layer.LayerDigest;
 import dev.berth.core.snapshot.WhiteoutMode;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

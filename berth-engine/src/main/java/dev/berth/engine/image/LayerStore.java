@@ -9,7 +9,6 @@ import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.metadata.Tx;
 import dev.berth.core.snapshot.Snapshotter;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -39,7 +38,12 @@ public final class LayerStore {
     private final Leases leases;
     private final Clock clock;
 
-    public LayerStore(MetadataStore db, BlobStore blobs, Snapshotter snapshots, LayerApplier applier, Leases leases,
+    public LayerStore(
+            MetadataStore db,
+            BlobStore blobs,
+            Snapshotter snapshots,
+            LayerApplier applier,
+            Leases leases,
             Clock clock) {
         this.db = db;
         this.blobs = blobs;
@@ -76,8 +80,12 @@ public final class LayerStore {
      * from {@code source} (a pull streams a layer while it downloads). The source must end only
      * once {@code blob} is committed in the content store, and fail rather than end if it is not.
      */
-    public Unpacked unpack(Digest parentChainId, Digest diffId, LayerBlob blob,
-            java.util.function.Supplier<InputStream> source, ProgressListener progress) {
+    public Unpacked unpack(
+            Digest parentChainId,
+            Digest diffId,
+            LayerBlob blob,
+            java.util.function.Supplier<InputStream> source,
+            ProgressListener progress) {
         Digest chainId = parentChainId == null ? diffId : ChainId.next(parentChainId, diffId);
         ReentrantLock lock = leases.lockFor(chainId);
         lock.lock();
@@ -95,8 +103,16 @@ public final class LayerStore {
             } else {
                 size = extract(parentChainId, diffId, blob, source, name, progress);
             }
-            LayerRow row = new LayerRow(chainId, diffId, parentChainId, name, size, blob.digest(), blob.mediaType(),
-                    blob.size(), clock.instant().getEpochSecond());
+            LayerRow row = new LayerRow(
+                    chainId,
+                    diffId,
+                    parentChainId,
+                    name,
+                    size,
+                    blob.digest(),
+                    blob.mediaType(),
+                    blob.size(),
+                    clock.instant().getEpochSecond());
             return new Unpacked(row, true);
         } finally {
             lock.unlock();
@@ -119,8 +135,13 @@ public final class LayerStore {
         }
     }
 
-    private long extract(Digest parentChainId, Digest diffId, LayerBlob blob, java.util.function.Supplier<InputStream> source,
-            String name, ProgressListener progress) {
+    private long extract(
+            Digest parentChainId,
+            Digest diffId,
+            LayerBlob blob,
+            java.util.function.Supplier<InputStream> source,
+            String name,
+            ProgressListener progress) {
         String key = "extract-" + UUID.randomUUID() + "-" + diffId.shortHex();
         String parent = parentChainId == null ? null : snapshotName(parentChainId);
         boolean committed = false;
@@ -129,8 +150,8 @@ public final class LayerStore {
             Path dir = snapshots.prepare(key, parent);
             LayerDigest applied;
             // The applier decompresses and hashes the diff ID as it unpacks: one pass, one hash.
-            try (InputStream raw = new ProgressInputStream(source.get(), blob.size(), name.substring(0, 12),
-                    "Loading layer", progress)) {
+            try (InputStream raw = new ProgressInputStream(
+                    source.get(), blob.size(), name.substring(0, 12), "Loading layer", progress)) {
                 applied = applier.applyBlob(raw, dir, snapshots.whiteoutMode(), diffId.algorithm());
             } catch (IOException e) {
                 throw BerthException.invalid("cannot read layer %s: %s", blob.digest(), e.getMessage());
@@ -138,14 +159,17 @@ public final class LayerStore {
             long size = applied.contentSize();
             Digest seen = applied.diffId();
             if (!seen.equals(diffId)) {
-                throw BerthException.dataLoss("layer %s has diff ID %s, but the image config says %s",
-                        blob.digest(), seen, diffId);
+                throw BerthException.dataLoss(
+                        "layer %s has diff ID %s, but the image config says %s", blob.digest(), seen, diffId);
             }
             long unpacked = System.nanoTime();
             snapshots.commit(key, name);
             committed = true;
-            LOG.debug("layer {}: unpacked {} MB in {} ms, committed in {} ms", diffId.shortHex(),
-                    applied.uncompressedSize() >> 20, (unpacked - started) / 1_000_000,
+            LOG.debug(
+                    "layer {}: unpacked {} MB in {} ms, committed in {} ms",
+                    diffId.shortHex(),
+                    applied.uncompressedSize() >> 20,
+                    (unpacked - started) / 1_000_000,
                     (System.nanoTime() - unpacked) / 1_000_000);
             return size;
         } finally {

@@ -1,7 +1,6 @@
 package dev.berth.engine.image;
 
 import dev.berth.core.digest.Digest;
-
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;

@@ -4,9 +4,6 @@ import dev.berth.core.content.BlobInfo;
 import dev.berth.core.content.BlobStore;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -16,6 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * A {@code docker save} / OCI layout tar read in one pass straight into the content store: every
@@ -61,7 +60,8 @@ final class LoadArchive {
         return archive;
     }
 
-    private void readFile(String path, long size, InputStream in, BlobStore blobs, Leases.Lease lease) throws IOException {
+    private void readFile(String path, long size, InputStream in, BlobStore blobs, Leases.Lease lease)
+            throws IOException {
         if (INDEX_FILES.contains(path)) {
             if (size > MAX_INDEX_FILE) {
                 throw BerthException.invalid("invalid tar: %s is %d bytes, too large", path, size);
@@ -85,8 +85,7 @@ final class LoadArchive {
         // Shield the tar stream: an ingester closing its input must not end the archive.
         InputStream shielded = new java.io.FilterInputStream(in) {
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         BlobInfo info = blobs.ingest(shielded, expected, size);
         lease.add(info.digest());
@@ -137,7 +136,8 @@ final class LoadArchive {
         if (info != null) {
             return info;
         }
-        return blobs.size(digest).map(size -> new BlobInfo(digest, size))
+        return blobs.size(digest)
+                .map(size -> new BlobInfo(digest, size))
                 .orElseThrow(() -> BerthException.invalid("invalid tar: blob %s is missing from the archive", digest));
     }
 

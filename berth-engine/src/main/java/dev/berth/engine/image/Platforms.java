@@ -4,8 +4,7 @@ import java.util.Locale;
 
 /** The host's platform in OCI terms (Go's GOARCH names). */
 public final class Platforms {
-    private Platforms() {
-    }
+    private Platforms() {}
 
     public static String hostArchitecture() {
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);

@@ -7,9 +7,6 @@ import dev.berth.core.metadata.ImageRow;
 import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.snapshot.Snapshotter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +16,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The start-up consistency check (shared/DESIGN.md, "Consistency rules"): whatever no committed
@@ -50,8 +49,15 @@ public final class StartupCheck {
     private final Clock clock;
     private final Duration ingestGrace;
 
-    public StartupCheck(MetadataStore db, BlobStore blobs, Snapshotter snapshots, Function<Digest, Path> blobPath,
-            Function<String, Path> snapshotDir, GcRoots roots, Clock clock, Duration ingestGrace) {
+    public StartupCheck(
+            MetadataStore db,
+            BlobStore blobs,
+            Snapshotter snapshots,
+            Function<Digest, Path> blobPath,
+            Function<String, Path> snapshotDir,
+            GcRoots roots,
+            Clock clock,
+            Duration ingestGrace) {
         this.db = db;
         this.blobs = blobs;
         this.snapshots = snapshots;
@@ -63,8 +69,7 @@ public final class StartupCheck {
     }
 
     /** What the check did and found; {@code kept}: partial downloads and leased blobs left for a pull to resume. */
-    public record Report(List<String> removed, List<String> missing, List<String> kept) {
-    }
+    public record Report(List<String> removed, List<String> missing, List<String> kept) {}
 
     public Report run() {
         List<String> removed = new ArrayList<>();
@@ -111,7 +116,8 @@ public final class StartupCheck {
 
         for (LayerRow l : layers) {
             if (!snapshots.exists(l.snapshotKey())) {
-                missing.add("layer " + l.chainId() + ": snapshot " + snapshotDir.apply(l.snapshotKey()) + " is missing");
+                missing.add(
+                        "layer " + l.chainId() + ": snapshot " + snapshotDir.apply(l.snapshotKey()) + " is missing");
             }
             if (l.blobDigest() != null && !blobs.contains(l.blobDigest())) {
                 missing.add("layer " + l.chainId() + ": blob " + blobPath.apply(l.blobDigest()) + " is missing");
@@ -140,6 +146,7 @@ public final class StartupCheck {
         } catch (BerthException e) {
             return false;
         }
-        return !blobs.contains(digest) && blobs.ingestModified(ref).filter(keepAfter::isBefore).isPresent();
+        return !blobs.contains(digest)
+                && blobs.ingestModified(ref).filter(keepAfter::isBefore).isPresent();
     }
 }

@@ -4,7 +4,6 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.reference.ImageReference;
 
-
 /** {@code docker tag}: points a repository:tag at an image (moving it off another image). */
 public final class TagService {
     private final ImageStore store;

@@ -54,29 +54,84 @@ public record SystemFacts(
     }
 
     /** Facts with Berth's defaults for everything but identity, location, counts and driver. */
-    public static SystemFacts of(String daemonId, Path dataRoot, int images, ContainerCounts containers,
-            String storageDriver) {
-        return new SystemFacts(daemonId, dataRoot, images, containers, storageDriver, List.of(), "cgroupfs",
-                "1", "local", Map.of(), "berth", List.of());
+    public static SystemFacts of(
+            String daemonId, Path dataRoot, int images, ContainerCounts containers, String storageDriver) {
+        return new SystemFacts(
+                daemonId,
+                dataRoot,
+                images,
+                containers,
+                storageDriver,
+                List.of(),
+                "cgroupfs",
+                "1",
+                "local",
+                Map.of(),
+                "berth",
+                List.of());
     }
 
     public SystemFacts withDriverStatus(List<List<String>> status) {
-        return new SystemFacts(daemonId, dataRoot, images, containers, storageDriver, status, cgroupDriver,
-                cgroupVersion, loggingDriver, runtimes, defaultRuntime, warnings);
+        return new SystemFacts(
+                daemonId,
+                dataRoot,
+                images,
+                containers,
+                storageDriver,
+                status,
+                cgroupDriver,
+                cgroupVersion,
+                loggingDriver,
+                runtimes,
+                defaultRuntime,
+                warnings);
     }
 
     public SystemFacts withCgroup(String driver, String version) {
-        return new SystemFacts(daemonId, dataRoot, images, containers, storageDriver, driverStatus, driver, version,
-                loggingDriver, runtimes, defaultRuntime, warnings);
+        return new SystemFacts(
+                daemonId,
+                dataRoot,
+                images,
+                containers,
+                storageDriver,
+                driverStatus,
+                driver,
+                version,
+                loggingDriver,
+                runtimes,
+                defaultRuntime,
+                warnings);
     }
 
     public SystemFacts withRuntimes(Map<String, String> runtimes, String defaultRuntime) {
-        return new SystemFacts(daemonId, dataRoot, images, containers, storageDriver, driverStatus, cgroupDriver,
-                cgroupVersion, loggingDriver, runtimes, defaultRuntime, warnings);
+        return new SystemFacts(
+                daemonId,
+                dataRoot,
+                images,
+                containers,
+                storageDriver,
+                driverStatus,
+                cgroupDriver,
+                cgroupVersion,
+                loggingDriver,
+                runtimes,
+                defaultRuntime,
+                warnings);
     }
 
     public SystemFacts withWarnings(List<String> warnings) {
-        return new SystemFacts(daemonId, dataRoot, images, containers, storageDriver, driverStatus, cgroupDriver,
-                cgroupVersion, loggingDriver, runtimes, defaultRuntime, warnings);
+        return new SystemFacts(
+                daemonId,
+                dataRoot,
+                images,
+                containers,
+                storageDriver,
+                driverStatus,
+                cgroupDriver,
+                cgroupVersion,
+                loggingDriver,
+                runtimes,
+                defaultRuntime,
+                warnings);
     }
 }

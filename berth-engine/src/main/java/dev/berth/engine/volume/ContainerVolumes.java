@@ -4,9 +4,6 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.layer.ScopedPath;
 import dev.berth.core.layer.Trees;
 import dev.berth.runtime.spec.Mount;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The volumes side of a container's life: at create its mount points are stored (volumes made as
@@ -64,8 +63,8 @@ public final class ContainerVolumes {
                 }
                 boolean anonymous = m.volumeName() == null;
                 String name = anonymous ? VolumeNames.random() : m.volumeName();
-                MountPoint named = new MountPoint(m.type(), name, "", m.destination(), m.mode(), m.rw(),
-                        m.propagation(), m.named());
+                MountPoint named = new MountPoint(
+                        m.type(), name, "", m.destination(), m.mode(), m.rw(), m.propagation(), m.named());
                 ReentrantLock lock = volumes.lock(name);
                 lock.lock();
                 try {
@@ -137,7 +136,10 @@ public final class ContainerVolumes {
      * {@code docker cp} (its tmpfs mounts hold nothing while it is stopped). No events.
      */
     public List<Mount> filesMounts(String containerId) {
-        return mountsOf(containerId).stream().filter(m -> !m.type().equals(MountPoint.TMPFS)).map(this::specMount).toList();
+        return mountsOf(containerId).stream()
+                .filter(m -> !m.type().equals(MountPoint.TMPFS))
+                .map(this::specMount)
+                .toList();
     }
 
     private Mount specMount(MountPoint m) {
@@ -150,8 +152,15 @@ public final class ContainerVolumes {
                 yield Mount.tmpfs(m.destination(), options);
             }
             case MountPoint.VOLUME -> volumeMount(m, activated(m));
-            default -> new Mount(m.destination(), "bind", m.source(),
-                    List.of("rbind", m.rw() ? "rw" : "ro", m.propagation().isEmpty() ? "rprivate" : m.propagation()));
+            default ->
+                new Mount(
+                        m.destination(),
+                        "bind",
+                        m.source(),
+                        List.of(
+                                "rbind",
+                                m.rw() ? "rw" : "ro",
+                                m.propagation().isEmpty() ? "rprivate" : m.propagation()));
         };
     }
 
@@ -164,7 +173,8 @@ public final class ContainerVolumes {
     }
 
     private static Mount volumeMount(MountPoint m, Volume v) {
-        return new Mount(m.destination(), "bind", v.mountpoint().toString(), List.of("rbind", m.rw() ? "rw" : "ro", "rprivate"));
+        return new Mount(
+                m.destination(), "bind", v.mountpoint().toString(), List.of("rbind", m.rw() ? "rw" : "ro", "rprivate"));
     }
 
     /** A container stopped: an unmount event per volume, as Docker's. */

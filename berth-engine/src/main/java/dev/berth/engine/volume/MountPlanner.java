@@ -1,7 +1,6 @@
 package dev.berth.engine.volume;
 
 import dev.berth.core.error.BerthException;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,13 +24,12 @@ import java.util.function.Function;
 public final class MountPlanner {
     private static final Set<String> RW_MODES = Set.of("rw", "ro");
     private static final Set<String> LABEL_MODES = Set.of("z", "Z");
-    private static final Set<String> PROPAGATION_MODES = Set.of("private", "rprivate", "slave", "rslave", "shared",
-            "rshared");
+    private static final Set<String> PROPAGATION_MODES =
+            Set.of("private", "rprivate", "slave", "rslave", "shared", "rshared");
     private static final Set<String> COPY_MODES = Set.of("nocopy");
     private static final Set<String> CONSISTENCY_MODES = Set.of("consistent", "cached", "delegated");
 
-    private MountPlanner() {
-    }
+    private MountPlanner() {}
 
     /**
      * One mount point to make at create.
@@ -49,12 +47,15 @@ public final class MountPlanner {
     }
 
     /** What {@code --volumes-from} needs of another container: its ID and its host-path Binds. */
-    public record Source(String containerId, List<String> binds) {
-    }
+    public record Source(String containerId, List<String> binds) {}
 
     /** The parts of a create request that make mounts. */
-    public record Request(Collection<String> volumes, List<String> binds, List<MountRequest> mounts,
-            List<String> volumesFrom, Collection<String> tmpfs) {
+    public record Request(
+            Collection<String> volumes,
+            List<String> binds,
+            List<MountRequest> mounts,
+            List<String> volumesFrom,
+            Collection<String> tmpfs) {
         public Request {
             volumes = volumes == null ? List.of() : volumes;
             binds = binds == null ? List.of() : binds;
@@ -86,8 +87,8 @@ public final class MountPlanner {
      * @param containers  resolves a {@code VolumesFrom} reference (404 when there is none)
      * @param mountsOf    the mount points another container has (for {@code VolumesFrom})
      */
-    public static List<Planned> plan(Request r, Function<String, Source> containers,
-            Function<String, List<MountPoint>> mountsOf) {
+    public static List<Planned> plan(
+            Request r, Function<String, Source> containers, Function<String, List<MountPoint>> mountsOf) {
         Map<String, Planned> points = new LinkedHashMap<>();
         for (String spec : r.volumesFrom()) {
             String[] parts = spec.split(":", -1);
@@ -106,8 +107,21 @@ public final class MountPlanner {
             for (String bind : source.binds()) {
                 Bind b = parseBind(bind);
                 if (b.isHostPath()) {
-                    points.put(b.destination(), new Planned(new MountPoint(MountPoint.BIND, null, b.source(),
-                            b.destination(), b.mode(), !b.readOnly() && rw, b.propagation(), true), false, null, null));
+                    points.put(
+                            b.destination(),
+                            new Planned(
+                                    new MountPoint(
+                                            MountPoint.BIND,
+                                            null,
+                                            b.source(),
+                                            b.destination(),
+                                            b.mode(),
+                                            !b.readOnly() && rw,
+                                            b.propagation(),
+                                            true),
+                                    false,
+                                    null,
+                                    null));
                 }
             }
         }
@@ -122,14 +136,27 @@ public final class MountPlanner {
                 continue;
             }
             String mode = b.mode().isEmpty() ? "z" : b.mode();
-            points.put(b.destination(), new Planned(new MountPoint(MountPoint.VOLUME,
-                    b.source().isEmpty() ? null : b.source(), "", b.destination(), mode, !b.readOnly(), "",
-                    !b.source().isEmpty()), b.copyData(), null, null));
+            points.put(
+                    b.destination(),
+                    new Planned(
+                            new MountPoint(
+                                    MountPoint.VOLUME,
+                                    b.source().isEmpty() ? null : b.source(),
+                                    "",
+                                    b.destination(),
+                                    mode,
+                                    !b.readOnly(),
+                                    "",
+                                    !b.source().isEmpty()),
+                            b.copyData(),
+                            null,
+                            null));
         }
         for (MountRequest m : r.mounts()) {
             Planned p = parseMount(m);
             if (!bound.add(p.point().destination())) {
-                throw BerthException.invalid("Duplicate mount point: %s", p.point().destination());
+                throw BerthException.invalid(
+                        "Duplicate mount point: %s", p.point().destination());
             }
             points.put(p.point().destination(), p);
         }
@@ -141,8 +168,10 @@ public final class MountPlanner {
             if (points.containsKey(dest) || bound.contains(dest) || tmpfs.contains(dest)) {
                 continue;
             }
-            points.put(dest, new Planned(new MountPoint(MountPoint.VOLUME, null, "", dest, "", true, "", false),
-                    true, null, null));
+            points.put(
+                    dest,
+                    new Planned(
+                            new MountPoint(MountPoint.VOLUME, null, "", dest, "", true, "", false), true, null, null));
         }
         return List.copyOf(points.values());
     }
@@ -214,13 +243,27 @@ public final class MountPlanner {
                 if (!create && !Files.exists(Path.of(source))) {
                     throw mountConfig(type, "bind source path does not exist: " + source);
                 }
-                String propagation = m.bindOptions() == null || m.bindOptions().propagation() == null
-                        || m.bindOptions().propagation().isEmpty() ? "rprivate" : m.bindOptions().propagation();
+                String propagation = m.bindOptions() == null
+                                || m.bindOptions().propagation() == null
+                                || m.bindOptions().propagation().isEmpty()
+                        ? "rprivate"
+                        : m.bindOptions().propagation();
                 if (!PROPAGATION_MODES.contains(propagation)) {
                     throw mountConfig(type, "invalid propagation mode: " + propagation);
                 }
-                return new Planned(new MountPoint(MountPoint.BIND, null, Path.of(source).normalize().toString(), dest,
-                        "", !m.readOnly(), propagation, true), false, null, null);
+                return new Planned(
+                        new MountPoint(
+                                MountPoint.BIND,
+                                null,
+                                Path.of(source).normalize().toString(),
+                                dest,
+                                "",
+                                !m.readOnly(),
+                                propagation,
+                                true),
+                        false,
+                        null,
+                        null);
             }
             case MountPoint.VOLUME -> {
                 if (m.bindOptions() != null) {
@@ -231,19 +274,34 @@ public final class MountPlanner {
                 }
                 MountRequest.VolumeOptions o = m.volumeOptions();
                 if (o != null && o.subpath() != null && !o.subpath().isEmpty()) {
-                    throw BerthException.notImplemented("volume subpaths are not supported (volume-subpath=%s)",
-                            o.subpath());
+                    throw BerthException.notImplemented(
+                            "volume subpaths are not supported (volume-subpath=%s)", o.subpath());
                 }
-                if (o != null && o.driverConfig() != null && o.driverConfig().name() != null
-                        && !o.driverConfig().name().isEmpty() && !o.driverConfig().name().equals("local")) {
+                if (o != null
+                        && o.driverConfig() != null
+                        && o.driverConfig().name() != null
+                        && !o.driverConfig().name().isEmpty()
+                        && !o.driverConfig().name().equals("local")) {
                     throw VolumeService.noPlugin(source, o.driverConfig().name());
                 }
                 if (!source.isEmpty()) {
                     VolumeNames.check(source);
                 }
-                Map<String, String> options = o == null || o.driverConfig() == null ? null : o.driverConfig().options();
-                return new Planned(new MountPoint(MountPoint.VOLUME, source.isEmpty() ? null : source, "", dest, "z",
-                        !m.readOnly(), "", !source.isEmpty()), o == null || !o.noCopy(), o == null ? null : o.labels(),
+                Map<String, String> options = o == null || o.driverConfig() == null
+                        ? null
+                        : o.driverConfig().options();
+                return new Planned(
+                        new MountPoint(
+                                MountPoint.VOLUME,
+                                source.isEmpty() ? null : source,
+                                "",
+                                dest,
+                                "z",
+                                !m.readOnly(),
+                                "",
+                                !source.isEmpty()),
+                        o == null || !o.noCopy(),
+                        o == null ? null : o.labels(),
                         options);
             }
             default -> {
@@ -267,8 +325,12 @@ public final class MountPlanner {
                 if (m.readOnly()) {
                     options.add("ro");
                 }
-                return new Planned(new MountPoint(MountPoint.TMPFS, null, String.join(",", options), dest, "",
-                        !m.readOnly(), "", false), false, null, null);
+                return new Planned(
+                        new MountPoint(
+                                MountPoint.TMPFS, null, String.join(",", options), dest, "", !m.readOnly(), "", false),
+                        false,
+                        null,
+                        null);
             }
         }
     }

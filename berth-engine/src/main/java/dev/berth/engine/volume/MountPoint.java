@@ -9,8 +9,15 @@ package dev.berth.engine.volume;
  * @param mode        the mode as given ({@code ro}, {@code z}, {@code nocopy} …), shown by inspect
  * @param named       the source was named by the user: {@code rm -v} keeps the volume
  */
-public record MountPoint(String type, String volumeName, String source, String destination, String mode,
-        boolean rw, String propagation, boolean named) {
+public record MountPoint(
+        String type,
+        String volumeName,
+        String source,
+        String destination,
+        String mode,
+        boolean rw,
+        String propagation,
+        boolean named) {
 
     public static final String VOLUME = "volume";
     public static final String BIND = "bind";

@@ -3,7 +3,6 @@ package dev.berth.engine.volume;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.Map;
 
 /**
@@ -24,29 +23,29 @@ public record MountRequest(
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record BindOptions(@JsonProperty("Propagation") String propagation,
-                              @JsonProperty("NonRecursive") boolean nonRecursive,
-                              @JsonProperty("CreateMountpoint") boolean createMountpoint) {
-    }
+    public record BindOptions(
+            @JsonProperty("Propagation") String propagation,
+            @JsonProperty("NonRecursive") boolean nonRecursive,
+            @JsonProperty("CreateMountpoint") boolean createMountpoint) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record VolumeOptions(@JsonProperty("NoCopy") boolean noCopy,
-                                @JsonProperty("Labels") Map<String, String> labels,
-                                @JsonProperty("DriverConfig") DriverConfig driverConfig,
-                                @JsonProperty("Subpath") String subpath) {
-    }
+    public record VolumeOptions(
+            @JsonProperty("NoCopy") boolean noCopy,
+            @JsonProperty("Labels") Map<String, String> labels,
+            @JsonProperty("DriverConfig") DriverConfig driverConfig,
+            @JsonProperty("Subpath") String subpath) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record DriverConfig(@JsonProperty("Name") String name,
-                               @JsonProperty("Options") Map<String, String> options) {
-    }
+    public record DriverConfig(
+            @JsonProperty("Name") String name,
+            @JsonProperty("Options") Map<String, String> options) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record TmpfsOptions(@JsonProperty("SizeBytes") long sizeBytes,
-                               @JsonProperty("Mode") int mode,
-                               @JsonProperty("Options") java.util.List<java.util.List<String>> options) {
-    }
+    public record TmpfsOptions(
+            @JsonProperty("SizeBytes") long sizeBytes,
+            @JsonProperty("Mode") int mode,
+            @JsonProperty("Options") java.util.List<java.util.List<String>> options) {}
 }

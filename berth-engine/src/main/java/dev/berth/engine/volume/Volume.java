@@ -11,8 +11,14 @@ import java.util.Map;
  * @param anonymous  made without a name; {@code volume prune} without {@code all=true} removes only these
  * @param mountpoint {@code <data-root>/volumes/<name>/_data}
  */
-public record Volume(String name, String driver, Map<String, String> labels, Map<String, String> options,
-        boolean anonymous, Instant created, Path mountpoint) {
+public record Volume(
+        String name,
+        String driver,
+        Map<String, String> labels,
+        Map<String, String> options,
+        boolean anonymous,
+        Instant created,
+        Path mountpoint) {
 
     public Volume {
         labels = Map.copyOf(labels);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.metadata.Tx;
-
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,8 +18,7 @@ import java.util.function.Function;
 /** The {@code volumes} and {@code container_mounts} tables (core's Schema.V3_VOLUMES), on an open transaction. */
 final class VolumeDao {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
     private final Tx tx;
     private final Function<String, Path> mountpoint;
@@ -31,8 +29,9 @@ final class VolumeDao {
     }
 
     void insert(Volume v) throws SQLException {
-        try (PreparedStatement ps = tx.connection().prepareStatement(
-                "INSERT INTO volumes (name, driver, labels, options, anonymous, created) VALUES (?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = tx.connection()
+                .prepareStatement(
+                        "INSERT INTO volumes (name, driver, labels, options, anonymous, created) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, v.name());
             ps.setString(2, v.driver());
             ps.setString(3, json(v.labels()));
@@ -55,7 +54,7 @@ final class VolumeDao {
     List<Volume> all() throws SQLException {
         List<Volume> out = new ArrayList<>();
         try (PreparedStatement ps = tx.connection().prepareStatement("SELECT * FROM volumes ORDER BY name");
-             ResultSet rs = ps.executeQuery()) {
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(volume(rs));
             }
@@ -73,8 +72,9 @@ final class VolumeDao {
     /** The containers with a mount point on {@code name}, in a stable order. */
     List<String> users(String name) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = tx.connection().prepareStatement(
-                "SELECT DISTINCT container_id FROM container_mounts WHERE volume_name = ? ORDER BY container_id")) {
+        try (PreparedStatement ps = tx.connection()
+                .prepareStatement(
+                        "SELECT DISTINCT container_id FROM container_mounts WHERE volume_name = ? ORDER BY container_id")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -88,9 +88,11 @@ final class VolumeDao {
     /** Every volume name with the number of mount points on it (zero when unused). */
     Map<String, Integer> useCounts() throws SQLException {
         Map<String, Integer> out = new java.util.HashMap<>();
-        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT v.name, COUNT(m.container_id) "
-                + "FROM volumes v LEFT JOIN container_mounts m ON m.volume_name = v.name GROUP BY v.name");
-             ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = tx.connection()
+                        .prepareStatement(
+                                "SELECT v.name, COUNT(m.container_id) "
+                                        + "FROM volumes v LEFT JOIN container_mounts m ON m.volume_name = v.name GROUP BY v.name");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.put(rs.getString(1), rs.getInt(2));
             }
@@ -99,8 +101,10 @@ final class VolumeDao {
     }
 
     void insertMount(String containerId, MountPoint m) throws SQLException {
-        try (PreparedStatement ps = tx.connection().prepareStatement("INSERT INTO container_mounts (container_id, "
-                + "destination, type, volume_name, source, mode, rw, propagation, named) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = tx.connection()
+                .prepareStatement(
+                        "INSERT INTO container_mounts (container_id, "
+                                + "destination, type, volume_name, source, mode, rw, propagation, named) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, containerId);
             ps.setString(2, m.destination());
             ps.setString(3, m.type());
@@ -116,14 +120,20 @@ final class VolumeDao {
 
     List<MountPoint> mounts(String containerId) throws SQLException {
         List<MountPoint> out = new ArrayList<>();
-        try (PreparedStatement ps = tx.connection().prepareStatement(
-                "SELECT * FROM container_mounts WHERE container_id = ? ORDER BY destination")) {
+        try (PreparedStatement ps = tx.connection()
+                .prepareStatement("SELECT * FROM container_mounts WHERE container_id = ? ORDER BY destination")) {
             ps.setString(1, containerId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new MountPoint(rs.getString("type"), rs.getString("volume_name"), rs.getString("source"),
-                            rs.getString("destination"), rs.getString("mode"), rs.getInt("rw") != 0,
-                            rs.getString("propagation"), rs.getInt("named") != 0));
+                    out.add(new MountPoint(
+                            rs.getString("type"),
+                            rs.getString("volume_name"),
+                            rs.getString("source"),
+                            rs.getString("destination"),
+                            rs.getString("mode"),
+                            rs.getInt("rw") != 0,
+                            rs.getString("propagation"),
+                            rs.getInt("named") != 0));
                 }
             }
         }
@@ -131,7 +141,8 @@ final class VolumeDao {
     }
 
     void deleteMounts(String containerId) throws SQLException {
-        try (PreparedStatement ps = tx.connection().prepareStatement("DELETE FROM container_mounts WHERE container_id = ?")) {
+        try (PreparedStatement ps =
+                tx.connection().prepareStatement("DELETE FROM container_mounts WHERE container_id = ?")) {
             ps.setString(1, containerId);
             ps.executeUpdate();
         }
@@ -140,9 +151,11 @@ final class VolumeDao {
     /** The volumes not named by the user that mount points of containers without a row refer to. */
     List<String> orphanAnonymousVolumes() throws SQLException {
         List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = tx.connection().prepareStatement("SELECT DISTINCT volume_name FROM container_mounts "
-                + "WHERE type = 'volume' AND named = 0 AND container_id NOT IN (SELECT id FROM containers)");
-             ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = tx.connection()
+                        .prepareStatement(
+                                "SELECT DISTINCT volume_name FROM container_mounts "
+                                        + "WHERE type = 'volume' AND named = 0 AND container_id NOT IN (SELECT id FROM containers)");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }
@@ -152,8 +165,9 @@ final class VolumeDao {
 
     /** Removes the mount points of containers that have no row (a create that crashed half-way); returns how many. */
     int deleteOrphanMounts() throws SQLException {
-        try (PreparedStatement ps = tx.connection().prepareStatement(
-                "DELETE FROM container_mounts WHERE container_id NOT IN (SELECT id FROM containers)")) {
+        try (PreparedStatement ps = tx.connection()
+                .prepareStatement(
+                        "DELETE FROM container_mounts WHERE container_id NOT IN (SELECT id FROM containers)")) {
             return ps.executeUpdate();
         }
     }
@@ -161,9 +175,14 @@ final class VolumeDao {
     private Volume volume(ResultSet rs) throws SQLException {
         String name = rs.getString("name");
         try {
-            return new Volume(name, rs.getString("driver"), JSON.readValue(rs.getString("labels"), STRING_MAP),
-                    JSON.readValue(rs.getString("options"), STRING_MAP), rs.getInt("anonymous") != 0,
-                    Instant.parse(rs.getString("created")), mountpoint.apply(name));
+            return new Volume(
+                    name,
+                    rs.getString("driver"),
+                    JSON.readValue(rs.getString("labels"), STRING_MAP),
+                    JSON.readValue(rs.getString("options"), STRING_MAP),
+                    rs.getInt("anonymous") != 0,
+                    Instant.parse(rs.getString("created")),
+                    mountpoint.apply(name));
         } catch (JsonProcessingException e) {
             throw new SQLException("volume " + name + ": unreadable JSON: " + e.getOriginalMessage(), e);
         }

@@ -1,7 +1,6 @@
 package dev.berth.engine.volume;
 
 import dev.berth.core.error.BerthException;
-
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
@@ -10,10 +9,10 @@ import java.util.regex.Pattern;
 public final class VolumeNames {
     /** moby volume/local: validName. */
     private static final Pattern VALID = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_.-]+$");
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private VolumeNames() {
-    }
+    private VolumeNames() {}
 
     public static boolean isValid(String name) {
         return name != null && VALID.matcher(name).matches();
@@ -22,9 +21,11 @@ public final class VolumeNames {
     /** Docker's message for a name the local driver refuses (400). */
     public static void check(String name) {
         if (!isValid(name)) {
-            throw BerthException.invalid("create %s: \"%s\" includes invalid characters for a local volume name, "
-                    + "only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, "
-                    + "use absolute path", name, name);
+            throw BerthException.invalid(
+                    "create %s: \"%s\" includes invalid characters for a local volume name, "
+                            + "only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, "
+                            + "use absolute path",
+                    name, name);
         }
     }
 

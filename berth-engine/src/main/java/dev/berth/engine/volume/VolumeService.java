@@ -9,9 +9,6 @@ import dev.berth.core.sys.Mounts;
 import dev.berth.engine.event.Event;
 import dev.berth.engine.event.EventBus;
 import dev.berth.engine.filter.Filters;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -35,6 +32,8 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Docker's volume service with the {@code local} driver: create, inspect, list, remove, prune
@@ -127,8 +126,14 @@ public final class VolumeService {
                 return existing.get();
             }
             checkOptions(name, options);
-            Volume v = new Volume(name, "local", labels, options, anonymous,
-                    clock.instant().truncatedTo(ChronoUnit.SECONDS), mountpoint(name));
+            Volume v = new Volume(
+                    name,
+                    "local",
+                    labels,
+                    options,
+                    anonymous,
+                    clock.instant().truncatedTo(ChronoUnit.SECONDS),
+                    mountpoint(name));
             makeDirectory(name);
             try {
                 write(dao -> {
@@ -215,8 +220,7 @@ public final class VolumeService {
     }
 
     /** What prune answers: the removed volumes and the bytes their files took. */
-    public record Pruned(List<String> deleted, long reclaimed) {
-    }
+    public record Pruned(List<String> deleted, long reclaimed) {}
 
     /**
      * {@code POST /volumes/prune}: unused volumes; only anonymous ones unless {@code all=true}
@@ -252,8 +256,7 @@ public final class VolumeService {
     }
 
     /** A volume with what {@code /system/df} says of it: bytes of its files, and how many containers use it. */
-    public record Usage(Volume volume, long size, int refCount) {
-    }
+    public record Usage(Volume volume, long size, int refCount) {}
 
     /** {@code /system/df}: every volume with its size (-1 for a mounted device) and reference count. */
     public List<Usage> usage() {
@@ -264,8 +267,7 @@ public final class VolumeService {
     }
 
     /** What the start-up check did. */
-    public record Report(List<String> removed, List<String> repaired) {
-    }
+    public record Report(List<String> removed, List<String> repaired) {}
 
     /**
      * At daemon start: mount points of containers that never got their row go; directories
@@ -331,11 +333,13 @@ public final class VolumeService {
             String o = v.options().getOrDefault("o", "");
             MountSpec spec = new MountSpec(type, device, o.isEmpty() ? List.of() : List.of(o.split(",")));
             try {
-                Mounts.mount(device, v.mountpoint(), type, spec.flags(), spec.data().isEmpty() ? null : spec.data());
+                Mounts.mount(
+                        device, v.mountpoint(), type, spec.flags(), spec.data().isEmpty() ? null : spec.data());
             } catch (BerthException e) {
-                throw BerthException.unavailable("error while mounting volume '%s': failed to mount local volume: "
-                        + "mount %s:%s, flags: 0x%x, data: %s: %s", v.mountpoint(), device, v.mountpoint(),
-                        spec.flags(), spec.data(), e.getMessage());
+                throw BerthException.unavailable(
+                        "error while mounting volume '%s': failed to mount local volume: "
+                                + "mount %s:%s, flags: 0x%x, data: %s: %s",
+                        v.mountpoint(), device, v.mountpoint(), spec.flags(), spec.data(), e.getMessage());
             }
         } finally {
             lock.unlock();
@@ -347,8 +351,8 @@ public final class VolumeService {
     }
 
     static BerthException noPlugin(String name, String driver) {
-        return BerthException.notFound("create %s: error looking up volume plugin %s: plugin \"%s\" not found",
-                name, driver, driver);
+        return BerthException.notFound(
+                "create %s: error looking up volume plugin %s: plugin \"%s\" not found", name, driver, driver);
     }
 
     static BerthException noSuch(String op, String name) {
@@ -383,8 +387,8 @@ public final class VolumeService {
         try {
             Files.createDirectories(tmp.resolve("_data"));
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !deleteTreeSafely(target)) {
-                throw BerthException.unavailable("cannot create volume %s: %s is left from before and holds a mount",
-                        name, target);
+                throw BerthException.unavailable(
+                        "cannot create volume %s: %s is left from before and holds a mount", name, target);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             syncDirectory(root);

@@ -14,13 +14,34 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ContainerSettingsTest {
     private static ContainerSettings request(List<String> entrypoint, List<String> cmd, List<String> env) {
-        return new ContainerSettings(null, null, null, false, true, true, null, false, false, false, env, cmd,
-                "busybox", null, null, entrypoint, Map.of("a", "1"), null, null);
+        return new ContainerSettings(
+                null,
+                null,
+                null,
+                false,
+                true,
+                true,
+                null,
+                false,
+                false,
+                false,
+                env,
+                cmd,
+                "busybox",
+                null,
+                null,
+                entrypoint,
+                Map.of("a", "1"),
+                null,
+                null);
     }
 
     private static final ContainerConfig IMAGE = ContainerConfig.EMPTY
-            .withEntrypoint(List.of("/entry")).withCmd(List.of("default")).withEnv(List.of("PATH=/bin", "A=image"))
-            .withWorkingDir("/srv").withLabels(Map.of("b", "2"));
+            .withEntrypoint(List.of("/entry"))
+            .withCmd(List.of("default"))
+            .withEnv(List.of("PATH=/bin", "A=image"))
+            .withWorkingDir("/srv")
+            .withLabels(Map.of("b", "2"));
 
     @Test
     void emptyRequestTakesTheImagesCommandEnvAndWorkdir() {
@@ -33,16 +54,26 @@ class ContainerSettingsTest {
 
     @Test
     void requestCmdReplacesTheImagesCmdButKeepsItsEntrypoint() {
-        assertThat(request(null, List.of("mine"), List.of("A=mine")).withImageDefaults(IMAGE).command())
+        assertThat(request(null, List.of("mine"), List.of("A=mine"))
+                        .withImageDefaults(IMAGE)
+                        .command())
                 .containsExactly("/entry", "mine");
-        assertThat(request(null, null, List.of("A=mine")).withImageDefaults(IMAGE).env())
+        assertThat(request(null, null, List.of("A=mine"))
+                        .withImageDefaults(IMAGE)
+                        .env())
                 .containsExactly("PATH=/bin", "A=mine");
     }
 
     @Test
     void emptyEntrypointClearsTheImagesEntrypointAndCmd() {
-        assertThat(request(List.of(""), List.of("sh"), null).withImageDefaults(IMAGE).command()).containsExactly("sh");
-        assertThat(request(List.of("/other"), null, null).withImageDefaults(IMAGE).command()).containsExactly("/other");
+        assertThat(request(List.of(""), List.of("sh"), null)
+                        .withImageDefaults(IMAGE)
+                        .command())
+                .containsExactly("sh");
+        assertThat(request(List.of("/other"), null, null)
+                        .withImageDefaults(IMAGE)
+                        .command())
+                .containsExactly("/other");
     }
 
     @Test
@@ -52,14 +83,17 @@ class ContainerSettingsTest {
         assertThat(Signals.parse("USR1")).isEqualTo(10);
         assertThat(Signals.parse("1")).isEqualTo(1);
         assertThat(Signals.parse("SIGRTMIN+3")).isEqualTo(37);
-        assertThatThrownBy(() -> Signals.parse("NOPE")).isInstanceOf(BerthException.class).hasMessage("Invalid signal: NOPE");
+        assertThatThrownBy(() -> Signals.parse("NOPE"))
+                .isInstanceOf(BerthException.class)
+                .hasMessage("Invalid signal: NOPE");
     }
 
     @Test
     void namesAreCheckedAndGetTheirSlash() {
         assertThat(ContainerNames.normalize("web-1")).isEqualTo("/web-1");
         assertThat(ContainerNames.normalize("/web")).isEqualTo("/web");
-        assertThatThrownBy(() -> ContainerNames.normalize("bad name")).hasMessageContaining("Invalid container name (bad name)");
+        assertThatThrownBy(() -> ContainerNames.normalize("bad name"))
+                .hasMessageContaining("Invalid container name (bad name)");
         assertThat(ContainerNames.newId()).hasSize(64).matches("[0-9a-f]+");
     }
 
@@ -67,9 +101,11 @@ class ContainerSettingsTest {
     void usersResolveFromTheLayersTopFirst(@TempDir Path dir) throws Exception {
         Path upper = Files.createDirectories(dir.resolve("upper/etc"));
         Path lower = Files.createDirectories(dir.resolve("lower/etc"));
-        Files.writeString(lower.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n");
+        Files.writeString(
+                lower.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n");
         Files.writeString(lower.resolve("group"), "root:x:0:\napp:x:1000:\nwheel:x:10:app\n");
-        Files.writeString(upper.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:2000:2000::/home/app:/bin/sh\n");
+        Files.writeString(
+                upper.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:2000:2000::/home/app:/bin/sh\n");
         LayeredFiles files = new LayeredFiles(List.of(dir.resolve("upper"), dir.resolve("lower")));
         UserLookup.Identity app = UserLookup.resolve("app", files);
         assertThat(app.uid()).isEqualTo(2000);
@@ -105,9 +141,10 @@ class ContainerSettingsTest {
         log.append(new LogEntry("stdout", t, "hi \"there\"\n".getBytes()));
         log.append(new LogEntry("stderr", t, "oops\n".getBytes()));
         log.endRun();
-        assertThat(Files.readString(dir.resolve("c-json.log"))).isEqualTo(
-                "{\"log\":\"hi \\\"there\\\"\\n\",\"stream\":\"stdout\",\"time\":\"2026-11-27T10:00:00.123456789Z\"}\n"
-                        + "{\"log\":\"oops\\n\",\"stream\":\"stderr\",\"time\":\"2026-11-27T10:00:00.123456789Z\"}\n");
+        assertThat(Files.readString(dir.resolve("c-json.log")))
+                .isEqualTo(
+                        "{\"log\":\"hi \\\"there\\\"\\n\",\"stream\":\"stdout\",\"time\":\"2026-11-27T10:00:00.123456789Z\"}\n"
+                                + "{\"log\":\"oops\\n\",\"stream\":\"stderr\",\"time\":\"2026-11-27T10:00:00.123456789Z\"}\n");
         List<LogEntry> back = log.readAll();
         assertThat(back).hasSize(2);
         assertThat(new String(back.get(0).line())).isEqualTo("hi \"there\"\n");

@@ -1,12 +1,11 @@
 package dev.berth.engine.distribution;
 
-import dev.berth.core.error.BerthException;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.core.error.BerthException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class AuthChallengeTest {
     @Test
@@ -22,7 +21,8 @@ class AuthChallengeTest {
 
     @Test
     void keepsCommasInsideQuotedScope() {
-        AuthChallenge c = AuthChallenge.parse("Bearer realm=\"http://127.0.0.1:1/t\", scope=\"repository:a/b:pull,push\"")
+        AuthChallenge c = AuthChallenge.parse(
+                        "Bearer realm=\"http://127.0.0.1:1/t\", scope=\"repository:a/b:pull,push\"")
                 .getFirst();
         assertThat(c.parameter("scope")).isEqualTo("repository:a/b:pull,push");
         assertThat(c.parameter("realm")).isEqualTo("http://127.0.0.1:1/t");
@@ -58,12 +58,14 @@ class AuthChallengeTest {
     @Test
     void refusesUnterminatedQuote() {
         assertThatThrownBy(() -> AuthChallenge.parse("Bearer realm=\"https://x"))
-                .isInstanceOf(BerthException.class).hasMessageContaining("unterminated");
+                .isInstanceOf(BerthException.class)
+                .hasMessageContaining("unterminated");
     }
 
     @Test
     void refusesParameterWithoutScheme() {
         assertThatThrownBy(() -> AuthChallenge.parse("realm=\"x\""))
-                .isInstanceOf(BerthException.class).hasMessageContaining("before scheme");
+                .isInstanceOf(BerthException.class)
+                .hasMessageContaining("before scheme");
     }
 }

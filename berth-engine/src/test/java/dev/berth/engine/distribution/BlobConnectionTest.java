@@ -1,6 +1,7 @@
 package dev.berth.engine.distribution;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -15,9 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class BlobConnectionTest {
     /** Serves one connection: records the request head, answers {@code response}. */
@@ -46,29 +45,39 @@ class BlobConnectionTest {
     @Test
     void rangeRequestReadsAPartialContentBodyOfContentLengthBytes() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            CompletableFuture<String> request = serveOnce(server, ("HTTP/1.1 206 Partial Content\r\n"
-                    + "Content-Range: bytes 3-7/8\r\nContent-Length: 5\r\n\r\ndefghEXTRA").getBytes(StandardCharsets.ISO_8859_1));
+            CompletableFuture<String> request = serveOnce(
+                    server,
+                    ("HTTP/1.1 206 Partial Content\r\n"
+                                    + "Content-Range: bytes 3-7/8\r\nContent-Length: 5\r\n\r\ndefghEXTRA")
+                            .getBytes(StandardCharsets.ISO_8859_1));
             try (BlobConnection c = get(server, List.of("Range", "bytes=3-", "Authorization", "Bearer t"))) {
                 assertThat(c.status()).isEqualTo(206);
                 assertThat(c.header("content-range")).hasValue("bytes 3-7/8");
                 assertThat(c.contentLength()).isEqualTo(5);
-                assertThat(new String(c.body().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("defgh");
+                assertThat(new String(c.body().readAllBytes(), StandardCharsets.US_ASCII))
+                        .isEqualTo("defgh");
             }
-            assertThat(request.get()).startsWith("GET /v2/r/blobs/sha256:ab?x=1 HTTP/1.1\r\n")
+            assertThat(request.get())
+                    .startsWith("GET /v2/r/blobs/sha256:ab?x=1 HTTP/1.1\r\n")
                     .contains("Host: 127.0.0.1:" + server.getLocalPort() + "\r\n")
-                    .contains("Range: bytes=3-\r\n").contains("Authorization: Bearer t\r\n");
+                    .contains("Range: bytes=3-\r\n")
+                    .contains("Authorization: Bearer t\r\n");
         }
     }
 
     @Test
     void chunkedBodyIsDecodedAndTrailersDropped() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            serveOnce(server, ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    + "4\r\nabcd\r\n3;ext=1\r\nefg\r\n0\r\nX-Trailer: 1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            serveOnce(
+                    server,
+                    ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                    + "4\r\nabcd\r\n3;ext=1\r\nefg\r\n0\r\nX-Trailer: 1\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
             try (BlobConnection c = get(server, List.of())) {
                 assertThat(c.status()).isEqualTo(200);
                 assertThat(c.contentLength()).isEqualTo(-1);
-                assertThat(new String(c.body().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("abcdefg");
+                assertThat(new String(c.body().readAllBytes(), StandardCharsets.US_ASCII))
+                        .isEqualTo("abcdefg");
             }
         }
     }
@@ -89,10 +98,13 @@ class BlobConnectionTest {
     void aBadContentLengthIsAProtocolError() throws Exception {
         for (String length : List.of("ten", "-1", "99999999999999999999")) {
             try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                serveOnce(server, ("HTTP/1.1 200 OK\r\nContent-Length: " + length + "\r\n\r\nabc")
-                        .getBytes(StandardCharsets.ISO_8859_1));
+                serveOnce(
+                        server,
+                        ("HTTP/1.1 200 OK\r\nContent-Length: " + length + "\r\n\r\nabc")
+                                .getBytes(StandardCharsets.ISO_8859_1));
                 assertThatThrownBy(() -> get(server, List.of()))
-                        .isInstanceOf(ProtocolException.class).hasMessageContaining(length);
+                        .isInstanceOf(ProtocolException.class)
+                        .hasMessageContaining(length);
             }
         }
     }

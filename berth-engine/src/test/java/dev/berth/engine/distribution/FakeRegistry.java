@@ -3,7 +3,6 @@ package dev.berth.engine.distribution;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.berth.core.digest.Digest;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -23,8 +22,7 @@ import java.util.function.Predicate;
  * requests so tests can see what the client asked for (Range headers, token fetches).
  */
 final class FakeRegistry implements AutoCloseable {
-    record Seen(String method, String path, String range, String authorization) {
-    }
+    record Seen(String method, String path, String range, String authorization) {}
 
     private final HttpServer server;
     private final Map<String, byte[]> manifests = new ConcurrentHashMap<>();
@@ -36,6 +34,7 @@ final class FakeRegistry implements AutoCloseable {
     volatile Predicate<Digest> cutOff = d -> false;
     /** Blobs served with one byte flipped. */
     volatile Predicate<Digest> corrupt = d -> false;
+
     private static final String TOKEN = "token-for-tests";
 
     FakeRegistry() throws IOException {
@@ -66,13 +65,19 @@ final class FakeRegistry implements AutoCloseable {
     }
 
     List<Seen> blobGets(Digest d) {
-        return requests.stream().filter(s -> s.method().equals("GET") && s.path().endsWith("/blobs/" + d)).toList();
+        return requests.stream()
+                .filter(s -> s.method().equals("GET") && s.path().endsWith("/blobs/" + d))
+                .toList();
     }
 
     private void token(HttpExchange x) throws IOException {
         tokenRequests.incrementAndGet();
         requests.add(new Seen(x.getRequestMethod(), x.getRequestURI().toString(), null, null));
-        send(x, 200, "application/json", ("{\"token\":\"" + TOKEN + "\",\"expires_in\":300}").getBytes(StandardCharsets.UTF_8));
+        send(
+                x,
+                200,
+                "application/json",
+                ("{\"token\":\"" + TOKEN + "\",\"expires_in\":300}").getBytes(StandardCharsets.UTF_8));
     }
 
     private void v2(HttpExchange x) throws IOException {
@@ -81,10 +86,16 @@ final class FakeRegistry implements AutoCloseable {
         requests.add(new Seen(x.getRequestMethod(), path, x.getRequestHeaders().getFirst("Range"), auth));
         if (!("Bearer " + TOKEN).equals(auth)) {
             String scope = path.equals("/v2/") ? "" : ",scope=\"repository:" + repoOf(path) + ":pull\"";
-            x.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://" + address()
-                    + "/token\",service=\"fake\"" + scope);
-            send(x, 401, "application/json", "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}"
-                    .getBytes(StandardCharsets.UTF_8));
+            x.getResponseHeaders()
+                    .add(
+                            "WWW-Authenticate",
+                            "Bearer realm=\"http://" + address() + "/token\",service=\"fake\"" + scope);
+            send(
+                    x,
+                    401,
+                    "application/json",
+                    "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}"
+                            .getBytes(StandardCharsets.UTF_8));
             return;
         }
         if (path.equals("/v2/")) {
@@ -98,11 +109,16 @@ final class FakeRegistry implements AutoCloseable {
             String key = repo + (ref.contains(":") ? "@" : ":") + ref;
             byte[] body = manifests.get(key);
             if (body == null) {
-                send(x, 404, "application/json", "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}"
-                        .getBytes(StandardCharsets.UTF_8));
+                send(
+                        x,
+                        404,
+                        "application/json",
+                        "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}"
+                                .getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            x.getResponseHeaders().add("Docker-Content-Digest", Digest.sha256(body).toString());
+            x.getResponseHeaders()
+                    .add("Docker-Content-Digest", Digest.sha256(body).toString());
             send(x, 200, manifestTypes.get(key), body);
             return;
         }
@@ -110,8 +126,12 @@ final class FakeRegistry implements AutoCloseable {
         Digest digest = Digest.parse(path.substring(blobsAt + "/blobs/".length()));
         byte[] blob = blobs.get(digest);
         if (blob == null) {
-            send(x, 404, "application/json", "{\"errors\":[{\"code\":\"BLOB_UNKNOWN\",\"message\":\"blob unknown\"}]}"
-                    .getBytes(StandardCharsets.UTF_8));
+            send(
+                    x,
+                    404,
+                    "application/json",
+                    "{\"errors\":[{\"code\":\"BLOB_UNKNOWN\",\"message\":\"blob unknown\"}]}"
+                            .getBytes(StandardCharsets.UTF_8));
             return;
         }
         if (corrupt.test(digest)) {

@@ -1,15 +1,14 @@
 package dev.berth.engine.distribution;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class LayerFeedTest {
     private static byte[] bytes(int n) {
@@ -77,6 +76,7 @@ class LayerFeedTest {
             System.arraycopy(chunk, 0, whole, i << 20, chunk.length);
         }
         feed.committed();
-        assertThat(feed.open(() -> new ByteArrayInputStream(whole)).readAllBytes()).isEqualTo(whole);
+        assertThat(feed.open(() -> new ByteArrayInputStream(whole)).readAllBytes())
+                .isEqualTo(whole);
     }
 }

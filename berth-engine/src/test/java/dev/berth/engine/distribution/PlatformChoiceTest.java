@@ -1,18 +1,17 @@
 package dev.berth.engine.distribution;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.image.Descriptor;
 import dev.berth.core.image.Index;
 import dev.berth.core.image.MediaTypes;
 import dev.berth.core.image.Platform;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class PlatformChoiceTest {
     private static Descriptor entry(String name, String mediaType, String os, String arch, String variant) {
@@ -34,16 +33,22 @@ class PlatformChoiceTest {
 
     @Test
     void choosesAskedPlatformWithDefaultVariants() {
-        assertThat(PlatformChoice.choose(INDEX, PlatformChoice.parse("linux/arm64"))).isEqualTo(ARM64);
-        assertThat(PlatformChoice.choose(INDEX, PlatformChoice.parse("linux/arm64/v8"))).isEqualTo(ARM64);
-        assertThat(PlatformChoice.choose(INDEX, PlatformChoice.parse("linux/arm"))).isEqualTo(ARM7);
-        assertThat(PlatformChoice.choose(INDEX, PlatformChoice.parse("linux/amd64/v3"))).isEqualTo(AMD64_V3);
+        assertThat(PlatformChoice.choose(INDEX, PlatformChoice.parse("linux/arm64")))
+                .isEqualTo(ARM64);
+        assertThat(PlatformChoice.choose(INDEX, PlatformChoice.parse("linux/arm64/v8")))
+                .isEqualTo(ARM64);
+        assertThat(PlatformChoice.choose(INDEX, PlatformChoice.parse("linux/arm")))
+                .isEqualTo(ARM7);
+        assertThat(PlatformChoice.choose(INDEX, PlatformChoice.parse("linux/amd64/v3")))
+                .isEqualTo(AMD64_V3);
     }
 
     @Test
     void acceptsGoArchitectureAliases() {
-        assertThat(PlatformChoice.choose(INDEX, PlatformChoice.parse("linux/x86_64"))).isEqualTo(AMD64);
-        assertThat(PlatformChoice.choose(INDEX, PlatformChoice.parse("linux/aarch64"))).isEqualTo(ARM64);
+        assertThat(PlatformChoice.choose(INDEX, PlatformChoice.parse("linux/x86_64")))
+                .isEqualTo(AMD64);
+        assertThat(PlatformChoice.choose(INDEX, PlatformChoice.parse("linux/aarch64")))
+                .isEqualTo(ARM64);
     }
 
     @Test
@@ -56,14 +61,16 @@ class PlatformChoiceTest {
     @Test
     void neverChoosesAttestationEntries() {
         Index onlyAttestation = Index.oci(List.of(ATTESTATION));
-        assertThatThrownBy(() -> PlatformChoice.choose(onlyAttestation, new Platform("unknown", "linux", null, null, null)))
+        assertThatThrownBy(() ->
+                        PlatformChoice.choose(onlyAttestation, new Platform("unknown", "linux", null, null, null)))
                 .isInstanceOf(BerthException.class);
     }
 
     @Test
     void refusesMalformedPlatforms() {
         assertThatThrownBy(() -> PlatformChoice.parse("linux//amd64")).isInstanceOf(BerthException.class);
-        assertThatThrownBy(() -> PlatformChoice.parse("windows/amd64")).isInstanceOf(BerthException.class)
+        assertThatThrownBy(() -> PlatformChoice.parse("windows/amd64"))
+                .isInstanceOf(BerthException.class)
                 .hasMessageContaining("not supported");
     }
 }

@@ -1,5 +1,10 @@
 package dev.berth.engine.distribution;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
 import dev.berth.core.content.LocalBlobStore;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
@@ -23,13 +28,6 @@ import dev.berth.engine.image.ImageUsers;
 import dev.berth.engine.image.LayerStore;
 import dev.berth.engine.image.ProgressListener;
 import dev.berth.engine.image.StartupCheck;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -51,11 +49,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPOutputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The pull service against a registry on 127.0.0.1 that can misbehave; no root needed. */
 class PullServiceTest {
@@ -64,8 +63,11 @@ class PullServiceTest {
      * registry, and the fake's plain-HTTP server never answers that handshake, so each first
      * request of a test waited out the default 15 s.
      */
-    private static final RegistrySettings SETTINGS = new RegistrySettings(List.of(), List.of(),
-            RegistrySettings.DEFAULTS.maxConcurrentDownloads(), RegistrySettings.DEFAULTS.maxConcurrentUploads(),
+    private static final RegistrySettings SETTINGS = new RegistrySettings(
+            List.of(),
+            List.of(),
+            RegistrySettings.DEFAULTS.maxConcurrentDownloads(),
+            RegistrySettings.DEFAULTS.maxConcurrentUploads(),
             Duration.ofSeconds(1));
 
     @TempDir
@@ -84,6 +86,7 @@ class PullServiceTest {
     private final List<Digest> opened = new CopyOnWriteArrayList<>();
     /** What the scripted source does instead of asking the registry, per blob. */
     private final Map<Digest, Opening> scripted = new ConcurrentHashMap<>();
+
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private final ProgressListener progress = new ProgressListener() {
         @Override
@@ -103,7 +106,10 @@ class PullServiceTest {
         db = MetadataStore.open(root.resolve("metadata.db"));
         blobs = new LocalBlobStore(root.resolve("content"));
         snapshots = new VfsSnapshotter(root);
-        parts = new ImageServices.Parts(db, blobs, snapshots,
+        parts = new ImageServices.Parts(
+                db,
+                blobs,
+                snapshots,
                 (tar, dir, whiteouts) -> {
                     if (unpackFailure != null) {
                         throw unpackFailure;
@@ -114,7 +120,9 @@ class PullServiceTest {
                         throw new java.io.UncheckedIOException(e);
                     }
                 },
-                new EventBus(), ImageUsers.NONE, key -> root.resolve("snapshots").resolve(key).resolve("fs"),
+                new EventBus(),
+                ImageUsers.NONE,
+                key -> root.resolve("snapshots").resolve(key).resolve("fs"),
                 Clock.systemUTC());
         images = ImageServices.create(parts);
         pulls = new PullService(new RegistryClient(SETTINGS), images.store());
@@ -127,10 +135,10 @@ class PullServiceTest {
     }
 
     /** An image of {@code layerCount} gzipped layers of {@code layerBytes} random bytes, pushed as repo:tag. */
-    private record Pushed(Digest id, Digest manifest, List<Digest> layers, List<Digest> diffIds) {
-    }
+    private record Pushed(Digest id, Digest manifest, List<Digest> layers, List<Digest> diffIds) {}
 
-    private Pushed push(String repo, String tag, int layerCount, int layerBytes, String arch, long seed) throws IOException {
+    private Pushed push(String repo, String tag, int layerCount, int layerBytes, String arch, long seed)
+            throws IOException {
         Random random = new Random(seed);
         List<Descriptor> layers = new ArrayList<>();
         List<Digest> diffIds = new ArrayList<>();
@@ -143,13 +151,26 @@ class PullServiceTest {
             layers.add(Descriptor.of(MediaTypes.DOCKER_LAYER_GZIP, Digest.sha256(gz), gz.length));
             diffIds.add(Digest.sha256(tar));
         }
-        Raw<ImageConfig> config = Raw.of(new ImageConfig(arch, null, "linux", null, null, null,
-                "2026-01-01T00:00:00Z", null, null, null, null, RootFs.layers(diffIds), List.of()));
+        Raw<ImageConfig> config = Raw.of(new ImageConfig(
+                arch,
+                null,
+                "linux",
+                null,
+                null,
+                null,
+                "2026-01-01T00:00:00Z",
+                null,
+                null,
+                null,
+                null,
+                RootFs.layers(diffIds),
+                List.of()));
         registry.putBlob(config.bytes());
-        Raw<Manifest> manifest = Raw.of(Manifest.docker(Descriptor.of(MediaTypes.DOCKER_CONFIG, config.digest(),
-                config.size()), layers));
+        Raw<Manifest> manifest = Raw.of(
+                Manifest.docker(Descriptor.of(MediaTypes.DOCKER_CONFIG, config.digest(), config.size()), layers));
         Digest m = registry.putManifest(repo, tag, MediaTypes.DOCKER_MANIFEST, manifest.bytes());
-        return new Pushed(config.digest(), m, layers.stream().map(Descriptor::digest).toList(), diffIds);
+        return new Pushed(
+                config.digest(), m, layers.stream().map(Descriptor::digest).toList(), diffIds);
     }
 
     private static byte[] tar(String name, byte[] content) throws IOException {
@@ -190,14 +211,22 @@ class PullServiceTest {
         assertThat(result.repoDigest()).isEqualTo(image.manifest());
         assertThat(result.updated()).isTrue();
         assertThat(hasImage(image.id())).isTrue();
-        assertThat(images.resolver().resolve(registry.address() + "/team/app:1")).isEqualTo(image.id());
-        assertThat(images.resolver().resolve(registry.address() + "/team/app@" + image.manifest())).isEqualTo(image.id());
+        assertThat(images.resolver().resolve(registry.address() + "/team/app:1"))
+                .isEqualTo(image.id());
+        assertThat(images.resolver().resolve(registry.address() + "/team/app@" + image.manifest()))
+                .isEqualTo(image.id());
         // One token for repository:team/app:pull serves the manifest, the config and the three layers.
         assertThat(registry.tokenRequests.get()).isEqualTo(1);
         String first = image.layers().getFirst().shortHex();
-        assertThat(messages).contains("1: Pulling from team/app", first + ": Pulling fs layer",
-                first + ": Verifying Checksum", first + ": Download complete", first + ": Pull complete",
-                "Digest: " + image.manifest(), "Status: Downloaded newer image for " + registry.address() + "/team/app:1");
+        assertThat(messages)
+                .contains(
+                        "1: Pulling from team/app",
+                        first + ": Pulling fs layer",
+                        first + ": Verifying Checksum",
+                        first + ": Download complete",
+                        first + ": Pull complete",
+                        "Digest: " + image.manifest(),
+                        "Status: Downloaded newer image for " + registry.address() + "/team/app:1");
         assertThat(messages.indexOf(first + ": Pull complete"))
                 .isGreaterThan(messages.indexOf(first + ": Download complete"));
     }
@@ -206,14 +235,20 @@ class PullServiceTest {
     void secondPullChangesNothingAndDownloadsNothing() throws IOException {
         Pushed image = push("a/b", "latest", 2, 50_000, "amd64", 2);
         pulls.pull(ref("a/b"), null, RegistryCredentials.ANONYMOUS, progress);
-        int blobRequests = image.layers().stream().mapToInt(d -> registry.blobGets(d).size()).sum();
+        int blobRequests = image.layers().stream()
+                .mapToInt(d -> registry.blobGets(d).size())
+                .sum();
         messages.clear();
 
         PullService.Result again = pulls.pull(ref("a/b"), null, RegistryCredentials.ANONYMOUS, progress);
 
         assertThat(again.updated()).isFalse();
-        assertThat(image.layers().stream().mapToInt(d -> registry.blobGets(d).size()).sum()).isEqualTo(blobRequests);
-        assertThat(messages).contains("Status: Image is up to date for " + registry.address() + "/a/b:latest")
+        assertThat(image.layers().stream()
+                        .mapToInt(d -> registry.blobGets(d).size())
+                        .sum())
+                .isEqualTo(blobRequests);
+        assertThat(messages)
+                .contains("Status: Image is up to date for " + registry.address() + "/a/b:latest")
                 .noneMatch(m -> m.contains("Pulling fs layer"));
     }
 
@@ -251,7 +286,8 @@ class PullServiceTest {
         pulls.pull(ref("r/broken:1"), null, RegistryCredentials.ANONYMOUS, progress);
 
         assertThat(hasImage(image.id())).isTrue();
-        List<FakeRegistry.Seen> resumed = registry.blobGets(layer).subList(before, registry.blobGets(layer).size());
+        List<FakeRegistry.Seen> resumed = registry.blobGets(layer)
+                .subList(before, registry.blobGets(layer).size());
         assertThat(resumed).hasSize(1);
         assertThat(resumed.getFirst().range()).matches("bytes=[1-9][0-9]*-");
         assertThat(blobs.ingests()).isEmpty();
@@ -368,7 +404,9 @@ class PullServiceTest {
     /** Waits for another download to be under way, so that a failure comes while it is. */
     private static void await(CountDownLatch latch) {
         try {
-            assertThat(latch.await(10, TimeUnit.SECONDS)).as("the other download started").isTrue();
+            assertThat(latch.await(10, TimeUnit.SECONDS))
+                    .as("the other download started")
+                    .isTrue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
@@ -381,8 +419,10 @@ class PullServiceTest {
 
     /** Runs a pull that must fail, within a time that only a hang exceeds. */
     private BerthException failedPull(PullService service, String reference) {
-        Throwable failure = assertTimeoutPreemptively(Duration.ofSeconds(30),
-                () -> catchThrowable(() -> service.pull(ref(reference), null, RegistryCredentials.ANONYMOUS, progress)));
+        Throwable failure = assertTimeoutPreemptively(
+                Duration.ofSeconds(30),
+                () -> catchThrowable(
+                        () -> service.pull(ref(reference), null, RegistryCredentials.ANONYMOUS, progress)));
         assertThat(failure).isInstanceOf(BerthException.class);
         return (BerthException) failure;
     }
@@ -406,7 +446,9 @@ class PullServiceTest {
         // The pull fails on the Error, without waiting for the layer below it to arrive.
         assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL);
         assertThat(e).hasMessageContaining("downloading layer " + dying + " failed: java.lang.StackOverflowError");
-        assertThat(slowInterrupted.getCount()).as("the download still running was broken off").isZero();
+        assertThat(slowInterrupted.getCount())
+                .as("the download still running was broken off")
+                .isZero();
         assertThat(opens(dying)).as("an Error is not retried").isEqualTo(1);
         assertThat(opens(above)).as("no layer is fetched once the pull is lost").isZero();
         assertThat(hasImage(image.id())).isFalse();
@@ -433,9 +475,12 @@ class PullServiceTest {
         BerthException e = failedPull(scriptedPulls(1), "r/reset:1");
 
         assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
-        assertThat(e).hasMessageContaining("downloading " + resetting + " from " + registry.address()
-                + ": Connection reset after 50000 bytes");
-        assertThat(opens(resetting)).as("Docker's five attempts, each resuming the last").isEqualTo(5);
+        assertThat(e)
+                .hasMessageContaining("downloading " + resetting + " from " + registry.address()
+                        + ": Connection reset after 50000 bytes");
+        assertThat(opens(resetting))
+                .as("Docker's five attempts, each resuming the last")
+                .isEqualTo(5);
         assertThat(opens(above)).as("no layer is fetched once the pull is lost").isZero();
         assertThat(hasImage(image.id())).isFalse();
         assertThat(images.resolver().find(registry.address() + "/r/reset:1")).isEmpty();
@@ -443,7 +488,8 @@ class PullServiceTest {
         // broken layer's bytes; nothing half-unpacked.
         assertThat(blobs.list()).containsExactlyInAnyOrder(image.id(), below);
         assertThat(blobs.ingests()).containsExactly(BlobFetcher.ingestRef(resetting));
-        assertThat(snapshots.list()).containsExactly(LayerStore.snapshotName(image.diffIds().getFirst()));
+        assertThat(snapshots.list())
+                .containsExactly(LayerStore.snapshotName(image.diffIds().getFirst()));
         // A daemon restarting now keeps them too: the pull leased its layers; only the unpacked
         // snapshot and the config go.
         assertThat(leasedBlobs()).containsExactlyInAnyOrder(below, resetting, above);
@@ -456,9 +502,13 @@ class PullServiceTest {
         int before = registry.blobGets(resetting).size();
         pulls.pull(ref("r/reset:1"), null, RegistryCredentials.ANONYMOUS, progress);
         assertThat(hasImage(image.id())).isTrue();
-        assertThat(leasedBlobs()).as("released once the image's rows hold the layers").isEmpty();
-        assertThat(registry.blobGets(resetting).subList(before, registry.blobGets(resetting).size()))
-                .extracting(FakeRegistry.Seen::range).containsExactly("bytes=50000-");
+        assertThat(leasedBlobs())
+                .as("released once the image's rows hold the layers")
+                .isEmpty();
+        assertThat(registry.blobGets(resetting)
+                        .subList(before, registry.blobGets(resetting).size()))
+                .extracting(FakeRegistry.Seen::range)
+                .containsExactly("bytes=50000-");
         assertThat(registry.blobGets(below)).hasSize(1);
     }
 
@@ -493,13 +543,19 @@ class PullServiceTest {
             }
         };
 
-        Throwable failure = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> catchThrowable(
-                () -> scriptedPulls(2).pull(ref("r/gone:1"), null, RegistryCredentials.ANONYMOUS, client)));
+        Throwable failure = assertTimeoutPreemptively(
+                Duration.ofSeconds(30),
+                () -> catchThrowable(
+                        () -> scriptedPulls(2).pull(ref("r/gone:1"), null, RegistryCredentials.ANONYMOUS, client)));
 
         assertThat(failure).isInstanceOf(BerthException.class).hasMessageContaining("client went away");
-        assertThat(bottomInterrupted.getCount()).as("the download still running was broken off").isZero();
+        assertThat(bottomInterrupted.getCount())
+                .as("the download still running was broken off")
+                .isZero();
         assertThat(opens(layers.get(1))).isEqualTo(1);
-        assertThat(opens(layers.get(2))).as("no layer is fetched once the pull is lost").isZero();
+        assertThat(opens(layers.get(2)))
+                .as("no layer is fetched once the pull is lost")
+                .isZero();
         assertThat(opens(layers.get(3))).isZero();
         assertThat(hasImage(image.id())).isFalse();
         assertThat(blobs.ingests()).isEmpty();
@@ -510,15 +566,20 @@ class PullServiceTest {
         Pushed image = push("r/unpack", "1", 4, 50_000, "amd64", 14);
         List<Digest> layers = image.layers();
         CountDownLatch stalledInterrupted = new CountDownLatch(1);
-        scripted.put(layers.get(1), (registry, digest, offset) -> stalled(offset, new CountDownLatch(1), stalledInterrupted));
+        scripted.put(
+                layers.get(1),
+                (registry, digest, offset) -> stalled(offset, new CountDownLatch(1), stalledInterrupted));
         unpackFailure = new BerthException(ErrorKind.INTERNAL, "writing layer: No space left on device");
 
         BerthException e = failedPull(scriptedPulls(1), "r/unpack:1");
 
         assertThat(e).hasMessageContaining("No space left on device");
         // The one worker may have begun the next layer before the unpack failed; if so, it was broken off.
-        assertThat(opens(layers.get(1)) == 0 || stalledInterrupted.getCount() == 0).isTrue();
-        assertThat(opens(layers.get(2))).as("no layer is fetched once the pull is lost").isZero();
+        assertThat(opens(layers.get(1)) == 0 || stalledInterrupted.getCount() == 0)
+                .isTrue();
+        assertThat(opens(layers.get(2)))
+                .as("no layer is fetched once the pull is lost")
+                .isZero();
         assertThat(opens(layers.get(3))).isZero();
         assertThat(hasImage(image.id())).isFalse();
         assertThat(snapshots.list()).isEmpty();
@@ -532,21 +593,27 @@ class PullServiceTest {
         assertThat(result.imageId()).isEqualTo(image.amd().id());
         assertThat(result.repoDigest()).isEqualTo(image.index());
 
-        PullService.Result arm64 = pulls.pull(ref("multi/arch:1"), "linux/arm64", RegistryCredentials.ANONYMOUS, progress);
+        PullService.Result arm64 =
+                pulls.pull(ref("multi/arch:1"), "linux/arm64", RegistryCredentials.ANONYMOUS, progress);
         assertThat(arm64.imageId()).isEqualTo(image.arm().id());
     }
 
     /** A linux/arm64 and a linux/amd64 image behind one OCI index, pushed as repo:tag. */
-    private record MultiPlatform(Pushed arm, Pushed amd, Digest index) {
-    }
+    private record MultiPlatform(Pushed arm, Pushed amd, Digest index) {}
 
     private MultiPlatform pushMultiPlatform(String repo, String tag, long seed) throws IOException {
         Pushed arm = push(repo, null, 1, 10_000, "arm64", seed);
         Pushed amd = push(repo, null, 1, 10_000, "amd64", seed + 1);
         Index index = Index.oci(List.of(
-                Descriptor.of(MediaTypes.DOCKER_MANIFEST, arm.manifest(), 1).withPlatform(Platform.of("linux", "arm64")),
-                Descriptor.of(MediaTypes.DOCKER_MANIFEST, amd.manifest(), 1).withPlatform(Platform.of("linux", "amd64"))));
-        return new MultiPlatform(arm, amd, registry.putManifest(repo, tag, MediaTypes.OCI_INDEX, Raw.of(index).bytes()));
+                Descriptor.of(MediaTypes.DOCKER_MANIFEST, arm.manifest(), 1)
+                        .withPlatform(Platform.of("linux", "arm64")),
+                Descriptor.of(MediaTypes.DOCKER_MANIFEST, amd.manifest(), 1)
+                        .withPlatform(Platform.of("linux", "amd64"))));
+        return new MultiPlatform(
+                arm,
+                amd,
+                registry.putManifest(
+                        repo, tag, MediaTypes.OCI_INDEX, Raw.of(index).bytes()));
     }
 
     private java.util.Set<Digest> leasedBlobs() {
@@ -554,7 +621,9 @@ class PullServiceTest {
     }
 
     private StartupCheck.Report startupCheck() {
-        return ImageServices.startupCheck(parts, d -> root.resolve("content/blobs/sha256").resolve(d.hex()), GcRoots.NONE).run();
+        return ImageServices.startupCheck(
+                        parts, d -> root.resolve("content/blobs/sha256").resolve(d.hex()), GcRoots.NONE)
+                .run();
     }
 
     private String blobPath(Digest d) {
@@ -578,7 +647,9 @@ class PullServiceTest {
 
         String digestRef = registry.address() + "/multi/keep@" + image.index();
         Optional<RepoDigestDao.Row> row = db.read(tx -> tx.repoDigests().row(digestRef));
-        assertThat(row).contains(new RepoDigestDao.Row(digestRef, image.amd().id(), image.index(), image.amd().manifest()));
+        assertThat(row)
+                .contains(new RepoDigestDao.Row(
+                        digestRef, image.amd().id(), image.index(), image.amd().manifest()));
         // Nothing left for start-up to read: the row keeps both manifests.
         assertThat(PulledManifests.recordImageManifests(db, blobs)).isZero();
         assertThat(startupCheck().removed()).isEmpty();
@@ -589,7 +660,9 @@ class PullServiceTest {
 
         assertThat(hasImage(image.amd().id())).isFalse();
         assertThat(blobs.contains(image.index())).isFalse();
-        assertThat(blobs.contains(image.amd().manifest())).as("the platform manifest goes with its row").isFalse();
+        assertThat(blobs.contains(image.amd().manifest()))
+                .as("the platform manifest goes with its row")
+                .isFalse();
     }
 
     @Test
@@ -602,13 +675,18 @@ class PullServiceTest {
         forgetImageManifests();
 
         assertThat(PulledManifests.recordImageManifests(db, blobs)).isEqualTo(1);
-        assertThat(PulledManifests.recordImageManifests(db, blobs)).as("recorded once").isZero();
+        assertThat(PulledManifests.recordImageManifests(db, blobs))
+                .as("recorded once")
+                .isZero();
 
         String digestRef = registry.address() + "/multi/old@" + image.index();
         Optional<RepoDigestDao.Row> row = db.read(tx -> tx.repoDigests().row(digestRef));
-        assertThat(row).contains(new RepoDigestDao.Row(digestRef, image.amd().id(), image.index(), image.amd().manifest()));
+        assertThat(row)
+                .contains(new RepoDigestDao.Row(
+                        digestRef, image.amd().id(), image.index(), image.amd().manifest()));
         // The other platform's manifest is no row's: garbage; the one the push needs stays.
-        assertThat(startupCheck().removed()).containsExactly(blobPath(image.arm().manifest()));
+        assertThat(startupCheck().removed())
+                .containsExactly(blobPath(image.arm().manifest()));
         assertThat(blobs.contains(image.amd().manifest())).isTrue();
         assertThat(blobs.contains(image.index())).isTrue();
     }
@@ -622,7 +700,8 @@ class PullServiceTest {
 
         assertThat(PulledManifests.recordImageManifests(db, blobs)).isEqualTo(1);
 
-        Optional<RepoDigestDao.Row> row = db.read(tx -> tx.repoDigests().row(registry.address() + "/multi/gone@" + index));
+        Optional<RepoDigestDao.Row> row =
+                db.read(tx -> tx.repoDigests().row(registry.address() + "/multi/gone@" + index));
         assertThat(row.map(RepoDigestDao.Row::imageManifest)).contains(index);
         assertThat(PulledManifests.recordImageManifests(db, blobs)).isZero();
     }
@@ -633,8 +712,8 @@ class PullServiceTest {
         RegistrySettings settings = RegistrySettings.of(List.of("http://" + registry.address()), List.of(), 3, 5);
         PullService viaMirror = new PullService(new RegistryClient(settings), images.store());
 
-        PullService.Result result = viaMirror.pull(ImageReference.parse("busybox:1.37"), null,
-                RegistryCredentials.ANONYMOUS, progress);
+        PullService.Result result =
+                viaMirror.pull(ImageReference.parse("busybox:1.37"), null, RegistryCredentials.ANONYMOUS, progress);
 
         assertThat(result.imageId()).isEqualTo(image.id());
         assertThat(images.resolver().resolve("busybox:1.37")).isEqualTo(image.id());
@@ -644,7 +723,8 @@ class PullServiceTest {
     @Test
     void singlePlatformImageOfAnotherPlatformIsRefused() throws IOException {
         push("only/amd64", "1", 1, 10_000, "amd64", 9);
-        assertThatThrownBy(() -> pulls.pull(ref("only/amd64:1"), "linux/arm64", RegistryCredentials.ANONYMOUS, progress))
+        assertThatThrownBy(
+                        () -> pulls.pull(ref("only/amd64:1"), "linux/arm64", RegistryCredentials.ANONYMOUS, progress))
                 .isInstanceOf(BerthException.class)
                 .hasMessageContaining("does not match the specified platform: wanted linux/arm64, actual: linux/amd64");
     }

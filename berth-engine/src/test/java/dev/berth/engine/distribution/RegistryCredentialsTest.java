@@ -1,14 +1,13 @@
 package dev.berth.engine.distribution;
 
-import dev.berth.core.error.BerthException;
-import dev.berth.core.error.ErrorKind;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ErrorKind;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
 
 class RegistryCredentialsTest {
     private static String url(String json) {
@@ -56,7 +55,8 @@ class RegistryCredentialsTest {
                 .isInstanceOf(BerthException.class)
                 .satisfies(e -> assertThat(((BerthException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
         assertThatThrownBy(() -> RegistryCredentials.fromHeader(url("[1,2")))
-                .isInstanceOf(BerthException.class).hasMessageContaining("invalid registry auth");
+                .isInstanceOf(BerthException.class)
+                .hasMessageContaining("invalid registry auth");
     }
 
     @Test
@@ -67,6 +67,8 @@ class RegistryCredentialsTest {
 
     @Test
     void neverPrintsThePassword() {
-        assertThat(RegistryCredentials.of("erin", "hunter2").toString()).doesNotContain("hunter2").contains("erin");
+        assertThat(RegistryCredentials.of("erin", "hunter2").toString())
+                .doesNotContain("hunter2")
+                .contains("erin");
     }
 }

@@ -1,12 +1,11 @@
 package dev.berth.engine.distribution;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RegistryErrorsTest {
     private static BerthException from(int status, String body) {
@@ -17,21 +16,30 @@ class RegistryErrorsTest {
     void errorCodesDecideTheKind() {
         assertThat(from(404, "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}"))
                 .hasMessage("ctx: manifest unknown: manifest unknown")
-                .extracting(BerthException::kind).isEqualTo(ErrorKind.NOT_FOUND);
-        assertThat(from(401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}").kind())
+                .extracting(BerthException::kind)
+                .isEqualTo(ErrorKind.NOT_FOUND);
+        assertThat(from(401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}")
+                        .kind())
                 .isEqualTo(ErrorKind.UNAUTHORIZED);
-        assertThat(from(403, "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"requested access to the resource is denied\"}]}").kind())
+        assertThat(from(
+                                403,
+                                "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"requested access to the resource is denied\"}]}")
+                        .kind())
                 .isEqualTo(ErrorKind.FORBIDDEN);
-        assertThat(from(400, "{\"errors\":[{\"code\":\"DIGEST_INVALID\",\"message\":\"x\"}]}").kind())
+        assertThat(from(400, "{\"errors\":[{\"code\":\"DIGEST_INVALID\",\"message\":\"x\"}]}")
+                        .kind())
                 .isEqualTo(ErrorKind.INVALID_ARGUMENT);
-        assertThat(from(429, "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"slow down\"}]}").kind())
+        assertThat(from(429, "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"slow down\"}]}")
+                        .kind())
                 .isEqualTo(ErrorKind.UNAVAILABLE);
     }
 
     @Test
     void statusDecidesWhenTheBodyIsNotTheSpecsJson() {
-        assertThat(from(502, "<html>bad gateway</html>")).hasMessage("ctx: unexpected status 502")
-                .extracting(BerthException::kind).isEqualTo(ErrorKind.UNAVAILABLE);
+        assertThat(from(502, "<html>bad gateway</html>"))
+                .hasMessage("ctx: unexpected status 502")
+                .extracting(BerthException::kind)
+                .isEqualTo(ErrorKind.UNAVAILABLE);
         assertThat(from(404, null).kind()).isEqualTo(ErrorKind.NOT_FOUND);
         assertThat(from(500, "").kind()).isEqualTo(ErrorKind.INTERNAL);
     }

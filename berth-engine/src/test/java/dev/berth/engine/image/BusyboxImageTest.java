@@ -1,11 +1,8 @@
 package dev.berth.engine.image;
 
-import dev.berth.core.digest.Digest;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.core.digest.Digest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +12,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BusyboxImageTest {
     @TempDir
@@ -64,7 +63,9 @@ class BusyboxImageTest {
         assertThat(entries).doesNotContainKey("bin/busybox/");
         assertThat(entries.get("bin/busybox").getMode() & 07777).isEqualTo(0755);
         assertThat(entries.get("tmp/").getMode() & 07777).isEqualTo(01777);
-        assertThat(contents.get("etc/passwd")).startsWith("root:x:0:0:root:/root:/bin/sh\n").contains("nobody:x:65534:65534:");
+        assertThat(contents.get("etc/passwd"))
+                .startsWith("root:x:0:0:root:/root:/bin/sh\n")
+                .contains("nobody:x:65534:65534:");
         assertThat(contents.get("etc/group")).contains("root:x:0:", "nogroup:x:65534:");
         assertThat(entries.values()).allSatisfy(e -> {
             assertThat(e.getLongUserId()).isZero();
@@ -83,7 +84,8 @@ class BusyboxImageTest {
             assertThat(d.config().cmd()).containsExactly("sh");
             assertThat(d.config().env()).anySatisfy(e -> assertThat(e).startsWith("PATH="));
             assertThat(d.layers()).hasSize(1);
-            assertThat(Files.readString(f.layerDir(d.layers().getFirst()).resolve("etc/passwd"))).startsWith("root:");
+            assertThat(Files.readString(f.layerDir(d.layers().getFirst()).resolve("etc/passwd")))
+                    .startsWith("root:");
         }
     }
 
@@ -91,7 +93,9 @@ class BusyboxImageTest {
     void theHostsStaticBusyboxBuildsWhenInstalled() {
         Path busybox = Path.of("/bin/busybox");
         if (!Files.isRegularFile(busybox)) {
-            assertThat(System.getenv("CI")).as("CI needs busybox-static installed").isNotEqualTo("true");
+            assertThat(System.getenv("CI"))
+                    .as("CI needs busybox-static installed")
+                    .isNotEqualTo("true");
             return;
         }
         BusyboxImage image = BusyboxImage.fromBinary(busybox);

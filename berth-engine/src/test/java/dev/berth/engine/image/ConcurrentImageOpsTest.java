@@ -1,10 +1,11 @@
 package dev.berth.engine.image;
 
+import static dev.berth.engine.image.ImageLoaderTest.APP;
+import static dev.berth.engine.image.ImageLoaderTest.BASE;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.berth.core.digest.ChainId;
 import dev.berth.core.digest.Digest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +14,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static dev.berth.engine.image.ImageLoaderTest.APP;
-import static dev.berth.engine.image.ImageLoaderTest.BASE;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConcurrentImageOpsTest {
     @TempDir
@@ -24,11 +23,13 @@ class ConcurrentImageOpsTest {
 
     @Test
     void parallelLoadsSharingABaseUnpackItOnceAndAllSucceed() throws Exception {
-        try (ImageFixture f = new ImageFixture(dir); ExecutorService pool = Executors.newFixedThreadPool(6)) {
+        try (ImageFixture f = new ImageFixture(dir);
+                ExecutorService pool = Executors.newFixedThreadPool(6)) {
             List<Callable<Digest>> loads = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 byte[] top = TestImages.layer(Map.of("app/" + i, "app " + i));
-                TestImages.Image img = TestImages.Image.of(List.of(BASE, top), "2024-01-01T00:00:00Z", List.of("app:" + i));
+                TestImages.Image img =
+                        TestImages.Image.of(List.of(BASE, top), "2024-01-01T00:00:00Z", List.of("app:" + i));
                 byte[] tar = TestImages.dockerArchive(List.of(img));
                 loads.add(() -> f.load(tar).getFirst().id());
             }
@@ -47,7 +48,8 @@ class ConcurrentImageOpsTest {
 
     @Test
     void removingAnImageWhileAnotherWithTheSameLayersLoadsLosesNothing() throws Exception {
-        try (ImageFixture f = new ImageFixture(dir); ExecutorService pool = Executors.newFixedThreadPool(2)) {
+        try (ImageFixture f = new ImageFixture(dir);
+                ExecutorService pool = Executors.newFixedThreadPool(2)) {
             for (int round = 0; round < 5; round++) {
                 TestImages.Image a = TestImages.Image.of(List.of(BASE, APP), "2024-01-01T00:00:00Z", List.of("a:1"));
                 TestImages.Image b = TestImages.Image.of(List.of(BASE, APP), "2024-01-02T00:00:00Z", List.of("b:1"));
@@ -60,9 +62,11 @@ class ConcurrentImageOpsTest {
                 remove.get();
 
                 Digest top = ChainId.of(List.of(Digest.sha256(BASE), Digest.sha256(APP)));
-                assertThat(f.services.resolver().find("b:1")).contains(b.config().digest());
+                assertThat(f.services.resolver().find("b:1"))
+                        .contains(b.config().digest());
                 assertThat(f.snapshots.exists(LayerStore.snapshotName(top))).isTrue();
-                assertThat(f.snapshots.exists(LayerStore.snapshotName(Digest.sha256(BASE)))).isTrue();
+                assertThat(f.snapshots.exists(LayerStore.snapshotName(Digest.sha256(BASE))))
+                        .isTrue();
                 assertThat(f.blobs.contains(Digest.sha256(APP))).isTrue();
                 assertThat(f.startupCheck().run().missing()).isEmpty();
                 f.services.remover().remove("b:1", false, false);

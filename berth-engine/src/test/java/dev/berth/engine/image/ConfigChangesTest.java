@@ -1,12 +1,11 @@
 package dev.berth.engine.image;
 
-import dev.berth.core.image.ContainerConfig;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.core.image.ContainerConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class ConfigChangesTest {
     private static ContainerConfig apply(String... changes) {
@@ -30,8 +29,15 @@ class ConfigChangesTest {
 
     @Test
     void labelsExposeVolumesWorkdirUserStopsignal() {
-        ContainerConfig c = apply("LABEL \"com.example\"=\"yes\" x=1", "EXPOSE 8080/tcp 53/UDP 7000-7001",
-                "VOLUME [\"/a\", \"/b\"]", "VOLUME /c", "WORKDIR /x", "WORKDIR y", "USER 1000:1000", "STOPSIGNAL 9");
+        ContainerConfig c = apply(
+                "LABEL \"com.example\"=\"yes\" x=1",
+                "EXPOSE 8080/tcp 53/UDP 7000-7001",
+                "VOLUME [\"/a\", \"/b\"]",
+                "VOLUME /c",
+                "WORKDIR /x",
+                "WORKDIR y",
+                "USER 1000:1000",
+                "STOPSIGNAL 9");
         assertThat(c.labels()).containsEntry("com.example", "yes").containsEntry("x", "1");
         assertThat(c.exposedPorts()).containsOnlyKeys("8080/tcp", "53/udp", "7000/tcp", "7001/tcp");
         assertThat(c.volumes()).containsOnlyKeys("/a", "/b", "/c");

@@ -4,7 +4,6 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.snapshot.MountSpec;
 import dev.berth.core.snapshot.Snapshotter;
 import dev.berth.core.snapshot.WhiteoutMode;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -121,7 +120,9 @@ final class CopyingSnapshotter implements Snapshotter {
     @Override
     public long usage(String key) {
         try (Stream<Path> walk = Files.walk(directory(key))) {
-            return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            return walk.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,7 +5,6 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.engine.event.Event;
 import dev.berth.engine.event.EventBus;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,8 +38,15 @@ final class ImageFixture implements AutoCloseable {
         blobs = new LocalBlobStore(root.resolve("content"));
         snapshots = new CopyingSnapshotter(root.resolve("snapshots"));
         bus.subscribe(events::add);
-        parts = new ImageServices.Parts(db, blobs, snapshots, new SimpleTarApplier(), bus, id -> List.copyOf(users),
-                snapshots::directory, Clock.systemUTC());
+        parts = new ImageServices.Parts(
+                db,
+                blobs,
+                snapshots,
+                new SimpleTarApplier(),
+                bus,
+                id -> List.copyOf(users),
+                snapshots::directory,
+                Clock.systemUTC());
         services = ImageServices.create(parts);
     }
 
@@ -61,12 +67,14 @@ final class ImageFixture implements AutoCloseable {
     }
 
     StartupCheck startupCheck() {
-        return ImageServices.startupCheck(parts, d -> blobs.root().resolve("blobs").resolve(d.algorithm()).resolve(d.hex()),
-                GcRoots.NONE);
+        return ImageServices.startupCheck(
+                parts, d -> blobs.root().resolve("blobs").resolve(d.algorithm()).resolve(d.hex()), GcRoots.NONE);
     }
 
     List<String> actions() {
-        return events.stream().map(e -> e.action() + " " + e.attributes().get("name")).toList();
+        return events.stream()
+                .map(e -> e.action() + " " + e.attributes().get("name"))
+                .toList();
     }
 
     Path layerDir(Digest chainId) {

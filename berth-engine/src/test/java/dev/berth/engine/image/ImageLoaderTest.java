@@ -1,28 +1,28 @@
 package dev.berth.engine.image;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.berth.core.digest.ChainId;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.image.ImageConfig;
 import dev.berth.core.image.Raw;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ImageLoaderTest {
     @TempDir
     Path dir;
+
     ImageFixture f;
 
     static final byte[] BASE = TestImages.layer(Map.of("bin/sh", "shell", "etc/passwd", "root:x:0:0::/root:/bin/sh\n"));
@@ -40,7 +40,8 @@ class ImageLoaderTest {
 
     @Test
     void loadsDockerSaveFormatWithImageIdFromConfigBytesAndPrintsLikeDocker() throws Exception {
-        TestImages.Image img = TestImages.Image.of(List.of(BASE, APP), "2024-01-02T03:04:05Z", List.of("busybox:latest"));
+        TestImages.Image img =
+                TestImages.Image.of(List.of(BASE, APP), "2024-01-02T03:04:05Z", List.of("busybox:latest"));
 
         List<String> printed = f.loadPrinting(TestImages.dockerArchive(List.of(img)));
 
@@ -67,8 +68,11 @@ class ImageLoaderTest {
 
         List<ImageLoader.Loaded> loaded = f.load(TestImages.legacyArchive(img, true));
 
-        assertThat(loaded).extracting(ImageLoader.Loaded::id).containsExactly(img.config().digest());
-        assertThat(f.services.resolver().resolve("old:1")).isEqualTo(img.config().digest());
+        assertThat(loaded)
+                .extracting(ImageLoader.Loaded::id)
+                .containsExactly(img.config().digest());
+        assertThat(f.services.resolver().resolve("old:1"))
+                .isEqualTo(img.config().digest());
         // The v1 json and VERSION files are not kept: only config and layer blobs remain.
         assertThat(f.blobs.list()).containsExactlyInAnyOrder(img.config().digest(), Digest.sha256(BASE));
     }
@@ -82,7 +86,8 @@ class ImageLoaderTest {
         f.load(TestImages.ociArchive(img, "example.com/app:v1"));
 
         assertThat(f.services.resolver().resolve("example.com/app:v1")).isEqualTo(config.digest());
-        assertThat(Files.readString(f.layerDir(Digest.sha256(APP)).resolve("app/run"))).isEqualTo("hello");
+        assertThat(Files.readString(f.layerDir(Digest.sha256(APP)).resolve("app/run")))
+                .isEqualTo("hello");
     }
 
     @Test
@@ -93,9 +98,10 @@ class ImageLoaderTest {
         f.load(TestImages.dockerArchive(List.of(a)));
         f.load(TestImages.dockerArchive(List.of(b)));
 
-        assertThat(f.snapshots.list()).containsExactlyInAnyOrder(
-                LayerStore.snapshotName(Digest.sha256(BASE)),
-                LayerStore.snapshotName(ChainId.of(List.of(Digest.sha256(BASE), Digest.sha256(APP)))));
+        assertThat(f.snapshots.list())
+                .containsExactlyInAnyOrder(
+                        LayerStore.snapshotName(Digest.sha256(BASE)),
+                        LayerStore.snapshotName(ChainId.of(List.of(Digest.sha256(BASE), Digest.sha256(APP)))));
         int refs = f.db.read(tx -> tx.layers().referenceCount(Digest.sha256(BASE)));
         assertThat(refs).isEqualTo(3); // two images and the child layer
     }
@@ -109,7 +115,8 @@ class ImageLoaderTest {
                 .isInstanceOf(BerthException.class)
                 .hasMessageContaining("diff ID " + Digest.sha256(APP))
                 .hasMessageContaining("says " + Digest.sha256(BASE))
-                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.DATA_LOSS);
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(ErrorKind.DATA_LOSS);
         assertThat(f.snapshots.list()).isEmpty();
         assertThat(f.blobs.list()).isEmpty();
         assertThat(f.services.resolver().find("liar:1")).isEmpty();
@@ -118,9 +125,13 @@ class ImageLoaderTest {
     @Test
     void aBlobWhoseContentDoesNotMatchItsNameIsRefused() {
         TestImages.Image img = TestImages.Image.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("x:1"));
-        byte[] tar = TestImages.tar(Map.of(
-                TestImages.blobPath(Digest.sha256(BASE)), APP,
-                "manifest.json", "[]".getBytes(StandardCharsets.UTF_8)), Map.of());
+        byte[] tar = TestImages.tar(
+                Map.of(
+                        TestImages.blobPath(Digest.sha256(BASE)),
+                        APP,
+                        "manifest.json",
+                        "[]".getBytes(StandardCharsets.UTF_8)),
+                Map.of());
 
         assertThatThrownBy(() -> f.load(tar))
                 .isInstanceOf(BerthException.class)
@@ -134,10 +145,10 @@ class ImageLoaderTest {
     void garbageIsAnInvalidArgument() {
         assertThatThrownBy(() -> f.load("this is not a tar archive at all".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(BerthException.class)
-                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(ErrorKind.INVALID_ARGUMENT);
         byte[] noManifest = TestImages.tar(Map.of("hello.txt", "hi".getBytes(StandardCharsets.UTF_8)), Map.of());
-        assertThatThrownBy(() -> f.load(noManifest))
-                .hasMessageContaining("neither manifest.json nor index.json");
+        assertThatThrownBy(() -> f.load(noManifest)).hasMessageContaining("neither manifest.json nor index.json");
         assertThat(f.blobs.list()).isEmpty();
     }
 
@@ -149,11 +160,14 @@ class ImageLoaderTest {
 
         List<String> printed = f.loadPrinting(TestImages.dockerArchive(List.of(two)));
 
-        assertThat(printed).containsExactly(
-                "The image app:latest already exists, renaming the old one with ID " + one.config().digest() + " to empty string",
-                "Loaded image: app:latest");
+        assertThat(printed)
+                .containsExactly(
+                        "The image app:latest already exists, renaming the old one with ID "
+                                + one.config().digest() + " to empty string",
+                        "Loaded image: app:latest");
         assertThat(f.services.resolver().resolve("app")).isEqualTo(two.config().digest());
         assertThat(f.services.queries().list(Map.of("dangling", List.of("true")), false, false))
-                .extracting(ImageSummary::id).containsExactly(one.config().digest());
+                .extracting(ImageSummary::id)
+                .containsExactly(one.config().digest());
     }
 }

@@ -1,26 +1,26 @@
 package dev.berth.engine.image;
 
-import dev.berth.core.digest.Digest;
-import dev.berth.core.error.BerthException;
-import dev.berth.core.image.ImageConfig;
-import dev.berth.core.image.Raw;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
 import static dev.berth.engine.image.ImageLoaderTest.APP;
 import static dev.berth.engine.image.ImageLoaderTest.BASE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.image.ImageConfig;
+import dev.berth.core.image.Raw;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 class ImageQueriesTest {
     @TempDir
     Path dir;
+
     ImageFixture f;
     Digest old;
     Digest mid;
@@ -29,12 +29,22 @@ class ImageQueriesTest {
     @BeforeEach
     void setUp() {
         f = new ImageFixture(dir);
-        Raw<ImageConfig> labelled = TestImages.config(List.of(APP), "2024-06-01T00:00:00Z", Map.of("tier", "web", "team", "a"), List.of("run"));
-        old = f.load(TestImages.dockerArchive(List.of(TestImages.Image.of(List.of(BASE), "2023-01-01T00:00:00Z",
-                List.of("busybox:latest", "localhost:5000/tools/busybox:1.36"))))).getFirst().id();
-        mid = f.load(TestImages.dockerArchive(List.of(new TestImages.Image(labelled, List.of(APP), List.of("web/app:v1"))))).getFirst().id();
-        recent = f.load(TestImages.dockerArchive(List.of(TestImages.Image.of(List.of(BASE, APP), "2025-01-01T00:00:00Z",
-                List.of())))).getFirst().id();
+        Raw<ImageConfig> labelled = TestImages.config(
+                List.of(APP), "2024-06-01T00:00:00Z", Map.of("tier", "web", "team", "a"), List.of("run"));
+        old = f.load(TestImages.dockerArchive(List.of(TestImages.Image.of(
+                        List.of(BASE),
+                        "2023-01-01T00:00:00Z",
+                        List.of("busybox:latest", "localhost:5000/tools/busybox:1.36")))))
+                .getFirst()
+                .id();
+        mid = f.load(TestImages.dockerArchive(
+                        List.of(new TestImages.Image(labelled, List.of(APP), List.of("web/app:v1")))))
+                .getFirst()
+                .id();
+        recent = f.load(TestImages.dockerArchive(
+                        List.of(TestImages.Image.of(List.of(BASE, APP), "2025-01-01T00:00:00Z", List.of()))))
+                .getFirst()
+                .id();
     }
 
     @AfterEach
@@ -43,7 +53,9 @@ class ImageQueriesTest {
     }
 
     private List<Digest> ids(Map<String, List<String>> filters) {
-        return f.services.queries().list(filters, false, false).stream().map(ImageSummary::id).toList();
+        return f.services.queries().list(filters, false, false).stream()
+                .map(ImageSummary::id)
+                .toList();
     }
 
     @Test
@@ -53,7 +65,8 @@ class ImageQueriesTest {
         assertThat(all.get(2).repoTags()).containsExactly("busybox:latest", "localhost:5000/tools/busybox:1.36");
         assertThat(all.get(0).repoTags()).isEmpty();
         assertThat(all.get(1).labels()).containsEntry("tier", "web");
-        assertThat(all.get(2).size()).isEqualTo(BASE.length > 0 ? "shell".length() + "root:x:0:0::/root:/bin/sh\n".length() : 0);
+        assertThat(all.get(2).size())
+                .isEqualTo(BASE.length > 0 ? "shell".length() + "root:x:0:0::/root:/bin/sh\n".length() : 0);
     }
 
     @Test
@@ -62,7 +75,8 @@ class ImageQueriesTest {
         assertThat(ids(Map.of("dangling", List.of("false")))).containsExactly(mid, old);
         assertThat(ids(Map.of("reference", List.of("busy*")))).containsExactly(old);
         assertThat(ids(Map.of("reference", List.of("*/app:v?")))).containsExactly(mid);
-        assertThat(ids(Map.of("reference", List.of("localhost:5000/*/busybox")))).containsExactly(old);
+        assertThat(ids(Map.of("reference", List.of("localhost:5000/*/busybox"))))
+                .containsExactly(old);
         assertThat(ids(Map.of("label", List.of("tier=web")))).containsExactly(mid);
         assertThat(ids(Map.of("label", List.of("tier=db")))).isEmpty();
         assertThat(ids(Map.of("before", List.of("web/app:v1")))).containsExactly(old);
@@ -72,15 +86,20 @@ class ImageQueriesTest {
 
     @Test
     void referenceFilterShowsOnlyMatchingTags() {
-        ImageSummary s = f.services.queries().list(Map.of("reference", List.of("busybox")), false, false).getFirst();
+        ImageSummary s = f.services
+                .queries()
+                .list(Map.of("reference", List.of("busybox")), false, false)
+                .getFirst();
         assertThat(s.repoTags()).containsExactly("busybox:latest");
     }
 
     @Test
     void badFiltersAreRejected() {
         assertThatThrownBy(() -> ids(Map.of("colour", List.of("x")))).hasMessage("invalid filter 'colour'");
-        assertThatThrownBy(() -> ids(Map.of("dangling", List.of("maybe")))).hasMessage("invalid filter 'dangling=maybe'");
-        assertThatThrownBy(() -> ids(Map.of("before", List.of("nope")))).isInstanceOf(BerthException.class)
+        assertThatThrownBy(() -> ids(Map.of("dangling", List.of("maybe"))))
+                .hasMessage("invalid filter 'dangling=maybe'");
+        assertThatThrownBy(() -> ids(Map.of("before", List.of("nope"))))
+                .isInstanceOf(BerthException.class)
                 .hasMessage("No such image: nope:latest");
     }
 
@@ -97,15 +116,18 @@ class ImageQueriesTest {
         assertThat(d.graphDriver()).isEqualTo("vfs");
         assertThat(d.lastTagTime()).isNull();
         f.services.tags().tag("web/app:v1", "web/app", "v2");
-        assertThat(f.services.queries().inspect(mid.hex().substring(0, 8)).lastTagTime()).isNotNull();
+        assertThat(f.services.queries().inspect(mid.hex().substring(0, 8)).lastTagTime())
+                .isNotNull();
     }
 
     @Test
     void lookupByIdPrefixReferenceAndDigestForms() {
         assertThat(f.services.resolver().resolve(old.hex())).isEqualTo(old);
         assertThat(f.services.resolver().resolve(old.toString())).isEqualTo(old);
-        assertThat(f.services.resolver().resolve("sha256:" + old.hex().substring(0, 10))).isEqualTo(old);
-        assertThat(f.services.resolver().resolve("docker.io/library/busybox:latest")).isEqualTo(old);
+        assertThat(f.services.resolver().resolve("sha256:" + old.hex().substring(0, 10)))
+                .isEqualTo(old);
+        assertThat(f.services.resolver().resolve("docker.io/library/busybox:latest"))
+                .isEqualTo(old);
         assertThatThrownBy(() -> f.services.resolver().resolve("Busybox")).hasMessageContaining("must be lowercase");
     }
 
@@ -115,15 +137,18 @@ class ImageQueriesTest {
         Map<Character, Digest> byFirst = new java.util.HashMap<>();
         Digest twin = null;
         for (int i = 0; twin == null; i++) {
-            Digest d = f.load(TestImages.dockerArchive(List.of(TestImages.Image.of(List.of(BASE),
-                    "2020-01-01T00:00:" + String.format("%02d", i) + "Z", List.of())))).getFirst().id();
+            Digest d = f.load(TestImages.dockerArchive(List.of(TestImages.Image.of(
+                            List.of(BASE), "2020-01-01T00:00:" + String.format("%02d", i) + "Z", List.of()))))
+                    .getFirst()
+                    .id();
             twin = byFirst.putIfAbsent(d.hex().charAt(0), d);
         }
         String prefix = twin.hex().substring(0, 1);
 
         assertThatThrownBy(() -> f.services.resolver().resolve(prefix))
                 .hasMessageStartingWith("No such image: " + prefix)
-                .extracting(e -> ((BerthException) e).kind()).isEqualTo(dev.berth.core.error.ErrorKind.NOT_FOUND);
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(dev.berth.core.error.ErrorKind.NOT_FOUND);
         assertThat(f.services.resolver().resolve(twin.hex().substring(0, 12))).isEqualTo(twin);
     }
 
@@ -142,8 +167,14 @@ class ImageQueriesTest {
     @Test
     void diskUsageCountsSharedLayers() {
         ImageDiskUsage.Usage usage = f.services.diskUsage().usage();
-        ImageSummary recentUsage = usage.images().stream().filter(i -> i.id().equals(recent)).findFirst().orElseThrow();
-        ImageSummary oldUsage = usage.images().stream().filter(i -> i.id().equals(old)).findFirst().orElseThrow();
+        ImageSummary recentUsage = usage.images().stream()
+                .filter(i -> i.id().equals(recent))
+                .findFirst()
+                .orElseThrow();
+        ImageSummary oldUsage = usage.images().stream()
+                .filter(i -> i.id().equals(old))
+                .findFirst()
+                .orElseThrow();
         assertThat(oldUsage.sharedSize()).isEqualTo(oldUsage.size());
         assertThat(recentUsage.sharedSize()).isEqualTo(oldUsage.size());
         assertThat(recentUsage.containers()).isZero();

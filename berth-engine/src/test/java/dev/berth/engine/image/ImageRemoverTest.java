@@ -1,27 +1,27 @@
 package dev.berth.engine.image;
 
-import dev.berth.core.digest.ChainId;
-import dev.berth.core.digest.Digest;
-import dev.berth.core.error.BerthException;
-import dev.berth.core.error.ErrorKind;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
 import static dev.berth.engine.image.ImageLoaderTest.APP;
 import static dev.berth.engine.image.ImageLoaderTest.BASE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.core.digest.ChainId;
+import dev.berth.core.digest.Digest;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ErrorKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 class ImageRemoverTest {
     @TempDir
     Path dir;
+
     ImageFixture f;
     Digest id;
 
@@ -52,8 +52,11 @@ class ImageRemoverTest {
     void removingTheLastTagDeletesImageAndLayerFilesAndBlobs() {
         List<DeleteItem> result = f.services.remover().remove("busybox", false, false);
 
-        assertThat(result).containsExactly(DeleteItem.untagged("busybox:latest"), DeleteItem.deleted(id.toString()),
-                DeleteItem.deleted(Digest.sha256(BASE).toString()));
+        assertThat(result)
+                .containsExactly(
+                        DeleteItem.untagged("busybox:latest"),
+                        DeleteItem.deleted(id.toString()),
+                        DeleteItem.deleted(Digest.sha256(BASE).toString()));
         assertThat(f.snapshots.list()).isEmpty();
         assertThat(f.blobs.list()).isEmpty();
         assertThat(f.services.resolver().find(id.toString())).isEmpty();
@@ -68,7 +71,8 @@ class ImageRemoverTest {
                 .isInstanceOf(BerthException.class)
                 .hasMessage("conflict: unable to delete " + id.shortHex()
                         + " (must be forced) - image is referenced in multiple repositories")
-                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.CONFLICT);
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(ErrorKind.CONFLICT);
 
         List<DeleteItem> forced = f.services.remover().remove(id.hex().substring(0, 12), true, false);
         assertThat(forced).extracting(DeleteItem::untagged).contains("busybox:latest", "other:1");
@@ -91,9 +95,11 @@ class ImageRemoverTest {
         f.services.remover().remove("app:1", false, false);
 
         assertThat(f.snapshots.list()).containsExactly(LayerStore.snapshotName(Digest.sha256(BASE)));
-        assertThat(Files.readString(f.layerDir(Digest.sha256(BASE)).resolve("bin/sh"))).isEqualTo("shell");
+        assertThat(Files.readString(f.layerDir(Digest.sha256(BASE)).resolve("bin/sh")))
+                .isEqualTo("shell");
         assertThat(f.blobs.list()).containsExactlyInAnyOrder(id, Digest.sha256(BASE));
-        assertThat(f.services.store().layers().get(ChainId.of(List.of(Digest.sha256(BASE), Digest.sha256(APP))))).isEmpty();
+        assertThat(f.services.store().layers().get(ChainId.of(List.of(Digest.sha256(BASE), Digest.sha256(APP)))))
+                .isEmpty();
     }
 
     @Test
@@ -115,7 +121,8 @@ class ImageRemoverTest {
         assertThatThrownBy(() -> f.services.remover().remove("busybox", false, false))
                 .hasMessage("conflict: unable to remove repository reference \"busybox\" (must force) - container "
                         + "0123456789ab is using its referenced image " + id.shortHex())
-                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.CONFLICT);
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(ErrorKind.CONFLICT);
         assertThat(f.services.resolver().resolve("busybox:latest")).isEqualTo(id);
 
         assertThat(f.services.remover().remove("busybox", true, false))
@@ -150,19 +157,31 @@ class ImageRemoverTest {
     @Test
     void removingTheLastTagOfARepositoryAlsoDropsItsDigestReferences() throws Exception {
         TestImages.Image pulled = TestImages.Image.of(List.of(APP), "2024-01-01T00:00:00Z", List.of());
-        Digest manifest = f.blobs.ingest(new java.io.ByteArrayInputStream("{}".getBytes()), null, -1).digest();
+        Digest manifest = f.blobs
+                .ingest(new java.io.ByteArrayInputStream("{}".getBytes()), null, -1)
+                .digest();
         dev.berth.core.reference.ImageReference tag = dev.berth.core.reference.ImageReference.parse("web:1");
-        dev.berth.core.reference.ImageReference digestRef = dev.berth.core.reference.ImageReference.parse("web").withDigest(manifest);
+        dev.berth.core.reference.ImageReference digestRef =
+                dev.berth.core.reference.ImageReference.parse("web").withDigest(manifest);
         f.blobs.ingest(new java.io.ByteArrayInputStream(APP), null, -1);
-        Digest pulledId = f.services.store().add(pulled.config(),
-                List.of(new LayerBlob(Digest.sha256(APP), APP.length, dev.berth.core.image.MediaTypes.OCI_LAYER)),
-                List.of(tag), Map.of(digestRef, RepoDigest.of(manifest)), null, ProgressListener.NONE).id();
+        Digest pulledId = f.services
+                .store()
+                .add(
+                        pulled.config(),
+                        List.of(new LayerBlob(
+                                Digest.sha256(APP), APP.length, dev.berth.core.image.MediaTypes.OCI_LAYER)),
+                        List.of(tag),
+                        Map.of(digestRef, RepoDigest.of(manifest)),
+                        null,
+                        ProgressListener.NONE)
+                .id();
         assertThat(f.services.queries().inspect("web:1").repoDigests()).containsExactly("web@" + manifest);
         assertThat(f.services.resolver().resolve("web@" + manifest)).isEqualTo(pulledId);
 
         List<DeleteItem> result = f.services.remover().remove("web:1", false, false);
 
-        assertThat(result).startsWith(DeleteItem.untagged("web:1"), DeleteItem.untagged("web@" + manifest))
+        assertThat(result)
+                .startsWith(DeleteItem.untagged("web:1"), DeleteItem.untagged("web@" + manifest))
                 .contains(DeleteItem.deleted(pulledId.toString()));
         assertThat(f.blobs.contains(manifest)).isFalse();
         assertThat(f.blobs.list()).containsExactlyInAnyOrder(id, Digest.sha256(BASE));
@@ -172,7 +191,8 @@ class ImageRemoverTest {
     void unknownImageIsNotFoundWithDockersMessage() {
         assertThatThrownBy(() -> f.services.remover().remove("nope", false, false))
                 .hasMessage("No such image: nope:latest")
-                .extracting(e -> ((BerthException) e).kind()).isEqualTo(ErrorKind.NOT_FOUND);
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(ErrorKind.NOT_FOUND);
     }
 
     @Test

@@ -1,16 +1,14 @@
 package dev.berth.engine.image;
 
+import static dev.berth.engine.image.ImageLoaderTest.APP;
+import static dev.berth.engine.image.ImageLoaderTest.BASE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.berth.core.digest.Digest;
 import dev.berth.core.image.ImageJson;
 import dev.berth.core.image.Index;
 import dev.berth.core.image.SaveManifestEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,15 +16,17 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static dev.berth.engine.image.ImageLoaderTest.APP;
-import static dev.berth.engine.image.ImageLoaderTest.BASE;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ImageSaverTest {
     @TempDir
     Path dir;
+
     ImageFixture f;
 
     @BeforeEach
@@ -58,22 +58,32 @@ class ImageSaverTest {
 
     @Test
     void savesDocker25LayoutThatLoadsElsewhereWithTheSameId() throws Exception {
-        TestImages.Image img = TestImages.Image.of(List.of(BASE, APP), "2024-01-01T00:00:00Z", List.of("app:1", "app:2"));
+        TestImages.Image img =
+                TestImages.Image.of(List.of(BASE, APP), "2024-01-01T00:00:00Z", List.of("app:1", "app:2"));
         Digest id = f.load(TestImages.dockerArchive(List.of(img))).getFirst().id();
 
         byte[] tar = save("app");
 
         Map<String, byte[]> entries = entries(tar);
-        assertThat(entries).containsKeys("oci-layout", "index.json", "manifest.json", "blobs/sha256/" + id.hex(),
-                "blobs/sha256/" + Digest.sha256(BASE).hex(), "blobs/sha256/" + Digest.sha256(APP).hex());
+        assertThat(entries)
+                .containsKeys(
+                        "oci-layout",
+                        "index.json",
+                        "manifest.json",
+                        "blobs/sha256/" + id.hex(),
+                        "blobs/sha256/" + Digest.sha256(BASE).hex(),
+                        "blobs/sha256/" + Digest.sha256(APP).hex());
         SaveManifestEntry[] manifest = ImageJson.parse(entries.get("manifest.json"), SaveManifestEntry[].class, "m");
         assertThat(manifest).hasSize(1);
         assertThat(manifest[0].config()).isEqualTo("blobs/sha256/" + id.hex());
         assertThat(manifest[0].repoTags()).containsExactlyInAnyOrder("app:1", "app:2");
-        assertThat(manifest[0].layers()).containsExactly("blobs/sha256/" + Digest.sha256(BASE).hex(),
-                "blobs/sha256/" + Digest.sha256(APP).hex());
+        assertThat(manifest[0].layers())
+                .containsExactly(
+                        "blobs/sha256/" + Digest.sha256(BASE).hex(),
+                        "blobs/sha256/" + Digest.sha256(APP).hex());
         Index index = ImageJson.parse(entries.get("index.json"), Index.class, "i");
-        assertThat(index.manifests()).extracting(d -> d.annotation(Index.CONTAINERD_IMAGE_NAME))
+        assertThat(index.manifests())
+                .extracting(d -> d.annotation(Index.CONTAINERD_IMAGE_NAME))
                 .containsExactlyInAnyOrder("docker.io/library/app:1", "docker.io/library/app:2");
 
         try (ImageFixture other = new ImageFixture(dir.resolve("b"))) {
@@ -88,8 +98,8 @@ class ImageSaverTest {
     void savingByIdWritesNoTags() throws Exception {
         TestImages.Image img = TestImages.Image.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("app:1"));
         Digest id = f.load(TestImages.dockerArchive(List.of(img))).getFirst().id();
-        SaveManifestEntry[] manifest = ImageJson.parse(entries(save(id.hex().substring(0, 12))).get("manifest.json"),
-                SaveManifestEntry[].class, "m");
+        SaveManifestEntry[] manifest = ImageJson.parse(
+                entries(save(id.hex().substring(0, 12))).get("manifest.json"), SaveManifestEntry[].class, "m");
         assertThat(manifest[0].repoTags()).isEmpty();
     }
 

@@ -2,14 +2,13 @@ package dev.berth.engine.image;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.snapshot.WhiteoutMode;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /** Regular files, directories, symlinks and whiteouts: enough layer extraction for the image services' unit tests. */
 final class SimpleTarApplier implements LayerApplier {
@@ -19,8 +18,7 @@ final class SimpleTarApplier implements LayerApplier {
         try {
             TarArchiveInputStream tar = new TarArchiveInputStream(new java.io.FilterInputStream(in) {
                 @Override
-                public void close() {
-                }
+                public void close() {}
             });
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
@@ -28,7 +26,8 @@ final class SimpleTarApplier implements LayerApplier {
                 if (!target.startsWith(dir)) {
                     throw BerthException.invalid("entry %s escapes the layer", e.getName());
                 }
-                String base = target.getFileName() == null ? "" : target.getFileName().toString();
+                String base =
+                        target.getFileName() == null ? "" : target.getFileName().toString();
                 if (base.startsWith(".wh.")) {
                     Path victim = target.resolveSibling(base.substring(4));
                     Files.deleteIfExists(victim);

@@ -1,9 +1,10 @@
 package dev.berth.engine.image;
 
-import dev.berth.core.digest.Digest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static dev.berth.engine.image.ImageLoaderTest.APP;
+import static dev.berth.engine.image.ImageLoaderTest.BASE;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.core.digest.Digest;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +12,8 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import static dev.berth.engine.image.ImageLoaderTest.APP;
-import static dev.berth.engine.image.ImageLoaderTest.BASE;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StartupCheckTest {
     @TempDir
@@ -24,7 +23,8 @@ class StartupCheckTest {
     void whatACrashedLoadLeftIsRemovedAndTheNextLoadSucceeds() throws Exception {
         TestImages.Image img = TestImages.Image.of(List.of(BASE, APP), "2024-01-01T00:00:00Z", List.of("app:1"));
         try (ImageFixture f = new ImageFixture(dir)) {
-            // The state a load killed before its transaction leaves: blobs, a committed and an active snapshot, a partial ingest.
+            // The state a load killed before its transaction leaves: blobs, a committed and an active snapshot, a
+            // partial ingest.
             f.blobs.ingest(new ByteArrayInputStream(BASE), null, -1);
             f.blobs.ingest(new ByteArrayInputStream(img.config().bytes()), null, -1);
             Path active = f.snapshots.prepare("extract-crashed", null);
@@ -44,7 +44,8 @@ class StartupCheckTest {
             assertThat(restarted.snapshots.list()).isEmpty();
 
             restarted.load(TestImages.dockerArchive(List.of(img)));
-            assertThat(restarted.services.resolver().resolve("app:1")).isEqualTo(img.config().digest());
+            assertThat(restarted.services.resolver().resolve("app:1"))
+                    .isEqualTo(img.config().digest());
             assertThat(restarted.startupCheck().run().removed()).isEmpty();
         }
     }
@@ -60,18 +61,21 @@ class StartupCheckTest {
                     w.output().write(new byte[] {1, 2, 3});
                 }
             }
-            Files.setLastModifiedTime(dir.resolve("content/ingest/pull-sha256%3A" + old.hex()),
+            Files.setLastModifiedTime(
+                    dir.resolve("content/ingest/pull-sha256%3A" + old.hex()),
                     FileTime.from(Instant.now().minus(Duration.ofHours(25))));
             // The blob got complete through another ingest (a load) after this download broke off.
             f.blobs.ingest(new ByteArrayInputStream(BASE), complete, BASE.length);
-            f.load(TestImages.dockerArchive(List.of(TestImages.Image.of(List.of(BASE), "2024-01-01T00:00:00Z",
-                    List.of("base:1")))));
+            f.load(TestImages.dockerArchive(
+                    List.of(TestImages.Image.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("base:1")))));
 
             StartupCheck.Report report = f.startupCheck().run();
 
             assertThat(report.kept()).containsExactly("partial download " + StartupCheck.RESUMABLE_PREFIX + recent);
-            assertThat(report.removed()).containsExactlyInAnyOrder("partial ingest " + StartupCheck.RESUMABLE_PREFIX + old,
-                    "partial ingest " + StartupCheck.RESUMABLE_PREFIX + complete);
+            assertThat(report.removed())
+                    .containsExactlyInAnyOrder(
+                            "partial ingest " + StartupCheck.RESUMABLE_PREFIX + old,
+                            "partial ingest " + StartupCheck.RESUMABLE_PREFIX + complete);
             assertThat(f.blobs.ingests()).containsExactly(StartupCheck.RESUMABLE_PREFIX + recent);
             try (var resumed = f.blobs.writer(StartupCheck.RESUMABLE_PREFIX + recent)) {
                 assertThat(resumed.offset()).isEqualTo(3);
@@ -114,9 +118,13 @@ class StartupCheckTest {
 
             StartupCheck.Report report = f.startupCheck().run();
 
-            assertThat(report.missing()).containsExactlyInAnyOrder(
-                    "layer " + Digest.sha256(BASE) + ": snapshot " + f.layerDir(Digest.sha256(BASE)) + " is missing",
-                    "image " + img.config().digest() + ": config " + dir.resolve("content/blobs/sha256/" + img.config().digest().hex()) + " is missing");
+            assertThat(report.missing())
+                    .containsExactlyInAnyOrder(
+                            "layer " + Digest.sha256(BASE) + ": snapshot " + f.layerDir(Digest.sha256(BASE))
+                                    + " is missing",
+                            "image " + img.config().digest() + ": config "
+                                    + dir.resolve("content/blobs/sha256/"
+                                            + img.config().digest().hex()) + " is missing");
             assertThat(f.blobs.contains(Digest.sha256(BASE))).isTrue();
         }
     }

@@ -12,9 +12,6 @@ import dev.berth.core.image.MediaTypes;
 import dev.berth.core.image.Raw;
 import dev.berth.core.image.RootFs;
 import dev.berth.core.image.SaveManifestEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,11 +21,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Builds layer tars, image configs and save-format archives for tests. */
 final class TestImages {
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /** A layer tar with the given files (path → content), directories made implicitly. */
     static byte[] layer(Map<String, String> files) {
@@ -60,18 +58,32 @@ final class TestImages {
         return out.toByteArray();
     }
 
-    static Raw<ImageConfig> config(List<byte[]> uncompressedLayers, String created, Map<String, String> labels,
-            List<String> cmd) {
+    static Raw<ImageConfig> config(
+            List<byte[]> uncompressedLayers, String created, Map<String, String> labels, List<String> cmd) {
         List<Digest> diffIds = uncompressedLayers.stream().map(Digest::sha256).toList();
         List<History> history = new ArrayList<>();
         for (int i = 0; i < diffIds.size(); i++) {
             history.add(new History(created, null, "ADD layer" + i + " /", null, false));
         }
         history.add(new History(created, null, "CMD " + cmd, null, true));
-        ContainerConfig cc = ContainerConfig.EMPTY.withCmd(cmd).withEnv(List.of("PATH=/bin"))
+        ContainerConfig cc = ContainerConfig.EMPTY
+                .withCmd(cmd)
+                .withEnv(List.of("PATH=/bin"))
                 .withLabels(labels.isEmpty() ? null : labels);
-        return Raw.of(new ImageConfig("amd64", null, "linux", null, null, null, created, null, null, null, cc,
-                RootFs.layers(diffIds), history));
+        return Raw.of(new ImageConfig(
+                "amd64",
+                null,
+                "linux",
+                null,
+                null,
+                null,
+                created,
+                null,
+                null,
+                null,
+                cc,
+                RootFs.layers(diffIds),
+                history));
     }
 
     /** An image to put into an archive: config plus layer blobs as they are to be stored (maybe gzipped). */
@@ -96,8 +108,12 @@ final class TestImages {
                 layerPaths.add(blobPath(d));
                 layerDescriptors.add(Descriptor.of(MediaTypes.OCI_LAYER, d, l.length));
             }
-            Raw<Manifest> m = Raw.of(Manifest.oci(Descriptor.of(MediaTypes.OCI_CONFIG, img.config().digest(),
-                    img.config().size()), layerDescriptors));
+            Raw<Manifest> m = Raw.of(Manifest.oci(
+                    Descriptor.of(
+                            MediaTypes.OCI_CONFIG,
+                            img.config().digest(),
+                            img.config().size()),
+                    layerDescriptors));
             files.put(blobPath(m.digest()), m.bytes());
             index.add(Descriptor.of(MediaTypes.OCI_MANIFEST, m.digest(), m.size()));
             entries.add(SaveManifestEntry.of(blobPath(img.config().digest()), img.repoTags(), layerPaths));
@@ -119,8 +135,12 @@ final class TestImages {
             files.put(blobPath(d), l);
             layerDescriptors.add(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, d, l.length));
         }
-        Raw<Manifest> m = Raw.of(Manifest.oci(Descriptor.of(MediaTypes.OCI_CONFIG, img.config().digest(),
-                img.config().size()), layerDescriptors));
+        Raw<Manifest> m = Raw.of(Manifest.oci(
+                Descriptor.of(
+                        MediaTypes.OCI_CONFIG,
+                        img.config().digest(),
+                        img.config().size()),
+                layerDescriptors));
         files.put(blobPath(m.digest()), m.bytes());
         Descriptor d = Descriptor.of(MediaTypes.OCI_MANIFEST, m.digest(), m.size());
         if (refName != null) {
@@ -140,11 +160,13 @@ final class TestImages {
         Map<String, String> links = new LinkedHashMap<>();
         List<String> layerPaths = new ArrayList<>();
         for (int i = 0; i < img.layerBlobs().size(); i++) {
-            String v1 = Digest.sha256(("v1-" + i).getBytes(StandardCharsets.UTF_8)).hex();
+            String v1 =
+                    Digest.sha256(("v1-" + i).getBytes(StandardCharsets.UTF_8)).hex();
             files.put(v1 + "/VERSION", "1.0".getBytes(StandardCharsets.UTF_8));
             files.put(v1 + "/json", ("{\"id\":\"" + v1 + "\"}").getBytes(StandardCharsets.UTF_8));
             if (i == 1 && linkSecondLayerToFirst) {
-                String first = Digest.sha256("v1-0".getBytes(StandardCharsets.UTF_8)).hex();
+                String first =
+                        Digest.sha256("v1-0".getBytes(StandardCharsets.UTF_8)).hex();
                 links.put(v1 + "/layer.tar", "../" + first + "/layer.tar");
             } else {
                 files.put(v1 + "/layer.tar", img.layerBlobs().get(i));
@@ -152,8 +174,10 @@ final class TestImages {
             layerPaths.add(v1 + "/layer.tar");
         }
         files.put(img.config().digest().hex() + ".json", img.config().bytes());
-        files.put("manifest.json", ImageJson.bytes(List.of(SaveManifestEntry.of(img.config().digest().hex() + ".json",
-                img.repoTags(), layerPaths))));
+        files.put(
+                "manifest.json",
+                ImageJson.bytes(List.of(
+                        SaveManifestEntry.of(img.config().digest().hex() + ".json", img.repoTags(), layerPaths))));
         files.put("repositories", "{}".getBytes(StandardCharsets.UTF_8));
         return tar(files, links);
     }

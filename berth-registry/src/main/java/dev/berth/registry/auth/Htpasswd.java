@@ -3,9 +3,6 @@ package dev.berth.registry.auth;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +10,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An Apache htpasswd file with bcrypt entries ({@code htpasswd -B}: {@code user:$2y$…}), the only
@@ -45,8 +44,10 @@ public final class Htpasswd {
                 }
                 String hash = l.substring(colon + 1);
                 if (!hash.startsWith("$2y$") && !hash.startsWith("$2a$") && !hash.startsWith("$2b$")) {
-                    log.warn("htpasswd {}: entry for {} is not bcrypt (make it with htpasswd -B); it will never match",
-                            file, l.substring(0, colon));
+                    log.warn(
+                            "htpasswd {}: entry for {} is not bcrypt (make it with htpasswd -B); it will never match",
+                            file,
+                            l.substring(0, colon));
                 }
                 entries.put(l.substring(0, colon), hash);
             }
@@ -61,12 +62,14 @@ public final class Htpasswd {
         if (hash == null || !(hash.startsWith("$2y$") || hash.startsWith("$2a$") || hash.startsWith("$2b$"))) {
             return false;
         }
-        String key = Digest.sha256((user + '\0' + password + '\0' + hash).getBytes(StandardCharsets.UTF_8)).hex();
+        String key = Digest.sha256((user + '\0' + password + '\0' + hash).getBytes(StandardCharsets.UTF_8))
+                .hex();
         if (verified.containsKey(key)) {
             return true;
         }
-        boolean ok = BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8),
-                hash.getBytes(StandardCharsets.UTF_8)).verified;
+        boolean ok = BCrypt.verifyer()
+                .verify(password.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.UTF_8))
+                .verified;
         if (ok) {
             if (verified.size() >= CACHE_LIMIT) {
                 verified.clear();

@@ -1,7 +1,6 @@
 package dev.berth.registry.auth;
 
 import dev.berth.core.error.BerthException;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -67,8 +66,14 @@ public record Scope(String type, String name, Set<String> actions) {
 
     @Override
     public String toString() {
-        return type + ":" + name + ":" + String.join(",", actions.stream().sorted(
-                (a, b) -> Integer.compare(order(a), order(b)) != 0 ? Integer.compare(order(a), order(b)) : a.compareTo(b)).toList());
+        return type + ":" + name + ":"
+                + String.join(
+                        ",",
+                        actions.stream()
+                                .sorted((a, b) -> Integer.compare(order(a), order(b)) != 0
+                                        ? Integer.compare(order(a), order(b))
+                                        : a.compareTo(b))
+                                .toList());
     }
 
     private static int order(String action) {

@@ -3,9 +3,6 @@ package dev.berth.registry.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.BerthException;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,6 +28,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Docker token authentication ("Token Authentication Specification" of Docker's distribution):
@@ -60,8 +59,8 @@ public final class TokenService implements Authorizer {
      * @param users who may get tokens; null lets anyone get one (anonymous)
      * @param secret HMAC key; null for a random one (tokens then die with the process)
      */
-    public TokenService(String service, String realm, Duration ttl, Htpasswd users, boolean readOnly,
-                        byte[] secret, Clock clock) {
+    public TokenService(
+            String service, String realm, Duration ttl, Htpasswd users, boolean readOnly, byte[] secret, Clock clock) {
         this.service = service;
         this.realm = realm;
         this.ttl = ttl;
@@ -88,8 +87,10 @@ public final class TokenService implements Authorizer {
             if (Files.exists(file)) {
                 byte[] key = Files.readAllBytes(file);
                 if (key.length < KEY_BYTES) {
-                    throw BerthException.dataLoss("token key %s has %d bytes, expected %d; remove it to make a new one"
-                            + " (tokens issued before become invalid)", file, key.length, KEY_BYTES);
+                    throw BerthException.dataLoss(
+                            "token key %s has %d bytes, expected %d; remove it to make a new one"
+                                    + " (tokens issued before become invalid)",
+                            file, key.length, KEY_BYTES);
                 }
                 Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
                 if (!perms.equals(PosixFilePermissions.fromString("rw-------"))) {
@@ -102,7 +103,8 @@ public final class TokenService implements Authorizer {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(".tmp-" + UUID.randomUUID());
             try {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                     ByteBuffer buf = ByteBuffer.wrap(key);
                     while (buf.hasRemaining()) {
@@ -128,8 +130,7 @@ public final class TokenService implements Authorizer {
     }
 
     /** The token endpoint answer: status, and either the token JSON or the Basic challenge. */
-    public record TokenResponse(int status, Map<String, Object> body, String challenge) {
-    }
+    public record TokenResponse(int status, Map<String, Object> body, String challenge) {}
 
     /** Handles {@code GET /token?service=&scope=…} with optional Basic credentials. */
     public TokenResponse tokenResponse(String authorization, String requestedService, List<String> scopeParams) {
@@ -145,15 +146,20 @@ public final class TokenService implements Authorizer {
             subject = cred == null ? "" : cred[0];
         }
         if (requestedService != null && !requestedService.equals(service)) {
-            return new TokenResponse(400, Map.of("errors", List.of(Map.of("code", "DENIED",
-                    "message", "unknown service " + requestedService))), null);
+            return new TokenResponse(
+                    400,
+                    Map.of(
+                            "errors",
+                            List.of(Map.of("code", "DENIED", "message", "unknown service " + requestedService))),
+                    null);
         }
         List<Scope> granted = new ArrayList<>();
         List<Scope> requested;
         try {
             requested = Scope.parseAll(scopeParams);
         } catch (BerthException e) {
-            return new TokenResponse(400, Map.of("errors", List.of(Map.of("code", "DENIED", "message", e.getMessage()))), null);
+            return new TokenResponse(
+                    400, Map.of("errors", List.of(Map.of("code", "DENIED", "message", e.getMessage()))), null);
         }
         for (Scope s : requested) {
             LinkedHashSet<String> actions = new LinkedHashSet<>(s.actions());
@@ -210,7 +216,8 @@ public final class TokenService implements Authorizer {
             }
             JsonNode claims = JSON.readTree(B64D.decode(parts[1]));
             long now = clock.instant().getEpochSecond();
-            if (claims.path("exp").asLong(0) < now || claims.path("nbf").asLong(0) > now
+            if (claims.path("exp").asLong(0) < now
+                    || claims.path("nbf").asLong(0) > now
                     || !service.equals(claims.path("aud").asText())) {
                 return Optional.empty();
             }
@@ -238,9 +245,13 @@ public final class TokenService implements Authorizer {
 
     @Override
     public Decision authorize(String authorization, Scope needed, String host, boolean tls) {
-        String realmUrl = realm != null ? realm : (tls ? "https://" : "http://") + (host == null ? "localhost" : host) + "/token";
-        StringBuilder challenge = new StringBuilder("Bearer realm=\"").append(realmUrl)
-                .append("\",service=\"").append(service).append('"');
+        String realmUrl =
+                realm != null ? realm : (tls ? "https://" : "http://") + (host == null ? "localhost" : host) + "/token";
+        StringBuilder challenge = new StringBuilder("Bearer realm=\"")
+                .append(realmUrl)
+                .append("\",service=\"")
+                .append(service)
+                .append('"');
         if (needed != null) {
             challenge.append(",scope=\"").append(needed).append('"');
         }
@@ -254,7 +265,7 @@ public final class TokenService implements Authorizer {
         if (needed == null || access.get().stream().anyMatch(g -> g.covers(needed))) {
             return Decision.ALLOW;
         }
-        return Decision.deny(challenge.append(",error=\"insufficient_scope\"").toString(),
-                "token does not grant " + needed);
+        return Decision.deny(
+                challenge.append(",error=\"insufficient_scope\"").toString(), "token does not grant " + needed);
     }
 }

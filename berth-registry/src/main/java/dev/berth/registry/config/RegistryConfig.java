@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.berth.core.error.BerthException;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,23 +29,20 @@ import java.time.Duration;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record RegistryConfig(String addr, String root, Boolean readOnly, Tls tls, Auth auth, Gc gc) {
-    public record Tls(String cert, String key) {
-    }
+    public record Tls(String cert, String key) {}
 
-    public record Auth(String type, String htpasswd, String realm, String service, Long tokenTtlSeconds) {
-    }
+    public record Auth(String type, String htpasswd, String realm, String service, Long tokenTtlSeconds) {}
 
     /**
      * @param delaySeconds a blob linked or used more recently than this is never collected
      * @param intervalSeconds collect every so often while serving (0: only on demand)
      * @param uploadTtlSeconds upload sessions idle longer than this are ended by a collection
      */
-    public record Gc(Long delaySeconds, Long intervalSeconds, Long uploadTtlSeconds) {
-    }
+    public record Gc(Long delaySeconds, Long intervalSeconds, Long uploadTtlSeconds) {}
 
     public static RegistryConfig load(Path file) {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        ObjectMapper yaml =
+                new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         try {
             return yaml.readValue(file.toFile(), RegistryConfig.class);
         } catch (IOException e) {
@@ -64,15 +60,27 @@ public record RegistryConfig(String addr, String root, Boolean readOnly, Tls tls
 
     /** This config with every field that {@code over} sets replaced by it. */
     public RegistryConfig overriddenBy(RegistryConfig over) {
-        Tls t = tls == null ? over.tls : over.tls == null ? tls
-                : new Tls(or(over.tls.cert, tls.cert), or(over.tls.key, tls.key));
-        Auth a = auth == null ? over.auth : over.auth == null ? auth
-                : new Auth(or(over.auth.type, auth.type), or(over.auth.htpasswd, auth.htpasswd),
-                or(over.auth.realm, auth.realm), or(over.auth.service, auth.service),
-                or(over.auth.tokenTtlSeconds, auth.tokenTtlSeconds));
-        Gc g = gc == null ? over.gc : over.gc == null ? gc
-                : new Gc(or(over.gc.delaySeconds, gc.delaySeconds), or(over.gc.intervalSeconds, gc.intervalSeconds),
-                or(over.gc.uploadTtlSeconds, gc.uploadTtlSeconds));
+        Tls t = tls == null
+                ? over.tls
+                : over.tls == null ? tls : new Tls(or(over.tls.cert, tls.cert), or(over.tls.key, tls.key));
+        Auth a = auth == null
+                ? over.auth
+                : over.auth == null
+                        ? auth
+                        : new Auth(
+                                or(over.auth.type, auth.type),
+                                or(over.auth.htpasswd, auth.htpasswd),
+                                or(over.auth.realm, auth.realm),
+                                or(over.auth.service, auth.service),
+                                or(over.auth.tokenTtlSeconds, auth.tokenTtlSeconds));
+        Gc g = gc == null
+                ? over.gc
+                : over.gc == null
+                        ? gc
+                        : new Gc(
+                                or(over.gc.delaySeconds, gc.delaySeconds),
+                                or(over.gc.intervalSeconds, gc.intervalSeconds),
+                                or(over.gc.uploadTtlSeconds, gc.uploadTtlSeconds));
         return new RegistryConfig(or(over.addr, addr), or(over.root, root), or(over.readOnly, readOnly), t, a, g);
     }
 
@@ -94,8 +102,13 @@ public record RegistryConfig(String addr, String root, Boolean readOnly, Tls tls
         if (root == null) {
             throw BerthException.invalid("the registry needs a root directory (--root)");
         }
-        return new RegistryConfig(or(addr, "127.0.0.1:5000"), root, or(readOnly, false),
-                tls == null || tls.cert == null ? null : tls, a, g);
+        return new RegistryConfig(
+                or(addr, "127.0.0.1:5000"),
+                root,
+                or(readOnly, false),
+                tls == null || tls.cert == null ? null : tls,
+                a,
+                g);
     }
 
     public Duration gcDelay() {

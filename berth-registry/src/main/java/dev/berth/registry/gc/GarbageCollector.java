@@ -8,9 +8,6 @@ import dev.berth.registry.RegistryException;
 import dev.berth.registry.manifest.ManifestRefs;
 import dev.berth.registry.storage.RepositoryStore;
 import dev.berth.registry.storage.RepositoryStore.Revision;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -21,6 +18,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Mark and sweep over the shared content store, safe while the registry serves pushes.
@@ -42,15 +41,14 @@ public final class GarbageCollector {
     private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
 
     /** What one collection did. */
-    public record Report(int manifests, int marked, List<Digest> deleted, long bytesFreed, int uploadsPurged) {
-    }
+    public record Report(int manifests, int marked, List<Digest> deleted, long bytesFreed, int uploadsPurged) {}
 
     private final Registry registry;
     private final Duration delay;
     private final Duration uploadTtl;
     private final Clock clock;
     /** Runs between mark and sweep; tests use it to push in exactly the window that matters. */
-    Runnable afterMark = () -> { };
+    Runnable afterMark = () -> {};
 
     public GarbageCollector(Registry registry, Duration delay, Duration uploadTtl, Clock clock) {
         this.registry = registry;
@@ -106,8 +104,13 @@ public final class GarbageCollector {
         }
         int purged = registry.purgeUploads(clock.instant().minus(uploadTtl));
         Report report = new Report(manifests, marked.size(), List.copyOf(deleted), freed, purged);
-        log.info("garbage collection: {} manifests, {} blobs in use, {} blobs deleted ({} bytes), {} stale uploads ended",
-                manifests, report.marked(), deleted.size(), freed, purged);
+        log.info(
+                "garbage collection: {} manifests, {} blobs in use, {} blobs deleted ({} bytes), {} stale uploads ended",
+                manifests,
+                report.marked(),
+                deleted.size(),
+                freed,
+                purged);
         return report;
     }
 

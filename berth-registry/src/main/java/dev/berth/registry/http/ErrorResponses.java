@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.BerthException;
 import dev.berth.registry.OciError;
 import dev.berth.registry.RegistryException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -18,11 +17,9 @@ import java.util.Map;
 final class ErrorResponses {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Response(int status, byte[] body) {
-    }
+    record Response(int status, byte[] body) {}
 
-    private ErrorResponses() {
-    }
+    private ErrorResponses() {}
 
     static RegistryException from(Throwable t) {
         if (t instanceof RegistryException re) {
@@ -49,23 +46,31 @@ final class ErrorResponses {
                 case INTERNAL -> 500;
             };
             if (code != null) {
-                return new RegistryException(status, List.of(new RegistryException.Entry(code, be.getMessage(), Map.of())));
+                return new RegistryException(
+                        status, List.of(new RegistryException.Entry(code, be.getMessage(), Map.of())));
             }
-            return new RegistryException(status, List.of(new RegistryException.Entry(OciError.UNSUPPORTED, be.getMessage(), Map.of())));
+            return new RegistryException(
+                    status, List.of(new RegistryException.Entry(OciError.UNSUPPORTED, be.getMessage(), Map.of())));
         }
-        return new RegistryException(500, List.of(new RegistryException.Entry(OciError.UNSUPPORTED,
-                "internal error: " + t, Map.of())));
+        return new RegistryException(
+                500, List.of(new RegistryException.Entry(OciError.UNSUPPORTED, "internal error: " + t, Map.of())));
     }
 
     static byte[] body(RegistryException e) {
-        List<Map<String, Object>> errors = e.errors().stream().map(en -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            // 5xx are not the spec's codes (those are for 4XX); say what they are.
-            m.put("code", e.status() >= 500 ? (e.status() == 503 ? "UNAVAILABLE" : "UNKNOWN") : en.code().name());
-            m.put("message", en.message());
-            m.put("detail", en.detail());
-            return m;
-        }).toList();
+        List<Map<String, Object>> errors = e.errors().stream()
+                .map(en -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    // 5xx are not the spec's codes (those are for 4XX); say what they are.
+                    m.put(
+                            "code",
+                            e.status() >= 500
+                                    ? (e.status() == 503 ? "UNAVAILABLE" : "UNKNOWN")
+                                    : en.code().name());
+                    m.put("message", en.message());
+                    m.put("detail", en.detail());
+                    return m;
+                })
+                .toList();
         try {
             return JSON.writeValueAsBytes(Map.of("errors", errors));
         } catch (IOException ex) {

@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.stream.ChunkedNioFile;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -103,7 +102,9 @@ final class Exchange {
     /** A response with a small body (sent without it for HEAD, keeping Content-Length). */
     void respond(HttpResponseStatus status, HttpHeaders headers, byte[] content) {
         boolean head = HttpMethod.HEAD.equals(request.method());
-        var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        var res = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                status,
                 head || content.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(content));
         res.headers().set(headers);
         common(res.headers());

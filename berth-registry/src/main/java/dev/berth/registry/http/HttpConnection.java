@@ -12,13 +12,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP/1.1 connection. Runs on the event loop and never blocks: each request is handed to
@@ -107,8 +106,11 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     /** Starts the exchange; false when the request could not be decoded (answered 400, closing). */
     private boolean start(ChannelHandlerContext ctx, HttpRequest req) {
         if (req.decoderResult().isFailure()) {
-            var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
-                    Unpooled.copiedBuffer("bad request: " + req.decoderResult().cause(), java.nio.charset.StandardCharsets.UTF_8));
+            var res = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.BAD_REQUEST,
+                    Unpooled.copiedBuffer(
+                            "bad request: " + req.decoderResult().cause(), java.nio.charset.StandardCharsets.UTF_8));
             res.headers().set(HttpHeaderNames.CONNECTION, "close");
             res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
             ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);

@@ -31,10 +31,6 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.stream.ChunkedWriteHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.net.ssl.SSLException;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -44,6 +40,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code berth registry serve}: the OCI Distribution server on Netty (HTTP/1.1, optional TLS).
@@ -65,9 +64,16 @@ public final class RegistryServer implements AutoCloseable {
     private final GarbageCollector collector;
     private final boolean tls;
 
-    private RegistryServer(EventLoopGroup boss, EventLoopGroup workers, ExecutorService requests,
-                           ScheduledExecutorService scheduler, Channel channel, RootLock lock, Registry registry,
-                           GarbageCollector collector, boolean tls) {
+    private RegistryServer(
+            EventLoopGroup boss,
+            EventLoopGroup workers,
+            ExecutorService requests,
+            ScheduledExecutorService scheduler,
+            Channel channel,
+            RootLock lock,
+            Registry registry,
+            GarbageCollector collector,
+            boolean tls) {
         this.boss = boss;
         this.workers = workers;
         this.requests = requests;
@@ -86,13 +92,21 @@ public final class RegistryServer implements AutoCloseable {
         try {
             Registry registry = Registry.open(root);
             boolean readOnly = config.readOnly();
-            Htpasswd users = config.auth().htpasswd() == null ? null : Htpasswd.load(Path.of(config.auth().htpasswd()));
+            Htpasswd users = config.auth().htpasswd() == null
+                    ? null
+                    : Htpasswd.load(Path.of(config.auth().htpasswd()));
             TokenService tokens = null;
             Authorizer authorizer = switch (config.auth().type()) {
                 case "basic" -> Authorizer.basic(users, "Berth Registry");
-                case "token" -> tokens = new TokenService(config.auth().service(), config.auth().realm(),
-                        Duration.ofSeconds(config.auth().tokenTtlSeconds()), users, readOnly,
-                        TokenService.loadOrCreateKey(root.resolve(TOKEN_KEY)), Clock.systemUTC());
+                case "token" ->
+                    tokens = new TokenService(
+                            config.auth().service(),
+                            config.auth().realm(),
+                            Duration.ofSeconds(config.auth().tokenTtlSeconds()),
+                            users,
+                            readOnly,
+                            TokenService.loadOrCreateKey(root.resolve(TOKEN_KEY)),
+                            Clock.systemUTC());
                 default -> Authorizer.NONE;
             };
             GarbageCollector collector = new GarbageCollector(registry, config.gcDelay(), config.uploadTtl());
@@ -102,31 +116,47 @@ public final class RegistryServer implements AutoCloseable {
             warmUpDigests();
             // Abandoned upload sessions end even when nobody collects garbage (spec: "the server
             // SHOULD eventually timeout unfinished uploads").
-            server.scheduler.scheduleWithFixedDelay(() -> {
-                try {
-                    registry.purgeUploads(java.time.Instant.now().minus(config.uploadTtl()));
-                } catch (RuntimeException e) {
-                    log.error("purging idle uploads failed", e);
-                }
-            }, 1, 1, TimeUnit.HOURS);
-            server.scheduler.scheduleWithFixedDelay(() -> {
-                try {
-                    registry.closeIdleWriters(java.time.Instant.now().minus(Duration.ofMinutes(10)));
-                } catch (RuntimeException e) {
-                    log.error("closing idle upload files failed", e);
-                }
-            }, 5, 5, TimeUnit.MINUTES);
+            server.scheduler.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            registry.purgeUploads(java.time.Instant.now().minus(config.uploadTtl()));
+                        } catch (RuntimeException e) {
+                            log.error("purging idle uploads failed", e);
+                        }
+                    },
+                    1,
+                    1,
+                    TimeUnit.HOURS);
+            server.scheduler.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            registry.closeIdleWriters(java.time.Instant.now().minus(Duration.ofMinutes(10)));
+                        } catch (RuntimeException e) {
+                            log.error("closing idle upload files failed", e);
+                        }
+                    },
+                    5,
+                    5,
+                    TimeUnit.MINUTES);
             if (config.gc().intervalSeconds() > 0) {
                 long every = config.gc().intervalSeconds();
-                server.scheduler.scheduleWithFixedDelay(() -> {
-                    try {
-                        collector.collect();
-                    } catch (RuntimeException e) {
-                        log.error("scheduled garbage collection failed", e);
-                    }
-                }, every, every, TimeUnit.SECONDS);
+                server.scheduler.scheduleWithFixedDelay(
+                        () -> {
+                            try {
+                                collector.collect();
+                            } catch (RuntimeException e) {
+                                log.error("scheduled garbage collection failed", e);
+                            }
+                        },
+                        every,
+                        every,
+                        TimeUnit.SECONDS);
             }
-            log.info("berth registry serving {} on {}{}{}", root, server.address(), ssl != null ? " (TLS)" : "",
+            log.info(
+                    "berth registry serving {} on {}{}{}",
+                    root,
+                    server.address(),
+                    ssl != null ? " (TLS)" : "",
                     readOnly ? " read-only" : "");
             return server;
         } catch (RuntimeException e) {
@@ -155,9 +185,11 @@ public final class RegistryServer implements AutoCloseable {
 
     private static SslContext sslContext(RegistryConfig.Tls t) {
         try {
-            return SslContextBuilder.forServer(new File(t.cert()), new File(t.key())).build();
+            return SslContextBuilder.forServer(new File(t.cert()), new File(t.key()))
+                    .build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw BerthException.invalid("cannot load TLS certificate %s / key %s: %s", t.cert(), t.key(), e.getMessage());
+            throw BerthException.invalid(
+                    "cannot load TLS certificate %s / key %s: %s", t.cert(), t.key(), e.getMessage());
         }
     }
 
@@ -178,14 +210,22 @@ public final class RegistryServer implements AutoCloseable {
         }
     }
 
-    private static RegistryServer bind(InetSocketAddress address, Router router, SslContext ssl, RootLock lock,
-                                       Registry registry, GarbageCollector collector) {
+    private static RegistryServer bind(
+            InetSocketAddress address,
+            Router router,
+            SslContext ssl,
+            RootLock lock,
+            Registry registry,
+            GarbageCollector collector) {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends ServerChannel> channelClass =
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()), io);
-        ExecutorService requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("registry-", 0).factory());
+        EventLoopGroup workers =
+                new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()), io);
+        ExecutorService requests = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("registry-", 0).factory());
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("registry-gc").factory());
         try {
@@ -195,7 +235,8 @@ public final class RegistryServer implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 64 * 1024, 1 << 20))
+                    .childOption(
+                            ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 64 * 1024, 1 << 20))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
@@ -213,7 +254,9 @@ public final class RegistryServer implements AutoCloseable {
                             p.addLast(new HttpConnection(router, requests, ssl != null));
                         }
                     })
-                    .bind(address).syncUninterruptibly().channel();
+                    .bind(address)
+                    .syncUninterruptibly()
+                    .channel();
             return new RegistryServer(boss, workers, requests, scheduler, ch, lock, registry, collector, ssl != null);
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);

@@ -18,9 +18,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The endpoints of the OCI Distribution Spec (the "Endpoints" table, end-1 … end-14), plus the
@@ -56,7 +55,12 @@ final class Router {
     private final GarbageCollector collector;
     private final boolean readOnly;
 
-    Router(Registry registry, Authorizer authorizer, TokenService tokens, GarbageCollector collector, boolean readOnly) {
+    Router(
+            Registry registry,
+            Authorizer authorizer,
+            TokenService tokens,
+            GarbageCollector collector,
+            boolean readOnly) {
         this.registry = registry;
         this.authorizer = authorizer;
         this.tokens = tokens;
@@ -180,7 +184,8 @@ final class Router {
                 json(ex, HttpResponseStatus.OK, new DefaultHttpHeaders(), body);
             }
         } else {
-            throw RegistryException.of(OciError.UNSUPPORTED, "no such endpoint: %s", path).withStatus(404);
+            throw RegistryException.of(OciError.UNSUPPORTED, "no such endpoint: %s", path)
+                    .withStatus(404);
         }
     }
 
@@ -202,14 +207,15 @@ final class Router {
 
     /** Checks credentials; on refusal answers 401 with the challenge and returns false. */
     private boolean access(Exchange ex, Scope needed) {
-        Authorizer.Decision d = authorizer.authorize(ex.header(HttpHeaderNames.AUTHORIZATION), needed,
-                ex.header(HttpHeaderNames.HOST), ex.tls());
+        Authorizer.Decision d = authorizer.authorize(
+                ex.header(HttpHeaderNames.AUTHORIZATION), needed, ex.header(HttpHeaderNames.HOST), ex.tls());
         if (d.allowed()) {
             return true;
         }
         HttpHeaders h = new DefaultHttpHeaders();
         h.set(HttpHeaderNames.WWW_AUTHENTICATE, d.challenge());
-        Map<String, Object> detail = needed == null ? Map.of()
+        Map<String, Object> detail = needed == null
+                ? Map.of()
                 : Map.of("type", needed.type(), "name", needed.name(), "action", String.join(",", needed.actions()));
         fail(ex, RegistryException.withDetail(OciError.UNAUTHORIZED, detail, "%s", d.message()), h);
         return false;
@@ -260,12 +266,20 @@ final class Router {
                         end = Math.min(Long.parseLong(r.group(2)), size - 1);
                     }
                 }
-                if (start >= size || (!r.group(1).isEmpty() && !r.group(2).isEmpty()
-                        && Long.parseLong(r.group(2)) < start)) {
+                if (start >= size
+                        || (!r.group(1).isEmpty() && !r.group(2).isEmpty() && Long.parseLong(r.group(2)) < start)) {
                     h.set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size);
-                    fail(ex, RegistryException.withDetail(OciError.SIZE_INVALID, Map.of("digest", digest.toString(),
-                                    "size", size, "range", range),
-                            "range %s not satisfiable: blob %s has %d bytes", range, digest, size).withStatus(416), h);
+                    fail(
+                            ex,
+                            RegistryException.withDetail(
+                                            OciError.SIZE_INVALID,
+                                            Map.of("digest", digest.toString(), "size", size, "range", range),
+                                            "range %s not satisfiable: blob %s has %d bytes",
+                                            range,
+                                            digest,
+                                            size)
+                                    .withStatus(416),
+                            h);
                     return;
                 }
                 partial = true;
@@ -279,8 +293,12 @@ final class Router {
             ex.respond(HttpResponseStatus.OK, h, new byte[0]);
             return;
         }
-        ex.respondFile(partial ? HttpResponseStatus.PARTIAL_CONTENT : HttpResponseStatus.OK, h,
-                registry.blobStore().path(digest), start, length);
+        ex.respondFile(
+                partial ? HttpResponseStatus.PARTIAL_CONTENT : HttpResponseStatus.OK,
+                h,
+                registry.blobStore().path(digest),
+                start,
+                length);
     }
 
     // --- uploads -----------------------------------------------------------------------------
@@ -334,8 +352,13 @@ final class Router {
         } catch (RegistryException e) {
             return false;
         }
-        return authorizer.authorize(ex.header(HttpHeaderNames.AUTHORIZATION), Scope.repository(from, Scope.PULL),
-                ex.header(HttpHeaderNames.HOST), ex.tls()).allowed();
+        return authorizer
+                .authorize(
+                        ex.header(HttpHeaderNames.AUTHORIZATION),
+                        Scope.repository(from, Scope.PULL),
+                        ex.header(HttpHeaderNames.HOST),
+                        ex.tls())
+                .allowed();
     }
 
     private void uploadStatus(Exchange ex, String name, String uuid) {
@@ -350,7 +373,8 @@ final class Router {
         }
         Matcher m = CONTENT_RANGE.matcher(cr.trim());
         if (!m.matches()) {
-            throw RegistryException.of(OciError.BLOB_UPLOAD_INVALID, "malformed Content-Range: %s", cr).withStatus(416);
+            throw RegistryException.of(OciError.BLOB_UPLOAD_INVALID, "malformed Content-Range: %s", cr)
+                    .withStatus(416);
         }
         return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
     }
@@ -358,8 +382,8 @@ final class Router {
     private void patchUpload(Exchange ex, String name, String uuid) {
         try {
             long[] cr = contentRange(ex);
-            Registry.UploadStatus st = registry.appendUpload(name, uuid, cr == null ? null : cr[0],
-                    cr == null ? null : cr[1], ex.body(), ex.contentLength());
+            Registry.UploadStatus st = registry.appendUpload(
+                    name, uuid, cr == null ? null : cr[0], cr == null ? null : cr[1], ex.body(), ex.contentLength());
             sessionAccepted(ex, HttpResponseStatus.ACCEPTED, st);
         } catch (RegistryException e) {
             failWithUploadState(ex, name, uuid, e);
@@ -374,8 +398,8 @@ final class Router {
             }
             Digest d = digest(digestParam);
             long[] cr = contentRange(ex);
-            BlobInfo info = registry.finishUpload(name, uuid, d, cr == null ? null : cr[0], cr == null ? null : cr[1],
-                    ex.body(), ex.contentLength());
+            BlobInfo info = registry.finishUpload(
+                    name, uuid, d, cr == null ? null : cr[0], cr == null ? null : cr[1], ex.body(), ex.contentLength());
             created(ex, name, info.digest());
         } catch (RegistryException e) {
             failWithUploadState(ex, name, uuid, e);
@@ -401,7 +425,8 @@ final class Router {
     // --- manifests ---------------------------------------------------------------------------
 
     private void getManifest(Exchange ex, String name, String ref) {
-        Registry.StoredManifest mf = registry.manifest(name, ref, AcceptedTypes.parse(ex.headers(HttpHeaderNames.ACCEPT)));
+        Registry.StoredManifest mf =
+                registry.manifest(name, ref, AcceptedTypes.parse(ex.headers(HttpHeaderNames.ACCEPT)));
         HttpHeaders h = new DefaultHttpHeaders();
         h.set(HttpHeaderNames.ETAG, "\"" + mf.digest() + "\"");
         if (etagMatches(ex.headers(HttpHeaderNames.IF_NONE_MATCH), mf.digest())) {
@@ -523,7 +548,9 @@ final class Router {
             // The client's own n carries over: a page cut short by its size must not shrink the next.
             String next = "/v2/" + name + "/referrers/" + subject + "?" + (n < 0 ? "" : "n=" + n + "&")
                     + "last=" + URLEncoder.encode(page.last(), StandardCharsets.UTF_8)
-                    + (artifactType == null ? "" : "&artifactType=" + URLEncoder.encode(artifactType, StandardCharsets.UTF_8));
+                    + (artifactType == null
+                            ? ""
+                            : "&artifactType=" + URLEncoder.encode(artifactType, StandardCharsets.UTF_8));
             h.set("Link", "<" + next + ">; rel=\"next\"");
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -535,8 +562,8 @@ final class Router {
     }
 
     private void token(Exchange ex) {
-        TokenService.TokenResponse r = tokens.tokenResponse(ex.header(HttpHeaderNames.AUTHORIZATION),
-                ex.param("service"), ex.params("scope"));
+        TokenService.TokenResponse r =
+                tokens.tokenResponse(ex.header(HttpHeaderNames.AUTHORIZATION), ex.param("service"), ex.params("scope"));
         HttpHeaders h = new DefaultHttpHeaders();
         if (r.status() == 401) {
             h.set(HttpHeaderNames.WWW_AUTHENTICATE, r.challenge());

@@ -19,7 +19,8 @@ public record AcceptedTypes(Set<String> types, boolean any) {
         for (String header : headerValues) {
             for (String item : header.split(",")) {
                 int semi = item.indexOf(';');
-                String type = (semi >= 0 ? item.substring(0, semi) : item).strip().toLowerCase(Locale.ROOT);
+                String type =
+                        (semi >= 0 ? item.substring(0, semi) : item).strip().toLowerCase(Locale.ROOT);
                 if (type.equals("*/*") || type.equals("application/*")) {
                     any = true;
                 } else if (!type.isEmpty()) {

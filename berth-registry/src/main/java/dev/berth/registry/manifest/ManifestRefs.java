@@ -6,7 +6,6 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.registry.OciError;
 import dev.berth.registry.RegistryException;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,13 +19,18 @@ import java.util.Map;
  *
  * @param index true for an OCI index or Docker manifest list (children are manifests)
  */
-public record ManifestRefs(String mediaType, boolean index, Descriptor config, List<Descriptor> layers,
-                           List<Descriptor> manifests, Descriptor subject, String artifactType,
-                           Map<String, String> annotations) {
+public record ManifestRefs(
+        String mediaType,
+        boolean index,
+        Descriptor config,
+        List<Descriptor> layers,
+        List<Descriptor> manifests,
+        Descriptor subject,
+        String artifactType,
+        Map<String, String> annotations) {
 
     /** A descriptor as far as the registry cares. */
-    public record Descriptor(String mediaType, Digest digest, long size, List<String> urls) {
-    }
+    public record Descriptor(String mediaType, Digest digest, long size, List<String> urls) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -46,17 +50,24 @@ public record ManifestRefs(String mediaType, boolean index, Descriptor config, L
         }
         JsonNode schemaVersion = root.get("schemaVersion");
         if (schemaVersion == null || !schemaVersion.isInt() || schemaVersion.intValue() != 2) {
-            throw RegistryException.of(OciError.MANIFEST_INVALID,
-                    "unsupported manifest schemaVersion %s (only 2 is accepted)", schemaVersion);
+            throw RegistryException.of(
+                    OciError.MANIFEST_INVALID,
+                    "unsupported manifest schemaVersion %s (only 2 is accepted)",
+                    schemaVersion);
         }
         String declared = text(root, "mediaType");
         String mediaType;
         if (declared != null && contentType != null && !contentType.isEmpty() && !declared.equals(contentType)) {
-            throw RegistryException.of(OciError.MANIFEST_INVALID,
-                    "manifest mediaType %s does not match Content-Type %s", declared, contentType);
+            throw RegistryException.of(
+                    OciError.MANIFEST_INVALID,
+                    "manifest mediaType %s does not match Content-Type %s",
+                    declared,
+                    contentType);
         } else if (declared != null) {
             mediaType = declared;
-        } else if (contentType != null && !contentType.isEmpty() && !contentType.equals("application/json")
+        } else if (contentType != null
+                && !contentType.isEmpty()
+                && !contentType.equals("application/json")
                 && !contentType.equals("application/octet-stream")) {
             mediaType = contentType;
         } else {
@@ -82,8 +93,8 @@ public record ManifestRefs(String mediaType, boolean index, Descriptor config, L
         if (a != null && a.isObject()) {
             a.properties().forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
         }
-        return new ManifestRefs(mediaType, index, config, layers, manifests, subject, text(root, "artifactType"),
-                annotations);
+        return new ManifestRefs(
+                mediaType, index, config, layers, manifests, subject, text(root, "artifactType"), annotations);
     }
 
     /** The artifactType a referrers list shows for this manifest (spec: "Listing Referrers"). */
@@ -128,7 +139,8 @@ public record ManifestRefs(String mediaType, boolean index, Descriptor config, L
         try {
             digest = Digest.parse(digestText);
         } catch (BerthException e) {
-            throw RegistryException.of(OciError.MANIFEST_INVALID, "%s has an invalid digest: %s", field, e.getMessage());
+            throw RegistryException.of(
+                    OciError.MANIFEST_INVALID, "%s has an invalid digest: %s", field, e.getMessage());
         }
         JsonNode size = node.get("size");
         if (size == null || !size.canConvertToLong() || size.longValue() < 0) {

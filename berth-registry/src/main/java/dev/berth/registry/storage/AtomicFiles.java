@@ -1,7 +1,6 @@
 package dev.berth.registry.storage;
 
 import dev.berth.core.error.BerthException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -20,8 +19,7 @@ import java.util.UUID;
  * the old content or the new one, never a torn file, and after a crash the rename is durable.
  */
 public final class AtomicFiles {
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     public static void write(Path target, byte[] data) {
         write(target, data, true);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -39,8 +38,9 @@ import java.util.stream.Stream;
  */
 public final class RepositoryStore {
     /** The spec's {@code <name>} grammar (Pulling manifests). */
-    public static final Pattern NAME = Pattern.compile(
-            "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*");
+    public static final Pattern NAME =
+            Pattern.compile("[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*");
+
     public static final Pattern TAG = Pattern.compile("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}");
 
     /** A stored manifest: digest, the media type it is served with, size, and its subject if any. */
@@ -81,11 +81,17 @@ public final class RepositoryStore {
     }
 
     private Path revisionLink(String name, Digest d) {
-        return digestDir(repo(name).resolve("_manifests").resolve("revisions"), d).resolve("link");
+        return digestDir(repo(name).resolve("_manifests").resolve("revisions"), d)
+                .resolve("link");
     }
 
     private Path tagLink(String name, String tag) {
-        return repo(name).resolve("_manifests").resolve("tags").resolve(tag).resolve("current").resolve("link");
+        return repo(name)
+                .resolve("_manifests")
+                .resolve("tags")
+                .resolve(tag)
+                .resolve("current")
+                .resolve("link");
     }
 
     private Path referrerLink(String name, Digest subject, Digest referrer) {
@@ -139,7 +145,8 @@ public final class RepositoryStore {
     /** When the blob was last linked or used in the repository, or empty when it is not linked. */
     public Optional<Instant> blobLinkTime(String name, Digest digest) {
         try {
-            return Optional.of(Files.getLastModifiedTime(layerLink(name, digest)).toInstant());
+            return Optional.of(
+                    Files.getLastModifiedTime(layerLink(name, digest)).toInstant());
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -176,7 +183,8 @@ public final class RepositoryStore {
     /** When the revision was written (for the collector), or empty. */
     public Optional<Instant> revisionTime(String name, Digest digest) {
         try {
-            return Optional.of(Files.getLastModifiedTime(revisionLink(name, digest)).toInstant());
+            return Optional.of(
+                    Files.getLastModifiedTime(revisionLink(name, digest)).toInstant());
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -188,7 +196,8 @@ public final class RepositoryStore {
         Path link = revisionLink(name, digest);
         try {
             boolean existed = Files.deleteIfExists(link);
-            deleteEmptyParents(link.getParent(), repo(name).resolve("_manifests").resolve("revisions"));
+            deleteEmptyParents(
+                    link.getParent(), repo(name).resolve("_manifests").resolve("revisions"));
             return existed;
         } catch (IOException e) {
             throw BerthException.internal("cannot delete " + link, e);
@@ -207,7 +216,9 @@ public final class RepositoryStore {
 
     public Optional<Digest> resolveTag(String name, String tag) {
         byte[] data = AtomicFiles.readIfExists(tagLink(name, tag));
-        return data == null ? Optional.empty() : Optional.of(Digest.parse(new String(data, StandardCharsets.UTF_8).trim()));
+        return data == null
+                ? Optional.empty()
+                : Optional.of(Digest.parse(new String(data, StandardCharsets.UTF_8).trim()));
     }
 
     public boolean deleteTag(String name, String tag) {
@@ -227,7 +238,8 @@ public final class RepositoryStore {
     // --- referrers ---------------------------------------------------------------------------
 
     public void addReferrer(String name, Digest subject, Digest referrer) {
-        AtomicFiles.write(referrerLink(name, subject, referrer), referrer.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(
+                referrerLink(name, subject, referrer), referrer.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     public void removeReferrer(String name, Digest subject, Digest referrer) {
@@ -291,7 +303,10 @@ public final class RepositoryStore {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".tmp-")).sorted().toList();
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith(".tmp-"))
+                    .sorted()
+                    .toList();
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {

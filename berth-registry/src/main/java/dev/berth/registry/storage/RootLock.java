@@ -1,7 +1,6 @@
 package dev.berth.registry.storage;
 
 import dev.berth.core.error.BerthException;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -29,8 +28,8 @@ public final class RootLock implements AutoCloseable {
         Path file = root.resolve("registry.lock");
         try {
             Files.createDirectories(root);
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            FileChannel ch = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock l;
             try {
                 l = ch.tryLock();
@@ -40,11 +39,15 @@ public final class RootLock implements AutoCloseable {
             if (l == null) {
                 String who = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
                 ch.close();
-                throw BerthException.conflict("registry root %s is in use by %s", root, who.isEmpty() ? "another process" : who);
+                throw BerthException.conflict(
+                        "registry root %s is in use by %s", root, who.isEmpty() ? "another process" : who);
             }
             ch.truncate(0);
-            ch.write(java.nio.ByteBuffer.wrap((holder + " (pid " + ProcessHandle.current().pid() + ")\n")
-                    .getBytes(StandardCharsets.UTF_8)), 0);
+            ch.write(
+                    java.nio.ByteBuffer.wrap(
+                            (holder + " (pid " + ProcessHandle.current().pid() + ")\n")
+                                    .getBytes(StandardCharsets.UTF_8)),
+                    0);
             return new RootLock(ch, l);
         } catch (IOException e) {
             throw BerthException.internal("cannot lock " + file + ": " + e.getMessage(), e);

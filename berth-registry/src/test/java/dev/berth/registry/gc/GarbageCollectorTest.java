@@ -1,5 +1,8 @@
 package dev.berth.registry.gc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
@@ -9,9 +12,6 @@ import dev.berth.registry.http.RegistryClient;
 import dev.berth.registry.http.RegistryFixture;
 import dev.berth.registry.manifest.MediaTypes;
 import dev.berth.registry.storage.RootLock;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +24,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GarbageCollectorTest {
     @TempDir
@@ -37,7 +36,8 @@ class GarbageCollectorTest {
     }
 
     static Digest put(Registry r, String repo, byte[] data) {
-        return r.putBlob(repo, Digest.sha256(data), new ByteArrayInputStream(data), data.length).digest();
+        return r.putBlob(repo, Digest.sha256(data), new ByteArrayInputStream(data), data.length)
+                .digest();
     }
 
     static byte[] manifest(Digest config, long configSize, Digest layer, long layerSize) {
@@ -81,12 +81,18 @@ class GarbageCollectorTest {
             Digest cd = put(r, "app", config);
             Digest ld = put(r, "app", layer);
             byte[] m = manifest(cd, config.length, ld, layer.length);
-            Digest md = r.putManifest("app", "v1", MediaTypes.OCI_MANIFEST, m, List.of()).digest();
+            Digest md = r.putManifest("app", "v1", MediaTypes.OCI_MANIFEST, m, List.of())
+                    .digest();
             Digest stray = put(r, "app", utf8("stray"));
             Digest deletedImageLayer = put(r, "old", utf8("old layer"));
             Digest oldConfig = put(r, "old", utf8("{}"));
-            Digest oldManifest = r.putManifest("old", "v0", MediaTypes.OCI_MANIFEST,
-                    manifest(oldConfig, 2, deletedImageLayer, 9), List.of()).digest();
+            Digest oldManifest = r.putManifest(
+                            "old",
+                            "v0",
+                            MediaTypes.OCI_MANIFEST,
+                            manifest(oldConfig, 2, deletedImageLayer, 9),
+                            List.of())
+                    .digest();
             r.deleteManifest("old", oldManifest.toString());
 
             var report = new GarbageCollector(r, Duration.ZERO, Duration.ofDays(1)).collect();
@@ -110,7 +116,7 @@ class GarbageCollectorTest {
 
             Digest used = put(r, "c", utf8("used recently"));
             age(root, "c", Duration.ofHours(2));
-            r.blob("c", used);  // a HEAD/GET renews the link: a client is about to rely on it
+            r.blob("c", used); // a HEAD/GET renews the link: a client is about to rely on it
             assertThat(gc.collect().deleted()).isEmpty();
         }
     }
@@ -123,8 +129,8 @@ class GarbageCollectorTest {
             Digest cd = put(r, "late", config);
             Digest ld = put(r, "late", layer);
             var gc = new GarbageCollector(r, Duration.ZERO, Duration.ofDays(1));
-            gc.afterMark = () -> r.putManifest("late", "v1", MediaTypes.OCI_MANIFEST,
-                    manifest(cd, config.length, ld, layer.length), List.of());
+            gc.afterMark = () -> r.putManifest(
+                    "late", "v1", MediaTypes.OCI_MANIFEST, manifest(cd, config.length, ld, layer.length), List.of());
             assertThat(gc.collect().deleted()).isEmpty();
             assertThat(r.blobStore().contains(cd)).isTrue();
             assertThat(r.blobStore().contains(ld)).isTrue();
@@ -158,7 +164,8 @@ class GarbageCollectorTest {
                         Digest[] b = blobs.get(i);
                         byte[] m = manifest(b[0], utf8("{\"n\":" + i + "}").length, b[1], utf8("layer " + i).length);
                         try {
-                            accepted.add(r.putManifest("race", "t" + i, MediaTypes.OCI_MANIFEST, m, List.of()).digest());
+                            accepted.add(r.putManifest("race", "t" + i, MediaTypes.OCI_MANIFEST, m, List.of())
+                                    .digest());
                         } catch (RegistryException refused) {
                             assertThat(refused.code().name()).isEqualTo("MANIFEST_BLOB_UNKNOWN");
                         }
@@ -190,8 +197,12 @@ class GarbageCollectorTest {
                 String json = new String(mf.bytes(), StandardCharsets.UTF_8);
                 for (Digest[] b : blobs) {
                     if (json.contains(b[0].toString())) {
-                        assertThat(r.blobStore().contains(b[0])).as("config of %s", md).isTrue();
-                        assertThat(r.blobStore().contains(b[1])).as("layer of %s", md).isTrue();
+                        assertThat(r.blobStore().contains(b[0]))
+                                .as("config of %s", md)
+                                .isTrue();
+                        assertThat(r.blobStore().contains(b[1]))
+                                .as("layer of %s", md)
+                                .isTrue();
                     }
                 }
             }
@@ -230,10 +241,12 @@ class GarbageCollectorTest {
                         Digest bd = c.pushBlob(repo, base);
                         Digest ld = c.pushBlob(repo, layer);
                         Digest cd = c.pushBlob(repo, config);
-                        byte[] m = utf8("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":"
+                        byte[] m = utf8("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST
+                                + "\",\"config\":"
                                 + "{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + cd
                                 + "\",\"size\":" + config.length + "},\"layers\":[{\"mediaType\":\"application/vnd.oci."
-                                + "image.layer.v1.tar\",\"digest\":\"" + bd + "\",\"size\":" + base.length + "},{\"mediaType\":"
+                                + "image.layer.v1.tar\",\"digest\":\"" + bd + "\",\"size\":" + base.length
+                                + "},{\"mediaType\":"
                                 + "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + ld + "\",\"size\":"
                                 + layer.length + "}]}");
                         var res = c.put("/v2/" + repo + "/manifests/v" + i, m, MediaTypes.OCI_MANIFEST);
@@ -263,7 +276,8 @@ class GarbageCollectorTest {
             }
             for (Digest g : garbage) {
                 assertThat(c.head("/v2/junk/blobs/" + g).status()).isEqualTo(404);
-                assertThat(Files.exists(root.resolve("content/blobs/sha256").resolve(g.hex()))).isFalse();
+                assertThat(Files.exists(root.resolve("content/blobs/sha256").resolve(g.hex())))
+                        .isFalse();
             }
         }
     }
@@ -274,7 +288,8 @@ class GarbageCollectorTest {
             var idle = r.startUpload("up", null);
             var active = r.startUpload("up", null);
             r.appendUpload("up", idle.uuid(), 0L, 2L, new ByteArrayInputStream(utf8("abc")), 3);
-            Files.setLastModifiedTime(root.resolve("uploads").resolve(idle.uuid() + ".json"),
+            Files.setLastModifiedTime(
+                    root.resolve("uploads").resolve(idle.uuid() + ".json"),
                     FileTime.from(Instant.now().minus(Duration.ofDays(8))));
             var report = new GarbageCollector(r, Duration.ZERO, Duration.ofDays(7)).collect();
             assertThat(report.uploadsPurged()).isEqualTo(1);
@@ -291,8 +306,14 @@ class GarbageCollectorTest {
             r.appendUpload("idle", up.uuid(), 0L, 9L, new ByteArrayInputStream(java.util.Arrays.copyOf(data, 10)), 10);
             assertThat(r.closeIdleWriters(Instant.now().plusSeconds(1))).isEqualTo(1);
             assertThat(r.uploadStatus("idle", up.uuid()).offset()).isEqualTo(10);
-            var info = r.finishUpload("idle", up.uuid(), Digest.sha256(data), 10L, 19L,
-                    new ByteArrayInputStream(java.util.Arrays.copyOfRange(data, 10, 20)), 10);
+            var info = r.finishUpload(
+                    "idle",
+                    up.uuid(),
+                    Digest.sha256(data),
+                    10L,
+                    19L,
+                    new ByteArrayInputStream(java.util.Arrays.copyOfRange(data, 10, 20)),
+                    10);
             assertThat(info.digest()).isEqualTo(Digest.sha256(data));
             assertThat(r.blob("idle", info.digest()).size()).isEqualTo(20);
         }

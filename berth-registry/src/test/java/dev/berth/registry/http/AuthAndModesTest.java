@@ -1,12 +1,10 @@
 package dev.berth.registry.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.berth.core.digest.Digest;
 import dev.berth.registry.config.RegistryConfig;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +14,10 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.Base64;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AuthAndModesTest {
     /** Made by `htpasswd -nbB alice 's3cret!'` (apache2-utils), so the $2y$ format is the real one. */
@@ -40,7 +39,8 @@ class AuthAndModesTest {
     @Test
     void basicAuthChallengesAndAcceptsBcryptHtpasswdUsers() throws Exception {
         var auth = new RegistryConfig.Auth(null, htpasswd().toString(), null, null, null);
-        try (var reg = RegistryFixture.start(tmp.resolve("root"), new RegistryConfig(null, null, null, null, auth, null))) {
+        try (var reg =
+                RegistryFixture.start(tmp.resolve("root"), new RegistryConfig(null, null, null, null, auth, null))) {
             var anon = reg.client.get("/v2/");
             assertThat(anon.status()).isEqualTo(401);
             assertThat(anon.header("WWW-Authenticate")).isEqualTo("Basic realm=\"Berth Registry\"");
@@ -48,7 +48,11 @@ class AuthAndModesTest {
 
             var wrong = reg.client.withAuthorization(basic("alice", "nope")).get("/v2/");
             assertThat(wrong.status()).isEqualTo(401);
-            assertThat(reg.client.withAuthorization(basic("bob", "s3cret!")).get("/v2/").status()).isEqualTo(401);
+            assertThat(reg.client
+                            .withAuthorization(basic("bob", "s3cret!"))
+                            .get("/v2/")
+                            .status())
+                    .isEqualTo(401);
 
             RegistryClient alice = reg.client.withAuthorization(basic("alice", "s3cret!"));
             assertThat(alice.get("/v2/").status()).isEqualTo(200);
@@ -65,17 +69,27 @@ class AuthAndModesTest {
         Path root = tmp.resolve("root");
         String token;
         try (var reg = RegistryFixture.start(root, config)) {
-            token = reg.client.withAuthorization(basic("alice", "s3cret!"))
-                    .get("/token?service=berth-registry&scope=repository:lib/app:pull,push").json().path("token").asText();
-            assertThat(reg.client.withAuthorization("Bearer " + token).get("/v2/").status()).isEqualTo(200);
+            token = reg.client
+                    .withAuthorization(basic("alice", "s3cret!"))
+                    .get("/token?service=berth-registry&scope=repository:lib/app:pull,push")
+                    .json()
+                    .path("token")
+                    .asText();
+            assertThat(reg.client
+                            .withAuthorization("Bearer " + token)
+                            .get("/v2/")
+                            .status())
+                    .isEqualTo(200);
         }
         Path key = root.resolve("token.key");
-        assertThat(Files.getPosixFilePermissions(key)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(key))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         byte[] keyBytes = Files.readAllBytes(key);
         try (var reg = RegistryFixture.start(root, config)) {
             RegistryClient pusher = reg.client.withAuthorization("Bearer " + token);
             assertThat(pusher.get("/v2/").status()).isEqualTo(200);
-            assertThat(pusher.post("/v2/lib/app/blobs/uploads/", new byte[0]).status()).isEqualTo(202);
+            assertThat(pusher.post("/v2/lib/app/blobs/uploads/", new byte[0]).status())
+                    .isEqualTo(202);
         }
         assertThat(Files.readAllBytes(key)).isEqualTo(keyBytes);
         // Another root has another key: the token means nothing there.
@@ -89,22 +103,26 @@ class AuthAndModesTest {
     @Test
     void tokenAuthChallengesWithRealmServiceAndScopeAndIssuesScopedTokens() throws Exception {
         var auth = new RegistryConfig.Auth("token", htpasswd().toString(), null, null, null);
-        try (var reg = RegistryFixture.start(tmp.resolve("root"), new RegistryConfig(null, null, null, null, auth, null))) {
+        try (var reg =
+                RegistryFixture.start(tmp.resolve("root"), new RegistryConfig(null, null, null, null, auth, null))) {
             String realm = "http://127.0.0.1:" + reg.port() + "/token";
             var base = reg.client.get("/v2/");
             assertThat(base.status()).isEqualTo(401);
-            assertThat(base.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"" + realm + "\",service=\"berth-registry\"");
+            assertThat(base.header("WWW-Authenticate"))
+                    .isEqualTo("Bearer realm=\"" + realm + "\",service=\"berth-registry\"");
 
             var tags = reg.client.get("/v2/lib/app/tags/list");
-            assertThat(tags.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"" + realm
-                    + "\",service=\"berth-registry\",scope=\"repository:lib/app:pull\"");
+            assertThat(tags.header("WWW-Authenticate"))
+                    .isEqualTo("Bearer realm=\"" + realm
+                            + "\",service=\"berth-registry\",scope=\"repository:lib/app:pull\"");
             assertThat(tags.errorCodes()).containsExactly("UNAUTHORIZED");
 
             String tokenUrl = "/token?service=berth-registry&scope=repository:lib/app:pull";
             var anonToken = reg.client.get(tokenUrl);
             assertThat(anonToken.status()).isEqualTo(401);
             assertThat(anonToken.header("WWW-Authenticate")).startsWith("Basic ");
-            var pullTokenResponse = reg.client.withAuthorization(basic("alice", "s3cret!")).get(tokenUrl);
+            var pullTokenResponse =
+                    reg.client.withAuthorization(basic("alice", "s3cret!")).get(tokenUrl);
             assertThat(pullTokenResponse.status()).isEqualTo(200);
             String pullToken = pullTokenResponse.json().path("token").asText();
             assertThat(pullTokenResponse.json().path("expires_in").asLong()).isEqualTo(300);
@@ -114,22 +132,29 @@ class AuthAndModesTest {
             assertThat(puller.get("/v2/lib/app/tags/list").errorCodes()).containsExactly("NAME_UNKNOWN");
             var push = puller.post("/v2/lib/app/blobs/uploads/", new byte[0]);
             assertThat(push.status()).isEqualTo(401);
-            assertThat(push.header("WWW-Authenticate")).contains("scope=\"repository:lib/app:pull,push\"")
+            assertThat(push.header("WWW-Authenticate"))
+                    .contains("scope=\"repository:lib/app:pull,push\"")
                     .contains("error=\"insufficient_scope\"");
             assertThat(puller.get("/v2/other/tags/list").status()).isEqualTo(401);
 
-            String pushToken = reg.client.withAuthorization(basic("alice", "s3cret!"))
-                    .get("/token?service=berth-registry&scope=repository:lib/app:pull,push").json().path("token").asText();
+            String pushToken = reg.client
+                    .withAuthorization(basic("alice", "s3cret!"))
+                    .get("/token?service=berth-registry&scope=repository:lib/app:pull,push")
+                    .json()
+                    .path("token")
+                    .asText();
             RegistryClient pusher = reg.client.withAuthorization("Bearer " + pushToken);
             Digest d = pusher.pushBlob("lib/app", "x".getBytes(StandardCharsets.UTF_8));
             assertThat(pusher.get("/v2/lib/app/blobs/" + d).text()).isEqualTo("x");
 
-            var forged = reg.client.withAuthorization("Bearer " + pushToken.substring(0, pushToken.length() - 4) + "AAAA")
+            var forged = reg.client
+                    .withAuthorization("Bearer " + pushToken.substring(0, pushToken.length() - 4) + "AAAA")
                     .get("/v2/");
             assertThat(forged.status()).isEqualTo(401);
             assertThat(forged.header("WWW-Authenticate")).contains("error=\"invalid_token\"");
 
-            var wrongService = reg.client.withAuthorization(basic("alice", "s3cret!")).get("/token?service=other&scope=x:y:z");
+            var wrongService =
+                    reg.client.withAuthorization(basic("alice", "s3cret!")).get("/token?service=other&scope=x:y:z");
             assertThat(wrongService.status()).isEqualTo(400);
             assertThat(wrongService.errorCodes()).containsExactly("DENIED");
         }
@@ -150,7 +175,10 @@ class AuthAndModesTest {
             assertThat(post.status()).isEqualTo(405);
             assertThat(post.errorCodes()).containsExactly("UNSUPPORTED");
             assertThat(reg.client.delete("/v2/ro/blobs/" + d).status()).isEqualTo(405);
-            assertThat(reg.client.put("/v2/ro/manifests/x", "{}".getBytes(StandardCharsets.UTF_8), null).status()).isEqualTo(405);
+            assertThat(reg.client
+                            .put("/v2/ro/manifests/x", "{}".getBytes(StandardCharsets.UTF_8), null)
+                            .status())
+                    .isEqualTo(405);
         }
     }
 
@@ -172,11 +200,33 @@ class AuthAndModesTest {
 
     /** A self-signed certificate for 127.0.0.1 made by the JDK's keytool, exported as PEM files. */
     static void selfSignedCertificate(Path p12, Path certPem, Path keyPem) throws Exception {
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "registry", "-keyalg", "RSA", "-keysize", "2048",
-                "-validity", "1", "-dname", "CN=127.0.0.1", "-ext", "SAN=IP:127.0.0.1", "-storetype", "PKCS12",
-                "-keystore", p12.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(
+                        keytool,
+                        "-genkeypair",
+                        "-alias",
+                        "registry",
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-validity",
+                        "1",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "SAN=IP:127.0.0.1",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        p12.toString(),
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
         KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -184,10 +234,17 @@ class AuthAndModesTest {
             ks.load(in, "changeit".toCharArray());
         }
         Base64.Encoder pem = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
-        Files.writeString(certPem, "-----BEGIN CERTIFICATE-----\n"
-                + pem.encodeToString(ks.getCertificate("registry").getEncoded()) + "\n-----END CERTIFICATE-----\n");
-        Files.writeString(keyPem, "-----BEGIN PRIVATE KEY-----\n"
-                + pem.encodeToString(ks.getKey("registry", "changeit".toCharArray()).getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        Files.writeString(
+                certPem,
+                "-----BEGIN CERTIFICATE-----\n"
+                        + pem.encodeToString(ks.getCertificate("registry").getEncoded())
+                        + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(
+                keyPem,
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + pem.encodeToString(
+                                ks.getKey("registry", "changeit".toCharArray()).getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
     }
 
     @Test
@@ -196,17 +253,20 @@ class AuthAndModesTest {
         Path key = tmp.resolve("key.pem");
         selfSignedCertificate(tmp.resolve("tls.p12"), cert, key);
         var tls = new RegistryConfig.Tls(cert.toString(), key.toString());
-        try (var reg = RegistryFixture.start(tmp.resolve("root"), new RegistryConfig(null, null, null, tls, null, null))) {
+        try (var reg =
+                RegistryFixture.start(tmp.resolve("root"), new RegistryConfig(null, null, null, tls, null, null))) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
             try (InputStream in = Files.newInputStream(cert)) {
-                trust.setCertificateEntry("registry", CertificateFactory.getInstance("X.509").generateCertificate(in));
+                trust.setCertificateEntry(
+                        "registry", CertificateFactory.getInstance("X.509").generateCertificate(in));
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
             SSLContext ssl = SSLContext.getInstance("TLS");
             ssl.init(null, tmf.getTrustManagers(), null);
-            RegistryClient https = new RegistryClient("https://127.0.0.1:" + reg.port(),
+            RegistryClient https = new RegistryClient(
+                    "https://127.0.0.1:" + reg.port(),
                     HttpClient.newBuilder().sslContext(ssl).build());
             assertThat(https.get("/v2/").status()).isEqualTo(200);
             byte[] big = BlobEndpointsTest.random(1_500_000, 42);

@@ -1,11 +1,9 @@
 package dev.berth.registry.http;
 
-import dev.berth.core.digest.Digest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static dev.berth.registry.http.RegistryClient.withQuery;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.core.digest.Digest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,13 +11,15 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-
-import static dev.berth.registry.http.RegistryClient.withQuery;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BlobEndpointsTest {
     @TempDir
     Path root;
+
     RegistryFixture reg;
     RegistryClient c;
 
@@ -134,7 +134,8 @@ class BlobEndpointsTest {
         var p2 = c.patch(loc, Arrays.copyOfRange(data, 40_000, 70_000), null);
         assertThat(p2.header("Range")).isEqualTo("0-69999");
 
-        var put = c.put(withQuery(loc, "digest=" + d), Arrays.copyOfRange(data, 70_000, 100_000), "application/octet-stream");
+        var put = c.put(
+                withQuery(loc, "digest=" + d), Arrays.copyOfRange(data, 70_000, 100_000), "application/octet-stream");
         assertThat(put.status()).isEqualTo(201);
         assertThat(put.header("Docker-Content-Digest")).isEqualTo(d.toString());
         assertThat(c.get("/v2/chunks/blobs/" + d).body()).isEqualTo(data);
@@ -145,12 +146,19 @@ class BlobEndpointsTest {
         byte[] data = random(50_000, 3);
         Digest d = Digest.sha256(data);
         String loc = c.post("/v2/fin/blobs/uploads/", new byte[0]).header("Location");
-        assertThat(c.patch(loc, Arrays.copyOfRange(data, 0, 20_000), "0-19999").status()).isEqualTo(202);
-        var outOfOrder = c.send("PUT", withQuery(loc, "digest=" + d), Arrays.copyOfRange(data, 25_000, 50_000),
+        assertThat(c.patch(loc, Arrays.copyOfRange(data, 0, 20_000), "0-19999").status())
+                .isEqualTo(202);
+        var outOfOrder = c.send(
+                "PUT",
+                withQuery(loc, "digest=" + d),
+                Arrays.copyOfRange(data, 25_000, 50_000),
                 Map.of("Content-Range", "25000-49999", "Content-Type", "application/octet-stream"));
         assertThat(outOfOrder.status()).isEqualTo(416);
         assertThat(outOfOrder.header("Range")).isEqualTo("0-19999");
-        var put = c.send("PUT", withQuery(loc, "digest=" + d), Arrays.copyOfRange(data, 20_000, 50_000),
+        var put = c.send(
+                "PUT",
+                withQuery(loc, "digest=" + d),
+                Arrays.copyOfRange(data, 20_000, 50_000),
                 Map.of("Content-Range", "20000-49999", "Content-Type", "application/octet-stream"));
         assertThat(put.status()).isEqualTo(201);
         assertThat(put.header("Location")).isEqualTo("/v2/fin/blobs/" + d);
@@ -210,7 +218,8 @@ class BlobEndpointsTest {
 
         byte[] mono = random(1000, 6);
         Digest md = Digest.of("sha512", Digest.newHasher("sha512").digest(mono));
-        assertThat(c.post("/v2/five/blobs/uploads/?digest=" + md, mono).status()).isEqualTo(201);
+        assertThat(c.post("/v2/five/blobs/uploads/?digest=" + md, mono).status())
+                .isEqualTo(201);
         assertThat(c.get("/v2/five/blobs/" + md).body()).isEqualTo(mono);
     }
 
@@ -276,7 +285,8 @@ class BlobEndpointsTest {
         for (int i = 0; i < 8; i++) {
             String repo = "same" + (i % 3);
             threads.add(Thread.ofVirtual().start(() -> {
-                String loc = c.post("/v2/" + repo + "/blobs/uploads/", new byte[0]).header("Location");
+                String loc =
+                        c.post("/v2/" + repo + "/blobs/uploads/", new byte[0]).header("Location");
                 c.patch(loc, data, null);
                 statuses.add(c.put(withQuery(loc, "digest=" + d), null, null).status());
             }));
@@ -287,7 +297,8 @@ class BlobEndpointsTest {
         assertThat(statuses).hasSize(8).containsOnly(201);
         assertThat(storedBlobFiles()).isEqualTo(1);
         for (int i = 0; i < 3; i++) {
-            assertThat(Digest.sha256(c.get("/v2/same" + i + "/blobs/" + d).body())).isEqualTo(d);
+            assertThat(Digest.sha256(c.get("/v2/same" + i + "/blobs/" + d).body()))
+                    .isEqualTo(d);
         }
     }
 
@@ -300,7 +311,8 @@ class BlobEndpointsTest {
         for (int i = 0; i < 12; i++) {
             int n = i;
             threads.add(Thread.ofVirtual().start(() -> {
-                var r = n % 3 == 0 ? c.get("/v2/pulls/blobs/" + d, Map.of("Range", "bytes=1000000-"))
+                var r = n % 3 == 0
+                        ? c.get("/v2/pulls/blobs/" + d, Map.of("Range", "bytes=1000000-"))
                         : c.get("/v2/pulls/blobs/" + d);
                 byte[] expected = n % 3 == 0 ? Arrays.copyOfRange(data, 1_000_000, data.length) : data;
                 if (!Arrays.equals(r.body(), expected)) {
@@ -326,7 +338,9 @@ class BlobEndpointsTest {
         var status = c.get(loc);
         assertThat(status.status()).isEqualTo(204);
         assertThat(status.header("Range")).isEqualTo("0-24999");
-        assertThat(c.patch(loc, Arrays.copyOfRange(data, 25_000, 60_000), "25000-59999").status()).isEqualTo(202);
+        assertThat(c.patch(loc, Arrays.copyOfRange(data, 25_000, 60_000), "25000-59999")
+                        .status())
+                .isEqualTo(202);
         assertThat(c.put(withQuery(loc, "digest=" + d), null, null).status()).isEqualTo(201);
         assertThat(c.get("/v2/resume/blobs/" + d).body()).isEqualTo(data);
     }

@@ -1,23 +1,23 @@
 package dev.berth.registry.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.core.digest.Digest;
 import dev.berth.registry.manifest.MediaTypes;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 class ManifestEndpointsTest {
     @TempDir
     Path root;
+
     RegistryFixture reg;
     RegistryClient c;
 
@@ -46,13 +46,19 @@ class ManifestEndpointsTest {
         byte[] layer = utf8("layer-" + seed);
         Digest cd = c.pushBlob(repo, config);
         Digest ld = c.pushBlob(repo, layer);
-        return "{\"schemaVersion\":2,\"mediaType\":\"" + mediaType + "\",\"config\":" + desc(configType, cd, config.length)
-                + ",\"layers\":[" + desc(layerType, ld, layer.length) + "]" + extra + "}";
+        return "{\"schemaVersion\":2,\"mediaType\":\"" + mediaType + "\",\"config\":"
+                + desc(configType, cd, config.length) + ",\"layers\":[" + desc(layerType, ld, layer.length) + "]"
+                + extra + "}";
     }
 
     String ociImage(String repo, String seed) {
-        return image(repo, MediaTypes.OCI_MANIFEST, "application/vnd.oci.image.config.v1+json",
-                "application/vnd.oci.image.layer.v1.tar+gzip", seed, "");
+        return image(
+                repo,
+                MediaTypes.OCI_MANIFEST,
+                "application/vnd.oci.image.config.v1+json",
+                "application/vnd.oci.image.layer.v1.tar+gzip",
+                seed,
+                "");
     }
 
     @Test
@@ -80,17 +86,26 @@ class ManifestEndpointsTest {
 
     @Test
     void dockerSchema2ManifestAndListAreServedWithTheirTypes() {
-        String m = image("dock", MediaTypes.DOCKER_MANIFEST, "application/vnd.docker.container.image.v1+json",
-                "application/vnd.docker.image.rootfs.diff.tar.gzip", "d", "");
+        String m = image(
+                "dock",
+                MediaTypes.DOCKER_MANIFEST,
+                "application/vnd.docker.container.image.v1+json",
+                "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                "d",
+                "");
         byte[] mb = utf8(m);
         Digest md = Digest.sha256(mb);
-        assertThat(c.put("/v2/dock/manifests/" + md, mb, MediaTypes.DOCKER_MANIFEST).status()).isEqualTo(201);
+        assertThat(c.put("/v2/dock/manifests/" + md, mb, MediaTypes.DOCKER_MANIFEST)
+                        .status())
+                .isEqualTo(201);
         String list = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST_LIST + "\",\"manifests\":["
-                + "{\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\",\"digest\":\"" + md + "\",\"size\":" + mb.length
+                + "{\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\",\"digest\":\"" + md + "\",\"size\":"
+                + mb.length
                 + ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}]}";
         var put = c.put("/v2/dock/manifests/latest", utf8(list), MediaTypes.DOCKER_MANIFEST_LIST);
         assertThat(put.status()).isEqualTo(201);
-        assertThat(c.get("/v2/dock/manifests/latest").header("Content-Type")).isEqualTo(MediaTypes.DOCKER_MANIFEST_LIST);
+        assertThat(c.get("/v2/dock/manifests/latest").header("Content-Type"))
+                .isEqualTo(MediaTypes.DOCKER_MANIFEST_LIST);
         assertThat(c.get("/v2/dock/manifests/" + md).header("Content-Type")).isEqualTo(MediaTypes.DOCKER_MANIFEST);
     }
 
@@ -106,13 +121,16 @@ class ManifestEndpointsTest {
         assertThat(put.status()).isEqualTo(400);
         assertThat(put.errorCodes()).containsExactly("MANIFEST_BLOB_UNKNOWN", "MANIFEST_BLOB_UNKNOWN");
         List<String> digests = new ArrayList<>();
-        put.json().path("errors").forEach(e -> digests.add(e.at("/detail/digest").asText()));
+        put.json()
+                .path("errors")
+                .forEach(e -> digests.add(e.at("/detail/digest").asText()));
         assertThat(digests).containsExactlyInAnyOrder(a.toString(), b.toString());
         assertThat(c.get("/v2/miss/manifests/x").errorCodes()).containsExactly("MANIFEST_UNKNOWN");
 
         String index = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":["
                 + desc(MediaTypes.OCI_MANIFEST, a, 10) + "]}";
-        assertThat(c.put("/v2/miss/manifests/idx", utf8(index), MediaTypes.OCI_INDEX).errorCodes())
+        assertThat(c.put("/v2/miss/manifests/idx", utf8(index), MediaTypes.OCI_INDEX)
+                        .errorCodes())
                 .containsExactly("MANIFEST_BLOB_UNKNOWN");
     }
 
@@ -125,17 +143,22 @@ class ManifestEndpointsTest {
                 + desc("application/vnd.docker.container.image.v1+json", cd, config.length) + ",\"layers\":["
                 + "{\"mediaType\":\"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip\",\"digest\":\"" + foreign
                 + "\",\"size\":5,\"urls\":[\"https://example.invalid/layer\"]}]}";
-        assertThat(c.put("/v2/win/manifests/ltsc", utf8(m), MediaTypes.DOCKER_MANIFEST).status()).isEqualTo(201);
+        assertThat(c.put("/v2/win/manifests/ltsc", utf8(m), MediaTypes.DOCKER_MANIFEST)
+                        .status())
+                .isEqualTo(201);
         String noUrls = m.replace(",\"urls\":[\"https://example.invalid/layer\"]", "");
-        assertThat(c.put("/v2/win/manifests/nourls", utf8(noUrls), MediaTypes.DOCKER_MANIFEST).errorCodes())
+        assertThat(c.put("/v2/win/manifests/nourls", utf8(noUrls), MediaTypes.DOCKER_MANIFEST)
+                        .errorCodes())
                 .containsExactly("MANIFEST_BLOB_UNKNOWN");
     }
 
     @Test
     void invalidManifestsAreRefused() {
-        assertThat(c.put("/v2/inv/manifests/a", utf8("not json"), MediaTypes.OCI_MANIFEST).errorCodes())
+        assertThat(c.put("/v2/inv/manifests/a", utf8("not json"), MediaTypes.OCI_MANIFEST)
+                        .errorCodes())
                 .containsExactly("MANIFEST_INVALID");
-        assertThat(c.put("/v2/inv/manifests/a", utf8("{\"schemaVersion\":1}"), MediaTypes.OCI_MANIFEST).errorCodes())
+        assertThat(c.put("/v2/inv/manifests/a", utf8("{\"schemaVersion\":1}"), MediaTypes.OCI_MANIFEST)
+                        .errorCodes())
                 .containsExactly("MANIFEST_INVALID");
         String m = ociImage("inv", "x");
         var mismatch = c.put("/v2/inv/manifests/a", utf8(m), MediaTypes.DOCKER_MANIFEST);
@@ -189,7 +212,9 @@ class ManifestEndpointsTest {
     void tagsAreListedInOrderWithPaginationAndLink() {
         byte[] bytes = utf8(ociImage("tags", "1"));
         for (String t : List.of("b", "A", "a", "c", "1.0", "_x")) {
-            assertThat(c.put("/v2/tags/manifests/" + t, bytes, MediaTypes.OCI_MANIFEST).status()).isEqualTo(201);
+            assertThat(c.put("/v2/tags/manifests/" + t, bytes, MediaTypes.OCI_MANIFEST)
+                            .status())
+                    .isEqualTo(201);
         }
         var all = c.get("/v2/tags/tags/list");
         assertThat(all.json().path("name").asText()).isEqualTo("tags");
@@ -229,7 +254,8 @@ class ManifestEndpointsTest {
         var page = c.get("/v2/_catalog?n=3");
         assertThat(texts(page.json().path("repositories"))).containsExactly("alpha/one", "alpha/two", "mid");
         assertThat(page.header("Link")).isEqualTo("</v2/_catalog?n=3&last=mid>; rel=\"next\"");
-        assertThat(texts(c.get("/v2/_catalog?n=3&last=mid").json().path("repositories"))).containsExactly("zeta");
+        assertThat(texts(c.get("/v2/_catalog?n=3&last=mid").json().path("repositories")))
+                .containsExactly("zeta");
     }
 
     @Test
@@ -238,18 +264,30 @@ class ManifestEndpointsTest {
         Digest sd = Digest.sha256(subject);
         c.put("/v2/ref/manifests/v1", subject, MediaTypes.OCI_MANIFEST);
         String subj = ",\"subject\":" + desc(MediaTypes.OCI_MANIFEST, sd, subject.length);
-        byte[] sbom = utf8(image("ref", MediaTypes.OCI_MANIFEST, "application/vnd.oci.empty.v1+json",
-                "application/json", "sbom", ",\"artifactType\":\"application/vnd.example.sbom.v1\""
-                        + subj + ",\"annotations\":{\"org.example.kind\":\"sbom\"}"));
-        byte[] sig = utf8(image("ref", MediaTypes.OCI_MANIFEST, "application/vnd.example.signature.config.v1+json",
-                "application/octet-stream", "sig", subj));
+        byte[] sbom = utf8(image(
+                "ref",
+                MediaTypes.OCI_MANIFEST,
+                "application/vnd.oci.empty.v1+json",
+                "application/json",
+                "sbom",
+                ",\"artifactType\":\"application/vnd.example.sbom.v1\"" + subj
+                        + ",\"annotations\":{\"org.example.kind\":\"sbom\"}"));
+        byte[] sig = utf8(image(
+                "ref",
+                MediaTypes.OCI_MANIFEST,
+                "application/vnd.example.signature.config.v1+json",
+                "application/octet-stream",
+                "sig",
+                subj));
         var putSbom = c.put("/v2/ref/manifests/" + Digest.sha256(sbom), sbom, MediaTypes.OCI_MANIFEST);
         assertThat(putSbom.status()).isEqualTo(201);
         assertThat(putSbom.header("OCI-Subject")).isEqualTo(sd.toString());
-        assertThat(c.put("/v2/ref/manifests/" + Digest.sha256(sig), sig, MediaTypes.OCI_MANIFEST).header("OCI-Subject"))
+        assertThat(c.put("/v2/ref/manifests/" + Digest.sha256(sig), sig, MediaTypes.OCI_MANIFEST)
+                        .header("OCI-Subject"))
                 .isEqualTo(sd.toString());
         assertThat(c.put("/v2/ref/manifests/v2", utf8(ociImage("ref", "plain")), MediaTypes.OCI_MANIFEST)
-                .header("OCI-Subject")).isNull();
+                        .header("OCI-Subject"))
+                .isNull();
 
         var all = c.get("/v2/ref/referrers/" + sd);
         assertThat(all.status()).isEqualTo(200);
@@ -259,8 +297,9 @@ class ManifestEndpointsTest {
         assertThat(idx.path("mediaType").asText()).isEqualTo(MediaTypes.OCI_INDEX);
         List<String> types = new ArrayList<>();
         idx.path("manifests").forEach(m -> types.add(m.path("artifactType").asText()));
-        assertThat(types).containsExactlyInAnyOrder("application/vnd.example.sbom.v1",
-                "application/vnd.example.signature.config.v1+json");
+        assertThat(types)
+                .containsExactlyInAnyOrder(
+                        "application/vnd.example.sbom.v1", "application/vnd.example.signature.config.v1+json");
         assertThat(all.header("OCI-Filters-Applied")).isNull();
 
         var filtered = c.get("/v2/ref/referrers/" + sd + "?artifactType=application/vnd.example.sbom.v1");
@@ -284,11 +323,17 @@ class ManifestEndpointsTest {
     @Test
     void subjectMayBePushedAfterItsReferrer() {
         Digest missing = Digest.sha256(utf8("subject not yet pushed"));
-        byte[] art = utf8(image("late", MediaTypes.OCI_MANIFEST, "application/vnd.oci.empty.v1+json",
-                "application/json", "a", ",\"subject\":" + desc(MediaTypes.OCI_MANIFEST, missing, 100)));
+        byte[] art = utf8(image(
+                "late",
+                MediaTypes.OCI_MANIFEST,
+                "application/vnd.oci.empty.v1+json",
+                "application/json",
+                "a",
+                ",\"subject\":" + desc(MediaTypes.OCI_MANIFEST, missing, 100)));
         var put = c.put("/v2/late/manifests/" + Digest.sha256(art), art, MediaTypes.OCI_MANIFEST);
         assertThat(put.status()).isEqualTo(201);
-        assertThat(c.get("/v2/late/referrers/" + missing).json().path("manifests")).hasSize(1);
+        assertThat(c.get("/v2/late/referrers/" + missing).json().path("manifests"))
+                .hasSize(1);
     }
 
     @Test
@@ -301,10 +346,17 @@ class ManifestEndpointsTest {
         List<String> all = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String type = i % 2 == 0 ? "application/vnd.example.sbom.v1" : "application/vnd.example.sig.v1";
-            byte[] art = utf8(image("many", MediaTypes.OCI_MANIFEST, "application/vnd.oci.empty.v1+json",
-                    "application/json", "a" + i, ",\"artifactType\":\"" + type + "\"" + subj));
+            byte[] art = utf8(image(
+                    "many",
+                    MediaTypes.OCI_MANIFEST,
+                    "application/vnd.oci.empty.v1+json",
+                    "application/json",
+                    "a" + i,
+                    ",\"artifactType\":\"" + type + "\"" + subj));
             Digest d = Digest.sha256(art);
-            assertThat(c.put("/v2/many/manifests/" + d, art, MediaTypes.OCI_MANIFEST).status()).isEqualTo(201);
+            assertThat(c.put("/v2/many/manifests/" + d, art, MediaTypes.OCI_MANIFEST)
+                            .status())
+                    .isEqualTo(201);
             all.add(d.toString());
             if (i % 2 == 0) {
                 sboms.add(d.toString());
@@ -332,10 +384,17 @@ class ManifestEndpointsTest {
         String subj = ",\"subject\":" + desc(MediaTypes.OCI_MANIFEST, sd, subject.length);
         String padding = "x".repeat(1_200_000); // two such descriptors exceed a page's byte budget
         for (int i = 0; i < 3; i++) {
-            byte[] art = utf8(image("big", MediaTypes.OCI_MANIFEST, "application/vnd.oci.empty.v1+json",
-                    "application/json", "b" + i, ",\"artifactType\":\"application/vnd.example.sig.v1\""
-                            + ",\"annotations\":{\"pad\":\"" + padding + "\"}" + subj));
-            assertThat(c.put("/v2/big/manifests/" + Digest.sha256(art), art, MediaTypes.OCI_MANIFEST).status()).isEqualTo(201);
+            byte[] art = utf8(image(
+                    "big",
+                    MediaTypes.OCI_MANIFEST,
+                    "application/vnd.oci.empty.v1+json",
+                    "application/json",
+                    "b" + i,
+                    ",\"artifactType\":\"application/vnd.example.sig.v1\"" + ",\"annotations\":{\"pad\":\"" + padding
+                            + "\"}" + subj));
+            assertThat(c.put("/v2/big/manifests/" + Digest.sha256(art), art, MediaTypes.OCI_MANIFEST)
+                            .status())
+                    .isEqualTo(201);
         }
         var asked = c.get("/v2/big/referrers/" + sd + "?n=5");
         assertThat(asked.json().path("manifests")).hasSize(1);
@@ -386,8 +445,10 @@ class ManifestEndpointsTest {
         assertThat(refused.errorCodes()).containsExactly("MANIFEST_UNKNOWN");
         assertThat(refused.text()).contains("accept header does not support OCI manifests");
         // With the type among others (weights ignored), with a wildcard, or without Accept: served as stored.
-        for (var h : List.of(java.util.Map.of("Accept", dockerOnly + ", " + MediaTypes.OCI_MANIFEST + ";q=0.5"),
-                java.util.Map.of("Accept", "*/*"), java.util.Map.<String, String>of())) {
+        for (var h : List.of(
+                java.util.Map.of("Accept", dockerOnly + ", " + MediaTypes.OCI_MANIFEST + ";q=0.5"),
+                java.util.Map.of("Accept", "*/*"),
+                java.util.Map.<String, String>of())) {
             var ok = c.get("/v2/neg/manifests/oci", h);
             assertThat(ok.status()).as("%s", h).isEqualTo(200);
             assertThat(ok.body()).isEqualTo(oci);
@@ -401,18 +462,30 @@ class ManifestEndpointsTest {
         assertThat(idx.text()).contains("OCI index found");
 
         // A schema2-only client asking for a Docker manifest list by tag gets its linux/amd64 manifest.
-        byte[] arm = utf8(image("neg", MediaTypes.DOCKER_MANIFEST, "application/vnd.docker.container.image.v1+json",
-                "application/vnd.docker.image.rootfs.diff.tar.gzip", "arm", ""));
-        byte[] amd = utf8(image("neg", MediaTypes.DOCKER_MANIFEST, "application/vnd.docker.container.image.v1+json",
-                "application/vnd.docker.image.rootfs.diff.tar.gzip", "amd", ""));
+        byte[] arm = utf8(image(
+                "neg",
+                MediaTypes.DOCKER_MANIFEST,
+                "application/vnd.docker.container.image.v1+json",
+                "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                "arm",
+                ""));
+        byte[] amd = utf8(image(
+                "neg",
+                MediaTypes.DOCKER_MANIFEST,
+                "application/vnd.docker.container.image.v1+json",
+                "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                "amd",
+                ""));
         Digest armD = Digest.sha256(arm);
         Digest amdD = Digest.sha256(amd);
         c.put("/v2/neg/manifests/" + armD, arm, MediaTypes.DOCKER_MANIFEST);
         c.put("/v2/neg/manifests/" + amdD, amd, MediaTypes.DOCKER_MANIFEST);
         String list = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST_LIST + "\",\"manifests\":["
-                + "{\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\",\"digest\":\"" + armD + "\",\"size\":" + arm.length
+                + "{\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\",\"digest\":\"" + armD + "\",\"size\":"
+                + arm.length
                 + ",\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}},"
-                + "{\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\",\"digest\":\"" + amdD + "\",\"size\":" + amd.length
+                + "{\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\",\"digest\":\"" + amdD + "\",\"size\":"
+                + amd.length
                 + ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}]}";
         Digest listD = Digest.sha256(utf8(list));
         c.put("/v2/neg/manifests/multi", utf8(list), MediaTypes.DOCKER_MANIFEST_LIST);
@@ -423,7 +496,8 @@ class ManifestEndpointsTest {
         assertThat(old.header("Docker-Content-Digest")).isEqualTo(amdD.toString());
         // By digest the list itself comes back, as in distribution.
         assertThat(c.get("/v2/neg/manifests/" + listD, java.util.Map.of("Accept", MediaTypes.DOCKER_MANIFEST))
-                .header("Docker-Content-Digest")).isEqualTo(listD.toString());
+                        .header("Docker-Content-Digest"))
+                .isEqualTo(listD.toString());
         var current = c.get("/v2/neg/manifests/multi", java.util.Map.of("Accept", dockerOnly));
         assertThat(current.header("Docker-Content-Digest")).isEqualTo(listD.toString());
     }
@@ -436,7 +510,8 @@ class ManifestEndpointsTest {
         var same = c.get("/v2/etag/manifests/v1", java.util.Map.of("If-None-Match", "\"" + d + "\""));
         assertThat(same.status()).isEqualTo(304);
         assertThat(same.body()).isEmpty();
-        var other = c.get("/v2/etag/manifests/v1", java.util.Map.of("If-None-Match", "\"" + Digest.sha256(utf8("x")) + "\""));
+        var other = c.get(
+                "/v2/etag/manifests/v1", java.util.Map.of("If-None-Match", "\"" + Digest.sha256(utf8("x")) + "\""));
         assertThat(other.status()).isEqualTo(200);
         assertThat(other.body()).isEqualTo(oci);
     }

@@ -3,7 +3,6 @@ package dev.berth.registry.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.digest.Digest;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,7 +48,9 @@ public final class RegistryClient {
     private String authorization;
 
     public RegistryClient(String base) {
-        this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+        this(
+                base,
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
     }
 
     public RegistryClient(String base, HttpClient http) {
@@ -66,7 +67,11 @@ public final class RegistryClient {
     public Response send(String method, String path, byte[] body, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
                 .timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(b::header);
         if (authorization != null) {
             b.header("Authorization", authorization);
@@ -103,8 +108,13 @@ public final class RegistryClient {
     }
 
     public Response patch(String path, byte[] body, String contentRange) {
-        return send("PATCH", path, body, contentRange == null ? Map.of("Content-Type", "application/octet-stream")
-                : Map.of("Content-Type", "application/octet-stream", "Content-Range", contentRange));
+        return send(
+                "PATCH",
+                path,
+                body,
+                contentRange == null
+                        ? Map.of("Content-Type", "application/octet-stream")
+                        : Map.of("Content-Type", "application/octet-stream", "Content-Range", contentRange));
     }
 
     public Response put(String path, byte[] body, String contentType) {

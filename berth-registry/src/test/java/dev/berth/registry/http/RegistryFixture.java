@@ -1,7 +1,6 @@
 package dev.berth.registry.http;
 
 import dev.berth.registry.config.RegistryConfig;
-
 import java.nio.file.Path;
 
 /** Starts a registry on 127.0.0.1 with an ephemeral port and a private root. */

@@ -1,13 +1,12 @@
 package dev.berth.registry.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.berth.core.digest.Digest;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.http.RegistryFixture;
 import dev.berth.registry.manifest.MediaTypes;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,17 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** skopeo (containers/image, a real registry client) copies images into and out of the Berth registry. */
 class SkopeoRegistryIT {
     @TempDir
     Path tmp;
 
-    record Result(int exit, String output) {
-    }
+    record Result(int exit, String output) {}
 
     @BeforeAll
     static void needSkopeo() {
@@ -65,20 +63,36 @@ class SkopeoRegistryIT {
         Path root = tmp.resolve("root");
         try (var reg = RegistryFixture.start(root)) {
             String base = "127.0.0.1:" + reg.port();
-            ok(skopeo("copy", "--dest-tls-verify=false", "oci:" + img.layout() + ":latest",
+            ok(skopeo(
+                    "copy",
+                    "--dest-tls-verify=false",
+                    "oci:" + img.layout() + ":latest",
                     "docker://" + base + "/test/busybox:latest"));
             var manifest = reg.client.get("/v2/test/busybox/manifests/latest");
             assertThat(manifest.status()).isEqualTo(200);
-            assertThat(manifest.header("Docker-Content-Digest")).isEqualTo(img.manifest().toString());
-            assertThat(reg.client.get("/v2/test/busybox/blobs/" + img.layer()).body()).isEqualTo(img.layerBytes());
+            assertThat(manifest.header("Docker-Content-Digest"))
+                    .isEqualTo(img.manifest().toString());
+            assertThat(reg.client.get("/v2/test/busybox/blobs/" + img.layer()).body())
+                    .isEqualTo(img.layerBytes());
 
             Path out = tmp.resolve("out");
-            ok(skopeo("copy", "--src-tls-verify=false", "docker://" + base + "/test/busybox:latest", "oci:" + out + ":latest"));
-            assertThat(Files.readAllBytes(out.resolve("blobs/sha256").resolve(img.layer().hex()))).isEqualTo(img.layerBytes());
-            assertThat(Files.exists(out.resolve("blobs/sha256").resolve(img.manifest().hex()))).isTrue();
+            ok(skopeo(
+                    "copy",
+                    "--src-tls-verify=false",
+                    "docker://" + base + "/test/busybox:latest",
+                    "oci:" + out + ":latest"));
+            assertThat(Files.readAllBytes(
+                            out.resolve("blobs/sha256").resolve(img.layer().hex())))
+                    .isEqualTo(img.layerBytes());
+            assertThat(Files.exists(
+                            out.resolve("blobs/sha256").resolve(img.manifest().hex())))
+                    .isTrue();
 
             Path archive = tmp.resolve("busybox.tar");
-            ok(skopeo("copy", "--src-tls-verify=false", "docker://" + base + "/test/busybox:latest",
+            ok(skopeo(
+                    "copy",
+                    "--src-tls-verify=false",
+                    "docker://" + base + "/test/busybox:latest",
                     "docker-archive:" + archive + ":test/busybox:latest"));
             assertThat(Files.size(archive)).isGreaterThan(img.layerBytes().length / 2);
 
@@ -87,12 +101,24 @@ class SkopeoRegistryIT {
             assertThat(inspect.output()).contains(img.manifest().toString()).contains("\"Architecture\": \"amd64\"");
 
             long before = blobFiles(root);
-            ok(skopeo("copy", "--src-tls-verify=false", "--dest-tls-verify=false",
-                    "docker://" + base + "/test/busybox:latest", "docker://" + base + "/other/busybox:v1"));
-            assertThat(blobFiles(root)).as("a copy within the registry mounts, it stores nothing new").isEqualTo(before);
-            assertThat(reg.client.get("/v2/other/busybox/blobs/" + img.layer()).status()).isEqualTo(200);
+            ok(skopeo(
+                    "copy",
+                    "--src-tls-verify=false",
+                    "--dest-tls-verify=false",
+                    "docker://" + base + "/test/busybox:latest",
+                    "docker://" + base + "/other/busybox:v1"));
+            assertThat(blobFiles(root))
+                    .as("a copy within the registry mounts, it stores nothing new")
+                    .isEqualTo(before);
+            assertThat(reg.client.get("/v2/other/busybox/blobs/" + img.layer()).status())
+                    .isEqualTo(200);
 
-            ok(skopeo("copy", "--dest-tls-verify=false", "--format", "v2s2", "oci:" + img.layout() + ":latest",
+            ok(skopeo(
+                    "copy",
+                    "--dest-tls-verify=false",
+                    "--format",
+                    "v2s2",
+                    "oci:" + img.layout() + ":latest",
                     "docker://" + base + "/test/schema2:latest"));
             assertThat(reg.client.get("/v2/test/schema2/manifests/latest").header("Content-Type"))
                     .isEqualTo(MediaTypes.DOCKER_MANIFEST);
@@ -102,8 +128,12 @@ class SkopeoRegistryIT {
             assertThat(tags.output()).contains("\"latest\"");
 
             ok(skopeo("delete", "--tls-verify=false", "docker://" + base + "/other/busybox:v1"));
-            assertThat(reg.client.get("/v2/other/busybox/manifests/" + img.manifest()).status()).isEqualTo(404);
-            assertThat(reg.client.get("/v2/test/busybox/manifests/latest").status()).isEqualTo(200);
+            assertThat(reg.client
+                            .get("/v2/other/busybox/manifests/" + img.manifest())
+                            .status())
+                    .isEqualTo(404);
+            assertThat(reg.client.get("/v2/test/busybox/manifests/latest").status())
+                    .isEqualTo(200);
         }
     }
 
@@ -114,17 +144,36 @@ class SkopeoRegistryIT {
         Files.writeString(htpasswd, "alice:$2y$05$EiWUH0mrlZJDNEtahZGXS.Qa2mBDKKWW9gxfASNY.afUHBTMetH.y\n");
         for (String type : List.of("basic", "token")) {
             var auth = new RegistryConfig.Auth(type, htpasswd.toString(), null, null, null);
-            try (var reg = RegistryFixture.start(tmp.resolve("root-" + type), new RegistryConfig(null, null, null, null, auth, null))) {
+            try (var reg = RegistryFixture.start(
+                    tmp.resolve("root-" + type), new RegistryConfig(null, null, null, null, auth, null))) {
                 String dest = "docker://127.0.0.1:" + reg.port() + "/secure/busybox:latest";
                 Result anonymous = skopeo("copy", "--dest-tls-verify=false", "oci:" + img.layout() + ":latest", dest);
                 assertThat(anonymous.exit()).as(type).isNotZero();
-                Result wrong = skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "alice:wrong",
-                        "oci:" + img.layout() + ":latest", dest);
+                Result wrong = skopeo(
+                        "copy",
+                        "--dest-tls-verify=false",
+                        "--dest-creds",
+                        "alice:wrong",
+                        "oci:" + img.layout() + ":latest",
+                        dest);
                 assertThat(wrong.exit()).as(type).isNotZero();
-                ok(skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "alice:s3cret!", "oci:" + img.layout() + ":latest", dest));
+                ok(skopeo(
+                        "copy",
+                        "--dest-tls-verify=false",
+                        "--dest-creds",
+                        "alice:s3cret!",
+                        "oci:" + img.layout() + ":latest",
+                        dest));
                 Path out = tmp.resolve("out-" + type);
-                ok(skopeo("copy", "--src-tls-verify=false", "--src-creds", "alice:s3cret!", dest, "oci:" + out + ":latest"));
-                assertThat(Digest.sha256(Files.readAllBytes(out.resolve("blobs/sha256").resolve(img.layer().hex()))))
+                ok(skopeo(
+                        "copy",
+                        "--src-tls-verify=false",
+                        "--src-creds",
+                        "alice:s3cret!",
+                        dest,
+                        "oci:" + out + ":latest"));
+                assertThat(Digest.sha256(Files.readAllBytes(
+                                out.resolve("blobs/sha256").resolve(img.layer().hex()))))
                         .isEqualTo(img.layer());
             }
         }

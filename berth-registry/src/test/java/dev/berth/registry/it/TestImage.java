@@ -1,21 +1,21 @@
 package dev.berth.registry.it;
 
 import dev.berth.core.digest.Digest;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * A one-layer OCI image layout made from /bin/busybox (bin/busybox plus a bin/sh symlink), for
  * clients like skopeo to push. {@code extra} makes a second image with a different top layer.
  */
-public record TestImage(Path layout, Digest manifest, Digest config, Digest layer, byte[] layerBytes, long manifestSize) {
+public record TestImage(
+        Path layout, Digest manifest, Digest config, Digest layer, byte[] layerBytes, long manifestSize) {
 
     public static TestImage create(Path layout, String extra) throws IOException {
         byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
@@ -54,19 +54,26 @@ public record TestImage(Path layout, Digest manifest, Digest config, Digest laye
         }
         byte[] layer = gz.toByteArray();
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/bin/sh\"]},"
-                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + diffId + "\"]},"
-                + "\"history\":[{\"created_by\":\"berth registry test\"}]}").getBytes(StandardCharsets.UTF_8);
+                        + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + diffId + "\"]},"
+                        + "\"history\":[{\"created_by\":\"berth registry test\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
         Digest layerDigest = write(layout, layer);
         Digest configDigest = write(layout, config);
         byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest
-                + "\",\"size\":" + config.length + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\","
-                + "\"digest\":\"" + layerDigest + "\",\"size\":" + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
+                        + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
+                        + configDigest
+                        + "\",\"size\":" + config.length
+                        + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\","
+                        + "\"digest\":\"" + layerDigest + "\",\"size\":" + layer.length + "}]}")
+                .getBytes(StandardCharsets.UTF_8);
         Digest manifestDigest = write(layout, manifest);
         Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
-        Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
-                + "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + manifestDigest + "\",\"size\":"
-                + manifest.length + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"latest\"}}]}");
+        Files.writeString(
+                layout.resolve("index.json"),
+                "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+                        + "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + manifestDigest
+                        + "\",\"size\":"
+                        + manifest.length + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"latest\"}}]}");
         return new TestImage(layout, manifestDigest, configDigest, layerDigest, layer, manifest.length);
     }
 

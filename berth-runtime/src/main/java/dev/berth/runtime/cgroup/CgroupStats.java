@@ -7,8 +7,13 @@ import java.util.Map;
  * is the total CPU time of the cgroup's processes.
  */
 public record CgroupStats(
-        long memoryUsage, long memoryMaxUsage, long memoryLimit, long cpuUsageNanos, long pidsCurrent,
-        long pidsLimit, Map<String, Long> memoryStat) {
+        long memoryUsage,
+        long memoryMaxUsage,
+        long memoryLimit,
+        long cpuUsageNanos,
+        long pidsCurrent,
+        long pidsLimit,
+        Map<String, Long> memoryStat) {
     public CgroupStats {
         memoryStat = Map.copyOf(memoryStat);
     }

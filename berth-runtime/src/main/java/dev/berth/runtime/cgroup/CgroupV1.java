@@ -108,7 +108,9 @@ final class CgroupV1 implements CgroupDriver {
             Path mem = dir("memory");
             if (r.memory() != null && mem != null) {
                 if (r.memory().limit() != null) {
-                    Cgroups.write(mem.resolve("memory.limit_in_bytes"), Long.toString(r.memory().limit()));
+                    Cgroups.write(
+                            mem.resolve("memory.limit_in_bytes"),
+                            Long.toString(r.memory().limit()));
                 }
                 // memsw exists only with swap accounting; must be written after the plain limit
                 Long swap = r.memory().swap();
@@ -116,10 +118,14 @@ final class CgroupV1 implements CgroupDriver {
                     Cgroups.write(mem.resolve("memory.memsw.limit_in_bytes"), Long.toString(swap));
                 }
                 if (r.memory().swappiness() != null) {
-                    Cgroups.write(mem.resolve("memory.swappiness"), Long.toString(r.memory().swappiness()));
+                    Cgroups.write(
+                            mem.resolve("memory.swappiness"),
+                            Long.toString(r.memory().swappiness()));
                 }
                 if (r.memory().reservation() != null) {
-                    Cgroups.write(mem.resolve("memory.soft_limit_in_bytes"), Long.toString(r.memory().reservation()));
+                    Cgroups.write(
+                            mem.resolve("memory.soft_limit_in_bytes"),
+                            Long.toString(r.memory().reservation()));
                 }
                 if (Boolean.TRUE.equals(r.memory().disableOOMKiller())) {
                     Cgroups.write(mem.resolve("memory.oom_control"), "1");
@@ -147,14 +153,21 @@ final class CgroupV1 implements CgroupDriver {
             }
             Path pids = dir("pids");
             if (r.pids() != null && pids != null) {
-                Cgroups.write(pids.resolve("pids.max"), r.pids().limit() > 0 ? Long.toString(r.pids().limit()) : "max");
+                Cgroups.write(
+                        pids.resolve("pids.max"),
+                        r.pids().limit() > 0 ? Long.toString(r.pids().limit()) : "max");
             }
             Path devices = dir("devices");
             if (devices != null) {
                 for (Linux.DeviceRule rule : r.devices()) {
-                    String line = rule.type().equals("a") ? "a"
-                            : "%s %s:%s %s".formatted(rule.type(), rule.major() == null ? "*" : rule.major(),
-                                    rule.minor() == null ? "*" : rule.minor(), rule.access());
+                    String line = rule.type().equals("a")
+                            ? "a"
+                            : "%s %s:%s %s"
+                                    .formatted(
+                                            rule.type(),
+                                            rule.major() == null ? "*" : rule.major(),
+                                            rule.minor() == null ? "*" : rule.minor(),
+                                            rule.access());
                     Cgroups.write(devices.resolve(rule.allow() ? "devices.allow" : "devices.deny"), line);
                 }
             }
@@ -222,7 +235,8 @@ final class CgroupV1 implements CgroupDriver {
         @Override
         public boolean oomKilled() {
             Path mem = dir("memory");
-            return mem != null && Cgroups.readKeyed(mem.resolve("memory.oom_control")).getOrDefault("oom_kill", 0L) > 0;
+            return mem != null
+                    && Cgroups.readKeyed(mem.resolve("memory.oom_control")).getOrDefault("oom_kill", 0L) > 0;
         }
 
         @Override

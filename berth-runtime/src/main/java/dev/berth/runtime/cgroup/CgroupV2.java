@@ -56,8 +56,10 @@ final class CgroupV2 implements CgroupDriver {
     }
 
     private static void enableControllers(Path parent) {
-        List<String> available = List.of(Cgroups.read(parent.resolve("cgroup.controllers")).split("\\s+"));
-        List<String> enabled = List.of(Cgroups.read(parent.resolve("cgroup.subtree_control")).split("\\s+"));
+        List<String> available =
+                List.of(Cgroups.read(parent.resolve("cgroup.controllers")).split("\\s+"));
+        List<String> enabled =
+                List.of(Cgroups.read(parent.resolve("cgroup.subtree_control")).split("\\s+"));
         for (String c : WANTED) {
             if (available.contains(c) && !enabled.contains(c)) {
                 Cgroups.write(parent.resolve("cgroup.subtree_control"), "+" + c);
@@ -111,7 +113,8 @@ final class CgroupV2 implements CgroupDriver {
                     Cgroups.write(dir.resolve("memory.swap.max"), value);
                 }
                 if (r.memory().reservation() != null) {
-                    Cgroups.write(dir.resolve("memory.low"), Long.toString(r.memory().reservation()));
+                    Cgroups.write(
+                            dir.resolve("memory.low"), Long.toString(r.memory().reservation()));
                 }
             }
             Linux.Cpu cpu = r.cpu();
@@ -132,7 +135,9 @@ final class CgroupV2 implements CgroupDriver {
                 }
             }
             if (r.pids() != null) {
-                Cgroups.write(dir.resolve("pids.max"), r.pids().limit() > 0 ? Long.toString(r.pids().limit()) : "max");
+                Cgroups.write(
+                        dir.resolve("pids.max"),
+                        r.pids().limit() > 0 ? Long.toString(r.pids().limit()) : "max");
             }
             if (!r.devices().isEmpty()) {
                 // v2 device rules need an eBPF program; runc attaches one, Berth does not yet

@@ -20,8 +20,8 @@ public final class Cgroups {
 
     public static CgroupDriver detect() {
         try {
-            return detect(Files.readAllLines(Path.of("/proc/self/mountinfo")),
-                    Files.readAllLines(Path.of("/proc/cgroups")));
+            return detect(
+                    Files.readAllLines(Path.of("/proc/self/mountinfo")), Files.readAllLines(Path.of("/proc/cgroups")));
         } catch (IOException e) {
             throw BerthException.unavailable("cannot read the cgroup layout: %s", e.getMessage());
         }

@@ -54,8 +54,14 @@ public final class OciRuntime implements ContainerRuntime {
      *                    without them): crun 1.8 refuses a hybrid cgroup layout whose cgroup2 tree
      *                    has any controller
      */
-    public OciRuntime(String name, Path binary, Path shimBinary, CgroupDriver cgroups, String cgroupParent,
-            Path runtimeRoot, List<Path> hideMounts) {
+    public OciRuntime(
+            String name,
+            Path binary,
+            Path shimBinary,
+            CgroupDriver cgroups,
+            String cgroupParent,
+            Path runtimeRoot,
+            List<Path> hideMounts) {
         if (!Files.isExecutable(binary)) {
             throw BerthException.unavailable("OCI runtime %s not found at %s", name, binary);
         }
@@ -71,7 +77,9 @@ public final class OciRuntime implements ContainerRuntime {
 
     /** The runtime on PATH (e.g. /usr/sbin/runc), or null. */
     public static Path find(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+        for (String dir : System.getenv()
+                .getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+                .split(":")) {
             Path p = Path.of(dir, name);
             if (Files.isExecutable(p)) {
                 return p;
@@ -101,12 +109,22 @@ public final class OciRuntime implements ContainerRuntime {
         Path exitFile = state.resolve("exit");
         Spec spec = request.spec();
         Linux linux = spec.linux();
-        String cgroupPath = linux != null && linux.cgroupsPath() != null ? linux.cgroupsPath() : cgroupParent + "/" + id;
+        String cgroupPath =
+                linux != null && linux.cgroupsPath() != null ? linux.cgroupsPath() : cgroupParent + "/" + id;
         if (linux != null) {
-            spec = spec.withLinux(new Linux(linux.namespaces(), linux.resources(), cgroupPath, linux.maskedPaths(),
-                    linux.readonlyPaths(), linux.devices(), linux.sysctl(), linux.rootfsPropagation()));
+            spec = spec.withLinux(new Linux(
+                    linux.namespaces(),
+                    linux.resources(),
+                    cgroupPath,
+                    linux.maskedPaths(),
+                    linux.readonlyPaths(),
+                    linux.devices(),
+                    linux.sysctl(),
+                    linux.rootfsPropagation()));
         }
-        spec = spec.withRoot(new Root(Path.of(spec.root().path()).toAbsolutePath().toString(), spec.root().readonly()));
+        spec = spec.withRoot(new Root(
+                Path.of(spec.root().path()).toAbsolutePath().toString(),
+                spec.root().readonly()));
         if (request.init()) {
             spec = withInit(spec);
         }
@@ -123,8 +141,19 @@ public final class OciRuntime implements ContainerRuntime {
             throw BerthException.unavailable("cannot write bundle %s: %s", bundle, e.getMessage());
         }
 
-        List<Object> create = new ArrayList<>(List.of(binary, "--root", runtimeRoot, "--log", log, "--log-format", "json",
-                "create", "--bundle", bundle, "--pid-file", pidFile));
+        List<Object> create = new ArrayList<>(List.of(
+                binary,
+                "--root",
+                runtimeRoot,
+                "--log",
+                log,
+                "--log-format",
+                "json",
+                "create",
+                "--bundle",
+                bundle,
+                "--pid-file",
+                pidFile));
         boolean terminal = spec.process().terminal();
         Path consoleSocket = terminal ? consoleSocket(id) : null;
         if (terminal) {
@@ -141,7 +170,10 @@ public final class OciRuntime implements ContainerRuntime {
             // then relays it as it does its own (stdin fifo in, stdout fifo out, resize)
             plan.add("terminal");
             if (spec.process().consoleSize() != null) {
-                plan.add("winsize", spec.process().consoleSize().height(), spec.process().consoleSize().width());
+                plan.add(
+                        "winsize",
+                        spec.process().consoleSize().height(),
+                        spec.process().consoleSize().width());
             }
             plan.add("console-socket", consoleSocket);
         }
@@ -165,7 +197,7 @@ public final class OciRuntime implements ContainerRuntime {
         // not fit overlay's one-page mount data, and runc/crun cannot mount the short relative
         // form (they do not chdir into the snapshots directory); MountSpec.mountAt does.
         Path rootPath = Path.of(spec.root().path());
-        Runnable unmountRootfs = () -> { };
+        Runnable unmountRootfs = () -> {};
         if (request.rootfs() != null) {
             request.rootfs().mountAt(rootPath);
             unmountRootfs = () -> Libc.umount2(rootPath, Mounts.MNT_DETACH);
@@ -174,17 +206,22 @@ public final class OciRuntime implements ContainerRuntime {
 
         ShimSupervisor.Launch launch;
         try {
-            launch = ShimSupervisor.launch(shimBinary, planFile, state.resolve("shim.log"),
-                    ShimRuntime.controlFifo(state));
+            launch = ShimSupervisor.launch(
+                    shimBinary, planFile, state.resolve("shim.log"), ShimRuntime.controlFifo(state));
         } catch (BerthException e) {
             delete(id);
             unmount.run();
             String message = lastError(log);
-            return new Failed(id, Translated.of(message == null ? e.getMessage() : message,
-                    request.spec().process().args().getFirst()), request.stdio());
+            return new Failed(
+                    id,
+                    Translated.of(
+                            message == null ? e.getMessage() : message,
+                            request.spec().process().args().getFirst()),
+                    request.stdio());
         }
         try {
-            Files.writeString(state.resolve("shim.pid"), Long.toString(launch.process().pid()));
+            Files.writeString(
+                    state.resolve("shim.pid"), Long.toString(launch.process().pid()));
         } catch (IOException e) {
             LOG.warn("{}: cannot record the shim's pid in {}: {}", id, state, e.getMessage());
         }
@@ -207,8 +244,12 @@ public final class OciRuntime implements ContainerRuntime {
      * and unlike "runc exec" without a console socket this also gives it a terminal for exec -t.
      */
     @Override
-    public ContainerProcess exec(String execId, ContainerProcess container, dev.berth.runtime.spec.Process process,
-            dev.berth.runtime.Stdio stdio, Path stateDir) {
+    public ContainerProcess exec(
+            String execId,
+            ContainerProcess container,
+            dev.berth.runtime.spec.Process process,
+            dev.berth.runtime.Stdio stdio,
+            Path stateDir) {
         return joiner.exec(execId, container, process, stdio, stateDir);
     }
 
@@ -221,14 +262,29 @@ public final class OciRuntime implements ContainerRuntime {
      */
     private Spec withInit(Spec spec) {
         List<dev.berth.runtime.spec.Mount> mounts = new ArrayList<>(spec.mounts());
-        mounts.add(new dev.berth.runtime.spec.Mount(INIT_PATH, "bind", shimBinary.toAbsolutePath().toString(),
-                List.of("bind", "ro", "nosuid", "nodev")));
+        mounts.add(new dev.berth.runtime.spec.Mount(
+                INIT_PATH, "bind", shimBinary.toAbsolutePath().toString(), List.of("bind", "ro", "nosuid", "nodev")));
         List<String> args = new ArrayList<>(List.of(INIT_PATH, "--reap"));
         args.addAll(spec.process().args());
         dev.berth.runtime.spec.Process p = spec.process();
-        return new Spec(spec.ociVersion(), new dev.berth.runtime.spec.Process(p.terminal(), p.consoleSize(), p.user(),
-                args, p.env(), p.cwd(), p.capabilities(), p.rlimits(), p.noNewPrivileges()), spec.root(), spec.hostname(),
-                spec.domainname(), mounts, spec.linux(), spec.annotations());
+        return new Spec(
+                spec.ociVersion(),
+                new dev.berth.runtime.spec.Process(
+                        p.terminal(),
+                        p.consoleSize(),
+                        p.user(),
+                        args,
+                        p.env(),
+                        p.cwd(),
+                        p.capabilities(),
+                        p.rlimits(),
+                        p.noNewPrivileges()),
+                spec.root(),
+                spec.hostname(),
+                spec.domainname(),
+                mounts,
+                spec.linux(),
+                spec.annotations());
     }
 
     /**
@@ -245,27 +301,63 @@ public final class OciRuntime implements ContainerRuntime {
             return java.util.Optional.empty();
         }
         // the container's cgroup (Berth's or the runtime's) is removed by the shim's handle once it has exited
-        return joiner.reattach(id, stateDir).map(process -> new Reattached(process, () -> {
-            delete(id);
-            try {
-                Libc.umount2(root, Mounts.MNT_DETACH);
-            } catch (RuntimeException e) {
-                LOG.debug("{}: unmount {}: {}", id, root, e.getMessage());
-            }
-        }));
+        return joiner.reattach(id, stateDir)
+                .map(process -> new Reattached(process, () -> {
+                    delete(id);
+                    try {
+                        Libc.umount2(root, Mounts.MNT_DETACH);
+                    } catch (RuntimeException e) {
+                        LOG.debug("{}: unmount {}: {}", id, root, e.getMessage());
+                    }
+                }));
     }
 
     /** A reattached container whose removal also cleans up after the OCI runtime. */
     private record Reattached(ContainerProcess process, Runnable cleanUp) implements ContainerProcess {
-        @Override public String id() { return process.id(); }
-        @Override public long pid() { return process.pid(); }
-        @Override public long shimPid() { return process.shimPid(); }
-        @Override public void start() { process.start(); }
-        @Override public CompletableFuture<ExitStatus> exit() { return process.exit(); }
-        @Override public void kill(int signal) { process.kill(signal); }
-        @Override public void closeStdin() { process.closeStdin(); }
-        @Override public void resize(int rows, int cols) { process.resize(rows, cols); }
-        @Override public Cgroup cgroup() { return process.cgroup(); }
+        @Override
+        public String id() {
+            return process.id();
+        }
+
+        @Override
+        public long pid() {
+            return process.pid();
+        }
+
+        @Override
+        public long shimPid() {
+            return process.shimPid();
+        }
+
+        @Override
+        public void start() {
+            process.start();
+        }
+
+        @Override
+        public CompletableFuture<ExitStatus> exit() {
+            return process.exit();
+        }
+
+        @Override
+        public void kill(int signal) {
+            process.kill(signal);
+        }
+
+        @Override
+        public void closeStdin() {
+            process.closeStdin();
+        }
+
+        @Override
+        public void resize(int rows, int cols) {
+            process.resize(rows, cols);
+        }
+
+        @Override
+        public Cgroup cgroup() {
+            return process.cgroup();
+        }
 
         @Override
         public void delete() {
@@ -302,7 +394,9 @@ public final class OciRuntime implements ContainerRuntime {
     private void delete(String id) {
         try {
             Process p = new ProcessBuilder(binary.toString(), "--root", runtimeRoot.toString(), "delete", "--force", id)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
@@ -350,7 +444,8 @@ public final class OciRuntime implements ContainerRuntime {
                 return new Translated(127, "exec: \"%s\": executable file not found in $PATH".formatted(command));
             }
             if (lower.contains("no such file or directory")) {
-                return new Translated(127, "exec: \"%s\": stat %s: no such file or directory".formatted(command, command));
+                return new Translated(
+                        127, "exec: \"%s\": stat %s: no such file or directory".formatted(command, command));
             }
             if (lower.contains("permission denied")) {
                 return new Translated(126, "exec: \"%s\": permission denied".formatted(command));
@@ -373,12 +468,13 @@ public final class OciRuntime implements ContainerRuntime {
         Failed(String id, Translated failure, dev.berth.runtime.Stdio stdio) {
             this.id = id;
             this.failure = failure;
-            this.exit = CompletableFuture.completedFuture(ExitStatus.exited(failure.exitCode(), false, failure.message()));
+            this.exit =
+                    CompletableFuture.completedFuture(ExitStatus.exited(failure.exitCode(), false, failure.message()));
             for (Path out : new Path[] {stdio.stdout(), stdio.stderr()}) {
                 if (out != null && Files.exists(out) && !Files.isRegularFile(out)) { // a fifo
                     try { // read-write: a fifo opened so does not wait for the other end
-                        heldOutputs.add(java.nio.channels.FileChannel.open(out, java.nio.file.StandardOpenOption.READ,
-                                java.nio.file.StandardOpenOption.WRITE));
+                        heldOutputs.add(java.nio.channels.FileChannel.open(
+                                out, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE));
                     } catch (IOException e) {
                         LOG.debug("{}: cannot hold {}: {}", id, out, e.getMessage());
                     }
@@ -397,21 +493,48 @@ public final class OciRuntime implements ContainerRuntime {
             heldOutputs.clear();
         }
 
-        @Override public String id() { return id; }
-        @Override public long pid() { return -1; }
-        @Override public long shimPid() { return -1; }
-        @Override public CompletableFuture<ExitStatus> exit() { return exit; }
-        @Override public void kill(int signal) {}
-        @Override public void resize(int rows, int cols) {}
-        @Override public Cgroup cgroup() { return null; }
-        @Override public void delete() { release(); }
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public long pid() {
+            return -1;
+        }
+
+        @Override
+        public long shimPid() {
+            return -1;
+        }
+
+        @Override
+        public CompletableFuture<ExitStatus> exit() {
+            return exit;
+        }
+
+        @Override
+        public void kill(int signal) {}
+
+        @Override
+        public void resize(int rows, int cols) {}
+
+        @Override
+        public Cgroup cgroup() {
+            return null;
+        }
+
+        @Override
+        public void delete() {
+            release();
+        }
 
         @Override
         public void start() {
             release();
             int code = failure.exitCode();
-            throw new BerthException(code == 126 || code == 127 ? ErrorKind.INVALID_ARGUMENT : ErrorKind.INTERNAL,
-                    failure.message());
+            throw new BerthException(
+                    code == 126 || code == 127 ? ErrorKind.INVALID_ARGUMENT : ErrorKind.INTERNAL, failure.message());
         }
     }
 }

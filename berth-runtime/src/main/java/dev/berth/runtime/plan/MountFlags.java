@@ -28,23 +28,45 @@ public record MountFlags(long flags, long propagation, String data, boolean bind
     private record Flag(boolean clear, long bits) {}
 
     private static final Map<String, Flag> FLAGS = Map.ofEntries(
-            Map.entry("ro", new Flag(false, MS_RDONLY)), Map.entry("rw", new Flag(true, MS_RDONLY)),
-            Map.entry("nosuid", new Flag(false, MS_NOSUID)), Map.entry("suid", new Flag(true, MS_NOSUID)),
-            Map.entry("nodev", new Flag(false, MS_NODEV)), Map.entry("dev", new Flag(true, MS_NODEV)),
-            Map.entry("noexec", new Flag(false, MS_NOEXEC)), Map.entry("exec", new Flag(true, MS_NOEXEC)),
-            Map.entry("sync", new Flag(false, MS_SYNCHRONOUS)), Map.entry("async", new Flag(true, MS_SYNCHRONOUS)),
-            Map.entry("dirsync", new Flag(false, MS_DIRSYNC)), Map.entry("mand", new Flag(false, MS_MANDLOCK)),
-            Map.entry("nomand", new Flag(true, MS_MANDLOCK)), Map.entry("noatime", new Flag(false, MS_NOATIME)),
-            Map.entry("atime", new Flag(true, MS_NOATIME)), Map.entry("nodiratime", new Flag(false, MS_NODIRATIME)),
-            Map.entry("diratime", new Flag(true, MS_NODIRATIME)), Map.entry("relatime", new Flag(false, MS_RELATIME)),
+            Map.entry("ro", new Flag(false, MS_RDONLY)),
+            Map.entry("rw", new Flag(true, MS_RDONLY)),
+            Map.entry("nosuid", new Flag(false, MS_NOSUID)),
+            Map.entry("suid", new Flag(true, MS_NOSUID)),
+            Map.entry("nodev", new Flag(false, MS_NODEV)),
+            Map.entry("dev", new Flag(true, MS_NODEV)),
+            Map.entry("noexec", new Flag(false, MS_NOEXEC)),
+            Map.entry("exec", new Flag(true, MS_NOEXEC)),
+            Map.entry("sync", new Flag(false, MS_SYNCHRONOUS)),
+            Map.entry("async", new Flag(true, MS_SYNCHRONOUS)),
+            Map.entry("dirsync", new Flag(false, MS_DIRSYNC)),
+            Map.entry("mand", new Flag(false, MS_MANDLOCK)),
+            Map.entry("nomand", new Flag(true, MS_MANDLOCK)),
+            Map.entry("noatime", new Flag(false, MS_NOATIME)),
+            Map.entry("atime", new Flag(true, MS_NOATIME)),
+            Map.entry("nodiratime", new Flag(false, MS_NODIRATIME)),
+            Map.entry("diratime", new Flag(true, MS_NODIRATIME)),
+            Map.entry("relatime", new Flag(false, MS_RELATIME)),
             Map.entry("norelatime", new Flag(true, MS_RELATIME)),
             Map.entry("strictatime", new Flag(false, MS_STRICTATIME)),
             Map.entry("nostrictatime", new Flag(true, MS_STRICTATIME)));
 
     private static final Map<String, Long> PROPAGATION = Map.of(
-            "private", MS_PRIVATE, "rprivate", MS_PRIVATE | MS_REC, "shared", MS_SHARED,
-            "rshared", MS_SHARED | MS_REC, "slave", MS_SLAVE, "rslave", MS_SLAVE | MS_REC,
-            "unbindable", MS_UNBINDABLE, "runbindable", MS_UNBINDABLE | MS_REC);
+            "private",
+            MS_PRIVATE,
+            "rprivate",
+            MS_PRIVATE | MS_REC,
+            "shared",
+            MS_SHARED,
+            "rshared",
+            MS_SHARED | MS_REC,
+            "slave",
+            MS_SLAVE,
+            "rslave",
+            MS_SLAVE | MS_REC,
+            "unbindable",
+            MS_UNBINDABLE,
+            "runbindable",
+            MS_UNBINDABLE | MS_REC);
 
     public static MountFlags parse(List<String> options) {
         long flags = 0;

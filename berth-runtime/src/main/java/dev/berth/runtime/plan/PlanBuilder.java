@@ -34,12 +34,24 @@ import java.util.Map;
 public final class PlanBuilder {
     /** Docker's standard nodes (config-linux.md "Default Devices"): name, major, minor. */
     private static final List<Object[]> DEFAULT_DEVICES = List.of(
-            new Object[] {"null", 1, 3}, new Object[] {"zero", 1, 5}, new Object[] {"full", 1, 7},
-            new Object[] {"random", 1, 8}, new Object[] {"urandom", 1, 9}, new Object[] {"tty", 5, 0});
+            new Object[] {"null", 1, 3},
+            new Object[] {"zero", 1, 5},
+            new Object[] {"full", 1, 7},
+            new Object[] {"random", 1, 8},
+            new Object[] {"urandom", 1, 9},
+            new Object[] {"tty", 5, 0});
 
     private static final Map<String, String> DEFAULT_SYMLINKS = Map.of(
-            "/dev/fd", "/proc/self/fd", "/dev/stdin", "/proc/self/fd/0", "/dev/stdout", "/proc/self/fd/1",
-            "/dev/stderr", "/proc/self/fd/2", "/dev/ptmx", "pts/ptmx");
+            "/dev/fd",
+            "/proc/self/fd",
+            "/dev/stdin",
+            "/proc/self/fd/0",
+            "/dev/stdout",
+            "/proc/self/fd/1",
+            "/dev/stderr",
+            "/proc/self/fd/2",
+            "/dev/ptmx",
+            "pts/ptmx");
 
     private static final List<String> NAMESPACES = List.of("pid", "mount", "uts", "ipc", "network");
 
@@ -78,7 +90,8 @@ public final class PlanBuilder {
         // --- supervisor settings (read before clone)
         List<String> fresh = linux.namespaces().stream()
                 .filter(n -> n.path() == null && NAMESPACES.contains(n.type()))
-                .map(Linux.Namespace::type).toList();
+                .map(Linux.Namespace::type)
+                .toList();
         plan.add("namespaces", fresh.toArray());
         if (stdio.stdin() != null) plan.add("stdin", stdio.stdin());
         if (stdio.stdout() != null) plan.add("stdout", stdio.stdout());
@@ -86,7 +99,10 @@ public final class PlanBuilder {
         if (process.terminal()) {
             plan.add("terminal");
             if (process.consoleSize() != null) {
-                plan.add("winsize", process.consoleSize().height(), process.consoleSize().width());
+                plan.add(
+                        "winsize",
+                        process.consoleSize().height(),
+                        process.consoleSize().width());
             }
         }
         if (exitFile != null) plan.add("exitfile", exitFile);
@@ -107,7 +123,13 @@ public final class PlanBuilder {
             // a long overlay chain names its lowerdirs relative to the snapshots directory (the
             // mount data is one page): the shim mounts from there, as Docker's overlay2 does
             Path cwd = rootfsMount.workingDir();
-            plan.add("mount", rootfsMount.source(), root, rootfsMount.type(), rootfsMount.flags(), rootfsMount.data(),
+            plan.add(
+                    "mount",
+                    rootfsMount.source(),
+                    root,
+                    rootfsMount.type(),
+                    rootfsMount.flags(),
+                    rootfsMount.data(),
                     cwd == null ? "" : cwd.toAbsolutePath());
         } else {
             plan.add("mount", root, root, "", MS_BIND | MS_REC, ""); // pivot_root needs a mount point
@@ -125,20 +147,29 @@ public final class PlanBuilder {
             for (Object[] d : DEFAULT_DEVICES) {
                 plan.add("mknod", "/dev/" + d[0], "c", d[1], d[2], 0666, 0, 0, "/dev/" + d[0]);
             }
-            DEFAULT_SYMLINKS.entrySet().stream().sorted(Map.Entry.comparingByKey())
+            DEFAULT_SYMLINKS.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
                     .forEach(e -> plan.add("symlink", e.getValue(), e.getKey()));
         }
         for (Linux.Device d : linux.devices()) {
-            plan.add("mknod", d.path(), d.type(), d.major(), d.minor(),
-                    d.fileMode() == null ? 0666 : d.fileMode(), d.uid() == null ? 0 : d.uid(),
-                    d.gid() == null ? 0 : d.gid(), d.path());
+            plan.add(
+                    "mknod",
+                    d.path(),
+                    d.type(),
+                    d.major(),
+                    d.minor(),
+                    d.fileMode() == null ? 0666 : d.fileMode(),
+                    d.uid() == null ? 0 : d.uid(),
+                    d.gid() == null ? 0 : d.gid(),
+                    d.path());
         }
         if (!process.cwd().equals("/")) {
             plan.add("mkdirin", process.cwd()); // Docker creates a missing WorkingDir
         }
 
         plan.add("pivot");
-        linux.sysctl().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        linux.sysctl().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> plan.add("write", "/proc/sys/" + e.getKey().replace('.', '/'), e.getValue()));
         for (String p : linux.maskedPaths()) plan.add("mask", p);
         for (String p : linux.readonlyPaths()) plan.add("readonly", p);
@@ -171,7 +202,10 @@ public final class PlanBuilder {
         if (process.terminal()) {
             plan.add("terminal");
             if (process.consoleSize() != null) {
-                plan.add("winsize", process.consoleSize().height(), process.consoleSize().width());
+                plan.add(
+                        "winsize",
+                        process.consoleSize().height(),
+                        process.consoleSize().width());
             }
         }
         if (exitFile != null) plan.add("exitfile", exitFile);
@@ -195,9 +229,15 @@ public final class PlanBuilder {
         Process.User user = process.user();
         plan.add("groups", user.additionalGids().toArray());
         Process.Capabilities caps = process.capabilities();
-        plan.add("identity", user.uid(), user.gid(), hex(caps == null ? 0 : mask(caps.bounding())),
-                hex(caps == null ? 0 : mask(caps.effective())), hex(caps == null ? 0 : mask(caps.permitted())),
-                hex(caps == null ? 0 : mask(caps.inheritable())), hex(caps == null ? 0 : mask(caps.ambient())));
+        plan.add(
+                "identity",
+                user.uid(),
+                user.gid(),
+                hex(caps == null ? 0 : mask(caps.bounding())),
+                hex(caps == null ? 0 : mask(caps.effective())),
+                hex(caps == null ? 0 : mask(caps.permitted())),
+                hex(caps == null ? 0 : mask(caps.inheritable())),
+                hex(caps == null ? 0 : mask(caps.ambient())));
         if (process.noNewPrivileges()) plan.add("nonewprivs");
         plan.add("chdir", process.cwd());
         for (String arg : process.args()) plan.add("arg", arg);

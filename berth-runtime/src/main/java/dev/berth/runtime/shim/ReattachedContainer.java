@@ -94,11 +94,30 @@ final class ReattachedContainer implements ContainerProcess {
         return status;
     }
 
-    @Override public String id() { return id; }
-    @Override public long pid() { return pid; }
-    @Override public long shimPid() { return shimPid; }
-    @Override public CompletableFuture<ExitStatus> exit() { return exit; }
-    @Override public Cgroup cgroup() { return cgroup; }
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    @Override
+    public long shimPid() {
+        return shimPid;
+    }
+
+    @Override
+    public CompletableFuture<ExitStatus> exit() {
+        return exit;
+    }
+
+    @Override
+    public Cgroup cgroup() {
+        return cgroup;
+    }
 
     @Override
     public void start() {

@@ -37,7 +37,8 @@ public final class ShimRuntime implements ContainerRuntime {
      */
     public ShimRuntime(Path shimBinary, CgroupDriver cgroups, String cgroupParent) {
         if (!Files.isExecutable(shimBinary)) {
-            throw BerthException.unavailable("berth-shim not found or not executable at %s (build native/)", shimBinary);
+            throw BerthException.unavailable(
+                    "berth-shim not found or not executable at %s (build native/)", shimBinary);
         }
         this.shimBinary = shimBinary;
         this.cgroups = cgroups;
@@ -79,11 +80,12 @@ public final class ShimRuntime implements ContainerRuntime {
             throw BerthException.unavailable("cannot write %s: %s", planFile, e.getMessage());
         }
 
-        ShimSupervisor.Launch launch = ShimSupervisor.launch(shimBinary, planFile, state.resolve("shim.log"),
-                controlFifo(state));
+        ShimSupervisor.Launch launch =
+                ShimSupervisor.launch(shimBinary, planFile, state.resolve("shim.log"), controlFifo(state));
         try {
             // what a restarted daemon needs to find the container again (see reattach)
-            Files.writeString(state.resolve("shim.pid"), Long.toString(launch.process().pid()));
+            Files.writeString(
+                    state.resolve("shim.pid"), Long.toString(launch.process().pid()));
             Files.writeString(state.resolve("pid"), Long.toString(launch.pid()));
         } catch (IOException e) {
             launch.process().destroyForcibly();
@@ -92,7 +94,8 @@ public final class ShimRuntime implements ContainerRuntime {
         String path = cgroupPath(spec, request.id());
         Cgroup cgroup;
         try {
-            Linux.Resources resources = spec.linux() == null ? null : spec.linux().resources();
+            Linux.Resources resources =
+                    spec.linux() == null ? null : spec.linux().resources();
             cgroup = cgroups.create(path, resources);
             try {
                 cgroup.add(launch.pid());
@@ -113,8 +116,12 @@ public final class ShimRuntime implements ContainerRuntime {
      * identity and capabilities of {@code process}.
      */
     @Override
-    public ContainerProcess exec(String execId, ContainerProcess container, dev.berth.runtime.spec.Process process,
-            dev.berth.runtime.Stdio stdio, Path stateDir) {
+    public ContainerProcess exec(
+            String execId,
+            ContainerProcess container,
+            dev.berth.runtime.spec.Process process,
+            dev.berth.runtime.Stdio stdio,
+            Path stateDir) {
         if (container.exit().isDone()) {
             throw BerthException.conflict("container %s is not running", container.id());
         }
@@ -132,7 +139,9 @@ public final class ShimRuntime implements ContainerRuntime {
         Path planFile = stateDir.resolve("plan");
         try {
             Files.deleteIfExists(exitFile);
-            Files.write(planFile, planBuilder.buildExec(process, namespaces, stdio, exitFile).encode());
+            Files.write(
+                    planFile,
+                    planBuilder.buildExec(process, namespaces, stdio, exitFile).encode());
         } catch (IOException e) {
             throw BerthException.unavailable("cannot write %s: %s", planFile, e.getMessage());
         }
@@ -144,7 +153,7 @@ public final class ShimRuntime implements ContainerRuntime {
             throw e;
         }
         // the cgroup is the container's: it stays when the exec'd process ends
-        return new ShimSupervisor(execId, launch, null, exitFile, () -> { }, message -> message);
+        return new ShimSupervisor(execId, launch, null, exitFile, () -> {}, message -> message);
     }
 
     /**
@@ -161,7 +170,8 @@ public final class ShimRuntime implements ContainerRuntime {
         long pid;
         Spec spec;
         try {
-            shimPid = Long.parseLong(Files.readString(stateDir.resolve("shim.pid")).trim());
+            shimPid = Long.parseLong(
+                    Files.readString(stateDir.resolve("shim.pid")).trim());
             pid = Long.parseLong(Files.readString(stateDir.resolve("pid")).trim());
             spec = SpecJson.read(stateDir.resolve("config.json"));
         } catch (IOException | NumberFormatException | BerthException e) {
@@ -171,15 +181,18 @@ public final class ShimRuntime implements ContainerRuntime {
         // a recycled pid is not our shim: it must be berth-shim running this container's plan
         String plan = stateDir.resolve("plan").toString();
         long shimStart = ReattachedContainer.startTime(shimPid);
-        boolean ours = shimStart >= 0 && ProcessHandle.of(shimPid).flatMap(h -> h.info().arguments())
-                .map(args -> java.util.Arrays.asList(args).contains(plan)).orElse(false);
+        boolean ours = shimStart >= 0
+                && ProcessHandle.of(shimPid)
+                        .flatMap(h -> h.info().arguments())
+                        .map(args -> java.util.Arrays.asList(args).contains(plan))
+                        .orElse(false);
         if (!ours || Files.exists(exitFile)) {
             return java.util.Optional.empty();
         }
         Cgroup cgroup = cgroups.open(cgroupPath(spec, id));
         Path control = controlFifo(stateDir);
-        return java.util.Optional.of(new ReattachedContainer(id, pid, shimPid, shimStart, exitFile, cgroup,
-                Files.exists(control) ? control : null));
+        return java.util.Optional.of(new ReattachedContainer(
+                id, pid, shimPid, shimStart, exitFile, cgroup, Files.exists(control) ? control : null));
     }
 
     private String cgroupPath(Spec spec, String id) {

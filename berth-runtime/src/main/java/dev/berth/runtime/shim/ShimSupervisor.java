@@ -51,7 +51,12 @@ public final class ShimSupervisor implements ContainerProcess {
      * @param explainError turns the shim's error text into the message to show (external
      *                     runtimes put theirs in a log file)
      */
-    public ShimSupervisor(String id, Launch launch, Cgroup cgroup, Path exitFile, Runnable afterExit,
+    public ShimSupervisor(
+            String id,
+            Launch launch,
+            Cgroup cgroup,
+            Path exitFile,
+            Runnable afterExit,
             UnaryOperator<String> explainError) {
         this.id = id;
         this.shim = launch.process();
@@ -86,20 +91,22 @@ public final class ShimSupervisor implements ContainerProcess {
             command.addAll(List.of("--control", controlFifo.toString()));
         }
         command.add(planFile.toString());
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.appendTo(shimLog.toFile()));
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(shimLog.toFile()));
         Process process;
         try {
             process = pb.start();
         } catch (IOException e) {
             throw BerthException.unavailable("cannot run %s: %s", shimBinary, e.getMessage());
         }
-        BufferedReader events = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader events =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String error = null;
         try {
             for (String line; (line = events.readLine()) != null; ) {
                 if (line.startsWith("pid ")) {
-                    return new Launch(process, events, Long.parseLong(line.substring(4).trim()));
+                    return new Launch(
+                            process, events, Long.parseLong(line.substring(4).trim()));
                 }
                 if (line.startsWith("error ")) {
                     error = line.substring(6);
@@ -109,8 +116,10 @@ public final class ShimSupervisor implements ContainerProcess {
             error = e.getMessage();
         }
         process.destroyForcibly();
-        throw new BerthException(ErrorKind.INTERNAL, "runtime failed to create the container: "
-                + (error == null ? "shim exited without a pid" : messageOf(error)));
+        throw new BerthException(
+                ErrorKind.INTERNAL,
+                "runtime failed to create the container: "
+                        + (error == null ? "shim exited without a pid" : messageOf(error)));
     }
 
     /** "CODE MESSAGE" → MESSAGE. */
@@ -175,7 +184,8 @@ public final class ShimSupervisor implements ContainerProcess {
             LOG.warn("container {}: reading OOM state: {}", id, e.getMessage());
         }
         if (line == null) {
-            status = ExitStatus.exited(255, oom, error != null ? error : "the shim died without reporting an exit status");
+            status = ExitStatus.exited(
+                    255, oom, error != null ? error : "the shim died without reporting an exit status");
         } else if (line.startsWith("signal ")) {
             status = ExitStatus.killed(Integer.parseInt(line.substring(7).trim()), oom);
         } else {
@@ -288,7 +298,8 @@ public final class ShimSupervisor implements ContainerProcess {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(List.of(line.substring(6).trim().split("\\s+")).getFirst());
+                    return Long.parseLong(
+                            List.of(line.substring(6).trim().split("\\s+")).getFirst());
                 }
             }
         } catch (IOException e) {

@@ -67,9 +67,11 @@ public record Process(
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Rlimit(
             String type,
+
             @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = UnsignedLong.Serializer.class)
             @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = UnsignedLong.Deserializer.class)
             long hard,
+
             @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = UnsignedLong.Serializer.class)
             @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = UnsignedLong.Deserializer.class)
             long soft) {

@@ -18,12 +18,21 @@ public final class SpecBuilder {
 
     /** moby oci/defaults.go, plus /sys/devices/virtual/powercap (masked since Docker 25). */
     public static final List<String> MASKED_PATHS = List.of(
-            "/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
-            "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+            "/proc/asound",
+            "/proc/acpi",
+            "/proc/interrupts",
+            "/proc/kcore",
+            "/proc/keys",
+            "/proc/latency_stats",
+            "/proc/timer_list",
+            "/proc/timer_stats",
+            "/proc/sched_debug",
+            "/proc/scsi",
+            "/sys/firmware",
             "/sys/devices/virtual/powercap");
 
-    public static final List<String> READONLY_PATHS = List.of(
-            "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+    public static final List<String> READONLY_PATHS =
+            List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
     private List<String> args = List.of();
     private List<String> env = new ArrayList<>();
@@ -60,24 +69,66 @@ public final class SpecBuilder {
         return new SpecBuilder();
     }
 
-    public SpecBuilder args(List<String> value) { this.args = List.copyOf(value); return this; }
-    public SpecBuilder args(String... value) { return args(List.of(value)); }
-    public SpecBuilder env(List<String> value) { this.env = new ArrayList<>(value); return this; }
-    public SpecBuilder cwd(String value) { this.cwd = value; return this; }
+    public SpecBuilder args(List<String> value) {
+        this.args = List.copyOf(value);
+        return this;
+    }
+
+    public SpecBuilder args(String... value) {
+        return args(List.of(value));
+    }
+
+    public SpecBuilder env(List<String> value) {
+        this.env = new ArrayList<>(value);
+        return this;
+    }
+
+    public SpecBuilder cwd(String value) {
+        this.cwd = value;
+        return this;
+    }
+
     public SpecBuilder user(long uid, long gid, List<Long> additionalGids) {
         this.uid = uid;
         this.gid = gid;
         this.groups = List.copyOf(additionalGids);
         return this;
     }
-    public SpecBuilder hostname(String value) { this.hostname = value; return this; }
-    public SpecBuilder terminal(boolean value) { this.terminal = value; return this; }
-    public SpecBuilder consoleSize(int height, int width) { this.consoleSize = new Process.ConsoleSize(height, width); return this; }
+
+    public SpecBuilder hostname(String value) {
+        this.hostname = value;
+        return this;
+    }
+
+    public SpecBuilder terminal(boolean value) {
+        this.terminal = value;
+        return this;
+    }
+
+    public SpecBuilder consoleSize(int height, int width) {
+        this.consoleSize = new Process.ConsoleSize(height, width);
+        return this;
+    }
     /** The rootfs directory: absolute, or relative to the bundle (for external runtimes). */
-    public SpecBuilder rootPath(String value) { this.rootPath = value; return this; }
-    public SpecBuilder readonlyRootfs(boolean value) { this.readonlyRootfs = value; return this; }
-    public SpecBuilder capAdd(List<String> value) { this.capAdd = List.copyOf(value); return this; }
-    public SpecBuilder capDrop(List<String> value) { this.capDrop = List.copyOf(value); return this; }
+    public SpecBuilder rootPath(String value) {
+        this.rootPath = value;
+        return this;
+    }
+
+    public SpecBuilder readonlyRootfs(boolean value) {
+        this.readonlyRootfs = value;
+        return this;
+    }
+
+    public SpecBuilder capAdd(List<String> value) {
+        this.capAdd = List.copyOf(value);
+        return this;
+    }
+
+    public SpecBuilder capDrop(List<String> value) {
+        this.capDrop = List.copyOf(value);
+        return this;
+    }
 
     /**
      * --privileged: every capability in {@code heldBounding} (the daemon's own bounding set, see
@@ -88,14 +139,36 @@ public final class SpecBuilder {
         this.privilegedCaps = heldBounding;
         return this;
     }
-    public SpecBuilder noNewPrivileges(boolean value) { this.noNewPrivileges = value; return this; }
+
+    public SpecBuilder noNewPrivileges(boolean value) {
+        this.noNewPrivileges = value;
+        return this;
+    }
     /** --memory in bytes (0 = unlimited). */
-    public SpecBuilder memory(long bytes) { this.memory = bytes > 0 ? bytes : null; return this; }
+    public SpecBuilder memory(long bytes) {
+        this.memory = bytes > 0 ? bytes : null;
+        return this;
+    }
     /** --memory-swap: memory plus swap in bytes; -1 unlimited, 0 = Docker's default (twice --memory). */
-    public SpecBuilder memorySwap(long bytes) { this.memorySwap = bytes != 0 ? bytes : null; return this; }
-    public SpecBuilder cpuShares(long value) { this.cpuShares = value > 0 ? value : null; return this; }
-    public SpecBuilder cpuQuota(long micros) { this.cpuQuota = micros > 0 ? micros : null; return this; }
-    public SpecBuilder cpuPeriod(long micros) { this.cpuPeriod = micros > 0 ? micros : null; return this; }
+    public SpecBuilder memorySwap(long bytes) {
+        this.memorySwap = bytes != 0 ? bytes : null;
+        return this;
+    }
+
+    public SpecBuilder cpuShares(long value) {
+        this.cpuShares = value > 0 ? value : null;
+        return this;
+    }
+
+    public SpecBuilder cpuQuota(long micros) {
+        this.cpuQuota = micros > 0 ? micros : null;
+        return this;
+    }
+
+    public SpecBuilder cpuPeriod(long micros) {
+        this.cpuPeriod = micros > 0 ? micros : null;
+        return this;
+    }
     /** --cpus: a quota over Docker's 100ms period. */
     public SpecBuilder nanoCpus(long nanoCpus) {
         if (nanoCpus > 0) {
@@ -104,14 +177,37 @@ public final class SpecBuilder {
         }
         return this;
     }
-    public SpecBuilder cpusetCpus(String value) { this.cpusetCpus = blankToNull(value); return this; }
-    public SpecBuilder cpusetMems(String value) { this.cpusetMems = blankToNull(value); return this; }
-    public SpecBuilder pidsLimit(long value) { this.pidsLimit = value > 0 ? value : null; return this; }
+
+    public SpecBuilder cpusetCpus(String value) {
+        this.cpusetCpus = blankToNull(value);
+        return this;
+    }
+
+    public SpecBuilder cpusetMems(String value) {
+        this.cpusetMems = blankToNull(value);
+        return this;
+    }
+
+    public SpecBuilder pidsLimit(long value) {
+        this.pidsLimit = value > 0 ? value : null;
+        return this;
+    }
     /** "none" (a new network namespace with only lo) or "host" (the daemon's). */
-    public SpecBuilder network(String mode) { this.network = mode; return this; }
+    public SpecBuilder network(String mode) {
+        this.network = mode;
+        return this;
+    }
     /** Relative to each hierarchy's root, e.g. "/berth/&lt;id&gt;". */
-    public SpecBuilder cgroupsPath(String value) { this.cgroupsPath = value; return this; }
-    public SpecBuilder mount(Mount mount) { this.extraMounts.add(mount); return this; }
+    public SpecBuilder cgroupsPath(String value) {
+        this.cgroupsPath = value;
+        return this;
+    }
+
+    public SpecBuilder mount(Mount mount) {
+        this.extraMounts.add(mount);
+        return this;
+    }
+
     public SpecBuilder bind(String source, String destination, boolean readOnly) {
         return mount(Mount.bind(source, destination, readOnly));
     }
@@ -121,22 +217,40 @@ public final class SpecBuilder {
         all.addAll(options);
         return mount(Mount.tmpfs(destination, all));
     }
-    public SpecBuilder rlimit(String type, long soft, long hard) { this.rlimits.add(new Rlimit(type, hard, soft)); return this; }
-    public SpecBuilder sysctl(String key, String value) { this.sysctl.put(key, value); return this; }
-    public SpecBuilder annotation(String key, String value) { this.annotations.put(key, value); return this; }
+
+    public SpecBuilder rlimit(String type, long soft, long hard) {
+        this.rlimits.add(new Rlimit(type, hard, soft));
+        return this;
+    }
+
+    public SpecBuilder sysctl(String key, String value) {
+        this.sysctl.put(key, value);
+        return this;
+    }
+
+    public SpecBuilder annotation(String key, String value) {
+        this.annotations.put(key, value);
+        return this;
+    }
 
     public Spec build() {
         List<String> fullEnv = new ArrayList<>(env);
         if (fullEnv.stream().noneMatch(e -> e.startsWith("PATH="))) {
             fullEnv.addFirst("PATH=" + DEFAULT_PATH);
         }
-        List<String> caps = privileged
-                ? Caps.names(privilegedCaps)
-                : Caps.tweak(Caps.DOCKER_DEFAULT, capAdd, capDrop);
+        List<String> caps = privileged ? Caps.names(privilegedCaps) : Caps.tweak(Caps.DOCKER_DEFAULT, capAdd, capDrop);
         // runc also sets the inheritable set to the same list; Docker 24+ leaves it empty (CVE-2022-24769)
         Process.Capabilities capabilities = new Process.Capabilities(caps, caps, caps, List.of(), List.of());
-        Process process = new Process(terminal, consoleSize, new Process.User(uid, gid, groups), args, fullEnv, cwd,
-                capabilities, rlimits, noNewPrivileges);
+        Process process = new Process(
+                terminal,
+                consoleSize,
+                new Process.User(uid, gid, groups),
+                args,
+                fullEnv,
+                cwd,
+                capabilities,
+                rlimits,
+                noNewPrivileges);
 
         List<Mount> mounts = new ArrayList<>(defaultMounts());
         for (Mount extra : extraMounts) {
@@ -146,7 +260,10 @@ public final class SpecBuilder {
         }
 
         List<Namespace> namespaces = new ArrayList<>(List.of(
-                Namespace.of("pid"), Namespace.of("ipc"), Namespace.of("uts"), Namespace.of("mount"),
+                Namespace.of("pid"),
+                Namespace.of("ipc"),
+                Namespace.of("uts"),
+                Namespace.of("mount"),
                 Namespace.of("cgroup")));
         if (!"host".equals(network)) {
             namespaces.add(Namespace.of("network"));
@@ -160,18 +277,28 @@ public final class SpecBuilder {
             }
             mem = new Linux.Memory(memory, null, swap, null, null);
         }
-        Linux.Cpu cpu = cpuShares == null && cpuQuota == null && cpuPeriod == null && cpusetCpus == null
-                && cpusetMems == null ? null : new Linux.Cpu(cpuShares, cpuQuota, cpuPeriod, cpusetCpus, cpusetMems);
+        Linux.Cpu cpu =
+                cpuShares == null && cpuQuota == null && cpuPeriod == null && cpusetCpus == null && cpusetMems == null
+                        ? null
+                        : new Linux.Cpu(cpuShares, cpuQuota, cpuPeriod, cpusetCpus, cpusetMems);
         Linux.Pids pids = pidsLimit == null ? null : new Linux.Pids(pidsLimit);
-        Linux.Resources resources = new Linux.Resources(mem, cpu, pids,
+        Linux.Resources resources = new Linux.Resources(
+                mem,
+                cpu,
+                pids,
                 privileged ? List.of(new DeviceRule(true, "a", null, null, "rwm")) : defaultDeviceRules());
 
-        Linux linux = new Linux(namespaces, resources, cgroupsPath,
+        Linux linux = new Linux(
+                namespaces,
+                resources,
+                cgroupsPath,
                 privileged ? List.of() : MASKED_PATHS,
                 privileged ? List.of() : READONLY_PATHS,
-                List.of(), sysctl, null);
-        return new Spec(Spec.VERSION, process, new Root(rootPath, readonlyRootfs), hostname, null, mounts, linux,
-                annotations);
+                List.of(),
+                sysctl,
+                null);
+        return new Spec(
+                Spec.VERSION, process, new Root(rootPath, readonlyRootfs), hostname, null, mounts, linux, annotations);
     }
 
     private List<Mount> defaultMounts() {
@@ -179,12 +306,19 @@ public final class SpecBuilder {
         return List.of(
                 new Mount("/proc", "proc", "proc", List.of("rw", "nosuid", "noexec", "nodev")),
                 new Mount("/dev", "tmpfs", "tmpfs", List.of("rw", "nosuid", "strictatime", "mode=755", "size=65536k")),
-                new Mount("/dev/pts", "devpts", "devpts",
+                new Mount(
+                        "/dev/pts",
+                        "devpts",
+                        "devpts",
                         List.of("rw", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")),
                 new Mount("/sys", "sysfs", "sysfs", List.of(sysMode, "nosuid", "noexec", "nodev")),
                 new Mount("/sys/fs/cgroup", "cgroup", "cgroup", List.of(sysMode, "nosuid", "noexec", "nodev")),
                 new Mount("/dev/mqueue", "mqueue", "mqueue", List.of("rw", "nosuid", "noexec", "nodev")),
-                new Mount("/dev/shm", "tmpfs", "shm", List.of("rw", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k")));
+                new Mount(
+                        "/dev/shm",
+                        "tmpfs",
+                        "shm",
+                        List.of("rw", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k")));
     }
 
     /** Deny everything, then runc's default nodes (null, zero, full, random, urandom, tty, pts, ptmx, tun) and mknod. */

@@ -8,8 +8,12 @@ import org.junit.jupiter.api.Test;
 
 class CgroupsTest {
     private static final List<String> PROC_CGROUPS_V1 = List.of(
-            "#subsys_name\thierarchy\tnum_cgroups\tenabled", "cpuset\t3\t1\t1", "cpu\t1\t1\t1", "memory\t4\t24\t1",
-            "pids\t8\t1\t1", "hugetlb\t0\t1\t1");
+            "#subsys_name\thierarchy\tnum_cgroups\tenabled",
+            "cpuset\t3\t1\t1",
+            "cpu\t1\t1\t1",
+            "memory\t4\t24\t1",
+            "pids\t8\t1\t1",
+            "hugetlb\t0\t1\t1");
 
     @Test
     void hybridWithControllersOnV1IsV1() {
@@ -25,7 +29,8 @@ class CgroupsTest {
 
         assertThat(driver.version()).isEqualTo(1);
         assertThat(driver.hybridUnifiedMount()).contains(Path.of("/sys/fs/cgroup/unified"));
-        assertThat(driver.containerMounts()).extracting(CgroupDriver.CgroupMount::dir)
+        assertThat(driver.containerMounts())
+                .extracting(CgroupDriver.CgroupMount::dir)
                 .containsExactly("", "cpu", "memory", "pids", "systemd");
     }
 
@@ -33,7 +38,8 @@ class CgroupsTest {
     void unifiedOnlyIsV2() {
         List<String> mountinfo = List.of(
                 "25 22 0:23 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:9 - cgroup2 cgroup2 rw,nsdelegate");
-        List<String> procCgroups = List.of("#subsys_name\thierarchy\tnum_cgroups\tenabled", "cpu\t0\t80\t1", "memory\t0\t80\t1");
+        List<String> procCgroups =
+                List.of("#subsys_name\thierarchy\tnum_cgroups\tenabled", "cpu\t0\t80\t1", "memory\t0\t80\t1");
 
         CgroupDriver driver = Cgroups.detect(mountinfo, procCgroups);
 

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.snapshot.MountSpec;
 import dev.berth.runtime.Stdio;
-import dev.berth.runtime.cgroup.CgroupDriver;
 import dev.berth.runtime.cgroup.Cgroup;
+import dev.berth.runtime.cgroup.CgroupDriver;
 import dev.berth.runtime.spec.Caps;
 import dev.berth.runtime.spec.Linux;
 import dev.berth.runtime.spec.Spec;
@@ -21,11 +21,26 @@ import org.junit.jupiter.api.Test;
 class PlanBuilderTest {
     /** A v1-like layout with two hierarchies; only containerMounts matters to the plan. */
     private static final CgroupDriver V1 = new CgroupDriver() {
-        @Override public int version() { return 1; }
-        @Override public Cgroup create(String path, Linux.Resources resources) { throw new UnsupportedOperationException(); }
-        @Override public Cgroup open(String path) { throw new UnsupportedOperationException(); }
-        @Override public List<CgroupMount> containerMounts() {
-            return List.of(new CgroupMount("", "tmpfs", "mode=755"), new CgroupMount("memory", "cgroup", "memory"),
+        @Override
+        public int version() {
+            return 1;
+        }
+
+        @Override
+        public Cgroup create(String path, Linux.Resources resources) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Cgroup open(String path) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<CgroupMount> containerMounts() {
+            return List.of(
+                    new CgroupMount("", "tmpfs", "mode=755"),
+                    new CgroupMount("memory", "cgroup", "memory"),
                     new CgroupMount("systemd", "cgroup", "name=systemd"));
         }
     };
@@ -57,7 +72,11 @@ class PlanBuilderTest {
 
     @Test
     void followsRuncsOrderFromPrivateMountsToExec() {
-        Plan plan = plan(SpecBuilder.dockerDefaults().args("sh").rootPath("/c/rootfs").hostname("h").build());
+        Plan plan = plan(SpecBuilder.dockerDefaults()
+                .args("sh")
+                .rootPath("/c/rootfs")
+                .hostname("h")
+                .build());
         List<String> ops = ops(plan);
         assertThat(ops.indexOf("unshare")).isLessThan(ops.indexOf("mount"));
         assertThat(ops.indexOf("rootfs")).isLessThan(ops.indexOf("mountin"));
@@ -74,10 +93,16 @@ class PlanBuilderTest {
     void cgroupMountBecomesATmpfsOfHierarchiesRemountedReadOnly() {
         Plan plan = plan(SpecBuilder.dockerDefaults().args("sh").rootPath("/r").build());
         List<Plan.Step> cgroupSteps = plan.steps().stream()
-                .filter(s -> s.op().equals("mountin") && s.args().get(1).startsWith("/sys/fs/cgroup")).toList();
-        assertThat(cgroupSteps).extracting(s -> s.args().get(1) + " " + s.args().get(2) + " " + s.args().get(4))
-                .containsExactly("/sys/fs/cgroup tmpfs mode=755", "/sys/fs/cgroup/memory cgroup memory",
-                        "/sys/fs/cgroup/systemd cgroup name=systemd", "/sys/fs/cgroup  ");
+                .filter(s -> s.op().equals("mountin") && s.args().get(1).startsWith("/sys/fs/cgroup"))
+                .toList();
+        assertThat(cgroupSteps)
+                .extracting(s ->
+                        s.args().get(1) + " " + s.args().get(2) + " " + s.args().get(4))
+                .containsExactly(
+                        "/sys/fs/cgroup tmpfs mode=755",
+                        "/sys/fs/cgroup/memory cgroup memory",
+                        "/sys/fs/cgroup/systemd cgroup name=systemd",
+                        "/sys/fs/cgroup  ");
         long remount = Long.parseLong(cgroupSteps.getLast().args().get(3));
         assertThat(remount & MountFlags.MS_RDONLY).isNotZero();
         assertThat(remount & MountFlags.MS_REMOUNT).isNotZero();
@@ -85,61 +110,110 @@ class PlanBuilderTest {
 
     @Test
     void grantsOnlyCapabilitiesTheShimHolds() {
-        Plan plan = plan(SpecBuilder.dockerDefaults().args("sh").rootPath("/r")
-                .privileged(true, -1L >>> (64 - Caps.KNOWN.size())).build());
-        Plan.Step identity = plan.steps().stream().filter(s -> s.op().equals("identity")).findFirst().orElseThrow();
+        Plan plan = plan(SpecBuilder.dockerDefaults()
+                .args("sh")
+                .rootPath("/r")
+                .privileged(true, -1L >>> (64 - Caps.KNOWN.size()))
+                .build());
+        Plan.Step identity = plan.steps().stream()
+                .filter(s -> s.op().equals("identity"))
+                .findFirst()
+                .orElseThrow();
         assertThat(identity.args().get(2)).isEqualTo("0x" + Long.toHexString(ALL_BUT_SYS_RESOURCE));
         assertThat(ops(plan)).doesNotContain("mask", "readonly");
     }
 
     @Test
     void rlimitsNeverExceedTheHardLimit() {
-        Plan plan = plan(SpecBuilder.dockerDefaults().args("sh").rootPath("/r")
-                .rlimit("RLIMIT_NOFILE", 1_048_576, 1_048_576).rlimit("RLIMIT_CORE", -1, -1).build());
-        List<List<String>> rlimits = plan.steps().stream().filter(s -> s.op().equals("rlimit")).map(Plan.Step::args).toList();
-        assertThat(rlimits).containsExactly(List.of("7", "20000", "20000"),
-                List.of("4", "18446744073709551615", "18446744073709551615"));
+        Plan plan = plan(SpecBuilder.dockerDefaults()
+                .args("sh")
+                .rootPath("/r")
+                .rlimit("RLIMIT_NOFILE", 1_048_576, 1_048_576)
+                .rlimit("RLIMIT_CORE", -1, -1)
+                .build());
+        List<List<String>> rlimits = plan.steps().stream()
+                .filter(s -> s.op().equals("rlimit"))
+                .map(Plan.Step::args)
+                .toList();
+        assertThat(rlimits)
+                .containsExactly(
+                        List.of("7", "20000", "20000"), List.of("4", "18446744073709551615", "18446744073709551615"));
     }
 
     @Test
     void bindMountsAreRemountedWithTheirFlags() {
-        Plan plan = plan(SpecBuilder.dockerDefaults().args("sh").rootPath("/r").bind("/etc", "/hostetc", true).build());
-        List<Plan.Step> binds = plan.steps().stream().filter(s -> s.args().size() > 1 && s.args().get(1).equals("/hostetc")).toList();
+        Plan plan = plan(SpecBuilder.dockerDefaults()
+                .args("sh")
+                .rootPath("/r")
+                .bind("/etc", "/hostetc", true)
+                .build());
+        List<Plan.Step> binds = plan.steps().stream()
+                .filter(s -> s.args().size() > 1 && s.args().get(1).equals("/hostetc"))
+                .toList();
         assertThat(binds).hasSize(3); // bind, read-only remount, rprivate
         assertThat(Long.parseLong(binds.get(0).args().get(3))).isEqualTo(MountFlags.MS_BIND | MountFlags.MS_REC);
-        assertThat(Long.parseLong(binds.get(1).args().get(3)) & MountFlags.MS_RDONLY).isNotZero();
-        assertThatThrownBy(() -> plan(SpecBuilder.dockerDefaults().args("sh").rootPath("/r").bind("/no/such", "/x", false).build()))
-                .isInstanceOf(BerthException.class).hasMessageContaining("/no/such");
+        assertThat(Long.parseLong(binds.get(1).args().get(3)) & MountFlags.MS_RDONLY)
+                .isNotZero();
+        assertThatThrownBy(() -> plan(SpecBuilder.dockerDefaults()
+                        .args("sh")
+                        .rootPath("/r")
+                        .bind("/no/such", "/x", false)
+                        .build()))
+                .isInstanceOf(BerthException.class)
+                .hasMessageContaining("/no/such");
     }
 
     @Test
     void execJoinsTheMountNamespaceLast() {
         Spec spec = SpecBuilder.dockerDefaults().args("ls").rootPath("/r").build();
-        Plan plan = builder.buildExec(spec.process(), new java.util.LinkedHashMap<>(java.util.Map.of(
-                "pid", Path.of("/proc/9/ns/pid"), "mnt", Path.of("/proc/9/ns/mnt"), "net", Path.of("/proc/9/ns/net"))),
-                Stdio.none(), null);
-        assertThat(plan.steps().stream().filter(s -> s.op().equals("setns") || s.op().equals("joinpid"))
-                .map(Plan.Step::toString)).containsExactly("joinpid /proc/9/ns/pid", "setns /proc/9/ns/net", "setns /proc/9/ns/mnt");
+        Plan plan = builder.buildExec(
+                spec.process(),
+                new java.util.LinkedHashMap<>(java.util.Map.of(
+                        "pid",
+                        Path.of("/proc/9/ns/pid"),
+                        "mnt",
+                        Path.of("/proc/9/ns/mnt"),
+                        "net",
+                        Path.of("/proc/9/ns/net"))),
+                Stdio.none(),
+                null);
+        assertThat(plan.steps().stream()
+                        .filter(s -> s.op().equals("setns") || s.op().equals("joinpid"))
+                        .map(Plan.Step::toString))
+                .containsExactly("joinpid /proc/9/ns/pid", "setns /proc/9/ns/net", "setns /proc/9/ns/mnt");
         assertThat(ops(plan)).doesNotContain("pivot", "mountin");
     }
+
     @Test
     void rootfsMountCarriesTheSnapshottersWorkingDirectory() {
-        Spec spec = SpecBuilder.dockerDefaults().args("sh").rootPath("/c/rootfs").build();
-        MountSpec relative = new MountSpec("overlay", "overlay",
+        Spec spec =
+                SpecBuilder.dockerDefaults().args("sh").rootPath("/c/rootfs").build();
+        MountSpec relative = new MountSpec(
+                "overlay",
+                "overlay",
                 List.of("lowerdir=l/AAAAAAAAAAAA:l/BBBBBBBBBBBB", "upperdir=ctr-1/fs", "workdir=ctr-1/work"),
                 Path.of("/data/snapshots"));
         Plan.Step mount = rootfsMount(builder.build(spec, relative, Stdio.none(), null, false));
-        assertThat(mount.args()).containsExactly("overlay", "/c/rootfs", "overlay", "0",
-                "lowerdir=l/AAAAAAAAAAAA:l/BBBBBBBBBBBB,upperdir=ctr-1/fs,workdir=ctr-1/work", "/data/snapshots");
+        assertThat(mount.args())
+                .containsExactly(
+                        "overlay",
+                        "/c/rootfs",
+                        "overlay",
+                        "0",
+                        "lowerdir=l/AAAAAAAAAAAA:l/BBBBBBBBBBBB,upperdir=ctr-1/fs,workdir=ctr-1/work",
+                        "/data/snapshots");
 
         MountSpec absolute = new MountSpec("overlay", "overlay", List.of("lowerdir=/a:/b", "ro"));
         mount = rootfsMount(builder.build(spec, absolute, Stdio.none(), null, false));
-        assertThat(mount.args()).containsExactly("overlay", "/c/rootfs", "overlay", Long.toString(MountFlags.MS_RDONLY),
-                "lowerdir=/a:/b", "");
+        assertThat(mount.args())
+                .containsExactly(
+                        "overlay", "/c/rootfs", "overlay", Long.toString(MountFlags.MS_RDONLY), "lowerdir=/a:/b", "");
     }
 
     private static Plan.Step rootfsMount(Plan plan) {
-        return plan.steps().stream().filter(s -> s.op().equals("mount") && s.args().get(1).equals("/c/rootfs"))
-                .findFirst().orElseThrow();
+        return plan.steps().stream()
+                .filter(s -> s.op().equals("mount") && s.args().get(1).equals("/c/rootfs"))
+                .findFirst()
+                .orElseThrow();
     }
 }
