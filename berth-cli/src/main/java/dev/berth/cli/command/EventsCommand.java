@@ -8,9 +8,9 @@ import dev.berth.cli.client.ApiRequest;
 import dev.berth.cli.client.ApiResponse;
 import dev.berth.cli.output.GoTemplate;
 import dev.berth.core.error.BerthException;
+import dev.berth.core.text.GoDuration;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,7 +35,6 @@ public final class EventsCommand extends ClientCommand {
     private static final ObjectMapper JSON = new ObjectMapper().configure(JsonParser.Feature.AUTO_CLOSE_SOURCE, false);
     private static final DateTimeFormatter RFC3339_NANO_FIXED =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX");
-    private static final Pattern GO_DURATION = Pattern.compile("([0-9]*(?:\\.[0-9]*)?)(ns|us|µs|ms|s|m|h)");
 
     @Option(names = "--since", paramLabel = "TIME", description = "Show all events created since timestamp")
     String since;
@@ -128,7 +125,7 @@ public final class EventsCommand extends ClientCommand {
      */
     static String timestamp(String value, Instant now, ZoneId zone) {
         String v = value.strip();
-        Duration duration = goDuration(v);
+        Duration duration = GoDuration.parse(v);
         if (duration != null) {
             return epoch(now.minus(duration));
         }
@@ -155,31 +152,5 @@ public final class EventsCommand extends ClientCommand {
 
     private static String epoch(Instant instant) {
         return "%d.%09d".formatted(instant.getEpochSecond(), instant.getNano());
-    }
-
-    /** Go's time.ParseDuration ("1h30m", "90s", "1.5h"), or null when {@code v} is not one. */
-    static Duration goDuration(String v) {
-        String text = v.startsWith("-") || v.startsWith("+") ? v.substring(1) : v;
-        if (text.isEmpty() || !text.matches("(([0-9]*(\\.[0-9]*)?)(ns|us|µs|ms|s|m|h))+")) {
-            return null;
-        }
-        BigDecimal nanos = BigDecimal.ZERO;
-        Matcher m = GO_DURATION.matcher(text);
-        while (m.find()) {
-            if (m.group(1).isEmpty() || m.group(1).equals(".")) {
-                return null;
-            }
-            long unit = switch (m.group(2)) {
-                case "ns" -> 1L;
-                case "us", "µs" -> 1_000L;
-                case "ms" -> 1_000_000L;
-                case "s" -> 1_000_000_000L;
-                case "m" -> 60_000_000_000L;
-                default -> 3_600_000_000_000L;
-            };
-            nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit)));
-        }
-        Duration d = Duration.ofNanos(nanos.longValue());
-        return v.startsWith("-") ? d.negated() : d;
     }
 }

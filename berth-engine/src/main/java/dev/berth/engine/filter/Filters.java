@@ -1,6 +1,7 @@
 package dev.berth.engine.filter;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.core.text.GoDuration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -80,26 +81,10 @@ public final class Filters {
         } catch (NumberFormatException ignored) {
             // duration below
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s|m|h)")
-                .matcher(value);
-        long nanos = 0;
-        int at = 0;
-        while (m.find() && m.start() == at) {
-            double n = Double.parseDouble(m.group(1));
-            long unit = switch (m.group(2)) {
-                case "ns" -> 1L;
-                case "us" -> 1_000L;
-                case "ms" -> 1_000_000L;
-                case "s" -> 1_000_000_000L;
-                case "m" -> 60_000_000_000L;
-                default -> 3_600_000_000_000L;
-            };
-            nanos += (long) (n * unit);
-            at = m.end();
-        }
-        if (at == 0 || at != value.length()) {
+        java.time.Duration ago = GoDuration.parse(value);
+        if (ago == null) {
             throw BerthException.invalid("failed to parse value %s as a time or duration", value);
         }
-        return now.minusNanos(nanos);
+        return now.minus(ago);
     }
 }

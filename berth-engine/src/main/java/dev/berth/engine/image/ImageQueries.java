@@ -7,6 +7,7 @@ import dev.berth.core.image.ImageConfig;
 import dev.berth.core.metadata.ImageRow;
 import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.reference.ImageReference;
+import dev.berth.core.text.Glob;
 import dev.berth.engine.filter.Filters;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,0 +1,27 @@
+package dev.berth.core.text;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class GoDurationTest {
+    @Test
+    void parsesGoDurations() {
+        assertThat(GoDuration.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(GoDuration.parse("1.5h")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(GoDuration.parse("300ms")).isEqualTo(Duration.ofMillis(300));
+        assertThat(GoDuration.parse("2us")).isEqualTo(Duration.ofNanos(2000));
+        assertThat(GoDuration.parse("-2m")).isEqualTo(Duration.ofMinutes(-2));
+        assertThat(GoDuration.parse("0")).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void rejectsWhatGoRejects() {
+        assertThat(GoDuration.parse("")).isNull();
+        assertThat(GoDuration.parse("10")).isNull();
+        assertThat(GoDuration.parse("1d")).isNull();
+        assertThat(GoDuration.parse(".s")).isNull();
+        assertThat(GoDuration.parse("2023-01-01")).isNull();
+    }
+}
