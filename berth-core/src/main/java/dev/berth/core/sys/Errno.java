@@ -13,6 +13,7 @@ import java.util.Map;
 public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
+    public static final int ESRCH = 3;
     public static final int EINTR = 4;
     public static final int EIO = 5;
     public static final int EBADF = 9;
@@ -36,6 +37,8 @@ public final class Errno {
     public static final int ELOOP = 40;
     public static final int ENODATA = 61;
     public static final int EOPNOTSUPP = 95;
+    public static final int EADDRINUSE = 98;
+    public static final int ENOBUFS = 105;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(1, "EPERM"),
@@ -77,6 +80,10 @@ public final class Errno {
             Map.entry(40, "ELOOP"),
             Map.entry(61, "ENODATA"),
             Map.entry(95, "EOPNOTSUPP"),
+            Map.entry(98, "EADDRINUSE"),
+            Map.entry(99, "EADDRNOTAVAIL"),
+            Map.entry(101, "ENETUNREACH"),
+            Map.entry(105, "ENOBUFS"),
             Map.entry(122, "EDQUOT"));
 
     private static final MethodHandle STRERROR =
@@ -122,6 +129,12 @@ public final class Errno {
      */
     public static BerthException exception(String call, String path, int errno) {
         return new BerthException(kind(errno), message(call, path, errno), new ErrnoCause(errno));
+    }
+
+    /** As {@link #exception(String, String, int)}, with the kernel's own explanation (netlink's extended ack) when it gave one. */
+    public static BerthException exception(String call, String path, int errno, String detail) {
+        String message = message(call, path, errno) + (detail == null || detail.isEmpty() ? "" : ": " + detail);
+        return new BerthException(kind(errno), message, new ErrnoCause(errno));
     }
 
     /** The errno behind a failure thrown by this package, or 0 when it was not a failed call. */

@@ -91,6 +91,8 @@ public final class Libc {
     private static final MethodHandle LINK = Native.downcall("link", INT_PP);
     private static final MethodHandle READLINK = Native.downcall(
             "readlink", FunctionDescriptor.of(Native.LONG, Native.POINTER, Native.POINTER, Native.LONG));
+    private static final MethodHandle SETNS =
+            Native.downcall("setns", FunctionDescriptor.of(Native.INT, Native.INT, Native.INT));
     private static final MethodHandle UNSHARE =
             Native.downcall("unshare", FunctionDescriptor.of(Native.INT, Native.INT));
     private static final MethodHandle CHDIR =
@@ -505,6 +507,18 @@ public final class Libc {
     /** unshare(2) for the calling thread (e.g. {@link #CLONE_FS} before a thread-local chdir). */
     public static void unshare(int flags) {
         run("unshare", "0x" + Integer.toHexString(flags), (arena, errno) -> (int) UNSHARE.invokeExact(errno, flags));
+    }
+
+    /** setns(2)'s type for a network namespace. */
+    public static final int CLONE_NEWNET = 0x40000000;
+
+    /**
+     * setns(2) for the calling thread: {@code fd} names the namespace (e.g. /proc/PID/ns/net
+     * opened read-only). Only on a platform thread that owns its namespaces: a virtual thread would
+     * carry them to whatever runs on its carrier next.
+     */
+    public static void setns(int fd, int nstype, String what) {
+        run("setns", what, (arena, errno) -> (int) SETNS.invokeExact(errno, fd, nstype));
     }
 
     /**
