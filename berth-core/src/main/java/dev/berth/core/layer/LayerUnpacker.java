@@ -6,6 +6,7 @@ import dev.berth.core.error.ErrorKind;
 import dev.berth.core.snapshot.WhiteoutMode;
 import dev.berth.core.sys.Errno;
 import dev.berth.core.sys.Libc;
+import dev.berth.core.sys.PathScope;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,12 +15,10 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -116,13 +115,27 @@ public final class LayerUnpacker {
      * pull or load needs.
      */
     public LayerDigest unpack(InputStream layer, Path root, String diffIdAlgorithm) {
-        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+        return unpack(layer, root, diffIdAlgorithm, PathScope.TRUSTED);
+    }
+
+    /**
+     * As {@link #unpack(InputStream, Path)} into a tree that others may change while it is
+     * unpacked (docker cp into a running container): every path is handed to the kernel through
+     * {@code scope} ({@link dev.berth.core.sys.InRoot}), so a directory swapped for a symlink
+     * mid-way leads nowhere outside the scope's root.
+     */
+    public LayerDigest unpack(InputStream layer, Path root, PathScope scope) {
+        return unpack(layer, root, "sha256", scope);
+    }
+
+    private LayerDigest unpack(InputStream layer, Path root, String diffIdAlgorithm, PathScope scope) {
+        if (!isDirectory(scope, root)) {
             throw BerthException.notFound("unpack target %s is not a directory", root);
         }
         try (InputStream uncompressed = Compression.decompress(layer);
                 ReadAhead hashed = new ReadAhead(uncompressed, Digest.newHasher(diffIdAlgorithm));
                 Libc.Scratch scratch = new Libc.Scratch()) {
-            Session session = new Session(root.toAbsolutePath().normalize(), scratch);
+            Session session = new Session(root.toAbsolutePath().normalize(), scope, scratch);
             TarReader tar = new TarReader(hashed);
             String current = null;
             try {
@@ -156,6 +169,7 @@ public final class LayerUnpacker {
     /** The state of one unpack: resolved-parent cache, planted symlinks, deferred directory attributes. */
     private final class Session {
         private final Path root;
+        private final PathScope scope;
         private final int euid = Libc.geteuid();
         private final int egid = Libc.getegid();
         private final int umask = Libc.umask();
@@ -171,8 +185,9 @@ public final class LayerUnpacker {
         private boolean warnedOwners;
         private long contentSize;
 
-        Session(Path root, Libc.Scratch scratch) {
+        Session(Path root, PathScope scope, Libc.Scratch scratch) {
             this.root = root;
+            this.scope = scope;
             this.scratch = scratch;
             this.buffer = scratch.allocate(BUFFER);
         }
@@ -290,7 +305,7 @@ public final class LayerUnpacker {
                 Path next = dir.resolve(part);
                 BasicFileAttributes attrs = lstat(next);
                 if (attrs == null) {
-                    Libc.mkdir(scratch, next, 0755);
+                    at(next, p -> Libc.mkdir(scratch, p, 0755));
                     noteWritten(next);
                     dir = next;
                 } else if (attrs.isDirectory()) {
@@ -304,7 +319,7 @@ public final class LayerUnpacker {
                     if (++hops > MAX_SYMLINK_HOPS) {
                         throw BerthException.invalid("layer entry %s: too many levels of symlinks", entryName);
                     }
-                    String target = Libc.readlink(next);
+                    String target = entry(next, Libc::readlink);
                     if (target.startsWith("/")) {
                         dir = root;
                     }
@@ -376,14 +391,14 @@ public final class LayerUnpacker {
         private int createFile(Path target, int mode) {
             int flags = Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW;
             try {
-                return Libc.open(scratch, target, flags, mode & 0777);
+                return entry(target, p -> Libc.open(scratch, p, flags, mode & 0777));
             } catch (BerthException e) {
                 if (Errno.of(e) != Errno.EEXIST) {
                     throw e;
                 }
             }
             removeExisting(target);
-            return Libc.open(scratch, target, flags, mode & 0777);
+            return entry(target, p -> Libc.open(scratch, p, flags, mode & 0777));
         }
 
         private void directory(TarReader.Header entry, Path target) {
@@ -397,7 +412,7 @@ public final class LayerUnpacker {
                     removeExisting(target);
                 }
                 int asked = (mode & 0777) | 0700; // writable by us until its contents are in
-                Libc.mkdir(scratch, target, asked);
+                at(target, p -> Libc.mkdir(scratch, p, asked));
                 made = asked & ~umask;
             }
             owner(entry, target);
@@ -409,19 +424,19 @@ public final class LayerUnpacker {
         private void symlink(TarReader.Header entry, Path target) {
             String linkTarget = entry.linkName();
             try {
-                Libc.symlink(linkTarget, target);
+                at(target, p -> Libc.symlink(linkTarget, p));
             } catch (BerthException e) {
                 if (Errno.of(e) != Errno.EEXIST) {
                     throw e;
                 }
                 removeExisting(target);
-                Libc.symlink(linkTarget, target);
+                at(target, p -> Libc.symlink(linkTarget, p));
             }
             planted.add(target);
             owner(entry, target);
             xattrs(entry, target, true);
             Time t = Time.of(entry);
-            Libc.utimensat(target, t.aSec, t.aNsec, t.mSec, t.mNsec, true);
+            at(target, p -> Libc.utimensat(p, t.aSec, t.aNsec, t.mSec, t.mNsec, true));
             noteWritten(target);
         }
 
@@ -447,13 +462,13 @@ public final class LayerUnpacker {
                 return;
             }
             try {
-                Libc.link(source, target);
+                at(source, s -> at(target, t -> Libc.link(s, t)));
             } catch (BerthException e) {
                 if (Errno.of(e) != Errno.EEXIST) {
                     throw e;
                 }
                 removeExisting(target);
-                Libc.link(source, target);
+                at(source, s -> at(target, t -> Libc.link(s, t)));
             }
             noteWritten(target);
         }
@@ -468,14 +483,15 @@ public final class LayerUnpacker {
             if (lstat(target) != null) {
                 removeExisting(target);
             }
-            Libc.mknod(target, type | (mode & 0777), entry.devMajor(), entry.devMinor());
+            at(target, p -> Libc.mknod(p, type | (mode & 0777), entry.devMajor(), entry.devMinor()));
             owner(entry, target);
             if (mode != (mode & 0777 & ~umask)) {
-                Libc.chmod(target, mode); // just made by us, so not a symlink; after chown, which clears setuid
+                // just made by us, so not a symlink; after chown, which clears setuid
+                object(target, p -> Libc.chmod(p, mode));
             }
             xattrs(entry, target, false);
             Time t = Time.of(entry);
-            Libc.utimensat(target, t.aSec, t.aNsec, t.mSec, t.mNsec, true);
+            at(target, p -> Libc.utimensat(p, t.aSec, t.aNsec, t.mSec, t.mNsec, true));
             noteWritten(target);
         }
 
@@ -484,7 +500,7 @@ public final class LayerUnpacker {
         private void whiteout(String name, Path parent, String base) {
             if (base.equals(OPAQUE)) {
                 if (whiteouts == WhiteoutMode.OVERLAY) {
-                    Libc.lsetxattr(parent, "trusted.overlay.opaque", new byte[] {'y'}, 0);
+                    at(parent, p -> Libc.lsetxattr(p, "trusted.overlay.opaque", new byte[] {'y'}, 0));
                 } else {
                     clearLower(parent);
                     parents.clear();
@@ -500,7 +516,7 @@ public final class LayerUnpacker {
                 if (lstat(path) != null) {
                     removeExisting(path);
                 }
-                Libc.mknod(path, Libc.S_IFCHR, 0, 0);
+                at(path, p -> Libc.mknod(p, Libc.S_IFCHR, 0, 0));
             } else if (lstat(path) != null) {
                 removeExisting(path);
             }
@@ -508,16 +524,15 @@ public final class LayerUnpacker {
 
         /** APPLY mode opaque directory: drop what lower layers had below dir, keep this layer's entries. */
         private void clearLower(Path dir) {
-            try (Stream<Path> children = Files.list(dir)) {
-                for (Path child : children.toList()) {
-                    if (!written.contains(child)) {
-                        deleteTree(child);
-                    } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+            for (Path child : children(scope, dir)) {
+                if (!written.contains(child)) {
+                    deleteTree(scope, child);
+                } else {
+                    BasicFileAttributes attrs = lstat(child);
+                    if (attrs != null && attrs.isDirectory()) {
                         clearLower(child);
                     }
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
         }
 
@@ -530,7 +545,7 @@ public final class LayerUnpacker {
                 return;
             }
             try {
-                Libc.lchown(target, uid, gid);
+                at(target, p -> Libc.lchown(p, uid, gid));
             } catch (BerthException e) {
                 ownerFailed(e);
             }
@@ -570,7 +585,8 @@ public final class LayerUnpacker {
                     continue;
                 }
                 try {
-                    Libc.lsetxattr(target, xattr, value, 0);
+                    byte[] bytes = value;
+                    at(target, p -> Libc.lsetxattr(p, xattr, bytes, 0));
                 } catch (BerthException e) {
                     int errno = Errno.of(e);
                     boolean refused = errno == Errno.EPERM || errno == Errno.EOPNOTSUPP;
@@ -592,9 +608,13 @@ public final class LayerUnpacker {
                     continue; // replaced or removed by a later entry; never chmod through a symlink
                 }
                 if (d.mode >= 0) {
-                    Libc.chmod(d.path, d.mode);
+                    object(d.path, p -> {
+                        if (Files.isDirectory(p)) { // what the path names now, pinned
+                            Libc.chmod(p, d.mode);
+                        }
+                    });
                 }
-                Libc.utimensat(d.path, d.time.aSec, d.time.aNsec, d.time.mSec, d.time.mNsec, true);
+                at(d.path, p -> Libc.utimensat(p, d.time.aSec, d.time.aNsec, d.time.mSec, d.time.mNsec, true));
             }
         }
 
@@ -615,8 +635,45 @@ public final class LayerUnpacker {
                 parents.clear();
             }
             planted.remove(path);
-            deleteTree(path);
+            deleteTree(scope, path);
         }
+
+        private BasicFileAttributes lstat(Path path) {
+            return entry(path, LayerUnpacker::lstat);
+        }
+
+        /** {@code op} on {@code path} through the scope: its last component is not followed. */
+        private <T> T entry(Path path, PathScope.PathOp<T> op) {
+            try {
+                return scope.entry(path, op);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private void at(Path path, VoidOp op) {
+            entry(path, p -> {
+                op.apply(p);
+                return null;
+            });
+        }
+
+        /** {@code op} on the object at {@code path} itself, pinned: it may follow the path it gets. */
+        private void object(Path path, VoidOp op) {
+            try {
+                scope.object(path, p -> {
+                    op.apply(p);
+                    return null;
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface VoidOp {
+        void apply(Path path) throws IOException;
     }
 
     private record DirAttrs(Path path, int mode, Time time) {}
@@ -640,27 +697,62 @@ public final class LayerUnpacker {
 
     /** Removes a file, symlink (not its target) or directory tree. */
     static void deleteTree(Path path) {
-        try {
-            Files.walkFileTree(path, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
+        deleteTree(PathScope.TRUSTED, path);
+    }
 
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    if (exc != null) {
-                        throw exc;
-                    }
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
+    /**
+     * Removes a file, symlink (not its target) or directory tree, each step through {@code scope}:
+     * a directory swapped for a symlink while it is removed is removed as a symlink.
+     */
+    static void deleteTree(PathScope scope, Path path) {
+        try {
+            BasicFileAttributes attrs = scope.entry(path, LayerUnpacker::lstat);
+            if (attrs == null) {
+                return; // already gone
+            }
+            if (attrs.isDirectory()) {
+                for (Path child : children(scope, path)) {
+                    deleteTree(scope, child);
+                }
+            }
+            scope.entry(path, p -> {
+                Files.deleteIfExists(p);
+                return null;
+            });
+        } catch (IOException | UncheckedIOException e) {
+            throw new BerthException(ErrorKind.INTERNAL, "removing " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The entries of directory {@code dir} as paths under it (none when it is gone). */
+    private static List<Path> children(PathScope scope, Path dir) {
+        try {
+            return scope.object(dir, d -> {
+                try (Stream<Path> s = Files.list(d)) {
+                    return s.map(child -> dir.resolve(child.getFileName().toString()))
+                            .toList();
+                } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+                    return List.of();
                 }
             });
-        } catch (NoSuchFileException e) {
-            // already gone
+        } catch (BerthException e) {
+            if (Errno.of(e) == Errno.ENOENT || Errno.of(e) == Errno.ENOTDIR) {
+                return List.of();
+            }
+            throw e;
         } catch (IOException e) {
-            throw new BerthException(ErrorKind.INTERNAL, "removing " + path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isDirectory(PathScope scope, Path dir) {
+        try {
+            BasicFileAttributes attrs = scope.entry(dir, LayerUnpacker::lstat);
+            return attrs != null && attrs.isDirectory();
+        } catch (BerthException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

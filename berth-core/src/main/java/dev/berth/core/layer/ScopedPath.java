@@ -1,5 +1,6 @@
 package dev.berth.core.layer;
 
+import dev.berth.core.sys.PathScope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +19,9 @@ import java.util.Optional;
  *
  * <p>Each component is checked with lstat as it is walked, so the answer holds when it is
  * computed; a process inside a running container that swaps a directory for a symlink right
- * after can still race a caller that then opens the answer. Components that do not exist are
- * kept as written.
+ * after can still race a caller that then opens the answer: such a caller uses the answer only
+ * through {@link dev.berth.core.sys.InRoot}, which has the kernel resolve it again inside the
+ * root. Components that do not exist are kept as written.
  */
 public final class ScopedPath {
     /** As many links as Linux follows in one lookup (MAXSYMLINKS). */
@@ -33,6 +35,14 @@ public final class ScopedPath {
      * 40 links (a loop) or when a link cannot be read.
      */
     public static Optional<Path> resolve(Path root, String path) {
+        return resolve(PathScope.TRUSTED, root, path);
+    }
+
+    /**
+     * As {@link #resolve(Path, String)}, each link read through {@code scope}
+     * ({@link dev.berth.core.sys.InRoot}: as the kernel finds it in the root).
+     */
+    public static Optional<Path> resolve(PathScope scope, Path root, String path) {
         Deque<String> todo = new ArrayDeque<>();
         push(todo, path);
         List<String> done = new ArrayList<>();
@@ -49,7 +59,13 @@ public final class ScopedPath {
                 continue;
             }
             Path candidate = join(root, done).resolve(part);
-            if (!Files.isSymbolicLink(candidate)) {
+            boolean link;
+            try {
+                link = scope.entry(candidate, Files::isSymbolicLink);
+            } catch (IOException | RuntimeException e) {
+                link = false; // missing, or under a non-directory: kept as written
+            }
+            if (!link) {
                 done.add(part);
                 continue;
             }
@@ -58,7 +74,7 @@ public final class ScopedPath {
             }
             String target;
             try {
-                target = Files.readSymbolicLink(candidate).toString();
+                target = scope.entry(candidate, Files::readSymbolicLink).toString();
             } catch (IOException e) {
                 return Optional.empty();
             }

@@ -5,6 +5,8 @@ import dev.berth.core.layer.LayerUnpacker;
 import dev.berth.core.layer.ScopedPath;
 import dev.berth.core.snapshot.Snapshotter;
 import dev.berth.core.snapshot.WhiteoutMode;
+import dev.berth.core.sys.Errno;
+import dev.berth.core.sys.InRoot;
 import dev.berth.core.sys.Mounts;
 import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.engine.volume.MountPlanner;
@@ -17,12 +19,15 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -61,18 +66,16 @@ public final class ContainerFiles {
     public record PathStat(String name, long size, long mode, String mtime, String linkTarget) {}
 
     @FunctionalInterface
-    public interface RootWork<T> {
-        T run(Path root) throws IOException;
-    }
-
-    /** Runs {@code work} with the container's files visible at a host path, its volumes and binds included. */
-    public <T> T withRoot(Container c, RootWork<T> work) {
-        return withRoot(c, true, work);
+    private interface RootWork<T> {
+        T run(InRoot files) throws IOException;
     }
 
     /**
-     * As {@link #withRoot(Container, RootWork)}; a stopped container's volumes and binds are
-     * mounted only with {@code withVolumes} (export leaves them out, as Docker's).
+     * Runs {@code work} on the container's files, its volumes and binds included, unless
+     * {@code withVolumes} is false and the container is stopped (export leaves them out, as
+     * Docker's). Every path {@code work} touches goes through {@link InRoot}: the kernel resolves
+     * it in the container's root, so a running container (or another one sharing a volume) that
+     * swaps a directory for a symlink while we copy leads the copy nowhere outside it.
      */
     private <T> T withRoot(Container c, boolean withVolumes, RootWork<T> work) {
         Container now = store.resolve(c.id());
@@ -80,8 +83,10 @@ public final class ContainerFiles {
             if (now.status().isAlive()
                     && now.state().pid() > 0
                     && Files.isDirectory(Path.of("/proc/" + now.state().pid() + "/root/"))) {
-                // "/." so that the magic link is followed even by NOFOLLOW checks on the root itself
-                return work.run(Path.of("/proc/" + now.state().pid() + "/root/."));
+                // its own root, through which lookups cross the mounts of its mount namespace
+                try (InRoot files = InRoot.open(Path.of("/proc/" + now.state().pid() + "/root"))) {
+                    return work.run(files);
+                }
             }
             Path mnt = ContainerPaths.ensure(paths.runDir(c.id())
                     .resolve("mnt-" + UUID.randomUUID().toString().substring(0, 8)));
@@ -89,10 +94,12 @@ public final class ContainerFiles {
                 snapshots.mounts(now.snapshotKey()).getFirst().mountAt(mnt);
                 try {
                     Mounts.makePrivate(mnt);
-                    if (withVolumes) {
-                        mountVolumes(now, mnt);
+                    try (InRoot files = InRoot.open(mnt)) {
+                        if (withVolumes) {
+                            mountVolumes(now, files);
+                        }
+                        return work.run(files);
                     }
-                    return work.run(mnt);
                 } finally {
                     Mounts.unmountAllUnder(mnt);
                 }
@@ -114,20 +121,45 @@ public final class ContainerFiles {
      * (resolved in its scope, made when missing, parents before children), so that docker cp sees
      * and writes the same files as the running container would.
      */
-    private void mountVolumes(Container c, Path mnt) throws IOException {
+    private void mountVolumes(Container c, InRoot files) throws IOException {
         for (Mount m : volumesAndBinds(c)) {
             Path source = Path.of(m.source());
-            Path target = scoped(mnt, m.destination());
-            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.createFile(target);
-                }
+            boolean directory = Files.isDirectory(source);
+            Path target = scoped(files, m.destination());
+            for (Path p = files.root(); !p.equals(target); ) {
+                p = p.resolve(target.getName(p.getNameCount()).toString());
+                boolean last = p.equals(target);
+                files.entry(p, q -> {
+                    if (!Files.exists(q, LinkOption.NOFOLLOW_LINKS)) {
+                        if (last && !directory) {
+                            Files.createFile(q);
+                        } else {
+                            Files.createDirectory(q);
+                        }
+                    }
+                    return null;
+                });
             }
-            Mounts.bind(source, target, m.options().contains("ro"));
-            Mounts.makePrivate(target); // before anything below it is unmounted again (see makePrivate)
+            // onto the object the kernel found in the container's root, not onto a path a
+            // container sharing the volume could have turned into a link since
+            files.object(target, q -> {
+                if (directory ? !Files.isDirectory(q) : !Files.isRegularFile(q)) {
+                    throw BerthException.invalid(
+                            "cannot mount %s on %s: not a %s",
+                            source, m.destination(), directory ? "directory" : "file");
+                }
+                Mounts.bind(source, q, false);
+                return null;
+            });
+            // found again, so that the lookup lands on the new mount, not on what it covers
+            files.object(target, q -> {
+                if (m.options().contains("ro")) {
+                    Mounts.mount(
+                            null, q, null, Mounts.MS_BIND | Mounts.MS_REC | Mounts.MS_REMOUNT | Mounts.MS_RDONLY, null);
+                }
+                Mounts.makePrivate(q); // before anything below it is unmounted again (see makePrivate)
+                return null;
+            });
         }
     }
 
@@ -186,41 +218,41 @@ public final class ContainerFiles {
      * component is not followed unless the path ends in "/" or "/." — {@code docker cp} copies a
      * symlink itself, and the CLI's {@code -L} asks for its target.
      */
-    static Path inside(Path root, String path) {
+    static Path inside(InRoot files, String path) {
         String asked = path == null || path.isEmpty() ? "/" : path;
         Path clean = Path.of("/" + asked).normalize();
         Path base = clean.getFileName();
         if (base == null || asked.endsWith("/") || asked.endsWith("/.")) {
-            return scoped(root, clean.toString());
+            return scoped(files, clean.toString());
         }
-        return scoped(root, clean.getParent().toString()).resolve(base.toString());
+        return scoped(files, clean.getParent().toString()).resolve(base.toString());
     }
 
-    private static Path scoped(Path root, String path) {
-        return ScopedPath.resolve(root, path)
+    private static Path scoped(InRoot files, String path) {
+        return ScopedPath.resolve(files, files.root(), path)
                 .orElseThrow(() -> BerthException.invalid("%s: too many levels of symbolic links", path));
     }
 
     public PathStat stat(String ref, String path) {
         Container c = store.resolve(ref);
-        return withRoot(c, root -> stat(c, root, path));
+        return withRoot(c, true, files -> stat(c, files, path));
     }
 
-    private static PathStat stat(Container c, Path root, String path) throws IOException {
-        Path p = inside(root, path);
-        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+    private static PathStat stat(Container c, InRoot files, String path) throws IOException {
+        Path p = inside(files, path);
+        PosixFileAttributes a = lstat(files, p);
+        if (a == null) {
             throw BerthException.notFound("Could not find the file %s in container %s", path, c.plainName());
         }
-        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         long mode = perms(a.permissions());
         String link = "";
         if (a.isDirectory()) {
             mode |= 1L << 31;
         } else if (a.isSymbolicLink()) {
             mode |= 1L << 27;
-            link = Files.readSymbolicLink(p).toString();
+            link = files.entry(p, Files::readSymbolicLink).toString();
         }
-        String name = p.equals(root) ? "/" : p.getFileName().toString();
+        String name = p.equals(files.root()) ? "/" : p.getFileName().toString();
         return new PathStat(
                 name, a.size(), mode, a.lastModifiedTime().toInstant().toString(), link);
     }
@@ -250,57 +282,90 @@ public final class ContainerFiles {
 
     public void archive(String ref, String path, OutputStream out) {
         Container c = store.resolve(ref);
-        withRoot(c, root -> {
-            Path p = inside(root, path);
-            String base = p.equals(root) ? "." : p.getFileName().toString();
+        withRoot(c, true, files -> {
+            Path p = inside(files, path);
+            String base = p.equals(files.root()) ? "." : p.getFileName().toString();
             TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            addTree(tar, p, base, -1);
+            addTree(files, tar, p, base, -1);
             tar.finish();
             out.flush();
             return null;
         });
     }
 
-    /** Adds {@code p} as {@code name}; with {@code device} >= 0, stays on that filesystem (export). */
-    private static void addTree(TarArchiveOutputStream tar, Path p, String name, long device) throws IOException {
-        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (device >= 0
-                && ((Number) Files.getAttribute(p, "unix:dev", LinkOption.NOFOLLOW_LINKS)).longValue() != device) {
-            return; // /proc, /sys, /dev, binds: not part of the container's filesystem
-        }
-        TarArchiveEntry e;
-        if (a.isSymbolicLink()) {
-            e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
-            e.setLinkName(Files.readSymbolicLink(p).toString());
-        } else if (a.isDirectory()) {
-            e = new TarArchiveEntry(name + "/");
-        } else if (a.isRegularFile()) {
-            e = new TarArchiveEntry(name);
-            e.setSize(a.size());
-        } else {
-            return; // devices, fifos and sockets are not copied (as docker cp without -a does for sockets)
-        }
-        e.setMode((int) perms(a.permissions()) | (a.isDirectory() ? 040000 : a.isSymbolicLink() ? 0120000 : 0100000));
-        e.setModTime(a.lastModifiedTime().toMillis());
-        Object uid = Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        Object gid = Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
-        e.setUserId(((Number) uid).longValue());
-        e.setGroupId(((Number) gid).longValue());
-        tar.putArchiveEntry(e);
-        if (a.isRegularFile()) {
-            Files.copy(p, tar);
-        }
-        tar.closeArchiveEntry();
-        if (a.isDirectory()) {
-            List<Path> children;
-            try (Stream<Path> s = Files.list(p)) {
-                children = new ArrayList<>(s.sorted().toList());
+    /**
+     * Adds {@code p} as {@code name}; with {@code device} >= 0, stays on that filesystem (export).
+     * What is read is the object the kernel found at {@code p} in the container's root, pinned:
+     * its attributes and its bytes come from the same file, never from one swapped in between.
+     */
+    private static void addTree(InRoot files, TarArchiveOutputStream tar, Path p, String name, long device)
+            throws IOException {
+        boolean directory = files.object(p, q -> {
+            Map<String, Object> a = Files.readAttributes(q, "unix:*"); // the pinned object itself
+            if (device >= 0 && ((Number) a.get("dev")).longValue() != device) {
+                return false; // /proc, /sys, /dev, binds: not part of the container's filesystem
             }
-            for (Path child : children) {
-                addTree(tar, child, name + "/" + child.getFileName(), device);
+            boolean link = (Boolean) a.get("isSymbolicLink");
+            boolean dir = (Boolean) a.get("isDirectory");
+            boolean regular = (Boolean) a.get("isRegularFile");
+            @SuppressWarnings("unchecked")
+            long perms = perms((Set<PosixFilePermission>) a.get("permissions"));
+            TarArchiveEntry e;
+            if (link) {
+                e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+                e.setLinkName(files.entry(p, Files::readSymbolicLink).toString());
+            } else if (dir) {
+                e = new TarArchiveEntry(name + "/");
+            } else if (regular) {
+                e = new TarArchiveEntry(name);
+                e.setSize(((Number) a.get("size")).longValue());
+            } else {
+                return false; // devices, fifos and sockets are not copied (as docker cp without -a does for sockets)
             }
+            e.setMode((int) perms | (dir ? 040000 : link ? 0120000 : 0100000));
+            e.setModTime(((FileTime) a.get("lastModifiedTime")).toMillis());
+            e.setUserId(((Number) a.get("uid")).longValue());
+            e.setGroupId(((Number) a.get("gid")).longValue());
+            tar.putArchiveEntry(e);
+            if (regular) {
+                try (InputStream in = Files.newInputStream(q)) {
+                    in.transferTo(tar);
+                }
+            }
+            tar.closeArchiveEntry();
+            return dir;
+        });
+        if (directory) {
+            for (Path child : children(files, p)) {
+                addTree(files, tar, child, name + "/" + child.getFileName(), device);
+            }
+        }
+    }
+
+    /** The entries of the directory at {@code dir}, sorted, as paths under it. */
+    private static List<Path> children(InRoot files, Path dir) throws IOException {
+        return files.object(dir, d -> {
+            try (Stream<Path> s = Files.list(d)) {
+                return s.map(child -> dir.resolve(child.getFileName().toString()))
+                        .sorted()
+                        .toList();
+            }
+        });
+    }
+
+    /** The attributes of the entry at {@code p} itself; null when it, or a directory on its way, is missing. */
+    private static PosixFileAttributes lstat(InRoot files, Path p) throws IOException {
+        try {
+            return files.entry(p, q -> Files.readAttributes(q, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (BerthException e) {
+            if (Errno.of(e) == Errno.ENOENT || Errno.of(e) == Errno.ENOTDIR) {
+                return null;
+            }
+            throw e;
         }
     }
 
@@ -320,16 +385,17 @@ public final class ContainerFiles {
         if (writable.isEmpty() && c.hostConfig().readonlyRootfs()) {
             throw new BerthException(dev.berth.core.error.ErrorKind.FORBIDDEN, "container rootfs is marked read-only");
         }
-        withRoot(c, root -> {
+        withRoot(c, true, files -> {
             // the destination itself is followed too, in scope (moby's extractToDir)
-            Path dir = scoped(root, path == null || path.isEmpty() ? "/" : path);
-            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Path dir = scoped(files, path == null || path.isEmpty() ? "/" : path);
+            PosixFileAttributes a = lstat(files, dir);
+            if (a == null) {
                 throw BerthException.notFound("Could not find the file %s in container %s", path, c.plainName());
             }
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            if (!a.isDirectory()) {
                 throw BerthException.invalid("extraction point is not a directory");
             }
-            new LayerUnpacker(WhiteoutMode.APPLY).unpack(tar, dir);
+            new LayerUnpacker(WhiteoutMode.APPLY).unpack(tar, dir, files);
             return null;
         });
     }
@@ -337,15 +403,14 @@ public final class ContainerFiles {
     /** {@code GET /containers/{id}/export}: the whole filesystem as one tar. */
     public void export(String ref, OutputStream out) {
         Container c = store.resolve(ref);
-        withRoot(c, false, root -> {
-            long device = ((Number) Files.getAttribute(root.resolve("."), "unix:dev")).longValue();
+        withRoot(c, false, files -> {
+            Path root = files.root();
+            long device = files.object(root, q -> ((Number) Files.getAttribute(q, "unix:dev")).longValue());
             TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            try (Stream<Path> s = Files.list(root)) {
-                for (Path child : s.sorted().toList()) {
-                    addTree(tar, child, child.getFileName().toString(), device);
-                }
+            for (Path child : children(files, root)) {
+                addTree(files, tar, child, child.getFileName().toString(), device);
             }
             tar.finish();
             out.flush();
