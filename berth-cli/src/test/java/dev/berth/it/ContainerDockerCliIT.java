@@ -640,4 +640,52 @@ class ContainerDockerCliIT {
                 .trim()
                 .split(" "));
     }
+
+    /** As dockerd answers (moby's verifyPlatformContainerResources and verifyPlatformContainerSettings). */
+    @Test
+    void negativeMemoryOrShmSizeIsRefusedAtCreate() {
+        int before = docker("ps", "-aq").ok().split("\\s+").length;
+        for (String[] c : List.of(
+                new String[] {"\"Memory\":-1", "Minimum memory limit allowed is 6MB"},
+                new String[] {"\"ShmSize\":-1", "SHM size can not be less than 0"})) {
+            CommandResult r = Commands.run(
+                    List.of(
+                            "curl",
+                            "-s",
+                            "-w",
+                            "\n%{http_code}",
+                            "--unix-socket",
+                            daemon.host().substring("unix://".length()),
+                            "-H",
+                            "Content-Type: application/json",
+                            "-d",
+                            "{\"Image\":\"busybox\",\"Cmd\":[\"true\"],\"HostConfig\":{" + c[0] + "}}",
+                            "http://berth/containers/create"),
+                    java.util.Map.of(),
+                    null);
+            assertThat(r.ok()).as(c[0]).isEqualTo("{\"message\":\"" + c[1] + "\"}\n\n400");
+        }
+        assertThat(docker("ps", "-aq").ok().split("\\s+")).hasSize(before);
+    }
+
+    /** dockerd creates and starts it: the kernel takes any limit; twice it (the default swap) is no swap limit. */
+    @Test
+    void aMemoryLimitBeyondTheHostRunsAndShmSizeSizesDevShm() {
+        assertThat(docker("run", "--rm", "-m", "4611686018427387904b", "busybox", "echo", "ran")
+                        .ok())
+                .isEqualTo("ran\n");
+        assertThat(docker("run", "--rm", "--shm-size", "128m", "busybox", "df", "-k", "/dev/shm")
+                        .ok())
+                .contains(" 131072 ");
+        String id =
+                docker("create", "--shm-size", "128m", "busybox", "true").ok().trim();
+        try {
+            assertThat(docker("inspect", "-f", "{{.HostConfig.ShmSize}}", id)
+                            .ok()
+                            .trim())
+                    .isEqualTo("134217728");
+        } finally {
+            docker("rm", id);
+        }
+    }
 }

@@ -130,7 +130,7 @@ final class ContainerWire {
         m.put("Tmpfs", h.tmpfs().isEmpty() ? null : h.tmpfs());
         m.put("UTSMode", "");
         m.put("UsernsMode", "");
-        m.put("ShmSize", 67108864);
+        m.put("ShmSize", h.shmSize() > 0 ? h.shmSize() : dev.berth.runtime.spec.SpecBuilder.DEFAULT_SHM_SIZE);
         m.put("Sysctls", h.sysctls().isEmpty() ? null : h.sysctls());
         m.put("Runtime", h.runtime());
         m.put("Isolation", "");

@@ -25,10 +25,13 @@ import dev.berth.engine.volume.VolumeService;
 import dev.berth.runtime.cgroup.Cgroups;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,8 +77,9 @@ public final class Daemon implements AutoCloseable {
 
     private void open(DaemonConfig config) {
         Path dataRoot = config.dataRoot().toAbsolutePath().normalize();
+        privateDirectory(dataRoot);
         resources.add(DataRootLock.acquire(dataRoot));
-        createDirectories(config.execRoot());
+        privateDirectory(config.execRoot());
 
         MetadataStore db = MetadataStore.open(dataRoot.resolve("metadata.db"));
         resources.add(db);
@@ -168,9 +172,23 @@ public final class Daemon implements AutoCloseable {
                 snapshots.driver());
     }
 
-    private static void createDirectories(Path dir) {
+    /**
+     * The data root and exec root hold every container's environment, logs and files, and a
+     * setuid file a container wrote must not be runnable by a host user (CVE-2021-41091, which
+     * made Docker's data root 0710): both are root's alone, from creation, and a root an older
+     * Berth left open is closed at start-up.
+     */
+    private static void privateDirectory(Path dir) {
+        Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rwx------");
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(owner));
+            if (!Files.getPosixFilePermissions(dir).equals(owner)) {
+                LOG.info(
+                        "{} was {}: now rwx------",
+                        dir,
+                        PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+                Files.setPosixFilePermissions(dir, owner);
+            }
         } catch (java.io.IOException e) {
             throw dev.berth.core.error.BerthException.internal("cannot create " + dir + ": " + e.getMessage(), e);
         }

@@ -5,11 +5,14 @@ import dev.berth.core.error.ErrorKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -38,6 +41,7 @@ public final class MetadataStore implements AutoCloseable {
     public static MetadataStore open(Path file, List<Migration> migrations) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
+            keepPrivate(file);
             Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement s = connection.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
@@ -51,6 +55,24 @@ public final class MetadataStore implements AutoCloseable {
         } catch (SQLException | IOException e) {
             throw new BerthException(
                     ErrorKind.UNAVAILABLE, "cannot open metadata database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The database holds every container's environment: root's alone. SQLite gives its -wal and
+     * -shm files the database file's mode, so the file is made 0600 before SQLite first opens it;
+     * files an older Berth left world-readable are tightened.
+     */
+    private static void keepPrivate(Path file) throws IOException {
+        Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rw-------");
+        if (!Files.exists(file)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(owner));
+        }
+        for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+            Path f = file.resolveSibling(file.getFileName() + suffix);
+            if (Files.exists(f) && !Files.getPosixFilePermissions(f).equals(owner)) {
+                Files.setPosixFilePermissions(f, owner);
+            }
         }
     }
 

@@ -152,11 +152,15 @@ public final class ContainerCreator {
         if (!runtimes.contains(h.runtime())) {
             throw BerthException.invalid("unknown or invalid runtime name: %s", h.runtime());
         }
-        if (h.memory() > 0 && h.memory() < 6 * 1024 * 1024) {
+        // moby's verifyPlatformContainerResources: a negative limit is below the minimum too
+        if (h.memory() != 0 && h.memory() < 6 * 1024 * 1024) {
             throw BerthException.invalid("Minimum memory limit allowed is 6MB");
         }
         if (h.memorySwap() > 0 && h.memory() > 0 && h.memorySwap() < h.memory()) {
             throw BerthException.invalid("Minimum memoryswap limit should be larger than memory limit, see usage");
+        }
+        if (h.shmSize() < 0) {
+            throw BerthException.invalid("SHM size can not be less than 0");
         }
         if (h.nanoCpus() > 0 && (h.cpuQuota() > 0 || h.cpuPeriod() > 0)) {
             throw BerthException.invalid("Conflicting options: Nano CPUs and CPU Period cannot both be set");

@@ -9,10 +9,12 @@ import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +57,11 @@ public final class ContainerLog {
     public synchronized void append(LogEntry entry) {
         try {
             if (out == null) {
-                out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                // what a container prints is its owner's (secrets too): root's alone, as Docker's json-file
+                out = Channels.newOutputStream(Files.newByteChannel(
+                        file,
+                        java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))));
             }
             ByteArrayOutputStream line = new ByteArrayOutputStream(entry.line().length + 80);
             try (JsonGenerator g = JSON.createGenerator(line)) {

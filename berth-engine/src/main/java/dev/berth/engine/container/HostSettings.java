@@ -27,6 +27,7 @@ public record HostSettings(
         @JsonProperty("Init") Boolean init,
         @JsonProperty("Memory") long memory,
         @JsonProperty("MemorySwap") long memorySwap,
+        @JsonProperty("ShmSize") long shmSize,
         @JsonProperty("CpuShares") long cpuShares,
         @JsonProperty("NanoCpus") long nanoCpus,
         @JsonProperty("CpuQuota") long cpuQuota,
@@ -60,8 +61,8 @@ public record HostSettings(
 
     public static HostSettings defaults() {
         return new HostSettings(
-                null, null, null, false, null, null, false, false, null, null, null, 0, 0, 0, 0, 0, 0, null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, false, null, null, false, false, null, null, null, 0, 0, 0, 0, 0, 0, 0, null, null,
+                null, null, null, null, null, null, null);
     }
 
     /** The same settings run by {@code name} ({@code --runtime}). */
@@ -80,6 +81,7 @@ public record HostSettings(
                 init,
                 memory,
                 memorySwap,
+                shmSize,
                 cpuShares,
                 nanoCpus,
                 cpuQuota,

@@ -81,6 +81,7 @@ final class SpecFactory {
                                 || o.equals("no-new-privileges=true")))
                 .memory(host.memory())
                 .memorySwap(host.memorySwap())
+                .shmSize(host.shmSize())
                 .cpuShares(host.cpuShares())
                 .cpuQuota(host.cpuQuota())
                 .cpuPeriod(host.cpuPeriod())

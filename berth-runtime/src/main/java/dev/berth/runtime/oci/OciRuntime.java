@@ -186,7 +186,7 @@ public final class OciRuntime implements ContainerRuntime {
         plan.add("start-cmd", start.toArray());
         Path planFile = state.resolve("plan");
         try {
-            Files.write(planFile, plan.encode());
+            plan.write(planFile);
         } catch (IOException e) {
             throw BerthException.unavailable("cannot write %s: %s", planFile, e.getMessage());
         }

@@ -1,7 +1,11 @@
 package dev.berth.runtime.plan;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,6 +54,13 @@ public final class Plan {
             out.write('\n');
         }
         return out.toByteArray();
+    }
+
+    /** Writes the encoded plan to {@code file}, readable by root alone: it holds the container's environment. */
+    public void write(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(file, encode());
     }
 
     @Override

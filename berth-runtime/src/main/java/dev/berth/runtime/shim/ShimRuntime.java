@@ -74,7 +74,7 @@ public final class ShimRuntime implements ContainerRuntime {
         Path planFile = state.resolve("plan");
         try {
             Files.deleteIfExists(exitFile);
-            Files.write(planFile, plan.encode());
+            plan.write(planFile);
             SpecJson.write(spec, state.resolve("config.json"));
         } catch (IOException e) {
             throw BerthException.unavailable("cannot write %s: %s", planFile, e.getMessage());

@@ -14,6 +14,9 @@ import java.util.Map;
  * devices cgroup that only lets the standard nodes through, and the resource limits given.
  */
 public final class SpecBuilder {
+    /** Docker's /dev/shm size when --shm-size is not given. */
+    public static final long DEFAULT_SHM_SIZE = 64L * 1024 * 1024;
+
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /** moby oci/defaults.go, plus /sys/devices/virtual/powercap (masked since Docker 25). */
@@ -61,6 +64,7 @@ public final class SpecBuilder {
     private String network = "none";
     private String cgroupsPath;
     private final List<Mount> extraMounts = new ArrayList<>();
+    private long shmSize = DEFAULT_SHM_SIZE;
     private final List<Rlimit> rlimits = new ArrayList<>();
     private final Map<String, String> sysctl = new LinkedHashMap<>();
     private final Map<String, String> annotations = new LinkedHashMap<>();
@@ -149,6 +153,12 @@ public final class SpecBuilder {
         this.memory = bytes > 0 ? bytes : null;
         return this;
     }
+    /** --shm-size: the size of /dev/shm in bytes (0 = Docker's default, 64 MiB). */
+    public SpecBuilder shmSize(long bytes) {
+        this.shmSize = bytes > 0 ? bytes : DEFAULT_SHM_SIZE;
+        return this;
+    }
+
     /** --memory-swap: memory plus swap in bytes; -1 unlimited, 0 = Docker's default (twice --memory). */
     public SpecBuilder memorySwap(long bytes) {
         this.memorySwap = bytes != 0 ? bytes : null;
@@ -273,7 +283,9 @@ public final class SpecBuilder {
         if (memory != null || memorySwap != null) {
             Long swap = memorySwap;
             if (swap == null && memory != null) {
-                swap = memory * 2; // Docker: --memory without --memory-swap allows as much swap again
+                // Docker: --memory without --memory-swap allows as much swap again; a limit so large
+                // that twice it overflows is no limit on swap (Docker's runc starts such a container)
+                swap = memory > Long.MAX_VALUE / 2 ? -1 : memory * 2;
             }
             mem = new Linux.Memory(memory, null, swap, null, null);
         }
@@ -318,7 +330,7 @@ public final class SpecBuilder {
                         "/dev/shm",
                         "tmpfs",
                         "shm",
-                        List.of("rw", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k")));
+                        List.of("rw", "nosuid", "noexec", "nodev", "mode=1777", "size=" + shmSize)));
     }
 
     /** Deny everything, then runc's default nodes (null, zero, full, random, urandom, tty, pts, ptmx, tun) and mknod. */

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** Reads and writes config.json. */
 public final class SpecJson {
@@ -33,10 +34,15 @@ public final class SpecJson {
         }
     }
 
-    /** Written under a temporary name and renamed, so a reader never sees half a file. */
+    /**
+     * Written under a temporary name and renamed, so a reader never sees half a file; readable by
+     * root alone, since it holds the container's environment.
+     */
     public static void write(Spec spec, Path file) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(tmp, toBytes(spec));
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
