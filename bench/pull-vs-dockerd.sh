@@ -14,7 +14,7 @@
 # Earlier (one daemon after the other, before the pull-speed work): 1.42x quiet, 0.52x at load 20.
 #
 # Needs root, docker-registry, dockerd (apt docker.io), python3, and a built Berth
-# (mvn -pl berth-cli -am package -DskipTests). Everything lives under a temp dir and is removed.
+# (mvn -pl berth-cli,berth-daemon -am package -DskipTests). Everything lives under a temp dir and is removed.
 set -euo pipefail
 runs=${1:-3}; layers=${2:-6}; mb=${3:-25}
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"

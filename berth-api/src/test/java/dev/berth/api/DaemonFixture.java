@@ -34,7 +34,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * The daemon's stores, services and routes on a private data root, composed through the same
- * constructors and factories as {@code dev.berth.cli.daemon.Daemon} (which lives in berth-cli, above
+ * constructors and factories as {@code dev.berth.daemon.Daemon} (which lives in berth-daemon, above
  * this module): one metadata store, blob store, snapshotter and event bus shared by the image, volume
  * and container services, and one router with their routes. Where it differs, so that route tests
  * need neither root nor network: vfs snapshots, a layer applier that extracts regular files only,

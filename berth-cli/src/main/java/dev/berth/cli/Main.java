@@ -28,23 +28,28 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code berth}: the root command. Client commands reach the daemon through the Engine API only
- * (-H, then DOCKER_HOST, then unix:///run/berth/berth.sock); {@code berth daemon} and
- * {@code berth registry} are the server entry points in the same program.
+ * (-H, then DOCKER_HOST, then unix:///run/berth/berth.sock). {@code berth daemon} and
+ * {@code berth registry} are another program (berth-daemon's {@code dev.berth.daemon.Main}), which
+ * bin/berth runs for those two words: this one carries no server code.
  */
 @Command(
         name = "berth",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A container engine that speaks the Docker Engine API.",
+        footer = {
+            "",
+            "Servers (bin/berth runs them from berth-daemon):",
+            "  daemon    Run the Berth daemon in the foreground (berth daemon --help)",
+            "  registry  Run or maintain a Berth OCI registry (berth registry --help)"
+        },
         subcommands = {
-            // One line per command group; the daemon and registry entry points add theirs here.
+            // One line per command group.
             ImageCommand.class,
             SystemCommand.class,
             VersionCommand.class,
             InfoCommand.class,
             EventsCommand.class,
-            dev.berth.cli.registry.RegistryCommand.class,
-            dev.berth.cli.daemon.DaemonCommand.class,
             dev.berth.cli.command.PullCommand.class,
             dev.berth.cli.command.PushCommand.class,
             dev.berth.cli.command.LoginCommand.class,

@@ -4,7 +4,7 @@ import dev.berth.cli.client.ApiRequest;
 import dev.berth.cli.client.ApiResponse;
 import dev.berth.cli.output.JsonMessageDisplay;
 import dev.berth.core.error.BerthException;
-import dev.berth.engine.image.BusyboxImage;
+import dev.berth.core.image.BusyboxImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code berth image bootstrap busybox} (or {@code berth bootstrap busybox}): makes
- * {@code busybox:latest} offline from the host's static busybox. The engine's {@link BusyboxImage}
+ * {@code busybox:latest} offline from the host's static busybox. {@link BusyboxImage}
  * builds a deterministic docker-save tar here in the client and it goes to
  * {@code POST /images/load} like any other tar, so the daemon needs no endpoint of its own and the
  * same busybox binary always gives the same image ID.

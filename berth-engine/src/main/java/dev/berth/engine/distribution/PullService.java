@@ -1,5 +1,6 @@
 package dev.berth.engine.distribution;
 
+import dev.berth.core.auth.RegistryCredentials;
 import dev.berth.core.content.BlobInfo;
 import dev.berth.core.content.BlobStore;
 import dev.berth.core.digest.ChainId;

@@ -1,6 +1,7 @@
 package dev.berth.engine.distribution;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.core.auth.RegistryCredentials;
 import dev.berth.core.content.BlobInfo;
 import dev.berth.core.content.BlobStore;
 import dev.berth.core.digest.Digest;

@@ -1,5 +1,6 @@
 package dev.berth.engine.distribution;
 
+import dev.berth.core.auth.RegistryCredentials;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.reference.RegistryHosts;

@@ -7,6 +7,7 @@ import dev.berth.core.image.ContainerConfig;
 import dev.berth.core.image.History;
 import dev.berth.core.image.ImageConfig;
 import dev.berth.core.image.MediaTypes;
+import dev.berth.core.image.Platforms;
 import dev.berth.core.image.Raw;
 import dev.berth.core.image.RootFs;
 import dev.berth.core.reference.ImageReference;

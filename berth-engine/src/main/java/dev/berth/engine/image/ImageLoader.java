@@ -9,6 +9,7 @@ import dev.berth.core.image.ImageJson;
 import dev.berth.core.image.Index;
 import dev.berth.core.image.Manifest;
 import dev.berth.core.image.MediaTypes;
+import dev.berth.core.image.Platforms;
 import dev.berth.core.image.Raw;
 import dev.berth.core.image.SaveManifestEntry;
 import dev.berth.core.reference.ImageReference;

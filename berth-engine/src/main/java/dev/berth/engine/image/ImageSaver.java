@@ -11,6 +11,7 @@ import dev.berth.core.image.MediaTypes;
 import dev.berth.core.image.OciLayout;
 import dev.berth.core.image.Raw;
 import dev.berth.core.image.SaveManifestEntry;
+import dev.berth.core.io.NonClosingOutputStream;
 import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.reference.ImageReference;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.berth.core.auth.RegistryCredentials;
 import dev.berth.core.content.LocalBlobStore;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;

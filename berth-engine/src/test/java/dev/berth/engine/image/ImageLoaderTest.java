@@ -7,8 +7,10 @@ import dev.berth.core.digest.ChainId;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
+import dev.berth.core.image.BusyboxImage;
 import dev.berth.core.image.ImageConfig;
 import dev.berth.core.image.Raw;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +38,25 @@ class ImageLoaderTest {
     @AfterEach
     void tearDown() {
         f.close();
+    }
+
+    /** The CLI's {@code berth image bootstrap busybox} tar loads like any docker save tar. */
+    @Test
+    void loadsTheBootstrapBusyboxImageAsBusyboxLatestWithCmdSh() throws Exception {
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        BusyboxImage busybox = new BusyboxImage(
+                "#!fake busybox\n".getBytes(StandardCharsets.UTF_8),
+                List.of("sh", "ls", "[", "busybox", "cat"),
+                "amd64");
+        Digest id = busybox.writeSaveTar(BusyboxImage.DEFAULT_TAG, tar);
+        assertThat(f.loadPrinting(tar.toByteArray())).containsExactly("Loaded image: busybox:latest");
+        assertThat(f.services.resolver().resolve("busybox")).isEqualTo(id);
+        ImageDetails d = f.services.queries().inspect("busybox");
+        assertThat(d.config().cmd()).containsExactly("sh");
+        assertThat(d.config().env()).anySatisfy(e -> assertThat(e).startsWith("PATH="));
+        assertThat(d.layers()).hasSize(1);
+        assertThat(Files.readString(f.layerDir(d.layers().getFirst()).resolve("etc/passwd")))
+                .startsWith("root:");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.berth.cli.registry;
+package dev.berth.daemon.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,8 +30,9 @@ class RegistryCommandIT {
 
     record Run(int exit, String output) {}
 
+    /** {@code berth registry ...} as bin/berth runs it. */
     static Run berth(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(BerthDaemon.javaCommand());
+        List<String> cmd = new ArrayList<>(BerthDaemon.serverJavaCommand());
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

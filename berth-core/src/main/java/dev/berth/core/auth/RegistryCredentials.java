@@ -1,4 +1,4 @@
-package dev.berth.engine.distribution;
+package dev.berth.core.auth;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -102,7 +102,7 @@ public record RegistryCredentials(
     }
 
     /** A key that tells credentials apart in caches, without holding the secret itself in it. */
-    String cacheKey() {
+    public String cacheKey() {
         if (isAnonymous()) {
             return "anonymous";
         }

@@ -1,4 +1,4 @@
-package dev.berth.cli.registry;
+package dev.berth.daemon.registry;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.registry.Registry;

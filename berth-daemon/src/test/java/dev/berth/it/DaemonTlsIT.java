@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A daemon started as Docker's "Protect the Docker daemon socket" page starts dockerd
- * ({@code --tlsverify --tlscacert --tlscert --tlskey -H tcp://…}), driven over TLS by the real
+ * ({@code --tlsverify --tlscacert --tlscert --tlskey -H tcp://…}, here partly in daemon.json), driven over TLS by the real
  * docker CLI and by the berth CLI (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH), with hijacked stdin and
  * followed streams; clients without a certificate of its CA, and plain HTTP, are refused.
  */
@@ -33,12 +33,15 @@ class DaemonTlsIT {
         Path dir = Files.createTempDirectory("berth-tls-it-");
         certs = TestCertificates.generate(dir);
         tcp = "tcp://127.0.0.1:" + freePort();
+        // Half the TLS settings come from daemon.json, under dockerd's keys, half from flags: the
+        // daemon serves TLS only if it merges both.
+        Path config = Files.writeString(
+                dir.resolve("daemon.json"), "{\"tlsverify\": true, \"tlscacert\": \"" + certs.ca() + "\"}");
         daemon = BerthDaemon.start(
+                "--config-file",
+                config.toString(),
                 "-H",
                 tcp,
-                "--tlsverify",
-                "--tlscacert",
-                certs.ca().toString(),
                 "--tlscert",
                 certs.serverCert().toString(),
                 "--tlskey",

@@ -1,4 +1,4 @@
-package dev.berth.engine.image;
+package dev.berth.core.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,22 +71,6 @@ class BusyboxImageTest {
             assertThat(e.getLongUserId()).isZero();
             assertThat(e.getModTime().toInstant()).isEqualTo(BusyboxImage.EPOCH);
         });
-    }
-
-    @Test
-    void loadsAsBusyboxLatestWithCmdSh() throws Exception {
-        ByteArrayOutputStream tar = new ByteArrayOutputStream();
-        Digest id = image().writeSaveTar(BusyboxImage.DEFAULT_TAG, tar);
-        try (ImageFixture f = new ImageFixture(dir)) {
-            assertThat(f.loadPrinting(tar.toByteArray())).containsExactly("Loaded image: busybox:latest");
-            assertThat(f.services.resolver().resolve("busybox")).isEqualTo(id);
-            ImageDetails d = f.services.queries().inspect("busybox");
-            assertThat(d.config().cmd()).containsExactly("sh");
-            assertThat(d.config().env()).anySatisfy(e -> assertThat(e).startsWith("PATH="));
-            assertThat(d.layers()).hasSize(1);
-            assertThat(Files.readString(f.layerDir(d.layers().getFirst()).resolve("etc/passwd")))
-                    .startsWith("root:");
-        }
     }
 
     @Test

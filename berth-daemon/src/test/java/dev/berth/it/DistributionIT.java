@@ -235,7 +235,7 @@ class DistributionIT {
         ServerProcess server = ServerProcess.start(
                 "berth registry",
                 concat(
-                        BerthDaemon.javaCommand(),
+                        BerthDaemon.serverJavaCommand(),
                         "registry",
                         "serve",
                         "--addr",

@@ -1,19 +1,8 @@
-package dev.berth.engine.image;
+package dev.berth.core.image;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
-import dev.berth.core.image.ContainerConfig;
-import dev.berth.core.image.Descriptor;
-import dev.berth.core.image.History;
-import dev.berth.core.image.ImageConfig;
-import dev.berth.core.image.ImageJson;
-import dev.berth.core.image.Index;
-import dev.berth.core.image.Manifest;
-import dev.berth.core.image.MediaTypes;
-import dev.berth.core.image.OciLayout;
-import dev.berth.core.image.Raw;
-import dev.berth.core.image.RootFs;
-import dev.berth.core.image.SaveManifestEntry;
+import dev.berth.core.io.NonClosingOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -105,7 +94,8 @@ public final class BusyboxImage {
     private final List<String> applets;
     private final String architecture;
 
-    BusyboxImage(byte[] binary, List<String> applets, String architecture) {
+    /** The image of {@code binary} with a link per name in {@code applets} (what {@code busybox --list} prints). */
+    public BusyboxImage(byte[] binary, List<String> applets, String architecture) {
         this.binary = binary.clone();
         this.applets = applets.stream()
                 .filter(a -> !a.isEmpty() && !a.equals("busybox") && !a.contains("/"))

@@ -1,12 +1,12 @@
-package dev.berth.engine.image;
+package dev.berth.core.io;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
 /** Lets a tar finish without closing the stream under it, which the caller owns: close only flushes. */
-final class NonClosingOutputStream extends FilterOutputStream {
-    NonClosingOutputStream(OutputStream out) {
+public final class NonClosingOutputStream extends FilterOutputStream {
+    public NonClosingOutputStream(OutputStream out) {
         super(out);
     }
 

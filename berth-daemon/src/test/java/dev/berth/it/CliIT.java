@@ -1,10 +1,7 @@
-package dev.berth.cli;
+package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.it.BerthDaemon;
-import dev.berth.it.CommandResult;
-import dev.berth.it.Commands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

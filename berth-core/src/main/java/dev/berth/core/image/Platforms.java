@@ -1,4 +1,4 @@
-package dev.berth.engine.image;
+package dev.berth.core.image;
 
 import java.util.Locale;
 

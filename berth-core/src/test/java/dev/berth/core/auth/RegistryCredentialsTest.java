@@ -1,4 +1,4 @@
-package dev.berth.engine.distribution;
+package dev.berth.core.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

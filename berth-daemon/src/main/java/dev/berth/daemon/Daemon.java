@@ -1,4 +1,4 @@
-package dev.berth.cli.daemon;
+package dev.berth.daemon;
 
 import dev.berth.api.container.ContainerRoutes;
 import dev.berth.api.distribution.DistributionRoutes;
@@ -23,6 +23,8 @@ import dev.berth.engine.system.SystemFacts;
 import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.engine.volume.VolumeService;
 import dev.berth.runtime.cgroup.Cgroups;
+import io.netty.handler.ssl.SslContext;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -76,6 +78,10 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void open(DaemonConfig config) {
+        // What the listeners need is read first, so that a wrong host or TLS file stops the start
+        // before anything is created.
+        List<URI> hosts = config.hosts();
+        SslContext tls = config.tls(System.getenv());
         Path dataRoot = config.dataRoot().toAbsolutePath().normalize();
         privateDirectory(dataRoot);
         resources.add(DataRootLock.acquire(dataRoot));
@@ -161,15 +167,11 @@ public final class Daemon implements AutoCloseable {
                 .install(new ContainerRoutes(containers))
                 .install(volumeRoutes);
 
-        server = new ApiServer(config.hosts(), router, ApiServer.DEFAULT_GRACE, config.tls());
+        server = new ApiServer(hosts, router, ApiServer.DEFAULT_GRACE, tls);
         resources.add(server);
         server.start();
         containers.recovery().restartPolicies();
-        LOG.info(
-                "berth daemon serving {} (data root {}, storage driver {})",
-                config.hosts(),
-                dataRoot,
-                snapshots.driver());
+        LOG.info("berth daemon serving {} (data root {}, storage driver {})", hosts, dataRoot, snapshots.driver());
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.berth.cli.daemon;
+package dev.berth.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,14 +11,15 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** berth daemon's TLS flags as dockerd reads them; the files' own checks are in berth-api's TlsFilesTest. */
-class DaemonCommandTlsTest {
+class DaemonConfigTlsTest {
     @TempDir
     Path certs;
 
-    private static DaemonCommand parse(String... args) {
+    /** The flags alone (no daemon.json). */
+    private static DaemonConfig parse(String... args) {
         DaemonCommand command = new DaemonCommand();
         new CommandLine(command).parseArgs(args);
-        return command;
+        return command.config;
     }
 
     private Map<String, String> env() {
@@ -27,20 +28,20 @@ class DaemonCommandTlsTest {
 
     @Test
     void withoutTlsFlagsTheTcpListenersArePlain() {
-        assertThat(parse("-H", "tcp://127.0.0.1:2375").serverTls(env())).isNull();
-        assertThat(parse("--tls=false").serverTls(env())).isNull();
+        assertThat(parse("-H", "tcp://127.0.0.1:2375").tls(env())).isNull();
+        assertThat(parse("--tls=false").tls(env())).isNull();
     }
 
     @Test
     void tlsverifyReadsTheDefaultFilesOfDockerCertPathAndNamesTheMissingOne() {
-        assertThatThrownBy(() -> parse("--tlsverify").serverTls(env()))
+        assertThatThrownBy(() -> parse("--tlsverify").tls(env()))
                 .isInstanceOf(BerthException.class)
                 .hasMessage("TLS certificate " + certs.resolve("cert.pem") + " does not exist");
     }
 
     @Test
     void tlsverifyFalseStillServesTlsAsDockerd() {
-        assertThatThrownBy(() -> parse("--tlsverify=false").serverTls(env()))
+        assertThatThrownBy(() -> parse("--tlsverify=false").tls(env()))
                 .hasMessage("TLS certificate " + certs.resolve("cert.pem") + " does not exist");
     }
 
@@ -48,14 +49,13 @@ class DaemonCommandTlsTest {
     void givenFilesWinOverTheDefaults() {
         Path cert = certs.resolve("mine/server.pem");
         assertThatThrownBy(() -> parse("--tls", "--tlscert", cert.toString(), "--tlskey", "/k.pem")
-                        .serverTls(env()))
+                        .tls(env()))
                 .hasMessage("TLS certificate " + cert + " does not exist");
     }
 
     @Test
     void dockerTlsVerifyInTheEnvironmentTurnsTlsOn() {
-        assertThatThrownBy(
-                        () -> parse().serverTls(Map.of("DOCKER_TLS_VERIFY", "1", "DOCKER_CERT_PATH", certs.toString())))
+        assertThatThrownBy(() -> parse().tls(Map.of("DOCKER_TLS_VERIFY", "1", "DOCKER_CERT_PATH", certs.toString())))
                 .hasMessageContaining(certs.resolve("cert.pem").toString());
     }
 }

@@ -1,4 +1,4 @@
-package dev.berth.cli.daemon;
+package dev.berth.daemon;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * A real Berth daemon process on a private data root, exec root and socket, started from the
- * packaged CLI (target/berth-cli.jar + target/lib, as bin/berth runs it). Integration tests drive
+ * packaged servers (berth-daemon's target/berth-daemon.jar + target/lib, as bin/berth runs it). Integration tests drive
  * it with real clients: {@link #docker}, {@link #berth}.
  */
 public final class BerthDaemon implements AutoCloseable {
@@ -52,24 +52,29 @@ public final class BerthDaemon implements AutoCloseable {
 
     /** The packaged CLI as bin/berth runs a client command. */
     public static List<String> javaCommand() {
-        return javaCommand(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        Path cli = module().resolveSibling("berth-cli");
+        return javaCommand(
+                cli, "berth-cli", "dev.berth.cli.Main", List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     }
 
-    /** The packaged CLI as bin/berth runs the daemon: full JIT (C2 intrinsics hash layers). */
+    /** The packaged servers as bin/berth runs {@code berth daemon}: full JIT (C2 intrinsics hash layers). */
     public static List<String> serverJavaCommand() {
-        return javaCommand(List.of("-XX:+UseSerialGC"));
+        return javaCommand(module(), "berth-daemon", "dev.berth.daemon.Main", List.of("-XX:+UseSerialGC"));
     }
 
-    private static List<String> javaCommand(List<String> jvmFlags) {
-        Path module = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
-        Path jar = module.resolve("target/berth-cli.jar");
+    private static Path module() {
+        return Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+    }
+
+    private static List<String> javaCommand(Path module, String name, String main, List<String> jvmFlags) {
+        Path jar = module.resolve("target/" + name + ".jar");
         if (!Files.isRegularFile(jar)) {
             throw new AssertionError("no " + jar + ": integration tests run after `mvn package`");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
         command.addAll(jvmFlags);
-        command.addAll(List.of("-cp", jar + ":" + module.resolve("target/lib") + "/*", "dev.berth.cli.Main"));
+        command.addAll(List.of("-cp", jar + ":" + module.resolve("target/lib") + "/*", main));
         return command;
     }
 
