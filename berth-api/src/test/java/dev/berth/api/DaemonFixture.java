@@ -3,11 +3,7 @@ package dev.berth.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.api.container.ContainerRoutes;
 import dev.berth.api.image.ImageRoutes;
-import dev.berth.api.server.ApiVersion;
 import dev.berth.api.server.Json;
-import dev.berth.api.server.Request;
-import dev.berth.api.server.Response;
-import dev.berth.api.server.Router;
 import dev.berth.api.volume.VolumeRoutes;
 import dev.berth.core.content.LocalBlobStore;
 import dev.berth.core.metadata.MetadataStore;
@@ -19,6 +15,9 @@ import dev.berth.engine.event.EventBus;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.engine.volume.VolumeService;
+import dev.berth.http.server.Request;
+import dev.berth.http.server.Response;
+import dev.berth.http.server.Router;
 import dev.berth.runtime.ContainerRuntime;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -142,13 +141,20 @@ public final class DaemonFixture implements AutoCloseable {
                 router.match(method, path).orElseThrow(() -> new AssertionError("no route " + method + " " + path));
         Request request = new Request(
                 method,
+                "/v" + version + path,
                 path,
-                ApiVersion.parse(version),
+                version,
                 match.params(),
                 query,
                 Request.Headers.of(Map.of()),
-                new ByteArrayInputStream(body));
+                new ByteArrayInputStream(body),
+                false);
         return match.handler().handle(request);
+    }
+
+    /** The routes, for a test that serves them on a socket. */
+    public Router router() {
+        return router;
     }
 
     /** Without query or body, at API 1.50. */

@@ -2,12 +2,9 @@ package dev.berth.api.container;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.api.server.HijackedConnection;
+import dev.berth.api.server.Filters;
 import dev.berth.api.server.Json;
-import dev.berth.api.server.Request;
-import dev.berth.api.server.Response;
-import dev.berth.api.server.Router;
-import dev.berth.api.server.Routes;
+import dev.berth.api.server.MessageStream;
 import dev.berth.api.server.StdCopy;
 import dev.berth.core.error.BerthException;
 import dev.berth.engine.container.Container;
@@ -21,6 +18,11 @@ import dev.berth.engine.container.ExecService;
 import dev.berth.engine.container.ExecSettings;
 import dev.berth.engine.container.HostSettings;
 import dev.berth.engine.container.LogEntry;
+import dev.berth.http.server.HijackedConnection;
+import dev.berth.http.server.Request;
+import dev.berth.http.server.Response;
+import dev.berth.http.server.Router;
+import dev.berth.http.server.Routes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -73,12 +75,12 @@ public final class ContainerRoutes implements Routes {
                 .get("/containers/{id}/changes", this::changes)
                 .get("/containers/{id}/archive", this::archiveGet)
                 .head("/containers/{id}/archive", this::archiveHead)
-                .put("/containers/{id}/archive", this::archivePut)
+                .put("/containers/{id}/archive", Router.STREAM, this::archivePut)
                 .post("/commit", this::commit);
     }
 
     private Response create(Request r) {
-        JsonNode body = r.json(JsonNode.class);
+        JsonNode body = Json.body(r, JsonNode.class);
         if (body == null) {
             throw BerthException.invalid("config cannot be empty in order to create a container");
         }
@@ -97,16 +99,16 @@ public final class ContainerRoutes implements Routes {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("Id", created.id());
         out.put("Warnings", created.warnings());
-        return Response.json(201, out);
+        return Json.response(201, out);
     }
 
     private Response list(Request r) {
         boolean size = r.bool("size");
         List<Container> list = containers
                 .queries()
-                .list(r.bool("all"), r.intValue("limit", -1), r.filters().values());
+                .list(r.bool("all"), r.intValue("limit", -1), Filters.of(r).values());
         Instant now = Instant.now();
-        return Response.json(list.stream()
+        return Json.response(list.stream()
                 .map(c -> withMounts(
                         ContainerWire.summary(
                                 c,
@@ -119,7 +121,7 @@ public final class ContainerRoutes implements Routes {
 
     private Response inspect(Request r) {
         Container c = containers.queries().inspect(r.param("id"));
-        return Response.json(withMounts(
+        return Json.response(withMounts(
                 ContainerWire.inspect(
                         c,
                         containers.queries().files(c),
@@ -178,7 +180,7 @@ public final class ContainerRoutes implements Routes {
     private Response await(Request r) {
         CompletableFuture<ContainerWaits.Result> result =
                 containers.waiter().register(r.param("id"), r.query("condition"));
-        return Response.messages(out -> {
+        return MessageStream.response(out -> {
             out.flushHeaders();
             ContainerWaits.Result res = result.get();
             Map<String, Object> body = new LinkedHashMap<>();
@@ -212,7 +214,7 @@ public final class ContainerRoutes implements Routes {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ContainersDeleted", deleted.isEmpty() ? null : deleted);
         out.put("SpaceReclaimed", 0);
-        return Response.json(out);
+        return Json.response(out);
     }
 
     private Response logs(Request r) {
@@ -338,14 +340,14 @@ public final class ContainerRoutes implements Routes {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("Titles", top.titles());
         out.put("Processes", top.processes());
-        return Response.json(out);
+        return Json.response(out);
     }
 
     private Response stats(Request r) {
         boolean stream = r.bool("stream", true);
         boolean oneShot = r.bool("one-shot");
         var first = containers.monitor().sample(r.param("id"));
-        return Response.messages(out -> {
+        return MessageStream.response(out -> {
             out.flushHeaders();
             var previous = first;
             if (!stream && !oneShot) {
@@ -378,7 +380,7 @@ public final class ContainerRoutes implements Routes {
 
     private Response changes(Request r) {
         var list = containers.files().changes(r.param("id"));
-        return Response.json(
+        return Json.response(
                 list.isEmpty()
                         ? null
                         : list.stream()
@@ -429,7 +431,7 @@ public final class ContainerRoutes implements Routes {
 
     private Response commit(Request r) {
         ContainerSettings config = null;
-        JsonNode body = r.json(JsonNode.class);
+        JsonNode body = Json.body(r, JsonNode.class);
         if (body != null && body.isObject() && body.size() > 0) {
             try {
                 config = Json.MAPPER.treeToValue(body, ContainerSettings.class);
@@ -452,20 +454,20 @@ public final class ContainerRoutes implements Routes {
                         r.queryAll("changes"),
                         r.bool("pause", true),
                         config));
-        return Response.json(201, Map.of("Id", id.toString()));
+        return Json.response(201, Map.of("Id", id.toString()));
     }
 
     private Response execCreate(Request r) {
-        ExecSettings s = r.json(ExecSettings.class);
+        ExecSettings s = Json.body(r, ExecSettings.class);
         if (s == null) {
             throw BerthException.invalid("No exec command specified");
         }
         String id = containers.exec().create(r.param("id"), s);
-        return Response.json(201, Map.of("Id", id));
+        return Json.response(201, Map.of("Id", id));
     }
 
     private Response execStart(Request r) throws IOException {
-        JsonNode body = r.json(JsonNode.class);
+        JsonNode body = Json.body(r, JsonNode.class);
         boolean detach = body != null && body.path("Detach").asBoolean(false);
         ExecService.Exec e = containers.exec().checkStart(r.param("id"));
         boolean tty = body != null && body.has("Tty")
@@ -482,7 +484,7 @@ public final class ContainerRoutes implements Routes {
     }
 
     private Response execInspect(Request r) {
-        return Response.json(ContainerWire.exec(containers.exec().inspect(r.param("id"))));
+        return Json.response(ContainerWire.exec(containers.exec().inspect(r.param("id"))));
     }
 
     private Response execResize(Request r) {

@@ -1,18 +1,19 @@
 package dev.berth.api.distribution;
 
-import dev.berth.api.server.Handler;
+import dev.berth.api.server.Json;
 import dev.berth.api.server.JsonMessage;
 import dev.berth.api.server.MessageStream;
-import dev.berth.api.server.Request;
-import dev.berth.api.server.Response;
-import dev.berth.api.server.Router;
-import dev.berth.api.server.Routes;
 import dev.berth.core.auth.RegistryCredentials;
 import dev.berth.core.reference.ImageReference;
 import dev.berth.engine.distribution.LoginService;
 import dev.berth.engine.distribution.PullService;
 import dev.berth.engine.distribution.PushService;
 import dev.berth.engine.image.ProgressListener;
+import dev.berth.http.server.Handler;
+import dev.berth.http.server.Request;
+import dev.berth.http.server.Response;
+import dev.berth.http.server.Router;
+import dev.berth.http.server.Routes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,14 +50,14 @@ public final class DistributionRoutes implements Routes {
         ImageReference ref = PullService.reference(r.query("fromImage"), r.query("tag"));
         RegistryCredentials credentials = RegistryCredentials.fromHeader(r.header("X-Registry-Auth"));
         String platform = r.query("platform");
-        return Response.messages(out -> pulls.pull(ref, platform, credentials, new Messages(out)));
+        return MessageStream.response(out -> pulls.pull(ref, platform, credentials, new Messages(out)));
     }
 
     private Response push(Request r) {
         String name = r.param("name");
         String tag = r.query("tag");
         RegistryCredentials credentials = RegistryCredentials.fromHeader(r.header("X-Registry-Auth"));
-        return Response.messages(out -> pushes.push(name, tag, credentials, new Messages(out)));
+        return MessageStream.response(out -> pushes.push(name, tag, credentials, new Messages(out)));
     }
 
     private Response auth(Request r) throws IOException {
@@ -65,7 +66,7 @@ public final class DistributionRoutes implements Routes {
             body = in.readAllBytes();
         }
         LoginService.Login login = logins.login(RegistryCredentials.fromJson(body));
-        return Response.json(Map.of("Status", login.status(), "IdentityToken", login.identityToken()));
+        return Json.response(Map.of("Status", login.status(), "IdentityToken", login.identityToken()));
     }
 
     /**

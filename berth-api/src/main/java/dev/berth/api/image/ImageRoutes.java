@@ -1,14 +1,18 @@
 package dev.berth.api.image;
 
-import dev.berth.api.server.Handler;
-import dev.berth.api.server.Request;
-import dev.berth.api.server.Response;
-import dev.berth.api.server.Router;
-import dev.berth.api.server.Routes;
+import dev.berth.api.server.ApiVersion;
+import dev.berth.api.server.Filters;
+import dev.berth.api.server.Json;
+import dev.berth.api.server.MessageStream;
 import dev.berth.core.error.BerthException;
 import dev.berth.engine.image.ImageImporter;
 import dev.berth.engine.image.ImageSaver;
 import dev.berth.engine.image.ImageServices;
+import dev.berth.http.server.Handler;
+import dev.berth.http.server.Request;
+import dev.berth.http.server.Response;
+import dev.berth.http.server.Router;
+import dev.berth.http.server.Routes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,15 +48,15 @@ public final class ImageRoutes implements Routes {
                 .post("/images/{name}/tag", this::tag)
                 .delete("/images/{name}", this::remove)
                 .post("/images/prune", this::prune)
-                .post("/images/create", this::create)
-                .post("/images/load", this::load)
+                .post("/images/create", Router.STREAM, this::create) // import: a tar of any size
+                .post("/images/load", Router.STREAM, this::load)
                 .get("/images/get", this::saveMany)
                 .get("/images/{name}/get", this::saveOne)
                 .get("/system/df", this::diskUsage);
     }
 
     private Response list(Request r) {
-        var filters = r.filters().values();
+        var filters = Filters.of(r).values();
         if (r.query("filter") != null && !r.query("filter").isEmpty()) {
             // API < 1.41: the "filter" parameter is a reference pattern.
             var withRef = new java.util.LinkedHashMap<>(filters);
@@ -60,18 +64,18 @@ public final class ImageRoutes implements Routes {
             filters = withRef;
         }
         var list = images.queries().list(filters, r.bool("all"), r.bool("shared-size"));
-        boolean virtualSize = r.version().lessThan("1.44");
-        return Response.json(
+        boolean virtualSize = ApiVersion.of(r).lessThan("1.44");
+        return Json.response(
                 list.stream().map(s -> ImageWire.summary(s, virtualSize)).toList());
     }
 
     private Response inspect(Request r) {
-        return Response.json(ImageWire.inspect(
-                images.queries().inspect(r.param("name")), r.version().lessThan("1.44")));
+        return Json.response(ImageWire.inspect(
+                images.queries().inspect(r.param("name")), ApiVersion.of(r).lessThan("1.44")));
     }
 
     private Response history(Request r) {
-        return Response.json(images.queries().history(r.param("name")).stream()
+        return Json.response(images.queries().history(r.param("name")).stream()
                 .map(ImageWire::history)
                 .toList());
     }
@@ -82,12 +86,13 @@ public final class ImageRoutes implements Routes {
     }
 
     private Response remove(Request r) {
-        return Response.json(
+        return Json.response(
                 ImageWire.deletes(images.remover().remove(r.param("name"), r.bool("force"), r.bool("noprune"))));
     }
 
     private Response prune(Request r) {
-        return Response.json(ImageWire.prune(images.remover().prune(r.filters().values())));
+        return Json.response(
+                ImageWire.prune(images.remover().prune(Filters.of(r).values())));
     }
 
     private Response create(Request r) throws Exception {
@@ -109,13 +114,13 @@ public final class ImageRoutes implements Routes {
         }
         var request =
                 new ImageImporter.Request(r.query("repo"), r.query("tag"), r.query("message"), r.queryAll("changes"));
-        return Response.messages(
+        return MessageStream.response(
                 out -> images.importer().importImage(r.body(), request, new ProgressMessages(out, false)));
     }
 
     private Response load(Request r) {
         boolean quiet = r.bool("quiet");
-        return Response.messages(out -> images.loader().load(r.body(), new ProgressMessages(out, quiet)));
+        return MessageStream.response(out -> images.loader().load(r.body(), new ProgressMessages(out, quiet)));
     }
 
     private Response saveMany(Request r) {
@@ -152,6 +157,6 @@ public final class ImageRoutes implements Routes {
         if (types.isEmpty() || types.contains("build-cache")) {
             body.put("BuildCache", new ArrayList<>());
         }
-        return Response.json(body);
+        return Json.response(body);
     }
 }

@@ -2,6 +2,8 @@ package dev.berth.api.server;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
+import dev.berth.http.server.ErrorMapper;
+import dev.berth.http.server.Response;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,11 +11,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place where failures become Docker API responses: {@link ErrorKind} → HTTP status, body
  * {@code {"message":"…"}}, as moby's {@code httpstatus.FromError} and {@code makeErrorHandler}.
+ * Docker answers an unknown path and a known path with the wrong method alike, 404
+ * {@code page not found} (moby sets gorilla's MethodNotAllowedHandler to its notFoundHandler).
  */
-public final class ErrorMapping {
+public final class ErrorMapping implements ErrorMapper {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
-
-    private ErrorMapping() {}
 
     /**
      * The HTTP status of {@code kind}. DATA_LOSS is 500, as moby maps containerd's DataLoss: the
@@ -33,7 +35,8 @@ public final class ErrorMapping {
     }
 
     /** The response for a failure; unexpected ones (not a BerthException, or INTERNAL) are logged with their stack. */
-    public static Response toResponse(Throwable failure, String requestLine) {
+    @Override
+    public Response failure(Throwable failure, String requestLine) {
         report(failure, requestLine);
         if (failure instanceof BerthException e) {
             return error(status(e.kind()), message(e));
@@ -42,7 +45,8 @@ public final class ErrorMapping {
     }
 
     /** Logs {@code failure}: expected kinds briefly at debug, anything else with its stack. */
-    static void report(Throwable failure, String requestLine) {
+    @Override
+    public void report(Throwable failure, String requestLine) {
         if (failure instanceof BerthException e && e.kind() != ErrorKind.INTERNAL) {
             log.debug("{}: {} {}", requestLine, e.kind(), e.getMessage());
         } else {
@@ -50,14 +54,23 @@ public final class ErrorMapping {
         }
     }
 
+    @Override
+    public Response refusal(int status, String message) {
+        return error(status, message);
+    }
+
+    @Override
+    public Response noRoute(String method, String path, boolean pathKnown) {
+        return error(404, "page not found");
+    }
+
     /** A Docker error response: {@code status} with {@code {"message":…}}. */
-    public static Response error(int status, String message) {
-        return Response.json(status, Map.of("message", message));
+    private static Response error(int status, String message) {
+        return Json.response(status, Map.of("message", message));
     }
 
     /** The text a client sees for {@code failure}: its message, or its class when it has none. */
-    public static String message(Throwable failure) {
-        String m = failure.getMessage();
-        return m == null || m.isBlank() ? failure.getClass().getSimpleName() : m;
+    static String message(Throwable failure) {
+        return ErrorMapper.messageOf(failure);
     }
 }

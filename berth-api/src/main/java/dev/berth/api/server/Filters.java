@@ -3,6 +3,7 @@ package dev.berth.api.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.berth.core.error.BerthException;
+import dev.berth.http.server.Request;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -23,6 +24,11 @@ public record Filters(Map<String, List<String>> values) {
         Map<String, List<String>> copy = new LinkedHashMap<>();
         values.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         values = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /** The request's {@code filters} query parameter, parsed. */
+    public static Filters of(Request request) {
+        return parse(request.query("filters"));
     }
 
     /** Parses the query parameter's value; {@code null} or blank means no filters. */

@@ -4,6 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.berth.core.error.BerthException;
+import dev.berth.http.server.Request;
+import dev.berth.http.server.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /** The API's one JSON mapper: lenient on unknown fields (clients send more than we read). */
 public final class Json {
@@ -12,6 +18,33 @@ public final class Json {
             .build();
 
     private Json() {}
+
+    /** 200 with {@code value} as one JSON document ({@code application/json}, newline-terminated like Docker's). */
+    public static Response response(Object value) {
+        return response(200, value);
+    }
+
+    public static Response response(int status, Object value) {
+        return Response.bytes(status, "application/json", encodeLine(value));
+    }
+
+    /**
+     * The request's body parsed as JSON into {@code type}; {@code null} for an empty body.
+     * Malformed JSON is a 400 with the parser's message.
+     */
+    public static <T> T body(Request request, Class<T> type) {
+        try {
+            byte[] bytes = request.body().readAllBytes();
+            if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+                return null;
+            }
+            return MAPPER.readValue(bytes, type);
+        } catch (JsonProcessingException e) {
+            throw BerthException.invalid("invalid JSON body: %s", firstLine(e));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the request body", e);
+        }
+    }
 
     /** Encodes {@code value} followed by a newline, as Go's {@code json.Encoder} does. */
     public static byte[] encodeLine(Object value) {

@@ -3,15 +3,18 @@ package dev.berth.api.system;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.api.server.ApiVersion;
-import dev.berth.api.server.Request;
-import dev.berth.api.server.Response;
-import dev.berth.api.server.Router;
-import dev.berth.api.server.Routes;
+import dev.berth.api.server.Filters;
+import dev.berth.api.server.Json;
+import dev.berth.api.server.MessageStream;
 import dev.berth.api.server.ServerIdentity;
 import dev.berth.core.error.BerthException;
 import dev.berth.engine.event.Event;
 import dev.berth.engine.event.EventBus;
 import dev.berth.engine.system.SystemFacts;
+import dev.berth.http.server.Request;
+import dev.berth.http.server.Response;
+import dev.berth.http.server.Router;
+import dev.berth.http.server.Routes;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -46,8 +49,8 @@ public final class SystemRoutes implements Routes {
     public void register(Router router) {
         router.get("/_ping", this::ping)
                 .head("/_ping", this::ping)
-                .get("/version", r -> Response.json(version()))
-                .get("/info", r -> Response.json(info()))
+                .get("/version", r -> Json.response(version()))
+                .get("/info", r -> Json.response(info()))
                 .get("/events", this::events);
     }
 
@@ -211,9 +214,9 @@ public final class SystemRoutes implements Routes {
             throw BerthException.invalid(
                     "`since` time (%s) cannot be after `until` time (%s)", r.query("since"), r.query("until"));
         }
-        EventFilter filter = new EventFilter(r.filters());
+        EventFilter filter = new EventFilter(Filters.of(r));
         boolean onlyPast = until != null && until < now;
-        return Response.messages(out -> {
+        return MessageStream.response(out -> {
             LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
             listeners.incrementAndGet();
             try (EventBus.Subscription subscription = events.subscribe(queue::offer)) {

@@ -2,12 +2,15 @@ package dev.berth.api.volume;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.berth.api.server.Request;
-import dev.berth.api.server.Response;
-import dev.berth.api.server.Router;
-import dev.berth.api.server.Routes;
+import dev.berth.api.server.ApiVersion;
+import dev.berth.api.server.Filters;
+import dev.berth.api.server.Json;
 import dev.berth.engine.volume.Volume;
 import dev.berth.engine.volume.VolumeService;
+import dev.berth.http.server.Request;
+import dev.berth.http.server.Response;
+import dev.berth.http.server.Router;
+import dev.berth.http.server.Routes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,24 +47,24 @@ public final class VolumeRoutes implements Routes {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put(
                 "Volumes",
-                volumes.list(r.filters().values()).stream()
+                volumes.list(Filters.of(r).values()).stream()
                         .map(v -> wire(v, null))
                         .toList());
         out.put("Warnings", null);
-        return Response.json(out);
+        return Json.response(out);
     }
 
     private Response create(Request r) {
-        CreateBody body = r.json(CreateBody.class);
+        CreateBody body = Json.body(r, CreateBody.class);
         if (body == null) {
             body = new CreateBody(null, null, null, null);
         }
         Volume v = volumes.create(body.name(), body.driver(), body.labels(), body.driverOpts());
-        return Response.json(201, wire(v, null));
+        return Json.response(201, wire(v, null));
     }
 
     private Response inspect(Request r) {
-        return Response.json(wire(volumes.inspect(r.param("name")), null));
+        return Json.response(wire(volumes.inspect(r.param("name")), null));
     }
 
     private Response remove(Request r) {
@@ -70,8 +73,8 @@ public final class VolumeRoutes implements Routes {
     }
 
     private Response prune(Request r) {
-        Map<String, List<String>> filters = new LinkedHashMap<>(r.filters().values());
-        if (r.version().lessThan("1.42")) {
+        Map<String, List<String>> filters = new LinkedHashMap<>(Filters.of(r).values());
+        if (ApiVersion.of(r).lessThan("1.42")) {
             // before API 1.42 prune removed every unused volume, named or not
             filters.put("all", List.of("true"));
         }
@@ -79,7 +82,7 @@ public final class VolumeRoutes implements Routes {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("VolumesDeleted", pruned.deleted().isEmpty() ? null : pruned.deleted());
         out.put("SpaceReclaimed", pruned.reclaimed());
-        return Response.json(out);
+        return Json.response(out);
     }
 
     /** {@code /system/df}'s Volumes: each with UsageData (Size, RefCount). */

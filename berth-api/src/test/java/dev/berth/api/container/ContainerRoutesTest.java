@@ -7,10 +7,10 @@ import static dev.berth.api.ImageArchives.saveTar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.api.DaemonFixture;
-import dev.berth.api.server.HijackedConnection;
 import dev.berth.api.server.Json;
-import dev.berth.api.server.Response;
 import dev.berth.engine.image.ProgressListener;
+import dev.berth.http.server.HijackedConnection;
+import dev.berth.http.server.Response;
 import dev.berth.runtime.ContainerProcess;
 import dev.berth.runtime.ContainerRequest;
 import dev.berth.runtime.ContainerRuntime;

@@ -11,12 +11,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.api.DaemonFixture;
 import dev.berth.api.server.ErrorMapping;
 import dev.berth.api.server.Json;
-import dev.berth.api.server.MessageStream;
-import dev.berth.api.server.Response;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.image.ImageConfig;
 import dev.berth.core.image.Raw;
+import dev.berth.http.server.Response;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
@@ -53,26 +52,14 @@ class ImageRoutesTest {
         return daemon.call(method, path, query, new byte[0], "1.50");
     }
 
-    /** Runs a message-stream body and returns its messages as JSON. */
+    /** Runs a message-stream body and returns its messages as JSON, one per line. */
     private static List<JsonNode> messages(Response r) throws Exception {
         List<JsonNode> out = new ArrayList<>();
-        ((Response.Body.Messages) r.body()).writer().writeTo(new MessageStream() {
-            @Override
-            public void send(Object message) {
-                out.add(Json.MAPPER.valueToTree(message));
-            }
-
-            @Override
-            public void flushHeaders() {}
-
-            @Override
-            public boolean isOpen() {
-                return true;
-            }
-
-            @Override
-            public void onClose(Runnable action) {}
-        });
+        for (String line : new String(streamed(r), java.nio.charset.StandardCharsets.UTF_8)
+                .lines()
+                .toList()) {
+            out.add(Json.MAPPER.readTree(line));
+        }
         return out;
     }
 

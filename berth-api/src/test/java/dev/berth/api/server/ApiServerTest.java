@@ -4,8 +4,9 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.InputStream;
-import java.io.OutputStream;
+import dev.berth.core.error.BerthException;
+import dev.berth.http.server.Response;
+import dev.berth.http.server.Router;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.URI;
@@ -15,71 +16,54 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The API as a client sees it on the wire: Docker's headers, versions, errors and message streams. */
 class ApiServerTest {
     @TempDir
     Path dir;
 
     private ApiServer server;
-    private final CountDownLatch streamClosed = new CountDownLatch(1);
-    private final AtomicLong slowReaderMaxBuffered = new AtomicLong();
+    private Path socket;
 
     private final Router router = new Router()
-            .get("/hello", r -> Response.json(Map.of("hello", "world")))
-            .post("/upload", r -> {
-                MessageDigest sha = MessageDigest.getInstance("SHA-256");
-                byte[] buf = new byte[64 * 1024];
-                long total = 0;
-                try (InputStream in = r.body()) {
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        sha.update(buf, 0, n);
-                        total += n;
-                        slowReaderMaxBuffered.accumulateAndGet(in.available(), Math::max);
-                    }
-                }
-                return Response.json(
-                        Map.of("bytes", total, "sha256", HexFormat.of().formatHex(sha.digest())));
-            })
-            .get("/download", r -> {
-                long size = r.longValue("size", 0);
-                return Response.stream("application/x-tar", out -> {
-                    byte[] block = new byte[32 * 1024];
-                    for (long sent = 0; sent < size; sent += block.length) {
-                        out.write(block, 0, (int) Math.min(block.length, size - sent));
-                    }
-                });
-            })
             .get(
-                    "/forever",
-                    r -> Response.messages(out -> {
-                        out.onClose(streamClosed::countDown);
-                        out.flushHeaders();
-                        while (out.isOpen()) {
-                            Thread.sleep(20);
-                        }
+                    "/echo/{name}",
+                    r -> Json.response(Map.of(
+                            "name", r.param("name"),
+                            "version", ApiVersion.of(r).toString(),
+                            "all", r.bool("all"),
+                            "allDefault", r.bool("missing", true),
+                            "changes", r.queryAll("changes"))))
+            .get("/missing", r -> {
+                throw BerthException.notFound("No such image: %s", "nope:latest");
+            })
+            .get("/conflict", r -> {
+                throw BerthException.conflict("conflict: unable to delete");
+            })
+            .get("/boom", r -> {
+                throw new IllegalStateException("kaboom");
+            })
+            .post("/json", r -> Json.response(Json.body(r, Map.class)))
+            .post(
+                    "/load",
+                    r -> MessageStream.response(out -> {
+                        out.send(JsonMessage.progress("abc", "Loading layer", 5, 10));
+                        throw BerthException.dataLoss("digest mismatch: expected sha256:aa, got sha256:bb");
                     }))
             .post(
-                    "/echo",
-                    r -> Response.hijack(ConnectionHandler.RAW_STREAM, conn -> {
-                        byte[] all = conn.input().readAllBytes();
-                        conn.output().write(all);
-                        conn.output().write("bye".getBytes());
-                    }));
+                    "/pull",
+                    r -> MessageStream.response(out -> {
+                        throw BerthException.notFound("No such image: x:latest");
+                    }))
+            .get("/_ping", r -> Response.text("OK"));
 
     @AfterEach
     void stop() {
@@ -88,18 +72,17 @@ class ApiServerTest {
         }
     }
 
-    private Path start(String name) {
-        Path socket = dir.resolve(name);
+    private void start() {
+        socket = dir.resolve("api.sock");
         server = new ApiServer(List.of(URI.create("unix://" + socket), URI.create("tcp://127.0.0.1:0")), router);
         server.start();
-        return socket;
     }
 
-    private int tcpPort() {
-        return ((InetSocketAddress) server.boundAddresses().get(1)).getPort();
-    }
-
-    private static String exchange(Path socket, String request) throws Exception {
+    /** One request on a connection of its own; the whole answer as the client reads it. */
+    private String exchange(String request) throws Exception {
+        if (server == null) {
+            start();
+        }
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
             ch.write(ByteBuffer.wrap(request.getBytes(ISO_8859_1)));
@@ -107,175 +90,138 @@ class ApiServerTest {
         }
     }
 
-    @Test
-    void servesUnixSocketWithMode0660AndTcpAtOnce() throws Exception {
-        Path socket = start("api.sock");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
-                .isEqualTo("rw-rw----");
-        String viaUnix = exchange(socket, "GET /v1.50/hello HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n");
-        assertThat(viaUnix).startsWith("HTTP/1.1 200 OK").contains("{\"hello\":\"world\"}");
+    private String get(String target) throws Exception {
+        return exchange("GET " + target + " HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n");
+    }
 
+    private static String body(String answer) {
+        String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+        return answer.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked") ? dechunk(body) : body;
+    }
+
+    private static String dechunk(String body) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; ; ) {
+            int eol = body.indexOf("\r\n", i);
+            int size = Integer.parseInt(body.substring(i, eol), 16);
+            if (size == 0) {
+                return out.toString();
+            }
+            out.append(body, eol + 2, eol + 2 + size);
+            i = eol + 2 + size + 2;
+        }
+    }
+
+    @Test
+    void everyAnswerCarriesDockersHeadersOnBothListeners() throws Exception {
+        String ok = get("/v1.50/_ping");
+        assertThat(ok)
+                .startsWith("HTTP/1.1 200 OK")
+                .contains("Api-Version: 1.50", "Docker-Experimental: false", "Ostype: linux")
+                .containsPattern("Server: Berth/\\S+ \\(linux\\)");
+        assertThat(get("/nothing")).startsWith("HTTP/1.1 404 ").contains("Api-Version: 1.50");
+
+        int port = ((InetSocketAddress) server.boundAddresses().get(1)).getPort();
         HttpResponse<String> viaTcp = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tcpPort() + "/hello"))
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/_ping"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
-        assertThat(viaTcp.statusCode()).isEqualTo(200);
         assertThat(viaTcp.headers().firstValue("api-version")).hasValue("1.50");
     }
 
     @Test
-    void keepAliveServesSeveralRequestsOnOneConnection() throws Exception {
-        Path socket = start("api.sock");
-        String req = "GET /hello HTTP/1.1\r\nHost: d\r\n\r\n";
-        String last = "GET /hello HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n";
-        String all = exchange(socket, req + req + last); // pipelined, answered in order
-        assertThat(all.split("HTTP/1.1 200 OK", -1)).hasSize(4);
+    void versionPrefixIsStrippedAndGivenToHandler() throws Exception {
+        String r = get("/v1.41/echo/localhost:5000/a/b:1?all=1&changes=CMD+sh&changes=ENV+A%3D1");
+        assertThat(r).startsWith("HTTP/1.1 200 OK");
+        assertThat(body(r))
+                .contains(
+                        "\"name\":\"localhost:5000/a/b:1\"",
+                        "\"version\":\"1.41\"",
+                        "\"all\":true",
+                        "\"allDefault\":true",
+                        "\"changes\":[\"CMD sh\",\"ENV A=1\"]");
+        assertThat(body(get("/echo/x?all=False"))).contains("\"version\":\"1.50\"", "\"all\":false");
     }
 
     @Test
-    void staleSocketIsReplacedButALiveOneIsRefused() throws Exception {
-        Path socket = dir.resolve("stale.sock");
-        try (ServerSocketChannel old = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            old.bind(UnixDomainSocketAddress.of(socket));
+    void dockerBooleans() throws Exception {
+        for (String yes : new String[] {"1", "true", "True", "yes", "anything"}) {
+            assertThat(body(get("/echo/x?all=" + yes))).as(yes).contains("\"all\":true");
         }
-        assertThat(Files.exists(socket)).as("a dead daemon's socket file").isTrue();
-        start("stale.sock");
-        assertThat(exchange(socket, "GET /hello HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n"))
-                .contains("world");
-
-        ApiServer second = new ApiServer(List.of(URI.create("unix://" + socket)), router);
-        assertThatThrownBy(second::start).hasMessage("another daemon is listening on unix://" + socket);
-        assertThat(exchange(socket, "GET /hello HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n"))
-                .as("the first daemon still serves")
-                .contains("world");
-    }
-
-    @Test
-    void regularFileInTheWayIsNotDeleted() throws Exception {
-        Path file = Files.writeString(dir.resolve("not-a-socket"), "precious");
-        ApiServer s = new ApiServer(List.of(URI.create("unix://" + file)), router);
-        assertThatThrownBy(s::start).hasMessageContaining("exists and is not a socket");
-        assertThat(Files.readString(file)).isEqualTo("precious");
-    }
-
-    @Test
-    void largeUploadIsStreamedWithBoundedBuffering() throws Exception {
-        start("api.sock");
-        long size = 64L * 1024 * 1024;
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        byte[] block = new byte[1024 * 1024];
-        for (int i = 0; i < block.length; i++) {
-            block[i] = (byte) (i * 31);
-        }
-        for (long i = 0; i < size / block.length; i++) {
-            sha.update(block);
-        }
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tcpPort() + "/upload"))
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new InputStream() {
-                    long left = size;
-
-                    @Override
-                    public int read() {
-                        throw new UnsupportedOperationException();
-                    }
-
-                    @Override
-                    public int read(byte[] b, int off, int len) {
-                        if (left == 0) {
-                            return -1;
-                        }
-                        int n = (int) Math.min(len, Math.min(left, block.length));
-                        int start = (int) ((size - left) % block.length);
-                        n = Math.min(n, block.length - start);
-                        System.arraycopy(block, start, b, off, n);
-                        left -= n;
-                        return n;
-                    }
-                }))
-                .build();
-        long t0 = System.nanoTime();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(
-                "upload of %d MiB: %.2f s (%.0f MiB/s), max buffered %d KiB%n",
-                size >> 20, seconds, (size >> 20) / seconds, slowReaderMaxBuffered.get() >> 10);
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("\"bytes\":" + size, HexFormat.of().formatHex(sha.digest()));
-        assertThat(slowReaderMaxBuffered.get()).isLessThanOrEqualTo(ChannelInput.HIGH + 1024 * 1024);
-    }
-
-    @Test
-    void largeDownloadIsChunkedAndComplete() throws Exception {
-        start("api.sock");
-        long size = 64L * 1024 * 1024 + 123;
-        HttpResponse<InputStream> response = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tcpPort() + "/download?size=" + size))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
-        long total = 0;
-        try (InputStream in = response.body()) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                total += n;
-            }
-        }
-        assertThat(total).isEqualTo(size);
-    }
-
-    @Test
-    void streamLearnsWhenTheClientDisconnects() throws Exception {
-        Path socket = start("api.sock");
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            ch.write(ByteBuffer.wrap("GET /forever HTTP/1.1\r\nHost: d\r\n\r\n".getBytes(ISO_8859_1)));
-            ByteBuffer head = ByteBuffer.allocate(4096);
-            ch.read(head);
-            assertThat(new String(head.array(), 0, head.position(), ISO_8859_1)).startsWith("HTTP/1.1 200 OK");
-        }
-        assertThat(streamClosed.await(5, TimeUnit.SECONDS)).isTrue();
-    }
-
-    @Test
-    void hijackedConnectionEchoesUntilClientHalfCloses() throws Exception {
-        Path socket = start("api.sock");
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            OutputStream out = Channels.newOutputStream(ch);
-            InputStream in = Channels.newInputStream(ch);
-            out.write(("POST /v1.50/echo HTTP/1.1\r\nHost: d\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
-                            + "Content-Length: 0\r\n\r\n")
-                    .getBytes(ISO_8859_1));
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                head.append((char) in.read());
-            }
-            assertThat(head.toString()).startsWith("HTTP/1.1 101 UPGRADED");
-            out.write("hello stdin".getBytes(ISO_8859_1));
-            ch.shutdownOutput();
-            assertThat(new String(in.readAllBytes(), ISO_8859_1)).isEqualTo("hello stdinbye");
+        for (String no : new String[] {"0", "false", "FALSE", "no", "none", ""}) {
+            assertThat(body(get("/echo/x?all=" + no))).as(no).contains("\"all\":false");
         }
     }
 
     @Test
-    void closeEndsOpenStreamsAfterTheGracePeriod() throws Exception {
-        Path socket = dir.resolve("grace.sock");
-        server = new ApiServer(List.of(URI.create("unix://" + socket)), router, java.time.Duration.ofMillis(300));
-        server.start();
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            ch.write(ByteBuffer.wrap("GET /forever HTTP/1.1\r\nHost: d\r\n\r\n".getBytes(ISO_8859_1)));
-            ch.read(ByteBuffer.allocate(4096));
-            long t0 = System.nanoTime();
-            server.close();
-            assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5);
-            assertThat(streamClosed.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(ch.read(ByteBuffer.allocate(4096)))
-                    .as("connection closed by the server")
-                    .isEqualTo(-1);
+    void tooNewAndTooOldVersionsAreRejectedWithDockersMessages() throws Exception {
+        String r = get("/v1.51/echo/x");
+        assertThat(r).startsWith("HTTP/1.1 400 ");
+        assertThat(body(r))
+                .isEqualTo("{\"message\":\"client version 1.51 is too new. Maximum supported API version is 1.50\"}\n");
+        String old = get("/v1.23/echo/x");
+        assertThat(old).startsWith("HTTP/1.1 400 ");
+        assertThat(body(old))
+                .contains("client version 1.23 is too old. Minimum supported API version is 1.24, "
+                        + "please upgrade your client to a newer version");
+        assertThat(get("/v1.9/echo/x")).startsWith("HTTP/1.1 400 ");
+    }
+
+    @Test
+    void unknownPathAndWrongMethodArePageNotFound() throws Exception {
+        for (String r : new String[] {
+            get("/nothing"),
+            exchange("DELETE /echo/x HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n"),
+            get("/v1.50/nothing")
+        }) {
+            assertThat(r).startsWith("HTTP/1.1 404 ");
+            assertThat(body(r)).isEqualTo("{\"message\":\"page not found\"}\n");
         }
-        assertThat(Files.exists(socket)).isFalse();
+    }
+
+    @Test
+    void errorKindsMapToStatus() throws Exception {
+        String missing = get("/missing");
+        assertThat(missing).startsWith("HTTP/1.1 404 ");
+        assertThat(body(missing)).contains("No such image: nope:latest");
+        assertThat(get("/conflict")).startsWith("HTTP/1.1 409 ");
+        String boom = get("/boom");
+        assertThat(boom).startsWith("HTTP/1.1 500 ");
+        assertThat(body(boom)).contains("kaboom");
+    }
+
+    @Test
+    void malformedJsonBodyIs400() throws Exception {
+        String bad = exchange("POST /json HTTP/1.1\r\nHost: d\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{oops");
+        assertThat(bad).startsWith("HTTP/1.1 400 ");
+        assertThat(body(bad)).contains("invalid JSON body");
+        String good =
+                exchange("POST /json HTTP/1.1\r\nHost: d\r\nContent-Length: 7\r\nConnection: close\r\n\r\n{\"a\":1}");
+        assertThat(body(good)).isEqualTo("{\"a\":1}\n");
+    }
+
+    @Test
+    void messageStreamReportsAFailureAfterTheHeaderAsErrorDetail() throws Exception {
+        String r = exchange("POST /load HTTP/1.1\r\nHost: d\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        assertThat(r).startsWith("HTTP/1.1 200 OK").containsIgnoringCase("transfer-encoding: chunked");
+        List<String> lines = body(r).lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0))
+                .contains(
+                        "\"status\":\"Loading layer\"",
+                        "\"progressDetail\":{\"current\":5,\"total\":10}",
+                        "\"id\":\"abc\"");
+        assertThat(lines.get(1))
+                .isEqualTo("{\"errorDetail\":{\"message\":\"digest mismatch: expected sha256:aa, got sha256:bb\"},"
+                        + "\"error\":\"digest mismatch: expected sha256:aa, got sha256:bb\"}");
+    }
+
+    @Test
+    void messageStreamFailingBeforeAnyMessageIsAnErrorStatus() throws Exception {
+        String r = exchange("POST /pull HTTP/1.1\r\nHost: d\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        assertThat(r).startsWith("HTTP/1.1 404 ");
+        assertThat(body(r)).isEqualTo("{\"message\":\"No such image: x:latest\"}\n");
     }
 
     @Test
@@ -298,8 +244,8 @@ class ApiServerTest {
     }
 
     @Test
-    void closeRemovesTheSocketFile() {
-        Path socket = start("api.sock");
+    void closeRemovesTheSocketFile() throws Exception {
+        get("/_ping");
         server.close();
         assertThat(Files.exists(socket)).isFalse();
     }

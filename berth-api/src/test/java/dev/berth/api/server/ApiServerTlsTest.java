@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.api.tls.TlsFiles;
+import dev.berth.http.server.Response;
+import dev.berth.http.server.Router;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,7 +41,7 @@ class ApiServerTlsTest {
             .get("/_ping", r -> Response.bytes("text/plain", "OK".getBytes(ISO_8859_1)))
             .post(
                     "/echo",
-                    r -> Response.hijack(ConnectionHandler.RAW_STREAM, conn -> {
+                    r -> Response.hijack("application/vnd.docker.raw-stream", conn -> {
                         byte[] all = conn.input().readAllBytes();
                         conn.output().write(all);
                         conn.output().write("bye".getBytes(ISO_8859_1));
@@ -145,29 +147,13 @@ class ApiServerTlsTest {
     }
 
     @Test
-    void aClientThatSendsNothingIsClosedAfterTheFirstBytesTimeout() {
-        TlsFiles files = new TlsFiles(
-                true,
-                FIXTURES.resolve("ca.pem"),
-                FIXTURES.resolve("server-cert.pem"),
-                FIXTURES.resolve("server-key.pem"));
-        io.netty.channel.embedded.EmbeddedChannel silent = new io.netty.channel.embedded.EmbeddedChannel();
-        silent.freezeTime();
-        silent.pipeline().addLast(new TlsOnly(files.serverContext()));
-        silent.advanceTimeBy(TlsOnly.FIRST_BYTES_TIMEOUT_SECONDS - 1, java.util.concurrent.TimeUnit.SECONDS);
-        silent.runScheduledPendingTasks();
-        assertThat(silent.isOpen()).isTrue();
-        silent.advanceTimeBy(1, java.util.concurrent.TimeUnit.SECONDS);
-        silent.runScheduledPendingTasks();
-        assertThat(silent.isOpen()).isFalse();
-    }
-
-    @Test
     void plainHttpGetsGoAnswerAndNoApi() throws Exception {
         try (Socket s = new Socket("127.0.0.1", port())) {
             s.setSoTimeout(10_000);
             String answer = ping(s);
-            assertThat(answer).isEqualTo(TlsOnly.PLAIN_HTTP_ANSWER).doesNotContain("Api-Version");
+            assertThat(answer)
+                    .isEqualTo("HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n")
+                    .doesNotContain("Api-Version");
         }
     }
 

@@ -3,6 +3,8 @@ package dev.berth.api.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.berth.http.server.Response;
+import dev.berth.http.server.Router;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -46,14 +48,14 @@ class HijackDockerCliIT {
                 .get("/_ping", r -> Response.text("OK"))
                 .get(
                         "/containers/{name}/json",
-                        r -> Response.json(Map.of(
+                        r -> Json.response(Map.of(
                                 "Id",
                                 "f00d",
                                 "Name",
                                 "/" + r.param("name"),
                                 "State",
                                 Map.of("Running", true, "Status", "running"))))
-                .post("/containers/{name}/exec", r -> Response.json(201, Map.of("Id", "e1")))
+                .post("/containers/{name}/exec", r -> Json.response(201, Map.of("Id", "e1")))
                 .post(
                         "/exec/{id}/start",
                         r -> Response.hijack("application/vnd.docker.multiplexed-stream", conn -> {
@@ -69,7 +71,7 @@ class HijackDockerCliIT {
                         }))
                 .get(
                         "/exec/{id}/json",
-                        r -> Response.json(Map.of("ID", r.param("id"), "Running", false, "ExitCode", 3)));
+                        r -> Json.response(Map.of("ID", r.param("id"), "Running", false, "ExitCode", 3)));
         Path socket = dir.resolve("hijack.sock");
         server = new ApiServer(List.of(URI.create("unix://" + socket)), router);
         server.start();

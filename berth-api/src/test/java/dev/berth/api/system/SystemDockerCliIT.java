@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.api.server.ApiServer;
-import dev.berth.api.server.Router;
 import dev.berth.engine.event.Event;
 import dev.berth.engine.event.EventBus;
 import dev.berth.engine.system.SystemFacts;
+import dev.berth.http.server.Router;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

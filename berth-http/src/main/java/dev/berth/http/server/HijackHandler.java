@@ -1,4 +1,4 @@
-package dev.berth.api.server;
+package dev.berth.http.server;
 
 /** Serves a hijacked connection (see {@link Response#hijack}); the connection closes when it returns. */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package dev.berth.api.server;
+package dev.berth.http.server;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,8 +7,8 @@ import java.io.OutputStream;
 /**
  * A connection taken over by {@link Response#hijack}: raw bytes both ways, no HTTP framing.
  * Attach and exec read the client's stdin from {@link #input()} (it ends when the client
- * half-closes, as {@code docker} does at the end of piped stdin) and write the container's output
- * to {@link #output()}, framed with {@link StdCopy} unless the container has a TTY.
+ * half-closes, as {@code docker} does at the end of piped stdin; over TLS a close_notify is that
+ * half-close) and write the container's output to {@link #output()}.
  */
 public interface HijackedConnection {
     /** Bytes from the client; end of stream when the client closes or half-closes its side. */

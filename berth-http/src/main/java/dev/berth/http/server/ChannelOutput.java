@@ -1,4 +1,4 @@
-package dev.berth.api.server;
+package dev.berth.http.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

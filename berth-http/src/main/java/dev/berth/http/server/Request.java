@@ -1,40 +1,42 @@
-package dev.berth.api.server;
+package dev.berth.http.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.berth.core.error.BerthException;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * What a {@link Handler} gets: the method, the path without its {@code /v1.NN} prefix, the
- * negotiated API version, path parameters, query parameters, headers and the body as a stream.
+ * What a {@link Handler} gets: the method, the raw URI, the decoded path (without the router's
+ * prefix, which {@link #prefix()} gives), path and query parameters, headers, whether the
+ * connection is TLS, and the body as a stream.
  *
  * <p>The body is read as it arrives (with backpressure, never buffered whole), so uploads of
- * gigabytes are fine; read it before returning the response, or leave it and the server closes
- * the connection after answering.
+ * gigabytes are fine. What a handler leaves unread is drained after its answer (up to a limit,
+ * past which the connection is closed), so the client reads the answer rather than a reset.
  */
 public final class Request {
     private final String method;
+    private final String uri;
     private final String path;
-    private final ApiVersion version;
+    private final String prefix;
     private final Map<String, String> params;
     private final Map<String, List<String>> query;
     private final Headers headers;
     private final InputStream body;
+    private final boolean tls;
 
     /** Read-only view of the request headers; names are case-insensitive. */
     public interface Headers {
         /** The first value of {@code name}, or {@code null}. */
         String get(String name);
 
+        /** Every value of {@code name}, in request order. */
         List<String> getAll(String name);
 
         static Headers of(Map<String, String> map) {
-            Map<String, String> lower = new java.util.HashMap<>();
+            Map<String, String> lower = new HashMap<>();
             map.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
             return new Headers() {
                 @Override
@@ -51,35 +53,53 @@ public final class Request {
         }
     }
 
+    /**
+     * @param path the decoded path without the prefix
+     * @param prefix what the router's optional prefix captured, or null
+     */
     public Request(
             String method,
+            String uri,
             String path,
-            ApiVersion version,
+            String prefix,
             Map<String, String> params,
             Map<String, List<String>> query,
             Headers headers,
-            InputStream body) {
+            InputStream body,
+            boolean tls) {
         this.method = method;
+        this.uri = uri;
         this.path = path;
-        this.version = version;
+        this.prefix = prefix;
         this.params = Map.copyOf(params);
         this.query = Map.copyOf(query);
         this.headers = headers;
         this.body = body;
+        this.tls = tls;
     }
 
     public String method() {
         return method;
     }
 
-    /** The decoded path without the {@code /v1.NN} prefix, e.g. {@code /images/busybox/json}. */
+    /** The request target as sent, with its query and percent-encoding. */
+    public String uri() {
+        return uri;
+    }
+
+    /** The decoded path without the prefix, e.g. {@code /images/busybox/json}. */
     public String path() {
         return path;
     }
 
-    /** The client's API version from the path prefix, or {@link ApiVersion#CURRENT} without one. */
-    public ApiVersion version() {
-        return version;
+    /** What the router's optional prefix captured ({@code 1.44} of {@code /v1.44/…}), or null without one. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** True when the request came over TLS. */
+    public boolean tls() {
+        return tls;
     }
 
     /** The value of path parameter {@code {name}} (already percent-decoded). */
@@ -112,8 +132,8 @@ public final class Request {
     }
 
     /**
-     * Docker's boolean query parameter ({@code httputils.BoolValue}): false when absent, empty,
-     * {@code 0}, {@code no}, {@code false} or {@code none} (any case); true otherwise.
+     * A boolean query parameter as Docker reads one ({@code httputils.BoolValue}): false when
+     * absent, empty, {@code 0}, {@code no}, {@code false} or {@code none} (any case); true otherwise.
      */
     public boolean bool(String name) {
         String v = query(name);
@@ -152,11 +172,6 @@ public final class Request {
         return (int) v;
     }
 
-    /** The {@code filters} query parameter, parsed. */
-    public Filters filters() {
-        return Filters.parse(query("filters"));
-    }
-
     /** The first value of header {@code name} (case-insensitive), or {@code null}. */
     public String header(String name) {
         return headers.get(name);
@@ -166,27 +181,22 @@ public final class Request {
         return headers;
     }
 
+    /**
+     * The body's declared length: its Content-Length, -1 when it is chunked (length unknown),
+     * 0 without either. The server has checked the value before the handler runs.
+     */
+    public long contentLength() {
+        String te = headers.get("Transfer-Encoding");
+        if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
+            return -1;
+        }
+        String cl = headers.get("Content-Length");
+        return cl == null ? 0 : Long.parseLong(cl.strip());
+    }
+
     /** The request body as it arrives; ends at the end of the body. */
     public InputStream body() {
         return body;
-    }
-
-    /**
-     * The body parsed as JSON into {@code type}; {@code null} for an empty body. Malformed JSON is
-     * a 400 with the parser's message.
-     */
-    public <T> T json(Class<T> type) {
-        try {
-            byte[] bytes = body.readAllBytes();
-            if (bytes.length == 0 || new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
-                return null;
-            }
-            return Json.MAPPER.readValue(bytes, type);
-        } catch (JsonProcessingException e) {
-            throw BerthException.invalid("invalid JSON body: %s", Json.firstLine(e));
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the request body", e);
-        }
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.berth.api.server;
+package dev.berth.http.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,8 +18,8 @@ class RouterTest {
 
     @Test
     void literalRouteBeatsTemplateWhateverTheOrder() {
-        Handler list = r -> Response.json("list");
-        Handler inspect = r -> Response.json("inspect");
+        Handler list = r -> Response.text("list");
+        Handler inspect = r -> Response.text("inspect");
         Router router = new Router().get("/images/{name}/json", inspect).get("/images/json", list);
         assertThat(router.match("GET", "/images/json").orElseThrow().handler()).isSameAs(list);
         assertThat(router.match("GET", "/images/busybox/json").orElseThrow().handler())
@@ -63,5 +63,45 @@ class RouterTest {
     void duplicateRegistrationIsRefused() {
         Router router = new Router().get("/x", OK);
         assertThatThrownBy(() -> router.get("/x", OK)).hasMessageContaining("twice");
+    }
+
+    @Test
+    void regexParamsMatchOnlyTheirPattern() {
+        Handler upload = r -> Response.noContent();
+        Handler blob = r -> Response.noContent();
+        Router router = new Router()
+                .put("/v2/{name}/blobs/uploads/{uuid}", upload)
+                .put("/v2/{name}/blobs/{digest:[^/]+}", blob);
+        Router.Match m = router.match("PUT", "/v2/a/blobs/b/blobs/sha256:1").orElseThrow();
+        assertThat(m.handler()).isSameAs(blob);
+        assertThat(m.params()).containsEntry("name", "a/blobs/b").containsEntry("digest", "sha256:1");
+        assertThat(router.match("PUT", "/v2/a/blobs/uploads/u-1").orElseThrow().handler())
+                .isSameAs(upload);
+        assertThat(router.match("PUT", "/v2/a/blobs/x/y"))
+                .as("a digest has no slash")
+                .isEmpty();
+    }
+
+    @Test
+    void groupsInsideARegexDoNotShiftTheParameters() {
+        Router router = new Router().get("/{a:(x|y)+}/{b}", OK);
+        assertThat(router.match("GET", "/xyx/rest").orElseThrow().params())
+                .containsEntry("a", "xyx")
+                .containsEntry("b", "rest");
+    }
+
+    @Test
+    void knowsAPathTakenByAnotherMethod() {
+        Router router = new Router().delete("/images/{name}", OK);
+        assertThat(router.knowsPath("/images/busybox")).isTrue();
+        assertThat(router.knowsPath("/containers/x")).isFalse();
+    }
+
+    @Test
+    void eachRouteHasItsBodyLimit() {
+        Router router = new Router().post("/load", Router.STREAM, OK).post("/create", OK);
+        assertThat(router.maxBody("POST", "/load")).isEqualTo(Router.STREAM);
+        assertThat(router.maxBody("POST", "/create")).isEqualTo(Router.DEFAULT_MAX_BODY);
+        assertThat(router.maxBody("POST", "/unknown")).isEqualTo(Router.DEFAULT_MAX_BODY);
     }
 }

@@ -1,4 +1,4 @@
-package dev.berth.api.server;
+package dev.berth.http.server;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
@@ -16,7 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Predicate;
 
 /**
- * An API connection on an EmbeddedChannel: raw HTTP bytes in, raw bytes out. The event-loop tasks
+ * A server connection on an EmbeddedChannel: raw HTTP bytes in, raw bytes out. The event-loop tasks
  * of handler threads are queued and run here on the test thread.
  */
 final class EmbeddedHttp implements AutoCloseable {
@@ -26,7 +26,7 @@ final class EmbeddedHttp implements AutoCloseable {
     private final StringBuilder received = new StringBuilder();
 
     EmbeddedHttp(Router router) {
-        ApiServer.initPipeline(channel.pipeline(), new Dispatch(router), handlers, loopTasks::add);
+        ServerPipeline.http(channel.pipeline(), new Dispatch(TestService.of(router)), handlers, loopTasks::add);
     }
 
     void send(String raw) {

@@ -1,4 +1,4 @@
-package dev.berth.api.server;
+package dev.berth.http.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
