@@ -22,7 +22,6 @@ import dev.berth.engine.system.SystemFacts;
 import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.engine.volume.VolumeService;
 import dev.berth.http.server.Router;
-import dev.berth.runtime.cgroup.Cgroups;
 import io.netty.handler.ssl.SslContext;
 import java.net.URI;
 import java.nio.file.Files;
@@ -41,26 +40,42 @@ import org.slf4j.LoggerFactory;
 /**
  * The composition root: builds every store and service once, wires them through constructors,
  * checks the data root for leftovers of a crash, then serves the Docker Engine API. Nothing else
- * in Berth constructs services.
+ * in Berth constructs services; tests that drive the routes without a socket compose the same
+ * daemon on a {@link Machine} of their own.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private ApiServer server;
+    private Router router;
 
     private Daemon() {}
 
+    /** The daemon on this machine, serving the API on the configured hosts. */
     public static Daemon start(DaemonConfig config) {
+        return create(config, Machine.HOST, true);
+    }
+
+    /** The daemon's stores, services and routes on {@code machine}, without listeners: see {@link #router}. */
+    static Daemon compose(DaemonConfig config, Machine machine) {
+        return create(config, machine, false);
+    }
+
+    private static Daemon create(DaemonConfig config, Machine machine, boolean serve) {
         tuneHttpClient();
         Daemon daemon = new Daemon();
         try {
-            daemon.open(config);
+            daemon.open(config, machine, serve);
             return daemon;
         } catch (RuntimeException e) {
             daemon.close();
             throw e;
         }
+    }
+
+    /** Every route of the API, as the listeners dispatch to them. */
+    Router router() {
+        return router;
     }
 
     /**
@@ -77,11 +92,11 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private void open(DaemonConfig config) {
+    private void open(DaemonConfig config, Machine machine, boolean serve) {
         // What the listeners need is read first, so that a wrong host or TLS file stops the start
         // before anything is created.
-        List<URI> hosts = config.hosts();
-        SslContext tls = config.tls(System.getenv());
+        List<URI> hosts = serve ? config.hosts() : List.of();
+        SslContext tls = serve ? config.tls(System.getenv()) : null;
         Path dataRoot = config.dataRoot().toAbsolutePath().normalize();
         privateDirectory(dataRoot);
         resources.add(DataRootLock.acquire(dataRoot));
@@ -90,7 +105,7 @@ public final class Daemon implements AutoCloseable {
         MetadataStore db = MetadataStore.open(dataRoot.resolve("metadata.db"));
         resources.add(db);
         LocalBlobStore blobs = new LocalBlobStore(dataRoot.resolve("content"));
-        Snapshots.Choice storage = Snapshots.detect(dataRoot);
+        Snapshots.Choice storage = machine.storage().apply(dataRoot);
         Snapshotter snapshots = storage.snapshotter();
         EventBus events = new EventBus();
         ContainerStore containerStore = ContainerServices.openStore(db);
@@ -125,7 +140,7 @@ public final class Daemon implements AutoCloseable {
         volumeReport.removed().forEach(item -> LOG.info("start-up check removed {}", item));
         volumeReport.repaired().forEach(item -> LOG.error("start-up check: {}", item));
 
-        ContainerRuntimes runtimes = ContainerRuntimes.detect("/berth", config.execRoot(), config.defaultRuntime());
+        ContainerRuntimes runtimes = machine.runtimes().apply(config.execRoot(), config.defaultRuntime());
         ContainerServices containers = ContainerServices.create(
                 containerStore,
                 new ContainerServices.Parts(
@@ -147,7 +162,6 @@ public final class Daemon implements AutoCloseable {
         DistributionRoutes distributionRoutes =
                 new DistributionRoutes(distribution.pulls(), distribution.pushes(), distribution.logins());
         String daemonId = EngineId.loadOrCreate(dataRoot);
-        int cgroupVersion = Cgroups.detect().version();
         Supplier<SystemFacts> facts = () -> SystemFacts.of(
                         daemonId,
                         dataRoot,
@@ -155,21 +169,23 @@ public final class Daemon implements AutoCloseable {
                         containerStore.counts(),
                         snapshots.driver())
                 .withDriverStatus(List.of(List.of("Backing Filesystem", storage.reason())))
-                .withCgroup("cgroupfs", Integer.toString(cgroupVersion))
+                .withCgroup("cgroupfs", Integer.toString(runtimes.cgroups().version()))
                 .withRuntimes(runtimes.paths(), runtimes.defaultRuntime())
                 .withWarnings(List.of("No bridge networking yet: containers get network mode none by default"));
 
         VolumeRoutes volumeRoutes = new VolumeRoutes(volumes);
-        Router router = new Router()
+        router = new Router()
                 .install(new SystemRoutes(facts, events))
                 .install(new ImageRoutes(images, distributionRoutes.pullHandler(), volumeRoutes::diskUsage))
                 .install(distributionRoutes)
                 .install(new ContainerRoutes(containers))
                 .install(volumeRoutes);
 
-        server = new ApiServer(hosts, router, ApiServer.DEFAULT_GRACE, tls);
-        resources.add(server);
-        server.start();
+        if (serve) {
+            ApiServer server = new ApiServer(hosts, router, ApiServer.DEFAULT_GRACE, tls);
+            resources.add(server);
+            server.start();
+        }
         containers.recovery().restartPolicies();
         LOG.info("berth daemon serving {} (data root {}, storage driver {})", hosts, dataRoot, snapshots.driver());
     }

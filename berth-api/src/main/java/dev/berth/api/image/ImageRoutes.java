@@ -27,13 +27,9 @@ public final class ImageRoutes implements Routes {
     private final java.util.function.Supplier<List<?>> volumeUsage;
 
     /**
-     * @param pull the handler for {@code POST /images/create?fromImage=…}, or null while pulls are not wired
+     * @param pull        the handler for {@code POST /images/create?fromImage=…} (the distribution routes')
+     * @param volumeUsage the Volumes of {@code /system/df}
      */
-    public ImageRoutes(ImageServices images, Handler pull) {
-        this(images, pull, List::of);
-    }
-
-    /** @param volumeUsage the Volumes of {@code /system/df} */
     public ImageRoutes(ImageServices images, Handler pull, java.util.function.Supplier<List<?>> volumeUsage) {
         this.images = images;
         this.pull = pull;
@@ -99,9 +95,6 @@ public final class ImageRoutes implements Routes {
         String fromImage = r.query("fromImage");
         String fromSrc = r.query("fromSrc");
         if (fromImage != null && !fromImage.isEmpty()) {
-            if (pull == null) {
-                throw BerthException.notImplemented("pulling images is not available in this daemon yet");
-            }
             return pull.handle(r);
         }
         if (fromSrc == null || fromSrc.isEmpty()) {

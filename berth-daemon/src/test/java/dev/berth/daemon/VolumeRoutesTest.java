@@ -1,12 +1,12 @@
-package dev.berth.api.volume;
+package dev.berth.daemon;
 
-import static dev.berth.api.DaemonFixture.json;
+import static dev.berth.daemon.DaemonFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.api.DaemonFixture;
 import dev.berth.api.server.ErrorMapping;
+import dev.berth.api.server.Json;
 import dev.berth.core.error.BerthException;
 import dev.berth.http.server.Response;
 import java.nio.charset.StandardCharsets;
@@ -118,10 +118,10 @@ class VolumeRoutesTest {
     @Test
     void diskUsageGivesUsageData() throws Exception {
         call("POST", "/volumes/create", Map.of(), "{\"Name\":\"sized\"}", "1.50");
-        VolumeRoutes routes = new VolumeRoutes(daemon.volumes());
-        List<Map<String, Object>> df = routes.diskUsage();
-        assertThat(df)
-                .singleElement()
-                .satisfies(v -> assertThat(v.get("UsageData")).isEqualTo(Map.of("Size", 0L, "RefCount", 0)));
+        JsonNode df = json(call("GET", "/system/df")).path("Volumes");
+        assertThat(df).singleElement().satisfies(v -> {
+            assertThat(v.path("Name").asText()).isEqualTo("sized");
+            assertThat(v.path("UsageData")).isEqualTo(Json.MAPPER.readTree("{\"Size\":0,\"RefCount\":0}"));
+        });
     }
 }

@@ -1,23 +1,22 @@
-package dev.berth.api.image;
+package dev.berth.daemon;
 
-import static dev.berth.api.DaemonFixture.json;
-import static dev.berth.api.ImageArchives.config;
-import static dev.berth.api.ImageArchives.layer;
-import static dev.berth.api.ImageArchives.saveTar;
+import static dev.berth.daemon.DaemonFixture.json;
+import static dev.berth.daemon.DaemonFixture.messages;
+import static dev.berth.daemon.DaemonFixture.streamed;
+import static dev.berth.daemon.ImageArchives.config;
+import static dev.berth.daemon.ImageArchives.layer;
+import static dev.berth.daemon.ImageArchives.saveTar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.api.DaemonFixture;
 import dev.berth.api.server.ErrorMapping;
-import dev.berth.api.server.Json;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.image.ImageConfig;
 import dev.berth.core.image.Raw;
 import dev.berth.http.server.Response;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,41 +49,6 @@ class ImageRoutesTest {
 
     private Response call(String method, String path, Map<String, List<String>> query) throws Exception {
         return daemon.call(method, path, query, new byte[0], "1.50");
-    }
-
-    /** Runs a message-stream body and returns its messages as JSON, one per line. */
-    private static List<JsonNode> messages(Response r) throws Exception {
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : new String(streamed(r), java.nio.charset.StandardCharsets.UTF_8)
-                .lines()
-                .toList()) {
-            out.add(Json.MAPPER.readTree(line));
-        }
-        return out;
-    }
-
-    private static byte[] streamed(Response r) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ((Response.Body.Stream) r.body()).writer().writeTo(new Response.ResponseStream() {
-            @Override
-            public void write(int b) {
-                bytes.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                bytes.write(b, off, len);
-            }
-
-            @Override
-            public boolean isOpen() {
-                return true;
-            }
-
-            @Override
-            public void onClose(Runnable action) {}
-        });
-        return bytes.toByteArray();
     }
 
     private Digest load(List<String> tags) throws Exception {
@@ -175,10 +139,11 @@ class ImageRoutesTest {
                 .isInstanceOfSatisfying(
                         BerthException.class,
                         e -> assertThat(ErrorMapping.status(e.kind())).isEqualTo(400));
-        assertThatThrownBy(() -> call("POST", "/images/create", Map.of("fromImage", List.of("busybox"))))
+        // fromImage reaches the daemon's pull, which refuses a bad name before any registry traffic.
+        assertThatThrownBy(() -> call("POST", "/images/create", Map.of("fromImage", List.of("UPPER"))))
                 .isInstanceOfSatisfying(
                         BerthException.class,
-                        e -> assertThat(ErrorMapping.status(e.kind())).isEqualTo(501));
+                        e -> assertThat(ErrorMapping.status(e.kind())).isEqualTo(400));
     }
 
     @Test

@@ -1,14 +1,12 @@
-package dev.berth.api.container;
+package dev.berth.daemon;
 
-import static dev.berth.api.DaemonFixture.json;
-import static dev.berth.api.ImageArchives.config;
-import static dev.berth.api.ImageArchives.layer;
-import static dev.berth.api.ImageArchives.saveTar;
+import static dev.berth.daemon.DaemonFixture.json;
+import static dev.berth.daemon.ImageArchives.config;
+import static dev.berth.daemon.ImageArchives.layer;
+import static dev.berth.daemon.ImageArchives.saveTar;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.api.DaemonFixture;
 import dev.berth.api.server.Json;
-import dev.berth.engine.image.ProgressListener;
 import dev.berth.http.server.HijackedConnection;
 import dev.berth.http.server.Response;
 import dev.berth.runtime.ContainerProcess;
@@ -16,7 +14,6 @@ import dev.berth.runtime.ContainerRequest;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.cgroup.Cgroup;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,14 +45,11 @@ class ContainerRoutesTest {
     DaemonFixture daemon;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         daemon = new DaemonFixture(dir, new EchoRuntime());
         byte[] layer = layer("etc/hostname", "img\n");
-        daemon.images()
-                .loader()
-                .load(
-                        new ByteArrayInputStream(saveTar(config(layer), layer, List.of("img:latest"))),
-                        ProgressListener.NONE);
+        DaemonFixture.messages(daemon.call(
+                "POST", "/images/load", Map.of(), saveTar(config(layer), layer, List.of("img:latest")), "1.50"));
     }
 
     @AfterEach

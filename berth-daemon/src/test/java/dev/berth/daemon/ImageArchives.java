@@ -1,4 +1,4 @@
-package dev.berth.api;
+package dev.berth.daemon;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.image.ContainerConfig;
