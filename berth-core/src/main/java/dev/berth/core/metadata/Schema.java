@@ -145,9 +145,65 @@ public final class Schema {
                 expires INTEGER NOT NULL
             )""");
 
+    /**
+     * Networks (dev.berth.network): one row per network (the built-in bridge, host and none too);
+     * each container's endpoint on a network, written when it is created or connected, with the
+     * address, MAC, endpoint ID and host-side interface it has while it runs (the unique index is
+     * what keeps an address from being handed out twice); and the host ports its published ports
+     * hold while it runs. {@code removing} records the intent to remove a network before its bridge
+     * and rules go, so that start-up finishes the job after a crash. Endpoint and port rows have no
+     * foreign key to containers: they are written before the container's row.
+     */
+    public static final Migration V6_NETWORKS = Migration.of(
+            6,
+            "networks, endpoints and published ports",
+            """
+            CREATE TABLE networks (
+                id            TEXT PRIMARY KEY,               -- 64 hex
+                name          TEXT NOT NULL UNIQUE,
+                driver        TEXT NOT NULL,                  -- bridge, host, null
+                created       TEXT NOT NULL,                  -- RFC 3339 with nanoseconds
+                internal      INTEGER NOT NULL,
+                attachable    INTEGER NOT NULL,
+                bridge        TEXT UNIQUE,                    -- the Linux bridge (bridge driver)
+                subnet        TEXT,                           -- CIDR (bridge driver)
+                ip_range      TEXT,                           -- CIDR inside subnet, or NULL
+                gateway       TEXT,                           -- the bridge's own address
+                from_pool     INTEGER NOT NULL,               -- subnet taken from the default pools
+                options       TEXT NOT NULL,                  -- JSON: driver options as given
+                labels        TEXT NOT NULL,                  -- JSON
+                ipam          TEXT NOT NULL,                  -- JSON: IPAM driver, options, aux addresses as given
+                removing      INTEGER NOT NULL DEFAULT 0
+            )""",
+            """
+            CREATE TABLE endpoints (
+                network_id     TEXT NOT NULL REFERENCES networks(id),
+                container_id   TEXT NOT NULL,                 -- 64 hex
+                container_name TEXT NOT NULL,                 -- without Docker's leading '/'
+                config         TEXT NOT NULL,                 -- JSON: the EndpointSettings the user gave
+                endpoint_id    TEXT,                          -- 64 hex, while the container runs
+                ip             TEXT,                          -- its address while it runs
+                mac            TEXT,
+                interface      TEXT,                          -- the host side of its veth
+                PRIMARY KEY (network_id, container_id),
+                UNIQUE (network_id, ip)
+            )""",
+            "CREATE INDEX endpoints_container ON endpoints(container_id)",
+            """
+            CREATE TABLE port_mappings (
+                container_id   TEXT NOT NULL,
+                network_id     TEXT NOT NULL,                 -- the network whose address the port leads to
+                protocol       TEXT NOT NULL,                 -- tcp, udp, sctp
+                container_port INTEGER NOT NULL,
+                host_ip        TEXT NOT NULL,                 -- 0.0.0.0 for every address
+                host_port      INTEGER NOT NULL,
+                PRIMARY KEY (protocol, host_ip, host_port)
+            )""",
+            "CREATE INDEX port_mappings_container ON port_mappings(container_id)");
+
     /** Every migration, in order. */
     public static final List<Migration> ALL =
-            List.of(V1_IMAGES, V2_CONTAINERS, V3_VOLUMES, V4_REPO_DIGEST_IMAGE_MANIFEST, V5_PULL_LEASES);
+            List.of(V1_IMAGES, V2_CONTAINERS, V3_VOLUMES, V4_REPO_DIGEST_IMAGE_MANIFEST, V5_PULL_LEASES, V6_NETWORKS);
 
     private Schema() {}
 }

@@ -2,13 +2,13 @@ package dev.berth.engine.image;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
+import dev.berth.core.filter.Filters;
 import dev.berth.core.image.History;
 import dev.berth.core.image.ImageConfig;
 import dev.berth.core.metadata.ImageRow;
 import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.reference.ImageReference;
 import dev.berth.core.text.Glob;
-import dev.berth.engine.filter.Filters;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,11 +2,11 @@ package dev.berth.engine.image;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
+import dev.berth.core.filter.Filters;
 import dev.berth.core.metadata.ImageRow;
 import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.metadata.RepoDigestDao;
 import dev.berth.core.reference.ImageReference;
-import dev.berth.engine.filter.Filters;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,13 +2,13 @@ package dev.berth.engine.volume;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
+import dev.berth.core.filter.Filters;
 import dev.berth.core.layer.Trees;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.snapshot.MountSpec;
 import dev.berth.core.sys.Mounts;
 import dev.berth.engine.event.Event;
 import dev.berth.engine.event.EventBus;
-import dev.berth.engine.filter.Filters;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;

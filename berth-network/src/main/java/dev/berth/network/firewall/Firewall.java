@@ -17,6 +17,12 @@ public interface Firewall {
     /** Removes the jumps and the daemon's chains. */
     void uninstall();
 
+    /**
+     * Sets the FORWARD chain's policy to DROP, as dockerd does when it is the one that turned IPv4
+     * forwarding on: the host then routes only what the daemon's rules accept.
+     */
+    void dropForwardedByDefault();
+
     /** {@code --iptables=false}: the daemon leaves the host's rules alone. */
     Firewall NONE = new Firewall() {
         @Override
@@ -27,5 +33,8 @@ public interface Firewall {
 
         @Override
         public void uninstall() {}
+
+        @Override
+        public void dropForwardedByDefault() {}
     };
 }

@@ -75,6 +75,11 @@ public final class IptablesFirewall implements Firewall {
         }
     }
 
+    @Override
+    public synchronized void dropForwardedByDefault() {
+        run(List.of("iptables", "-w", "-t", "filter", "-P", "FORWARD", "DROP"), true);
+    }
+
     /** The user chain holds nothing but the RETURN the daemon put there. */
     private boolean userChainIsUntouched() {
         String listing = output(List.of("iptables", "-w", "-t", "filter", "-S", chains.user()));

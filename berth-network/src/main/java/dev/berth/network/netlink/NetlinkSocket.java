@@ -22,7 +22,6 @@ final class NetlinkSocket implements AutoCloseable {
     private final int fd;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment receiveBuffer = arena.allocate(RECEIVE_BUFFER, 8);
-    private final byte[] received = new byte[RECEIVE_BUFFER];
     private int sequence;
     private boolean closed;
 
@@ -112,8 +111,10 @@ final class NetlinkSocket implements AutoCloseable {
         if (n > RECEIVE_BUFFER) {
             throw new IllegalStateException("rtnetlink " + what + ": a reply of " + n + " bytes did not fit");
         }
-        MemorySegment.copy(receiveBuffer, ValueLayout.JAVA_BYTE, 0, received, 0, (int) n);
-        return NetlinkReply.split(received, (int) n);
+        // a fresh array per datagram: the replies of a dump are kept while the next ones arrive
+        byte[] datagram = new byte[(int) n];
+        MemorySegment.copy(receiveBuffer, ValueLayout.JAVA_BYTE, 0, datagram, 0, (int) n);
+        return NetlinkReply.split(datagram, (int) n);
     }
 
     private static void throwIfError(NetlinkReply reply, String what) {

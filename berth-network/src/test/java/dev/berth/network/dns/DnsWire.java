@@ -23,12 +23,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Queries and answers as bytes, through Netty's codec, for the tests. */
-final class DnsWire {
+public final class DnsWire {
     private static final InetSocketAddress ANY = new InetSocketAddress("127.0.0.1", 53);
 
     private DnsWire() {}
 
-    static byte[] query(int id, String name, DnsRecordType type) {
+    public static byte[] query(int id, String name, DnsRecordType type) {
         EmbeddedChannel ch = new EmbeddedChannel(new DatagramDnsQueryEncoder());
         ch.writeOutbound(new DatagramDnsQuery(null, ANY, id)
                 .setRecursionDesired(true)
@@ -39,14 +39,14 @@ final class DnsWire {
         return bytes;
     }
 
-    static DnsResponse response(byte[] bytes) {
+    public static DnsResponse response(byte[] bytes) {
         EmbeddedChannel ch = new EmbeddedChannel(new DatagramDnsResponseDecoder());
         ch.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(bytes), ANY, ANY));
         return ch.readInbound();
     }
 
     /** An answer with one A record, as a fake upstream server sends it. */
-    static byte[] answer(byte[] query, String name, Ipv4 ip) {
+    public static byte[] answer(byte[] query, String name, Ipv4 ip) {
         int id = Unpooled.wrappedBuffer(query).getUnsignedShort(0);
         EmbeddedChannel ch = new EmbeddedChannel(new DatagramDnsResponseEncoder());
         DatagramDnsResponse r = new DatagramDnsResponse(ANY, ANY, id);
@@ -60,7 +60,7 @@ final class DnsWire {
     }
 
     /** The A records' addresses of an answer, in order. */
-    static List<String> addresses(DnsResponse response) {
+    public static List<String> addresses(DnsResponse response) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < response.count(DnsSection.ANSWER); i++) {
             DnsRecord r = response.recordAt(DnsSection.ANSWER, i);

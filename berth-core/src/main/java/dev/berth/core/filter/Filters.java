@@ -1,4 +1,4 @@
-package dev.berth.engine.filter;
+package dev.berth.core.filter;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.text.GoDuration;
@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Checks and reads Docker's {@code filters} map (name → values) for listing and pruning images and volumes. */
+/** Checks and reads Docker's {@code filters} map (name → values) for listing and pruning images, volumes and networks. */
 public final class Filters {
     private Filters() {}
 
