@@ -9,9 +9,10 @@
  * Usage: berth-shim [--init] [--control FIFO] PLAN
  *        berth-shim --reap CMD [ARG...]   (pid 1 reaper for --init under runc/crun)
  *
- * The plan is a sequence of records, one per line: an operation name, then each argument as
+ * The plan is a sequence of records, one per line: a step's name, then each argument as
  * " <length>:<bytes>", then '\n'. Length prefixes make any byte (spaces, newlines) safe in paths
- * and arguments without an escaping scheme.
+ * and arguments without an escaping scheme. steps.h lists every step, who runs it and how many
+ * arguments it takes (Java's plan.Op is the same table); plan.c refuses a plan that breaks it.
  *
  * Two processes:
  *  - the supervisor (this process) stays in the daemon's namespaces, holds the container's stdio
@@ -129,10 +130,64 @@ static void copy_some(int from, int to, int *open_flag)
 
 /* ---------------------------------------------------------------- another OCI runtime */
 
-static const struct step *create_cmd, *start_cmd;
-static const char *pid_file;
-static const char *console_socket; /* with a terminal: where the runtime sends the pty master */
-static int console_master = -1;
+/* What the plan's SUPERVISOR steps say (steps.h), read once before anything starts. */
+struct settings {
+    int clone_flags;
+    const char *stdio_paths[3];
+    const char *exit_file;
+    const char *join_pid; /* exec: the container's pid namespace, joined before clone */
+    unsigned short rows, cols;
+    /* another OCI runtime (runc, crun) makes the container */
+    const struct step *create_cmd, *start_cmd;
+    const char *pid_file;
+    const char *console_socket; /* with a terminal: where the runtime sends the pty master */
+};
+
+/* The supervisor's state while the container runs. */
+struct supervisor {
+    const struct settings *set;
+    pid_t child;
+    int sync_sock, sfd, control, master;
+    int stdin_hold; /* our writer on the stdin fifo, until "closestdin" */
+    int pty_in, pty_out;
+    int ctl_open, sync_open, in_open, out_open, errored, status;
+    char ctl[256];
+    size_t ctl_len;
+};
+
+static void read_settings(struct settings *set)
+{
+    *set = (struct settings){.stdio_paths = {"/dev/null", "/dev/null", "/dev/null"}};
+    for (int i = 0; i < nsteps; i++) {
+        const struct step *s = &steps[i];
+        switch (s->op) {
+        case OP_NAMESPACES:
+            for (int a = 0; a < s->argc; a++)
+                set->clone_flags |= ns_flag(s->argv[a]);
+            break;
+        case OP_STDIN: set->stdio_paths[0] = s->argv[0]; break;
+        case OP_STDOUT: set->stdio_paths[1] = s->argv[0]; break;
+        case OP_STDERR: set->stdio_paths[2] = s->argv[0]; break;
+        case OP_TERMINAL: terminal = 1; break;
+        case OP_WINSIZE:
+            set->rows = (unsigned short)atoi(s->argv[0]);
+            set->cols = (unsigned short)atoi(s->argv[1]);
+            break;
+        case OP_EXITFILE: set->exit_file = s->argv[0]; break;
+        case OP_INIT: use_init = 1; break;
+        case OP_CREATE_CMD: set->create_cmd = s; break;
+        case OP_START_CMD: set->start_cmd = s; break;
+        case OP_PIDFILE: set->pid_file = s->argv[0]; break;
+        case OP_CONSOLE_SOCKET: set->console_socket = s->argv[0]; break;
+        case OP_JOINPID: set->join_pid = s->argv[0]; break;
+        default: break; /* HIDE_MOUNT is read by hide_mounts; CHILD steps are the child's */
+        }
+    }
+    if (set->create_cmd && (!set->start_cmd || !set->pid_file || (terminal && !set->console_socket))) {
+        errno = EINVAL;
+        die("plan: create-cmd needs start-cmd and pidfile, and a console-socket for a terminal");
+    }
+}
 
 /* Listens at PATH for the runtime's --console-socket connection (made and closed during create). */
 static int listen_console(const char *path)
@@ -157,10 +212,9 @@ static int listen_console(const char *path)
 /* Runs an external runtime command to completion; returns its wait status. */
 static int run_cmd(const struct step *cmd, int with_stdio)
 {
-    char *argv[MAX_ARGS + 1];
+    char **argv = alloc((size_t)cmd->argc + 1, sizeof *argv);
     for (int i = 0; i < cmd->argc; i++)
         argv[i] = cmd->argv[i];
-    argv[cmd->argc] = NULL;
     pid_t pid = fork();
     if (pid < 0)
         die("fork %s", argv[0]);
@@ -178,10 +232,11 @@ static int run_cmd(const struct step *cmd, int with_stdio)
         fprintf(stderr, "berth-shim: exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
+    free(argv);
     int status;
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
-            die("waitpid %s", argv[0]);
+            die("waitpid %s", cmd->argv[0]);
     return status;
 }
 
@@ -199,9 +254,296 @@ static pid_t read_pid_file(const char *path)
 
 static void report_failed_cmd(const struct step *cmd, int status)
 {
-    event("error %d %s failed with %s %d", EXIT_SETUP, cmd->op, WIFEXITED(status) ? "exit code" : "signal",
+    event("error %d %s failed with %s %d", EXIT_SETUP, cmd->name, WIFEXITED(status) ? "exit code" : "signal",
           WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 }
+
+/* The container never started: say so, as its exit, and stop. */
+static void __attribute__((noreturn)) exit_not_started(const struct settings *set)
+{
+    if (set->exit_file)
+        write_exit_file(set->exit_file, "exit 128\n");
+    event("exit %d", EXIT_SETUP);
+    exit(0);
+}
+
+/*
+ * "hide-mount PATH": the runtime runs in a mount namespace of its own without PATH, e.g. crun,
+ * which refuses a hybrid cgroup layout, does not see /sys/fs/cgroup/unified.
+ */
+static void hide_mounts(void)
+{
+    if (!op_count[OP_HIDE_MOUNT])
+        return;
+    if (unshare(CLONE_NEWNS) < 0)
+        die("unshare mount namespace");
+    if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+        die("make / rslave");
+    for (int i = 0; i < nsteps; i++)
+        if (steps[i].op == OP_HIDE_MOUNT && umount2(steps[i].argv[0], MNT_DETACH) < 0 && errno != EINVAL &&
+            errno != ENOENT)
+            die("umount %s", steps[i].argv[0]);
+}
+
+/*
+ * Another runtime creates the container: we become a child subreaper, so its first process is
+ * ours once "create" returns; with a terminal, the runtime hands us the pty master on the console
+ * socket during create. Returns the container's pid.
+ */
+static pid_t create_with_runtime(const struct settings *set, int *console_master)
+{
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+        die("prctl PR_SET_CHILD_SUBREAPER");
+    hide_mounts();
+    int console = terminal ? listen_console(set->console_socket) : -1;
+    int st = run_cmd(set->create_cmd, 1);
+    if (console >= 0) {
+        /* the runtime connected and sent the master before "create" returned: both are queued */
+        int conn = accept4(console, NULL, NULL, SOCK_CLOEXEC);
+        char text[256];
+        if (conn >= 0 && recv_master(conn, console_master, text, sizeof text) <= 0)
+            *console_master = -1;
+        if (conn >= 0)
+            close(conn);
+        close(console);
+        unlink(set->console_socket);
+        if (*console_master < 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+            event("error %d the runtime sent no terminal to %s", EXIT_SETUP, set->console_socket);
+            exit_not_started(set);
+        }
+    }
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        report_failed_cmd(set->create_cmd, st);
+        exit_not_started(set);
+    }
+    pid_t child = read_pid_file(set->pid_file);
+    if (child <= 0) {
+        errno = EINVAL;
+        die("pid file %s", set->pid_file);
+    }
+    return child;
+}
+
+/* Clones the child into its new namespaces; in the child this does not return. */
+static pid_t clone_child(const struct settings *set, int sv[2], const sigset_t *old)
+{
+    /* setns(CLONE_NEWPID) moves only the children made after it: the exec'd process */
+    if (set->join_pid) {
+        int fd = open(set->join_pid, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, CLONE_NEWPID) < 0)
+            die("setns %s", set->join_pid);
+        close(fd);
+    }
+    /* fork semantics (no new stack): the child continues here in its new namespaces */
+    pid_t child = (pid_t)syscall(SYS_clone, (unsigned long)set->clone_flags | SIGCHLD, NULL, NULL, NULL, 0UL);
+    if (child < 0)
+        die("clone");
+    if (child == 0) {
+        close(sv[0]);
+        sync_fd = sv[1];
+        if (!use_init)
+            sigprocmask(SIG_SETMASK, old, NULL);
+        child_main();
+    }
+    close(sv[1]);
+    return child;
+}
+
+/*
+ * The container's stdio, opened here so the child inherits it. A write end of the stdin fifo is
+ * held until the daemon says "closestdin": the container sees end of file when the daemon closes
+ * stdin on purpose, not when the daemon dies (a restarted daemon reattaches and opens the fifo
+ * again). The read end exists by then, so this does not block.
+ */
+static int open_container_stdio(const struct settings *set)
+{
+    for (int fd = 0; fd < 3; fd++)
+        stdio_fds[fd] = open_stdio(set->stdio_paths[fd], fd);
+    struct stat in_st;
+    if (stat(set->stdio_paths[0], &in_st) < 0 || !S_ISFIFO(in_st.st_mode))
+        return -1;
+    int hold = open(set->stdio_paths[0], O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (hold < 0)
+        die("open %s for writing", set->stdio_paths[0]);
+    return hold;
+}
+
+static void set_window(int master, unsigned short rows, unsigned short cols)
+{
+    struct winsize ws = {.ws_row = rows, .ws_col = cols};
+    if (master >= 0 && rows && ioctl(master, TIOCSWINSZ, &ws) < 0)
+        fprintf(stderr, "berth-shim: set window size: %s\n", strerror(errno));
+}
+
+static void on_signals(struct supervisor *sv)
+{
+    struct signalfd_siginfo si;
+    while (read(sv->sfd, &si, sizeof si) == sizeof si) {
+        if (si.ssi_signo != SIGCHLD) {
+            if (si.ssi_signo != SIGWINCH)
+                kill(sv->child, (int)si.ssi_signo);
+            continue;
+        }
+        int st;
+        pid_t w;
+        while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+            if (w == sv->child)
+                sv->status = st;
+    }
+}
+
+static void run_command(struct supervisor *sv, const char *line)
+{
+    const struct settings *set = sv->set;
+    int a = 0, b = 0;
+    if (!strcmp(line, "go") && set->create_cmd) {
+        int st = run_cmd(set->start_cmd, 0);
+        if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+            event("started");
+        } else {
+            sv->errored = 1;
+            report_failed_cmd(set->start_cmd, st);
+        }
+    } else if (!strcmp(line, "go")) {
+        if (write(sv->sync_sock, "g", 1) != 1)
+            fprintf(stderr, "berth-shim: release child: %s\n", strerror(errno));
+    } else if (sscanf(line, "kill %d", &a) == 1) {
+        if (kill(sv->child, a) < 0)
+            fprintf(stderr, "berth-shim: kill %d: %s\n", a, strerror(errno));
+    } else if (!strcmp(line, "closestdin")) {
+        if (sv->stdin_hold >= 0)
+            close(sv->stdin_hold);
+        sv->stdin_hold = -1;
+    } else if (sscanf(line, "resize %d %d", &a, &b) == 2) {
+        struct winsize ws = {.ws_row = (unsigned short)a, .ws_col = (unsigned short)b};
+        if (sv->master >= 0 && ioctl(sv->master, TIOCSWINSZ, &ws) < 0)
+            fprintf(stderr, "berth-shim: resize: %s\n", strerror(errno));
+    }
+}
+
+/*
+ * Commands come from the daemon that started us (stdin), or from the control fifo once a later
+ * daemon has reattached; one daemon at a time, each writing whole lines.
+ */
+static void on_commands(struct supervisor *sv, int from)
+{
+    ssize_t r = read(from, sv->ctl + sv->ctl_len, sizeof sv->ctl - 1 - sv->ctl_len);
+    if (r <= 0) {
+        if (from == STDIN_FILENO)
+            sv->ctl_open = 0; /* the daemon went away; the container keeps running */
+        return;
+    }
+    sv->ctl_len += (size_t)r;
+    char *nl;
+    while ((nl = memchr(sv->ctl, '\n', sv->ctl_len))) {
+        *nl = 0;
+        run_command(sv, sv->ctl);
+        size_t used = (size_t)(nl - sv->ctl) + 1;
+        memmove(sv->ctl, nl + 1, sv->ctl_len - used);
+        sv->ctl_len -= used;
+    }
+    if (sv->ctl_len == sizeof sv->ctl - 1)
+        sv->ctl_len = 0; /* an overlong line is garbage */
+}
+
+/* The child's sync socket: a pty master, a setup error, or its close-on-exec end (it runs). */
+static void on_sync(struct supervisor *sv)
+{
+    char text[2100];
+    int got = -1;
+    int r = recv_master(sv->sync_sock, &got, text, sizeof text);
+    if (r <= 0) {
+        sv->sync_open = 0;
+        close(sv->sync_sock);
+        if (!sv->errored)
+            event("started"); /* close-on-exec: the command is running (or already ran) */
+    } else if (got >= 0) {
+        sv->master = got;
+        set_window(sv->master, sv->set->rows, sv->set->cols);
+        sv->out_open = sv->in_open = 1;
+    } else {
+        sv->errored = 1;
+        event("error %s", text);
+        fprintf(stderr, "berth-shim: %s\n", strchr(text, ' ') ? strchr(text, ' ') + 1 : text);
+    }
+}
+
+/* Until the container has exited and its pty is drained: signals, commands, the child, the pty. */
+static void supervise(struct supervisor *sv, const char *control_path)
+{
+    if (terminal) {
+        sv->pty_in = open_stdio(sv->set->stdio_paths[0], 0);
+        sv->pty_out = open_stdio(sv->set->stdio_paths[1], 1);
+    }
+    if (sv->master >= 0) { /* from another runtime's console socket */
+        set_window(sv->master, sv->set->rows, sv->set->cols);
+        sv->out_open = sv->in_open = 1;
+    }
+    /*
+     * The control fifo: the same commands as on stdin, for a daemon that reattaches after the one
+     * that started us died (it cannot get at our stdin). Read-write, so that opening never waits
+     * and the fifo never reports end of file.
+     */
+    if (control_path && (sv->control = open(control_path, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0)
+        fprintf(stderr, "berth-shim: open %s: %s\n", control_path, strerror(errno)); /* stdin still works */
+    while (sv->status < 0 || sv->out_open) {
+        struct pollfd p[6] = {
+            {.fd = sv->sfd, .events = POLLIN},
+            {.fd = sv->ctl_open ? STDIN_FILENO : -1, .events = POLLIN},
+            {.fd = sv->sync_open ? sv->sync_sock : -1, .events = POLLIN},
+            {.fd = sv->out_open ? sv->master : -1, .events = POLLIN},
+            {.fd = sv->in_open ? sv->pty_in : -1, .events = POLLIN},
+            {.fd = sv->control, .events = POLLIN},
+        };
+        if (sv->status >= 0) {
+            /* the container is gone: drain what the pty still holds, then stop */
+            p[0].fd = p[1].fd = p[2].fd = p[4].fd = p[5].fd = -1;
+        }
+        if (poll(p, 6, sv->status >= 0 ? 100 : -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            die("poll");
+        }
+        if (sv->status >= 0 && !(p[3].revents & (POLLIN | POLLHUP | POLLERR)))
+            break;
+        if (p[0].revents & POLLIN)
+            on_signals(sv);
+        if (p[1].revents & (POLLIN | POLLHUP))
+            on_commands(sv, STDIN_FILENO);
+        else if (p[5].revents & POLLIN)
+            on_commands(sv, sv->control);
+        if (p[2].revents & (POLLIN | POLLHUP))
+            on_sync(sv);
+        if (p[3].revents & (POLLIN | POLLHUP | POLLERR))
+            copy_some(sv->master, sv->pty_out, &sv->out_open);
+        if (p[4].revents & (POLLIN | POLLHUP | POLLERR))
+            copy_some(sv->pty_in, sv->master, &sv->in_open);
+    }
+    if (sv->sync_open) {
+        /* the child died before exec without saying why, or its message is still queued */
+        char text[2100];
+        int got = -1;
+        int r = recv_master(sv->sync_sock, &got, text, sizeof text);
+        if (r > 0 && got < 0)
+            event("error %s", text);
+        else if (r == 0 && !sv->errored)
+            event("started");
+    }
+}
+
+static void report_exit(const struct settings *set, int status)
+{
+    char line[64];
+    if (WIFSIGNALED(status))
+        snprintf(line, sizeof line, "signal %d\n", WTERMSIG(status));
+    else
+        snprintf(line, sizeof line, "exit %d\n", WEXITSTATUS(status));
+    if (set->exit_file)
+        write_exit_file(set->exit_file, line);
+    put(STDOUT_FILENO, line, strlen(line));
+}
+
+static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGCONT, SIGALRM, SIGWINCH};
 
 int main(int argc, char **argv)
 {
@@ -224,71 +566,17 @@ int main(int argc, char **argv)
     size_t len = 0;
     char *plan = read_file(plan_path, &len);
     parse_plan(plan, len);
-
-    int clone_flags = 0;
-    const char *stdio_paths[3] = {"/dev/null", "/dev/null", "/dev/null"};
-    const char *exit_file = NULL;
-    const char *join_pid = NULL; /* exec: the container's pid namespace, joined before clone */
-    unsigned short rows = 0, cols = 0;
-    for (int i = 0; i < nsteps; i++) {
-        struct step *s = &steps[i];
-        if (!strcmp(s->op, "namespaces"))
-            for (int a = 0; a < s->argc; a++)
-                clone_flags |= ns_flag(s->argv[a]);
-        else if (!strcmp(s->op, "stdin") && s->argc == 1)
-            stdio_paths[0] = s->argv[0];
-        else if (!strcmp(s->op, "stdout") && s->argc == 1)
-            stdio_paths[1] = s->argv[0];
-        else if (!strcmp(s->op, "stderr") && s->argc == 1)
-            stdio_paths[2] = s->argv[0];
-        else if (!strcmp(s->op, "terminal"))
-            terminal = 1;
-        else if (!strcmp(s->op, "winsize") && s->argc == 2)
-            rows = (unsigned short)atoi(s->argv[0]), cols = (unsigned short)atoi(s->argv[1]);
-        else if (!strcmp(s->op, "exitfile") && s->argc == 1)
-            exit_file = s->argv[0];
-        else if (!strcmp(s->op, "init"))
-            use_init = 1;
-        else if (!strcmp(s->op, "create-cmd") && s->argc > 0)
-            create_cmd = s;
-        else if (!strcmp(s->op, "start-cmd") && s->argc > 0)
-            start_cmd = s;
-        else if (!strcmp(s->op, "pidfile") && s->argc == 1)
-            pid_file = s->argv[0];
-        else if (!strcmp(s->op, "console-socket") && s->argc == 1)
-            console_socket = s->argv[0];
-        else if (!strcmp(s->op, "joinpid") && s->argc == 1)
-            join_pid = s->argv[0];
-    }
-    if (create_cmd && (!start_cmd || !pid_file || (terminal && !console_socket))) {
-        errno = EINVAL;
-        die("plan: create-cmd needs start-cmd and pidfile, and a console-socket for a terminal");
-    }
+    struct settings set;
+    read_settings(&set);
 
     /* own session: the daemon's terminal signals are not the container's */
     if (setsid() < 0 && errno != EPERM)
         die("setsid");
     signal(SIGPIPE, SIG_IGN);
-    for (int fd = 0; fd < 3; fd++)
-        stdio_fds[fd] = open_stdio(stdio_paths[fd], fd);
-    /*
-     * A write end of the stdin fifo, held until the daemon says "closestdin": the container sees
-     * end of file when the daemon closes stdin on purpose, not when the daemon dies (a restarted
-     * daemon reattaches and opens the fifo again). The read end above exists, so this does not
-     * block.
-     */
-    int stdin_hold = -1;
-    struct stat in_st;
-    if (stat(stdio_paths[0], &in_st) == 0 && S_ISFIFO(in_st.st_mode)) {
-        stdin_hold = open(stdio_paths[0], O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-        if (stdin_hold < 0)
-            die("open %s for writing", stdio_paths[0]);
-    }
+    struct supervisor sv = {.set = &set, .sync_sock = -1, .control = -1, .master = -1, .pty_in = -1,
+                            .pty_out = -1, .ctl_open = 1, .status = -1};
+    sv.stdin_hold = open_container_stdio(&set);
 
-    int sv[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-        die("socketpair");
-    static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGCONT, SIGALRM, SIGWINCH};
     sigset_t mask, old;
     sigemptyset(&mask);
     sigaddset(&mask, SIGCHLD);
@@ -297,243 +585,24 @@ int main(int argc, char **argv)
     if (sigprocmask(SIG_BLOCK, &mask, &old) < 0)
         die("sigprocmask");
 
-    pid_t child;
-    if (create_cmd) {
-        /* the container's first process outlives "runc create": we become its parent */
-        if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
-            die("prctl PR_SET_CHILD_SUBREAPER");
-        /*
-         * "hide-mount PATH": the runtime runs in a mount namespace of its own without PATH, e.g.
-         * crun, which refuses a hybrid cgroup layout, does not see /sys/fs/cgroup/unified.
-         */
-        int private_ns = 0;
-        for (int i = 0; i < nsteps; i++) {
-            if (strcmp(steps[i].op, "hide-mount") || steps[i].argc != 1)
-                continue;
-            if (!private_ns) {
-                if (unshare(CLONE_NEWNS) < 0)
-                    die("unshare mount namespace");
-                if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-                    die("make / rslave");
-                private_ns = 1;
-            }
-            if (umount2(steps[i].argv[0], MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
-                die("umount %s", steps[i].argv[0]);
-        }
-        int console = terminal ? listen_console(console_socket) : -1;
-        int st = run_cmd(create_cmd, 1);
-        if (console >= 0) {
-            /* the runtime connected and sent the master before "create" returned: both are queued */
-            int conn = accept4(console, NULL, NULL, SOCK_CLOEXEC);
-            char text[256];
-            if (conn >= 0 && recv_master(conn, &console_master, text, sizeof text) <= 0)
-                console_master = -1;
-            if (conn >= 0)
-                close(conn);
-            close(console);
-            unlink(console_socket);
-            if (console_master < 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-                event("error %d the runtime sent no terminal to %s", EXIT_SETUP, console_socket);
-                if (exit_file)
-                    write_exit_file(exit_file, "exit 128\n");
-                event("exit %d", EXIT_SETUP);
-                return 0;
-            }
-        }
-        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-            report_failed_cmd(create_cmd, st);
-            if (exit_file)
-                write_exit_file(exit_file, "exit 128\n");
-            event("exit %d", EXIT_SETUP);
-            return 0;
-        }
-        child = read_pid_file(pid_file);
-        if (child <= 0) {
-            errno = EINVAL;
-            die("pid file %s", pid_file);
-        }
-        close(sv[1]);
-        sv[1] = -1;
-        close(sv[0]);
-        sv[0] = -1;
+    if (set.create_cmd) {
+        sv.child = create_with_runtime(&set, &sv.master);
     } else {
-        /* setns(CLONE_NEWPID) moves only the children made after it: the exec'd process */
-        if (join_pid) {
-            int fd = open(join_pid, O_RDONLY | O_CLOEXEC);
-            if (fd < 0 || setns(fd, CLONE_NEWPID) < 0)
-                die("setns %s", join_pid);
-            close(fd);
-        }
-        /* fork semantics (no new stack): the child continues here in its new namespaces */
-        child = (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL, NULL, 0UL);
+        int pair[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+            die("socketpair");
+        sv.child = clone_child(&set, pair, &old);
+        sv.sync_sock = pair[0];
+        sv.sync_open = 1;
     }
-    if (child < 0)
-        die("clone");
-    if (child == 0) {
-        close(sv[0]);
-        sync_fd = sv[1];
-        if (!use_init)
-            sigprocmask(SIG_SETMASK, &old, NULL);
-        child_main();
-    }
-    if (sv[1] >= 0)
-        close(sv[1]);
     for (int fd = 0; fd < 3; fd++)
         close(stdio_fds[fd]);
-    int sync_sock = sv[0];
-    event("pid %d", child);
+    event("pid %d", sv.child);
 
-    int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (sfd < 0)
+    sv.sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sv.sfd < 0)
         die("signalfd");
-    int master = console_master;
-    int ctl_open = 1, sync_open = sync_sock >= 0, in_open = 0, out_open = 0, errored = 0, status = -1;
-    int pty_in = -1, pty_out = -1;
-    if (terminal) {
-        pty_in = open_stdio(stdio_paths[0], 0);
-        pty_out = open_stdio(stdio_paths[1], 1);
-    }
-    if (master >= 0) { /* from another runtime's console socket */
-        struct winsize ws = {.ws_row = rows, .ws_col = cols};
-        if (rows && ioctl(master, TIOCSWINSZ, &ws) < 0)
-            fprintf(stderr, "berth-shim: set window size: %s\n", strerror(errno));
-        out_open = in_open = 1;
-    }
-    /*
-     * The control fifo: the same commands as on stdin, for a daemon that reattaches after the one
-     * that started us died (it cannot get at our stdin). Read-write, so that opening never waits
-     * and the fifo never reports end of file.
-     */
-    int control = -1;
-    if (control_path && (control = open(control_path, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0)
-        fprintf(stderr, "berth-shim: open %s: %s\n", control_path, strerror(errno)); /* stdin still works */
-    char ctl[256];
-    size_t ctl_len = 0;
-    while (status < 0 || out_open) {
-        struct pollfd p[6] = {
-            {.fd = sfd, .events = POLLIN},
-            {.fd = ctl_open ? STDIN_FILENO : -1, .events = POLLIN},
-            {.fd = sync_open ? sync_sock : -1, .events = POLLIN},
-            {.fd = out_open ? master : -1, .events = POLLIN},
-            {.fd = in_open ? pty_in : -1, .events = POLLIN},
-            {.fd = control, .events = POLLIN},
-        };
-        if (status >= 0) {
-            /* the container is gone: drain what the pty still holds, then stop */
-            p[0].fd = p[1].fd = p[2].fd = p[4].fd = p[5].fd = -1;
-        }
-        if (poll(p, 6, status >= 0 ? 100 : -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            die("poll");
-        }
-        if (status >= 0 && !(p[3].revents & (POLLIN | POLLHUP | POLLERR)))
-            break;
-        if (p[0].revents & POLLIN) {
-            struct signalfd_siginfo si;
-            while (read(sfd, &si, sizeof si) == sizeof si) {
-                if (si.ssi_signo != SIGCHLD) {
-                    if (si.ssi_signo == SIGWINCH)
-                        continue;
-                    kill(child, (int)si.ssi_signo);
-                    continue;
-                }
-                int st;
-                pid_t w;
-                while ((w = waitpid(-1, &st, WNOHANG)) > 0)
-                    if (w == child)
-                        status = st;
-            }
-        }
-        /* commands come from the daemon that started us, or from the control fifo once a later
-         * daemon has reattached; one daemon at a time, each writing whole lines */
-        int from = p[1].revents & (POLLIN | POLLHUP) ? STDIN_FILENO : p[5].revents & POLLIN ? control : -1;
-        if (from >= 0) {
-            ssize_t r = read(from, ctl + ctl_len, sizeof ctl - 1 - ctl_len);
-            if (r <= 0) {
-                if (from == STDIN_FILENO)
-                    ctl_open = 0; /* the daemon went away; the container keeps running */
-            } else {
-                ctl_len += (size_t)r;
-                char *nl;
-                while ((nl = memchr(ctl, '\n', ctl_len))) {
-                    *nl = 0;
-                    int a = 0, b = 0;
-                    if (!strcmp(ctl, "go") && create_cmd) {
-                        int st = run_cmd(start_cmd, 0);
-                        if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-                            event("started");
-                        } else {
-                            errored = 1;
-                            report_failed_cmd(start_cmd, st);
-                        }
-                    } else if (!strcmp(ctl, "go")) {
-                        if (write(sync_sock, "g", 1) != 1)
-                            fprintf(stderr, "berth-shim: release child: %s\n", strerror(errno));
-                    } else if (sscanf(ctl, "kill %d", &a) == 1) {
-                        if (kill(child, a) < 0)
-                            fprintf(stderr, "berth-shim: kill %d: %s\n", a, strerror(errno));
-                    } else if (!strcmp(ctl, "closestdin")) {
-                        if (stdin_hold >= 0)
-                            close(stdin_hold);
-                        stdin_hold = -1;
-                    } else if (sscanf(ctl, "resize %d %d", &a, &b) == 2) {
-                        rows = (unsigned short)a, cols = (unsigned short)b;
-                        struct winsize ws = {.ws_row = rows, .ws_col = cols};
-                        if (master >= 0 && ioctl(master, TIOCSWINSZ, &ws) < 0)
-                            fprintf(stderr, "berth-shim: resize: %s\n", strerror(errno));
-                    }
-                    size_t used = (size_t)(nl - ctl) + 1;
-                    memmove(ctl, nl + 1, ctl_len - used);
-                    ctl_len -= used;
-                }
-                if (ctl_len == sizeof ctl - 1)
-                    ctl_len = 0; /* an overlong line is garbage */
-            }
-        }
-        if (p[2].revents & (POLLIN | POLLHUP)) {
-            char text[2100];
-            int got = -1;
-            int r = recv_master(sync_sock, &got, text, sizeof text);
-            if (r <= 0) {
-                sync_open = 0;
-                close(sync_sock);
-                if (!errored)
-                    event("started"); /* close-on-exec: the command is running (or already ran) */
-            } else if (got >= 0) {
-                master = got;
-                struct winsize ws = {.ws_row = rows, .ws_col = cols};
-                if (rows && ioctl(master, TIOCSWINSZ, &ws) < 0)
-                    fprintf(stderr, "berth-shim: set window size: %s\n", strerror(errno));
-                out_open = in_open = 1;
-            } else {
-                errored = 1;
-                event("error %s", text);
-                fprintf(stderr, "berth-shim: %s\n", strchr(text, ' ') ? strchr(text, ' ') + 1 : text);
-            }
-        }
-        if (p[3].revents & (POLLIN | POLLHUP | POLLERR))
-            copy_some(master, pty_out, &out_open);
-        if (p[4].revents & (POLLIN | POLLHUP | POLLERR))
-            copy_some(pty_in, master, &in_open);
-    }
-    if (sync_open) {
-        /* the child died before exec without saying why, or its message is still queued */
-        char text[2100];
-        int got = -1;
-        int r = recv_master(sync_sock, &got, text, sizeof text);
-        if (r > 0 && got < 0)
-            event("error %s", text);
-        else if (r == 0 && !errored)
-            event("started");
-    }
-    char line[64];
-    if (WIFSIGNALED(status))
-        snprintf(line, sizeof line, "signal %d\n", WTERMSIG(status));
-    else
-        snprintf(line, sizeof line, "exit %d\n", WEXITSTATUS(status));
-    if (exit_file)
-        write_exit_file(exit_file, line);
-    put(STDOUT_FILENO, line, strlen(line));
+    supervise(&sv, control_path);
+    report_exit(&set, sv.status);
     return 0;
 }

@@ -3,9 +3,9 @@
 #include "shim.h"
 
 static int root_fd = -1; /* O_PATH fd of the container's root before pivot_root */
-static char *exec_argv[MAX_ARGS * 4];
+static char **exec_argv; /* sized from the plan's "arg" steps (or reap's argv), NULL-terminated */
 static int exec_argc;
-static char *exec_envp[MAX_ARGS * 8];
+static char **exec_envp;
 static int exec_envc;
 int use_init;
 
@@ -115,7 +115,6 @@ static int parent_in_root(const char *dest, char *name, size_t n)
 
 static void make_device(const struct step *s)
 {
-    need(s, 8);
     const char *dest = s->argv[0];
     char name[NAME_MAX + 1];
     int dir = parent_in_root(dest, name, sizeof name);
@@ -140,7 +139,6 @@ static void make_device(const struct step *s)
 
 static void make_symlink(const struct step *s)
 {
-    need(s, 2);
     char name[NAME_MAX + 1];
     int dir = parent_in_root(s->argv[1], name, sizeof name);
     if (symlinkat(s->argv[0], dir, name) < 0 && errno != EEXIST)
@@ -278,7 +276,6 @@ static void make_console(void)
 
 static void set_identity(const struct step *s)
 {
-    need(s, 7);
     uid_t uid = (uid_t)num(s->argv[0]);
     gid_t gid = (gid_t)num(s->argv[1]);
     unsigned long long bnd = num(s->argv[2]), eff = num(s->argv[3]), prm = num(s->argv[4]);
@@ -314,7 +311,7 @@ static void set_identity(const struct step *s)
 
 static void set_groups(const struct step *s)
 {
-    gid_t gids[MAX_ARGS];
+    gid_t *gids = alloc((size_t)s->argc, sizeof *gids);
     for (int i = 0; i < s->argc; i++)
         gids[i] = (gid_t)num(s->argv[i]);
     if (setgroups((size_t)s->argc, gids) < 0)
@@ -416,13 +413,167 @@ static void __attribute__((noreturn)) run_init(const char *search_path)
 void reap_main(int argc, char **argv)
 {
     extern char **environ;
-    for (int i = 0; i < argc && exec_argc < (int)(sizeof exec_argv / sizeof *exec_argv) - 1; i++)
+    int envc = 0;
+    while (environ[envc])
+        envc++;
+    exec_argv = alloc((size_t)argc + 1, sizeof *exec_argv);
+    exec_envp = alloc((size_t)envc + 1, sizeof *exec_envp);
+    for (int i = 0; i < argc; i++)
         exec_argv[exec_argc++] = argv[i];
-    for (char **e = environ; *e && exec_envc < (int)(sizeof exec_envp / sizeof *exec_envp) - 1; e++)
-        exec_envp[exec_envc++] = *e;
+    for (int i = 0; i < envc; i++)
+        exec_envp[exec_envc++] = environ[i];
     const char *path = getenv("PATH");
     run_init(path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 }
+
+/* ---------------------------------------------------------------- the steps, one function each */
+
+static void step_unshare(const struct step *s)
+{
+    /* the cgroup namespace is made only now, so its root is the container's cgroup */
+    if (!strcmp(s->argv[0], "cgroup") && unshare(CLONE_NEWCGROUP) < 0)
+        SYSFAIL("unshare", "cgroup");
+}
+
+static void step_setns(const struct step *s)
+{
+    int fd = open(s->argv[0], O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || setns(fd, 0) < 0)
+        SYSFAIL("setns", s->argv[0]);
+    close(fd);
+}
+
+static void step_rootfs(const struct step *s)
+{
+    root_fd = open(s->argv[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root_fd < 0)
+        SYSFAIL("open rootfs", s->argv[0]);
+}
+
+static void step_mountin(const struct step *s)
+{
+    mount_in_root(s->argv[0], s->argv[1], s->argv[2], num(s->argv[3]), s->argv[4], s->argv[5][0]);
+}
+
+static void step_mkdirin(const struct step *s)
+{
+    int fd = open_in_root(s->argv[0], 'd');
+    if (fd < 0)
+        SYSFAIL("mkdir", s->argv[0]);
+    close(fd);
+}
+
+static void step_pivot(const struct step *s)
+{
+    (void)s;
+    do_pivot();
+}
+
+static void step_mask(const struct step *s)
+{
+    mask_path(s->argv[0]);
+}
+
+static void step_readonly(const struct step *s)
+{
+    readonly_path(s->argv[0]);
+}
+
+static void step_remount_ro(const struct step *s)
+{
+    remount_ro(s->argv[0]);
+}
+
+static void step_write(const struct step *s)
+{
+    write_file(s->argv[0], s->argv[1]);
+}
+
+static void step_console(const struct step *s)
+{
+    (void)s;
+    make_console();
+}
+
+static void step_hostname(const struct step *s)
+{
+    if (sethostname(s->argv[0], strlen(s->argv[0])) < 0)
+        SYSFAIL("sethostname", s->argv[0]);
+}
+
+static void step_domainname(const struct step *s)
+{
+    if (setdomainname(s->argv[0], strlen(s->argv[0])) < 0)
+        SYSFAIL("setdomainname", s->argv[0]);
+}
+
+static void step_rlimit(const struct step *s)
+{
+    struct rlimit rl = {.rlim_cur = num(s->argv[1]), .rlim_max = num(s->argv[2])};
+    if (setrlimit((int)num(s->argv[0]), &rl) < 0)
+        fail("setrlimit %s: %s", s->argv[0], strerror(errno));
+}
+
+static void step_nonewprivs(const struct step *s)
+{
+    (void)s;
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        SYSFAIL("prctl", "PR_SET_NO_NEW_PRIVS");
+}
+
+static void step_chdir(const struct step *s)
+{
+    if (chdir(s->argv[0]) < 0)
+        fail("chdir to cwd %s: %s", s->argv[0], strerror(errno));
+}
+
+static void step_arg(const struct step *s)
+{
+    exec_argv[exec_argc++] = s->argv[0];
+}
+
+static void step_env(const struct step *s)
+{
+    exec_envp[exec_envc++] = s->argv[0];
+}
+
+static void step_exec(const struct step *s)
+{
+    /* no fd of the daemon's may reach the container; sync_fd is close-on-exec already */
+    if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+        SYSFAIL("close_range", "");
+    if (use_init)
+        run_init(s->argv[0]);
+    do_exec(s->argv[0]);
+}
+
+/* What the child does for each CHILD step of steps.h; SUPERVISOR steps were read before clone. */
+static void (*const run_step[OP_COUNT])(const struct step *) = {
+    [OP_UNSHARE] = step_unshare,
+    [OP_SETNS] = step_setns,
+    [OP_MOUNT] = do_mount,
+    [OP_ROOTFS] = step_rootfs,
+    [OP_MOUNTIN] = step_mountin,
+    [OP_MKDIRIN] = step_mkdirin,
+    [OP_MKNOD] = make_device,
+    [OP_SYMLINK] = make_symlink,
+    [OP_PIVOT] = step_pivot,
+    [OP_WRITE] = step_write,
+    [OP_MASK] = step_mask,
+    [OP_READONLY] = step_readonly,
+    [OP_REMOUNT_RO] = step_remount_ro,
+    [OP_CONSOLE] = step_console,
+    [OP_HOSTNAME] = step_hostname,
+    [OP_DOMAINNAME] = step_domainname,
+    [OP_RLIMIT] = step_rlimit,
+    [OP_GROUPS] = set_groups,
+    [OP_IDENTITY] = set_identity,
+    [OP_NONEWPRIVS] = step_nonewprivs,
+    [OP_CHDIR] = step_chdir,
+    [OP_ARG] = step_arg,
+    [OP_ENV] = step_env,
+    [OP_EXEC] = step_exec,
+};
 
 /* ---------------------------------------------------------------- the child */
 
@@ -444,89 +595,15 @@ void child_main(void)
     for (int fd = 0; fd < 3; fd++)
         if (stdio_fds[fd] > 2)
             close(stdio_fds[fd]);
+    exec_argv = alloc((size_t)op_count[OP_ARG] + 1, sizeof *exec_argv);
+    exec_envp = alloc((size_t)op_count[OP_ENV] + 1, sizeof *exec_envp);
     for (int i = 0; i < nsteps; i++) {
         const struct step *s = &steps[i];
-        const char *op = s->op;
-        if (!strcmp(op, "unshare") && need(s, 1)) {
-            /* the cgroup namespace is made only now, so its root is the container's cgroup */
-            if (!strcmp(s->argv[0], "cgroup") && unshare(CLONE_NEWCGROUP) < 0)
-                SYSFAIL("unshare", "cgroup");
-        } else if (!strcmp(op, "setns") && need(s, 1)) {
-            int fd = open(s->argv[0], O_RDONLY | O_CLOEXEC);
-            if (fd < 0 || setns(fd, 0) < 0)
-                SYSFAIL("setns", s->argv[0]);
-            close(fd);
-        } else if (!strcmp(op, "mount") && need(s, 5)) {
-            do_mount(s);
-        } else if (!strcmp(op, "rootfs") && need(s, 1)) {
-            root_fd = open(s->argv[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
-            if (root_fd < 0)
-                SYSFAIL("open rootfs", s->argv[0]);
-        } else if (!strcmp(op, "mountin") && need(s, 6)) {
-            mount_in_root(s->argv[0], s->argv[1], s->argv[2], num(s->argv[3]), s->argv[4], s->argv[5][0]);
-        } else if (!strcmp(op, "mkdirin") && need(s, 1)) {
-            int fd = open_in_root(s->argv[0], 'd');
-            if (fd < 0)
-                SYSFAIL("mkdir", s->argv[0]);
-            close(fd);
-        } else if (!strcmp(op, "mknod")) {
-            make_device(s);
-        } else if (!strcmp(op, "symlink")) {
-            make_symlink(s);
-        } else if (!strcmp(op, "pivot")) {
-            do_pivot();
-        } else if (!strcmp(op, "mask") && need(s, 1)) {
-            mask_path(s->argv[0]);
-        } else if (!strcmp(op, "readonly") && need(s, 1)) {
-            readonly_path(s->argv[0]);
-        } else if (!strcmp(op, "remount-ro") && need(s, 1)) {
-            remount_ro(s->argv[0]);
-        } else if (!strcmp(op, "write") && need(s, 2)) {
-            write_file(s->argv[0], s->argv[1]);
-        } else if (!strcmp(op, "console")) {
-            make_console();
-        } else if (!strcmp(op, "hostname") && need(s, 1)) {
-            if (sethostname(s->argv[0], strlen(s->argv[0])) < 0)
-                SYSFAIL("sethostname", s->argv[0]);
-        } else if (!strcmp(op, "domainname") && need(s, 1)) {
-            if (setdomainname(s->argv[0], strlen(s->argv[0])) < 0)
-                SYSFAIL("setdomainname", s->argv[0]);
-        } else if (!strcmp(op, "rlimit") && need(s, 3)) {
-            struct rlimit rl = {.rlim_cur = num(s->argv[1]), .rlim_max = num(s->argv[2])};
-            if (setrlimit((int)num(s->argv[0]), &rl) < 0)
-                fail("setrlimit %s: %s", s->argv[0], strerror(errno));
-        } else if (!strcmp(op, "groups")) {
-            set_groups(s);
-        } else if (!strcmp(op, "identity")) {
-            set_identity(s);
-        } else if (!strcmp(op, "nonewprivs")) {
-            if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-                SYSFAIL("prctl", "PR_SET_NO_NEW_PRIVS");
-        } else if (!strcmp(op, "chdir") && need(s, 1)) {
-            if (chdir(s->argv[0]) < 0)
-                fail("chdir to cwd %s: %s", s->argv[0], strerror(errno));
-        } else if (!strcmp(op, "arg") && need(s, 1)) {
-            if (exec_argc < (int)(sizeof exec_argv / sizeof *exec_argv) - 1)
-                exec_argv[exec_argc++] = s->argv[0];
-        } else if (!strcmp(op, "env") && need(s, 1)) {
-            if (exec_envc < (int)(sizeof exec_envp / sizeof *exec_envp) - 1)
-                exec_envp[exec_envc++] = s->argv[0];
-        } else if (!strcmp(op, "exec") && need(s, 1)) {
-            /* no fd of the daemon's may reach the container; sync_fd is close-on-exec already */
-            if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-                SYSFAIL("close_range", "");
-            if (use_init)
-                run_init(s->argv[0]);
-            do_exec(s->argv[0]);
-        } else if (!strcmp(op, "hide-mount") || !strcmp(op, "create-cmd") || !strcmp(op, "start-cmd") || !strcmp(op, "pidfile") ||
-                   !strcmp(op, "namespaces") || !strcmp(op, "stdin") || !strcmp(op, "stdout") || !strcmp(op, "stderr") ||
-                   !strcmp(op, "terminal") || !strcmp(op, "winsize") || !strcmp(op, "exitfile") || !strcmp(op, "init") ||
-                   !strcmp(op, "joinpid")) {
-            /* supervisor settings, read before clone */
-        } else {
-            fail("plan: unknown step '%s'", op);
-        }
+        if (ops[s->op].who == SUPERVISOR)
+            continue;
+        if (!run_step[s->op])
+            fail("plan: no handler for step '%s'", s->name);
+        run_step[s->op](s);
     }
     fail("plan: ended without exec");
 }
-

@@ -1,8 +1,15 @@
 /* berth-shim: reporting to the daemon and reading the plan (see berth-shim.c for the format). */
 #include "shim.h"
 
-struct step steps[MAX_STEPS];
+const struct op_info ops[OP_COUNT] = {
+#define STEP(id, name, who, min, max) [OP_##id] = {name, who, min, max},
+#include "steps.h"
+#undef STEP
+};
+
+struct step *steps;
 int nsteps;
+int op_count[OP_COUNT];
 int sync_fd = -1;
 
 /* ---------------------------------------------------------------- reporting */
@@ -101,43 +108,74 @@ char *read_file(const char *path, size_t *len)
     return buf;
 }
 
-/* Parses in place: separators after each word and argument become NULs. */
+/* calloc that dies when memory is short: the shim allocates only while it reads the plan. */
+void *alloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p)
+        die("calloc %zu bytes", n * size);
+    return p;
+}
+
+static enum op op_named(const char *name, size_t n)
+{
+    for (int i = 0; i < OP_COUNT; i++)
+        if (strlen(ops[i].name) == n && !memcmp(ops[i].name, name, n))
+            return (enum op)i;
+    errno = EINVAL;
+    die("plan: unknown step '%.*s'", (int)(n > 64 ? 64 : n), name);
+}
+
+/*
+ * Parses in place: separators after each word and argument become NULs. Steps and arguments are
+ * sized from the plan itself (a step ends in '\n' and an argument starts with ' ', so their counts
+ * bound them), never from a fixed maximum; each step's arguments are checked against steps.h.
+ */
 void parse_plan(char *p, size_t len)
 {
     char *end = p + len;
+    size_t max_steps = 0, max_args = 0;
+    for (char *c = p; c < end; c++) {
+        max_steps += *c == '\n';
+        max_args += *c == ' ';
+    }
+    steps = alloc(max_steps + 1, sizeof *steps); /* + the truncated one a bad plan ends with */
+    char **args = alloc(max_args, sizeof *args);
     while (p < end) {
-        if (nsteps == MAX_STEPS) {
-            errno = E2BIG;
-            die("plan: more than %d steps", MAX_STEPS);
-        }
         struct step *s = &steps[nsteps++];
-        s->op = p;
+        char *name = p;
         while (p < end && *p != ' ' && *p != '\n')
             p++;
         if (p == end) {
             errno = EINVAL;
-            die("plan: truncated after '%s'", s->op);
+            die("plan: truncated after '%.*s'", (int)(p - name > 64 ? 64 : p - name), name);
         }
+        s->op = op_named(name, (size_t)(p - name));
+        s->name = ops[s->op].name;
+        s->argv = args;
         while (*p == ' ') {
             *p++ = 0;
             char *colon;
             unsigned long n = strtoul(p, &colon, 10);
-            if (colon == p || *colon != ':' || n > (unsigned long)(end - colon - 1)) {
+            if (colon == p || *p == '-' || *colon != ':' || n > (unsigned long)(end - colon - 1)) {
                 errno = EINVAL;
-                die("plan: bad argument length in '%s'", s->op);
+                die("plan: bad argument length in '%s'", s->name);
             }
-            if (s->argc == MAX_ARGS) {
-                errno = E2BIG;
-                die("plan: too many arguments for '%s'", s->op);
-            }
-            s->argv[s->argc++] = colon + 1;
+            *args++ = colon + 1;
+            s->argc++;
             p = colon + 1 + n;
             if (p >= end || (*p != ' ' && *p != '\n')) {
                 errno = EINVAL;
-                die("plan: argument of '%s' not followed by a separator", s->op);
+                die("plan: argument of '%s' not followed by a separator", s->name);
             }
         }
         *p++ = 0; /* the '\n' */
+        const struct op_info *info = &ops[s->op];
+        if (s->argc < info->min || (info->max != MANY && s->argc > info->max)) {
+            errno = EINVAL;
+            die("plan: '%s' takes %d to %d arguments, has %d", s->name, info->min, info->max, s->argc);
+        }
+        op_count[s->op]++;
     }
 }
 
@@ -149,13 +187,6 @@ unsigned long long num(const char *s)
     if (errno || *e || e == s)
         fail("plan: '%s' is not a number", s);
     return v;
-}
-
-int need(const struct step *s, int n)
-{
-    if (s->argc < n)
-        fail("plan: '%s' needs %d arguments, has %d", s->op, n, s->argc);
-    return 1;
 }
 
 /*

@@ -32,28 +32,44 @@
 #include <sys/wait.h>
 #include <termios.h>
 
-#define MAX_ARGS 64
-#define MAX_STEPS 1024
 #define EXIT_SETUP 128 /* what Docker reports when the runtime fails before exec */
 
+/* The plan's vocabulary (steps.h): OP_NAMESPACES, OP_STDIN, ... and what each takes. */
+enum op {
+#define STEP(id, name, who, min, max) OP_##id,
+#include "steps.h"
+#undef STEP
+    OP_COUNT
+};
+enum who { SUPERVISOR, CHILD };
+#define MANY (-1)
+struct op_info {
+    const char *name;
+    enum who who;
+    int min, max;
+};
+extern const struct op_info ops[OP_COUNT];
+
 struct step {
-    const char *op;
+    enum op op;
+    const char *name;
     int argc;
-    char *argv[MAX_ARGS];
+    char **argv;
 };
 
 /* plan.c */
-extern struct step steps[MAX_STEPS];
+extern struct step *steps;
 extern int nsteps;
-extern int sync_fd; /* child's end of the socketpair to the supervisor */
+extern int op_count[OP_COUNT]; /* how many steps of each kind the plan holds */
+extern int sync_fd;            /* child's end of the socketpair to the supervisor */
 void put(int fd, const char *s, size_t n);
 void event(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void fail_code(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+void *alloc(size_t n, size_t size);
 char *read_file(const char *path, size_t *len);
 void parse_plan(char *p, size_t len);
 unsigned long long num(const char *s);
-int need(const struct step *s, int n);
 void default_signals(void);
 
 #define fail(...) fail_code(EXIT_SETUP, __VA_ARGS__)

@@ -120,6 +120,37 @@ class ContainerRuntimesIT {
         assertThat(isolated.stdout()).as(isolated.toString()).isEqualTo("boxy\n3\nlo\n"); // header, sh, ps
     }
 
+    /**
+     * Every argument and variable reaches the command, with and without --init (berth-shim's
+     * reaper runs it under runc and crun): the shim once kept only the first 255 arguments and
+     * 511 variables, silently.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"berth", "runc", "crun"})
+    void threeHundredArgumentsAndSixHundredVariablesAllArrive(String runtime) {
+        for (boolean init : new boolean[] {false, true}) {
+            List<String> command = new ArrayList<>(List.of("run", "--rm", "--runtime", runtime));
+            if (init) {
+                command.add("--init");
+            }
+            for (int i = 1; i <= 600; i++) {
+                command.addAll(List.of("-e", "V" + i + "=" + i));
+            }
+            command.addAll(List.of(
+                    "busybox",
+                    "sh",
+                    "-c",
+                    "echo $#; for a; do last=$a; done; echo $last; env | grep -c '^V[0-9]'; echo $V600",
+                    "sh"));
+            for (int i = 1; i <= 300; i++) {
+                command.add("a" + i);
+            }
+            assertThat(docker(command.toArray(String[]::new)).ok())
+                    .as("%s, init %s", runtime, init)
+                    .isEqualTo("300\na300\n600\n600\n");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"berth", "runc", "crun"})
     void detachedLogsExecAndCp(String runtime) throws Exception {

@@ -12,6 +12,7 @@ import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.cgroup.Cgroup;
 import dev.berth.runtime.cgroup.CgroupDriver;
+import dev.berth.runtime.plan.Op;
 import dev.berth.runtime.plan.Plan;
 import dev.berth.runtime.shim.ShimRuntime;
 import dev.berth.runtime.shim.ShimSupervisor;
@@ -162,28 +163,30 @@ public final class OciRuntime implements ContainerRuntime {
         create.add(id);
         List<Object> start = List.of(binary, "--root", runtimeRoot, "start", id);
         Plan plan = new Plan();
-        if (request.stdio().stdin() != null) plan.add("stdin", request.stdio().stdin());
-        if (request.stdio().stdout() != null) plan.add("stdout", request.stdio().stdout());
-        if (request.stdio().stderr() != null) plan.add("stderr", request.stdio().stderr());
+        if (request.stdio().stdin() != null) plan.add(Op.STDIN, request.stdio().stdin());
+        if (request.stdio().stdout() != null)
+            plan.add(Op.STDOUT, request.stdio().stdout());
+        if (request.stdio().stderr() != null)
+            plan.add(Op.STDERR, request.stdio().stderr());
         if (terminal) {
             // the runtime makes the pty in the container and sends its master to the shim, which
             // then relays it as it does its own (stdin fifo in, stdout fifo out, resize)
-            plan.add("terminal");
+            plan.add(Op.TERMINAL);
             if (spec.process().consoleSize() != null) {
                 plan.add(
-                        "winsize",
+                        Op.WINSIZE,
                         spec.process().consoleSize().height(),
                         spec.process().consoleSize().width());
             }
-            plan.add("console-socket", consoleSocket);
+            plan.add(Op.CONSOLE_SOCKET, consoleSocket);
         }
-        plan.add("exitfile", exitFile);
-        plan.add("pidfile", pidFile);
+        plan.add(Op.EXITFILE, exitFile);
+        plan.add(Op.PIDFILE, pidFile);
         for (Path hidden : hideMounts) {
-            plan.add("hide-mount", hidden);
+            plan.add(Op.HIDE_MOUNT, hidden);
         }
-        plan.add("create-cmd", create.toArray());
-        plan.add("start-cmd", start.toArray());
+        plan.add(Op.CREATE_CMD, create.toArray());
+        plan.add(Op.START_CMD, start.toArray());
         Path planFile = state.resolve("plan");
         try {
             plan.write(planFile);

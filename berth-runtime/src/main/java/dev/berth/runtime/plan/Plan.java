@@ -15,21 +15,26 @@ import java.util.List;
  * C, not an escaping scheme) keep the C side a few lines and make any byte in a path safe.
  */
 public final class Plan {
-    /** One operation; see native/berth-shim.c for what each does. */
-    public record Step(String op, List<String> args) {
+    /** One step: an {@link Op} and its arguments; native/container.c says what each does. */
+    public record Step(Op op, List<String> args) {
         public Step {
             args = List.copyOf(args);
+            if (!op.takes(args.size())) {
+                throw new IllegalArgumentException(op.wireName() + " takes " + op.min() + " to "
+                        + (op.max() == Op.MANY ? "any number of" : Integer.toString(op.max())) + " arguments, not "
+                        + args.size());
+            }
         }
 
         @Override
         public String toString() {
-            return args.isEmpty() ? op : op + " " + String.join(" ", args);
+            return args.isEmpty() ? op.wireName() : op.wireName() + " " + String.join(" ", args);
         }
     }
 
     private final List<Step> steps = new ArrayList<>();
 
-    public Plan add(String op, Object... args) {
+    public Plan add(Op op, Object... args) {
         List<String> list = new ArrayList<>(args.length);
         for (Object a : args) {
             list.add(String.valueOf(a));
@@ -45,7 +50,7 @@ public final class Plan {
     public byte[] encode() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Step step : steps) {
-            out.writeBytes(step.op().getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(step.op().wireName().getBytes(StandardCharsets.US_ASCII));
             for (String arg : step.args()) {
                 byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
                 out.writeBytes((" " + bytes.length + ":").getBytes(StandardCharsets.US_ASCII));

@@ -92,39 +92,39 @@ public final class PlanBuilder {
                 .filter(n -> n.path() == null && NAMESPACES.contains(n.type()))
                 .map(Linux.Namespace::type)
                 .toList();
-        plan.add("namespaces", fresh.toArray());
-        if (stdio.stdin() != null) plan.add("stdin", stdio.stdin());
-        if (stdio.stdout() != null) plan.add("stdout", stdio.stdout());
-        if (stdio.stderr() != null) plan.add("stderr", stdio.stderr());
+        plan.add(Op.NAMESPACES, fresh.toArray());
+        if (stdio.stdin() != null) plan.add(Op.STDIN, stdio.stdin());
+        if (stdio.stdout() != null) plan.add(Op.STDOUT, stdio.stdout());
+        if (stdio.stderr() != null) plan.add(Op.STDERR, stdio.stderr());
         if (process.terminal()) {
-            plan.add("terminal");
+            plan.add(Op.TERMINAL);
             if (process.consoleSize() != null) {
                 plan.add(
-                        "winsize",
+                        Op.WINSIZE,
                         process.consoleSize().height(),
                         process.consoleSize().width());
             }
         }
-        if (exitFile != null) plan.add("exitfile", exitFile);
-        if (init) plan.add("init");
+        if (exitFile != null) plan.add(Op.EXITFILE, exitFile);
+        if (init) plan.add(Op.INIT);
 
         // --- in the child, once the daemon has placed it in its cgroups
         for (Linux.Namespace ns : linux.namespaces()) {
             if (ns.path() != null) {
-                plan.add("setns", ns.path());
+                plan.add(Op.SETNS, ns.path());
             }
         }
         if (linux.hasNamespace("cgroup")) {
-            plan.add("unshare", "cgroup");
+            plan.add(Op.UNSHARE, "cgroup");
         }
         long propagation = "rslave".equals(linux.rootfsPropagation()) ? MS_SLAVE | MS_REC : MS_PRIVATE | MS_REC;
-        plan.add("mount", "", "/", "", propagation, "");
+        plan.add(Op.MOUNT, "", "/", "", propagation, "");
         if (rootfsMount != null) {
             // a long overlay chain names its lowerdirs relative to the snapshots directory (the
             // mount data is one page): the shim mounts from there, as Docker's overlay2 does
             Path cwd = rootfsMount.workingDir();
             plan.add(
-                    "mount",
+                    Op.MOUNT,
                     rootfsMount.source(),
                     root,
                     rootfsMount.type(),
@@ -132,9 +132,9 @@ public final class PlanBuilder {
                     rootfsMount.data(),
                     cwd == null ? "" : cwd.toAbsolutePath());
         } else {
-            plan.add("mount", root, root, "", MS_BIND | MS_REC, ""); // pivot_root needs a mount point
+            plan.add(Op.MOUNT, root, root, "", MS_BIND | MS_REC, ""); // pivot_root needs a mount point
         }
-        plan.add("rootfs", root);
+        plan.add(Op.ROOTFS, root);
 
         boolean hasDevTmpfs = false;
         for (Mount m : spec.mounts()) {
@@ -145,15 +145,15 @@ public final class PlanBuilder {
         }
         if (hasDevTmpfs) {
             for (Object[] d : DEFAULT_DEVICES) {
-                plan.add("mknod", "/dev/" + d[0], "c", d[1], d[2], 0666, 0, 0, "/dev/" + d[0]);
+                plan.add(Op.MKNOD, "/dev/" + d[0], "c", d[1], d[2], 0666, 0, 0, "/dev/" + d[0]);
             }
             DEFAULT_SYMLINKS.entrySet().stream()
                     .sorted(Map.Entry.comparingByKey())
-                    .forEach(e -> plan.add("symlink", e.getValue(), e.getKey()));
+                    .forEach(e -> plan.add(Op.SYMLINK, e.getValue(), e.getKey()));
         }
         for (Linux.Device d : linux.devices()) {
             plan.add(
-                    "mknod",
+                    Op.MKNOD,
                     d.path(),
                     d.type(),
                     d.major(),
@@ -164,19 +164,19 @@ public final class PlanBuilder {
                     d.path());
         }
         if (!process.cwd().equals("/")) {
-            plan.add("mkdirin", process.cwd()); // Docker creates a missing WorkingDir
+            plan.add(Op.MKDIRIN, process.cwd()); // Docker creates a missing WorkingDir
         }
 
-        plan.add("pivot");
+        plan.add(Op.PIVOT);
         linux.sysctl().entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
-                .forEach(e -> plan.add("write", "/proc/sys/" + e.getKey().replace('.', '/'), e.getValue()));
-        for (String p : linux.maskedPaths()) plan.add("mask", p);
-        for (String p : linux.readonlyPaths()) plan.add("readonly", p);
-        if (spec.root().readonly()) plan.add("remount-ro", "/");
-        if (process.terminal()) plan.add("console");
-        if (spec.hostname() != null && !spec.hostname().isEmpty()) plan.add("hostname", spec.hostname());
-        if (spec.domainname() != null && !spec.domainname().isEmpty()) plan.add("domainname", spec.domainname());
+                .forEach(e -> plan.add(Op.WRITE, "/proc/sys/" + e.getKey().replace('.', '/'), e.getValue()));
+        for (String p : linux.maskedPaths()) plan.add(Op.MASK, p);
+        for (String p : linux.readonlyPaths()) plan.add(Op.READONLY, p);
+        if (spec.root().readonly()) plan.add(Op.REMOUNT_RO, "/");
+        if (process.terminal()) plan.add(Op.CONSOLE);
+        if (spec.hostname() != null && !spec.hostname().isEmpty()) plan.add(Op.HOSTNAME, spec.hostname());
+        if (spec.domainname() != null && !spec.domainname().isEmpty()) plan.add(Op.DOMAINNAME, spec.domainname());
 
         addProcess(plan, process);
         return plan;
@@ -194,27 +194,27 @@ public final class PlanBuilder {
             throw BerthException.invalid("no command specified");
         }
         Plan plan = new Plan();
-        plan.add("namespaces");
-        if (namespaces.containsKey("pid")) plan.add("joinpid", namespaces.get("pid"));
-        if (stdio.stdin() != null) plan.add("stdin", stdio.stdin());
-        if (stdio.stdout() != null) plan.add("stdout", stdio.stdout());
-        if (stdio.stderr() != null) plan.add("stderr", stdio.stderr());
+        plan.add(Op.NAMESPACES);
+        if (namespaces.containsKey("pid")) plan.add(Op.JOINPID, namespaces.get("pid"));
+        if (stdio.stdin() != null) plan.add(Op.STDIN, stdio.stdin());
+        if (stdio.stdout() != null) plan.add(Op.STDOUT, stdio.stdout());
+        if (stdio.stderr() != null) plan.add(Op.STDERR, stdio.stderr());
         if (process.terminal()) {
-            plan.add("terminal");
+            plan.add(Op.TERMINAL);
             if (process.consoleSize() != null) {
                 plan.add(
-                        "winsize",
+                        Op.WINSIZE,
                         process.consoleSize().height(),
                         process.consoleSize().width());
             }
         }
-        if (exitFile != null) plan.add("exitfile", exitFile);
+        if (exitFile != null) plan.add(Op.EXITFILE, exitFile);
         for (String type : List.of("ipc", "uts", "net", "cgroup", "mnt")) {
             if (namespaces.containsKey(type)) {
-                plan.add("setns", namespaces.get(type));
+                plan.add(Op.SETNS, namespaces.get(type));
             }
         }
-        if (process.terminal()) plan.add("console");
+        if (process.terminal()) plan.add(Op.CONSOLE);
         addProcess(plan, process);
         return plan;
     }
@@ -224,13 +224,13 @@ public final class PlanBuilder {
             int resource = Rlimits.resource(rl.type());
             long hard = resource < hardLimits.length ? Rlimits.clamp(rl.hard(), hardLimits[resource]) : rl.hard();
             long soft = Rlimits.clamp(rl.soft(), hard);
-            plan.add("rlimit", resource, Long.toUnsignedString(soft), Long.toUnsignedString(hard));
+            plan.add(Op.RLIMIT, resource, Long.toUnsignedString(soft), Long.toUnsignedString(hard));
         }
         Process.User user = process.user();
-        plan.add("groups", user.additionalGids().toArray());
+        plan.add(Op.GROUPS, user.additionalGids().toArray());
         Process.Capabilities caps = process.capabilities();
         plan.add(
-                "identity",
+                Op.IDENTITY,
                 user.uid(),
                 user.gid(),
                 hex(caps == null ? 0 : mask(caps.bounding())),
@@ -238,12 +238,12 @@ public final class PlanBuilder {
                 hex(caps == null ? 0 : mask(caps.permitted())),
                 hex(caps == null ? 0 : mask(caps.inheritable())),
                 hex(caps == null ? 0 : mask(caps.ambient())));
-        if (process.noNewPrivileges()) plan.add("nonewprivs");
-        plan.add("chdir", process.cwd());
-        for (String arg : process.args()) plan.add("arg", arg);
-        for (String env : process.env()) plan.add("env", env);
+        if (process.noNewPrivileges()) plan.add(Op.NONEWPRIVS);
+        plan.add(Op.CHDIR, process.cwd());
+        for (String arg : process.args()) plan.add(Op.ARG, arg);
+        for (String env : process.env()) plan.add(Op.ENV, env);
         String path = process.getenv("PATH");
-        plan.add("exec", path == null ? SpecBuilder.DEFAULT_PATH : path);
+        plan.add(Op.EXEC, path == null ? SpecBuilder.DEFAULT_PATH : path);
     }
 
     /** A capability the shim does not hold cannot be granted; asking for it must not fail the start. */
@@ -268,16 +268,16 @@ public final class PlanBuilder {
                 throw BerthException.invalid("bind source path does not exist: %s", m.source());
             }
             String create = Files.isDirectory(source) ? "d" : "f";
-            plan.add("mountin", m.source(), dest, "", MS_BIND | (f.recursive() ? MS_REC : 0), "", create);
+            plan.add(Op.MOUNTIN, m.source(), dest, "", MS_BIND | (f.recursive() ? MS_REC : 0), "", create);
             long extra = f.flags() & ~MS_REMOUNT;
             if (extra != 0) {
-                plan.add("mountin", "", dest, "", MS_BIND | MS_REMOUNT | extra, "", "-");
+                plan.add(Op.MOUNTIN, "", dest, "", MS_BIND | MS_REMOUNT | extra, "", "-");
             }
         } else {
-            plan.add("mountin", m.source() == null ? m.type() : m.source(), dest, m.type(), f.flags(), f.data(), "d");
+            plan.add(Op.MOUNTIN, m.source() == null ? m.type() : m.source(), dest, m.type(), f.flags(), f.data(), "d");
         }
         if (f.propagation() != 0) {
-            plan.add("mountin", "", dest, "", f.propagation(), "", "-");
+            plan.add(Op.MOUNTIN, "", dest, "", f.propagation(), "", "-");
         }
     }
 
@@ -288,13 +288,13 @@ public final class PlanBuilder {
         for (CgroupDriver.CgroupMount cm : mounts) {
             String target = cm.dir().isEmpty() ? dest : dest + "/" + cm.dir();
             if (cm.type().equals("tmpfs")) {
-                plan.add("mountin", "tmpfs", target, "tmpfs", base, cm.data(), "d");
+                plan.add(Op.MOUNTIN, "tmpfs", target, "tmpfs", base, cm.data(), "d");
             } else {
-                plan.add("mountin", cm.type(), target, cm.type(), base | (flags & MS_RDONLY), cm.data(), "d");
+                plan.add(Op.MOUNTIN, cm.type(), target, cm.type(), base | (flags & MS_RDONLY), cm.data(), "d");
             }
         }
         if (mounts.getFirst().type().equals("tmpfs") && (flags & MS_RDONLY) != 0) {
-            plan.add("mountin", "", dest, "", MS_BIND | MS_REMOUNT | MS_RDONLY | base, "", "-");
+            plan.add(Op.MOUNTIN, "", dest, "", MS_BIND | MS_REMOUNT | MS_RDONLY | base, "", "-");
         }
     }
 }

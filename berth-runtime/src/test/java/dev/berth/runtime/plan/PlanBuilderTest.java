@@ -61,12 +61,12 @@ class PlanBuilderTest {
     }
 
     private static List<String> ops(Plan plan) {
-        return plan.steps().stream().map(Plan.Step::op).toList();
+        return plan.steps().stream().map(s -> s.op().wireName()).toList();
     }
 
     @Test
     void encodesEachArgumentWithItsByteLength() {
-        Plan plan = new Plan().add("arg", "a b\nc").add("env", "X=é").add("pivot");
+        Plan plan = new Plan().add(Op.ARG, "a b\nc").add(Op.ENV, "X=é").add(Op.PIVOT);
         assertThat(new String(plan.encode(), StandardCharsets.UTF_8)).isEqualTo("arg 5:a b\nc\nenv 4:X=é\npivot\n");
     }
 
@@ -93,7 +93,7 @@ class PlanBuilderTest {
     void cgroupMountBecomesATmpfsOfHierarchiesRemountedReadOnly() {
         Plan plan = plan(SpecBuilder.dockerDefaults().args("sh").rootPath("/r").build());
         List<Plan.Step> cgroupSteps = plan.steps().stream()
-                .filter(s -> s.op().equals("mountin") && s.args().get(1).startsWith("/sys/fs/cgroup"))
+                .filter(s -> s.op() == Op.MOUNTIN && s.args().get(1).startsWith("/sys/fs/cgroup"))
                 .toList();
         assertThat(cgroupSteps)
                 .extracting(s ->
@@ -116,7 +116,7 @@ class PlanBuilderTest {
                 .privileged(true, -1L >>> (64 - Caps.KNOWN.size()))
                 .build());
         Plan.Step identity = plan.steps().stream()
-                .filter(s -> s.op().equals("identity"))
+                .filter(s -> s.op() == Op.IDENTITY)
                 .findFirst()
                 .orElseThrow();
         assertThat(identity.args().get(2)).isEqualTo("0x" + Long.toHexString(ALL_BUT_SYS_RESOURCE));
@@ -132,7 +132,7 @@ class PlanBuilderTest {
                 .rlimit("RLIMIT_CORE", -1, -1)
                 .build());
         List<List<String>> rlimits = plan.steps().stream()
-                .filter(s -> s.op().equals("rlimit"))
+                .filter(s -> s.op() == Op.RLIMIT)
                 .map(Plan.Step::args)
                 .toList();
         assertThat(rlimits)
@@ -178,7 +178,7 @@ class PlanBuilderTest {
                 Stdio.none(),
                 null);
         assertThat(plan.steps().stream()
-                        .filter(s -> s.op().equals("setns") || s.op().equals("joinpid"))
+                        .filter(s -> s.op() == Op.SETNS || s.op() == Op.JOINPID)
                         .map(Plan.Step::toString))
                 .containsExactly("joinpid /proc/9/ns/pid", "setns /proc/9/ns/net", "setns /proc/9/ns/mnt");
         assertThat(ops(plan)).doesNotContain("pivot", "mountin");
@@ -212,7 +212,7 @@ class PlanBuilderTest {
 
     private static Plan.Step rootfsMount(Plan plan) {
         return plan.steps().stream()
-                .filter(s -> s.op().equals("mount") && s.args().get(1).equals("/c/rootfs"))
+                .filter(s -> s.op() == Op.MOUNT && s.args().get(1).equals("/c/rootfs"))
                 .findFirst()
                 .orElseThrow();
     }
