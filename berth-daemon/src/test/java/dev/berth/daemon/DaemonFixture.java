@@ -76,6 +76,11 @@ public final class DaemonFixture implements AutoCloseable {
         return dataRoot;
     }
 
+    /** The daemon's routes, for a test that serves them on a socket. */
+    Router router() {
+        return daemon.router();
+    }
+
     /** The route for {@code method path} run on a request with {@code query} and {@code body}, at API {@code version}. */
     public Response call(String method, String path, Map<String, List<String>> query, byte[] body, String version)
             throws Exception {

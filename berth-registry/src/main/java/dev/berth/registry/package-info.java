@@ -22,9 +22,16 @@
  * committed the same way before any link names them, so a crash leaves old or new state and
  * never a link to a partial blob; concurrent pushes to different repositories share no lock.
  *
+ * <h2>Resources</h2>
+ * One service per resource, composed by {@link dev.berth.registry.Registry}: {@code blob.Blobs},
+ * {@code upload.Uploads} (sessions, idle and purge), {@code manifest.Manifests} (manifests and
+ * tags), {@code referrer.Referrers} and {@code catalog.Catalog}; {@code http} has one route group
+ * for each, and its {@code ErrorResponses} is the one mapper to the spec's error codes.
+ *
  * <h2>Concurrency and garbage collection</h2>
- * See {@link dev.berth.registry.Registry} (the reference lock and manifest journal) and
- * {@link dev.berth.registry.gc.GarbageCollector} (mark without lock, sweep under the exclusive
+ * See {@link dev.berth.registry.storage.ReferenceLock} and {@link
+ * dev.berth.registry.storage.PushJournal} (what the services hold and record for the collector)
+ * and {@link dev.berth.registry.gc.GarbageCollector} (mark without lock, sweep under the exclusive
  * lock, grace period for blobs whose manifest has not been pushed yet).
  */
 package dev.berth.registry;

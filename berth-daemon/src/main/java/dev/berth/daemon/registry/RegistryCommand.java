@@ -197,7 +197,7 @@ public final class RegistryCommand implements Runnable {
             try (RootLock lock = RootLock.acquire(root, "berth registry gc");
                     Registry registry = Registry.open(root)) {
                 GarbageCollector.Report r =
-                        new GarbageCollector(registry, duration(delay), duration(uploadTtl)).collect();
+                        registry.collector(duration(delay), duration(uploadTtl)).collect();
                 var out = spec.commandLine().getOut();
                 out.printf(
                         "%d manifests, %d blobs in use, %d blobs deleted (%d bytes), %d stale uploads ended%n",

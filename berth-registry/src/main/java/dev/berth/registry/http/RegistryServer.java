@@ -1,6 +1,10 @@
 package dev.berth.registry.http;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.http.server.HttpServer;
+import dev.berth.http.server.HttpService;
+import dev.berth.http.server.Listener;
+import dev.berth.http.server.Router;
 import dev.berth.registry.Registry;
 import dev.berth.registry.auth.Authorizer;
 import dev.berth.registry.auth.Htpasswd;
@@ -8,35 +12,16 @@ import dev.berth.registry.auth.TokenService;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.gc.GarbageCollector;
 import dev.berth.registry.storage.RootLock;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.stream.ChunkedWriteHandler;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code berth registry serve}: the OCI Distribution server on Netty (HTTP/1.1, optional TLS).
- * Event loops only move bytes; every request runs on its own virtual thread.
+ * {@code berth registry serve}: the OCI Distribution server, a berth-http service (HTTP/1.1,
+ * optional TLS) whose route table has one group per resource, and the schedules that end idle
+ * uploads and collect garbage.
  */
 public final class RegistryServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RegistryServer.class);
@@ -54,34 +40,21 @@ public final class RegistryServer implements AutoCloseable {
     /** The token issuer's signing key under the root (see {@link TokenService#loadOrCreateKey}). */
     static final String TOKEN_KEY = "token.key";
 
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
-    private final ExecutorService requests;
+    /** What every response carries (spec: "the API version check"). */
+    private static final Map<String, String> HEADERS = Map.of("Docker-Distribution-API-Version", "registry/2.0");
+
+    private final HttpServer server;
     private final ScheduledExecutorService scheduler;
-    private final Channel channel;
     private final RootLock lock;
     private final Registry registry;
-    private final GarbageCollector collector;
     private final boolean tls;
 
     private RegistryServer(
-            EventLoopGroup boss,
-            EventLoopGroup workers,
-            ExecutorService requests,
-            ScheduledExecutorService scheduler,
-            Channel channel,
-            RootLock lock,
-            Registry registry,
-            GarbageCollector collector,
-            boolean tls) {
-        this.boss = boss;
-        this.workers = workers;
-        this.requests = requests;
+            HttpServer server, ScheduledExecutorService scheduler, RootLock lock, Registry registry, boolean tls) {
+        this.server = server;
         this.scheduler = scheduler;
-        this.channel = channel;
         this.lock = lock;
         this.registry = registry;
-        this.collector = collector;
         this.tls = tls;
     }
 
@@ -89,8 +62,9 @@ public final class RegistryServer implements AutoCloseable {
     public static RegistryServer start(RegistryConfig config) {
         Path root = Path.of(config.root());
         RootLock lock = RootLock.acquire(root, "berth registry serve on " + config.addr());
+        Registry registry = null;
         try {
-            Registry registry = Registry.open(root);
+            registry = Registry.open(root);
             boolean readOnly = config.readOnly();
             Htpasswd users = config.auth().htpasswd() == null
                     ? null
@@ -109,60 +83,78 @@ public final class RegistryServer implements AutoCloseable {
                             Clock.systemUTC());
                 default -> Authorizer.NONE;
             };
-            GarbageCollector collector = new GarbageCollector(registry, config.gcDelay(), config.uploadTtl());
-            SslContext ssl = config.tls() == null ? null : sslContext(config.tls());
-            Router router = new Router(registry, authorizer, tokens, collector, readOnly);
-            RegistryServer server = bind(parseAddress(config.addr()), router, ssl, lock, registry, collector);
-            warmUpDigests();
-            // Abandoned upload sessions end even when nobody collects garbage (spec: "the server
-            // SHOULD eventually timeout unfinished uploads").
-            server.scheduler.scheduleWithFixedDelay(
-                    () -> {
-                        try {
-                            registry.purgeUploads(java.time.Instant.now().minus(config.uploadTtl()));
-                        } catch (RuntimeException e) {
-                            log.error("purging idle uploads failed", e);
-                        }
-                    },
-                    1,
-                    1,
-                    TimeUnit.HOURS);
-            server.scheduler.scheduleWithFixedDelay(
-                    () -> {
-                        try {
-                            registry.closeIdleWriters(java.time.Instant.now().minus(Duration.ofMinutes(10)));
-                        } catch (RuntimeException e) {
-                            log.error("closing idle upload files failed", e);
-                        }
-                    },
-                    5,
-                    5,
-                    TimeUnit.MINUTES);
-            if (config.gc().intervalSeconds() > 0) {
-                long every = config.gc().intervalSeconds();
-                server.scheduler.scheduleWithFixedDelay(
-                        () -> {
-                            try {
-                                collector.collect();
-                            } catch (RuntimeException e) {
-                                log.error("scheduled garbage collection failed", e);
-                            }
-                        },
-                        every,
-                        every,
-                        TimeUnit.SECONDS);
+            GarbageCollector collector = registry.collector(config.gcDelay(), config.uploadTtl());
+            Access access = new Access(authorizer, readOnly);
+            Router router = new Router()
+                    .install(new CatalogRoutes(registry.catalog(), access))
+                    .install(new BlobRoutes(registry.blobs(), access))
+                    .install(new UploadRoutes(registry.uploads(), registry.blobs(), access))
+                    .install(new ManifestRoutes(registry.manifests(), access))
+                    .install(new ReferrerRoutes(registry.referrers(), access))
+                    .install(new GcRoutes(collector, access));
+            if (tokens != null) {
+                router.install(new TokenRoutes(tokens));
             }
+            SslContext ssl = config.tls() == null ? null : sslContext(config.tls());
+            InetSocketAddress address = parseAddress(config.addr());
+            HttpServer server = new HttpServer(
+                    "registry",
+                    List.of(Listener.tcp(config.addr(), address, ssl)),
+                    new HttpService(router, new ErrorResponses(), HEADERS),
+                    Duration.ZERO);
+            server.start();
+            ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("registry-gc").factory());
+            RegistryServer running = new RegistryServer(server, scheduler, lock, registry, ssl != null);
+            running.schedule(registry, collector, config);
+            warmUpDigests();
             log.info(
                     "berth registry serving {} on {}{}{}",
                     root,
-                    server.address(),
+                    running.address(),
                     ssl != null ? " (TLS)" : "",
                     readOnly ? " read-only" : "");
-            return server;
+            return running;
         } catch (RuntimeException e) {
+            if (registry != null) {
+                registry.close();
+            }
             lock.close();
             throw e;
         }
+    }
+
+    private void schedule(Registry registry, GarbageCollector collector, RegistryConfig config) {
+        // Abandoned upload sessions end even when nobody collects garbage (spec: "the server
+        // SHOULD eventually timeout unfinished uploads").
+        every(
+                Duration.ofHours(1),
+                "purging idle uploads",
+                () -> registry.uploads().purge(Instant.now().minus(config.uploadTtl())));
+        every(
+                Duration.ofMinutes(5),
+                "closing idle upload files",
+                () -> registry.uploads().closeIdleWriters(Instant.now().minus(Duration.ofMinutes(10))));
+        if (config.gc().intervalSeconds() > 0) {
+            every(
+                    Duration.ofSeconds(config.gc().intervalSeconds()),
+                    "scheduled garbage collection",
+                    collector::collect);
+        }
+    }
+
+    private void every(Duration period, String what, Runnable task) {
+        scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        log.error("{} failed", what, e);
+                    }
+                },
+                period.toMillis(),
+                period.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -210,91 +202,23 @@ public final class RegistryServer implements AutoCloseable {
         }
     }
 
-    private static RegistryServer bind(
-            InetSocketAddress address,
-            Router router,
-            SslContext ssl,
-            RootLock lock,
-            Registry registry,
-            GarbageCollector collector) {
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> channelClass =
-                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
-        EventLoopGroup workers =
-                new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()), io);
-        ExecutorService requests = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("registry-", 0).factory());
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("registry-gc").factory());
-        try {
-            Channel ch = new ServerBootstrap()
-                    .group(boss, workers)
-                    .channel(channelClass)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childOption(ChannelOption.AUTO_READ, false)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(
-                            ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 64 * 1024, 1 << 20))
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel c) {
-                            ChannelPipeline p = c.pipeline();
-                            if (ssl != null) {
-                                p.addLast(ssl.newHandler(c.alloc()));
-                            }
-                            // Body pieces as large as a socket read gives (Netty's default cuts them
-                            // at 8 KB): a 50 MB upload then crosses to its virtual thread in a few
-                            // hundred pieces instead of some 6,400.
-                            p.addLast(new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(1 << 20)));
-                            p.addLast(new HttpServerKeepAliveHandler());
-                            p.addLast(new HttpServerExpectContinueHandler());
-                            p.addLast(new ChunkedWriteHandler());
-                            p.addLast(new HttpConnection(router, requests, ssl != null));
-                        }
-                    })
-                    .bind(address)
-                    .syncUninterruptibly()
-                    .channel();
-            return new RegistryServer(boss, workers, requests, scheduler, ch, lock, registry, collector, ssl != null);
-        } catch (RuntimeException e) {
-            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            requests.shutdownNow();
-            scheduler.shutdownNow();
-            throw BerthException.unavailable("cannot listen on %s: %s", address, e.getMessage());
-        }
-    }
-
     public InetSocketAddress address() {
-        return (InetSocketAddress) channel.localAddress();
+        return (InetSocketAddress) server.boundAddresses().getFirst();
     }
 
     public boolean tls() {
         return tls;
     }
 
-    public Registry registry() {
-        return registry;
-    }
-
-    public GarbageCollector collector() {
-        return collector;
-    }
-
-    /** Blocks until the server channel closes. */
+    /** Blocks until the server closes. */
     public void awaitClose() {
-        channel.closeFuture().syncUninterruptibly();
+        server.awaitClose();
     }
 
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
         scheduler.shutdownNow();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        requests.shutdownNow();
+        server.close();
         registry.close();
         lock.close();
     }

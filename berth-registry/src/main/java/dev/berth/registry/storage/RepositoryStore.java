@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
+import dev.berth.registry.error.OciError;
+import dev.berth.registry.error.RegistryException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -64,10 +67,6 @@ public final class RepositoryStore {
         }
     }
 
-    public Path root() {
-        return root;
-    }
-
     private Path repo(String name) {
         return root.resolve(name);
     }
@@ -97,6 +96,23 @@ public final class RepositoryStore {
     private Path referrerLink(String name, Digest subject, Digest referrer) {
         return digestDir(digestDir(repo(name).resolve("_manifests").resolve("referrers"), subject), referrer)
                 .resolve("link");
+    }
+
+    /** Refuses a name outside the spec's grammar (NAME_INVALID). */
+    public static void checkName(String name) {
+        if (name == null || name.length() > 255 || !NAME.matcher(name).matches()) {
+            throw RegistryException.withDetail(
+                    OciError.NAME_INVALID, Map.of("name", String.valueOf(name)), "invalid repository name: %s", name);
+        }
+    }
+
+    /** Refuses a malformed name, and one that names no repository (NAME_UNKNOWN). */
+    public void require(String name) {
+        checkName(name);
+        if (!exists(name)) {
+            throw RegistryException.withDetail(
+                    OciError.NAME_UNKNOWN, Map.of("name", name), "repository %s not known to registry", name);
+        }
     }
 
     /** A repository exists once anything was pushed or mounted into it. */

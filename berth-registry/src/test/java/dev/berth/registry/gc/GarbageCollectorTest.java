@@ -3,14 +3,17 @@ package dev.berth.registry.gc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.core.content.BlobStore;
+import dev.berth.core.content.LocalBlobStore;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.registry.Registry;
-import dev.berth.registry.RegistryException;
+import dev.berth.registry.error.RegistryException;
 import dev.berth.registry.http.RegistryClient;
 import dev.berth.registry.http.RegistryFixture;
 import dev.berth.registry.manifest.MediaTypes;
+import dev.berth.registry.storage.RepositoryStore;
 import dev.berth.registry.storage.RootLock;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,12 +34,22 @@ class GarbageCollectorTest {
     @TempDir
     Path root;
 
+    /** The registry's content store, as the collector sees it on disk. */
+    private BlobStore content() {
+        return new LocalBlobStore(root.resolve("content"));
+    }
+
+    private RepositoryStore repositories() {
+        return new RepositoryStore(root.resolve("repositories"));
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
     static Digest put(Registry r, String repo, byte[] data) {
-        return r.putBlob(repo, Digest.sha256(data), new ByteArrayInputStream(data), data.length)
+        return r.uploads()
+                .put(repo, Digest.sha256(data), new ByteArrayInputStream(data), data.length)
                 .digest();
     }
 
@@ -59,17 +72,18 @@ class GarbageCollectorTest {
     @Test
     void uploadBytesWhoseSessionStateIsGoneArePurgedOnceIdle() throws Exception {
         try (Registry r = Registry.open(root)) {
-            var live = r.startUpload("app", null);
-            r.appendUpload("app", live.uuid(), null, null, new ByteArrayInputStream(utf8("kept")), 4);
+            var live = r.uploads().start("app", null);
+            r.uploads().append("app", live.uuid(), null, null, new ByteArrayInputStream(utf8("kept")), 4);
             String orphan = "registry-upload-" + java.util.UUID.randomUUID();
-            try (var w = r.blobStore().writer(orphan)) {
+            try (var w = content().writer(orphan)) {
                 w.output().write(utf8("left by a crash"));
             }
-            assertThat(r.purgeUploads(Instant.now().minus(Duration.ofHours(1)))).isZero();
-            assertThat(r.blobStore().ingests()).contains(orphan);
+            assertThat(r.uploads().purge(Instant.now().minus(Duration.ofHours(1))))
+                    .isZero();
+            assertThat(content().ingests()).contains(orphan);
 
-            assertThat(r.purgeUploads(Instant.now().plusSeconds(5))).isEqualTo(2);
-            assertThat(r.blobStore().ingests()).isEmpty();
+            assertThat(r.uploads().purge(Instant.now().plusSeconds(5))).isEqualTo(2);
+            assertThat(content().ingests()).isEmpty();
         }
     }
 
@@ -81,26 +95,23 @@ class GarbageCollectorTest {
             Digest cd = put(r, "app", config);
             Digest ld = put(r, "app", layer);
             byte[] m = manifest(cd, config.length, ld, layer.length);
-            Digest md = r.putManifest("app", "v1", MediaTypes.OCI_MANIFEST, m, List.of())
+            Digest md = r.manifests()
+                    .put("app", "v1", MediaTypes.OCI_MANIFEST, m, List.of())
                     .digest();
             Digest stray = put(r, "app", utf8("stray"));
             Digest deletedImageLayer = put(r, "old", utf8("old layer"));
             Digest oldConfig = put(r, "old", utf8("{}"));
-            Digest oldManifest = r.putManifest(
-                            "old",
-                            "v0",
-                            MediaTypes.OCI_MANIFEST,
-                            manifest(oldConfig, 2, deletedImageLayer, 9),
-                            List.of())
+            Digest oldManifest = r.manifests()
+                    .put("old", "v0", MediaTypes.OCI_MANIFEST, manifest(oldConfig, 2, deletedImageLayer, 9), List.of())
                     .digest();
-            r.deleteManifest("old", oldManifest.toString());
+            r.manifests().delete("old", oldManifest.toString());
 
-            var report = new GarbageCollector(r, Duration.ZERO, Duration.ofDays(1)).collect();
+            var report = r.collector(Duration.ZERO, Duration.ofDays(1)).collect();
             assertThat(report.deleted()).containsExactlyInAnyOrder(stray, deletedImageLayer, oldConfig, oldManifest);
-            assertThat(r.blobStore().list()).containsExactlyInAnyOrder(cd, ld, md);
-            assertThat(r.manifest("app", "v1").bytes()).isEqualTo(m);
-            assertThatThrownBy(() -> r.blob("app", stray)).isInstanceOf(RegistryException.class);
-            assertThat(r.repositoryStore().hasBlob("app", stray)).isFalse();
+            assertThat(content().list()).containsExactlyInAnyOrder(cd, ld, md);
+            assertThat(r.manifests().manifest("app", "v1").bytes()).isEqualTo(m);
+            assertThatThrownBy(() -> r.blobs().blob("app", stray)).isInstanceOf(RegistryException.class);
+            assertThat(repositories().hasBlob("app", stray)).isFalse();
         }
     }
 
@@ -110,13 +121,13 @@ class GarbageCollectorTest {
             Digest fresh = put(r, "a", utf8("fresh"));
             Digest old = put(r, "b", utf8("old"));
             age(root, "b", Duration.ofHours(2));
-            var gc = new GarbageCollector(r, Duration.ofHours(1), Duration.ofDays(1));
+            var gc = r.collector(Duration.ofHours(1), Duration.ofDays(1));
             assertThat(gc.collect().deleted()).containsExactly(old);
-            assertThat(r.blobStore().contains(fresh)).isTrue();
+            assertThat(content().contains(fresh)).isTrue();
 
             Digest used = put(r, "c", utf8("used recently"));
             age(root, "c", Duration.ofHours(2));
-            r.blob("c", used); // a HEAD/GET renews the link: a client is about to rely on it
+            r.blobs().blob("c", used); // a HEAD/GET renews the link: a client is about to rely on it
             assertThat(gc.collect().deleted()).isEmpty();
         }
     }
@@ -128,13 +139,18 @@ class GarbageCollectorTest {
             byte[] layer = utf8("late layer");
             Digest cd = put(r, "late", config);
             Digest ld = put(r, "late", layer);
-            var gc = new GarbageCollector(r, Duration.ZERO, Duration.ofDays(1));
-            gc.afterMark = () -> r.putManifest(
-                    "late", "v1", MediaTypes.OCI_MANIFEST, manifest(cd, config.length, ld, layer.length), List.of());
+            var gc = r.collector(Duration.ZERO, Duration.ofDays(1));
+            gc.afterMark = () -> r.manifests()
+                    .put(
+                            "late",
+                            "v1",
+                            MediaTypes.OCI_MANIFEST,
+                            manifest(cd, config.length, ld, layer.length),
+                            List.of());
             assertThat(gc.collect().deleted()).isEmpty();
-            assertThat(r.blobStore().contains(cd)).isTrue();
-            assertThat(r.blobStore().contains(ld)).isTrue();
-            assertThat(r.manifest("late", "v1").bytes()).isNotEmpty();
+            assertThat(content().contains(cd)).isTrue();
+            assertThat(content().contains(ld)).isTrue();
+            assertThat(r.manifests().manifest("late", "v1").bytes()).isNotEmpty();
         }
     }
 
@@ -164,7 +180,8 @@ class GarbageCollectorTest {
                         Digest[] b = blobs.get(i);
                         byte[] m = manifest(b[0], utf8("{\"n\":" + i + "}").length, b[1], utf8("layer " + i).length);
                         try {
-                            accepted.add(r.putManifest("race", "t" + i, MediaTypes.OCI_MANIFEST, m, List.of())
+                            accepted.add(r.manifests()
+                                    .put("race", "t" + i, MediaTypes.OCI_MANIFEST, m, List.of())
                                     .digest());
                         } catch (RegistryException refused) {
                             assertThat(refused.code().name()).isEqualTo("MANIFEST_BLOB_UNKNOWN");
@@ -177,7 +194,7 @@ class GarbageCollectorTest {
                 Thread.onSpinWait();
             }
             Thread collector = Thread.ofPlatform().start(() -> {
-                var gc = new GarbageCollector(r, Duration.ZERO, Duration.ofDays(1));
+                var gc = r.collector(Duration.ZERO, Duration.ofDays(1));
                 while (!done.get()) {
                     gc.collect();
                     collections.incrementAndGet();
@@ -188,19 +205,19 @@ class GarbageCollectorTest {
             }
             done.set(true);
             collector.join();
-            new GarbageCollector(r, Duration.ZERO, Duration.ofDays(1)).collect();
+            r.collector(Duration.ZERO, Duration.ofDays(1)).collect();
             assertThat(collections.get()).isGreaterThan(0);
             assertThat(accepted).isNotEmpty();
             for (Digest md : accepted) {
-                var mf = r.manifest("race", md.toString());
+                var mf = r.manifests().manifest("race", md.toString());
                 assertThat(Digest.sha256(mf.bytes())).isEqualTo(md);
                 String json = new String(mf.bytes(), StandardCharsets.UTF_8);
                 for (Digest[] b : blobs) {
                     if (json.contains(b[0].toString())) {
-                        assertThat(r.blobStore().contains(b[0]))
+                        assertThat(content().contains(b[0]))
                                 .as("config of %s", md)
                                 .isTrue();
-                        assertThat(r.blobStore().contains(b[1]))
+                        assertThat(content().contains(b[1]))
                                 .as("layer of %s", md)
                                 .isTrue();
                     }
@@ -285,16 +302,16 @@ class GarbageCollectorTest {
     @Test
     void idleUploadSessionsAreEndedAndActiveOnesKept() throws Exception {
         try (Registry r = Registry.open(root)) {
-            var idle = r.startUpload("up", null);
-            var active = r.startUpload("up", null);
-            r.appendUpload("up", idle.uuid(), 0L, 2L, new ByteArrayInputStream(utf8("abc")), 3);
+            var idle = r.uploads().start("up", null);
+            var active = r.uploads().start("up", null);
+            r.uploads().append("up", idle.uuid(), 0L, 2L, new ByteArrayInputStream(utf8("abc")), 3);
             Files.setLastModifiedTime(
                     root.resolve("uploads").resolve(idle.uuid() + ".json"),
                     FileTime.from(Instant.now().minus(Duration.ofDays(8))));
-            var report = new GarbageCollector(r, Duration.ZERO, Duration.ofDays(7)).collect();
+            var report = r.collector(Duration.ZERO, Duration.ofDays(7)).collect();
             assertThat(report.uploadsPurged()).isEqualTo(1);
-            assertThatThrownBy(() -> r.uploadStatus("up", idle.uuid())).isInstanceOf(RegistryException.class);
-            assertThat(r.uploadStatus("up", active.uuid()).offset()).isZero();
+            assertThatThrownBy(() -> r.uploads().status("up", idle.uuid())).isInstanceOf(RegistryException.class);
+            assertThat(r.uploads().status("up", active.uuid()).offset()).isZero();
         }
     }
 
@@ -302,20 +319,23 @@ class GarbageCollectorTest {
     void uploadWhoseFileWasClosedForIdlenessResumesAndCompletes() {
         try (Registry r = Registry.open(root)) {
             byte[] data = utf8("0123456789abcdefghij");
-            var up = r.startUpload("idle", null);
-            r.appendUpload("idle", up.uuid(), 0L, 9L, new ByteArrayInputStream(java.util.Arrays.copyOf(data, 10)), 10);
-            assertThat(r.closeIdleWriters(Instant.now().plusSeconds(1))).isEqualTo(1);
-            assertThat(r.uploadStatus("idle", up.uuid()).offset()).isEqualTo(10);
-            var info = r.finishUpload(
-                    "idle",
-                    up.uuid(),
-                    Digest.sha256(data),
-                    10L,
-                    19L,
-                    new ByteArrayInputStream(java.util.Arrays.copyOfRange(data, 10, 20)),
-                    10);
+            var up = r.uploads().start("idle", null);
+            r.uploads()
+                    .append("idle", up.uuid(), 0L, 9L, new ByteArrayInputStream(java.util.Arrays.copyOf(data, 10)), 10);
+            assertThat(r.uploads().closeIdleWriters(Instant.now().plusSeconds(1)))
+                    .isEqualTo(1);
+            assertThat(r.uploads().status("idle", up.uuid()).offset()).isEqualTo(10);
+            var info = r.uploads()
+                    .finish(
+                            "idle",
+                            up.uuid(),
+                            Digest.sha256(data),
+                            10L,
+                            19L,
+                            new ByteArrayInputStream(java.util.Arrays.copyOfRange(data, 10, 20)),
+                            10);
             assertThat(info.digest()).isEqualTo(Digest.sha256(data));
-            assertThat(r.blob("idle", info.digest()).size()).isEqualTo(20);
+            assertThat(r.blobs().blob("idle", info.digest()).size()).isEqualTo(20);
         }
     }
 

@@ -173,6 +173,37 @@ class ManifestEndpointsTest {
     }
 
     @Test
+    void anInvalidTagInAnExistingRepositoryIsAnUnknownManifest() {
+        assertThat(c.put("/v2/tags/manifests/v1", utf8(ociImage("tags", "t")), MediaTypes.OCI_MANIFEST)
+                        .status())
+                .isEqualTo(201);
+        // The OCI conformance suite's nonexistent reference: a GET and a HEAD find nothing, 404.
+        for (String ref : List.of(".INVALID_MANIFEST_NAME", "-bad", "a".repeat(129))) {
+            var get = c.get("/v2/tags/manifests/" + ref);
+            assertThat(get.status()).as(ref).isEqualTo(404);
+            assertThat(get.errorCodes()).as(ref).containsExactly("MANIFEST_UNKNOWN");
+            assertThat(c.head("/v2/tags/manifests/" + ref).status()).as(ref).isEqualTo(404);
+        }
+        assertThat(c.get("/v2/nothing-here/manifests/.INVALID").errorCodes())
+                .as("a repository that does not exist is unknown first")
+                .containsExactly("NAME_UNKNOWN");
+    }
+
+    @Test
+    void aManifestOverTheLimitIsRefusedBeforeItIsRead() throws Exception {
+        try (var socket = new java.net.Socket("127.0.0.1", reg.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write(("PUT /v2/big/manifests/v1 HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                                    + MediaTypes.OCI_MANIFEST + "\r\nContent-Length: " + (5 << 20) + "\r\n\r\n{")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+            // The answer comes while almost all of the body is still to be sent.
+            String answer = RegistryInputTest.head(socket.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 413 ");
+        }
+    }
+
+    @Test
     void pushByDigestVerifiesTheDigestAndAppliesTagParameters() {
         byte[] bytes = utf8(ociImage("dig", "1"));
         Digest d = Digest.sha256(bytes);

@@ -1,4 +1,4 @@
-package dev.berth.registry;
+package dev.berth.registry.error;
 
 /**
  * The error codes of the OCI Distribution Spec ("Error Codes", code-1 … code-14) with the HTTP
