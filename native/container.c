@@ -521,6 +521,27 @@ static void step_nonewprivs(const struct step *s)
         SYSFAIL("prctl", "PR_SET_NO_NEW_PRIVS");
 }
 
+/* Installs the filter Java compiled (dev.berth.runtime.seccomp.SeccompBpf): from here on the kernel checks every call. */
+static void step_seccomp(const struct step *s)
+{
+    const char *hex = s->argv[0];
+    size_t len = strlen(hex);
+    if (len == 0 || len % (2 * sizeof(struct sock_filter)) != 0)
+        fail("plan: seccomp program of %zu hex digits is not whole instructions", len);
+    unsigned char *bytes = alloc(len / 2, 1);
+    for (size_t i = 0; i < len; i++) {
+        char c = hex[i];
+        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (v < 0)
+            fail("plan: seccomp program is not lower-case hex at %zu", i);
+        bytes[i / 2] = (unsigned char)(bytes[i / 2] << 4 | v);
+    }
+    struct sock_fprog prog = {.len = (unsigned short)(len / 2 / sizeof(struct sock_filter)),
+                              .filter = (struct sock_filter *)bytes};
+    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+        SYSFAIL("prctl PR_SET_SECCOMP", "");
+}
+
 static void step_chdir(const struct step *s)
 {
     if (chdir(s->argv[0]) < 0)
@@ -569,6 +590,7 @@ static void (*const run_step[OP_COUNT])(const struct step *) = {
     [OP_GROUPS] = set_groups,
     [OP_IDENTITY] = set_identity,
     [OP_NONEWPRIVS] = step_nonewprivs,
+    [OP_SECCOMP] = step_seccomp,
     [OP_CHDIR] = step_chdir,
     [OP_ARG] = step_arg,
     [OP_ENV] = step_env,

@@ -40,6 +40,8 @@ STEP(RLIMIT, "rlimit", CHILD, 3, 3)
 STEP(GROUPS, "groups", CHILD, 0, MANY)
 STEP(IDENTITY, "identity", CHILD, 7, 7)
 STEP(NONEWPRIVS, "nonewprivs", CHILD, 0, 0)
+/* seccomp: the BPF program (struct sock_filter[]) Java compiled, in hex */
+STEP(SECCOMP, "seccomp", CHILD, 1, 1)
 STEP(CHDIR, "chdir", CHILD, 1, 1)
 STEP(ARG, "arg", CHILD, 1, 1)
 STEP(ENV, "env", CHILD, 1, 1)

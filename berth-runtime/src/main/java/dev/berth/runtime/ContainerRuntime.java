@@ -27,12 +27,14 @@ public interface ContainerRuntime {
 
     /**
      * Runs another process in a running container (docker exec): in its namespaces and cgroup,
-     * with the user, capabilities, env and cwd of {@code process}.
+     * with the user, capabilities, env and cwd of {@code process}, under the container's seccomp
+     * filter {@code seccomp} (null: none).
      */
     default ContainerProcess exec(
             String execId,
             ContainerProcess container,
             dev.berth.runtime.spec.Process process,
+            dev.berth.runtime.spec.Seccomp seccomp,
             Stdio stdio,
             java.nio.file.Path stateDir) {
         throw dev.berth.core.error.BerthException.notImplemented("runtime %s cannot exec into containers yet", name());

@@ -47,7 +47,12 @@ class ShimRuntimeIT extends RuntimeContract {
                     .build()
                     .process();
             ContainerProcess exec = runtime.exec(
-                    "exec1", c, process, new Stdio(null, dir.resolve("out"), dir.resolve("err")), dir.resolve("state"));
+                    "exec1",
+                    c,
+                    process,
+                    null,
+                    new Stdio(null, dir.resolve("out"), dir.resolve("err")),
+                    dir.resolve("state"));
             exec.start();
             assertThat(exec.exit().get(30, TimeUnit.SECONDS).exitCode()).isEqualTo(4);
             String out = Files.readString(dir.resolve("out"));

@@ -188,7 +188,7 @@ public final class SystemRoutes implements Routes {
         i.put("ContainerdCommit", Map.of("ID", ""));
         i.put("RuncCommit", Map.of("ID", ""));
         i.put("InitCommit", Map.of("ID", ""));
-        i.put("SecurityOptions", List.of("name=cgroupns"));
+        i.put("SecurityOptions", List.of("name=seccomp,profile=builtin", "name=cgroupns"));
         i.put("Warnings", f.warnings());
         return i;
     }

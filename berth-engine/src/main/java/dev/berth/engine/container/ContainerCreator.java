@@ -159,6 +159,7 @@ public final class ContainerCreator {
         if (h.memorySwap() > 0 && h.memory() > 0 && h.memorySwap() < h.memory()) {
             throw BerthException.invalid("Minimum memoryswap limit should be larger than memory limit, see usage");
         }
+        SecurityOptions.parse(h.securityOpt()); // refused here, as moby's parseSecurityOpt does at create
         if (h.shmSize() < 0) {
             throw BerthException.invalid("SHM size can not be less than 0");
         }

@@ -7,6 +7,7 @@ import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.spec.Caps;
 import dev.berth.runtime.spec.Process;
 import dev.berth.runtime.spec.SpecBuilder;
+import dev.berth.runtime.spec.SpecJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -156,8 +157,16 @@ public final class ExecService {
         ContainerIo io = ContainerIo.prepare(dir, "", withStdin, tty);
         ContainerProcess process;
         try {
+            // as Docker's: under the container's seccomp filter and no_new_privs, as it started
+            dev.berth.runtime.spec.Spec started = SpecJson.read(paths.spec(c.id()));
             process = runtimes.apply(c.hostConfig().runtime())
-                    .exec(e.id, run.process(), process(c, s, tty), io.stdio(), dir.resolve("state"));
+                    .exec(
+                            e.id,
+                            run.process(),
+                            process(c, s, tty, started.process().noNewPrivileges()),
+                            started.linux() == null ? null : started.linux().seccomp(),
+                            io.stdio(),
+                            dir.resolve("state"));
         } catch (RuntimeException ex) {
             io.delete();
             throw ex;
@@ -248,7 +257,7 @@ public final class ExecService {
     }
 
     /** The process of an exec: the container's environment and identity, with the exec's changes. */
-    private Process process(Container c, ExecSettings s, boolean tty) {
+    private Process process(Container c, ExecSettings s, boolean tty, boolean noNewPrivileges) {
         ContainerSettings cfg = c.config();
         String user = s.user().isEmpty() ? cfg.user() : s.user();
         UserLookup.Identity id = UserLookup.resolve(user, files.apply(c));
@@ -287,7 +296,7 @@ public final class ExecService {
                 cwd,
                 capabilities,
                 List.of(),
-                false);
+                noNewPrivileges);
     }
 
     /** The IDs of the container's exec instances (inspect's ExecIDs). */

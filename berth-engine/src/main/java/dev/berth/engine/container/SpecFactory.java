@@ -63,6 +63,7 @@ final class SpecFactory {
         args.add(c.path());
         args.addAll(c.args());
 
+        SecurityOptions security = SecurityOptions.parse(host.securityOpt());
         SpecBuilder b = SpecBuilder.dockerDefaults()
                 .args(args)
                 .env(env)
@@ -75,10 +76,7 @@ final class SpecFactory {
                 .capAdd(host.capAdd())
                 .capDrop(host.capDrop())
                 .privileged(host.privileged(), heldBounding)
-                .noNewPrivileges(host.securityOpt().stream()
-                        .anyMatch(o -> o.equals("no-new-privileges")
-                                || o.equals("no-new-privileges:true")
-                                || o.equals("no-new-privileges=true")))
+                .noNewPrivileges(security.noNewPrivileges())
                 .memory(host.memory())
                 .memorySwap(host.memorySwap())
                 .shmSize(host.shmSize())
@@ -115,7 +113,10 @@ final class SpecFactory {
                 .forEach((dest, opts) ->
                         b.tmpfs(dest, opts == null || opts.isEmpty() ? List.of() : List.of(opts.split(","))));
         b.annotation("dev.berth.container.name", c.plainName());
-        return b.build();
+        Spec spec = b.build();
+        return spec.withLinux(spec.linux()
+                .withSeccomp(security.filter(
+                        host.privileged(), spec.process().capabilities().bounding())));
     }
 
     /** "/host:/ctr[:ro|rw[,…]]" → a bind mount of a host path (volumes are the container's mount points). */

@@ -121,7 +121,8 @@ public final class OciRuntime implements ContainerRuntime {
                     linux.readonlyPaths(),
                     linux.devices(),
                     linux.sysctl(),
-                    linux.rootfsPropagation()));
+                    linux.rootfsPropagation(),
+                    linux.seccomp()));
         }
         spec = spec.withRoot(new Root(
                 Path.of(spec.root().path()).toAbsolutePath().toString(),
@@ -251,9 +252,10 @@ public final class OciRuntime implements ContainerRuntime {
             String execId,
             ContainerProcess container,
             dev.berth.runtime.spec.Process process,
+            dev.berth.runtime.spec.Seccomp seccomp,
             dev.berth.runtime.Stdio stdio,
             Path stateDir) {
-        return joiner.exec(execId, container, process, stdio, stateDir);
+        return joiner.exec(execId, container, process, seccomp, stdio, stateDir);
     }
 
     /** Where --init's reaper appears in the container (under /dev: a tmpfs, so no trace in its layer). */

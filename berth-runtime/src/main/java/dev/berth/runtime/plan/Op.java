@@ -40,6 +40,7 @@ public enum Op {
     GROUPS("groups", Who.CHILD, 0, Op.MANY),
     IDENTITY("identity", Who.CHILD, 7, 7),
     NONEWPRIVS("nonewprivs", Who.CHILD, 0, 0),
+    SECCOMP("seccomp", Who.CHILD, 1, 1),
     CHDIR("chdir", Who.CHILD, 1, 1),
     ARG("arg", Who.CHILD, 1, 1),
     ENV("env", Who.CHILD, 1, 1),

@@ -14,14 +14,19 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.snapshot.MountSpec;
 import dev.berth.runtime.Stdio;
 import dev.berth.runtime.cgroup.CgroupDriver;
+import dev.berth.runtime.seccomp.SeccompBpf;
 import dev.berth.runtime.spec.Caps;
 import dev.berth.runtime.spec.Linux;
 import dev.berth.runtime.spec.Mount;
 import dev.berth.runtime.spec.Process;
+import dev.berth.runtime.spec.Seccomp;
 import dev.berth.runtime.spec.Spec;
 import dev.berth.runtime.spec.SpecBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -59,6 +64,14 @@ public final class PlanBuilder {
     private final long heldBounding;
     private final long[] hardLimits;
 
+    /** Compiled filters by filter: containers mostly share a few (the default profile, per capability set). */
+    private final Map<Seccomp, String> compiled = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Seccomp, String> eldest) {
+            return size() > 16;
+        }
+    });
+
     /**
      * @param cgroups      the layout to mount at the container's /sys/fs/cgroup
      * @param heldBounding the capabilities the shim can grant (its bounding set)
@@ -77,7 +90,8 @@ public final class PlanBuilder {
      */
     public Plan build(Spec spec, MountSpec rootfsMount, Stdio stdio, Path exitFile, boolean init) {
         Process process = spec.process();
-        Linux linux = spec.linux() == null ? new Linux(null, null, null, null, null, null, null, null) : spec.linux();
+        Linux linux =
+                spec.linux() == null ? new Linux(null, null, null, null, null, null, null, null, null) : spec.linux();
         if (process == null || process.args().isEmpty()) {
             throw BerthException.invalid("no command specified");
         }
@@ -178,7 +192,7 @@ public final class PlanBuilder {
         if (spec.hostname() != null && !spec.hostname().isEmpty()) plan.add(Op.HOSTNAME, spec.hostname());
         if (spec.domainname() != null && !spec.domainname().isEmpty()) plan.add(Op.DOMAINNAME, spec.domainname());
 
-        addProcess(plan, process);
+        addProcess(plan, process, linux.seccomp());
         return plan;
     }
 
@@ -189,7 +203,8 @@ public final class PlanBuilder {
      *
      * @param namespaces the container's namespaces to join, e.g. /proc/&lt;pid&gt;/ns/*
      */
-    public Plan buildExec(Process process, java.util.Map<String, Path> namespaces, Stdio stdio, Path exitFile) {
+    public Plan buildExec(
+            Process process, Seccomp seccomp, java.util.Map<String, Path> namespaces, Stdio stdio, Path exitFile) {
         if (process.args().isEmpty()) {
             throw BerthException.invalid("no command specified");
         }
@@ -215,11 +230,21 @@ public final class PlanBuilder {
             }
         }
         if (process.terminal()) plan.add(Op.CONSOLE);
-        addProcess(plan, process);
+        addProcess(plan, process, seccomp);
         return plan;
     }
 
-    private void addProcess(Plan plan, Process process) {
+    /**
+     * The process's limits, identity and command. The seccomp filter goes in last before execve
+     * when no_new_privs is set; without it the kernel takes a filter only from a process holding
+     * CAP_SYS_ADMIN, so it goes in before the identity drops capabilities (as runc does), and the
+     * few calls left before execve must pass it.
+     */
+    private void addProcess(Plan plan, Process process, Seccomp seccomp) {
+        String filter = seccomp == null
+                ? null
+                : compiled.computeIfAbsent(seccomp, f -> HexFormat.of().formatHex(SeccompBpf.compile(f)));
+        if (filter != null && !process.noNewPrivileges()) plan.add(Op.SECCOMP, filter);
         for (Process.Rlimit rl : process.rlimits()) {
             int resource = Rlimits.resource(rl.type());
             long hard = resource < hardLimits.length ? Rlimits.clamp(rl.hard(), hardLimits[resource]) : rl.hard();
@@ -242,6 +267,7 @@ public final class PlanBuilder {
         plan.add(Op.CHDIR, process.cwd());
         for (String arg : process.args()) plan.add(Op.ARG, arg);
         for (String env : process.env()) plan.add(Op.ENV, env);
+        if (filter != null && process.noNewPrivileges()) plan.add(Op.SECCOMP, filter);
         String path = process.getenv("PATH");
         plan.add(Op.EXEC, path == null ? SpecBuilder.DEFAULT_PATH : path);
     }

@@ -120,6 +120,7 @@ public final class ShimRuntime implements ContainerRuntime {
             String execId,
             ContainerProcess container,
             dev.berth.runtime.spec.Process process,
+            dev.berth.runtime.spec.Seccomp seccomp,
             dev.berth.runtime.Stdio stdio,
             Path stateDir) {
         if (container.exit().isDone()) {
@@ -139,9 +140,7 @@ public final class ShimRuntime implements ContainerRuntime {
         Path planFile = stateDir.resolve("plan");
         try {
             Files.deleteIfExists(exitFile);
-            Files.write(
-                    planFile,
-                    planBuilder.buildExec(process, namespaces, stdio, exitFile).encode());
+            planBuilder.buildExec(process, seccomp, namespaces, stdio, exitFile).write(planFile);
         } catch (IOException e) {
             throw BerthException.unavailable("cannot write %s: %s", planFile, e.getMessage());
         }

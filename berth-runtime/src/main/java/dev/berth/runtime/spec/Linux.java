@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
-/** config-linux.md: namespaces, cgroup resources and path, /proc and /sys hardening, devices. */
+/** config-linux.md: namespaces, cgroup resources and path, /proc and /sys hardening, devices, seccomp. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Linux(
@@ -16,7 +16,8 @@ public record Linux(
         List<String> readonlyPaths,
         List<Device> devices,
         Map<String, String> sysctl,
-        String rootfsPropagation) {
+        String rootfsPropagation,
+        Seccomp seccomp) {
 
     public Linux {
         namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
@@ -24,6 +25,20 @@ public record Linux(
         readonlyPaths = readonlyPaths == null ? List.of() : List.copyOf(readonlyPaths);
         devices = devices == null ? List.of() : List.copyOf(devices);
         sysctl = sysctl == null ? Map.of() : Map.copyOf(sysctl);
+    }
+
+    /** The same settings with {@code filter} as the seccomp filter (null: none). */
+    public Linux withSeccomp(Seccomp filter) {
+        return new Linux(
+                namespaces,
+                resources,
+                cgroupsPath,
+                maskedPaths,
+                readonlyPaths,
+                devices,
+                sysctl,
+                rootfsPropagation,
+                filter);
     }
 
     public boolean hasNamespace(String type) {

@@ -308,6 +308,7 @@ public final class SpecBuilder {
                 privileged ? List.of() : READONLY_PATHS,
                 List.of(),
                 sysctl,
+                null,
                 null);
         return new Spec(
                 Spec.VERSION, process, new Root(rootPath, readonlyRootfs), hostname, null, mounts, linux, annotations);

@@ -8,8 +8,10 @@ import dev.berth.core.snapshot.MountSpec;
 import dev.berth.runtime.Stdio;
 import dev.berth.runtime.cgroup.Cgroup;
 import dev.berth.runtime.cgroup.CgroupDriver;
+import dev.berth.runtime.seccomp.SeccompProfile;
 import dev.berth.runtime.spec.Caps;
 import dev.berth.runtime.spec.Linux;
+import dev.berth.runtime.spec.Seccomp;
 import dev.berth.runtime.spec.Spec;
 import dev.berth.runtime.spec.SpecBuilder;
 import java.nio.charset.StandardCharsets;
@@ -168,6 +170,7 @@ class PlanBuilderTest {
         Spec spec = SpecBuilder.dockerDefaults().args("ls").rootPath("/r").build();
         Plan plan = builder.buildExec(
                 spec.process(),
+                null,
                 new java.util.LinkedHashMap<>(java.util.Map.of(
                         "pid",
                         Path.of("/proc/9/ns/pid"),
@@ -215,5 +218,28 @@ class PlanBuilderTest {
                 .filter(s -> s.op() == Op.MOUNT && s.args().get(1).equals("/c/rootfs"))
                 .findFirst()
                 .orElseThrow();
+    }
+
+    /**
+     * The filter goes in last before execve under no_new_privs; without it, while the shim still
+     * holds CAP_SYS_ADMIN (before the identity step drops it), as runc does.
+     */
+    @Test
+    void seccompComesLastUnderNoNewPrivilegesElseBeforeTheIdentity() {
+        Spec plain = SpecBuilder.dockerDefaults().args("ls").rootPath("/r").build();
+        Seccomp filter =
+                SeccompProfile.builtin().resolve(plain.process().capabilities().bounding());
+        Plan without = plan(plain.withLinux(plain.linux().withSeccomp(filter)));
+        List<String> ops = ops(without);
+        assertThat(ops.indexOf("seccomp")).isEqualTo(ops.indexOf("groups") - 1);
+        Spec nnp = SpecBuilder.dockerDefaults()
+                .args("ls")
+                .rootPath("/r")
+                .noNewPrivileges(true)
+                .build();
+        List<String> last = ops(plan(nnp.withLinux(nnp.linux().withSeccomp(filter))));
+        assertThat(last.subList(last.size() - 2, last.size())).containsExactly("seccomp", "exec");
+        assertThat(last.indexOf("nonewprivs")).isLessThan(last.indexOf("seccomp"));
+        assertThat(ops(plan(plain))).doesNotContain("seccomp");
     }
 }
