@@ -4,6 +4,7 @@ import dev.berth.api.container.ContainerRoutes;
 import dev.berth.api.distribution.DistributionRoutes;
 import dev.berth.api.image.ImageRoutes;
 import dev.berth.api.server.ApiServer;
+import dev.berth.api.system.SwarmRoutes;
 import dev.berth.api.system.SystemRoutes;
 import dev.berth.api.volume.VolumeRoutes;
 import dev.berth.core.content.LocalBlobStore;
@@ -174,11 +175,14 @@ public final class Daemon implements AutoCloseable {
                 .withWarnings(List.of("No bridge networking yet: containers get network mode none by default"));
 
         VolumeRoutes volumeRoutes = new VolumeRoutes(volumes);
+        ContainerRoutes containerRoutes = new ContainerRoutes(containers);
         router = new Router()
                 .install(new SystemRoutes(facts, events))
-                .install(new ImageRoutes(images, distributionRoutes.pullHandler(), volumeRoutes::diskUsage))
+                .install(new SwarmRoutes())
+                .install(new ImageRoutes(
+                        images, distributionRoutes.pullHandler(), volumeRoutes::diskUsage, containerRoutes::diskUsage))
                 .install(distributionRoutes)
-                .install(new ContainerRoutes(containers))
+                .install(containerRoutes)
                 .install(volumeRoutes);
 
         if (serve) {

@@ -68,9 +68,11 @@ class ApiInputTest {
                 }
                 head.append((char) b);
             }
-            int length = Integer.parseInt(head.toString()
-                    .toLowerCase(java.util.Locale.ROOT)
-                    .replaceAll("(?s).*content-length: (\\d+).*", "$1"));
+            String lower = head.toString().toLowerCase(java.util.Locale.ROOT);
+            if (!lower.contains("content-length: ")) {
+                return head.toString(); // a stream (chunked): its head says enough
+            }
+            int length = Integer.parseInt(lower.replaceAll("(?s).*content-length: (\\d+).*", "$1"));
             return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
         }
     }

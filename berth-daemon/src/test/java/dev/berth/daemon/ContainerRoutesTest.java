@@ -84,11 +84,27 @@ class ContainerRoutesTest {
         call("POST", "/containers/" + id + "/start", Map.of());
         awaitStatus(id, "exited");
 
-        Response attach =
-                call("POST", "/containers/" + id + "/attach", Map.of("logs", "1", "stream", "1", "stdout", "1"));
+        Response attach = call("POST", "/containers/" + id + "/attach", Map.of("logs", "1", "stdout", "1"));
         FakeConnection conn = new FakeConnection();
         ((Response.Body.Hijack) attach.body()).handler().handle(conn);
         assertThat(demultiplex(conn.out.toByteArray()).get(1)).isEqualTo("before\n");
+    }
+
+    /** docker start -a: the CLI attaches to the stopped container, then starts it. */
+    @Test
+    void attachToAnExitedContainerStreamsItsNextRun() throws Exception {
+        String id = create(List.of("echo", "again"));
+        call("POST", "/containers/" + id + "/start", Map.of());
+        awaitStatus(id, "exited");
+
+        Response attach =
+                call("POST", "/containers/" + id + "/attach", Map.of("stream", "1", "stdout", "1", "stderr", "1"));
+        assertThat(attach.body()).isInstanceOf(Response.Body.Hijack.class);
+        assertThat(call("POST", "/containers/" + id + "/start", Map.of()).status())
+                .isEqualTo(204);
+        FakeConnection conn = new FakeConnection();
+        ((Response.Body.Hijack) attach.body()).handler().handle(conn);
+        assertThat(demultiplex(conn.out.toByteArray()).get(1)).isEqualTo("again\n");
     }
 
     private String create(List<String> cmd) throws Exception {

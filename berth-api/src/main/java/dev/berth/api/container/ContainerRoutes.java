@@ -103,12 +103,20 @@ public final class ContainerRoutes implements Routes {
     }
 
     private Response list(Request r) {
-        boolean size = r.bool("size");
         List<Container> list = containers
                 .queries()
                 .list(r.bool("all"), r.intValue("limit", -1), Filters.of(r).values());
+        return Json.response(summaries(list, r.bool("size")));
+    }
+
+    /** The Containers of {@code GET /system/df}: every container, as {@code ps -a --size} lists it. */
+    public List<?> diskUsage() {
+        return summaries(containers.queries().list(true, -1, Map.of()), true);
+    }
+
+    private List<Map<String, Object>> summaries(List<Container> list, boolean size) {
         Instant now = Instant.now();
-        return Json.response(list.stream()
+        return list.stream()
                 .map(c -> withMounts(
                         ContainerWire.summary(
                                 c,
@@ -116,7 +124,7 @@ public final class ContainerRoutes implements Routes {
                                 now,
                                 size ? containers.queries().sizes(c) : null),
                         c))
-                .toList());
+                .toList();
     }
 
     private Response inspect(Request r) {
@@ -210,10 +218,10 @@ public final class ContainerRoutes implements Routes {
     }
 
     private Response prune(Request r) {
-        List<String> deleted = containers.remover().prune();
+        var pruned = containers.remover().prune();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ContainersDeleted", deleted.isEmpty() ? null : deleted);
-        out.put("SpaceReclaimed", 0);
+        out.put("ContainersDeleted", pruned.ids().isEmpty() ? null : pruned.ids());
+        out.put("SpaceReclaimed", pruned.spaceReclaimed());
         return Json.response(out);
     }
 
@@ -229,6 +237,10 @@ public final class ContainerRoutes implements Routes {
         boolean tty = c.config().tty();
         boolean timestamps = r.bool("timestamps");
         return Response.stream(tty ? RAW : MULTIPLEXED, out -> {
+            // the headers go out at once, as moby's getContainersLogs flushes them: a follower of
+            // a stream the container does not write to (docker-py's run() follows stdout alone)
+            // would otherwise wait for them until the container ends
+            out.flush();
             OutputStream stdout = tty ? out : StdCopy.writer(out, StdCopy.Stream.STDOUT);
             OutputStream stderr = tty ? out : StdCopy.writer(out, StdCopy.Stream.STDERR);
             containers
@@ -470,17 +482,20 @@ public final class ContainerRoutes implements Routes {
         JsonNode body = Json.body(r, JsonNode.class);
         boolean detach = body != null && body.path("Detach").asBoolean(false);
         ExecService.Exec e = containers.exec().checkStart(r.param("id"));
-        boolean tty = body != null && body.has("Tty")
-                ? body.path("Tty").asBoolean(false)
-                : e.settings().tty();
         if (detach) {
-            containers.exec().start(e, tty, null);
+            containers.exec().start(e, null);
             return Response.status(200);
         }
+        // The process has a terminal when the exec was created with one; the stream is raw or
+        // multiplexed as the start request's Tty says (moby's postContainerExecStart): docker-py
+        // starts with Tty false by default and reads the terminal's output in stdout frames.
+        boolean raw = body != null && body.has("Tty")
+                ? body.path("Tty").asBoolean(false)
+                : e.settings().tty();
         // Unlike attach, nothing can be missed here: the exec'd process only starts inside the
         // hijack handler, after its output is being read.
         return Response.hijack(
-                tty ? RAW : MULTIPLEXED, conn -> containers.exec().start(e, tty, client(conn, tty)));
+                raw ? RAW : MULTIPLEXED, conn -> containers.exec().start(e, client(conn, raw)));
     }
 
     private Response execInspect(Request r) {

@@ -25,15 +25,22 @@ public final class ImageRoutes implements Routes {
     private final ImageServices images;
     private final Handler pull;
     private final java.util.function.Supplier<List<?>> volumeUsage;
+    private final java.util.function.Supplier<List<?>> containerUsage;
 
     /**
-     * @param pull        the handler for {@code POST /images/create?fromImage=…} (the distribution routes')
-     * @param volumeUsage the Volumes of {@code /system/df}
+     * @param pull           the handler for {@code POST /images/create?fromImage=…} (the distribution routes')
+     * @param volumeUsage    the Volumes of {@code /system/df}
+     * @param containerUsage the Containers of {@code /system/df}, with their sizes
      */
-    public ImageRoutes(ImageServices images, Handler pull, java.util.function.Supplier<List<?>> volumeUsage) {
+    public ImageRoutes(
+            ImageServices images,
+            Handler pull,
+            java.util.function.Supplier<List<?>> volumeUsage,
+            java.util.function.Supplier<List<?>> containerUsage) {
         this.images = images;
         this.pull = pull;
         this.volumeUsage = volumeUsage;
+        this.containerUsage = containerUsage;
     }
 
     @Override
@@ -113,7 +120,13 @@ public final class ImageRoutes implements Routes {
 
     private Response load(Request r) {
         boolean quiet = r.bool("quiet");
-        return MessageStream.response(out -> images.loader().load(r.body(), new ProgressMessages(out, quiet)));
+        // moby's postImagesLoad commits the 200 before it reads the archive, so every failure (a
+        // body that is no tar too) is an errorDetail in the stream: docker-py raises its
+        // ImageLoadError from that, and an error status would be an APIError instead
+        return MessageStream.response(out -> {
+            out.flushHeaders();
+            images.loader().load(r.body(), new ProgressMessages(out, quiet));
+        });
     }
 
     private Response saveMany(Request r) {
@@ -142,7 +155,7 @@ public final class ImageRoutes implements Routes {
                             .toList());
         }
         if (types.isEmpty() || types.contains("container")) {
-            body.put("Containers", new ArrayList<>());
+            body.put("Containers", containerUsage.get());
         }
         if (types.isEmpty() || types.contains("volume")) {
             body.put("Volumes", volumeUsage.get());

@@ -45,7 +45,8 @@ class SystemRoutesTest {
                 .withRuntimes(Map.of("berth", "/usr/libexec/berth-shim"), "berth")
                 .withWarnings(List.of("WARNING: bridge networking is not available yet"));
         server = new ApiServer(
-                List.of(URI.create("tcp://127.0.0.1:0")), new Router().install(new SystemRoutes(() -> facts, bus)));
+                List.of(URI.create("tcp://127.0.0.1:0")),
+                new Router().install(new SystemRoutes(() -> facts, bus)).install(new SwarmRoutes()));
         server.start();
         base = "http://127.0.0.1:"
                 + ((InetSocketAddress) server.boundAddresses().getFirst()).getPort();
@@ -118,6 +119,25 @@ class SystemRoutesTest {
         assertThat(i.get("DefaultRuntime").asText()).isEqualTo("berth");
         assertThat(i.at("/Swarm/LocalNodeState").asText()).isEqualTo("inactive");
         assertThat(i.at("/Warnings/0").asText()).contains("bridge");
+    }
+
+    @Test
+    void swarmEndpointsAnswerAsANodeOutsideASwarm() throws Exception {
+        HttpResponse<String> leave = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/v1.41/swarm/leave?force=1"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(leave.statusCode()).isEqualTo(503);
+        assertThat(Json.MAPPER.readTree(leave.body()).get("message").asText())
+                .isEqualTo("This node is not part of a swarm");
+        for (String path : List.of("/swarm", "/nodes", "/services/abc", "/tasks", "/secrets", "/configs")) {
+            HttpResponse<String> r = get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(503);
+            assertThat(Json.MAPPER.readTree(r.body()).get("message").asText())
+                    .as(path)
+                    .startsWith("This node is not a swarm manager.");
+        }
     }
 
     private static String enc(String s) {

@@ -35,20 +35,27 @@ public final class ContainerAttach {
         boolean isOpen();
     }
 
-    /** Checks before the connection is taken over: 409 for a container that has exited (stream only). */
+    /**
+     * Checks before the connection is taken over. A stopped container may be attached to, as
+     * dockerd allows: the stream then carries its next run, which is how the CLI runs
+     * {@code docker start -a} (attach, then start).
+     */
     public Container check(String ref, Options o) {
         Container c = store.resolve(ref);
-        if (o.stream() && !o.logs() && (c.status() == ContainerStatus.EXITED || c.status() == ContainerStatus.DEAD)) {
-            throw BerthException.conflict("You cannot attach to a stopped container, start it first");
+        if (o.stream() && c.status() == ContainerStatus.PAUSED) {
+            throw BerthException.conflict("container %s is paused, unpause the container before attach", ref);
+        }
+        if (o.stream() && c.status() == ContainerStatus.RESTARTING) {
+            throw BerthException.conflict("container %s is restarting, wait until the container is running", ref);
         }
         return c;
     }
 
     /**
-     * Subscribes to the container's output now, buffering it until {@link Session#stream} runs.
-     * Call it before the connection is upgraded: {@code docker run} starts the container as soon
-     * as it reads the 101, and a container that prints and exits at once would otherwise have
-     * finished before anyone listened.
+     * Subscribes to the container's output now (its current run, or its next one when it does
+     * not run), buffering it until {@link Session#stream} runs. Call it before the connection is
+     * upgraded: {@code docker run} starts the container as soon as it reads the 101, and a
+     * container that prints and exits at once would otherwise have finished before anyone listened.
      */
     public Session open(Container c, Options o) {
         // the log first, then the subscription, as Docker: a chunk reaches attached clients before
@@ -56,13 +63,7 @@ public final class ContainerAttach {
         Session session = new Session(c, o, o.logs() ? live.log(c.id()).readAll() : java.util.List.of());
         if (o.stream()) {
             session.subscribe(live.hub(c.id()));
-            // checked after subscribing: a run that ends from now on reaches the session
-            Container now = store.resolve(c.id());
-            if (now.status() == ContainerStatus.EXITED || now.status() == ContainerStatus.DEAD) {
-                session.close();
-            } else {
-                session.subscribedTo = now;
-            }
+            session.subscribedTo = store.resolve(c.id());
         }
         return session;
     }

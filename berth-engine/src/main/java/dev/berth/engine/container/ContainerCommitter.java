@@ -26,6 +26,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code POST /commit}: the container's writable layer becomes one more layer on top of its
@@ -34,6 +37,9 @@ import java.util.List;
  * config is the parent's with the container's config, the changes, and one more history entry.
  */
 public final class ContainerCommitter {
+    /** How long a freeze that failed waits for the exit that explains it. */
+    private static final long EXIT_SECONDS = 5;
+
     private final ContainerStore store;
     private final ImageServices images;
     private final Snapshotter snapshots;
@@ -70,14 +76,11 @@ public final class ContainerCommitter {
         Container c = store.resolve(r.container());
         ImageReference ref = r.repo() == null || r.repo().isEmpty() ? null : TagService.repoTag(r.repo(), r.tag());
         Run run = live.run(c.id()).orElse(null);
-        boolean frozen = false;
-        if (r.pause()
+        boolean frozen = r.pause()
                 && run != null
                 && c.status() == ContainerStatus.RUNNING
-                && run.process().cgroup() != null) {
-            run.process().cgroup().freeze();
-            frozen = true;
-        }
+                && run.process().cgroup() != null
+                && freeze(run);
         Path tmp = ContainerPaths.ensure(paths.runDir(c.id())).resolve("commit-" + System.nanoTime() + ".tar");
         BlobInfo blob;
         try {
@@ -85,7 +88,7 @@ public final class ContainerCommitter {
                 snapshots.diff(c.snapshotKey(), out);
             } finally {
                 if (frozen) {
-                    run.process().cgroup().thaw();
+                    thaw(run);
                 }
             }
             try (InputStream in = Files.newInputStream(tmp)) {
@@ -152,6 +155,47 @@ public final class ContainerCommitter {
                 .events()
                 .publish("commit", id, ref == null ? id.toString() : ref.familiarString(), merged.labels());
         return id;
+    }
+
+    /**
+     * Pauses a running container for the copy. A container that is exiting loses its cgroup under
+     * the freeze (a 400 "cannot write FROZEN" before) and has nothing left to pause: when its exit
+     * follows the failure, false, and the copy goes on unpaused.
+     */
+    private static boolean freeze(Run run) {
+        try {
+            run.process().cgroup().freeze();
+            return true;
+        } catch (BerthException e) {
+            if (exits(run)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Thaws after the copy; a container that exited meanwhile has nothing to thaw. */
+    private static void thaw(Run run) {
+        try {
+            run.process().cgroup().thaw();
+        } catch (BerthException e) {
+            if (!exits(run)) {
+                throw e;
+            }
+        }
+    }
+
+    /** Whether the run ends within moments (its cgroup went away because it exited). */
+    private static boolean exits(Run run) {
+        try {
+            run.process().exit().get(EXIT_SECONDS, TimeUnit.SECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
     }
 
     private static String emptyToNull(String s) {

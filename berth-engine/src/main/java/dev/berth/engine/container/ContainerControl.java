@@ -53,7 +53,7 @@ public final class ContainerControl {
         int timeout = timeoutSeconds != null
                 ? timeoutSeconds
                 : c.config().stopTimeout() != null ? c.config().stopTimeout() : 10;
-        CompletableFuture<ContainerWaits.Result> exit = waits.nextExit(c.id());
+        CompletableFuture<ContainerWaits.Result> exit = waits.endOf(c.id(), run, live);
         if (c.status() == ContainerStatus.PAUSED) {
             signal(c, run, sig);
             thaw(c, run);
@@ -107,7 +107,7 @@ public final class ContainerControl {
         if (sig == Signals.SIGKILL || sig == Signals.SIGTERM) {
             store.update(c.id(), store.resolve(c.id()).state().withStoppedByUser(true));
         }
-        CompletableFuture<ContainerWaits.Result> exit = sig == Signals.SIGKILL ? waits.nextExit(c.id()) : null;
+        CompletableFuture<ContainerWaits.Result> exit = sig == Signals.SIGKILL ? waits.endOf(c.id(), run, live) : null;
         signal(c, run, sig);
         if (c.status() == ContainerStatus.PAUSED && sig == Signals.SIGKILL) {
             thaw(c, run);

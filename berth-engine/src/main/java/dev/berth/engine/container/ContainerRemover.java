@@ -56,7 +56,7 @@ public final class ContainerRemover {
             }
             store.update(c.id(), store.resolve(c.id()).state().withStoppedByUser(true));
             if (run != null) {
-                CompletableFuture<ContainerWaits.Result> exit = waits.nextExit(c.id());
+                CompletableFuture<ContainerWaits.Result> exit = waits.endOf(c.id(), run, live);
                 if (c.status() == ContainerStatus.PAUSED && run.process().cgroup() != null) {
                     run.process().kill(Signals.SIGKILL);
                     run.process().cgroup().thaw();
@@ -73,19 +73,34 @@ public final class ContainerRemover {
         removeStopped(c.id(), volumes);
     }
 
-    /** {@code POST /containers/prune}: every stopped container; returns their IDs. */
-    public java.util.List<String> prune() {
+    /** What a prune removed: the containers, and the bytes their writable layers held. */
+    public record Pruned(java.util.List<String> ids, long spaceReclaimed) {}
+
+    /** {@code POST /containers/prune}: every stopped container. */
+    public Pruned prune() {
         java.util.List<String> removed = new java.util.ArrayList<>();
+        long reclaimed = 0;
         for (Container c : store.all()) {
             if ((c.status() == ContainerStatus.EXITED
                             || c.status() == ContainerStatus.CREATED
                             || c.status() == ContainerStatus.DEAD)
                     && live.run(c.id()).isEmpty()) {
+                long size = layerSize(c);
                 removeStopped(c.id(), false);
                 removed.add(c.id());
+                reclaimed += size;
             }
         }
-        return removed;
+        return new Pruned(removed, reclaimed);
+    }
+
+    /** The bytes of the container's writable layer (moby's SpaceReclaimed counts these), 0 when unknown. */
+    private long layerSize(Container c) {
+        try {
+            return snapshots.usage(c.snapshotKey());
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     /**

@@ -22,7 +22,14 @@ public final class ContainerWaiter {
         String cond = condition == null || condition.isEmpty() ? "not-running" : condition;
         return switch (cond) {
             case "next-exit" -> waits.nextExit(c.id());
-            case "removed" -> waits.removal(c.id());
+            case "removed" -> {
+                CompletableFuture<ContainerWaits.Result> removal = waits.removal(c.id());
+                // removed between the lookup and the registration: nothing will complete it
+                yield store.byId(c.id()).isPresent()
+                        ? removal
+                        : CompletableFuture.completedFuture(
+                                new ContainerWaits.Result(c.state().exitCode(), null));
+            }
             case "not-running" -> {
                 CompletableFuture<ContainerWaits.Result> next = waits.nextExit(c.id());
                 Container now = store.resolve(c.id());

@@ -23,6 +23,18 @@ public final class ContainerWaits {
         return f;
     }
 
+    /**
+     * The end of {@code run}, for stop, kill and rm: registered, then checked against the live
+     * run, so a run whose exit was handled just before is not waited for in vain.
+     */
+    CompletableFuture<Result> endOf(String id, Run run, LiveContainers live) {
+        CompletableFuture<Result> f = nextExit(id);
+        if (live.run(id).orElse(null) != run) {
+            f.complete(null);
+        }
+        return f;
+    }
+
     CompletableFuture<Result> removal(String id) {
         CompletableFuture<Result> f = new CompletableFuture<>();
         removals.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(f);

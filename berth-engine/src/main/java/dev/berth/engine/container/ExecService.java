@@ -145,13 +145,15 @@ public final class ExecService {
     }
 
     /**
-     * Runs the exec; with a client, copies its stdio and returns when the process's output is
+     * Runs the exec, with a terminal when it was created with Tty (as dockerd, whatever the start
+     * request says); with a client, copies its stdio and returns when the process's output is
      * over; detached ({@code client == null}) returns once it runs.
      */
-    public void start(Exec e, boolean tty, Client client) throws IOException {
+    public void start(Exec e, Client client) throws IOException {
         Container c = store.resolve(e.containerId);
         Run run = live.run(c.id()).orElseThrow(() -> BerthException.conflict("Container %s is not running", c.id()));
         ExecSettings s = e.settings;
+        boolean tty = s.tty();
         boolean withStdin = client != null && s.attachStdin();
         java.nio.file.Path dir = paths.runDir(c.id()).resolve("exec").resolve(e.id);
         ContainerIo io = ContainerIo.prepare(dir, "", withStdin, tty);

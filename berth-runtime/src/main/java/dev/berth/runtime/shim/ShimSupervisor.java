@@ -247,10 +247,27 @@ public final class ShimSupervisor implements ContainerProcess {
         return exit;
     }
 
+    /**
+     * A shim that is gone has reaped the container (it outlives it): a signal finds nothing to
+     * reach, and the exit is on its way through the shim's events. Only a shim that is gone
+     * without its exit following is an error (a forced rm racing the exit got a 503 here).
+     */
     @Override
     public void kill(int signal) {
-        if (!exit.isDone()) {
+        if (exit.isDone()) {
+            return;
+        }
+        try {
             send("kill " + signal);
+        } catch (BerthException e) {
+            try {
+                exit.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw e;
+            } catch (ExecutionException | TimeoutException notExited) {
+                throw e;
+            }
         }
     }
 

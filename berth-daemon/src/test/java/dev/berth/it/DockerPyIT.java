@@ -1,0 +1,138 @@
+package dev.berth.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What docker-py (5.0.3, Debian's python3-docker) sees of Berth where its behaviour is the
+ * client's own: the statuses and stream shapes it branches on.
+ */
+class DockerPyIT {
+    private static BerthDaemon daemon;
+
+    @BeforeAll
+    static void startDaemon() {
+        DockerPy.require();
+        daemon = BerthDaemon.start();
+        daemon.bootstrapBusybox();
+    }
+
+    @AfterAll
+    static void stopDaemon() {
+        if (daemon != null) {
+            daemon.removeAllContainers();
+            daemon.close();
+        }
+    }
+
+    private static String py(String script) {
+        return DockerPy.run(daemon, script).ok();
+    }
+
+    @Test
+    void leavingASwarmByForceOutsideOneIsNoError() {
+        assertThat(py("""
+                        print(client.swarm.leave(force=True))
+                        try:
+                            client.swarm.leave()
+                        except docker.errors.APIError as e:
+                            print(e.status_code, e.explanation)
+                        """)).isEqualTo("True\n503 This node is not part of a swarm\n");
+    }
+
+    @Test
+    void loadingSomethingThatIsNoTarRaisesImageLoadError() {
+        assertThat(py("""
+                        try:
+                            client.images.load(b'this is not a tar archive\\n' * 100)
+                        except docker.errors.ImageLoadError as e:
+                            print('ImageLoadError')
+                        """)).isEqualTo("ImageLoadError\n");
+    }
+
+    /** docker-py's own test_exec_start_socket: a Tty exec started with its default Tty=False. */
+    @Test
+    void anExecCreatedWithTtyRunsOnATerminalAndStreamsItInStdoutFrames() {
+        assertThat(py("""
+                        import struct
+                        c = api.create_container('busybox', 'cat', detach=True, stdin_open=True)
+                        api.start(c)
+                        try:
+                            e = api.exec_create(c, ['sh', '-c', 'tty; printf yay'], tty=True)
+                            sock = api.exec_start(e, socket=True)
+                            sock = getattr(sock, '_sock', sock)
+                            data = b''
+                            while True:
+                                chunk = sock.recv(4096)
+                                if not chunk:
+                                    break
+                                data += chunk
+                            stream, size = struct.unpack('>BxxxL', data[:8])
+                            print(stream, data[8:8 + size].decode())
+                        finally:
+                            api.remove_container(c, force=True)
+                        """)).isEqualTo("1 /dev/pts/0\r\nyay\n");
+    }
+
+    /**
+     * docker-py's test_run_with_auto_remove_error: its sleep (1 s upstream, longer on this shared
+     * machine) keeps the container until docker-py has asked for its logs and sent its wait.
+     */
+    @Test
+    void runWithAutoRemoveReportsAFailedCommandAsContainerError() {
+        assertThat(py("""
+                        try:
+                            client.containers.run(
+                                'busybox', 'sh -c ">&2 echo error && sleep 5 && exit 1"', auto_remove=True)
+                        except docker.errors.ContainerError as e:
+                            print('ContainerError', e.exit_status, e.stderr)
+                        """)).isEqualTo("ContainerError 1 None\n");
+    }
+
+    /** docker-py's test_run_with_auto_remove (2 s of sleep upstream): the output of a container that removes itself. */
+    @Test
+    void runWithAutoRemoveReturnsTheOutputAndTheContainerGoes() {
+        assertThat(py("""
+                        print(client.containers.run('busybox', 'sh -c "echo hello && sleep 5"', auto_remove=True))
+                        """)).isEqualTo("b'hello\\n'\n");
+    }
+
+    /**
+     * The races of rm -f, rename and commit with a container's exit: each request comes right
+     * after the start of a container that exits at once, so it meets the exit being handled (the
+     * CLI's own start-up is longer than that window; docker-py's requests are not).
+     */
+    @Test
+    void forcedRmRenameAndCommitOfAnExitingContainerDoWhatTheySay() {
+        String out = py("""
+                failures = []
+                for i in range(30):
+                    c = api.create_container('busybox', ['sh', '-c', 'echo %d > /f' % i])
+                    api.start(c)
+                    try:
+                        if i % 3 == 0:
+                            api.remove_container(c, force=True)
+                            if api.containers(all=True, filters={'id': c['Id']}):
+                                failures.append('rm %d left the container' % i)
+                            continue
+                        if i % 3 == 1:
+                            api.rename(c, 'renamed-%d' % i)
+                        else:
+                            api.commit(c, 'committed', str(i))
+                        api.wait(c)
+                        state = api.inspect_container(c)
+                        if i % 3 == 1 and state['Name'] != '/renamed-%d' % i:
+                            failures.append('rename %d: %s' % (i, state['Name']))
+                        if state['State']['Status'] != 'exited':
+                            failures.append('%d: %s' % (i, state['State']['Status']))
+                    except docker.errors.APIError as e:
+                        failures.append('%d: %s' % (i, e))
+                    api.remove_container(c, force=True)
+                print(failures)
+                """);
+        assertThat(out).isEqualTo("[]\n");
+    }
+}
