@@ -14,6 +14,7 @@ import dev.berth.core.snapshot.Snapshotter;
 import dev.berth.engine.container.ContainerRuntimes;
 import dev.berth.engine.container.ContainerServices;
 import dev.berth.engine.container.ContainerStore;
+import dev.berth.engine.container.LogDrivers;
 import dev.berth.engine.distribution.DistributionServices;
 import dev.berth.engine.distribution.PulledManifests;
 import dev.berth.engine.event.EventBus;
@@ -98,6 +99,7 @@ public final class Daemon implements AutoCloseable {
         // before anything is created.
         List<URI> hosts = serve ? config.hosts() : List.of();
         SslContext tls = serve ? config.tls(System.getenv()) : null;
+        LogDrivers logDrivers = new LogDrivers(config.logConfig());
         Path dataRoot = config.dataRoot().toAbsolutePath().normalize();
         privateDirectory(dataRoot);
         resources.add(DataRootLock.acquire(dataRoot));
@@ -155,6 +157,7 @@ public final class Daemon implements AutoCloseable {
                         config.execRoot().toAbsolutePath(),
                         parts.snapshotDir(),
                         new ContainerVolumes(volumes),
+                        logDrivers,
                         Clock.systemUTC()));
         containers.recovery().withCrashCleanUp(runtimes::cleanUpAfterCrash).cleanUp();
         resources.add(containers::shutdown);
@@ -172,6 +175,7 @@ public final class Daemon implements AutoCloseable {
                 .withDriverStatus(List.of(List.of("Backing Filesystem", storage.reason())))
                 .withCgroup("cgroupfs", Integer.toString(runtimes.cgroups().version()))
                 .withRuntimes(runtimes.paths(), runtimes.defaultRuntime())
+                .withLogging(logDrivers.daemonDefault().type(), LogDrivers.NAMES)
                 .withWarnings(List.of("No bridge networking yet: containers get network mode none by default"));
 
         VolumeRoutes volumeRoutes = new VolumeRoutes(volumes);

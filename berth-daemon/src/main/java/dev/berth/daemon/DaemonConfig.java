@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.server.ApiServer;
 import dev.berth.api.tls.TlsFiles;
 import dev.berth.core.error.BerthException;
+import dev.berth.engine.container.HostSettings;
+import dev.berth.engine.container.LogDrivers;
 import dev.berth.engine.distribution.RegistrySettings;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
@@ -117,6 +119,21 @@ public final class DaemonConfig {
                     + "(default: ${DEFAULT-VALUE})")
     @JsonProperty("default-runtime")
     String defaultRuntime = DEFAULT_RUNTIME;
+
+    @Option(
+            names = "--log-driver",
+            paramLabel = "NAME",
+            description = "Log driver of containers created without one: json-file, local or none "
+                    + "(default: ${DEFAULT-VALUE})")
+    @JsonProperty("log-driver")
+    String logDriver = LogDrivers.JSON_FILE;
+
+    @Option(
+            names = "--log-opt",
+            paramLabel = "KEY=VALUE",
+            description = "An option of the default log driver, e.g. max-size=10m (repeatable)")
+    @JsonProperty("log-opts")
+    Map<String, String> logOpts = Map.of();
 
     @Option(
             names = "--tls",
@@ -273,6 +290,11 @@ public final class DaemonConfig {
 
     public String defaultRuntime() {
         return defaultRuntime == null || defaultRuntime.isEmpty() ? DEFAULT_RUNTIME : defaultRuntime;
+    }
+
+    /** The log config of containers created without one; {@link LogDrivers} checks it. */
+    public HostSettings.LogConfig logConfig() {
+        return new HostSettings.LogConfig(logDriver, logOpts);
     }
 
     /**

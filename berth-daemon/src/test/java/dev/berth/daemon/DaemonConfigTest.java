@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
+import dev.berth.engine.container.HostSettings;
+import dev.berth.engine.container.LogDrivers;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -44,6 +46,22 @@ class DaemonConfigTest {
         assertThat(config.registries().maxConcurrentDownloads()).isEqualTo(7);
         assertThat(config.registries().maxConcurrentUploads()).isEqualTo(2);
         assertThat(config.defaultRuntime()).isEqualTo("runc");
+    }
+
+    @Test
+    void theDefaultLogDriverAndItsOptionsComeFromFlagsOrTheFile() throws IOException {
+        assertThat(withFile("{}").logConfig()).isEqualTo(new HostSettings.LogConfig("json-file", java.util.Map.of()));
+        assertThat(withFile("{}", "--log-driver", "local", "--log-opt", "max-size=1m", "--log-opt", "max-file=3")
+                        .logConfig())
+                .isEqualTo(new HostSettings.LogConfig("local", java.util.Map.of("max-size", "1m", "max-file", "3")))
+                .satisfies(LogDrivers::new);
+        assertThat(withFile("{\"log-driver\": \"none\", \"log-opts\": {}}")
+                        .logConfig()
+                        .type())
+                .isEqualTo("none");
+        assertThatThrownBy(() ->
+                        new LogDrivers(withFile("{\"log-driver\": \"asdf\"}").logConfig()))
+                .hasMessage("error looking up logging plugin asdf: plugin \"asdf\" not found");
     }
 
     @Test

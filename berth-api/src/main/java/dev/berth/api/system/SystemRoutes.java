@@ -110,7 +110,7 @@ public final class SystemRoutes implements Routes {
                         "Volume", List.of("local"),
                         "Network", List.of("host", "null"),
                         "Authorization", List.of(),
-                        "Log", List.of(f.loggingDriver())));
+                        "Log", f.logDrivers()));
         i.put("MemoryLimit", true);
         i.put("SwapLimit", true);
         i.put("CpuCfsPeriod", true);

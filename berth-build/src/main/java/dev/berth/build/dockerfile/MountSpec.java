@@ -218,24 +218,13 @@ public record MountSpec(
         }
     }
 
-    /** go-units' RAMInBytes: a number with an optional binary unit ({@code 64m}, {@code 1GiB}, {@code 512k}). */
+    /** go-units' RAMInBytes ({@code 64m}, {@code 1GiB}, {@code 512k}). */
     static long ramBytes(String key, String value) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+(?:\\.\\d+)?) ?([kKmMgGtTpP])?[iI]?[bB]?$")
-                .matcher(value);
-        if (!m.matches()) {
+        long bytes = dev.berth.core.text.RamSize.parse(value);
+        if (bytes < 0) {
             throw BerthException.invalid("invalid value for %s: %s", key, value);
         }
-        double n = Double.parseDouble(m.group(1));
-        String unit = m.group(2) == null ? "" : m.group(2).toLowerCase(Locale.ROOT);
-        int shift = switch (unit) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            case "t" -> 40;
-            case "p" -> 50;
-            default -> 0;
-        };
-        return (long) (n * (1L << shift));
+        return bytes;
     }
 
     /** One CSV record (Go's encoding/csv): commas separate, double quotes quote, {@code ""} is a quote. */

@@ -60,7 +60,7 @@ public final class ContainerAttach {
     public Session open(Container c, Options o) {
         // the log first, then the subscription, as Docker: a chunk reaches attached clients before
         // its line reaches the log, so nothing is seen twice
-        Session session = new Session(c, o, o.logs() ? live.log(c.id()).readAll() : java.util.List.of());
+        Session session = new Session(c, o, o.logs() ? live.log(c).readAll() : java.util.List.of());
         if (o.stream()) {
             session.subscribe(live.hub(c.id()));
             session.subscribedTo = store.resolve(c.id());

@@ -27,6 +27,7 @@ public final class ContainerCreator {
     private final java.util.Set<String> runtimes;
     private final String defaultRuntime;
     private final ContainerVolumes volumes;
+    private final LogDrivers logDrivers;
     private final Clock clock;
 
     ContainerCreator(
@@ -37,6 +38,7 @@ public final class ContainerCreator {
             java.util.Set<String> runtimes,
             String defaultRuntime,
             ContainerVolumes volumes,
+            LogDrivers logDrivers,
             Clock clock) {
         this.store = store;
         this.images = images;
@@ -45,6 +47,7 @@ public final class ContainerCreator {
         this.runtimes = runtimes;
         this.defaultRuntime = defaultRuntime;
         this.volumes = volumes;
+        this.logDrivers = logDrivers;
         this.clock = clock;
     }
 
@@ -56,9 +59,10 @@ public final class ContainerCreator {
             throw BerthException.invalid("config cannot be empty in order to create a container");
         }
         HostSettings hostConfig = host == null ? HostSettings.defaults() : host;
-        if (hostConfig.runtime().isEmpty()) {
-            hostConfig = hostConfig.withRuntime(defaultRuntime); // as Docker, inspect then names it
-        }
+        // as Docker's, inspect then names the runtime and the log driver the daemon chose
+        hostConfig = hostConfig.withDefaults(
+                hostConfig.runtime().isEmpty() ? defaultRuntime : hostConfig.runtime(),
+                logDrivers.forContainer(hostConfig.logConfig()));
         validate(hostConfig);
         String imageName = requested.image();
         Digest imageId = images.resolver().resolve(imageName);

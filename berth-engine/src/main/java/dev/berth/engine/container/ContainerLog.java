@@ -5,16 +5,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.berth.core.error.BerthException;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +16,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * A container's log file, in Docker's json-file format so that tools that read Docker's logs read
- * Berth's: one JSON object a line, {@code {"log":"hi\n","stream":"stdout","time":"2026-…Z"}}, the
- * time with nanoseconds. Lines are appended as the container writes them; followers
- * ({@code logs -f}) get each new entry and an end signal when the container's output ends.
- * Jackson writes and reads the lines (no hand-made JSON escaping).
+ * A container's log, kept by its log driver (see {@link LogDrivers}): in Docker's json-file format
+ * so that tools that read Docker's logs read Berth's, one JSON object a line,
+ * {@code {"log":"hi\n","stream":"stdout","time":"2026-…Z"}}, the time with nanoseconds, in a
+ * {@link LogFile} that rotates as the driver's options say; nothing with the none driver. Lines are
+ * appended as the container writes them; followers ({@code logs -f}) get each new entry and an end
+ * signal when the container's output ends. Jackson writes and reads the lines (no hand-made JSON
+ * escaping).
  */
 public final class ContainerLog {
     private static final JsonFactory JSON = new JsonFactory();
@@ -36,17 +32,34 @@ public final class ContainerLog {
         void ended();
     }
 
-    private final Path file;
+    private final LogFile file;
     private final List<Follower> followers = new CopyOnWriteArrayList<>();
-    private OutputStream out;
     private boolean live;
 
-    public ContainerLog(Path file) {
+    /** {@code file} null: the none driver, which keeps nothing. */
+    ContainerLog(LogFile file) {
         this.file = file;
     }
 
-    public Path file() {
-        return file;
+    /** The log of a container, kept by its driver. */
+    static ContainerLog of(Container c, ContainerPaths paths) {
+        HostSettings.LogConfig config = c.hostConfig().logConfig();
+        Path path = path(c, paths);
+        return new ContainerLog(path == null ? null : new LogFile(path, LogDrivers.rotation(config)));
+    }
+
+    /** Where a container's driver keeps its log (inspect's LogPath); null for none. */
+    static Path path(Container c, ContainerPaths paths) {
+        return switch (c.hostConfig().logConfig().type()) {
+            case LogDrivers.NONE -> null;
+            case LogDrivers.LOCAL -> paths.dir(c.id()).resolve("local-logs").resolve("container.log");
+            default -> paths.log(c.id());
+        };
+    }
+
+    /** Whether {@code docker logs} can read it (the none driver keeps nothing). */
+    public boolean readable() {
+        return file != null;
     }
 
     /** A run begins: entries will come until {@link #endRun()}. */
@@ -55,14 +68,10 @@ public final class ContainerLog {
     }
 
     public synchronized void append(LogEntry entry) {
+        if (file == null) {
+            return;
+        }
         try {
-            if (out == null) {
-                // what a container prints is its owner's (secrets too): root's alone, as Docker's json-file
-                out = Channels.newOutputStream(Files.newByteChannel(
-                        file,
-                        java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND),
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))));
-            }
             ByteArrayOutputStream line = new ByteArrayOutputStream(entry.line().length + 80);
             try (JsonGenerator g = JSON.createGenerator(line)) {
                 g.writeStartObject();
@@ -72,10 +81,9 @@ public final class ContainerLog {
                 g.writeEndObject();
             }
             line.write('\n');
-            out.write(line.toByteArray());
-            out.flush();
+            file.write(line.toByteArray());
         } catch (IOException e) {
-            throw BerthException.unavailable("cannot write log %s: %s", file, e.getMessage());
+            throw BerthException.unavailable("cannot write log %s: %s", file.path(), e.getMessage());
         }
         for (Follower f : followers) {
             f.accept(entry);
@@ -85,22 +93,13 @@ public final class ContainerLog {
     /** The run's output is over: followers end, the file is closed until the next run. */
     public synchronized void endRun() {
         live = false;
-        closeFile();
+        if (file != null) {
+            file.close();
+        }
         for (Follower f : followers) {
             f.ended();
         }
         followers.clear();
-    }
-
-    private void closeFile() {
-        if (out != null) {
-            try {
-                out.close();
-            } catch (IOException ignored) {
-                // appends were flushed one by one
-            }
-            out = null;
-        }
     }
 
     /**
@@ -109,31 +108,30 @@ public final class ContainerLog {
      * Returns a handle that unregisters it (null when nothing was registered).
      */
     public synchronized Runnable read(Consumer<LogEntry> existing, boolean follow, Follower follower) {
-        for (LogEntry e : readAll()) {
-            existing.accept(e);
-        }
-        if (follow && live) {
+        forEach(existing);
+        if (follow && live && file != null) {
             followers.add(follower);
             return () -> followers.remove(follower);
         }
         return null;
     }
 
-    List<LogEntry> readAll() {
-        if (!Files.exists(file)) {
-            return List.of();
+    /** Every entry kept, oldest first, across rotated files. */
+    synchronized void forEach(Consumer<LogEntry> action) {
+        if (file == null) {
+            return;
         }
-        List<LogEntry> entries = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            for (String line; (line = r.readLine()) != null; ) {
-                LogEntry e = parse(line);
-                if (e != null) {
-                    entries.add(e);
-                }
+        file.forEachLine(line -> {
+            LogEntry e = parse(line);
+            if (e != null) {
+                action.accept(e);
             }
-        } catch (IOException e) {
-            throw BerthException.unavailable("cannot read log %s: %s", file, e.getMessage());
-        }
+        });
+    }
+
+    List<LogEntry> readAll() {
+        List<LogEntry> entries = new ArrayList<>();
+        forEach(entries::add);
         return entries;
     }
 
@@ -159,15 +157,5 @@ public final class ContainerLog {
             return null; // a torn last line after a crash is not an entry
         }
         return log == null ? null : new LogEntry(stream, time, log.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Removes the file (with the container). */
-    public synchronized void delete() {
-        closeFile();
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw BerthException.unavailable("cannot remove log %s: %s", file, e.getMessage());
-        }
     }
 }

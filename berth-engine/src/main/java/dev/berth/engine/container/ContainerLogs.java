@@ -3,8 +3,8 @@ package dev.berth.engine.container;
 import dev.berth.core.error.BerthException;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,32 +36,42 @@ public final class ContainerLogs {
         if (!o.stdout() && !o.stderr()) {
             throw BerthException.invalid("Bad parameters: you must choose at least one stream");
         }
-        return store.resolve(ref);
+        Container c = store.resolve(ref);
+        if (!live.log(c).readable()) {
+            throw BerthException.notImplemented("configured logging driver does not support reading");
+        }
+        return c;
     }
 
     public void read(Container c, Options o, Sink sink, BooleanSupplier clientOpen) throws IOException {
-        ContainerLog log = live.log(c.id());
-        List<LogEntry> existing = new ArrayList<>();
+        ContainerLog log = live.log(c);
+        // the last tail entries only are held, however long the log (rotated files included)
+        Deque<LogEntry> selected = new ArrayDeque<>();
         BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         Object end = new Object();
         boolean follow = o.follow() && (o.until() == null || o.until().isAfter(Instant.now()));
-        Runnable unsubscribe = log.read(existing::add, follow, new ContainerLog.Follower() {
-            @Override
-            public void accept(LogEntry entry) {
-                queue.add(entry);
-            }
+        Runnable unsubscribe = log.read(
+                e -> {
+                    if (o.tail() != 0 && wanted(e, o)) {
+                        if (o.tail() > 0 && selected.size() == o.tail()) {
+                            selected.removeFirst();
+                        }
+                        selected.addLast(e);
+                    }
+                },
+                follow,
+                new ContainerLog.Follower() {
+                    @Override
+                    public void accept(LogEntry entry) {
+                        queue.add(entry);
+                    }
 
-            @Override
-            public void ended() {
-                queue.add(end);
-            }
-        });
+                    @Override
+                    public void ended() {
+                        queue.add(end);
+                    }
+                });
         try {
-            List<LogEntry> selected =
-                    existing.stream().filter(e -> wanted(e, o)).toList();
-            if (o.tail() >= 0 && selected.size() > o.tail()) {
-                selected = selected.subList(selected.size() - o.tail(), selected.size());
-            }
             for (LogEntry e : selected) {
                 sink.write(e);
             }

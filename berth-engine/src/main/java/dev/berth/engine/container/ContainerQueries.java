@@ -63,7 +63,8 @@ public final class ContainerQueries {
         m.put("resolv", paths.dir(c.id()).resolve("resolv.conf").toString());
         m.put("hostname", paths.dir(c.id()).resolve("hostname").toString());
         m.put("hosts", paths.dir(c.id()).resolve("hosts").toString());
-        m.put("log", paths.log(c.id()).toString());
+        java.nio.file.Path log = ContainerLog.path(c, paths);
+        m.put("log", log == null ? "" : log.toString());
         return m;
     }
 

@@ -152,7 +152,7 @@ public final class ContainerRunner {
      * registered and the error goes to the caller.
      */
     private Run beginRun(Container c, ContainerProcess process, ContainerIo io) {
-        ContainerLog log = live.log(c.id());
+        ContainerLog log = live.log(c);
         AttachHub hub = live.hub(c.id());
         log.beginRun();
         io.onStdinClosed(process::closeStdin);
@@ -217,7 +217,7 @@ public final class ContainerRunner {
             LOG.debug("container {}: output did not end within 5 s after exit", id);
         }
         run.io().delete();
-        live.log(id).endRun();
+        live.openLog(id).ifPresent(ContainerLog::endRun);
         live.hub(id).runEnded();
         live.removeRun(id, run);
     }

@@ -48,6 +48,7 @@ public record ContainerServices(
      * @param defaultRuntime the runtime of containers created without one ({@code --default-runtime})
      * @param snapshotDir a snapshot's directory of files (the upper dir of an active one)
      * @param volumes     the mount points of containers (volumes, --mount, --volumes-from)
+     * @param logDrivers  the log drivers and the daemon's default ({@code --log-driver}, {@code --log-opt})
      */
     public record Parts(
             MetadataStore db,
@@ -60,6 +61,7 @@ public record ContainerServices(
             Path execRoot,
             Function<String, Path> snapshotDir,
             ContainerVolumes volumes,
+            LogDrivers logDrivers,
             Clock clock) {}
 
     /**
@@ -103,6 +105,7 @@ public record ContainerServices(
                         p.runtimes().keySet(),
                         p.defaultRuntime(),
                         p.volumes(),
+                        p.logDrivers(),
                         p.clock()),
                 runner,
                 control,

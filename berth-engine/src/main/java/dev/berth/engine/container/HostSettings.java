@@ -54,7 +54,7 @@ public record HostSettings(
         cpusetMems = cpusetMems == null ? "" : cpusetMems;
         sysctls = sysctls == null ? Map.of() : sysctls;
         runtime = runtime == null ? "" : runtime; // "": the daemon's default, filled in at create
-        logConfig = logConfig == null ? new LogConfig("json-file", Map.of()) : logConfig;
+        logConfig = logConfig == null ? new LogConfig("", Map.of()) : logConfig;
         mounts = mounts == null ? List.of() : mounts;
         volumesFrom = volumesFrom == null ? List.of() : volumesFrom;
     }
@@ -65,8 +65,8 @@ public record HostSettings(
                 null, null, null, null, null, null, null);
     }
 
-    /** The same settings run by {@code name} ({@code --runtime}). */
-    public HostSettings withRuntime(String name) {
+    /** The same settings with what create fills in: the runtime ({@code --runtime}) and log config. */
+    public HostSettings withDefaults(String runtimeName, LogConfig log) {
         return new HostSettings(
                 binds,
                 networkMode,
@@ -91,8 +91,8 @@ public record HostSettings(
                 pidsLimit,
                 sysctls,
                 consoleSize,
-                name,
-                logConfig,
+                runtimeName,
+                log,
                 mounts,
                 volumesFrom);
     }
@@ -113,14 +113,15 @@ public record HostSettings(
         }
     }
 
+    /** {@code LogConfig}: a driver ("": the daemon's default, resolved at create) and its options. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record LogConfig(
             @JsonProperty("Type") String type,
             @JsonProperty("Config") Map<String, String> config) {
         public LogConfig {
-            type = type == null || type.isEmpty() ? "json-file" : type;
-            config = config == null ? Map.of() : config;
+            type = type == null ? "" : type;
+            config = config == null ? Map.of() : Map.copyOf(config);
         }
     }
 }

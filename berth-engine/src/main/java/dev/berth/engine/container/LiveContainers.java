@@ -34,8 +34,13 @@ final class LiveContainers {
         return hubs.computeIfAbsent(id, k -> new AttachHub());
     }
 
-    ContainerLog log(String id) {
-        return logs.computeIfAbsent(id, k -> new ContainerLog(paths.log(id)));
+    ContainerLog log(Container c) {
+        return logs.computeIfAbsent(c.id(), k -> ContainerLog.of(c, paths));
+    }
+
+    /** The log of a container whose log was opened (a run began or someone read it), if any. */
+    Optional<ContainerLog> openLog(String id) {
+        return Optional.ofNullable(logs.get(id));
     }
 
     void forget(String id) {

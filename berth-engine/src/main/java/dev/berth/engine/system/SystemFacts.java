@@ -20,6 +20,7 @@ import java.util.Map;
  * @param cgroupDriver {@code cgroupfs} (Berth writes cgroup files itself)
  * @param cgroupVersion {@code "1"} or {@code "2"}, detected
  * @param loggingDriver the default log driver's name
+ * @param logDrivers the log drivers containers may use
  * @param runtimes OCI runtimes by name → path of their executable
  * @param defaultRuntime the runtime used without {@code --runtime}
  * @param warnings lines {@code docker info} prints as WARNING
@@ -34,12 +35,14 @@ public record SystemFacts(
         String cgroupDriver,
         String cgroupVersion,
         String loggingDriver,
+        List<String> logDrivers,
         Map<String, String> runtimes,
         String defaultRuntime,
         List<String> warnings) {
 
     public SystemFacts {
         driverStatus = driverStatus.stream().map(List::copyOf).toList();
+        logDrivers = List.copyOf(logDrivers);
         runtimes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(runtimes));
         warnings = List.copyOf(warnings);
     }
@@ -65,7 +68,8 @@ public record SystemFacts(
                 List.of(),
                 "cgroupfs",
                 "1",
-                "local",
+                "json-file",
+                List.of("json-file"),
                 Map.of(),
                 "berth",
                 List.of());
@@ -82,6 +86,7 @@ public record SystemFacts(
                 cgroupDriver,
                 cgroupVersion,
                 loggingDriver,
+                logDrivers,
                 runtimes,
                 defaultRuntime,
                 warnings);
@@ -98,6 +103,7 @@ public record SystemFacts(
                 driver,
                 version,
                 loggingDriver,
+                logDrivers,
                 runtimes,
                 defaultRuntime,
                 warnings);
@@ -114,6 +120,7 @@ public record SystemFacts(
                 cgroupDriver,
                 cgroupVersion,
                 loggingDriver,
+                logDrivers,
                 runtimes,
                 defaultRuntime,
                 warnings);
@@ -130,6 +137,24 @@ public record SystemFacts(
                 cgroupDriver,
                 cgroupVersion,
                 loggingDriver,
+                logDrivers,
+                runtimes,
+                defaultRuntime,
+                warnings);
+    }
+
+    public SystemFacts withLogging(String defaultDriver, List<String> drivers) {
+        return new SystemFacts(
+                daemonId,
+                dataRoot,
+                images,
+                containers,
+                storageDriver,
+                driverStatus,
+                cgroupDriver,
+                cgroupVersion,
+                defaultDriver,
+                drivers,
                 runtimes,
                 defaultRuntime,
                 warnings);

@@ -135,7 +135,8 @@ class ContainerSettingsTest {
 
     @Test
     void logLinesRoundTripInDockersJsonFileFormat(@TempDir Path dir) throws Exception {
-        ContainerLog log = new ContainerLog(dir.resolve("c-json.log"));
+        ContainerLog log =
+                new ContainerLog(new LogFile(dir.resolve("c-json.log"), new LogDrivers.Rotation(-1, 1, false)));
         java.time.Instant t = java.time.Instant.parse("2026-11-27T10:00:00.123456789Z");
         log.beginRun();
         log.append(new LogEntry("stdout", t, "hi \"there\"\n".getBytes()));
