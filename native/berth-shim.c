@@ -543,12 +543,55 @@ static void report_exit(const struct settings *set, int status)
     put(STDOUT_FILENO, line, strlen(line));
 }
 
+/*
+ * Runs from a sealed memfd copy of this binary, as runc's cloned_binary does (CVE-2019-5736):
+ * whatever joins a container (the child before execve, the --init reaper as its pid 1) then has
+ * no host path as /proc/self/exe, and a "#!/proc/self/exe" script run by docker exec reaches only
+ * the copy, which nobody can write (F_SEAL_WRITE). The first run copies and re-executes itself;
+ * the copy sees its own seals and goes on. Not being dumpable also keeps processes of the
+ * container from ptrace-ing us or opening our descriptors through /proc until execve, which
+ * makes the command dumpable again.
+ */
+static void run_from_sealed_copy(char **argv)
+{
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        die("prctl PR_SET_DUMPABLE");
+    int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (self < 0)
+        die("open /proc/self/exe");
+    int seals = fcntl(self, F_GET_SEALS);
+    if (seals >= 0 && (seals & F_SEAL_WRITE)) {
+        close(self);
+        return;
+    }
+    struct stat st;
+    if (fstat(self, &st) < 0)
+        die("fstat /proc/self/exe");
+    int copy = memfd_create("berth-shim", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (copy < 0)
+        die("memfd_create");
+    for (off_t done = 0; done < st.st_size;) {
+        ssize_t n = sendfile(copy, self, &done, (size_t)(st.st_size - done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            die("copy /proc/self/exe to a memfd");
+    }
+    close(self);
+    if (fcntl(copy, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
+        die("seal the memfd copy");
+    extern char **environ;
+    fexecve(copy, argv, environ);
+    die("fexecve the memfd copy");
+}
+
 static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGCONT, SIGALRM, SIGWINCH};
 
 int main(int argc, char **argv)
 {
     const char *plan_path = NULL;
     const char *control_path = NULL;
+    run_from_sealed_copy(argv);
     if (argc > 2 && !strcmp(argv[1], "--reap"))
         reap_main(argc - 2, argv + 2);
     for (int i = 1; i < argc; i++) {
