@@ -501,7 +501,8 @@ class ContainerDockerCliIT {
                 .trim();
         try {
             String diff = "";
-            for (int i = 0; i < 20 && !diff.contains("/added"); i++) {
+            // until the last of the container's changes shows (the first alone came out under load)
+            for (int i = 0; i < 50 && !diff.contains("D /bin/vi"); i++) {
                 diff = docker("diff", id).ok();
             }
             assertThat(diff.lines()).contains("A /added", "D /bin/vi", "C /bin");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.runtime.spec.Caps;
 import dev.berth.runtime.spec.Seccomp;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,22 +21,7 @@ class SeccompBpfTest {
     private static final int EPERM = 0x00050000 | 1;
     private static final int ENOSYS = 0x00050000 | 38;
 
-    /** Docker's default capability set. */
-    private static final List<String> DEFAULT_CAPS = List.of(
-            "CAP_CHOWN",
-            "CAP_DAC_OVERRIDE",
-            "CAP_FSETID",
-            "CAP_FOWNER",
-            "CAP_MKNOD",
-            "CAP_NET_RAW",
-            "CAP_SETGID",
-            "CAP_SETUID",
-            "CAP_SETFCAP",
-            "CAP_SETPCAP",
-            "CAP_NET_BIND_SERVICE",
-            "CAP_SYS_CHROOT",
-            "CAP_KILL",
-            "CAP_AUDIT_WRITE");
+    private static final List<String> DEFAULT_CAPS = Caps.DOCKER_DEFAULT;
 
     private static List<SeccompBpf.Insn> defaultProgram(List<String> caps) {
         return SeccompBpf.instructions(SeccompProfile.builtin().resolve(caps, "SCMP_ARCH_X86_64", "6.1.0-18-amd64"));
