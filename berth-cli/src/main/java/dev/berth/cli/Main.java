@@ -50,6 +50,7 @@ import picocli.CommandLine.Option;
             VersionCommand.class,
             InfoCommand.class,
             EventsCommand.class,
+            dev.berth.cli.command.BuildCommand.class,
             dev.berth.cli.command.PullCommand.class,
             dev.berth.cli.command.PushCommand.class,
             dev.berth.cli.command.LoginCommand.class,

@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dev.berth.api.build.BuildRoutes;
 import dev.berth.api.container.ContainerRoutes;
 import dev.berth.api.distribution.DistributionRoutes;
 import dev.berth.api.image.ImageRoutes;
@@ -7,6 +8,7 @@ import dev.berth.api.server.ApiServer;
 import dev.berth.api.system.SwarmRoutes;
 import dev.berth.api.system.SystemRoutes;
 import dev.berth.api.volume.VolumeRoutes;
+import dev.berth.build.builder.BuildService;
 import dev.berth.core.content.LocalBlobStore;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.snapshot.Snapshots;
@@ -105,6 +107,8 @@ public final class Daemon implements AutoCloseable {
         resources.add(DataRootLock.acquire(dataRoot));
         privateDirectory(config.execRoot());
 
+        // A build a crash interrupted may have left mounts on snapshots: they go before anything checks those.
+        BuildService.cleanUpAfterCrash(dataRoot);
         MetadataStore db = MetadataStore.open(dataRoot.resolve("metadata.db"));
         resources.add(db);
         LocalBlobStore blobs = new LocalBlobStore(dataRoot.resolve("content"));
@@ -163,6 +167,9 @@ public final class Daemon implements AutoCloseable {
         resources.add(containers::shutdown);
 
         DistributionServices distribution = DistributionServices.create(config.registries(), images.store());
+        BuildService builds =
+                new BuildService(images, containers, distribution.pulls(), snapshots, db, dataRoot, Clock.systemUTC());
+        builds.removeLeftoverContainers();
         DistributionRoutes distributionRoutes =
                 new DistributionRoutes(distribution.pulls(), distribution.pushes(), distribution.logins());
         String daemonId = EngineId.loadOrCreate(dataRoot);
@@ -180,14 +187,20 @@ public final class Daemon implements AutoCloseable {
 
         VolumeRoutes volumeRoutes = new VolumeRoutes(volumes);
         ContainerRoutes containerRoutes = new ContainerRoutes(containers);
+        BuildRoutes buildRoutes = new BuildRoutes(builds, Clock.systemUTC());
         router = new Router()
                 .install(new SystemRoutes(facts, events))
                 .install(new SwarmRoutes())
                 .install(new ImageRoutes(
-                        images, distributionRoutes.pullHandler(), volumeRoutes::diskUsage, containerRoutes::diskUsage))
+                        images,
+                        distributionRoutes.pullHandler(),
+                        volumeRoutes::diskUsage,
+                        containerRoutes::diskUsage,
+                        buildRoutes::diskUsage))
                 .install(distributionRoutes)
                 .install(containerRoutes)
-                .install(volumeRoutes);
+                .install(volumeRoutes)
+                .install(buildRoutes);
 
         if (serve) {
             ApiServer server = new ApiServer(hosts, router, ApiServer.DEFAULT_GRACE, tls);

@@ -148,17 +148,18 @@ public final class BerthDaemon implements AutoCloseable {
     }
 
     public CommandResult dockerWithInput(Path stdin, String... args) {
+        return dockerWithEnv(Map.of(), stdin, args);
+    }
+
+    /** Runs the docker CLI with more environment ({@code DOCKER_BUILDKIT} …); a null value unsets a variable. */
+    public CommandResult dockerWithEnv(Map<String, String> env, Path stdin, String... args) {
         List<String> command = new ArrayList<>();
         command.add("docker");
         command.addAll(List.of(args));
-        return Commands.run(
-                command,
-                Map.of(
-                        "DOCKER_HOST",
-                        host(),
-                        "DOCKER_CONFIG",
-                        dir.resolve("docker-config").toString()),
-                stdin);
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("DOCKER_HOST", host());
+        all.put("DOCKER_CONFIG", dir.resolve("docker-config").toString());
+        return Commands.run(command, all, stdin);
     }
 
     /** Runs the berth CLI against this daemon. */

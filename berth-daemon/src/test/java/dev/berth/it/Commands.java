@@ -21,7 +21,13 @@ public final class Commands {
 
     public static CommandResult run(List<String> command, Map<String, String> env, Path stdinFile) {
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(env);
+        env.forEach((name, value) -> {
+            if (value == null) {
+                builder.environment().remove(name); // a null value unsets what the test JVM has
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
         if (stdinFile != null) {
             builder.redirectInput(stdinFile.toFile());
         } else {

@@ -16,7 +16,6 @@ import dev.berth.http.server.Router;
 import dev.berth.http.server.Routes;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
@@ -97,11 +96,7 @@ public final class DistributionRoutes implements Routes {
         }
 
         private synchronized void send(JsonMessage message) {
-            try {
-                out.send(message);
-            } catch (IOException e) {
-                throw new UncheckedIOException("client went away", e);
-            }
+            out.sendOrStop(message);
         }
     }
 }

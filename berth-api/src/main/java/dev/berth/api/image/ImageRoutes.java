@@ -13,7 +13,6 @@ import dev.berth.http.server.Request;
 import dev.berth.http.server.Response;
 import dev.berth.http.server.Router;
 import dev.berth.http.server.Routes;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,21 +25,25 @@ public final class ImageRoutes implements Routes {
     private final Handler pull;
     private final java.util.function.Supplier<List<?>> volumeUsage;
     private final java.util.function.Supplier<List<?>> containerUsage;
+    private final java.util.function.Supplier<List<?>> buildCacheUsage;
 
     /**
-     * @param pull           the handler for {@code POST /images/create?fromImage=…} (the distribution routes')
-     * @param volumeUsage    the Volumes of {@code /system/df}
-     * @param containerUsage the Containers of {@code /system/df}, with their sizes
+     * @param pull            the handler for {@code POST /images/create?fromImage=…} (the distribution routes')
+     * @param volumeUsage     the Volumes of {@code /system/df}
+     * @param containerUsage  the Containers of {@code /system/df}, with their sizes
+     * @param buildCacheUsage its BuildCache
      */
     public ImageRoutes(
             ImageServices images,
             Handler pull,
             java.util.function.Supplier<List<?>> volumeUsage,
-            java.util.function.Supplier<List<?>> containerUsage) {
+            java.util.function.Supplier<List<?>> containerUsage,
+            java.util.function.Supplier<List<?>> buildCacheUsage) {
         this.images = images;
         this.pull = pull;
         this.volumeUsage = volumeUsage;
         this.containerUsage = containerUsage;
+        this.buildCacheUsage = buildCacheUsage;
     }
 
     @Override
@@ -161,7 +164,7 @@ public final class ImageRoutes implements Routes {
             body.put("Volumes", volumeUsage.get());
         }
         if (types.isEmpty() || types.contains("build-cache")) {
-            body.put("BuildCache", new ArrayList<>());
+            body.put("BuildCache", buildCacheUsage.get());
         }
         return Json.response(body);
     }

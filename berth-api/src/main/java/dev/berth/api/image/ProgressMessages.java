@@ -3,8 +3,6 @@ package dev.berth.api.image;
 import dev.berth.api.server.JsonMessage;
 import dev.berth.api.server.MessageStream;
 import dev.berth.engine.image.ProgressListener;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /** Adapts the engine's {@link ProgressListener} to Docker's JSON message stream; {@code quiet} drops progress bars. */
 final class ProgressMessages implements ProgressListener {
@@ -34,10 +32,6 @@ final class ProgressMessages implements ProgressListener {
     }
 
     private void send(JsonMessage message) {
-        try {
-            out.send(message);
-        } catch (IOException e) {
-            throw new UncheckedIOException("client went away", e);
-        }
+        out.sendOrStop(message);
     }
 }

@@ -70,7 +70,7 @@ public final class ErrorMapping implements ErrorMapper {
     }
 
     /** The text a client sees for {@code failure}: its message, or its class when it has none. */
-    static String message(Throwable failure) {
+    public static String message(Throwable failure) {
         return ErrorMapper.messageOf(failure);
     }
 }

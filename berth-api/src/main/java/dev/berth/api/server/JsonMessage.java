@@ -2,6 +2,7 @@ package dev.berth.api.server;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
  * One message of Docker's JSON message stream ({@code pkg/jsonmessage}), as the docker CLI
@@ -24,8 +25,12 @@ public record JsonMessage(
             @JsonProperty("current") long current,
             @JsonProperty("total") long total) {}
 
+    /** The error of a failed operation; {@code code} (a build step's exit code) when there is one. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ErrorDetail(@JsonProperty("message") String message) {}
+    @JsonPropertyOrder({"code", "message"})
+    public record ErrorDetail(
+            @JsonProperty("code") Integer code,
+            @JsonProperty("message") String message) {}
 
     /** {@code {"stream":"…"}}: text the CLI prints as is (include the newline). */
     public static JsonMessage stream(String text) {
@@ -54,7 +59,15 @@ public record JsonMessage(
 
     /** {@code {"errorDetail":{"message":m},"error":m}}: how Docker reports an error after the 200 header. */
     public static JsonMessage error(String message) {
-        return new JsonMessage(null, null, null, null, null, new ErrorDetail(message), message, null);
+        return new JsonMessage(null, null, null, null, null, new ErrorDetail(null, message), message, null);
+    }
+
+    /**
+     * An error with a code, as dockerd reports a build step that failed
+     * ({@code {"errorDetail":{"code":1,"message":m},"error":m}}); the docker CLI exits with it.
+     */
+    public static JsonMessage error(String message, int code) {
+        return new JsonMessage(null, null, null, null, null, new ErrorDetail(code, message), message, null);
     }
 
     static String progressBar(long current, long total) {

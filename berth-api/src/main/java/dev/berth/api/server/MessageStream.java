@@ -2,6 +2,7 @@ package dev.berth.api.server;
 
 import dev.berth.http.server.Response;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * Docker's JSON message stream as a {@link #response} body writes it: each {@link #send} is one
@@ -12,6 +13,18 @@ import java.io.IOException;
 public interface MessageStream {
     /** Sends one message; throws when the client is gone. */
     void send(Object message) throws IOException;
+
+    /**
+     * {@link #send} for progress listeners, which cannot throw {@link IOException}: a client that
+     * went away fails the send unchecked, which stops the work that reports to it.
+     */
+    default void sendOrStop(Object message) {
+        try {
+            send(message);
+        } catch (IOException e) {
+            throw new UncheckedIOException("client went away", e);
+        }
+    }
 
     /** Commits the 200 header now, before any message (event streams do, so clients see them connected). */
     void flushHeaders() throws IOException;

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -187,24 +188,36 @@ public final class DockerfileParser {
 
     /** The here-document words of a line ({@code <<EOF}, {@code <<-"EOF"}, {@code 2<<EOF}), in order. */
     static List<Heredoc> heredocsIn(String line) {
-        List<String> words;
-        try {
-            words = ShellLex.of('\\')
-                    .withRawQuotes()
-                    .withRawEscapes()
-                    .keepingUnsetVariables()
-                    .words(line, java.util.Map.of());
-        } catch (BerthException e) {
-            return List.of(); // a line the lexer cannot split has no heredoc word, as in BuildKit
-        }
         List<Heredoc> docs = new ArrayList<>();
-        for (String word : words) {
+        for (String word : rawWords(line)) {
             Heredoc doc = heredoc(word);
             if (doc != null) {
                 docs.add(doc);
             }
         }
         return docs;
+    }
+
+    /** Whether a RUN's shell-form text is one here-document word and nothing else ({@code RUN <<EOF}). */
+    public static boolean isOnlyHeredoc(String text) {
+        List<String> words = rawWords(text);
+        return words.size() == 1 && heredoc(words.getFirst()) != null;
+    }
+
+    /**
+     * A line split into words with quotes, escapes and variables left as written (heredoc names keep
+     * their quotes); a line the lexer cannot split has no heredoc word, as in BuildKit.
+     */
+    private static List<String> rawWords(String line) {
+        try {
+            return ShellLex.of('\\')
+                    .withRawQuotes()
+                    .withRawEscapes()
+                    .keepingUnsetVariables()
+                    .words(line, Map.of());
+        } catch (BerthException e) {
+            return List.of();
+        }
     }
 
     /** A heredoc word, or null: the name must be one word; quoting any part of it turns expansion off. */

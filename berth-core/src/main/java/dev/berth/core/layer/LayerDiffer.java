@@ -16,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -32,7 +33,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Writes the changes of a directory as a layer tar (what {@code docker commit}, {@code docker
- * diff}, builds and export need), in one of two ways:
+ * diff}, builds and export need), in one of two ways (and, with the same entry rules, the files a
+ * build's COPY takes: {@link #writeCopy}):
  * <ul>
  *   <li>{@link #writeOverlayUpper}: an overlay upper directory already holds exactly the changes;
  *       0/0 character devices become {@code .wh.<name>} entries and directories with
@@ -52,21 +54,74 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 public final class LayerDiffer {
     private LayerDiffer() {}
 
-    /** Writes the layer tar of an overlay upper directory to {@code out} (not closed). */
-    public static LayerDigest writeOverlayUpper(Path upper, OutputStream out) {
-        return write(out, w -> w.upper(upper, ""));
+    /**
+     * Writes the layer tar of an overlay upper directory to {@code out} (not closed). Mtimes later
+     * than {@code clampMtimes} (null: no limit) are written as it: a build with
+     * {@code SOURCE_DATE_EPOCH} gets the same layer whenever it runs.
+     */
+    public static LayerDigest writeOverlayUpper(Path upper, OutputStream out, Instant clampMtimes) {
+        return write(out, clampMtimes, w -> w.upper(upper, ""));
     }
 
-    /** Writes what changed from {@code lower} (null: nothing) to {@code upper} as a layer tar to {@code out}. */
-    public static LayerDigest writeComparison(Path lower, Path upper, OutputStream out) {
-        return write(out, w -> w.compare(lower, upper, ""));
+    /**
+     * Writes what changed from {@code lower} (null: nothing) to {@code upper} as a layer tar to
+     * {@code out}, mtimes clamped as {@link #writeOverlayUpper}'s.
+     */
+    public static LayerDigest writeComparison(Path lower, Path upper, OutputStream out, Instant clampMtimes) {
+        return write(out, clampMtimes, w -> w.compare(lower, upper, ""));
+    }
+
+    /**
+     * One source of a copy (a build's COPY or ADD): a file, symlink, device or directory, and the
+     * name it gets; a directory with the name {@code ""} gives its contents, at the top.
+     */
+    public record CopySource(Path path, String name) {}
+
+    /** How a copy rewrites what it writes: {@code --chown}, {@code --chmod}, {@code --exclude}. */
+    public interface CopyRewrite {
+        CopyRewrite NONE = new CopyRewrite() {};
+
+        /** Whether {@code relative} (to its source, e.g. {@code sub/a.txt}) is left out, with all below it. */
+        default boolean excluded(String relative) {
+            return false;
+        }
+
+        /** The owner an entry gets, or -1 to keep its own. */
+        default int uid() {
+            return -1;
+        }
+
+        /** The group an entry gets, or -1 to keep its own. */
+        default int gid() {
+            return -1;
+        }
+
+        /** The permission bits (07777) an entry with {@code mode} gets. */
+        default int mode(int mode, boolean directory) {
+            return mode & 07777;
+        }
+    }
+
+    /**
+     * Writes the sources of a copy as one tar, in their order, each directory's entries sorted and
+     * written as layers are (so the same files give the same bytes), rewritten by {@code rewrite}.
+     * With {@code clampMtimes} at the epoch the tar's digest covers names, types, modes, owners,
+     * link targets, xattrs and contents but no time: a build's cache key for the copy.
+     */
+    public static LayerDigest writeCopy(
+            List<CopySource> sources, CopyRewrite rewrite, OutputStream out, Instant clampMtimes) {
+        return write(out, clampMtimes, w -> {
+            for (CopySource source : sources) {
+                w.copy(source, rewrite);
+            }
+        });
     }
 
     private interface Walk {
         void run(Writer writer) throws IOException;
     }
 
-    private static LayerDigest write(OutputStream out, Walk walk) {
+    private static LayerDigest write(OutputStream out, Instant clampMtimes, Walk walk) {
         HashingOutputStream hashed = new HashingOutputStream(out);
         long[] contentSize = {0};
         try {
@@ -74,7 +129,7 @@ public final class LayerDiffer {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             tar.setAddPaxHeadersForNonAsciiNames(true);
-            Writer writer = new Writer(tar);
+            Writer writer = new Writer(tar, clampMtimes == null ? Long.MAX_VALUE : clampMtimes.getEpochSecond());
             walk.run(writer);
             contentSize[0] = writer.contentSize;
             tar.finish();
@@ -87,14 +142,16 @@ public final class LayerDiffer {
 
     private static final class Writer {
         private final TarArchiveOutputStream tar;
+        private final long maxMtimeSeconds;
         private final Map<List<Object>, String> linked = new HashMap<>();
         /** Directories entered but not yet written: written before the first change below them. */
         private final List<Stat> pendingDirs = new ArrayList<>();
 
         private long contentSize;
 
-        Writer(TarArchiveOutputStream tar) {
+        Writer(TarArchiveOutputStream tar, long maxMtimeSeconds) {
             this.tar = tar;
+            this.maxMtimeSeconds = maxMtimeSeconds;
         }
 
         void upper(Path dir, String prefix) throws IOException {
@@ -150,6 +207,33 @@ public final class LayerDiffer {
                     }
                 } else if (ls == null || !us.sameAs(ls)) {
                     entry(us);
+                }
+            }
+        }
+
+        void copy(CopySource source, CopyRewrite rewrite) throws IOException {
+            Stat top = Stat.of(source.path(), "");
+            if (top.isDir() && source.name().isEmpty()) {
+                copyChildren(source.path(), "", "", rewrite);
+                return;
+            }
+            write(top.rewritten(source.name(), rewrite));
+            if (top.isDir()) {
+                copyChildren(source.path(), source.name() + "/", "", rewrite);
+            }
+        }
+
+        private void copyChildren(Path dir, String prefix, String relativePrefix, CopyRewrite rewrite)
+                throws IOException {
+            for (Path child : sortedChildren(dir)) {
+                String base = child.getFileName().toString();
+                if (rewrite.excluded(relativePrefix + base)) {
+                    continue;
+                }
+                Stat s = Stat.of(child, prefix);
+                write(s.rewritten(s.name, rewrite));
+                if (s.isDir()) {
+                    copyChildren(child, s.name + "/", relativePrefix + base + "/", rewrite);
                 }
             }
         }
@@ -228,7 +312,7 @@ public final class LayerDiffer {
             e.setGroupId(s.gid);
             e.setUserName("");
             e.setGroupName("");
-            e.setModTime(FileTime.fromMillis(s.mtimeSeconds * 1000));
+            e.setModTime(FileTime.fromMillis(Math.min(s.mtimeSeconds, maxMtimeSeconds) * 1000));
             for (Map.Entry<String, byte[]> x : s.xattrs.entrySet()) {
                 if (x.getKey().startsWith("trusted.overlay.")) {
                     continue;
@@ -314,6 +398,27 @@ public final class LayerDiffer {
 
         boolean isDir() {
             return type == Libc.S_IFDIR;
+        }
+
+        /** The same file under another name, with the owner and mode a copy gives it. */
+        Stat rewritten(String newName, CopyRewrite rewrite) {
+            int newMode = (mode & ~07777) | (rewrite.mode(mode, isDir()) & 07777);
+            return new Stat(
+                    path,
+                    newName,
+                    base,
+                    type,
+                    newMode,
+                    rewrite.uid() < 0 ? uid : rewrite.uid(),
+                    rewrite.gid() < 0 ? gid : rewrite.gid(),
+                    size,
+                    mtimeSeconds,
+                    mtimeNanos,
+                    rdev,
+                    dev,
+                    ino,
+                    nlink,
+                    xattrs);
         }
 
         boolean isWhiteout() {

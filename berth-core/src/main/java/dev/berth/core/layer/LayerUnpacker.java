@@ -201,7 +201,7 @@ public final class LayerUnpacker {
             int slash = cleaned.lastIndexOf('/');
             String base = cleaned.substring(slash + 1);
             Path parent = resolveParent(name, slash < 0 ? "" : cleaned.substring(0, slash));
-            if (base.startsWith(WHITEOUT_PREFIX)) {
+            if (base.startsWith(WHITEOUT_PREFIX) && whiteouts != WhiteoutMode.PLAIN) {
                 whiteout(name, parent, base);
                 return;
             }

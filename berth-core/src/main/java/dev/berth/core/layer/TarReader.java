@@ -27,6 +27,7 @@ final class TarReader {
     private int limit;
     private long remaining; // data bytes of the current entry not yet read
     private long padding; // bytes after the data up to the next block
+    private boolean ended; // the stream ended in the padding of the last entry
 
     TarReader(InputStream in) {
         this.in = in;
@@ -52,6 +53,9 @@ final class TarReader {
     /** The next entry's header, or null at the end of the archive. Skips what is left of the current entry. */
     Header next() throws IOException {
         skipRest();
+        if (ended) {
+            return null;
+        }
         Map<String, byte[]> pax = null;
         String longName = null;
         String longLink = null;
@@ -206,7 +210,8 @@ final class TarReader {
     }
 
     private void skipRest() throws IOException {
-        long skip = remaining + padding;
+        long skip = remaining;
+        long pad = padding;
         remaining = 0;
         padding = 0;
         while (skip > 0) {
@@ -216,6 +221,17 @@ final class TarReader {
             int n = (int) Math.min(skip, limit - pos);
             pos += n;
             skip -= n;
+        }
+        // The stream may end within the last entry's padding (the docker CLI sends such contexts):
+        // Go's reader takes that as the end of the archive, and so does this one.
+        while (pad > 0) {
+            if (pos == limit && !fill(1)) {
+                ended = true;
+                return;
+            }
+            int n = (int) Math.min(pad, limit - pos);
+            pos += n;
+            pad -= n;
         }
     }
 

@@ -15,8 +15,10 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Whole-tree operations on unpacked filesystems: an exact copy (the vfs snapshotter's prepare) and removal. */
 public final class Trees {
@@ -105,6 +107,35 @@ public final class Trees {
         Instant m = ((FileTime) a.get("lastModifiedTime")).toInstant();
         Instant at = ((FileTime) a.get("lastAccessTime")).toInstant();
         Libc.utimensat(to, at.getEpochSecond(), at.getNano(), m.getEpochSecond(), m.getNano(), true);
+    }
+
+    /**
+     * Bytes of the regular files under {@code dir}, each hard-linked file once (as Docker's
+     * directory.Size counts a volume or a build cache); unreadable entries are skipped, -1 when
+     * {@code dir} itself cannot be walked.
+     */
+    public static long size(Path dir) {
+        long[] total = {0};
+        Set<Object> seen = new HashSet<>();
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
+                    if (a.isRegularFile() && (a.fileKey() == null || seen.add(a.fileKey()))) {
+                        total[0] += a.size();
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            return -1;
+        }
+        return total[0];
     }
 
     /** Removes a file, a symlink (not its target) or a directory tree; fine when absent. */

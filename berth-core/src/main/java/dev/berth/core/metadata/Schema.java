@@ -201,9 +201,33 @@ public final class Schema {
             )""",
             "CREATE INDEX port_mappings_container ON port_mappings(container_id)");
 
+    /**
+     * The build cache (dev.berth.build.cache): each step of a build made an image, and its key —
+     * the digest of what the step's result depends on (the key of the step before it, the
+     * instruction after substitution, the build args it used, the content of the files it
+     * copied) — finds that image again. A row goes with its image.
+     */
+    public static final Migration V7_BUILD_CACHE =
+            Migration.of(7, "build cache", """
+            CREATE TABLE build_cache (
+                key          TEXT PRIMARY KEY,                 -- sha256 hex of the step's inputs
+                image_id     TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+                description  TEXT NOT NULL,                    -- the step, as the image history shows it
+                size         INTEGER NOT NULL,                 -- bytes of the layer the step added (0: none)
+                created      INTEGER NOT NULL,                 -- epoch seconds
+                last_used    INTEGER NOT NULL,                 -- epoch seconds
+                usage_count  INTEGER NOT NULL
+            )""", "CREATE INDEX build_cache_image ON build_cache(image_id)");
+
     /** Every migration, in order. */
-    public static final List<Migration> ALL =
-            List.of(V1_IMAGES, V2_CONTAINERS, V3_VOLUMES, V4_REPO_DIGEST_IMAGE_MANIFEST, V5_PULL_LEASES, V6_NETWORKS);
+    public static final List<Migration> ALL = List.of(
+            V1_IMAGES,
+            V2_CONTAINERS,
+            V3_VOLUMES,
+            V4_REPO_DIGEST_IMAGE_MANIFEST,
+            V5_PULL_LEASES,
+            V6_NETWORKS,
+            V7_BUILD_CACHE);
 
     private Schema() {}
 }

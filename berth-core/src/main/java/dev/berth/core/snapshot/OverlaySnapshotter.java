@@ -2,6 +2,7 @@ package dev.berth.core.snapshot;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.layer.LayerDiffer;
+import dev.berth.core.layer.LayerDigest;
 import dev.berth.core.layer.Trees;
 import dev.berth.core.sys.Errno;
 import dev.berth.core.sys.Libc;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -125,9 +127,9 @@ public final class OverlaySnapshotter implements Snapshotter {
     }
 
     @Override
-    public void diff(String key, OutputStream layerTar) {
+    public LayerDigest diff(String key, OutputStream layerTar, Instant clampMtimes) {
         dirs.requireExisting(key);
-        LayerDiffer.writeOverlayUpper(dirs.fs(key), layerTar);
+        return LayerDiffer.writeOverlayUpper(dirs.fs(key), layerTar, clampMtimes);
     }
 
     @Override

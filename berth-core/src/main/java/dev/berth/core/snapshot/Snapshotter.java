@@ -1,7 +1,9 @@
 package dev.berth.core.snapshot;
 
+import dev.berth.core.layer.LayerDigest;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -54,7 +56,15 @@ public interface Snapshotter {
     Path directory(String key);
 
     /** Writes the changes of active {@code key} against its parent as a layer tar (with whiteouts). */
-    void diff(String key, OutputStream layerTar);
+    default LayerDigest diff(String key, OutputStream layerTar) {
+        return diff(key, layerTar, null);
+    }
+
+    /**
+     * As {@link #diff(String, OutputStream)}, writing mtimes later than {@code clampMtimes} as it
+     * (null: as they are), for reproducible layers ({@code SOURCE_DATE_EPOCH}).
+     */
+    LayerDigest diff(String key, OutputStream layerTar, Instant clampMtimes);
 
     /**
      * Removes an active or committed snapshot and its files; fine when absent. CONFLICT while

@@ -1,9 +1,11 @@
 package dev.berth.core.snapshot;
 
 import dev.berth.core.layer.LayerDiffer;
+import dev.berth.core.layer.LayerDigest;
 import dev.berth.core.layer.Trees;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -61,10 +63,11 @@ public final class VfsSnapshotter implements Snapshotter {
     }
 
     @Override
-    public void diff(String key, OutputStream layerTar) {
+    public LayerDigest diff(String key, OutputStream layerTar, Instant clampMtimes) {
         dirs.requireExisting(key);
         String parent = dirs.parentOf(key);
-        LayerDiffer.writeComparison(parent == null ? null : dirs.fs(parent), dirs.fs(key), layerTar);
+        return LayerDiffer.writeComparison(
+                parent == null ? null : dirs.fs(parent), dirs.fs(key), layerTar, clampMtimes);
     }
 
     @Override

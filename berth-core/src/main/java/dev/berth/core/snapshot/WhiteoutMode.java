@@ -5,5 +5,11 @@ public enum WhiteoutMode {
     /** As overlayfs expects: 0/0 character devices, {@code trusted.overlay.opaque=y} directories. */
     OVERLAY,
     /** Applied: the deleted paths are removed from the (copied) tree, as the vfs driver does. */
-    APPLY
+    APPLY,
+    /**
+     * Not a layer: a build context or an archive that {@code ADD} unpacks. Names beginning with
+     * {@code .wh.} are ordinary files; symlinks already in the target are followed inside it, as
+     * in APPLY.
+     */
+    PLAIN
 }

@@ -10,8 +10,12 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
@@ -65,7 +69,7 @@ class LayerDifferTest {
         Libc.mkfifo(upper.resolve("tmp/fifo"), 0600);
 
         ByteArrayOutputStream tar = new ByteArrayOutputStream();
-        LayerDigest written = LayerDiffer.writeComparison(lower, upper, tar);
+        LayerDigest written = LayerDiffer.writeComparison(lower, upper, tar, null);
         assertThat(written.diffId()).isEqualTo(Digest.sha256(tar.toByteArray()));
         assertThat(written.uncompressedSize()).isEqualTo(tar.size());
         // passwd, busybox (hard-linked as sh: once), notes (hard-linked as notes-link: once)
@@ -99,8 +103,8 @@ class LayerDifferTest {
         Path upper = unpacked("upper", baseLayer());
         ByteArrayOutputStream first = new ByteArrayOutputStream();
         ByteArrayOutputStream second = new ByteArrayOutputStream();
-        LayerDiffer.writeComparison(null, upper, first);
-        LayerDiffer.writeComparison(null, upper, second);
+        LayerDiffer.writeComparison(null, upper, first, null);
+        LayerDiffer.writeComparison(null, upper, second, null);
         assertThat(first.toByteArray()).isEqualTo(second.toByteArray());
         assertThat(names(first.toByteArray()))
                 .containsExactly(
@@ -124,7 +128,7 @@ class LayerDifferTest {
         Path source = unpacked("source", baseLayer());
         Files.writeString(source.resolve("etc/ünïcode-名前"), "utf8");
         ByteArrayOutputStream tar = new ByteArrayOutputStream();
-        LayerDiffer.writeComparison(null, source, tar);
+        LayerDiffer.writeComparison(null, source, tar, null);
         Path copy = unpacked("copy", tar.toByteArray());
         assertThat(TreeListing.of(copy, true)).isEqualTo(TreeListing.of(source, true));
     }
@@ -137,7 +141,7 @@ class LayerDifferTest {
         Libc.mknod(upper.resolve("etc/shadow"), Libc.S_IFCHR, 0, 0);
 
         ByteArrayOutputStream tar = new ByteArrayOutputStream();
-        LayerDiffer.writeOverlayUpper(upper, tar);
+        LayerDiffer.writeOverlayUpper(upper, tar, null);
 
         assertThat(names(tar.toByteArray())).containsExactly("etc/", "etc/hosts", "etc/.wh.shadow");
         Path lower = Files.createDirectories(tmp.resolve("lower/etc"));
@@ -146,6 +150,24 @@ class LayerDifferTest {
         assertThat(lower.resolve("shadow")).doesNotExist();
         assertThat(Files.readString(lower.resolve("hosts"), StandardCharsets.UTF_8))
                 .isEqualTo("127.0.0.1 localhost\n");
+    }
+
+    @Test
+    void clampsLaterMtimesToTheGivenInstant() throws Exception {
+        Path upper = Files.createDirectory(tmp.resolve("clamped"));
+        Path old = Files.writeString(upper.resolve("old"), "a");
+        Path recent = Files.writeString(upper.resolve("recent"), "b");
+        Files.setLastModifiedTime(old, FileTime.fromMillis(1_000_000L * 1000));
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        LayerDiffer.writeComparison(null, upper, tar, Instant.ofEpochSecond(2_000_000));
+        Map<String, Long> mtimes = new HashMap<>();
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar.toByteArray()))) {
+            for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
+                mtimes.put(e.getName(), e.getModTime().getTime() / 1000);
+            }
+        }
+        assertThat(mtimes).containsEntry("old", 1_000_000L).containsEntry("recent", 2_000_000L);
+        assertThat(Files.getLastModifiedTime(recent).toMillis() / 1000).isGreaterThan(2_000_000L);
     }
 
     static List<String> names(byte[] tar) throws Exception {

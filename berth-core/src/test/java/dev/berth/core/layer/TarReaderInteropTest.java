@@ -1,6 +1,7 @@
 package dev.berth.core.layer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.core.snapshot.WhiteoutMode;
 import dev.berth.core.sys.Libc;
@@ -84,6 +85,27 @@ class TarReaderInteropTest {
         new LayerUnpacker(WhiteoutMode.APPLY).unpack(new ByteArrayInputStream(tar.toByteArray()), root);
         assertThat(Libc.lgetxattr(root.resolve("ping"), "user.cap")).isEqualTo(capability);
         assertThat(Files.readString(root.resolve("ping"))).isEqualTo("ELF!");
+    }
+
+    @Test
+    void aStreamThatEndsInTheLastEntrysPaddingEndsTheArchive() throws Exception {
+        // the docker CLI sends such a build context when it adds a Dockerfile from stdin; Go reads it
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        tar.write(header("first", '0', 2));
+        tar.write(padded("1\n".getBytes(StandardCharsets.UTF_8)));
+        tar.write(header("last", '0', 5));
+        tar.write("last\n".getBytes(StandardCharsets.UTF_8));
+        Path root = Files.createDirectory(tmp.resolve("unpadded"));
+        new LayerUnpacker(WhiteoutMode.PLAIN).unpack(new ByteArrayInputStream(tar.toByteArray()), root);
+        assertThat(Files.readString(root.resolve("last"))).isEqualTo("last\n");
+
+        ByteArrayOutputStream cut = new ByteArrayOutputStream();
+        cut.write(header("cut", '0', 100));
+        cut.write("only part of the data".getBytes(StandardCharsets.UTF_8));
+        Path other = Files.createDirectory(tmp.resolve("cut"));
+        assertThatThrownBy(() -> new LayerUnpacker(WhiteoutMode.PLAIN)
+                        .unpack(new ByteArrayInputStream(cut.toByteArray()), other))
+                .hasMessageContaining("truncated");
     }
 
     private static void paxRecord(ByteArrayOutputStream out, byte[] key, byte[] value) {

@@ -1,28 +1,21 @@
 package dev.berth.engine.container;
 
-import dev.berth.core.content.BlobInfo;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.image.ContainerConfig;
 import dev.berth.core.image.History;
 import dev.berth.core.image.ImageConfig;
-import dev.berth.core.image.MediaTypes;
 import dev.berth.core.image.Raw;
 import dev.berth.core.image.RootFs;
-import dev.berth.core.metadata.LayerRow;
+import dev.berth.core.metadata.ImageRow;
 import dev.berth.core.reference.ImageReference;
-import dev.berth.core.snapshot.Snapshotter;
 import dev.berth.engine.image.ConfigChanges;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.LayerBlob;
+import dev.berth.engine.image.LayerStore;
 import dev.berth.engine.image.Leases;
 import dev.berth.engine.image.ProgressListener;
 import dev.berth.engine.image.TagService;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,23 +35,13 @@ public final class ContainerCommitter {
 
     private final ContainerStore store;
     private final ImageServices images;
-    private final Snapshotter snapshots;
     private final LiveContainers live;
-    private final ContainerPaths paths;
     private final Clock clock;
 
-    ContainerCommitter(
-            ContainerStore store,
-            ImageServices images,
-            Snapshotter snapshots,
-            LiveContainers live,
-            ContainerPaths paths,
-            Clock clock) {
+    ContainerCommitter(ContainerStore store, ImageServices images, LiveContainers live, Clock clock) {
         this.store = store;
         this.images = images;
-        this.snapshots = snapshots;
         this.live = live;
-        this.paths = paths;
         this.clock = clock;
     }
 
@@ -75,35 +58,37 @@ public final class ContainerCommitter {
     public Digest commit(Request r) {
         Container c = store.resolve(r.container());
         ImageReference ref = r.repo() == null || r.repo().isEmpty() ? null : TagService.repoTag(r.repo(), r.tag());
+        Raw<ImageConfig> parentRaw = images.store().config(c.imageId());
+        ImageConfig parent = parentRaw.value();
+        ContainerConfig base = toImageConfig(
+                r.config() != null ? r.config().withImageDefaults(toImageConfig(c.config())) : c.config());
+        ContainerConfig merged = ConfigChanges.apply(base, r.changes() == null ? List.of() : r.changes());
+        Digest parentChain =
+                images.store().row(c.imageId()).map(ImageRow::topChainId).orElse(null);
         Run run = live.run(c.id()).orElse(null);
         boolean frozen = r.pause()
                 && run != null
                 && c.status() == ContainerStatus.RUNNING
                 && run.process().cgroup() != null
                 && freeze(run);
-        Path tmp = ContainerPaths.ensure(paths.runDir(c.id())).resolve("commit-" + System.nanoTime() + ".tar");
-        BlobInfo blob;
+        Leases.Lease lease = images.store().leases().acquire(List.of());
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                snapshots.diff(c.snapshotKey(), out);
+            LayerStore.Committed layer;
+            try {
+                layer = images.store().layers().commitCopy(c.snapshotKey(), parentChain, lease);
             } finally {
                 if (frozen) {
                     thaw(run);
                 }
             }
-            try (InputStream in = Files.newInputStream(tmp)) {
-                blob = images.store().blobs().ingest(in, null, -1);
-            }
-        } catch (IOException e) {
-            throw BerthException.unavailable("cannot write the layer of container %s: %s", c.id(), e.getMessage());
+            return finish(r, c, ref, parent, merged, layer.blob());
         } finally {
-            ContainerRunner.deleteQuietly(tmp);
+            lease.close();
         }
-        Raw<ImageConfig> parentRaw = images.store().config(c.imageId());
-        ImageConfig parent = parentRaw.value();
-        ContainerConfig base = toImageConfig(
-                r.config() != null ? r.config().withImageDefaults(toImageConfig(c.config())) : c.config());
-        ContainerConfig merged = ConfigChanges.apply(base, r.changes() == null ? List.of() : r.changes());
+    }
+
+    private Digest finish(
+            Request r, Container c, ImageReference ref, ImageConfig parent, ContainerConfig merged, LayerBlob blob) {
         String created = clock.instant().toString();
         List<Digest> diffIds = new ArrayList<>(parent.diffIds());
         diffIds.add(blob.digest());
@@ -128,26 +113,11 @@ public final class ContainerCommitter {
                 RootFs.layers(diffIds),
                 history);
         Raw<ImageConfig> raw = Raw.of(config);
-        List<LayerBlob> blobs = new ArrayList<>();
-        List<Digest> chain = images.store().db().read(tx -> tx.images().layers(c.imageId()));
-        for (Digest chainId : chain) {
-            LayerRow row = images.store()
-                    .layers()
-                    .get(chainId)
-                    .orElseThrow(
-                            () -> BerthException.dataLoss("layer %s of image %s is missing", chainId, c.imageId()));
-            blobs.add(new LayerBlob(
-                    row.blobDigest() == null ? row.diffId() : row.blobDigest(),
-                    row.blobSize(),
-                    row.blobMediaType() == null ? MediaTypes.OCI_LAYER : row.blobMediaType()));
-        }
-        blobs.add(new LayerBlob(blob.digest(), blob.size(), MediaTypes.OCI_LAYER));
-        Digest id;
-        try (Leases.Lease lease = images.store().leases().acquire(List.of(blob.digest()))) {
-            id = images.store()
-                    .add(raw, blobs, List.of(), c.imageId(), ProgressListener.NONE)
-                    .id();
-        }
+        List<LayerBlob> blobs = new ArrayList<>(images.store().layerBlobs(c.imageId()));
+        blobs.add(blob);
+        Digest id = images.store()
+                .add(raw, blobs, List.of(), c.imageId(), ProgressListener.NONE)
+                .id();
         if (ref != null) {
             images.tags().tag(id, ref);
         }

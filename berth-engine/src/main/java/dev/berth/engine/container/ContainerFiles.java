@@ -395,7 +395,7 @@ public final class ContainerFiles {
             if (!a.isDirectory()) {
                 throw BerthException.invalid("extraction point is not a directory");
             }
-            new LayerUnpacker(WhiteoutMode.APPLY).unpack(tar, dir, files);
+            new LayerUnpacker(WhiteoutMode.PLAIN).unpack(tar, dir, files);
             return null;
         });
     }

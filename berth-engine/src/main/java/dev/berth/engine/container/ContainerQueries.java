@@ -5,6 +5,10 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.snapshot.Snapshotter;
 import dev.berth.core.text.HumanDuration;
 import dev.berth.engine.image.ImageServices;
+import dev.berth.runtime.spec.Mount;
+import dev.berth.runtime.spec.SpecJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +70,20 @@ public final class ContainerQueries {
         java.nio.file.Path log = ContainerLog.path(c, paths);
         m.put("log", log == null ? "" : log.toString());
         return m;
+    }
+
+    /**
+     * Where the container's last start mounted something (its OCI spec's mount destinations):
+     * {@code /proc}, {@code /etc/hosts}, binds, tmpfs … Empty for a container never started. A
+     * build removes the empty mount points the runtime had to create from the layer it commits,
+     * as Docker keeps them in the container's init layer.
+     */
+    public List<String> mountDestinations(Container c) {
+        Path spec = paths.spec(c.id());
+        if (!Files.exists(spec)) {
+            return List.of();
+        }
+        return SpecJson.read(spec).mounts().stream().map(Mount::destination).toList();
     }
 
     /** GraphDriver.Data: for overlay LowerDir, UpperDir, WorkDir (and MergedDir, where the rootfs appears). */

@@ -11,8 +11,6 @@ import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.spec.Spec;
 import dev.berth.runtime.spec.SpecJson;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -404,13 +402,5 @@ public final class ContainerRunner {
 
     Instant now() {
         return clock.instant();
-    }
-
-    static void deleteQuietly(java.nio.file.Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 }

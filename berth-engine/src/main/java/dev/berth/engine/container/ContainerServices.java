@@ -8,12 +8,10 @@ import dev.berth.engine.event.EventBus;
 import dev.berth.engine.image.GcRoots;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.ImageUsers;
-import dev.berth.engine.image.LayerStore;
 import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.runtime.ContainerRuntime;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -117,7 +115,7 @@ public record ContainerServices(
                 exec,
                 new ContainerRecovery(store, runner, paths, p.runtimes(), p.clock()),
                 new ContainerFiles(store, p.snapshots(), paths, files, p.volumes()),
-                new ContainerCommitter(store, p.images(), p.snapshots(), live, paths, p.clock()),
+                new ContainerCommitter(store, p.images(), live, p.clock()),
                 new ContainerMonitor(store, live),
                 p.volumes());
     }
@@ -129,13 +127,8 @@ public record ContainerServices(
 
     /** The container's files top first: its writable layer, then the image's layers. */
     private static LayeredFiles layeredFiles(Container c, Parts p) {
-        List<Path> dirs = new ArrayList<>();
-        dirs.add(p.snapshotDir().apply(c.snapshotKey()));
         List<Digest> chain = p.db().read(tx -> tx.images().layers(c.imageId()));
-        for (int i = chain.size() - 1; i >= 0; i--) {
-            dirs.add(p.snapshotDir().apply(LayerStore.snapshotName(chain.get(i))));
-        }
-        return new LayeredFiles(dirs);
+        return LayeredFiles.of(p.snapshotDir().apply(c.snapshotKey()), chain, p.snapshotDir());
     }
 
     /** The hook through which image removal learns which containers use an image. */

@@ -1,22 +1,42 @@
 package dev.berth.engine.container;
 
+import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
+import dev.berth.engine.image.LayerStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * Reads a file of a container's filesystem without mounting it: looks through its snapshot
- * directories top first (the container's upper layer, then the image's layers) and stops at the
- * first layer that has the file or a whiteout for it. Used for /etc/passwd and /etc/group.
+ * Reads a file of a container's (or an image's) filesystem without mounting it: looks through
+ * its snapshot directories top first (the container's upper layer, then the image's layers) and
+ * stops at the first layer that has the file or a whiteout for it. Used for /etc/passwd and
+ * /etc/group, and by builds to know which paths an image has.
  * A path whose directories are symlinks counts as absent: the kernel would follow such a link
  * on the host, out of the layer (an image's {@code /etc -> /} is not the host's /etc).
  */
-record LayeredFiles(List<Path> topFirst) {
-    Optional<String> read(String path) {
+public record LayeredFiles(List<Path> topFirst) {
+    /**
+     * The files of {@code top} (a container's writable layer, or null for none) over an image's
+     * layers; {@code chain} is the image's layer chain, bottom first.
+     */
+    public static LayeredFiles of(Path top, List<Digest> chain, Function<String, Path> snapshotDir) {
+        List<Path> dirs = new ArrayList<>();
+        if (top != null) {
+            dirs.add(top);
+        }
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            dirs.add(snapshotDir.apply(LayerStore.snapshotName(chain.get(i))));
+        }
+        return new LayeredFiles(dirs);
+    }
+
+    public Optional<String> read(String path) {
         Optional<Path> found = find(path).filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS));
         try {
             return found.isEmpty() ? Optional.empty() : Optional.of(Files.readString(found.get()));
@@ -26,19 +46,19 @@ record LayeredFiles(List<Path> topFirst) {
     }
 
     /** Whether the path exists in the layers (a whiteout above hides it). */
-    boolean exists(String path) {
+    public boolean exists(String path) {
         return find(path).isPresent();
     }
 
     /** Whether the path is a directory in the layers. */
-    boolean isDirectory(String path) {
+    public boolean isDirectory(String path) {
         return find(path)
                 .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
                 .isPresent();
     }
 
     /** The path in the top-most layer that has it; empty when none does or a whiteout above hides it. */
-    private Optional<Path> find(String path) {
+    public Optional<Path> find(String path) {
         String rel = path.replaceFirst("^/+", "");
         for (Path dir : topFirst) {
             Path candidate = entry(dir, rel);

@@ -87,6 +87,11 @@ public final class ConfigChanges {
     }
 
     private static List<String> env(List<String> current, String rest) {
+        return withEnv(current, keyValues("ENV", rest));
+    }
+
+    /** {@code current} with {@code vars} set: a variable already there keeps its place, new ones follow. */
+    public static List<String> withEnv(List<String> current, Map<String, String> vars) {
         Map<String, String> env = new LinkedHashMap<>();
         if (current != null) {
             for (String e : current) {
@@ -94,21 +99,23 @@ public final class ConfigChanges {
                 env.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
             }
         }
-        for (Map.Entry<String, String> kv : keyValues("ENV", rest).entrySet()) {
-            env.remove(kv.getKey());
-            env.put(kv.getKey(), kv.getValue());
-        }
+        env.putAll(vars);
         List<String> out = new ArrayList<>();
         env.forEach((k, v) -> out.add(k + "=" + v));
         return out;
     }
 
     private static Map<String, String> labels(Map<String, String> current, String rest) {
+        return withLabels(current, keyValues("LABEL", rest));
+    }
+
+    /** {@code current} with {@code added} (a later value wins), sorted as Docker shows labels. */
+    public static Map<String, String> withLabels(Map<String, String> current, Map<String, String> added) {
         Map<String, String> labels = new TreeMap<>();
         if (current != null) {
             labels.putAll(current);
         }
-        labels.putAll(keyValues("LABEL", rest));
+        labels.putAll(added);
         return labels;
     }
 
@@ -197,16 +204,22 @@ public final class ConfigChanges {
     }
 
     private static Map<String, Map<String, Object>> expose(Map<String, Map<String, Object>> current, String rest) {
-        Map<String, Map<String, Object>> ports = new TreeMap<>();
-        if (current != null) {
-            ports.putAll(current);
-        }
         List<String> words = words(rest);
         if (words.isEmpty()) {
             throw BerthException.invalid("EXPOSE requires at least one argument");
         }
-        for (String w : words) {
-            String p = unquote(w).toLowerCase(Locale.ROOT);
+        return withPorts(current, words.stream().map(ConfigChanges::unquote).toList());
+    }
+
+    /** {@code current} with {@code ports} ({@code 80}, {@code 53/udp}, {@code 8000-8010}) exposed. */
+    public static Map<String, Map<String, Object>> withPorts(
+            Map<String, Map<String, Object>> current, List<String> ports) {
+        Map<String, Map<String, Object>> out = new TreeMap<>();
+        if (current != null) {
+            out.putAll(current);
+        }
+        for (String w : ports) {
+            String p = w.toLowerCase(Locale.ROOT);
             String proto = "tcp";
             int slash = p.indexOf('/');
             if (slash >= 0) {
@@ -220,23 +233,29 @@ public final class ConfigChanges {
             int from = Integer.parseInt(range[0]);
             int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
             for (int port = from; port <= to; port++) {
-                ports.put(port + "/" + proto, Map.of());
+                out.put(port + "/" + proto, Map.of());
             }
         }
-        return ports;
+        return out;
     }
 
     private static Map<String, Map<String, Object>> volumes(Map<String, Map<String, Object>> current, String rest) {
-        Map<String, Map<String, Object>> volumes = new TreeMap<>();
-        if (current != null) {
-            volumes.putAll(current);
-        }
         List<String> json = jsonArray(rest);
         List<String> paths = json != null
                 ? json
                 : words(rest).stream().map(ConfigChanges::unquote).toList();
         if (paths.isEmpty()) {
             throw BerthException.invalid("VOLUME requires at least one argument");
+        }
+        return withVolumes(current, paths);
+    }
+
+    /** {@code current} with {@code paths} as volumes. */
+    public static Map<String, Map<String, Object>> withVolumes(
+            Map<String, Map<String, Object>> current, List<String> paths) {
+        Map<String, Map<String, Object>> volumes = new TreeMap<>();
+        if (current != null) {
+            volumes.putAll(current);
         }
         for (String p : paths) {
             if (p.isBlank()) {
@@ -248,11 +267,15 @@ public final class ConfigChanges {
     }
 
     private static String workdir(String current, String rest) {
-        String dir = unquote(requireValue("WORKDIR", rest));
-        if (!dir.startsWith("/")) {
-            String base = current == null || current.isEmpty() ? "/" : current;
-            dir = base.endsWith("/") ? base + dir : base + "/" + dir;
+        return workingDir(current, unquote(requireValue("WORKDIR", rest)));
+    }
+
+    /** {@code dir} taken from {@code current} when relative (WORKDIR a, then b, is /a/b). */
+    public static String workingDir(String current, String dir) {
+        if (dir.startsWith("/")) {
+            return dir;
         }
-        return dir;
+        String base = current == null || current.isEmpty() ? "/" : current;
+        return base.endsWith("/") ? base + dir : base + "/" + dir;
     }
 }

@@ -4,8 +4,10 @@ import dev.berth.core.content.BlobStore;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.image.ImageConfig;
+import dev.berth.core.image.MediaTypes;
 import dev.berth.core.image.Raw;
 import dev.berth.core.metadata.ImageRow;
+import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.reference.ImageReference;
 import java.io.ByteArrayInputStream;
@@ -84,6 +86,20 @@ public final class ImageStore {
         } catch (IOException e) {
             throw BerthException.dataLoss("cannot read image config %s: %s", id, e.getMessage());
         }
+    }
+
+    /** The blobs of the image's layers, bottom first, as {@link #add} takes them for a child image. */
+    public List<LayerBlob> layerBlobs(Digest id) {
+        List<LayerBlob> out = new ArrayList<>();
+        for (Digest chainId : db.read(tx -> tx.images().layers(id))) {
+            LayerRow row = layers.get(chainId)
+                    .orElseThrow(() -> BerthException.dataLoss("layer %s of image %s is missing", chainId, id));
+            out.add(new LayerBlob(
+                    row.blobDigest() == null ? row.diffId() : row.blobDigest(),
+                    row.blobSize(),
+                    row.blobMediaType() == null ? MediaTypes.OCI_LAYER : row.blobMediaType()));
+        }
+        return out;
     }
 
     void forget(Digest id) {

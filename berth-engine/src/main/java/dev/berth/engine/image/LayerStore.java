@@ -1,9 +1,12 @@
 package dev.berth.engine.image;
 
+import dev.berth.core.content.BlobInfo;
 import dev.berth.core.content.BlobStore;
+import dev.berth.core.content.BlobWriter;
 import dev.berth.core.digest.ChainId;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
+import dev.berth.core.image.MediaTypes;
 import dev.berth.core.layer.LayerDigest;
 import dev.berth.core.metadata.LayerRow;
 import dev.berth.core.metadata.MetadataStore;
@@ -11,9 +14,11 @@ import dev.berth.core.metadata.Tx;
 import dev.berth.core.snapshot.Snapshotter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -116,6 +121,103 @@ public final class LayerStore {
             return new Unpacked(row, true);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** A layer made from a writable snapshot: the layer (its row to insert when new) and its blob. */
+    public record Committed(Unpacked layer, LayerBlob blob) {}
+
+    /** The diff ID of a tar with no entries, which builds drop rather than add (as Docker's builders do). */
+    public static final Digest EMPTY_TAR =
+            Digest.parse("sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef");
+
+    /**
+     * Turns active snapshot {@code key}, made on top of {@code parentChainId} (null: none), into a
+     * layer without unpacking it a second time: its changes are written once, as an uncompressed
+     * layer blob whose digest is its diff ID, and the snapshot itself is committed under the
+     * layer's chain ID (or removed, when that layer exists already). For a writable layer that is
+     * done with: a build step's container, files a build wrote. A snapshot without changes is
+     * removed and gives no layer. {@code lease} takes the blob and the chain ID, to hold until the
+     * caller's rows refer to them.
+     *
+     * @param clampMtimes mtimes later than this are written as it (SOURCE_DATE_EPOCH), or null
+     */
+    public Optional<Committed> commitActive(String key, Digest parentChainId, Instant clampMtimes, Leases.Lease lease) {
+        Optional<Diff> diff = writeDiff(key, clampMtimes, lease, true);
+        if (diff.isEmpty()) {
+            snapshots.remove(key);
+            return Optional.empty();
+        }
+        Digest diffId = diff.get().written().diffId();
+        Digest chainId = parentChainId == null ? diffId : ChainId.next(parentChainId, diffId);
+        lease.add(chainId);
+        ReentrantLock lock = leases.lockFor(chainId);
+        lock.lock();
+        try {
+            Optional<LayerRow> existing = get(chainId);
+            if (existing.isPresent()) {
+                snapshots.remove(key);
+                return Optional.of(new Committed(
+                        new Unpacked(existing.get(), false), diff.get().blob()));
+            }
+            String name = snapshotName(chainId);
+            if (snapshots.exists(name)) {
+                snapshots.remove(key); // the same content, committed by a step whose row is not written yet
+            } else {
+                snapshots.commit(key, name);
+            }
+            LayerBlob blob = diff.get().blob();
+            LayerRow row = new LayerRow(
+                    chainId,
+                    diffId,
+                    parentChainId,
+                    name,
+                    diff.get().written().contentSize(),
+                    blob.digest(),
+                    blob.mediaType(),
+                    blob.size(),
+                    clock.instant().getEpochSecond());
+            return Optional.of(new Committed(new Unpacked(row, true), blob));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes a layer of the changes of active snapshot {@code key} (on top of
+     * {@code parentChainId}) that stays in use ({@code docker commit} of a container that lives
+     * on): the changes are written as an uncompressed blob and unpacked into the layer's own
+     * snapshot. An empty diff still makes a layer, as Docker's commit does.
+     */
+    public Committed commitCopy(String key, Digest parentChainId, Leases.Lease lease) {
+        Diff diff = writeDiff(key, null, lease, false).orElseThrow();
+        Unpacked layer = unpack(parentChainId, diff.written().diffId(), diff.blob(), ProgressListener.NONE);
+        lease.add(layer.chainId());
+        return new Committed(layer, diff.blob());
+    }
+
+    private record Diff(LayerDigest written, LayerBlob blob) {}
+
+    /** Writes the changes of {@code key} into the content store (leased), or nothing when there are none and {@code dropEmpty}. */
+    private Optional<Diff> writeDiff(String key, Instant clampMtimes, Leases.Lease lease, boolean dropEmpty) {
+        try (BlobWriter writer = blobs.writer("layer-" + key)) {
+            try {
+                OutputStream out = writer.output();
+                LayerDigest written = snapshots.diff(key, out, clampMtimes);
+                out.flush();
+                if (dropEmpty && written.diffId().equals(EMPTY_TAR)) {
+                    writer.abort();
+                    return Optional.empty();
+                }
+                lease.add(written.diffId());
+                BlobInfo info = writer.commit(written.diffId(), written.uncompressedSize());
+                return Optional.of(new Diff(written, new LayerBlob(info.digest(), info.size(), MediaTypes.OCI_LAYER)));
+            } catch (IOException | RuntimeException e) {
+                writer.abort();
+                throw e instanceof RuntimeException r
+                        ? r
+                        : BerthException.unavailable("cannot write the layer of %s: %s", key, e.getMessage());
+            }
         }
     }
 

@@ -12,14 +12,11 @@ import dev.berth.engine.event.EventBus;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -240,7 +237,7 @@ public final class VolumeService {
                     || !Filters.labelsMatchNone(filters.get("label!"), v.labels())) {
                 continue;
             }
-            long size = v.mountsDevice() ? 0 : size(v.mountpoint());
+            long size = v.mountsDevice() ? 0 : Trees.size(v.mountpoint());
             try {
                 remove(v.name(), false);
                 deleted.add(v.name());
@@ -262,7 +259,8 @@ public final class VolumeService {
     public List<Usage> usage() {
         Map<String, Integer> uses = read(VolumeDao::useCounts);
         return read(VolumeDao::all).stream()
-                .map(v -> new Usage(v, v.mountsDevice() ? -1 : size(v.mountpoint()), uses.getOrDefault(v.name(), 0)))
+                .map(v -> new Usage(
+                        v, v.mountsDevice() ? -1 : Trees.size(v.mountpoint()), uses.getOrDefault(v.name(), 0)))
                 .toList();
     }
 
@@ -439,31 +437,6 @@ public final class VolumeService {
         } catch (IOException e) {
             LOG.debug("fsync {}: {}", dir, e.getMessage());
         }
-    }
-
-    /** Bytes of the regular files under {@code dir}, each hard-linked file once (as Docker's directory.Size). */
-    static long size(Path dir) {
-        long[] total = {0};
-        Set<Object> seen = new HashSet<>();
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
-                    if (a.isRegularFile() && (a.fileKey() == null || seen.add(a.fileKey()))) {
-                        total[0] += a.size();
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            return -1;
-        }
-        return total[0];
     }
 
     private static boolean matches(String pattern, String name) {

@@ -89,7 +89,7 @@ final class CopyingSnapshotter implements Snapshotter {
     }
 
     @Override
-    public void diff(String key, OutputStream layerTar) {
+    public dev.berth.core.layer.LayerDigest diff(String key, OutputStream layerTar, java.time.Instant clampMtimes) {
         throw new UnsupportedOperationException();
     }
 
