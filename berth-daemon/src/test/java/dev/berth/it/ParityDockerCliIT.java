@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,5 +87,135 @@ class ParityDockerCliIT {
         String containers = df.substring(df.indexOf("Containers space usage:"), df.indexOf("Local Volumes"));
         assertThat(containers).containsPattern("busybox\\s+\"dd if=/dev/zero .*\\s+0\\s+102kB\\s.*df-sized");
         docker("rm", "df-sized").ok();
+    }
+
+    /**
+     * The issue's check: a container turns healthy, then unhealthy once its check fails; the
+     * events, ps and inspect agree, and the check's output is kept.
+     */
+    @Test
+    void aHealthCheckTurnsHealthyThenUnhealthyAndEventsPsAndInspectAgree() throws Exception {
+        long since = java.time.Instant.now().getEpochSecond() - 1;
+        String id = docker(
+                        "run",
+                        "-d",
+                        "--name",
+                        "checked",
+                        "--health-cmd",
+                        "test -f /ok && echo fine",
+                        "--health-interval",
+                        "1s",
+                        "--health-retries",
+                        "2",
+                        "busybox",
+                        "sh",
+                        "-c",
+                        "touch /ok; sleep 3; rm /ok; sleep 600")
+                .ok()
+                .strip();
+        assertThat(healthEvents(id, since, 2)).containsExactly("health_status: healthy", "health_status: unhealthy");
+
+        assertThat(docker("ps", "--filter", "health=unhealthy", "--format", "{{.Names}} {{.Status}}")
+                        .ok())
+                .matches("checked Up \\d+ seconds? \\(unhealthy\\)\n");
+        assertThat(docker("ps", "-q", "--filter", "health=healthy").ok()).isEmpty();
+        String health =
+                docker("inspect", "-f", "{{json .State.Health}}", "checked").ok();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(health);
+        assertThat(json.get("Status").asText()).isEqualTo("unhealthy");
+        assertThat(json.get("FailingStreak").asInt()).isGreaterThanOrEqualTo(2);
+        List<String> outputs = new java.util.ArrayList<>();
+        json.get("Log")
+                .forEach(r -> outputs.add(
+                        r.get("ExitCode").asInt() + ":" + r.get("Output").asText()));
+        assertThat(outputs).contains("0:fine\n", "1:");
+        assertThat(docker("inspect", "-f", "{{json .Config.Healthcheck}}", "checked")
+                        .ok()
+                        .strip())
+                .isEqualTo("{\"Test\":[\"CMD-SHELL\",\"test -f /ok && echo fine\"],\"Interval\":1000000000,"
+                        + "\"Retries\":2}");
+        docker("rm", "-f", "checked").ok();
+    }
+
+    /** An image's HEALTHCHECK (here from a commit) runs unless --no-healthcheck; run's flags override it. */
+    @Test
+    void theImagesHealthCheckRunsUnlessTurnedOff() throws Exception {
+        docker(
+                        "create",
+                        "--name",
+                        "hc-base",
+                        "--health-cmd",
+                        "echo from-image",
+                        "--health-interval",
+                        "1s",
+                        "--health-timeout",
+                        "5s",
+                        "--health-start-period",
+                        "30s",
+                        "--health-start-interval",
+                        "1s",
+                        "busybox")
+                .ok();
+        docker("commit", "hc-base", "checked:image").ok();
+        docker("rm", "hc-base").ok();
+        assertThat(docker("image", "inspect", "-f", "{{json .Config.Healthcheck}}", "checked:image")
+                        .ok()
+                        .strip())
+                .isEqualTo("{\"Test\":[\"CMD-SHELL\",\"echo from-image\"],\"Interval\":1000000000,"
+                        + "\"Timeout\":5000000000,\"StartPeriod\":30000000000,\"StartInterval\":1000000000}");
+
+        long since = java.time.Instant.now().getEpochSecond() - 1;
+        String id = docker("run", "-d", "--health-retries", "5", "checked:image", "sleep", "600")
+                .ok()
+                .strip();
+        assertThat(healthEvents(id, since, 1)).containsExactly("health_status: healthy");
+        assertThat(docker("inspect", "-f", "{{.Config.Healthcheck.Retries}} {{(index .State.Health.Log 0).Output}}", id)
+                        .ok())
+                .isEqualTo("5 from-image\n\n");
+
+        String off = docker("run", "-d", "--no-healthcheck", "checked:image", "sleep", "600")
+                .ok()
+                .strip();
+        assertThat(docker("inspect", "-f", "{{json .Config.Healthcheck.Test}} {{json .State.Health}}", off)
+                        .ok()
+                        .strip())
+                .isEqualTo("[\"NONE\"] null");
+        assertThat(docker("ps", "-q", "--no-trunc", "--filter", "health=none").ok())
+                .contains(off);
+        docker("rm", "-f", id, off).ok();
+        CommandResult bad = docker("run", "--health-interval", "1ns", "--health-cmd", "true", "busybox");
+        assertThat(bad.stderr()).contains("Interval in Healthcheck cannot be less than 1ms");
+    }
+
+    /** The first {@code count} health_status events of container {@code id} since {@code since}, as they come. */
+    private static List<String> healthEvents(String id, long since, int count) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(
+                        "docker",
+                        "events",
+                        "--since",
+                        Long.toString(since),
+                        "--filter",
+                        "container=" + id,
+                        "--filter",
+                        "event=health_status",
+                        "--format",
+                        "{{.Action}}")
+                .redirectErrorStream(true);
+        builder.environment().put("DOCKER_HOST", daemon.host());
+        Process events = builder.start();
+        events.getOutputStream().close();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(events.getInputStream()))) {
+            List<String> seen = new java.util.ArrayList<>();
+            while (seen.size() < count) {
+                String line = lines.readLine();
+                if (line == null) {
+                    break;
+                }
+                seen.add(line);
+            }
+            return seen;
+        } finally {
+            events.destroy();
+        }
     }
 }

@@ -121,7 +121,7 @@ public final class ContainerRoutes implements Routes {
                         ContainerWire.summary(
                                 c,
                                 containers.queries().imageShown(c),
-                                now,
+                                containers.queries().humanStatus(c, now),
                                 size ? containers.queries().sizes(c) : null),
                         c))
                 .toList();
@@ -136,7 +136,8 @@ public final class ContainerRoutes implements Routes {
                         containers.queries().driver(),
                         containers.queries().graphData(c),
                         r.bool("size") ? containers.queries().sizes(c) : null,
-                        containers.exec().idsOf(c.id())),
+                        containers.exec().idsOf(c.id()),
+                        containers.queries().health(c).orElse(null)),
                 c));
     }
 

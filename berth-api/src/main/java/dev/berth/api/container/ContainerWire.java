@@ -4,6 +4,7 @@ import dev.berth.engine.container.Container;
 import dev.berth.engine.container.ContainerQueries;
 import dev.berth.engine.container.ContainerState;
 import dev.berth.engine.container.ExecService;
+import dev.berth.engine.container.Health;
 import dev.berth.engine.container.HostSettings;
 import dev.berth.engine.volume.MountPoint;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ final class ContainerWire {
         return RFC3339_NANO.format(t);
     }
 
-    static Map<String, Object> state(ContainerState s) {
+    static Map<String, Object> state(ContainerState s, Health.Snapshot health) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Status", s.status().word());
         m.put("Running", s.status().isAlive());
@@ -57,6 +58,24 @@ final class ContainerWire {
         m.put("Error", s.error());
         m.put("StartedAt", time(s.startedAt()));
         m.put("FinishedAt", time(s.finishedAt()));
+        if (health != null) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("Status", health.status().word());
+            h.put("FailingStreak", health.failingStreak());
+            h.put(
+                    "Log",
+                    health.log().stream()
+                            .map(r -> {
+                                Map<String, Object> entry = new LinkedHashMap<>();
+                                entry.put("Start", time(r.start()));
+                                entry.put("End", time(r.end()));
+                                entry.put("ExitCode", r.exitCode());
+                                entry.put("Output", r.output());
+                                return entry;
+                            })
+                            .toList());
+            m.put("Health", h);
+        }
         return m;
     }
 
@@ -66,13 +85,14 @@ final class ContainerWire {
             String driver,
             Map<String, String> graphData,
             ContainerQueries.Sizes sizes,
-            List<String> execIds) {
+            List<String> execIds,
+            Health.Snapshot health) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Id", c.id());
         m.put("Created", time(c.created()));
         m.put("Path", c.path());
         m.put("Args", c.args());
-        m.put("State", state(c.state()));
+        m.put("State", state(c.state(), health));
         m.put("Image", c.imageId().toString());
         m.put("ResolvConfPath", paths.get("resolv"));
         m.put("HostnamePath", paths.get("hostname"));
@@ -246,7 +266,7 @@ final class ContainerWire {
         return m;
     }
 
-    static Map<String, Object> summary(Container c, String image, Instant now, ContainerQueries.Sizes sizes) {
+    static Map<String, Object> summary(Container c, String image, String status, ContainerQueries.Sizes sizes) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Id", c.id());
         m.put("Names", List.of(c.name()));
@@ -264,7 +284,7 @@ final class ContainerWire {
         }
         m.put("Labels", c.config().labels());
         m.put("State", c.status().word());
-        m.put("Status", ContainerQueries.humanStatus(c, now));
+        m.put("Status", status);
         m.put("HostConfig", Map.of("NetworkMode", c.hostConfig().networkMode()));
         Map<String, Object> nets = new LinkedHashMap<>();
         nets.put("Networks", ((Map<?, ?>) networkSettings(c)).get("Networks"));

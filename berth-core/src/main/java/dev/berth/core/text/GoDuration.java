@@ -45,4 +45,33 @@ public final class GoDuration {
         Duration d = Duration.ofNanos(nanos.longValue());
         return negative ? d.negated() : d;
     }
+
+    /** Go's {@code Duration.String}: {@code 30s}, {@code 1m0s}, {@code 1h2m3.5s}, {@code 1.5ms}, {@code 0s}. */
+    public static String format(Duration d) {
+        long nanos = d.toNanos();
+        if (nanos == 0) {
+            return "0s";
+        }
+        String sign = nanos < 0 ? "-" : "";
+        long n = Math.abs(nanos);
+        if (n < 1_000_000_000L) {
+            if (n < 1_000) {
+                return sign + n + "ns";
+            }
+            return n < 1_000_000 ? sign + fraction(n, 1_000) + "µs" : sign + fraction(n, 1_000_000) + "ms";
+        }
+        long hours = n / 3_600_000_000_000L;
+        long minutes = n / 60_000_000_000L % 60;
+        String seconds = fraction(n % 60_000_000_000L, 1_000_000_000L) + "s";
+        if (hours > 0) {
+            return sign + hours + "h" + minutes + "m" + seconds;
+        }
+        return sign + (minutes > 0 ? minutes + "m" : "") + seconds;
+    }
+
+    /** {@code value / unit} with the fraction's trailing zeros dropped. */
+    private static String fraction(long value, long unit) {
+        BigDecimal exact = BigDecimal.valueOf(value).divide(BigDecimal.valueOf(unit));
+        return exact.stripTrailingZeros().toPlainString();
+    }
 }

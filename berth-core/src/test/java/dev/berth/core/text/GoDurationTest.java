@@ -24,4 +24,14 @@ class GoDurationTest {
         assertThat(GoDuration.parse(".s")).isNull();
         assertThat(GoDuration.parse("2023-01-01")).isNull();
     }
+
+    @Test
+    void formatsAsGoPrintsDurations() {
+        assertThat(GoDuration.format(Duration.ofSeconds(30))).isEqualTo("30s");
+        assertThat(GoDuration.format(Duration.ofMinutes(1))).isEqualTo("1m0s");
+        assertThat(GoDuration.format(Duration.ofMillis(3_723_500))).isEqualTo("1h2m3.5s");
+        assertThat(GoDuration.format(Duration.ofNanos(1_500_000))).isEqualTo("1.5ms");
+        assertThat(GoDuration.format(Duration.ofNanos(999))).isEqualTo("999ns");
+        assertThat(GoDuration.format(Duration.ZERO)).isEqualTo("0s");
+    }
 }

@@ -185,7 +185,7 @@ public final class ContainerCommitter {
                 s.labels().isEmpty() ? null : s.labels(),
                 s.stopSignal(),
                 false,
-                null,
+                s.healthcheck() == null ? null : s.healthcheck().toImage(),
                 null,
                 null);
     }

@@ -64,6 +64,9 @@ public final class ContainerCreator {
                 hostConfig.runtime().isEmpty() ? defaultRuntime : hostConfig.runtime(),
                 logDrivers.forContainer(hostConfig.logConfig()));
         validate(hostConfig);
+        if (requested.healthcheck() != null) {
+            requested.healthcheck().check();
+        }
         String imageName = requested.image();
         Digest imageId = images.resolver().resolve(imageName);
         ImageRow image =

@@ -37,12 +37,24 @@ public final class ContainerQueries {
     private final ImageServices images;
     private final Snapshotter snapshots;
     private final ContainerPaths paths;
+    private final HealthChecks health;
 
-    ContainerQueries(ContainerStore store, ImageServices images, Snapshotter snapshots, ContainerPaths paths) {
+    ContainerQueries(
+            ContainerStore store,
+            ImageServices images,
+            Snapshotter snapshots,
+            ContainerPaths paths,
+            HealthChecks health) {
         this.store = store;
         this.images = images;
         this.snapshots = snapshots;
         this.paths = paths;
+        this.health = health;
+    }
+
+    /** State.Health of a container with a Healthcheck that has run; empty otherwise. */
+    public Optional<Health.Snapshot> health(Container c) {
+        return health.of(c.id());
     }
 
     /**
@@ -152,6 +164,12 @@ public final class ContainerQueries {
                 throw BerthException.invalid("invalid filter 'status=%s'", s);
             }
         }
+        List<String> healths = filters.getOrDefault("health", List.of());
+        for (String h : healths) {
+            if (!List.of("starting", "healthy", "unhealthy", "none").contains(h)) {
+                throw BerthException.invalid("Unrecognised filter value for health: %s", h);
+            }
+        }
         List<Integer> exited = new ArrayList<>();
         for (String e : filters.getOrDefault("exited", List.of())) {
             try {
@@ -198,6 +216,11 @@ public final class ContainerQueries {
             if (filters.containsKey("ancestor")
                     && !ancestors.contains(c.imageId())
                     && !filters.get("ancestor").contains(c.imageName())) {
+                continue;
+            }
+            if (!healths.isEmpty()
+                    && !healths.contains(
+                            health.of(c.id()).map(h -> h.status().word()).orElse("none"))) {
                 continue;
             }
             if (before != null && !c.created().isBefore(before)) {
@@ -249,11 +272,20 @@ public final class ContainerQueries {
         return true;
     }
 
-    /** Docker's ps Status column: "Up 5 seconds", "Exited (0) 2 minutes ago", "Created" … */
-    public static String humanStatus(Container c, java.time.Instant now) {
+    /**
+     * Docker's ps Status column: "Up 5 seconds", "Up 2 minutes (healthy)", "Exited (0) 2 minutes
+     * ago", "Created" …
+     */
+    public String humanStatus(Container c, java.time.Instant now) {
         ContainerState s = c.state();
         return switch (c.status()) {
-            case RUNNING -> "Up " + duration(s.startedAt(), now);
+            case RUNNING ->
+                "Up " + duration(s.startedAt(), now)
+                        + health.of(c.id())
+                                .map(h -> h.status() == Health.Status.STARTING
+                                        ? " (health: starting)"
+                                        : " (" + h.status().word() + ")")
+                                .orElse("");
             case PAUSED -> "Up " + duration(s.startedAt(), now) + " (Paused)";
             case RESTARTING -> "Restarting (" + s.exitCode() + ") " + duration(s.finishedAt(), now) + " ago";
             case EXITED -> "Exited (" + s.exitCode() + ") " + duration(s.finishedAt(), now) + " ago";

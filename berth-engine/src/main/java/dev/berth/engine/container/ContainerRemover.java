@@ -24,6 +24,7 @@ public final class ContainerRemover {
     private final Snapshotter snapshots;
     private final ContainerPaths paths;
     private final ContainerVolumes volumes;
+    private final HealthChecks health;
 
     ContainerRemover(
             ContainerStore store,
@@ -32,7 +33,8 @@ public final class ContainerRemover {
             ContainerEvents events,
             Snapshotter snapshots,
             ContainerPaths paths,
-            ContainerVolumes volumes) {
+            ContainerVolumes volumes,
+            HealthChecks health) {
         this.store = store;
         this.live = live;
         this.waits = waits;
@@ -40,6 +42,7 @@ public final class ContainerRemover {
         this.snapshots = snapshots;
         this.paths = paths;
         this.volumes = volumes;
+        this.health = health;
     }
 
     public void remove(String ref, boolean force, boolean volumes) {
@@ -134,6 +137,7 @@ public final class ContainerRemover {
             LOG.warn("container {}: releasing its volumes: {}", id, e.getMessage());
         }
         live.forget(id);
+        health.forget(id);
         Trees.delete(paths.dir(id));
         Trees.delete(paths.runDir(id));
         events.publish(c, "destroy");

@@ -41,6 +41,7 @@ public final class ContainerRunner {
     private final ContainerPaths paths;
     private final Function<Container, LayeredFiles> files;
     private final ContainerVolumes volumes;
+    private final HealthChecks health;
     private final Clock clock;
     private volatile Consumer<String> autoRemove = id -> {};
     private volatile boolean shuttingDown;
@@ -56,6 +57,7 @@ public final class ContainerRunner {
             ContainerPaths paths,
             Function<Container, LayeredFiles> files,
             ContainerVolumes volumes,
+            HealthChecks health,
             Clock clock) {
         this.store = store;
         this.live = live;
@@ -67,6 +69,7 @@ public final class ContainerRunner {
         this.paths = paths;
         this.files = files;
         this.volumes = volumes;
+        this.health = health;
         this.clock = clock;
     }
 
@@ -141,6 +144,7 @@ public final class ContainerRunner {
         }
         Container running = store.update(c.id(), c.state().running(process.pid(), process.shimPid(), clock.instant()));
         events.publish(running, "start");
+        health.started(running);
         watchExit(c, run);
     }
 
@@ -221,6 +225,7 @@ public final class ContainerRunner {
     }
 
     private void exited(String id, Run run, ExitStatus status) {
+        health.stopped(id);
         finishRun(id, run);
         Container c;
         ReentrantLock lock = store.lock(id);
@@ -380,6 +385,7 @@ public final class ContainerRunner {
                             .running(process.pid(), process.shimPid(), c.state().startedAt())
                             .withStatus(c.status()));
         }
+        health.started(store.resolve(c.id()));
         watchExit(c, run);
     }
 

@@ -84,10 +84,23 @@ public record ContainerServices(
             return r;
         };
         SpecFactory specs = new SpecFactory(paths, p.volumes());
-        ContainerRunner runner = new ContainerRunner(
-                store, live, waits, events, p.snapshots(), runtimes, specs, paths, files, p.volumes(), p.clock());
-        ContainerRemover remover = new ContainerRemover(store, live, waits, events, p.snapshots(), paths, p.volumes());
         ExecService exec = new ExecService(store, live, events, paths, runtimes, files, p.clock());
+        HealthChecks health = new HealthChecks(exec, store, events, p.clock());
+        ContainerRunner runner = new ContainerRunner(
+                store,
+                live,
+                waits,
+                events,
+                p.snapshots(),
+                runtimes,
+                specs,
+                paths,
+                files,
+                p.volumes(),
+                health,
+                p.clock());
+        ContainerRemover remover =
+                new ContainerRemover(store, live, waits, events, p.snapshots(), paths, p.volumes(), health);
         runner.onAutoRemove(id -> {
             exec.forget(id);
             remover.removeStopped(id, true);
@@ -108,7 +121,7 @@ public record ContainerServices(
                 runner,
                 control,
                 remover,
-                new ContainerQueries(store, p.images(), p.snapshots(), paths),
+                new ContainerQueries(store, p.images(), p.snapshots(), paths, health),
                 new ContainerWaiter(store, waits),
                 new ContainerLogs(store, live),
                 new ContainerAttach(store, live, events),

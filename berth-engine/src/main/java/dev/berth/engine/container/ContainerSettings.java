@@ -31,7 +31,8 @@ public record ContainerSettings(
         @JsonProperty("Entrypoint") List<String> entrypoint,
         @JsonProperty("Labels") Map<String, String> labels,
         @JsonProperty("StopSignal") String stopSignal,
-        @JsonProperty("StopTimeout") Integer stopTimeout) {
+        @JsonProperty("StopTimeout") Integer stopTimeout,
+        @JsonProperty("Healthcheck") HealthConfig healthcheck) {
 
     public ContainerSettings {
         hostname = hostname == null ? "" : hostname;
@@ -91,7 +92,8 @@ public record ContainerSettings(
                 ep,
                 mergedLabels,
                 stopSignal == null || stopSignal.isEmpty() ? image.stopSignal() : stopSignal,
-                stopTimeout);
+                stopTimeout,
+                HealthConfig.merge(healthcheck, HealthConfig.fromImage(image.healthcheck())));
     }
 
     public ContainerSettings withHostname(String value) {
@@ -114,7 +116,8 @@ public record ContainerSettings(
                 entrypoint,
                 labels,
                 stopSignal,
-                stopTimeout);
+                stopTimeout,
+                healthcheck);
     }
 
     public ContainerSettings withImage(String value) {
@@ -137,7 +140,8 @@ public record ContainerSettings(
                 entrypoint,
                 labels,
                 stopSignal,
-                stopTimeout);
+                stopTimeout,
+                healthcheck);
     }
 
     /** Docker's merge: the container's variables replace the image's of the same name. */

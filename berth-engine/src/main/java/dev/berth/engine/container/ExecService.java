@@ -1,6 +1,7 @@
 package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.core.text.GoDuration;
 import dev.berth.runtime.ContainerProcess;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ExitStatus;
@@ -299,6 +300,73 @@ public final class ExecService {
                 capabilities,
                 List.of(),
                 noNewPrivileges);
+    }
+
+    /** moby's maxOutputLen: what a health probe keeps of its output. */
+    private static final int PROBE_OUTPUT = 4096;
+
+    /**
+     * A health probe, as moby's cmdProbe: {@code cmd} runs as an exec of the container (with its
+     * exec_create, exec_start and exec_die events), its stdout and stderr together kept up to 4096
+     * bytes; one that outlives {@code timeout} is killed and fails with exit code -1. The exec
+     * instance is forgotten afterwards.
+     */
+    Health.Result probe(Container c, List<String> cmd, java.time.Duration timeout) {
+        java.time.Instant start = clock.instant();
+        ExecSettings settings =
+                new ExecSettings("", false, false, null, false, true, true, false, null, List.of(), "", cmd);
+        String id = create(c.id(), settings);
+        try {
+            Exec e = checkStart(id);
+            java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
+            Client collector = new Client() {
+                @Override
+                public InputStream input() {
+                    return InputStream.nullInputStream();
+                }
+
+                @Override
+                public synchronized void write(String stream, byte[] bytes) {
+                    output.write(bytes, 0, Math.min(bytes.length, PROBE_OUTPUT - output.size()));
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return true;
+                }
+            };
+            Thread run = Thread.ofVirtual().name("probe-" + c.shortId()).start(() -> {
+                try {
+                    start(e, collector);
+                } catch (IOException | RuntimeException ignored) {
+                    // the exit code (or its absence) says it
+                }
+            });
+            if (!run.join(timeout)) {
+                if (e.process != null) {
+                    e.process.kill(Signals.SIGKILL);
+                }
+                run.join(java.time.Duration.ofSeconds(5));
+                return new Health.Result(
+                        start,
+                        clock.instant(),
+                        -1,
+                        "Health check exceeded timeout (" + GoDuration.format(timeout) + ")");
+            }
+            ExitStatus status = e.process == null ? null : e.process.exit().getNow(null);
+            String text;
+            synchronized (collector) {
+                text = output.toString(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            return new Health.Result(start, clock.instant(), status == null ? -1 : status.exitCode(), text);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return new Health.Result(start, clock.instant(), -1, "");
+        } catch (BerthException ex) {
+            return new Health.Result(start, clock.instant(), -1, ex.getMessage());
+        } finally {
+            execs.remove(id);
+        }
     }
 
     /** The IDs of the container's exec instances (inspect's ExecIDs). */

@@ -33,6 +33,7 @@ class ContainerSettingsTest {
                 entrypoint,
                 Map.of("a", "1"),
                 null,
+                null,
                 null);
     }
 
