@@ -16,6 +16,14 @@
 #            CPU-bound stages could not all overlap on 2 cores) feeding a final stage, --no-cache.
 #            dockerd builds them one after another                          target <= 0.5
 # RUN steps use --network none in both (dockerd runs here without its bridge).
+#
+# Smoke run 2026-12-07 15:15 UTC, 1 build each, load average 23-27 on the shared 2 cores (not a
+# measurement: rerun on a quiet machine with RUNS >= 5):
+#   cold   berth 18.23 s, dockerd 24.54 s -> 0.74    cached berth 0.58 s, dockerd 0.40 s -> 1.44
+#   stages berth  2.98 s, dockerd  9.83 s -> 0.30
+# At that load the cold RUN's own work took 6-20 s from run to run; Berth's commit of its layer
+# (diff written once as the layer blob, fsynced, the snapshot renamed) 3-4 s of it. A cached
+# build's server side (curl, 20 MiB context) took 0.09-0.2 s; the rest is the CLI's tar.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 runs="${1:-3}"
@@ -79,12 +87,19 @@ COPY --from=b /b /b
 COPY --from=c /c /c
 EOF
 
+# One build: engine, docker build arguments... (the CLI's deprecation notice shown only on failure)
+build() {
+    local engine=$1
+    shift
+    DOCKER_BUILDKIT=0 DOCKER_HOST="unix://$work/$engine.sock" docker build -q --network none "$@" \
+        >/dev/null 2>"$work/build.err" || { cat "$work/build.err" >&2; exit 1; }
+}
 # One timed build: engine, scenario, docker build arguments...
 timed() {
     local engine=$1 scenario=$2 t0 t1
     shift 2
     t0=$(date +%s.%N)
-    DOCKER_BUILDKIT=0 DOCKER_HOST="unix://$work/$engine.sock" docker build -q --network none "$@" >/dev/null
+    build "$engine" "$@"
     t1=$(date +%s.%N)
     echo "$scenario $engine $(echo "$t1 - $t0" | bc -l) $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$work/times" >&2
 }
@@ -99,7 +114,7 @@ for i in $(seq 1 "$runs"); do
     done
 done
 for engine in berth docker; do  # fill the cache once
-    DOCKER_BUILDKIT=0 DOCKER_HOST="unix://$work/$engine.sock" docker build -q --network none -t bench-cached "$work/cold" >/dev/null
+    build "$engine" -t bench-cached "$work/cold"
 done
 for i in $(seq 1 "$runs"); do
     for engine in berth docker; do
