@@ -187,6 +187,85 @@ class ParityDockerCliIT {
         assertThat(bad.stderr()).contains("Interval in Healthcheck cannot be less than 1ms");
     }
 
+    @Test
+    void updateChangesTheLiveLimitsOfARunningContainerAndItsRestartPolicy() {
+        docker("run", "-d", "--name", "updated", "busybox", "sleep", "600").ok();
+        docker(
+                        "update",
+                        "--memory",
+                        "64m",
+                        "--memory-swap",
+                        "128m",
+                        "--cpus",
+                        "0.5",
+                        "--pids-limit",
+                        "50",
+                        "--restart",
+                        "on-failure:3",
+                        "updated")
+                .ok();
+        assertThat(docker(
+                                "exec",
+                                "updated",
+                                "cat",
+                                "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+                                "/sys/fs/cgroup/cpu/cpu.cfs_quota_us",
+                                "/sys/fs/cgroup/pids/pids.max")
+                        .ok())
+                .isEqualTo("67108864\n50000\n50\n");
+        assertThat(docker(
+                                "inspect",
+                                "-f",
+                                "{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{.HostConfig.NanoCpus}} "
+                                        + "{{.HostConfig.PidsLimit}} {{.HostConfig.RestartPolicy.Name}}:"
+                                        + "{{.HostConfig.RestartPolicy.MaximumRetryCount}}",
+                                "updated")
+                        .ok())
+                .isEqualTo("67108864 134217728 500000000 50 on-failure:3\n");
+        // a raise of memory and swap together is written in the order the kernel takes
+        docker("update", "--memory", "256m", "--memory-swap", "512m", "updated").ok();
+        assertThat(docker("exec", "updated", "cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
+                        .ok())
+                .isEqualTo("268435456\n");
+        assertThat(docker("update", "--memory", "1g", "updated").stderr())
+                .contains("Memory limit should be smaller than already set memoryswap limit");
+        assertThat(docker("update", "--blkio-weight", "300", "updated").stderr())
+                .contains("UpdateConfig.BlkioWeight is not supported by Berth");
+        docker("rm", "-f", "updated").ok();
+    }
+
+    @Test
+    void updateOfAStoppedContainerTakesEffectAtItsStart() {
+        docker("create", "--name", "updated-later", "busybox", "cat", "/sys/fs/cgroup/pids/pids.max")
+                .ok();
+        docker("update", "--pids-limit", "42", "updated-later").ok();
+        assertThat(docker("start", "-a", "updated-later").ok()).isEqualTo("42\n");
+        docker("rm", "updated-later").ok();
+    }
+
+    /** A setting Berth does not apply is refused, naming it, never accepted and dropped. */
+    @Test
+    void hostConfigFieldsBerthDoesNotApplyAreRefusedByName() {
+        for (List<String> flags : List.of(
+                List.of("--group-add", "10"),
+                List.of("--device", "/dev/fuse"),
+                List.of("--device-cgroup-rule", "c 10:229 rwm"),
+                List.of("--device-read-bps", "/dev/null:1mb"),
+                List.of("--oom-score-adj", "5"),
+                List.of("--cgroupns", "host"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("create"));
+            args.addAll(flags);
+            args.add("busybox");
+            CommandResult r = docker(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(flags.toString()).isNotZero();
+            assertThat(r.stderr()).as(flags.toString()).containsPattern("HostConfig\\.\\w+ is not supported by Berth");
+        }
+        // the values Berth always has are fine to name
+        assertThat(docker("run", "--rm", "--cgroupns", "private", "--isolation", "default", "busybox", "echo", "ok")
+                        .ok())
+                .isEqualTo("ok\n");
+    }
+
     /** The first {@code count} health_status events of container {@code id} since {@code since}, as they come. */
     private static List<String> healthEvents(String id, long since, int count) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(

@@ -13,6 +13,7 @@ import dev.berth.engine.container.ContainerCreator;
 import dev.berth.engine.container.ContainerLogs;
 import dev.berth.engine.container.ContainerServices;
 import dev.berth.engine.container.ContainerSettings;
+import dev.berth.engine.container.ContainerUpdate;
 import dev.berth.engine.container.ContainerWaits;
 import dev.berth.engine.container.ExecService;
 import dev.berth.engine.container.ExecSettings;
@@ -60,6 +61,7 @@ public final class ContainerRoutes implements Routes {
                 .post("/containers/{id}/unpause", this::unpause)
                 .post("/containers/{id}/wait", this::await)
                 .post("/containers/{id}/rename", this::rename)
+                .post("/containers/{id}/update", this::update)
                 .post("/containers/{id}/resize", this::resize)
                 .delete("/containers/{id}", this::remove)
                 .get("/containers/{id}/logs", this::logs)
@@ -88,10 +90,7 @@ public final class ContainerRoutes implements Routes {
         HostSettings host;
         try {
             settings = Json.MAPPER.treeToValue(body, ContainerSettings.class);
-            JsonNode hc = body.get("HostConfig");
-            host = hc == null || hc.isNull()
-                    ? HostSettings.defaults()
-                    : Json.MAPPER.treeToValue(hc, HostSettings.class);
+            host = HostSettings.parse(body.get("HostConfig"));
         } catch (JsonProcessingException e) {
             throw BerthException.invalid("invalid JSON body: %s", e.getOriginalMessage());
         }
@@ -206,6 +205,12 @@ public final class ContainerRoutes implements Routes {
         }
         containers.control().rename(r.param("id"), name);
         return Response.noContent();
+    }
+
+    private Response update(Request r) {
+        List<String> warnings =
+                containers.updater().update(r.param("id"), ContainerUpdate.parse(Json.body(r, JsonNode.class)));
+        return Json.response(Map.of("Warnings", warnings));
     }
 
     private Response resize(Request r) {

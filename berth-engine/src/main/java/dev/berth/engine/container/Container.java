@@ -42,6 +42,10 @@ public record Container(
         return new Container(id, name, imageId, imageName, created, config, hostConfig, path, args, value, snapshotKey);
     }
 
+    public Container withHostConfig(HostSettings value) {
+        return new Container(id, name, imageId, imageName, created, config, value, path, args, state, snapshotKey);
+    }
+
     public Container withName(String value) {
         return new Container(
                 id,

@@ -159,6 +159,11 @@ public final class ContainerCreator {
         if (!runtimes.contains(h.runtime())) {
             throw BerthException.invalid("unknown or invalid runtime name: %s", h.runtime());
         }
+        checkLimits(h);
+    }
+
+    /** The limits and restart policy, as moby's verifyPlatformContainerResources (create and update). */
+    static void checkLimits(HostSettings h) {
         // moby's verifyPlatformContainerResources: a negative limit is below the minimum too
         if (h.memory() != 0 && h.memory() < 6 * 1024 * 1024) {
             throw BerthException.invalid("Minimum memory limit allowed is 6MB");

@@ -59,6 +59,15 @@ final class ContainerDao {
         }
     }
 
+    void updateHostConfig(String id, HostSettings host) throws SQLException {
+        try (PreparedStatement ps =
+                tx.connection().prepareStatement("UPDATE containers SET host_config = ? WHERE id = ?")) {
+            ps.setString(1, json(host));
+            ps.setString(2, id);
+            ps.executeUpdate();
+        }
+    }
+
     void rename(String id, String name) throws SQLException {
         try (PreparedStatement ps = tx.connection().prepareStatement("UPDATE containers SET name = ? WHERE id = ?")) {
             ps.setString(1, name);

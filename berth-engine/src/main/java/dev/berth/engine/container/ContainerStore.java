@@ -63,6 +63,23 @@ public final class ContainerStore {
         }
     }
 
+    /** Stores new host settings ({@code docker update}); the container must exist. */
+    public Container updateHostConfig(String id, HostSettings host) {
+        synchronized (row(id)) {
+            Container c = byId.get(id);
+            if (c == null) {
+                throw noSuch(id);
+            }
+            db.inTransaction(tx -> {
+                new ContainerDao(tx).updateHostConfig(id, host);
+                return null;
+            });
+            Container updated = c.withHostConfig(host);
+            byId.put(id, updated);
+            return updated;
+        }
+    }
+
     public synchronized Container rename(String id, String newName) {
         synchronized (row(id)) {
             Container c = byId.get(id);

@@ -3,9 +3,14 @@ package dev.berth.engine.container;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.core.error.BerthException;
 import dev.berth.engine.volume.MountRequest;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A container's HostConfig: what Docker's create body says about resources, privileges, mounts,
@@ -59,6 +64,118 @@ public record HostSettings(
         volumesFrom = volumesFrom == null ? List.of() : volumesFrom;
     }
 
+    /** Every field of the API's HostConfig (v1.50). */
+    private static final Set<String> KNOWN = Set.of(
+            "CpuShares",
+            "Memory",
+            "CgroupParent",
+            "BlkioWeight",
+            "BlkioWeightDevice",
+            "BlkioDeviceReadBps",
+            "BlkioDeviceWriteBps",
+            "BlkioDeviceReadIOps",
+            "BlkioDeviceWriteIOps",
+            "CpuPeriod",
+            "CpuQuota",
+            "CpuRealtimePeriod",
+            "CpuRealtimeRuntime",
+            "CpusetCpus",
+            "CpusetMems",
+            "Devices",
+            "DeviceCgroupRules",
+            "DeviceRequests",
+            "KernelMemoryTCP",
+            "MemoryReservation",
+            "MemorySwap",
+            "MemorySwappiness",
+            "NanoCpus",
+            "OomKillDisable",
+            "Init",
+            "PidsLimit",
+            "Ulimits",
+            "CpuCount",
+            "CpuPercent",
+            "IOMaximumIOps",
+            "IOMaximumBandwidth",
+            "Binds",
+            "ContainerIDFile",
+            "LogConfig",
+            "NetworkMode",
+            "PortBindings",
+            "RestartPolicy",
+            "AutoRemove",
+            "VolumeDriver",
+            "VolumesFrom",
+            "Mounts",
+            "ConsoleSize",
+            "Annotations",
+            "CapAdd",
+            "CapDrop",
+            "CgroupnsMode",
+            "Dns",
+            "DnsOptions",
+            "DnsSearch",
+            "ExtraHosts",
+            "GroupAdd",
+            "IpcMode",
+            "Cgroup",
+            "Links",
+            "OomScoreAdj",
+            "PidMode",
+            "Privileged",
+            "PublishAllPorts",
+            "ReadonlyRootfs",
+            "SecurityOpt",
+            "StorageOpt",
+            "Tmpfs",
+            "UTSMode",
+            "UsernsMode",
+            "ShmSize",
+            "Sysctls",
+            "Runtime",
+            "Isolation",
+            "MaskedPaths",
+            "ReadonlyPaths");
+
+    /**
+     * Fields applied by work in progress elsewhere (networking: ports, DNS, hosts, links and the
+     * pid, ipc, uts and user namespace modes; security: masked and read-only paths) and the CLI's
+     * own ContainerIDFile: accepted here, not refused.
+     */
+    private static final Set<String> APPLIED_ELSEWHERE = Set.of(
+            "PortBindings",
+            "PublishAllPorts",
+            "Dns",
+            "DnsOptions",
+            "DnsSearch",
+            "ExtraHosts",
+            "Links",
+            "PidMode",
+            "IpcMode",
+            "UTSMode",
+            "UsernsMode",
+            "MaskedPaths",
+            "ReadonlyPaths",
+            "ContainerIDFile");
+
+    /**
+     * A create request's HostConfig. A field Berth does not apply is refused when it holds a value
+     * (400 naming it), never accepted and dropped.
+     */
+    public static HostSettings parse(JsonNode hostConfig) {
+        if (hostConfig == null || hostConfig.isNull()) {
+            return defaults();
+        }
+        Set<String> applied = new HashSet<>(UnappliedFields.of(HostSettings.class));
+        applied.addAll(APPLIED_ELSEWHERE);
+        UnappliedFields.refuse(hostConfig, KNOWN, applied, "HostConfig");
+        try {
+            return ContainerDao.JSON.treeToValue(hostConfig, HostSettings.class);
+        } catch (JsonProcessingException e) {
+            throw BerthException.invalid("invalid JSON body: %s", e.getOriginalMessage());
+        }
+    }
+
     public static HostSettings defaults() {
         return new HostSettings(
                 null, null, null, false, null, null, false, false, null, null, null, 0, 0, 0, 0, 0, 0, 0, null, null,
@@ -93,6 +210,38 @@ public record HostSettings(
                 consoleSize,
                 runtimeName,
                 log,
+                mounts,
+                volumesFrom);
+    }
+
+    /** The same settings with the resources and restart policy {@code docker update} gave. */
+    HostSettings withUpdate(ContainerUpdate u) {
+        return new HostSettings(
+                binds,
+                networkMode,
+                u.restartPolicy() != null ? u.restartPolicy() : restartPolicy,
+                autoRemove,
+                capAdd,
+                capDrop,
+                privileged,
+                readonlyRootfs,
+                securityOpt,
+                tmpfs,
+                init,
+                u.memory() != 0 ? u.memory() : memory,
+                u.memorySwap() != 0 ? u.memorySwap() : memorySwap,
+                shmSize,
+                u.cpuShares() != 0 ? u.cpuShares() : cpuShares,
+                u.nanoCpus() != 0 ? u.nanoCpus() : nanoCpus,
+                u.cpuQuota() != 0 ? u.cpuQuota() : cpuQuota,
+                u.cpuPeriod() != 0 ? u.cpuPeriod() : cpuPeriod,
+                u.cpusetCpus().isEmpty() ? cpusetCpus : u.cpusetCpus(),
+                u.cpusetMems().isEmpty() ? cpusetMems : u.cpusetMems(),
+                u.pidsLimit() != null && u.pidsLimit() != 0 ? u.pidsLimit() : pidsLimit,
+                sysctls,
+                consoleSize,
+                runtime,
+                logConfig,
                 mounts,
                 volumesFrom);
     }

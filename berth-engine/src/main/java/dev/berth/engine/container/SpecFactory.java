@@ -4,6 +4,7 @@ import dev.berth.core.error.BerthException;
 import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.engine.volume.MountPlanner;
 import dev.berth.runtime.spec.Caps;
+import dev.berth.runtime.spec.Linux;
 import dev.berth.runtime.spec.Mount;
 import dev.berth.runtime.spec.Spec;
 import dev.berth.runtime.spec.SpecBuilder;
@@ -64,7 +65,7 @@ final class SpecFactory {
         args.addAll(c.args());
 
         SecurityOptions security = SecurityOptions.parse(host.securityOpt());
-        SpecBuilder b = SpecBuilder.dockerDefaults()
+        SpecBuilder b = limits(SpecBuilder.dockerDefaults(), host)
                 .args(args)
                 .env(env)
                 .cwd(cfg.workingDir().isEmpty() ? "/" : cfg.workingDir())
@@ -77,16 +78,7 @@ final class SpecFactory {
                 .capDrop(host.capDrop())
                 .privileged(host.privileged(), heldBounding)
                 .noNewPrivileges(security.noNewPrivileges())
-                .memory(host.memory())
-                .memorySwap(host.memorySwap())
                 .shmSize(host.shmSize())
-                .cpuShares(host.cpuShares())
-                .cpuQuota(host.cpuQuota())
-                .cpuPeriod(host.cpuPeriod())
-                .nanoCpus(host.nanoCpus())
-                .cpusetCpus(host.cpusetCpus())
-                .cpusetMems(host.cpusetMems())
-                .pidsLimit(host.pidsLimit() == null ? 0 : host.pidsLimit())
                 .network(host.effectiveNetwork());
         if (host.consoleSize() != null
                 && host.consoleSize().size() == 2
@@ -117,6 +109,26 @@ final class SpecFactory {
         return spec.withLinux(spec.linux()
                 .withSeccomp(security.filter(
                         host.privileged(), spec.process().capabilities().bounding())));
+    }
+
+    /** The cgroup limits of {@code host}: memory, CPU and pids, as the spec gives them. */
+    private static SpecBuilder limits(SpecBuilder b, HostSettings host) {
+        return b.memory(host.memory())
+                .memorySwap(host.memorySwap())
+                .cpuShares(host.cpuShares())
+                .cpuQuota(host.cpuQuota())
+                .cpuPeriod(host.cpuPeriod())
+                .nanoCpus(host.nanoCpus())
+                .cpusetCpus(host.cpusetCpus())
+                .cpusetMems(host.cpusetMems())
+                .pidsLimit(host.pidsLimit() == null ? 0 : host.pidsLimit());
+    }
+
+    /** The limits {@code docker update} writes to a running container's cgroup (its device rules stay). */
+    static Linux.Resources liveLimits(HostSettings host) {
+        Linux.Resources all =
+                limits(SpecBuilder.dockerDefaults(), host).build().linux().resources();
+        return new Linux.Resources(all.memory(), all.cpu(), all.pids(), List.of());
     }
 
     /** "/host:/ctr[:ro|rw[,…]]" → a bind mount of a host path (volumes are the container's mount points). */

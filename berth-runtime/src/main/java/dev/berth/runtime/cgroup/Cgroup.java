@@ -8,6 +8,12 @@ public interface Cgroup {
     /** Moves a process (and so its future children) into this cgroup. */
     void add(long pid);
 
+    /**
+     * Changes the limits of a live cgroup ({@code docker update}): the limits {@code resources}
+     * gives are written, the others stay.
+     */
+    void update(dev.berth.runtime.spec.Linux.Resources resources);
+
     /** Stops every process in the cgroup (freezer); returns once they are frozen. */
     void freeze();
 

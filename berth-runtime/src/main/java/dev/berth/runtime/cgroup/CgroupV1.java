@@ -104,18 +104,30 @@ final class CgroupV1 implements CgroupDriver {
             return null;
         }
 
+        @Override
+        public void update(Linux.Resources resources) {
+            apply(resources);
+        }
+
         void apply(Linux.Resources r) {
             Path mem = dir("memory");
             if (r.memory() != null && mem != null) {
+                // memsw exists only with swap accounting, and is never below the plain limit: the
+                // kernel refuses either write that would break that, so a raise of a live cgroup
+                // (docker update) writes memsw first, and a new or lowered limit writes it last
+                Path memsw = mem.resolve("memory.memsw.limit_in_bytes");
+                Long swap = Files.exists(memsw) ? r.memory().swap() : null;
+                boolean swapFirst = swap != null && (swap == -1 || swap > Long.parseLong(Cgroups.read(memsw)));
+                if (swapFirst) {
+                    Cgroups.write(memsw, Long.toString(swap));
+                }
                 if (r.memory().limit() != null) {
                     Cgroups.write(
                             mem.resolve("memory.limit_in_bytes"),
                             Long.toString(r.memory().limit()));
                 }
-                // memsw exists only with swap accounting; must be written after the plain limit
-                Long swap = r.memory().swap();
-                if (swap != null && Files.exists(mem.resolve("memory.memsw.limit_in_bytes"))) {
-                    Cgroups.write(mem.resolve("memory.memsw.limit_in_bytes"), Long.toString(swap));
+                if (swap != null && !swapFirst) {
+                    Cgroups.write(memsw, Long.toString(swap));
                 }
                 if (r.memory().swappiness() != null) {
                     Cgroups.write(

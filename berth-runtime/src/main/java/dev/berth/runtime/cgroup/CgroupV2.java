@@ -100,6 +100,11 @@ final class CgroupV2 implements CgroupDriver {
             return path;
         }
 
+        @Override
+        public void update(Linux.Resources resources) {
+            apply(resources);
+        }
+
         void apply(Linux.Resources r) {
             if (r.memory() != null) {
                 Long limit = r.memory().limit();
