@@ -191,6 +191,22 @@ class DistributionIT {
             importBusybox(name);
             CommandResult anonymous = daemon.docker("push", name);
             assertThat(anonymous.exitCode()).isNotZero();
+            assertThat(anonymous.stderr()).contains("no basic auth credentials");
+            // credentials the registry refuses: its own error, as Docker reports it
+            Path wrongConfig = Files.createDirectories(daemon.scratch().resolve("wrong-docker-config"));
+            Files.writeString(
+                    wrongConfig.resolve("config.json"),
+                    "{\"auths\": {\"%s\": {\"auth\": \"%s\"}}}"
+                            .formatted(
+                                    secured.address(),
+                                    Base64.getEncoder()
+                                            .encodeToString("alice:wrong".getBytes(StandardCharsets.UTF_8))));
+            CommandResult refusedPush = Commands.run(
+                    List.of("docker", "push", name),
+                    Map.of("DOCKER_HOST", daemon.host(), "DOCKER_CONFIG", wrongConfig.toString()),
+                    null);
+            assertThat(refusedPush.exitCode()).isNotZero();
+            assertThat(refusedPush.stderr()).contains("unauthorized: authentication required");
 
             Files.writeString(password, "wonder-land\n");
             assertThat(daemon.dockerWithInput(password, "login", "-u", "alice", "--password-stdin", secured.address())

@@ -82,9 +82,11 @@ public final class RegistryErrors {
                 .findFirst()
                 .orElse(kindOf(status));
         String context = contextFor.apply(kind);
-        String detail = entries.isEmpty()
-                ? "unexpected status " + status
-                : entries.stream().map(RegistryErrors::describe).collect(Collectors.joining("; "));
+        // a 401 without the spec's body (a HEAD has none) is distribution's ErrorCodeUnauthorized,
+        // as Docker's client reads it (registry/client HandleErrorResponse)
+        String detail = !entries.isEmpty()
+                ? entries.stream().map(RegistryErrors::describe).collect(Collectors.joining("; "))
+                : status == 401 ? "unauthorized: authentication required" : "unexpected status " + status;
         return new BerthException(kind, context + ": " + detail);
     }
 

@@ -301,6 +301,11 @@ public final class RegistrySession {
             for (int i = 0; i < headers.size(); i += 2) {
                 b.header(headers.get(i), headers.get(i + 1));
             }
+            if (challenge != null && challenge.isBasic() && !credentials.hasPassword()) {
+                // Docker's basic auth handler fails the request before sending it (ErrNoBasicAuthCredentials)
+                throw new BerthException(
+                        ErrorKind.UNAUTHORIZED, "%s \"%s\": no basic auth credentials".formatted(method, uri));
+            }
             String auth = authorization(challenge, wanted, attempt > 0);
             if (auth != null) {
                 b.header("Authorization", auth);
