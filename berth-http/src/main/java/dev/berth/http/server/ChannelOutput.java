@@ -1,6 +1,7 @@
 package dev.berth.http.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPromise;
@@ -107,6 +108,16 @@ final class ChannelOutput extends Response.ResponseStream {
         }
         channel.closeFuture().removeListener(closeListener);
         runCloseActions();
+    }
+
+    /**
+     * Sends what is buffered and waits until every byte written so far is in the socket, so that
+     * closing the connection next loses none of it (a close fails the writes still queued).
+     */
+    synchronized void drain() throws IOException {
+        ensureOpen();
+        send();
+        await(write(Unpooled.EMPTY_BUFFER));
     }
 
     /** Drops buffered bytes without sending (the connection is about to be cut). */

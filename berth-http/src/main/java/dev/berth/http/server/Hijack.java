@@ -28,7 +28,8 @@ import java.util.concurrent.ExecutionException;
  * Docker's hijack (attach, exec): answers {@code 101 UPGRADED} with {@code Upgrade: tcp} to a
  * client that asked to upgrade, else an HTTP/1.0 200 without length whose body runs until the
  * connection closes, as moby does; then takes HTTP out of the pipeline and hands raw input and
- * output to the handler on its thread. The connection closes when the handler returns.
+ * output to the handler on its thread. The connection closes when the handler returns, once what
+ * it wrote has gone out.
  */
 final class Hijack {
     private final ConnectionBridge bridge;
@@ -71,7 +72,7 @@ final class Hijack {
         try {
             handler.handle(connection(channel, input, output));
             if (channel.isActive()) {
-                output.flush();
+                output.drain();
             }
         } catch (Throwable t) {
             if (channel.isActive()) {
@@ -99,7 +100,7 @@ final class Hijack {
 
             @Override
             public void closeWrite() throws IOException {
-                output.flush();
+                output.drain();
                 bridge.loop().execute(() -> {
                     SslHandler tls = channel.pipeline().get(SslHandler.class);
                     if (tls != null) {

@@ -11,7 +11,6 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
@@ -96,7 +95,7 @@ public final class HttpServer implements AutoCloseable {
                     "epoll transport unavailable: " + Epoll.unavailabilityCause(),
                     Epoll.unavailabilityCause());
         }
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        IoHandlerFactory io = epoll ? new EpollKeepingIdleChannels() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(0, io);
         handlers = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name(name + "-", 0).factory());

@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The server on real sockets: a Unix socket and TCP at once, as the daemon serves them. */
 class HttpServerTest {
@@ -79,7 +81,18 @@ class HttpServerTest {
                         byte[] all = conn.input().readAllBytes();
                         conn.output().write(all);
                         conn.output().write("bye".getBytes(ISO_8859_1));
+                    }))
+            .post(
+                    "/flood",
+                    r -> Response.hijack("application/vnd.docker.raw-stream", conn -> {
+                        conn.input().readAllBytes();
+                        byte[] block = new byte[64 * 1024];
+                        for (int i = 0; i < FLOOD_BLOCKS; i++) {
+                            java.util.Arrays.fill(block, (byte) i);
+                            conn.output().write(block);
+                        }
                     }));
+    private static final int FLOOD_BLOCKS = 256;
 
     @AfterEach
     void stop() {
@@ -263,6 +276,43 @@ class HttpServerTest {
             out.write("hello stdin".getBytes(ISO_8859_1));
             ch.shutdownOutput();
             assertThat(new String(in.readAllBytes(), ISO_8859_1)).isEqualTo("hello stdinbye");
+        }
+    }
+
+    /**
+     * Everything a hijacker writes arrives, also when the client half-closed before it (docker
+     * does at once when it has no stdin to send). The connection was closed as soon as the
+     * handler returned, failing the writes still queued; and Netty 4.2's epoll dropped a
+     * half-closed connection from its epoll set, so the first write that had to wait for room
+     * cut it (see {@link EpollKeepingIdleChannels}).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void hijackedConnectionSendsEverythingItWrote(boolean halfClosed) throws Exception {
+        Path socket = start("api.sock");
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            OutputStream out = Channels.newOutputStream(ch);
+            InputStream in = Channels.newInputStream(ch);
+            out.write(("POST /flood HTTP/1.1\r\nHost: d\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
+                            + "Content-Length: 0\r\n\r\n")
+                    .getBytes(ISO_8859_1));
+            if (halfClosed) {
+                ch.shutdownOutput();
+            }
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.read());
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 101 UPGRADED");
+            if (!halfClosed) {
+                ch.shutdownOutput();
+            }
+            byte[] body = in.readAllBytes();
+            assertThat(body.length).isEqualTo(FLOOD_BLOCKS * 64 * 1024);
+            for (int i = 0; i < FLOOD_BLOCKS; i++) {
+                assertThat(body[i * 64 * 1024]).as("block %d", i).isEqualTo((byte) i);
+            }
         }
     }
 
