@@ -27,9 +27,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ContainerCopyRaceIT {
     private static final int COPIES = 200;
-    /** W is a directory for 5 ms, then a link to / for 2 ms: copies get through, and the swap lands mid-copy. */
+    /**
+     * W is a directory for 30 ms, then a link to / for 3 ms: long enough in place for a copy of the
+     * payload's 40 entries to get through on a loaded machine (with 5 ms none did, and the test proved
+     * nothing), short enough that a copy which resolves its path once and uses it after meets the
+     * link in one of the COPIES tries.
+     */
     private static final String SWAP =
-            "while :; do rm -f $W; mv $W.dir $W; usleep 5000; mv $W $W.dir; ln -s / $W; usleep 2000; done";
+            "while :; do rm -f $W; mv $W.dir $W; usleep 30000; mv $W $W.dir; ln -s / $W; usleep 3000; done";
 
     private static BerthDaemon daemon;
     private Path hostDir;
@@ -96,7 +101,7 @@ class ContainerCopyRaceIT {
         for (int i = 0; i < 40; i++) { // many entries: a longer window between resolving and writing
             Files.writeString(payload.resolve("file-" + i), "payload\n");
         }
-        Path copied = daemon.scratch().resolve("copied");
+        Path copied = Files.createFile(daemon.scratch().resolve("copied"));
         copyLoop("docker cp " + payload + " " + id + ":" + w(state) + "/" + inside + "/ && echo >> " + copied);
 
         assertThat(Files.readAllLines(copied)).as("copies that got through").isNotEmpty();
@@ -113,13 +118,14 @@ class ContainerCopyRaceIT {
     void copyOutOfTheContainerNeverReadsTheHost(String state) throws Exception {
         String id = target(state);
         Path out = Files.createDirectories(daemon.scratch().resolve("out"));
+        Path seen = Files.createFile(daemon.scratch().resolve("seen"));
         copyLoop("rm -rf " + out + "/*; docker cp " + id + ":" + w(state) + "/" + inside + "/secret " + out
                 + "/file && cat " + out + "/file >> " + out + "/../seen; docker cp " + id + ":" + w(state) + "/"
                 + inside + " " + out + "/dir && cat " + out + "/dir/secret >> " + out + "/../seen");
 
-        List<String> seen = Files.readAllLines(daemon.scratch().resolve("seen"));
-        assertThat(seen).as("copies that got through").isNotEmpty();
-        assertThat(seen).as("what the copies read").containsOnly("inside");
+        List<String> read = Files.readAllLines(seen);
+        assertThat(read).as("copies that got through").isNotEmpty();
+        assertThat(read).as("what the copies read").containsOnly("inside");
     }
 
     /** Runs {@code copy} COPIES times in one shell, with the daemon as DOCKER_HOST. */

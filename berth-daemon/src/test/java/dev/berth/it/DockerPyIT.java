@@ -70,11 +70,18 @@ class DockerPyIT {
                                 if not chunk:
                                     break
                                 data += chunk
-                            stream, size = struct.unpack('>BxxxL', data[:8])
-                            print(stream, data[8:8 + size].decode())
+                            # a terminal hands out what the command wrote in as many reads as it
+                            # likes: one frame per read, every one on stdout
+                            streams, text = set(), ''
+                            while data:
+                                stream, size = struct.unpack('>BxxxL', data[:8])
+                                streams.add(stream)
+                                text += data[8:8 + size].decode()
+                                data = data[8 + size:]
+                            print(sorted(streams), text)
                         finally:
                             api.remove_container(c, force=True)
-                        """)).isEqualTo("1 /dev/pts/0\r\nyay\n");
+                        """)).isEqualTo("[1] /dev/pts/0\r\nyay\n");
     }
 
     /**
