@@ -8,29 +8,12 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 runs="${1:-20}"
-work="$(mktemp -d /tmp/berth-run-bench.XXXXXX)"
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    grep " $work" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$repo/bin/berth" daemon --data-root "$work/berth-data" --exec-root "$work/berth-exec" \
-    -H "unix://$work/berth.sock" >"$work/berth.log" 2>&1 &
-pids+=($!)
-/usr/sbin/dockerd --data-root "$work/docker-data" --exec-root "$work/docker-exec" -H "unix://$work/docker.sock" \
-    --pidfile "$work/docker.pid" --bridge=none --iptables=false --ip6tables=false >"$work/dockerd.log" 2>&1 &
-pids+=($!)
-for sock in berth docker; do
-    for _ in $(seq 1 150); do DOCKER_HOST="unix://$work/$sock.sock" docker version >/dev/null 2>&1 && break; sleep 0.2; done
-    DOCKER_HOST="unix://$work/$sock.sock" docker version >/dev/null 2>&1 || { echo "$sock did not start" >&2; exit 1; }
-done
-
-DOCKER_HOST="unix://$work/berth.sock" "$repo/bin/berth" image bootstrap busybox >/dev/null
-DOCKER_HOST="unix://$work/berth.sock" docker save busybox:latest | DOCKER_HOST="unix://$work/docker.sock" docker load >/dev/null
+. "$repo/bench/lib/engines.sh"
+engines_init berth-run-bench
+berth_start
+dockerd_start
+engines_wait
+busybox_load
 
 measure() {  # $1 = engine name; prints one duration per run (seconds)
     local host="unix://$work/$1.sock" i t0 t1
