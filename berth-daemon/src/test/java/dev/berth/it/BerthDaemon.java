@@ -162,6 +162,20 @@ public final class BerthDaemon implements AutoCloseable {
         return Commands.run(command, all, stdin);
     }
 
+    /** Runs the docker CLI against this daemon on a terminal, through {@code terminal}'s steps. */
+    public CommandResult dockerOnTerminal(Terminal terminal, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add("docker");
+        command.addAll(List.of(args));
+        return terminal.run(
+                command,
+                Map.of(
+                        "DOCKER_HOST",
+                        host(),
+                        "DOCKER_CONFIG",
+                        dir.resolve("docker-config").toString()));
+    }
+
     /** Runs the berth CLI against this daemon. */
     public CommandResult berth(String... args) {
         return berthWithInput(null, args);

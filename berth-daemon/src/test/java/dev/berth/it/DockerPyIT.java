@@ -85,6 +85,41 @@ class DockerPyIT {
     }
 
     /**
+     * The daemon watches an attach's and an exec's input for the detach keys (the docker CLI
+     * watches on its side too; a client such as docker-py relies on the daemon's): the stream
+     * ends, and the container and the exec's process run on.
+     */
+    @Test
+    void theDetachKeysEndAnAttachAndAnExecStreamAndLeaveThemRunning() {
+        assertThat(py("""
+                        import socket, time
+                        def detach(sock, keys):
+                            sock = sock._sock
+                            sock.settimeout(60)
+                            for key in keys:
+                                sock.sendall(bytes([key]))
+                                time.sleep(0.2)
+                            try:
+                                while sock.recv(4096):
+                                    pass
+                                return 'ended'
+                            except socket.timeout:
+                                return 'still attached'
+                        since = int(time.time()) - 1
+                        c = api.create_container('busybox', 'sh', stdin_open=True, tty=True)
+                        api.start(c)
+                        s = api.attach_socket(c, params={'stdin': 1, 'stdout': 1, 'stream': 1, 'detachKeys': 'ctrl-x'})
+                        print('attach', detach(s, b'\\x18'), api.inspect_container(c)['State']['Running'])
+                        e = api.exec_create(c, 'sh', stdin=True, tty=True)
+                        s = api.exec_start(e, socket=True, tty=True)
+                        print('exec', detach(s, b'\\x10\\x11'), api.exec_inspect(e)['Running'])
+                        actions = [x['Action'] for x in api.events(since=since, until=int(time.time()) + 1, decode=True)]
+                        print([a for a in actions if a.endswith('detach')])
+                        api.remove_container(c, force=True)
+                        """)).isEqualTo("attach ended True\nexec ended True\n['detach', 'exec_detach']\n");
+    }
+
+    /**
      * docker-py's test_run_with_auto_remove_error: its sleep (1 s upstream, longer on this shared
      * machine) keeps the container until docker-py has asked for its logs and sent its wait.
      */

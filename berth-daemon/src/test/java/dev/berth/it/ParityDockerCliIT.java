@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
  * and disk usage.
  */
 class ParityDockerCliIT {
+    private static final String CTRL_P = "\u0010";
+    private static final String CTRL_Q = "\u0011";
     private static BerthDaemon daemon;
 
     @BeforeAll
@@ -58,6 +60,78 @@ class ParityDockerCliIT {
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.stdout()).isEqualTo("typed again\n");
         docker("rm", "start-ai").ok();
+    }
+
+    /**
+     * Detach keys on a terminal: ctrl-p ctrl-q leave {@code docker run -it} with the container
+     * running; attach takes {@code --detach-keys} or config.json's {@code detachKeys}; an exec
+     * ends with "read escape sequence" and its process runs on.
+     */
+    @Test
+    void detachKeysLeaveTheContainerAndTheExecRunning() throws Exception {
+        CommandResult run = daemon.dockerOnTerminal(
+                new Terminal()
+                        .waitFor("/ # ")
+                        .type("echo $((40+2))\r")
+                        .waitFor("42")
+                        .type(CTRL_P + CTRL_Q),
+                "run",
+                "-it",
+                "--name",
+                "detached",
+                "busybox",
+                "sh");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(running("detached")).isTrue();
+
+        CommandResult attach = daemon.dockerOnTerminal(
+                new Terminal().type("echo $((40+3))\r").waitFor("43").type("\u0018"),
+                "attach",
+                "--detach-keys",
+                "ctrl-x",
+                "detached");
+        assertThat(attach.stdout()).as(attach.toString()).endsWith("read escape sequence\r\n");
+        assertThat(running("detached")).isTrue();
+
+        Path config = Files.createDirectories(daemon.scratch().resolve("detach-config"));
+        Files.writeString(config.resolve("config.json"), "{\"detachKeys\": \"ctrl-e,e\"}");
+        CommandResult configured = daemon.dockerOnTerminal(
+                new Terminal().type("echo $((40+4))\r").waitFor("44").type("\u0005e"),
+                "--config",
+                config.toString(),
+                "attach",
+                "detached");
+        assertThat(configured.stdout()).as(configured.toString()).endsWith("read escape sequence\r\n");
+        assertThat(running("detached")).isTrue();
+
+        CommandResult exec = daemon.dockerOnTerminal(
+                new Terminal().waitFor("/ # ").type("exec sleep 4321\r").type(CTRL_P + CTRL_Q),
+                "exec",
+                "-it",
+                "detached",
+                "sh");
+        assertThat(exec.exitCode()).as(exec.toString()).isEqualTo(1);
+        assertThat(exec.stdout()).endsWith("read escape sequence\r\n");
+        assertThat(docker("exec", "detached", "ps", "-o", "args").ok()).contains("sleep 4321");
+        docker("rm", "-f", "detached").ok();
+    }
+
+    /** Keys that name no key are refused, as dockerd refuses them, not ignored. */
+    @Test
+    void invalidDetachKeysAreRefused() {
+        docker("run", "-d", "--name", "bad-keys", "busybox", "sleep", "600").ok();
+        CommandResult exec = docker("exec", "--detach-keys", "ctrl-1", "bad-keys", "true");
+        assertThat(exec.exitCode()).isNotZero();
+        assertThat(exec.stderr()).contains("Invalid escape keys (ctrl-1) provided");
+        // the CLI reports the attach's 400 by its status only, as it does against dockerd
+        CommandResult attach = docker("attach", "--no-stdin", "--detach-keys", "ctrl-1", "bad-keys");
+        assertThat(attach.exitCode()).isNotZero();
+        assertThat(attach.stderr()).contains("received 400");
+        docker("rm", "-f", "bad-keys").ok();
+    }
+
+    private static boolean running(String name) {
+        return docker("inspect", "-f", "{{.State.Running}}", name).ok().strip().equals("true");
     }
 
     @Test

@@ -307,7 +307,12 @@ public final class ContainerRoutes implements Routes {
 
     private Response attach(Request r) {
         ContainerAttach.Options o = new ContainerAttach.Options(
-                r.bool("stdin"), r.bool("stdout"), r.bool("stderr"), r.bool("stream"), r.bool("logs"));
+                r.bool("stdin"),
+                r.bool("stdout"),
+                r.bool("stderr"),
+                r.bool("stream"),
+                r.bool("logs"),
+                r.query("detachKeys"));
         Container c = containers.attach().check(r.param("id"), o);
         boolean tty = c.config().tty();
         // subscribed here, before the 101 goes out (see Response.hijack): the output of a

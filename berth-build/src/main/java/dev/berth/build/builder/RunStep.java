@@ -206,7 +206,7 @@ final class RunStep {
     private int runToExit(ContainerServices containers, String id) throws IOException {
         Container c = containers.store().resolve(id);
         ContainerAttach.Session attach =
-                containers.attach().open(c, new ContainerAttach.Options(false, true, true, true, false));
+                containers.attach().open(c, new ContainerAttach.Options(false, true, true, true, false, ""));
         try (attach) {
             CompletableFuture<ContainerWaits.Result> exit = containers.waiter().register(id, "next-exit");
             try {

@@ -24,7 +24,9 @@ public final class ContainerAttach {
         this.events = events;
     }
 
-    public record Options(boolean stdin, boolean stdout, boolean stderr, boolean stream, boolean logs) {}
+    /** @param detachKeys the keys that detach from a TTY container ("": ctrl-p,ctrl-q) */
+    public record Options(
+            boolean stdin, boolean stdout, boolean stderr, boolean stream, boolean logs, String detachKeys) {}
 
     /** The client's side of an attach. */
     public interface Client {
@@ -41,6 +43,7 @@ public final class ContainerAttach {
      * {@code docker start -a} (attach, then start).
      */
     public Container check(String ref, Options o) {
+        DetachKeys.parse(o.detachKeys(), "detach");
         Container c = store.resolve(ref);
         if (o.stream() && c.status() == ContainerStatus.PAUSED) {
             throw BerthException.conflict("container %s is paused, unpause the container before attach", ref);
@@ -134,10 +137,21 @@ public final class ContainerAttach {
             events.publish(subscribedTo, "attach");
             Thread stdinCopier = null;
             if (o.stdin() && subscribedTo.config().openStdin()) {
-                boolean once = subscribedTo.config().stdinOnce();
+                // as moby's CopyStreams: the detach keys are watched for on a terminal only, and
+                // only a client without one closes the container's stdin (StdinOnce) as it leaves
+                boolean tty = subscribedTo.config().tty();
+                boolean once = subscribedTo.config().stdinOnce() && !tty;
+                DetachKeys.Scanner keys =
+                        tty ? DetachKeys.parse(o.detachKeys(), "detach").scanner() : null;
+                Container attached = subscribedTo;
                 stdinCopier = Thread.ofVirtual()
                         .name("attach-stdin-" + container.shortId())
-                        .start(() -> copyStdin(hub, client, once));
+                        .start(() -> {
+                            if (!copyStdin(hub, client, once, keys)) {
+                                events.publish(attached, "detach");
+                                queue.add(end);
+                            }
+                        });
             }
             try {
                 while (client.isOpen()) {
@@ -176,18 +190,31 @@ public final class ContainerAttach {
         }
     }
 
-    private static void copyStdin(AttachHub hub, Client client, boolean once) {
+    /**
+     * Copies the client's input to the container's stdin until either ends, then closes that stdin
+     * when {@code once}; false when the client detached ({@code keys}, on a terminal), which
+     * leaves the container's stdin open.
+     */
+    private static boolean copyStdin(AttachHub hub, Client client, boolean once, DetachKeys.Scanner keys) {
         OutputStream stdin;
         try {
             stdin = hub.stdin().get();
         } catch (Exception e) {
-            return;
+            return true;
         }
         byte[] buf = new byte[8192];
         try {
             InputStream in = client.input();
             for (int n; (n = in.read(buf)) > 0; ) {
-                stdin.write(buf, 0, n);
+                if (keys == null) {
+                    stdin.write(buf, 0, n);
+                } else {
+                    byte[] forward = keys.scan(buf, n);
+                    if (forward == null) {
+                        return false;
+                    }
+                    stdin.write(forward);
+                }
                 stdin.flush();
             }
         } catch (IOException e) {
@@ -196,5 +223,6 @@ public final class ContainerAttach {
         if (once) {
             AttachHub.closeQuietly(stdin);
         }
+        return true;
     }
 }

@@ -96,6 +96,7 @@ public final class ExecService {
     }
 
     public String create(String ref, ExecSettings s) {
+        DetachKeys.parse(s.detachKeys(), "escape");
         Container c = store.resolve(ref);
         if (c.status() == ContainerStatus.PAUSED) {
             throw BerthException.conflict("Container %s is paused, unpause the container before exec", c.id());
@@ -178,16 +179,39 @@ public final class ExecService {
         e.process = process;
         e.pid = process.pid();
         java.util.concurrent.LinkedBlockingQueue<Object[]> out = new java.util.concurrent.LinkedBlockingQueue<>();
-        io.startCopying((stream, bytes) -> out.add(new Object[] {stream, bytes}), null, clock);
+        java.util.concurrent.atomic.AtomicBoolean detached = new java.util.concurrent.atomic.AtomicBoolean();
+        // a detached client's output goes nowhere, as moby's: not held for a reader that left
+        io.startCopying(
+                (stream, bytes) -> {
+                    if (!detached.get()) {
+                        out.add(new Object[] {stream, bytes});
+                    }
+                },
+                null,
+                clock);
         Thread stdinCopier = null;
         if (withStdin) {
             OutputStream stdin = io.stdin();
+            // as moby's CopyStreams: the detach keys are watched for on a terminal only
+            DetachKeys.Scanner keys =
+                    tty ? DetachKeys.parse(s.detachKeys(), "escape").scanner() : null;
             stdinCopier = Thread.ofVirtual().start(() -> {
                 byte[] buf = new byte[8192];
                 try {
                     InputStream in = client.input();
                     for (int n; (n = in.read(buf)) > 0; ) {
-                        stdin.write(buf, 0, n);
+                        if (keys == null) {
+                            stdin.write(buf, 0, n);
+                        } else {
+                            byte[] forward = keys.scan(buf, n);
+                            if (forward == null) {
+                                // the process runs on, its stdin open, as after moby's exec_detach
+                                detached.set(true);
+                                events.publish(c, "exec_detach", Map.of("execID", e.id));
+                                return;
+                            }
+                            stdin.write(forward);
+                        }
                         stdin.flush();
                     }
                 } catch (IOException ignored) {
@@ -216,7 +240,7 @@ public final class ExecService {
                             .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         try {
-            while (client.isOpen()) {
+            while (client.isOpen() && !detached.get()) {
                 Object[] item = out.poll(200, TimeUnit.MILLISECONDS);
                 if (item != null) {
                     String stream = (String) item[0];
@@ -227,7 +251,9 @@ public final class ExecService {
                     break;
                 }
             }
-            process.exit().get(10, TimeUnit.SECONDS);
+            if (!detached.get()) {
+                process.exit().get(10, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         } catch (Exception ex) {
