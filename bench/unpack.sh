@@ -37,9 +37,11 @@ fi
 echo "layer: $layer ($(du -h "$layer" | cut -f1), $(tar -tf "$layer" | wc -l) entries)"
 
 echo "building berth-core ..."
-(cd "$here" && mvn -B -q -pl berth-core -am test-compile -DskipTests)
 cp_file="$work/classpath"
-(cd "$here" && mvn -B -q -pl berth-core dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test)
+# One reactor run: berth-core's test dependencies (berth-testing) come from the reactor, not ~/.m2;
+# each module writes the file, berth-core (built last) wins.
+(cd "$here" && mvn -B -q -pl berth-core -am test-compile dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test)
 classpath="$here/berth-core/target/classes:$here/berth-core/target/test-classes:$(cat "$cp_file")"
 
 cat "$layer" > /dev/null # warm the page cache for the input on both sides

@@ -22,6 +22,7 @@ import dev.berth.engine.distribution.PulledManifests;
 import dev.berth.engine.event.EventBus;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.StartupCheck;
+import dev.berth.engine.image.UnpackingLayerApplier;
 import dev.berth.engine.system.SystemFacts;
 import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.engine.volume.VolumeService;

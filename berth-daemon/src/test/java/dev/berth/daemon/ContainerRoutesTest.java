@@ -1,9 +1,6 @@
 package dev.berth.daemon;
 
 import static dev.berth.daemon.DaemonFixture.json;
-import static dev.berth.daemon.ImageArchives.config;
-import static dev.berth.daemon.ImageArchives.layer;
-import static dev.berth.daemon.ImageArchives.saveTar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.api.server.Json;
@@ -14,6 +11,8 @@ import dev.berth.runtime.ContainerRequest;
 import dev.berth.runtime.ContainerRuntime;
 import dev.berth.runtime.ExitStatus;
 import dev.berth.runtime.cgroup.Cgroup;
+import dev.berth.testing.Layers;
+import dev.berth.testing.TestImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,9 +46,11 @@ class ContainerRoutesTest {
     @BeforeEach
     void setUp() throws Exception {
         daemon = new DaemonFixture(dir, new EchoRuntime());
-        byte[] layer = layer("etc/hostname", "img\n");
-        DaemonFixture.messages(daemon.call(
-                "POST", "/images/load", Map.of(), saveTar(config(layer), layer, List.of("img:latest")), "1.50"));
+        TestImage image = TestImage.builder()
+                .layer(Layers.of("etc/hostname", "img\n"))
+                .tags("img:latest")
+                .build();
+        DaemonFixture.messages(daemon.call("POST", "/images/load", Map.of(), image.dockerSave(), "1.50"));
     }
 
     @AfterEach

@@ -3,9 +3,6 @@ package dev.berth.daemon;
 import static dev.berth.daemon.DaemonFixture.json;
 import static dev.berth.daemon.DaemonFixture.messages;
 import static dev.berth.daemon.DaemonFixture.streamed;
-import static dev.berth.daemon.ImageArchives.config;
-import static dev.berth.daemon.ImageArchives.layer;
-import static dev.berth.daemon.ImageArchives.saveTar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,9 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.api.server.ErrorMapping;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
-import dev.berth.core.image.ImageConfig;
-import dev.berth.core.image.Raw;
 import dev.berth.http.server.Response;
+import dev.berth.testing.Layers;
+import dev.berth.testing.TestImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +32,7 @@ class ImageRoutesTest {
 
     DaemonFixture daemon;
 
-    static final byte[] LAYER = layer("hello.txt", "hello\n");
+    static final byte[] LAYER = Layers.of("hello.txt", "hello\n");
 
     @BeforeEach
     void setUp() {
@@ -52,18 +49,23 @@ class ImageRoutesTest {
     }
 
     private Digest load(List<String> tags) throws Exception {
-        Raw<ImageConfig> config = config(LAYER);
-        List<JsonNode> out = messages(daemon.call(
-                "POST", "/images/load", Map.of("quiet", List.of("1")), saveTar(config, LAYER, tags), "1.50"));
+        TestImage image = TestImage.builder()
+                .layer(LAYER)
+                .history("ADD hello.txt /")
+                .tags(tags.toArray(String[]::new))
+                .build();
+        Digest id = Digest.parse(image.id());
+        List<JsonNode> out = messages(
+                daemon.call("POST", "/images/load", Map.of("quiet", List.of("1")), image.dockerSave(), "1.50"));
         assertThat(out)
                 .extracting(m -> m.get("stream").asText())
                 .containsExactlyElementsOf(
                         tags.isEmpty()
-                                ? List.of("Loaded image ID: " + config.digest() + "\n")
+                                ? List.of("Loaded image ID: " + id + "\n")
                                 : tags.stream()
                                         .map(t -> "Loaded image: " + t + "\n")
                                         .toList());
-        return config.digest();
+        return id;
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testing.Busybox;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -55,7 +56,7 @@ class BaseImageAndEventsIT {
     @Test
     void imageChangesAreStreamedAsEvents() {
         long since = System.currentTimeMillis() / 1000 - 1;
-        Path rootfs = TestImages.busyboxRootfs(daemon.scratch(), "events", Map.of());
+        Path rootfs = Busybox.importTar(daemon.scratch(), "events", Map.of());
         String id = daemon.docker("import", rootfs.toString(), "events:1").ok().strip();
         daemon.docker("tag", "events:1", "events:2").ok();
         daemon.docker("rmi", "events:2").ok();

@@ -2,6 +2,7 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testing.Prerequisites;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ class BuildApiIT {
 
     @BeforeAll
     static void startDaemon() {
-        Prerequisites.require(Prerequisites.findOnPath("curl") == null ? List.of("curl") : List.of());
+        Prerequisites.requireProgram("curl", "apt-get install curl");
         daemon = BerthDaemon.start();
         daemon.bootstrapBusybox();
     }

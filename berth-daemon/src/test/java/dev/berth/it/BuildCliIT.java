@@ -2,6 +2,8 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testing.Blobs;
+import dev.berth.testing.Prerequisites;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -118,7 +120,7 @@ class BuildCliIT {
         String secret = "s3cret-" + System.nanoTime();
         Path secretFile = daemon.scratch().resolve("token");
         Files.writeString(secretFile, secret);
-        String sha = TestLayers.sha256(secret.getBytes(StandardCharsets.UTF_8)).substring("sha256:".length());
+        String sha = Blobs.sha256(secret.getBytes(StandardCharsets.UTF_8)).substring("sha256:".length());
         Path ctx = context(Map.of("Dockerfile", """
                 FROM busybox
                 RUN --mount=type=secret,id=token sha256sum /run/secrets/token | grep -q %s && echo file-ok
@@ -167,7 +169,7 @@ class BuildCliIT {
 
     @Test
     void showsCompactLiveProgressInATerminal() throws Exception {
-        Prerequisites.require(Prerequisites.findOnPath("script") == null ? List.of("script (util-linux)") : List.of());
+        Prerequisites.requireProgram("script", "util-linux");
         Path ctx = context(Map.of("Dockerfile", "FROM busybox\nRUN echo line-one && echo line-two\nENV A=1\n"));
         daemon.berth("build", "-t", "tty", ctx.toString()).ok();
         List<String> command = new ArrayList<>(BerthDaemon.javaCommand());

@@ -2,6 +2,7 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testing.MountTable;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -81,7 +82,7 @@ class BuildCrashIT {
                         .toList())
                 .as("only committed layers: no container or build snapshot")
                 .allMatch(n -> n.matches("[0-9a-f]{64}"));
-        assertThat(Mounts.under(daemon.dataRoot())).isEmpty();
+        assertThat(MountTable.under(daemon.dataRoot())).isEmpty();
 
         Files.writeString(
                 ctx.resolve("Dockerfile"),

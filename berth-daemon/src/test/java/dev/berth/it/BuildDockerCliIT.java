@@ -2,6 +2,8 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testing.Blobs;
+import dev.berth.testing.Layers;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -210,7 +212,7 @@ class BuildDockerCliIT {
         Files.writeString(ctx.resolve("arr[0].txt"), "escaped");
         Files.write(
                 ctx.resolve("archive.tar.gz"),
-                TestLayers.gzip(TestLayers.tar("inside/file.txt", "unpacked\n".getBytes(StandardCharsets.UTF_8))));
+                Blobs.gzip(Layers.of("inside/file.txt", "unpacked\n".getBytes(StandardCharsets.UTF_8))));
         build("-t", "copies", ctx.toString()).ok();
         String listing = run(
                 "copies",
@@ -253,8 +255,8 @@ class BuildDockerCliIT {
                 RUN echo a `
                     b > /escaped
                 """, "ctxfile", "from the context\n"));
-        Files.write(ctx.resolve("one.tar.bz2"), compress("bzip2", TestLayers.tar("one", "bz2\n".getBytes())));
-        Files.write(ctx.resolve("two.tar.xz"), compress("xz", TestLayers.tar("two", "xz\n".getBytes())));
+        Files.write(ctx.resolve("one.tar.bz2"), compress("bzip2", Layers.of("one", "bz2\n".getBytes())));
+        Files.write(ctx.resolve("two.tar.xz"), compress("xz", Layers.of("two", "xz\n".getBytes())));
         build("-t", "mounts", ctx.toString()).ok();
         assertThat(run("mounts", "cat", "/platform", "/from-ctx", "/from-stage", "/archives/one", "/archives/two"))
                 .isEqualTo("linux/amd64\nfrom the context\ntool\nbz2\nxz\n");
@@ -289,7 +291,7 @@ class BuildDockerCliIT {
     void addDownloadsUrlsAndChecksTheirDigest() {
         try (BuildContexts.FileServer server = new BuildContexts.FileServer()) {
             String url = server.put("payload.txt", "from the server\n");
-            String digest = TestLayers.sha256("from the server\n".getBytes(StandardCharsets.UTF_8));
+            String digest = Blobs.sha256("from the server\n".getBytes(StandardCharsets.UTF_8));
             Path ok = context(
                     Map.of("Dockerfile", "FROM busybox\nADD --checksum=" + digest + " " + url + " /downloads/\n"));
             build("-t", "download", ok.toString()).ok();

@@ -2,6 +2,7 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testing.MountTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -294,8 +295,8 @@ class ContainerDockerCliIT {
         String id = docker("run", "-d", "busybox", "sleep", "60").ok().trim();
         docker("exec", id, "true").ok();
         docker("rm", "-f", id).ok();
-        assertThat(Mounts.under(daemon.dataRoot())).isEmpty();
-        assertThat(Mounts.under(daemon.execRoot())).isEmpty();
+        assertThat(MountTable.under(daemon.dataRoot())).isEmpty();
+        assertThat(MountTable.under(daemon.execRoot())).isEmpty();
         assertThat(Files.exists(daemon.dataRoot().resolve("containers").resolve(id)))
                 .isFalse();
         try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {

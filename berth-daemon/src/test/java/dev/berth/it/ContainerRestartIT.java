@@ -2,6 +2,7 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testing.MountTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -151,7 +152,7 @@ class ContainerRestartIT {
             assertThat(status).isEqualTo("running");
             assertThat(daemon.docker("exec", back, "true").exitCode()).isZero();
             daemon.docker("rm", "-f", quick, lost, back).ok();
-            assertThat(Mounts.under(daemon.dataRoot())).isEmpty();
+            assertThat(MountTable.under(daemon.dataRoot())).isEmpty();
         }
     }
 
@@ -191,8 +192,8 @@ class ContainerRestartIT {
 
     /** No mounts, cgroups or run directory of the container remain (it has exited or gone). */
     private static void assertNothingLeft(BerthDaemon daemon, String id) throws Exception {
-        assertThat(Mounts.under(daemon.execRoot())).noneMatch(m -> m.contains(id));
-        assertThat(Mounts.under(daemon.dataRoot())).noneMatch(m -> m.contains(id));
+        assertThat(MountTable.under(daemon.execRoot())).noneMatch(m -> m.contains(id));
+        assertThat(MountTable.under(daemon.dataRoot())).noneMatch(m -> m.contains(id));
         assertThat(daemon.execRoot().resolve("containers").resolve(id)).doesNotExist();
         try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
             for (Path h : hierarchies.toList()) {

@@ -3,6 +3,8 @@ package dev.berth.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.testing.MountTable;
+import dev.berth.testing.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -469,7 +471,7 @@ class ContainerRuntimesIT {
                 docker("rm", "-f", id);
             }
         }
-        assertThat(Mounts.under(daemon.execRoot())).isEmpty();
+        assertThat(MountTable.under(daemon.execRoot())).isEmpty();
     }
 
     @Test

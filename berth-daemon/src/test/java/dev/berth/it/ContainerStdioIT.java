@@ -2,6 +2,7 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testing.Prerequisites;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testing.Prerequisites;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -28,8 +29,7 @@ class DaemonTlsIT {
     @BeforeAll
     static void start() throws IOException {
         Prerequisites.requireDaemonHost();
-        Prerequisites.require(
-                Prerequisites.findOnPath("curl") == null ? List.of("curl (apt-get install curl)") : List.of());
+        Prerequisites.requireProgram("curl", "apt-get install curl");
         Path dir = Files.createTempDirectory("berth-tls-it-");
         certs = TestCertificates.generate(dir);
         tcp = "tcp://127.0.0.1:" + freePort();

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
+import dev.berth.testing.Blobs;
+import dev.berth.testing.Layers;
+import dev.berth.testing.TarBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +21,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -325,7 +326,7 @@ class DistributionIT {
         JsonNode manifest = JSON.readTree(entries.get("manifest.json")).get(0);
         ObjectNode config =
                 (ObjectNode) JSON.readTree(entries.get(manifest.get("Config").asText()));
-        byte[] layer = TestLayers.tar(path, content.getBytes(StandardCharsets.UTF_8));
+        byte[] layer = Layers.of(path, content.getBytes(StandardCharsets.UTF_8));
         String layerHex = hex(layer);
         ((ArrayNode) config.path("rootfs").path("diff_ids")).add("sha256:" + layerHex);
         if (config.has("history")) {
@@ -353,20 +354,12 @@ class DistributionIT {
         entry.set("Layers", layers);
         out.put("manifest.json", JSON.writeValueAsBytes(JSON.createArrayNode().add(entry)));
 
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-            for (Map.Entry<String, byte[]> e : out.entrySet()) {
-                TarArchiveEntry te = new TarArchiveEntry(e.getKey());
-                te.setSize(e.getValue().length);
-                tar.putArchiveEntry(te);
-                tar.write(e.getValue());
-                tar.closeArchiveEntry();
-            }
-        }
-        return bytes.toByteArray();
+        TarBuilder tar = new TarBuilder();
+        out.forEach(tar::file);
+        return tar.build();
     }
 
     private static String hex(byte[] data) {
-        return TestLayers.sha256(data).substring("sha256:".length());
+        return Blobs.sha256(data).substring("sha256:".length());
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testing.Busybox;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +32,7 @@ class DockerInteropIT {
 
     @Test
     void tarSavedByBerthLoadsIntoDockerWithTheSameId() {
-        Path rootfs = TestImages.busyboxRootfs(berth.scratch(), "to-docker", Map.of("/etc/origin", "berth\n"));
+        Path rootfs = Busybox.importTar(berth.scratch(), "to-docker", Map.of("/etc/origin", "berth\n"));
         String id = berth.docker(
                         "import", "-c", "CMD [\"sh\"]", "-c", "ENV ORIGIN=berth", rootfs.toString(), "to-docker:1")
                 .ok()
@@ -48,7 +49,7 @@ class DockerInteropIT {
 
     @Test
     void tarSavedByDockerLoadsIntoBerthWithTheSameId() {
-        Path rootfs = TestImages.busyboxRootfs(berth.scratch(), "from-docker", Map.of("/etc/origin", "docker\n"));
+        Path rootfs = Busybox.importTar(berth.scratch(), "from-docker", Map.of("/etc/origin", "docker\n"));
         String id = dockerd.docker("import", "-c", "CMD [\"sh\"]", rootfs.toString(), "from-docker:1")
                 .ok()
                 .strip();

@@ -1,5 +1,6 @@
 package dev.berth.it;
 
+import dev.berth.testing.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,8 +32,7 @@ public final class DockerPy {
                         .stdout()
                         .strip()
                         .equals(VERSION);
-        Prerequisites.require(
-                present ? List.of() : List.of("docker-py " + VERSION + " (apt-get install python3-docker)"));
+        Prerequisites.require(present, "docker-py " + VERSION + " (apt-get install python3-docker)");
     }
 
     /** Runs {@code script} after the prelude against {@code daemon}. */

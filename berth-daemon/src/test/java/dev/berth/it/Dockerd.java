@@ -1,5 +1,6 @@
 package dev.berth.it;
 
+import dev.berth.testing.Prerequisites;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

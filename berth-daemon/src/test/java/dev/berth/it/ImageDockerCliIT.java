@@ -2,6 +2,7 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testing.Busybox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class ImageDockerCliIT {
     @BeforeAll
     static void startDaemon() {
         daemon = BerthDaemon.start();
-        rootfs = TestImages.busyboxRootfs(daemon.scratch(), "base", Map.of("/etc/greeting", "hello\n"));
+        rootfs = Busybox.importTar(daemon.scratch(), "base", Map.of("/etc/greeting", "hello\n"));
     }
 
     @AfterAll

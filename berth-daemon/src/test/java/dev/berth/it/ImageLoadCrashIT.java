@@ -2,6 +2,8 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testing.Layers;
+import dev.berth.testing.TestImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,10 +54,13 @@ class ImageLoadCrashIT {
     void aLoadKilledHalfWayLeavesNothingAndTheNextLoadSucceeds() throws Exception {
         Path scratch = daemon.scratch();
         List<Path> layers = new ArrayList<>();
+        TestImage.Builder image = TestImage.builder().tags("big:1");
         for (int i = 0; i < 5; i++) {
-            layers.add(SaveArchives.randomLayer(scratch, "layer" + i, 16L << 20));
+            Path layer = Layers.randomFile(scratch.resolve("layer" + i + ".tar"), "layer" + i, 16L << 20);
+            image.layer(layer);
+            layers.add(layer);
         }
-        Path tar = SaveArchives.archive(scratch.resolve("big.tar"), layers, "big:1");
+        Path tar = image.build().writeDockerSave(scratch.resolve("big.tar"));
         layers.forEach(l -> l.toFile().delete());
 
         Process load = new ProcessBuilder("docker", "-H", daemon.host(), "load", "-i", tar.toString())

@@ -2,12 +2,11 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testing.Busybox;
+import dev.berth.testing.Layers;
+import dev.berth.testing.TestImage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,13 +29,15 @@ class LongLayerChainIT {
     static void startDaemonAndLoadImage() throws IOException {
         daemon = BerthDaemon.start();
         Path work = daemon.scratch();
-        List<Path> layers = new ArrayList<>();
-        layers.add(TestImages.busyboxRootfs(work, "base", Map.of("/lowest.txt", "from the lowest layer\n")));
+        // the image holds /bin/busybox and /bin/sh only: other commands run as applets through sh -c
+        TestImage.Builder image = TestImage.builder()
+                .layer(Busybox.importTar(work, "base", Map.of("/lowest.txt", "from the lowest layer\n")))
+                .tags("long-chain:latest");
         for (int i = 1; i < LAYERS - 1; i++) {
-            layers.add(oneFileLayer(work, "layer" + i, "layers/" + i + ".txt", "layer " + i + "\n"));
+            image.layer(Layers.of("layers/" + i + ".txt", "layer " + i + "\n"));
         }
-        layers.add(oneFileLayer(work, "top", "highest.txt", "from the highest layer\n"));
-        Path archive = SaveArchives.archive(work.resolve("long.tar"), layers, "long-chain:latest");
+        image.layer(Layers.of("highest.txt", "from the highest layer\n"));
+        Path archive = image.build().writeDockerSave(work.resolve("long.tar"));
         CommandResult load = daemon.docker("load", "-i", archive.toString());
         assertThat(load.exitCode()).as(load.toString()).isZero();
     }
@@ -83,13 +84,5 @@ class LongLayerChainIT {
         } finally {
             daemon.docker("rm", "-f", id);
         }
-    }
-
-    // the image holds /bin/busybox and /bin/sh only: other commands run as applets through sh -c
-
-    /** An uncompressed layer tar holding one file (and its parent directory). */
-    private static Path oneFileLayer(Path dir, String name, String path, String content) throws IOException {
-        return Files.write(
-                dir.resolve(name + ".layer.tar"), TestLayers.tar(path, content.getBytes(StandardCharsets.UTF_8)));
     }
 }

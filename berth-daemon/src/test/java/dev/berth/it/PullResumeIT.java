@@ -2,6 +2,8 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testing.Blobs;
+import dev.berth.testing.Layers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -107,15 +109,15 @@ class PullResumeIT {
         Random bytes = new Random(42);
         byte[] firstData = new byte[FIRST_LAYER_BYTES];
         bytes.nextBytes(firstData);
-        byte[] small = TestLayers.tar("data/first.bin", firstData);
+        byte[] small = Layers.of("data/first.bin", firstData);
         byte[] random = new byte[BIG_LAYER_BYTES];
         bytes.nextBytes(random);
-        byte[] big = TestLayers.tar("data/random.bin", random);
-        byte[] smallGz = TestLayers.gzip(small);
-        byte[] bigGz = TestLayers.gzip(big);
+        byte[] big = Layers.of("data/random.bin", random);
+        byte[] smallGz = Blobs.gzip(small);
+        byte[] bigGz = Blobs.gzip(big);
         String smallDigest = upload(http, base, repository, smallGz);
         String bigDigest = upload(http, base, repository, bigGz);
-        List<String> diffIds = List.of(TestLayers.sha256(small), TestLayers.sha256(big));
+        List<String> diffIds = List.of(Blobs.sha256(small), Blobs.sha256(big));
         byte[] config = """
                 {"architecture":"amd64","os":"linux","created":"2026-01-01T00:00:00Z","config":{"Cmd":["/bin/sh"]},\
                 "rootfs":{"type":"layers","diff_ids":["%s","%s"]}}""".formatted(diffIds.get(0), diffIds.get(1)).getBytes(StandardCharsets.UTF_8);
@@ -136,7 +138,7 @@ class PullResumeIT {
         assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
         return new Pushed(
                 configDigest,
-                TestLayers.sha256(manifest),
+                Blobs.sha256(manifest),
                 diffIds,
                 smallDigest.substring("sha256:".length()),
                 bigDigest.substring("sha256:".length()),
@@ -144,7 +146,7 @@ class PullResumeIT {
     }
 
     private static String upload(HttpClient http, URI base, String repository, byte[] blob) throws Exception {
-        String digest = TestLayers.sha256(blob);
+        String digest = Blobs.sha256(blob);
         HttpResponse<String> start = http.send(
                 HttpRequest.newBuilder(base.resolve("/v2/" + repository + "/blobs/uploads/"))
                         .POST(HttpRequest.BodyPublishers.noBody())

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.http.RegistryServer;
+import dev.berth.testing.Blobs;
+import dev.berth.testing.Layers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -99,25 +101,25 @@ class PushFidelityIT {
     private static Uploaded upload(
             String repo, String manifestType, String configType, String layerType, String arch, String name)
             throws Exception {
-        byte[] tar = TestLayers.tar(
+        byte[] tar = Layers.of(
                 "etc/fidelity-" + name, (name + " " + System.nanoTime() + "\n").getBytes(StandardCharsets.UTF_8));
-        byte[] layer = TestLayers.gzip(tar);
+        byte[] layer = Blobs.gzip(tar);
         byte[] config = ("{\"architecture\":\"" + arch + "\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/bin/sh\"]},"
-                        + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + TestLayers.sha256(tar) + "\"]},"
+                        + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + Blobs.sha256(tar) + "\"]},"
                         + "\"history\":[{\"created_by\":\"fidelity test\"}]}")
                 .getBytes(StandardCharsets.UTF_8);
         String annotations =
                 manifestType.contains("oci") ? ",\n  \"annotations\": {\n    \"org.example.kept\": \"yes\"\n  }" : "";
         byte[] manifest = ("{\n  \"schemaVersion\": 2,\n  \"mediaType\": \"" + manifestType + "\",\n"
-                        + "  \"config\": {\"size\": " + config.length + ", \"digest\": \"" + TestLayers.sha256(config)
+                        + "  \"config\": {\"size\": " + config.length + ", \"digest\": \"" + Blobs.sha256(config)
                         + "\", \"mediaType\": \"" + configType + "\"},\n"
                         + "  \"layers\": [\n    {\"size\": " + layer.length + ", \"digest\": \""
-                        + TestLayers.sha256(layer)
+                        + Blobs.sha256(layer)
                         + "\", \"mediaType\": \"" + layerType + "\"}\n  ]" + annotations + "\n}\n")
                 .getBytes(StandardCharsets.UTF_8);
         uploadBlob(repo, config);
         uploadBlob(repo, layer);
-        String digest = TestLayers.sha256(manifest);
+        String digest = Blobs.sha256(manifest);
         putManifest(repo, digest, manifestType, manifest);
         return new Uploaded(manifest, digest);
     }
@@ -178,7 +180,7 @@ class PushFidelityIT {
                 .getBytes(StandardCharsets.UTF_8);
         putManifest(source, "multi", "application/vnd.oci.image.index.v1+json", index);
 
-        assertThat(daemon.docker("pull", source + ":multi").ok()).contains("Digest: " + TestLayers.sha256(index));
+        assertThat(daemon.docker("pull", source + ":multi").ok()).contains("Digest: " + Blobs.sha256(index));
         // The repo digest names the index; its row also keeps the platform manifest the pull chose,
         // which the start-up check must not remove.
         daemon.restart();
@@ -287,7 +289,7 @@ class PushFidelityIT {
                 start.uri().resolve(start.headers().firstValue("Location").orElseThrow());
         String sep = location.getRawQuery() == null ? "?" : "&";
         HttpResponse<byte[]> put =
-                send(HttpRequest.newBuilder(URI.create(location + sep + "digest=" + TestLayers.sha256(data)))
+                send(HttpRequest.newBuilder(URI.create(location + sep + "digest=" + Blobs.sha256(data)))
                         .header("Content-Type", "application/octet-stream")
                         .PUT(HttpRequest.BodyPublishers.ofByteArray(data))
                         .build());

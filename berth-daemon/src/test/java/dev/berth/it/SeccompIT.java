@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.testing.Prerequisites;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,8 +47,7 @@ class SeccompIT {
 
     @BeforeAll
     static void startDaemon() throws Exception {
-        Prerequisites.require(
-                Prerequisites.findOnPath("gcc") == null ? List.of("gcc (apt-get install gcc libc6-dev)") : List.of());
+        Prerequisites.requireProgram("gcc", "apt-get install gcc libc6-dev");
         daemon = BerthDaemon.start();
         daemon.bootstrapBusybox();
         probe = daemon.scratch().resolve("probe");

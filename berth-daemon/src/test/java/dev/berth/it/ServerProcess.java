@@ -1,5 +1,6 @@
 package dev.berth.it;
 
+import dev.berth.testing.MountTable;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -120,7 +121,7 @@ final class ServerProcess {
         if (!Files.exists(dir)) {
             return;
         }
-        Mounts.detachAllUnder(dir);
+        MountTable.detachAllUnder(dir);
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> {
                 try {

@@ -1,5 +1,6 @@
 package dev.berth.it;
 
+import dev.berth.testing.Prerequisites;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,8 +17,7 @@ import java.util.Map;
 record TestCertificates(Path ca, Path serverCert, Path serverKey, Path client, Path otherClient) {
 
     static TestCertificates generate(Path dir) {
-        Prerequisites.require(
-                Prerequisites.findOnPath("openssl") == null ? List.of("openssl (apt-get install openssl)") : List.of());
+        Prerequisites.requireProgram("openssl", "apt-get install openssl");
         try {
             Files.createDirectories(dir);
             ca(dir, "ca");

@@ -2,6 +2,8 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testing.MountTable;
+import dev.berth.testing.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -289,14 +291,14 @@ class VolumeDockerCliIT {
                     .contains("bin/busybox")
                     .doesNotContain("cp-in.txt")
                     .doesNotContain("hb/b");
-            assertThat(Mounts.under(daemon.execRoot()).stream().filter(m -> m.contains("/mnt-")))
+            assertThat(MountTable.under(daemon.execRoot()).stream().filter(m -> m.contains("/mnt-")))
                     .isEmpty();
-            assertThat(Mounts.under(daemon.dataRoot()).stream().filter(m -> m.contains("/mnt-")))
+            assertThat(MountTable.under(daemon.dataRoot()).stream().filter(m -> m.contains("/mnt-")))
                     .isEmpty();
-            assertThat(Mounts.under(host)).as("the host's own mounts").contains(sub.toString());
+            assertThat(MountTable.under(host)).as("the host's own mounts").contains(sub.toString());
         } finally {
             docker("rm", "-f", id);
-            Mounts.detachAllUnder(host);
+            MountTable.detachAllUnder(host);
         }
     }
 
@@ -331,7 +333,7 @@ class VolumeDockerCliIT {
                         .ok())
                 .isEqualTo("kept\n");
         docker("volume", "rm", "tv").ok();
-        assertThat(Mounts.under(daemon.dataRoot().resolve("volumes"))).isEmpty();
+        assertThat(MountTable.under(daemon.dataRoot().resolve("volumes"))).isEmpty();
     }
 
     @Test
@@ -387,7 +389,7 @@ class VolumeDockerCliIT {
 
     @Test
     void berthRunInteractiveTerminalInTmux() throws Exception {
-        Prerequisites.require(Prerequisites.findOnPath("tmux") == null ? List.of("tmux") : List.of());
+        Prerequisites.requireProgram("tmux", "apt-get install tmux");
         String socket = "berth-it-" + ProcessHandle.current().pid();
         Path done = daemon.scratch().resolve("tty-exit");
         List<String> berth = BerthDaemon.javaCommand();

@@ -9,6 +9,7 @@ import dev.berth.network.firewall.Chains;
 import dev.berth.network.ipam.AddressPool;
 import dev.berth.network.ipam.Ipv4;
 import dev.berth.network.port.PortRequest;
+import dev.berth.testing.Prerequisites;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -46,7 +47,7 @@ class NetworkingIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        RootPrerequisite.require();
+        Prerequisites.requireRoot();
         db = MetadataStore.open(dir.resolve("metadata.db"));
         Files.writeString(dir.resolve("resolv.conf"), "nameserver 127.0.0.53\nsearch example.test\n");
         int second = ThreadLocalRandom.current().nextInt(64, 128);

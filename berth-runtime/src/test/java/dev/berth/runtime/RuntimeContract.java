@@ -9,9 +9,13 @@ import dev.berth.runtime.cgroup.Cgroups;
 import dev.berth.runtime.spec.Caps;
 import dev.berth.runtime.spec.Spec;
 import dev.berth.runtime.spec.SpecBuilder;
+import dev.berth.testing.Busybox;
+import dev.berth.testing.MountTable;
+import dev.berth.testing.Prerequisites;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -44,10 +48,15 @@ public abstract class RuntimeContract {
 
     @BeforeAll
     static void prepare() throws Exception {
-        TestEnvironment.requireRoot();
+        Prerequisites.requireRoot();
+        Prerequisites.requireBusybox();
         cgroups = Cgroups.detect();
         cgroupParent = "/berth-test-" + UUID.randomUUID().toString().substring(0, 8);
-        rootfs = TestEnvironment.busyboxRootfs(shared.resolve("rootfs"));
+        rootfs = Busybox.bundleRootfs(shared.resolve("rootfs"));
+        // a file without execute bits, for the 126 case
+        Path notExec = rootfs.resolve("notexec");
+        Files.writeString(notExec, "#!/bin/sh\necho should not run\n");
+        Files.setPosixFilePermissions(notExec, PosixFilePermissions.fromString("rw-r--r--"));
     }
 
     @AfterAll
@@ -280,7 +289,7 @@ public abstract class RuntimeContract {
         c.exit().get(30, TimeUnit.SECONDS);
         c.delete();
         assertThat(cgroups.open(cgroupParent + "/" + id).exists()).isFalse();
-        assertThat(TestEnvironment.mountsUnder(rootfs)).isEmpty();
+        assertThat(MountTable.mentioning(rootfs)).isEmpty();
     }
 
     @Test
@@ -333,7 +342,7 @@ public abstract class RuntimeContract {
         assertThat(rootfs.resolve("newfile")).doesNotExist();
         assertThat(rootfs.resolve("etc/group")).exists();
         assertThat(layer.resolve("merged")).isEmptyDirectory();
-        assertThat(TestEnvironment.mountsUnder(layer)).isEmpty();
+        assertThat(MountTable.mentioning(layer)).isEmpty();
         return code;
     }
 
@@ -378,6 +387,6 @@ public abstract class RuntimeContract {
         assertThat(code).as(read(dir.resolve("err"))).isZero();
         assertThat(read(dir.resolve("out"))).isEqualTo("from the top layer\n/bin/busybox\n");
         assertThat(snapshots.resolve("ctr/fs/new.txt")).hasContent("new");
-        assertThat(TestEnvironment.mountsUnder(snapshots)).isEmpty();
+        assertThat(MountTable.mentioning(snapshots)).isEmpty();
     }
 }

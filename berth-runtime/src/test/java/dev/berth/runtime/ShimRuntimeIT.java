@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.runtime.shim.ShimRuntime;
 import dev.berth.runtime.shim.ShimSupervisor;
+import dev.berth.testing.MountTable;
+import dev.berth.testing.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +16,7 @@ class ShimRuntimeIT extends RuntimeContract {
     @Override
     protected ContainerRuntime newRuntime(Path work) {
         Path shim = ShimRuntime.defaultShimBinary();
-        TestEnvironment.require(Files.isExecutable(shim), "berth-shim built at " + shim);
+        Prerequisites.require(Files.isExecutable(shim), "berth-shim built at " + shim);
         return new ShimRuntime(shim, cgroups, cgroupParent);
     }
 
@@ -78,7 +80,7 @@ class ShimRuntimeIT extends RuntimeContract {
     @Test
     void overlayRootfsIsMountedOnlyInsideTheContainer() throws Exception {
         assertThat(runOnOverlay(
-                        layer -> assertThat(TestEnvironment.mountsUnder(layer)).isEmpty()))
+                        layer -> assertThat(MountTable.mentioning(layer)).isEmpty()))
                 .isZero();
     }
 

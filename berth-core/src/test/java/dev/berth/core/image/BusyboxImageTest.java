@@ -3,10 +3,11 @@ package dev.berth.core.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.core.digest.Digest;
+import dev.berth.testing.Busybox;
+import dev.berth.testing.Prerequisites;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,13 +76,8 @@ class BusyboxImageTest {
 
     @Test
     void theHostsStaticBusyboxBuildsWhenInstalled() {
-        Path busybox = Path.of("/bin/busybox");
-        if (!Files.isRegularFile(busybox)) {
-            assertThat(System.getenv("CI"))
-                    .as("CI needs busybox-static installed")
-                    .isNotEqualTo("true");
-            return;
-        }
+        Prerequisites.requireBusybox();
+        Path busybox = Busybox.BINARY;
         BusyboxImage image = BusyboxImage.fromBinary(busybox);
         Digest a = image.writeSaveTar(BusyboxImage.DEFAULT_TAG, new ByteArrayOutputStream());
         Digest b = BusyboxImage.fromBinary(busybox).writeSaveTar(BusyboxImage.DEFAULT_TAG, new ByteArrayOutputStream());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.snapshot.WhiteoutMode;
 import dev.berth.core.sys.Libc;
+import dev.berth.testing.TarBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

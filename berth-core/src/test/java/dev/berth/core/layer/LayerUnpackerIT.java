@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.core.snapshot.WhiteoutMode;
 import dev.berth.core.sys.Libc;
-import dev.berth.core.testing.Root;
+import dev.berth.testing.Prerequisites;
+import dev.berth.testing.TarBuilder;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class LayerUnpackerIT {
 
     @BeforeEach
     void needsRoot() {
-        Root.require();
+        Prerequisites.requireRoot();
     }
 
     @Test

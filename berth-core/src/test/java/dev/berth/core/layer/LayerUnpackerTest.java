@@ -9,6 +9,8 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.snapshot.WhiteoutMode;
 import dev.berth.core.sys.Libc;
+import dev.berth.testing.Blobs;
+import dev.berth.testing.TarBuilder;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -98,8 +100,8 @@ class LayerUnpackerTest {
     void detectsCompressionByMagicBytesAndHashesTheUncompressedTar(Compression compression) throws Exception {
         byte[] tar = new TarBuilder().file("a", "content of a").build();
         byte[] layer = switch (compression) {
-            case GZIP -> TarBuilder.gzip(tar);
-            case ZSTD -> TarBuilder.zstd(tar);
+            case GZIP -> Blobs.gzip(tar);
+            case ZSTD -> Blobs.zstd(tar);
             default -> tar;
         };
         assertThat(Compression.detect(new java.io.BufferedInputStream(new ByteArrayInputStream(layer))))
@@ -394,7 +396,7 @@ class LayerUnpackerTest {
                 .isInstanceOf(BerthException.class)
                 .extracting(e -> ((BerthException) e).kind())
                 .isEqualTo(ErrorKind.INVALID_ARGUMENT);
-        byte[] gz = TarBuilder.gzip(tar);
+        byte[] gz = Blobs.gzip(tar);
         assertThatThrownBy(() -> unpack(Arrays.copyOf(gz, gz.length / 2)))
                 .isInstanceOf(BerthException.class)
                 .extracting(e -> ((BerthException) e).kind())

@@ -7,7 +7,7 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.layer.LayerDigest;
-import dev.berth.core.layer.TarBuilder;
+import dev.berth.testing.TarBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;

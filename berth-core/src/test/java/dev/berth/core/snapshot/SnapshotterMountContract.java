@@ -2,9 +2,9 @@ package dev.berth.core.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.core.layer.TarBuilder;
 import dev.berth.core.sys.Mounts;
-import dev.berth.core.testing.Root;
+import dev.berth.testing.Prerequisites;
+import dev.berth.testing.TarBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ abstract class SnapshotterMountContract {
 
     @BeforeEach
     void setUp() throws Exception {
-        Root.require();
+        Prerequisites.requireRoot();
         dataRoot = Files.createDirectory(tmp.resolve("data"));
         rootfs = Files.createDirectory(tmp.resolve("rootfs"));
         snapshotter = create(dataRoot);

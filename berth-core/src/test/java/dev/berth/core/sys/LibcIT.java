@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.core.error.BerthException;
-import dev.berth.core.testing.Root;
+import dev.berth.testing.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ class LibcIT {
 
     @BeforeEach
     void needsRoot() {
-        Root.require();
+        Prerequisites.requireRoot();
     }
 
     @AfterEach

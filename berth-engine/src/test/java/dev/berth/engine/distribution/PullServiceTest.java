@@ -29,7 +29,8 @@ import dev.berth.engine.image.ImageUsers;
 import dev.berth.engine.image.LayerStore;
 import dev.berth.engine.image.ProgressListener;
 import dev.berth.engine.image.StartupCheck;
-import java.io.ByteArrayOutputStream;
+import dev.berth.testing.Blobs;
+import dev.berth.testing.Layers;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,9 +50,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.zip.GZIPOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,8 +144,8 @@ class PullServiceTest {
         for (int i = 0; i < layerCount; i++) {
             byte[] content = new byte[layerBytes];
             random.nextBytes(content);
-            byte[] tar = tar("file" + i, content);
-            byte[] gz = gzip(tar);
+            byte[] tar = Layers.of("file" + i, content);
+            byte[] gz = Blobs.gzip(tar);
             registry.putBlob(gz);
             layers.add(Descriptor.of(MediaTypes.DOCKER_LAYER_GZIP, Digest.sha256(gz), gz.length));
             diffIds.add(Digest.sha256(tar));
@@ -172,26 +170,6 @@ class PullServiceTest {
         Digest m = registry.putManifest(repo, tag, MediaTypes.DOCKER_MANIFEST, manifest.bytes());
         return new Pushed(
                 config.digest(), m, layers.stream().map(Descriptor::digest).toList(), diffIds);
-    }
-
-    private static byte[] tar(String name, byte[] content) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-            TarArchiveEntry e = new TarArchiveEntry(name);
-            e.setSize(content.length);
-            tar.putArchiveEntry(e);
-            tar.write(content);
-            tar.closeArchiveEntry();
-        }
-        return bytes.toByteArray();
-    }
-
-    private static byte[] gzip(byte[] data) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
-            gz.write(data);
-        }
-        return bytes.toByteArray();
     }
 
     private ImageReference ref(String repoAndTag) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.core.digest.ChainId;
 import dev.berth.core.digest.Digest;
+import dev.berth.testing.Layers;
+import dev.berth.testing.TestImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +29,9 @@ class ConcurrentImageOpsTest {
                 ExecutorService pool = Executors.newFixedThreadPool(6)) {
             List<Callable<Digest>> loads = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                byte[] top = TestImages.layer(Map.of("app/" + i, "app " + i));
-                TestImages.Image img =
-                        TestImages.Image.of(List.of(BASE, top), "2024-01-01T00:00:00Z", List.of("app:" + i));
-                byte[] tar = TestImages.dockerArchive(List.of(img));
+                byte[] top = Layers.of(Map.of("app/" + i, "app " + i));
+                TestImage img = TestImage.of(List.of(BASE, top), "2024-01-01T00:00:00Z", List.of("app:" + i));
+                byte[] tar = TestImage.dockerSave(List.of(img));
                 loads.add(() -> f.load(tar).getFirst().id());
             }
             List<Digest> ids = new ArrayList<>();
@@ -51,10 +52,10 @@ class ConcurrentImageOpsTest {
         try (ImageFixture f = new ImageFixture(dir);
                 ExecutorService pool = Executors.newFixedThreadPool(2)) {
             for (int round = 0; round < 5; round++) {
-                TestImages.Image a = TestImages.Image.of(List.of(BASE, APP), "2024-01-01T00:00:00Z", List.of("a:1"));
-                TestImages.Image b = TestImages.Image.of(List.of(BASE, APP), "2024-01-02T00:00:00Z", List.of("b:1"));
-                f.load(TestImages.dockerArchive(List.of(a)));
-                byte[] tarB = TestImages.dockerArchive(List.of(b));
+                TestImage a = TestImage.of(List.of(BASE, APP), "2024-01-01T00:00:00Z", List.of("a:1"));
+                TestImage b = TestImage.of(List.of(BASE, APP), "2024-01-02T00:00:00Z", List.of("b:1"));
+                f.load(TestImage.dockerSave(List.of(a)));
+                byte[] tarB = TestImage.dockerSave(List.of(b));
 
                 Future<?> load = pool.submit(() -> f.load(tarB));
                 Future<?> remove = pool.submit(() -> f.services.remover().remove("a:1", false, false));
@@ -62,8 +63,7 @@ class ConcurrentImageOpsTest {
                 remove.get();
 
                 Digest top = ChainId.of(List.of(Digest.sha256(BASE), Digest.sha256(APP)));
-                assertThat(f.services.resolver().find("b:1"))
-                        .contains(b.config().digest());
+                assertThat(f.services.resolver().find("b:1")).contains(Digest.parse(b.id()));
                 assertThat(f.snapshots.exists(LayerStore.snapshotName(top))).isTrue();
                 assertThat(f.snapshots.exists(LayerStore.snapshotName(Digest.sha256(BASE))))
                         .isTrue();

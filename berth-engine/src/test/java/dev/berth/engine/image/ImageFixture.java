@@ -3,24 +3,22 @@ package dev.berth.engine.image;
 import dev.berth.core.content.LocalBlobStore;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.snapshot.VfsSnapshotter;
 import dev.berth.engine.event.Event;
 import dev.berth.engine.event.EventBus;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Image services over a private data root: metadata.db, content/, snapshots/. */
+/** Image services over a private data root (metadata.db, content/, snapshots/) with the vfs snapshotter and the real unpacker. */
 final class ImageFixture implements AutoCloseable {
     final Path root;
     final MetadataStore db;
     final LocalBlobStore blobs;
-    final CopyingSnapshotter snapshots;
+    final VfsSnapshotter snapshots;
     final EventBus bus = new EventBus();
     final List<Event> events = new CopyOnWriteArrayList<>();
     final List<ImageUsers.User> users = new CopyOnWriteArrayList<>();
@@ -29,20 +27,15 @@ final class ImageFixture implements AutoCloseable {
 
     ImageFixture(Path root) {
         this.root = root;
-        try {
-            Files.createDirectories(root.resolve("snapshots"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         db = MetadataStore.open(root.resolve("metadata.db"));
         blobs = new LocalBlobStore(root.resolve("content"));
-        snapshots = new CopyingSnapshotter(root.resolve("snapshots"));
+        snapshots = new VfsSnapshotter(root);
         bus.subscribe(events::add);
         parts = new ImageServices.Parts(
                 db,
                 blobs,
                 snapshots,
-                new SimpleTarApplier(),
+                new UnpackingLayerApplier(),
                 bus,
                 id -> List.copyOf(users),
                 snapshots::directory,

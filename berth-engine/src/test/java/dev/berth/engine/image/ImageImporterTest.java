@@ -8,6 +8,7 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.image.ContainerConfig;
 import dev.berth.core.image.ImageConfig;
+import dev.berth.testing.Blobs;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class ImageImporterTest {
     @Test
     void importsAGzippedRootfsWithChangesAndATag() throws Exception {
         Digest id = importTar(
-                TestImages.gzip(BASE),
+                Blobs.gzip(BASE),
                 "myimport",
                 "v1",
                 List.of(

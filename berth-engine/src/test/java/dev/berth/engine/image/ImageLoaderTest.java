@@ -8,8 +8,9 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.image.BusyboxImage;
-import dev.berth.core.image.ImageConfig;
-import dev.berth.core.image.Raw;
+import dev.berth.testing.Layers;
+import dev.berth.testing.TarBuilder;
+import dev.berth.testing.TestImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,8 +28,8 @@ class ImageLoaderTest {
 
     ImageFixture f;
 
-    static final byte[] BASE = TestImages.layer(Map.of("bin/sh", "shell", "etc/passwd", "root:x:0:0::/root:/bin/sh\n"));
-    static final byte[] APP = TestImages.layer(Map.of("app/run", "hello"));
+    static final byte[] BASE = Layers.of(Map.of("bin/sh", "shell", "etc/passwd", "root:x:0:0::/root:/bin/sh\n"));
+    static final byte[] APP = Layers.of(Map.of("app/run", "hello"));
 
     @BeforeEach
     void setUp() {
@@ -61,14 +62,13 @@ class ImageLoaderTest {
 
     @Test
     void loadsDockerSaveFormatWithImageIdFromConfigBytesAndPrintsLikeDocker() throws Exception {
-        TestImages.Image img =
-                TestImages.Image.of(List.of(BASE, APP), "2024-01-02T03:04:05Z", List.of("busybox:latest"));
+        TestImage img = TestImage.of(List.of(BASE, APP), "2024-01-02T03:04:05Z", List.of("busybox:latest"));
 
-        List<String> printed = f.loadPrinting(TestImages.dockerArchive(List.of(img)));
+        List<String> printed = f.loadPrinting(TestImage.dockerSave(List.of(img)));
 
         assertThat(printed).containsExactly("Loaded image: busybox:latest");
         Digest id = f.services.resolver().resolve("busybox");
-        assertThat(id).isEqualTo(img.config().digest());
+        assertThat(id).isEqualTo(Digest.parse(img.id()));
         Digest top = ChainId.of(List.of(Digest.sha256(BASE), Digest.sha256(APP)));
         assertThat(Files.readString(f.layerDir(top).resolve("app/run"))).isEqualTo("hello");
         assertThat(Files.readString(f.layerDir(top).resolve("bin/sh"))).isEqualTo("shell");
@@ -77,47 +77,45 @@ class ImageLoaderTest {
 
     @Test
     void untaggedImagesPrintTheirId() {
-        TestImages.Image img = TestImages.Image.of(List.of(BASE), "2024-01-02T03:04:05Z", List.of());
-        assertThat(f.loadPrinting(TestImages.dockerArchive(List.of(img))))
-                .containsExactly("Loaded image ID: " + img.config().digest());
+        TestImage img = TestImage.of(List.of(BASE), "2024-01-02T03:04:05Z", List.of());
+        assertThat(f.loadPrinting(TestImage.dockerSave(List.of(img))))
+                .containsExactly("Loaded image ID: " + Digest.parse(img.id()));
     }
 
     @Test
     void loadsTheOlderDockerLayoutWithSymlinkedLayers() {
         // dockerd 20.10 writes <v1id>/layer.tar; a layer repeated in the stack is a symlink to the first copy.
-        TestImages.Image img = TestImages.Image.of(List.of(BASE, BASE), "2024-01-02T03:04:05Z", List.of("old:1"));
+        TestImage img = TestImage.of(List.of(BASE, BASE), "2024-01-02T03:04:05Z", List.of("old:1"));
 
-        List<ImageLoader.Loaded> loaded = f.load(TestImages.legacyArchive(img, true));
+        List<ImageLoader.Loaded> loaded = f.load(img.legacyArchive(true));
 
-        assertThat(loaded)
-                .extracting(ImageLoader.Loaded::id)
-                .containsExactly(img.config().digest());
-        assertThat(f.services.resolver().resolve("old:1"))
-                .isEqualTo(img.config().digest());
+        assertThat(loaded).extracting(ImageLoader.Loaded::id).containsExactly(Digest.parse(img.id()));
+        assertThat(f.services.resolver().resolve("old:1")).isEqualTo(Digest.parse(img.id()));
         // The v1 json and VERSION files are not kept: only config and layer blobs remain.
-        assertThat(f.blobs.list()).containsExactlyInAnyOrder(img.config().digest(), Digest.sha256(BASE));
+        assertThat(f.blobs.list()).containsExactlyInAnyOrder(Digest.parse(img.id()), Digest.sha256(BASE));
     }
 
     @Test
     void loadsAPureOciLayoutWithGzippedLayersNamedByRefAnnotation() throws Exception {
-        byte[] gz = TestImages.gzip(APP);
-        Raw<ImageConfig> config = TestImages.config(List.of(APP), "2024-01-02T03:04:05Z", Map.of(), List.of("sh"));
-        TestImages.Image img = new TestImages.Image(config, List.of(gz), List.of());
+        TestImage img = TestImage.builder()
+                .gzippedLayer(APP)
+                .created("2024-01-02T03:04:05Z")
+                .build();
 
-        f.load(TestImages.ociArchive(img, "example.com/app:v1"));
+        f.load(img.ociArchive("example.com/app:v1"));
 
-        assertThat(f.services.resolver().resolve("example.com/app:v1")).isEqualTo(config.digest());
+        assertThat(f.services.resolver().resolve("example.com/app:v1")).isEqualTo(Digest.parse(img.id()));
         assertThat(Files.readString(f.layerDir(Digest.sha256(APP)).resolve("app/run")))
                 .isEqualTo("hello");
     }
 
     @Test
     void twoImagesSharingABaseLayerUnpackItOnce() {
-        TestImages.Image a = TestImages.Image.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("a:1"));
-        TestImages.Image b = TestImages.Image.of(List.of(BASE, APP), "2024-01-02T00:00:00Z", List.of("b:1"));
+        TestImage a = TestImage.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("a:1"));
+        TestImage b = TestImage.of(List.of(BASE, APP), "2024-01-02T00:00:00Z", List.of("b:1"));
 
-        f.load(TestImages.dockerArchive(List.of(a)));
-        f.load(TestImages.dockerArchive(List.of(b)));
+        f.load(TestImage.dockerSave(List.of(a)));
+        f.load(TestImage.dockerSave(List.of(b)));
 
         assertThat(f.snapshots.list())
                 .containsExactlyInAnyOrder(
@@ -129,10 +127,13 @@ class ImageLoaderTest {
 
     @Test
     void aLayerWhoseDiffIdDiffersFromTheConfigIsRefusedAndLeavesNothing() {
-        Raw<ImageConfig> config = TestImages.config(List.of(BASE), "2024-01-01T00:00:00Z", Map.of(), List.of("sh"));
-        TestImages.Image lying = new TestImages.Image(config, List.of(APP), List.of("liar:1"));
+        TestImage lying = TestImage.builder()
+                .layer(APP)
+                .diffIds(Digest.sha256(BASE).toString())
+                .tags("liar:1")
+                .build();
 
-        assertThatThrownBy(() -> f.load(TestImages.dockerArchive(List.of(lying))))
+        assertThatThrownBy(() -> f.load(lying.dockerSave()))
                 .isInstanceOf(BerthException.class)
                 .hasMessageContaining("diff ID " + Digest.sha256(APP))
                 .hasMessageContaining("says " + Digest.sha256(BASE))
@@ -145,14 +146,11 @@ class ImageLoaderTest {
 
     @Test
     void aBlobWhoseContentDoesNotMatchItsNameIsRefused() {
-        TestImages.Image img = TestImages.Image.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("x:1"));
-        byte[] tar = TestImages.tar(
-                Map.of(
-                        TestImages.blobPath(Digest.sha256(BASE)),
-                        APP,
-                        "manifest.json",
-                        "[]".getBytes(StandardCharsets.UTF_8)),
-                Map.of());
+        TestImage img = TestImage.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("x:1"));
+        byte[] tar = new TarBuilder()
+                .file(TestImage.blobPath(Digest.sha256(BASE).toString()), APP)
+                .file("manifest.json", "[]")
+                .build();
 
         assertThatThrownBy(() -> f.load(tar))
                 .isInstanceOf(BerthException.class)
@@ -168,27 +166,27 @@ class ImageLoaderTest {
                 .isInstanceOf(BerthException.class)
                 .extracting(e -> ((BerthException) e).kind())
                 .isEqualTo(ErrorKind.INVALID_ARGUMENT);
-        byte[] noManifest = TestImages.tar(Map.of("hello.txt", "hi".getBytes(StandardCharsets.UTF_8)), Map.of());
+        byte[] noManifest = new TarBuilder().file("hello.txt", "hi").build();
         assertThatThrownBy(() -> f.load(noManifest)).hasMessageContaining("neither manifest.json nor index.json");
         assertThat(f.blobs.list()).isEmpty();
     }
 
     @Test
     void loadingATagThatExistsMovesItAndSaysSo() {
-        TestImages.Image one = TestImages.Image.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("app:latest"));
-        TestImages.Image two = TestImages.Image.of(List.of(APP), "2024-01-02T00:00:00Z", List.of("app:latest"));
-        f.load(TestImages.dockerArchive(List.of(one)));
+        TestImage one = TestImage.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("app:latest"));
+        TestImage two = TestImage.of(List.of(APP), "2024-01-02T00:00:00Z", List.of("app:latest"));
+        f.load(TestImage.dockerSave(List.of(one)));
 
-        List<String> printed = f.loadPrinting(TestImages.dockerArchive(List.of(two)));
+        List<String> printed = f.loadPrinting(TestImage.dockerSave(List.of(two)));
 
         assertThat(printed)
                 .containsExactly(
-                        "The image app:latest already exists, renaming the old one with ID "
-                                + one.config().digest() + " to empty string",
+                        "The image app:latest already exists, renaming the old one with ID " + Digest.parse(one.id())
+                                + " to empty string",
                         "Loaded image: app:latest");
-        assertThat(f.services.resolver().resolve("app")).isEqualTo(two.config().digest());
+        assertThat(f.services.resolver().resolve("app")).isEqualTo(Digest.parse(two.id()));
         assertThat(f.services.queries().list(Map.of("dangling", List.of("true")), false, false))
                 .extracting(ImageSummary::id)
-                .containsExactly(one.config().digest());
+                .containsExactly(Digest.parse(one.id()));
     }
 }

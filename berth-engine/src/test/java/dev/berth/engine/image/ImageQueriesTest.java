@@ -7,8 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
-import dev.berth.core.image.ImageConfig;
-import dev.berth.core.image.Raw;
+import dev.berth.testing.TestImage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,20 +28,22 @@ class ImageQueriesTest {
     @BeforeEach
     void setUp() {
         f = new ImageFixture(dir);
-        Raw<ImageConfig> labelled = TestImages.config(
-                List.of(APP), "2024-06-01T00:00:00Z", Map.of("tier", "web", "team", "a"), List.of("run"));
-        old = f.load(TestImages.dockerArchive(List.of(TestImages.Image.of(
+        TestImage labelled = TestImage.builder()
+                .layer(APP)
+                .created("2024-06-01T00:00:00Z")
+                .labels(Map.of("tier", "web", "team", "a"))
+                .cmd("run")
+                .tags("web/app:v1")
+                .build();
+        old = f.load(TestImage.dockerSave(List.of(TestImage.of(
                         List.of(BASE),
                         "2023-01-01T00:00:00Z",
                         List.of("busybox:latest", "localhost:5000/tools/busybox:1.36")))))
                 .getFirst()
                 .id();
-        mid = f.load(TestImages.dockerArchive(
-                        List.of(new TestImages.Image(labelled, List.of(APP), List.of("web/app:v1")))))
-                .getFirst()
-                .id();
-        recent = f.load(TestImages.dockerArchive(
-                        List.of(TestImages.Image.of(List.of(BASE, APP), "2025-01-01T00:00:00Z", List.of()))))
+        mid = f.load(labelled.dockerSave()).getFirst().id();
+        recent = f.load(TestImage.dockerSave(
+                        List.of(TestImage.of(List.of(BASE, APP), "2025-01-01T00:00:00Z", List.of()))))
                 .getFirst()
                 .id();
     }
@@ -137,7 +138,7 @@ class ImageQueriesTest {
         Map<Character, Digest> byFirst = new java.util.HashMap<>();
         Digest twin = null;
         for (int i = 0; twin == null; i++) {
-            Digest d = f.load(TestImages.dockerArchive(List.of(TestImages.Image.of(
+            Digest d = f.load(TestImage.dockerSave(List.of(TestImage.of(
                             List.of(BASE), "2020-01-01T00:00:" + String.format("%02d", i) + "Z", List.of()))))
                     .getFirst()
                     .id();

@@ -9,6 +9,9 @@ import dev.berth.core.digest.ChainId;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
+import dev.berth.core.image.ImageConfig;
+import dev.berth.core.image.Raw;
+import dev.berth.testing.TestImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,8 +31,8 @@ class ImageRemoverTest {
     @BeforeEach
     void setUp() {
         f = new ImageFixture(dir);
-        TestImages.Image img = TestImages.Image.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("busybox:latest"));
-        id = f.load(TestImages.dockerArchive(List.of(img))).getFirst().id();
+        TestImage img = TestImage.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("busybox:latest"));
+        id = f.load(TestImage.dockerSave(List.of(img))).getFirst().id();
     }
 
     @AfterEach
@@ -89,8 +92,8 @@ class ImageRemoverTest {
 
     @Test
     void aSharedLayerStaysWhileAnotherImageHoldsIt() throws Exception {
-        TestImages.Image app = TestImages.Image.of(List.of(BASE, APP), "2024-01-02T00:00:00Z", List.of("app:1"));
-        f.load(TestImages.dockerArchive(List.of(app)));
+        TestImage app = TestImage.of(List.of(BASE, APP), "2024-01-02T00:00:00Z", List.of("app:1"));
+        f.load(TestImage.dockerSave(List.of(app)));
 
         f.services.remover().remove("app:1", false, false);
 
@@ -156,7 +159,7 @@ class ImageRemoverTest {
 
     @Test
     void removingTheLastTagOfARepositoryAlsoDropsItsDigestReferences() throws Exception {
-        TestImages.Image pulled = TestImages.Image.of(List.of(APP), "2024-01-01T00:00:00Z", List.of());
+        TestImage pulled = TestImage.of(List.of(APP), "2024-01-01T00:00:00Z", List.of());
         Digest manifest = f.blobs
                 .ingest(new java.io.ByteArrayInputStream("{}".getBytes()), null, -1)
                 .digest();
@@ -167,7 +170,7 @@ class ImageRemoverTest {
         Digest pulledId = f.services
                 .store()
                 .add(
-                        pulled.config(),
+                        Raw.parse(pulled.config(), ImageConfig.class, "image config"),
                         List.of(new LayerBlob(
                                 Digest.sha256(APP), APP.length, dev.berth.core.image.MediaTypes.OCI_LAYER)),
                         List.of(tag),
@@ -197,10 +200,10 @@ class ImageRemoverTest {
 
     @Test
     void pruneRemovesDanglingImagesOnlyUnlessAskedForAll() {
-        TestImages.Image old = TestImages.Image.of(List.of(APP), "2023-01-01T00:00:00Z", List.of("app:latest"));
-        Digest oldId = f.load(TestImages.dockerArchive(List.of(old))).getFirst().id();
-        TestImages.Image newer = TestImages.Image.of(List.of(APP, BASE), "2024-02-01T00:00:00Z", List.of("app:latest"));
-        f.load(TestImages.dockerArchive(List.of(newer)));
+        TestImage old = TestImage.of(List.of(APP), "2023-01-01T00:00:00Z", List.of("app:latest"));
+        Digest oldId = f.load(TestImage.dockerSave(List.of(old))).getFirst().id();
+        TestImage newer = TestImage.of(List.of(APP, BASE), "2024-02-01T00:00:00Z", List.of("app:latest"));
+        f.load(TestImage.dockerSave(List.of(newer)));
 
         ImageRemover.PruneReport dangling = f.services.remover().prune(Map.of());
 

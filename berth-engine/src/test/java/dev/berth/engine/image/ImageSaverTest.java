@@ -9,6 +9,7 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.image.ImageJson;
 import dev.berth.core.image.Index;
 import dev.berth.core.image.SaveManifestEntry;
+import dev.berth.testing.TestImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -58,9 +59,8 @@ class ImageSaverTest {
 
     @Test
     void savesDocker25LayoutThatLoadsElsewhereWithTheSameId() throws Exception {
-        TestImages.Image img =
-                TestImages.Image.of(List.of(BASE, APP), "2024-01-01T00:00:00Z", List.of("app:1", "app:2"));
-        Digest id = f.load(TestImages.dockerArchive(List.of(img))).getFirst().id();
+        TestImage img = TestImage.of(List.of(BASE, APP), "2024-01-01T00:00:00Z", List.of("app:1", "app:2"));
+        Digest id = f.load(TestImage.dockerSave(List.of(img))).getFirst().id();
 
         byte[] tar = save("app");
 
@@ -96,8 +96,8 @@ class ImageSaverTest {
 
     @Test
     void savingByIdWritesNoTags() throws Exception {
-        TestImages.Image img = TestImages.Image.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("app:1"));
-        Digest id = f.load(TestImages.dockerArchive(List.of(img))).getFirst().id();
+        TestImage img = TestImage.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("app:1"));
+        Digest id = f.load(TestImage.dockerSave(List.of(img))).getFirst().id();
         SaveManifestEntry[] manifest = ImageJson.parse(
                 entries(save(id.hex().substring(0, 12))).get("manifest.json"), SaveManifestEntry[].class, "m");
         assertThat(manifest[0].repoTags()).isEmpty();

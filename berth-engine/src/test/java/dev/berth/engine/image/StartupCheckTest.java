@@ -5,6 +5,7 @@ import static dev.berth.engine.image.ImageLoaderTest.BASE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.core.digest.Digest;
+import dev.berth.testing.TestImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +22,12 @@ class StartupCheckTest {
 
     @Test
     void whatACrashedLoadLeftIsRemovedAndTheNextLoadSucceeds() throws Exception {
-        TestImages.Image img = TestImages.Image.of(List.of(BASE, APP), "2024-01-01T00:00:00Z", List.of("app:1"));
+        TestImage img = TestImage.of(List.of(BASE, APP), "2024-01-01T00:00:00Z", List.of("app:1"));
         try (ImageFixture f = new ImageFixture(dir)) {
             // The state a load killed before its transaction leaves: blobs, a committed and an active snapshot, a
             // partial ingest.
             f.blobs.ingest(new ByteArrayInputStream(BASE), null, -1);
-            f.blobs.ingest(new ByteArrayInputStream(img.config().bytes()), null, -1);
+            f.blobs.ingest(new ByteArrayInputStream(img.config()), null, -1);
             Path active = f.snapshots.prepare("extract-crashed", null);
             Files.writeString(active.resolve("half"), "written");
             f.snapshots.prepare(LayerStore.snapshotName(Digest.sha256(BASE)), null);
@@ -43,9 +44,8 @@ class StartupCheckTest {
             assertThat(restarted.blobs.ingests()).isEmpty();
             assertThat(restarted.snapshots.list()).isEmpty();
 
-            restarted.load(TestImages.dockerArchive(List.of(img)));
-            assertThat(restarted.services.resolver().resolve("app:1"))
-                    .isEqualTo(img.config().digest());
+            restarted.load(TestImage.dockerSave(List.of(img)));
+            assertThat(restarted.services.resolver().resolve("app:1")).isEqualTo(Digest.parse(img.id()));
             assertThat(restarted.startupCheck().run().removed()).isEmpty();
         }
     }
@@ -66,8 +66,8 @@ class StartupCheckTest {
                     FileTime.from(Instant.now().minus(Duration.ofHours(25))));
             // The blob got complete through another ingest (a load) after this download broke off.
             f.blobs.ingest(new ByteArrayInputStream(BASE), complete, BASE.length);
-            f.load(TestImages.dockerArchive(
-                    List.of(TestImages.Image.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("base:1")))));
+            f.load(TestImage.dockerSave(
+                    List.of(TestImage.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("base:1")))));
 
             StartupCheck.Report report = f.startupCheck().run();
 
@@ -110,11 +110,11 @@ class StartupCheckTest {
 
     @Test
     void rowsWhoseFilesAreMissingAreReportedWithPathsAndTheCheckStillCompletes() throws Exception {
-        TestImages.Image img = TestImages.Image.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("app:1"));
+        TestImage img = TestImage.of(List.of(BASE), "2024-01-01T00:00:00Z", List.of("app:1"));
         try (ImageFixture f = new ImageFixture(dir)) {
-            f.load(TestImages.dockerArchive(List.of(img)));
+            f.load(TestImage.dockerSave(List.of(img)));
             f.snapshots.remove(LayerStore.snapshotName(Digest.sha256(BASE)));
-            f.blobs.delete(img.config().digest());
+            f.blobs.delete(Digest.parse(img.id()));
 
             StartupCheck.Report report = f.startupCheck().run();
 
@@ -122,9 +122,9 @@ class StartupCheckTest {
                     .containsExactlyInAnyOrder(
                             "layer " + Digest.sha256(BASE) + ": snapshot " + f.layerDir(Digest.sha256(BASE))
                                     + " is missing",
-                            "image " + img.config().digest() + ": config "
+                            "image " + Digest.parse(img.id()) + ": config "
                                     + dir.resolve("content/blobs/sha256/"
-                                            + img.config().digest().hex()) + " is missing");
+                                            + Digest.parse(img.id()).hex()) + " is missing");
             assertThat(f.blobs.contains(Digest.sha256(BASE))).isTrue();
         }
     }

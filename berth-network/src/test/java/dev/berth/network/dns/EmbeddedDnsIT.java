@@ -2,10 +2,10 @@ package dev.berth.network.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.network.RootPrerequisite;
 import dev.berth.network.ScratchNamespace;
 import dev.berth.network.ipam.Ipv4;
 import dev.berth.network.netlink.RtNetlink;
+import dev.berth.testing.Prerequisites;
 import io.netty.handler.codec.dns.DnsRecordType;
 import io.netty.handler.codec.dns.DnsResponse;
 import io.netty.handler.codec.dns.DnsResponseCode;
@@ -35,7 +35,7 @@ class EmbeddedDnsIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        RootPrerequisite.require();
+        Prerequisites.requireRoot();
         container = ScratchNamespace.create();
         try (RtNetlink inside = RtNetlink.in(container.namespace())) {
             inside.up(inside.link("lo").orElseThrow().index());

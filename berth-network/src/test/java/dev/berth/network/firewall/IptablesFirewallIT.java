@@ -2,9 +2,9 @@ package dev.berth.network.firewall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.network.RootPrerequisite;
 import dev.berth.network.ipam.Ipv4;
 import dev.berth.network.ipam.Subnet;
+import dev.berth.testing.Prerequisites;
 import java.io.IOException;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,7 +21,7 @@ class IptablesFirewallIT {
 
     @BeforeEach
     void setUp() {
-        RootPrerequisite.require();
+        Prerequisites.requireRoot();
         firewall = new IptablesFirewall(new Chains(prefix), false);
     }
 

@@ -1,8 +1,8 @@
 package dev.berth.network.netlink;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.berth.testing.Prerequisites;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 class NetlinkMessageTest {
     @Test
     void bridgeRequestIsTheKernelsLayoutByteForByte() {
-        assumeTrue(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN, "expected bytes written for x86_64/aarch64");
+        Prerequisites.require(
+                ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN,
+                "a little-endian machine (the expected bytes are x86_64/aarch64)");
         byte[] bytes = RtNetlink.bridgeMessage("br0", 0).encode(7, Rtnl.NLM_F_ACK);
 
         // nlmsghdr: length 56, RTM_NEWLINK, REQUEST|ACK|EXCL|CREATE, seq 7, port 0

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
-import dev.berth.network.RootPrerequisite;
 import dev.berth.network.ScratchNamespace;
 import dev.berth.network.ipam.Ipv4;
 import dev.berth.network.ipam.Subnet;
+import dev.berth.testing.Prerequisites;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -32,7 +32,7 @@ class RtNetlinkIT {
 
     @BeforeEach
     void setUp() {
-        RootPrerequisite.require();
+        Prerequisites.requireRoot();
         host = RtNetlink.open();
         container = ScratchNamespace.create();
     }

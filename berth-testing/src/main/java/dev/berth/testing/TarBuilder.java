@@ -1,33 +1,54 @@
-package dev.berth.core.layer;
+package dev.berth.testing;
 
-import com.github.luben.zstd.ZstdOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
-import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
-/** Builds layer tars for tests, entry by entry, including the malicious shapes a layer must refuse. */
+/**
+ * Tars for tests, entry by entry, including the malicious shapes a layer must refuse: every entry
+ * owned by 0:0 with {@link #MTIME} unless a tweak says otherwise. In memory ({@link #build}), or
+ * streamed to a file for layers too large to hold ({@link #to}, then {@link #finish}).
+ */
 public final class TarBuilder {
-    static final Instant MTIME = Instant.ofEpochSecond(1_600_000_000L, 123_456_789L);
+    /** Every entry's mtime: fixed, with nanoseconds, so that tests see them kept. */
+    public static final Instant MTIME = Instant.ofEpochSecond(1_600_000_000L, 123_456_789L);
 
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream bytes;
     private final TarArchiveOutputStream tar;
 
+    /** In memory, long names as PAX headers. */
     public TarBuilder() {
         this(TarArchiveOutputStream.LONGFILE_POSIX);
     }
 
-    TarBuilder(int longFileMode) {
-        tar = new TarArchiveOutputStream(bytes, "UTF-8");
+    /** In memory, long names as {@code longFileMode} says (TarArchiveOutputStream.LONGFILE_*). */
+    public TarBuilder(int longFileMode) {
+        this(new ByteArrayOutputStream(), longFileMode);
+    }
+
+    private TarBuilder(OutputStream out, int longFileMode) {
+        bytes = out instanceof ByteArrayOutputStream memory ? memory : null;
+        tar = new TarArchiveOutputStream(out, "UTF-8");
         tar.setLongFileMode(longFileMode);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    }
+
+    /** Streamed to {@code out}; {@link #finish} ends the archive (and closes {@code out}). */
+    public static TarBuilder to(OutputStream out) {
+        return new TarBuilder(out, TarArchiveOutputStream.LONGFILE_POSIX);
     }
 
     public TarBuilder dir(String name) {
@@ -44,14 +65,23 @@ public final class TarBuilder {
         return file(name, content, 0644, e -> {});
     }
 
+    public TarBuilder file(String name, byte[] content) {
+        return file(name, content, 0644, e -> {});
+    }
+
     public TarBuilder file(String name, String content, int mode, Consumer<TarArchiveEntry> tweak) {
         return file(name, content.getBytes(StandardCharsets.UTF_8), mode, tweak);
     }
 
     public TarBuilder file(String name, byte[] content, int mode, Consumer<TarArchiveEntry> tweak) {
+        return file(name, content.length, new ByteArrayInputStream(content), mode, tweak);
+    }
+
+    /** A regular file of {@code size} bytes read from {@code content}: large files never sit in memory. */
+    public TarBuilder file(String name, long size, InputStream content, int mode, Consumer<TarArchiveEntry> tweak) {
         TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_NORMAL);
         e.setMode(mode);
-        e.setSize(content.length);
+        e.setSize(size);
         return put(e, content, tweak);
     }
 
@@ -85,7 +115,7 @@ public final class TarBuilder {
         return file(name, "");
     }
 
-    private TarBuilder put(TarArchiveEntry e, byte[] content, Consumer<TarArchiveEntry> tweak) {
+    private TarBuilder put(TarArchiveEntry e, InputStream content, Consumer<TarArchiveEntry> tweak) {
         e.setUserId(0);
         e.setGroupId(0);
         e.setLastModifiedTime(FileTime.from(MTIME));
@@ -93,7 +123,7 @@ public final class TarBuilder {
         try {
             tar.putArchiveEntry(e);
             if (content != null) {
-                tar.write(content);
+                content.transferTo(tar);
             }
             tar.closeArchiveEntry();
         } catch (IOException ex) {
@@ -102,22 +132,29 @@ public final class TarBuilder {
         return this;
     }
 
+    /** The archive made in memory. */
     public byte[] build() {
+        if (bytes == null) {
+            throw new IllegalStateException("a streamed tar ends with finish()");
+        }
+        finish();
+        return bytes.toByteArray();
+    }
+
+    /** Ends the archive and closes the stream under it. */
+    public void finish() {
         try {
             tar.finish();
             tar.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
     }
 
     /** The entry names of a tar, in order. */
-    public static java.util.List<String> names(byte[] tar) {
-        java.util.List<String> names = new java.util.ArrayList<>();
-        try (org.apache.commons.compress.archivers.tar.TarArchiveInputStream in =
-                new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
-                        new java.io.ByteArrayInputStream(tar))) {
+    public static List<String> names(byte[] tar) {
+        List<String> names = new ArrayList<>();
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
             TarArchiveEntry e;
             while ((e = in.getNextEntry()) != null) {
                 names.add(e.getName());
@@ -126,25 +163,5 @@ public final class TarBuilder {
             throw new UncheckedIOException(e);
         }
         return names;
-    }
-
-    public static byte[] gzip(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    public static byte[] zstd(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZstdOutputStream z = new ZstdOutputStream(out)) {
-            z.write(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

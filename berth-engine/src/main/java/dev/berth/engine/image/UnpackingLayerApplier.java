@@ -1,14 +1,13 @@
-package dev.berth.daemon;
+package dev.berth.engine.image;
 
 import dev.berth.core.layer.LayerDigest;
 import dev.berth.core.layer.LayerUnpacker;
 import dev.berth.core.snapshot.WhiteoutMode;
-import dev.berth.engine.image.LayerApplier;
 import java.io.InputStream;
 import java.nio.file.Path;
 
 /** The image services' layer applier, backed by core's secure streaming {@link LayerUnpacker}. */
-final class UnpackingLayerApplier implements LayerApplier {
+public final class UnpackingLayerApplier implements LayerApplier {
     @Override
     public long apply(InputStream tar, Path dir, WhiteoutMode whiteouts) {
         // Docker's layer Size: the bytes of file content the layer itself carries.
