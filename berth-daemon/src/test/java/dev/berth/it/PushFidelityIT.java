@@ -62,7 +62,7 @@ class PushFidelityIT {
             berth.close();
         }
         if (berthRoot != null) {
-            dev.berth.registry.storage.AtomicFiles.deleteTree(berthRoot);
+            dev.berth.core.io.Trees.delete(berthRoot);
         }
         if (debian != null) {
             debian.close();

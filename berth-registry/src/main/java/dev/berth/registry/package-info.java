@@ -18,7 +18,7 @@
  * registry.lock                    held by the serving process or an offline gc
  * </pre>
  * Links are plain files rather than SQLite: each change is a single small file written under a
- * temporary name, fsynced and renamed ({@link dev.berth.registry.storage.AtomicFiles}), blobs are
+ * temporary name, fsynced and renamed ({@link dev.berth.core.io.AtomicFiles}), blobs are
  * committed the same way before any link names them, so a crash leaves old or new state and
  * never a link to a partial blob; concurrent pushes to different repositories share no lock.
  *

@@ -1,6 +1,6 @@
 package dev.berth.build.builder;
 
-import dev.berth.engine.image.Decompression;
+import dev.berth.core.io.Compression;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +23,7 @@ final class Archives {
             return false;
         }
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS));
-                InputStream in = Decompression.open(raw)) {
+                InputStream in = Compression.decompress(raw)) {
             byte[] header = in.readNBytes(BLOCK);
             return header.length == BLOCK && checksumMatches(header);
         } catch (IOException | RuntimeException e) {

@@ -11,6 +11,7 @@ import dev.berth.build.dockerfile.StageGraph;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.image.Platforms;
+import dev.berth.core.io.AtomicFiles;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.reference.ImageReference;
 import dev.berth.core.snapshot.Snapshotter;
@@ -335,11 +336,7 @@ public final class BuildService {
             }
             return dockerfile;
         }
-        try {
-            Files.move(file, contextDir.resolve("Dockerfile"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        AtomicFiles.move(file, contextDir.resolve("Dockerfile"));
         return "Dockerfile";
     }
 }

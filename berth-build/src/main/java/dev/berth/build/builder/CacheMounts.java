@@ -1,12 +1,14 @@
 package dev.berth.build.builder;
 
 import dev.berth.core.digest.Digest;
-import dev.berth.core.layer.Trees;
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ErrorKind;
+import dev.berth.core.io.AtomicFiles;
+import dev.berth.core.io.Trees;
 import dev.berth.core.sys.Libc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -80,7 +82,7 @@ final class CacheMounts {
                 Trees.delete(staging);
                 Files.createDirectory(staging);
                 prepare(staging, mode, uid, gid, seed);
-                Files.move(staging, data);
+                AtomicFiles.moveNoReplace(staging, data, AtomicFiles.Sync.VOLATILE);
             }
             Files.setLastModifiedTime(dir, FileTime.from(Instant.now()));
             markInUse(dir, 1);
@@ -156,15 +158,16 @@ final class CacheMounts {
             // renamed first so that a crash halfway leaves nothing a step would take for a cache
             Path doomed = root.resolve(hash + ".removing");
             try {
-                Files.move(dir, doomed);
-            } catch (FileAlreadyExistsException e) {
-                Trees.delete(doomed);
-                Files.move(dir, doomed);
+                AtomicFiles.moveNoReplace(dir, doomed, AtomicFiles.Sync.VOLATILE);
+            } catch (BerthException e) {
+                if (e.kind() != ErrorKind.ALREADY_EXISTS) {
+                    throw e;
+                }
+                Trees.delete(doomed); // left by a removal that crashed
+                AtomicFiles.moveNoReplace(dir, doomed, AtomicFiles.Sync.VOLATILE);
             }
             Trees.delete(doomed);
             return true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } finally {
             lock.unlock();
         }

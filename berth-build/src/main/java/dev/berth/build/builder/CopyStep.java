@@ -12,13 +12,13 @@ import dev.berth.core.content.BlobInfo;
 import dev.berth.core.content.BlobWriter;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
+import dev.berth.core.io.Compression;
 import dev.berth.core.layer.LayerDiffer;
 import dev.berth.core.layer.LayerDigest;
 import dev.berth.core.layer.LayerUnpacker;
-import dev.berth.core.snapshot.WhiteoutMode;
+import dev.berth.core.layer.WhiteoutMode;
 import dev.berth.core.sys.Libc;
 import dev.berth.engine.container.LayeredFiles;
-import dev.berth.engine.image.Decompression;
 import dev.berth.engine.image.LayerBlob;
 import dev.berth.engine.image.LayerStore;
 import dev.berth.engine.image.ProgressListener;
@@ -326,7 +326,7 @@ final class CopyStep {
             if (item.archive()) {
                 session.cancellation.check();
                 try (InputStream raw = Files.newInputStream(item.path(), LinkOption.NOFOLLOW_LINKS);
-                        InputStream plain = Decompression.open(raw)) {
+                        InputStream plain = Compression.decompress(raw)) {
                     new LayerUnpacker(WhiteoutMode.PLAIN).unpack(plain, target);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

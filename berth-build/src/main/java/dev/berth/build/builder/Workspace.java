@@ -1,6 +1,6 @@
 package dev.berth.build.builder;
 
-import dev.berth.core.layer.Trees;
+import dev.berth.core.io.Trees;
 import dev.berth.core.sys.Libc;
 import dev.berth.core.sys.Mounts;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.berth.build.context;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.core.io.Trees;
 import dev.berth.core.layer.ScopedPath;
-import dev.berth.core.layer.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

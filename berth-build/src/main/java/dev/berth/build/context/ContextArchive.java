@@ -1,9 +1,9 @@
 package dev.berth.build.context;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.core.io.Compression;
 import dev.berth.core.layer.LayerUnpacker;
-import dev.berth.core.snapshot.WhiteoutMode;
-import dev.berth.engine.image.Decompression;
+import dev.berth.core.layer.WhiteoutMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ public final class ContextArchive {
 
     /** Unpacks {@code body} into the empty directory {@code dir}; reads it to its end. */
     public static void unpack(InputStream body, Path dir) {
-        try (InputStream plain = Decompression.open(body)) {
+        try (InputStream plain = Compression.decompress(body)) {
             new LayerUnpacker(WhiteoutMode.PLAIN).unpack(plain, dir);
         } catch (BerthException e) {
             throw new BerthException(e.kind(), "Error processing tar file(" + e.getMessage() + "): ", e);

@@ -7,14 +7,12 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.core.auth.RegistryCredentials;
 import dev.berth.core.error.BerthException;
+import dev.berth.core.io.AtomicFiles;
 import dev.berth.core.reference.RegistryHosts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -99,25 +97,10 @@ final class DockerCredentials {
         }
     }
 
-    /** Temp file (mode 0600: it holds passwords) then rename, so a crash never leaves half a file. */
+    /** Whole or not at all, mode 0600 (it holds passwords). */
     private void write(ObjectNode root) {
         try {
-            Files.createDirectories(file.getParent());
-            Path temp = Files.createTempFile(
-                    file.getParent(),
-                    "config.json",
-                    ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try {
-                Files.write(temp, JSON.writeValueAsBytes(root));
-                try {
-                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            AtomicFiles.write(file, JSON.writeValueAsBytes(root), AtomicFiles.Access.OWNER_ONLY);
         } catch (IOException e) {
             throw BerthException.invalid("cannot write %s: %s", file, e.getMessage());
         }

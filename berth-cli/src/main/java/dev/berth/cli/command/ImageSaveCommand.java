@@ -3,12 +3,10 @@ package dev.berth.cli.command;
 import dev.berth.cli.client.ApiRequest;
 import dev.berth.cli.client.ApiResponse;
 import dev.berth.core.error.BerthException;
+import dev.berth.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,19 +50,13 @@ public class ImageSaveCommand extends ClientCommand {
             }
             return ExitCodes.OK;
         }
-        Path target = Path.of(output).toAbsolutePath();
-        Path temp = Files.createTempFile(
-                target.getParent(),
-                "." + target.getFileName() + ".",
-                ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        // As the docker CLI: the whole tar or no file, mode 0600, no fsync (a client's output file).
         try (ApiResponse response = client().send(request)) {
-            try (OutputStream file = Files.newOutputStream(temp)) {
-                copy(response, file);
-            }
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
+            AtomicFiles.write(
+                    Path.of(output),
+                    AtomicFiles.Access.OWNER_ONLY,
+                    AtomicFiles.Sync.VOLATILE,
+                    out -> copy(response, out));
         }
         return ExitCodes.OK;
     }

@@ -3,16 +3,13 @@ package dev.berth.core.content;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
+import dev.berth.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -168,18 +165,9 @@ public final class LocalBlobStore implements BlobStore {
                 Path algorithmDir = target.getParent();
                 if (!Files.isDirectory(algorithmDir)) {
                     Files.createDirectories(algorithmDir);
-                    fsyncDirectory(blobs);
+                    AtomicFiles.fsyncDirectory(blobs);
                 }
-                try {
-                    Files.move(ingestFile, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    throw new BerthException(
-                            ErrorKind.INTERNAL,
-                            "content store %s: ingest and blobs are on different filesystems".formatted(root),
-                            e);
-                }
-                fsyncDirectory(algorithmDir);
-                fsyncDirectory(ingest);
+                AtomicFiles.move(ingestFile, target);
                 return new BlobInfo(digest, size);
             } catch (IOException e) {
                 throw io("committing blob " + digest + " from " + ingestFile, e);
@@ -194,7 +182,7 @@ public final class LocalBlobStore implements BlobStore {
             try {
                 boolean deleted = Files.deleteIfExists(path);
                 if (deleted) {
-                    fsyncDirectory(path.getParent());
+                    AtomicFiles.fsyncDirectory(path.getParent());
                 }
                 return deleted;
             } catch (IOException e) {
@@ -264,13 +252,6 @@ public final class LocalBlobStore implements BlobStore {
 
     private Object lockFor(Digest digest) {
         return digestLocks[Math.floorMod(digest.hex().hashCode(), digestLocks.length)];
-    }
-
-    /** Makes a rename or unlink in {@code dir} durable: without it a crash may undo the rename. */
-    static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
     }
 
     private static BerthException notFound(Digest digest) {

@@ -1,5 +1,7 @@
 package dev.berth.core.image;
 
+import dev.berth.core.error.BerthException;
+import dev.berth.core.io.Compression;
 import java.util.Set;
 
 /** Media types of OCI (image-spec media-types.md) and their Docker schema2 counterparts. */
@@ -43,6 +45,18 @@ public final class MediaTypes {
             DOCKER_FOREIGN_LAYER);
 
     private MediaTypes() {}
+
+    /** The OCI layer media type of a blob compressed as {@code compression}. */
+    public static String ociLayer(Compression compression) {
+        return switch (compression) {
+            case NONE -> OCI_LAYER;
+            case GZIP -> OCI_LAYER_GZIP;
+            case ZSTD -> OCI_LAYER_ZSTD;
+            default ->
+                throw BerthException.invalid(
+                        "unsupported layer compression: %s", compression.name().toLowerCase(java.util.Locale.ROOT));
+        };
+    }
 
     /** An image manifest, OCI or Docker schema2 (the two have the same shape). */
     public static boolean isManifest(String mediaType) {

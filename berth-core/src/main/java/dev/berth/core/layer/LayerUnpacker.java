@@ -2,8 +2,8 @@ package dev.berth.core.layer;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
-import dev.berth.core.error.ErrorKind;
-import dev.berth.core.snapshot.WhiteoutMode;
+import dev.berth.core.io.Compression;
+import dev.berth.core.io.Trees;
 import dev.berth.core.sys.Errno;
 import dev.berth.core.sys.Libc;
 import dev.berth.core.sys.PathScope;
@@ -16,8 +16,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
@@ -30,7 +28,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +63,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A refused or broken layer throws INVALID_ARGUMENT naming the entry; what was unpacked so
  * far stays, and the caller removes the directory (for a snapshot: {@code Snapshotter.remove(key)},
- * which {@code dev.berth.core.snapshot.Snapshots#unpack} does for you).
+ * which the snapshot package's {@code Snapshots.unpack} does for you).
  *
  * <h2>Attributes</h2>
  * Owners (lchown), modes including setuid/setgid/sticky, mtimes with nanoseconds (also on
@@ -524,9 +521,9 @@ public final class LayerUnpacker {
 
         /** APPLY mode opaque directory: drop what lower layers had below dir, keep this layer's entries. */
         private void clearLower(Path dir) {
-            for (Path child : children(scope, dir)) {
+            for (Path child : Trees.children(scope, dir)) {
                 if (!written.contains(child)) {
-                    deleteTree(scope, child);
+                    Trees.delete(scope, child);
                 } else {
                     BasicFileAttributes attrs = lstat(child);
                     if (attrs != null && attrs.isDirectory()) {
@@ -635,11 +632,11 @@ public final class LayerUnpacker {
                 parents.clear();
             }
             planted.remove(path);
-            deleteTree(scope, path);
+            Trees.delete(scope, path);
         }
 
         private BasicFileAttributes lstat(Path path) {
-            return entry(path, LayerUnpacker::lstat);
+            return entry(path, Trees::lstat);
         }
 
         /** {@code op} on {@code path} through the scope: its last component is not followed. */
@@ -685,69 +682,9 @@ public final class LayerUnpacker {
         }
     }
 
-    static BasicFileAttributes lstat(Path path) {
-        try {
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            throw new BerthException(ErrorKind.INTERNAL, "lstat " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Removes a file, symlink (not its target) or directory tree. */
-    static void deleteTree(Path path) {
-        deleteTree(PathScope.TRUSTED, path);
-    }
-
-    /**
-     * Removes a file, symlink (not its target) or directory tree, each step through {@code scope}:
-     * a directory swapped for a symlink while it is removed is removed as a symlink.
-     */
-    static void deleteTree(PathScope scope, Path path) {
-        try {
-            BasicFileAttributes attrs = scope.entry(path, LayerUnpacker::lstat);
-            if (attrs == null) {
-                return; // already gone
-            }
-            if (attrs.isDirectory()) {
-                for (Path child : children(scope, path)) {
-                    deleteTree(scope, child);
-                }
-            }
-            scope.entry(path, p -> {
-                Files.deleteIfExists(p);
-                return null;
-            });
-        } catch (IOException | UncheckedIOException e) {
-            throw new BerthException(ErrorKind.INTERNAL, "removing " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The entries of directory {@code dir} as paths under it (none when it is gone). */
-    private static List<Path> children(PathScope scope, Path dir) {
-        try {
-            return scope.object(dir, d -> {
-                try (Stream<Path> s = Files.list(d)) {
-                    return s.map(child -> dir.resolve(child.getFileName().toString()))
-                            .toList();
-                } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
-                    return List.of();
-                }
-            });
-        } catch (BerthException e) {
-            if (Errno.of(e) == Errno.ENOENT || Errno.of(e) == Errno.ENOTDIR) {
-                return List.of();
-            }
-            throw e;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static boolean isDirectory(PathScope scope, Path dir) {
         try {
-            BasicFileAttributes attrs = scope.entry(dir, LayerUnpacker::lstat);
+            BasicFileAttributes attrs = scope.entry(dir, Trees::lstat);
             return attrs != null && attrs.isDirectory();
         } catch (BerthException e) {
             return false;

@@ -1,9 +1,11 @@
 package dev.berth.core.snapshot;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.core.io.AtomicFiles;
+import dev.berth.core.io.Trees;
 import dev.berth.core.layer.LayerDiffer;
 import dev.berth.core.layer.LayerDigest;
-import dev.berth.core.layer.Trees;
+import dev.berth.core.layer.WhiteoutMode;
 import dev.berth.core.sys.Errno;
 import dev.berth.core.sys.Libc;
 import java.io.IOException;
@@ -175,7 +177,7 @@ public final class OverlaySnapshotter implements Snapshotter {
                 }
                 throw e;
             }
-            Libc.fsync(links);
+            AtomicFiles.fsyncDirectory(links);
             SnapshotDirs.writeSynced(dir.resolve("link"), link);
             return link;
         }

@@ -2,7 +2,9 @@ package dev.berth.core.snapshot;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
-import dev.berth.core.layer.Trees;
+import dev.berth.core.io.AtomicFiles;
+import dev.berth.core.io.AtomicFiles.Sync;
+import dev.berth.core.io.Trees;
 import dev.berth.core.sys.Libc;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -149,9 +151,8 @@ final class SnapshotDirs {
                 writeSynced(staging.resolve("parent"), parent);
             }
             writeSynced(staging.resolve("active"), "");
-            Libc.fsync(staging);
-            Libc.renameNoReplace(staging, dir(key));
-            Libc.fsync(root);
+            AtomicFiles.fsyncDirectory(staging);
+            AtomicFiles.moveNoReplace(staging, dir(key), Sync.DURABLE);
         } catch (IOException | RuntimeException e) {
             Trees.delete(staging);
             throw e instanceof BerthException b
@@ -176,9 +177,9 @@ final class SnapshotDirs {
         beforeRename.accept(d);
         try {
             Files.delete(d.resolve("active"));
-            Libc.fsync(d);
-            Libc.renameNoReplace(d, dir(name)); // a racing commit of the same name loses here: ALREADY_EXISTS
-            Libc.fsync(root);
+            AtomicFiles.fsyncDirectory(d);
+            // a racing commit of the same name loses here: ALREADY_EXISTS
+            AtomicFiles.moveNoReplace(d, dir(name), Sync.DURABLE);
         } catch (IOException | RuntimeException e) {
             restoreActive(d);
             if (e instanceof BerthException b && b.kind() == ErrorKind.ALREADY_EXISTS) {
@@ -225,7 +226,7 @@ final class SnapshotDirs {
         beforeDelete.accept(d);
         Path doomed = garbage ? d : root.resolve(TMP_PREFIX + randomId(12));
         if (!doomed.equals(d)) {
-            Libc.renameNoReplace(d, doomed);
+            AtomicFiles.moveNoReplace(d, doomed, Sync.VOLATILE);
         }
         Trees.delete(doomed);
     }

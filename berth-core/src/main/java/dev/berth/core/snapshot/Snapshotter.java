@@ -1,6 +1,7 @@
 package dev.berth.core.snapshot;
 
 import dev.berth.core.layer.LayerDigest;
+import dev.berth.core.layer.WhiteoutMode;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,8 +1,9 @@
 package dev.berth.core.snapshot;
 
+import dev.berth.core.io.Trees;
 import dev.berth.core.layer.LayerDiffer;
 import dev.berth.core.layer.LayerDigest;
-import dev.berth.core.layer.Trees;
+import dev.berth.core.layer.WhiteoutMode;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Instant;

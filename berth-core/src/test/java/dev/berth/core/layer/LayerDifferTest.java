@@ -3,7 +3,7 @@ package dev.berth.core.layer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.core.digest.Digest;
-import dev.berth.core.snapshot.WhiteoutMode;
+import dev.berth.core.io.Trees;
 import dev.berth.core.sys.Libc;
 import dev.berth.testing.TarBuilder;
 import java.io.ByteArrayInputStream;

@@ -3,7 +3,6 @@ package dev.berth.core.layer;
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.core.snapshot.WhiteoutMode;
 import dev.berth.core.sys.Libc;
 import dev.berth.testing.Prerequisites;
 import dev.berth.testing.TarBuilder;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
-import dev.berth.core.snapshot.WhiteoutMode;
+import dev.berth.core.io.Compression;
 import dev.berth.core.sys.Libc;
 import dev.berth.testing.Blobs;
 import dev.berth.testing.TarBuilder;

@@ -3,7 +3,6 @@ package dev.berth.core.layer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.berth.core.snapshot.WhiteoutMode;
 import dev.berth.core.sys.Libc;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

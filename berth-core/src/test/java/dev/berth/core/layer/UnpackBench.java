@@ -1,6 +1,5 @@
 package dev.berth.core.layer;
 
-import dev.berth.core.snapshot.WhiteoutMode;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;

@@ -1,6 +1,6 @@
 package dev.berth.engine.container;
 
-import dev.berth.core.layer.Trees;
+import dev.berth.core.io.Trees;
 import dev.berth.core.sys.Mounts;
 import dev.berth.runtime.ContainerProcess;
 import dev.berth.runtime.ContainerRuntime;

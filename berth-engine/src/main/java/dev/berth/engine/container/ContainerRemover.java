@@ -1,7 +1,7 @@
 package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
-import dev.berth.core.layer.Trees;
+import dev.berth.core.io.Trees;
 import dev.berth.core.snapshot.Snapshotter;
 import dev.berth.engine.volume.ContainerVolumes;
 import java.util.concurrent.CompletableFuture;

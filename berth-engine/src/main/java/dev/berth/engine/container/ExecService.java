@@ -274,7 +274,7 @@ public final class ExecService {
             // a process left holding the output must not keep the exec open
         }
         io.delete();
-        dev.berth.core.layer.Trees.delete(dir);
+        dev.berth.core.io.Trees.delete(dir);
         events.publish(c, "exec_die", Map.of("execID", e.id, "exitCode", Integer.toString(status.exitCode())));
     }
 

@@ -1,6 +1,9 @@
 package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.core.io.AtomicFiles;
+import dev.berth.core.io.AtomicFiles.Access;
+import dev.berth.core.io.AtomicFiles.Sync;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,9 +12,9 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -74,7 +77,7 @@ final class LogFile {
                 moveIfExists(numbered(i - 1, gz), numbered(i, gz));
             }
             Path first = numbered(1, "");
-            Files.move(file, first, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.move(file, first, Sync.VOLATILE);
             if (rotation.compress()) {
                 gzip(first, numbered(1, ".gz"));
             }
@@ -90,22 +93,19 @@ final class LogFile {
         return file.resolveSibling(file.getFileName() + "." + n + suffix);
     }
 
-    private static void moveIfExists(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        } catch (NoSuchFileException e) {
-            // fewer rotated files than kept so far
+    private static void moveIfExists(Path from, Path to) {
+        if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)) { // fewer rotated files than kept so far
+            AtomicFiles.move(from, to, Sync.VOLATILE);
         }
     }
 
-    /** gzip under a temporary name, then rename, then drop the plain file: a crash leaves one of the two whole. */
+    /** gzip whole or not at all, then drop the plain file: a crash leaves one of the two whole. */
     private static void gzip(Path plain, Path gz) throws IOException {
-        Path tmp = gz.resolveSibling(gz.getFileName() + ".tmp");
-        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(tmp))) {
-            Files.copy(plain, o);
-        }
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        Files.move(tmp, gz, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(gz, Access.OWNER_ONLY, Sync.VOLATILE, out -> {
+            GZIPOutputStream z = new GZIPOutputStream(out);
+            Files.copy(plain, z);
+            z.finish();
+        });
         Files.delete(plain);
     }
 

@@ -10,6 +10,7 @@ import dev.berth.core.image.MediaTypes;
 import dev.berth.core.image.Platforms;
 import dev.berth.core.image.Raw;
 import dev.berth.core.image.RootFs;
+import dev.berth.core.io.Compression;
 import dev.berth.core.reference.ImageReference;
 import java.io.InputStream;
 import java.util.List;
@@ -42,9 +43,9 @@ public final class ImageImporter {
                 : TagService.repoTag(request.repo(), request.tag());
         ContainerConfig containerConfig = ConfigChanges.apply(ContainerConfig.EMPTY, request.changes());
         // Stored uncompressed, as Docker does: the blob digest is then the diff ID, and any
-        // compression (bzip2, xz …) is accepted without a layer media type for it.
+        // compression (gzip, zstd, bzip2, xz) is accepted without a layer media type for it.
         BlobInfo blob;
-        try (InputStream tar = Decompression.open(new ProgressInputStream(rootfs, -1, "", "Importing", progress))) {
+        try (InputStream tar = Compression.decompress(new ProgressInputStream(rootfs, -1, "", "Importing", progress))) {
             blob = store.blobs().ingest(tar, null, -1);
         } catch (java.io.IOException e) {
             throw BerthException.invalid("cannot read the imported tar: %s", e.getMessage());

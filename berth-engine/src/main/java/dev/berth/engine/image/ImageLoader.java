@@ -12,6 +12,7 @@ import dev.berth.core.image.MediaTypes;
 import dev.berth.core.image.Platforms;
 import dev.berth.core.image.Raw;
 import dev.berth.core.image.SaveManifestEntry;
+import dev.berth.core.io.Compression;
 import dev.berth.core.reference.ImageReference;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -193,7 +194,7 @@ public final class ImageLoader {
         String type = mediaType;
         if (type == null) {
             try (InputStream in = new BufferedInputStream(store.blobs().open(blob.digest()), 64)) {
-                type = Decompression.ociLayerMediaType(Decompression.detect(in));
+                type = MediaTypes.ociLayer(Compression.detect(in));
             } catch (IOException e) {
                 throw BerthException.dataLoss("cannot read blob %s: %s", blob.digest(), e.getMessage());
             }

@@ -2,8 +2,9 @@ package dev.berth.engine.image;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
+import dev.berth.core.io.Compression;
 import dev.berth.core.layer.LayerDigest;
-import dev.berth.core.snapshot.WhiteoutMode;
+import dev.berth.core.layer.WhiteoutMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,7 +36,7 @@ public interface LayerApplier {
      */
     default LayerDigest applyBlob(InputStream layer, Path dir, WhiteoutMode whiteouts, String diffIdAlgorithm) {
         MessageDigest hasher = Digest.newHasher(diffIdAlgorithm);
-        try (InputStream tar = new DigestInputStream(Decompression.open(layer), hasher)) {
+        try (InputStream tar = new DigestInputStream(Compression.decompress(layer), hasher)) {
             long size = apply(tar, dir, whiteouts);
             tar.transferTo(OutputStream.nullOutputStream());
             layer.transferTo(OutputStream.nullOutputStream());

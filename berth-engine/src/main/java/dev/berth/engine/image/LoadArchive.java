@@ -4,8 +4,10 @@ import dev.berth.core.content.BlobInfo;
 import dev.berth.core.content.BlobStore;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
+import dev.berth.core.io.Compression;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -37,7 +39,7 @@ final class LoadArchive {
 
     static LoadArchive read(InputStream body, BlobStore blobs, Leases.Lease lease, ProgressListener progress) {
         LoadArchive archive = new LoadArchive();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(Decompression.open(body))) {
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(Compression.decompress(body))) {
             TarArchiveEntry entry;
             boolean any = false;
             while ((entry = tar.getNextEntry()) != null) {
@@ -75,7 +77,7 @@ final class LoadArchive {
             expected = new Digest(m.group(1), m.group(2));
             lease.add(expected); // before the check, so that no removal deletes it in between
             if (blobs.contains(expected)) {
-                Decompression.drain(in);
+                in.transferTo(OutputStream.nullOutputStream());
                 BlobInfo info = new BlobInfo(expected, blobs.size(expected).orElseThrow());
                 files.put(path, info);
                 byDigest.put(expected, info);

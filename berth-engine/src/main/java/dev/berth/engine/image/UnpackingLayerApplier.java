@@ -2,7 +2,7 @@ package dev.berth.engine.image;
 
 import dev.berth.core.layer.LayerDigest;
 import dev.berth.core.layer.LayerUnpacker;
-import dev.berth.core.snapshot.WhiteoutMode;
+import dev.berth.core.layer.WhiteoutMode;
 import java.io.InputStream;
 import java.nio.file.Path;
 

@@ -1,8 +1,8 @@
 package dev.berth.engine.volume;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.core.io.Trees;
 import dev.berth.core.layer.ScopedPath;
-import dev.berth.core.layer.Trees;
 import dev.berth.runtime.spec.Mount;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,20 +3,18 @@ package dev.berth.engine.volume;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.filter.Filters;
-import dev.berth.core.layer.Trees;
+import dev.berth.core.io.AtomicFiles;
+import dev.berth.core.io.Trees;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.snapshot.MountSpec;
 import dev.berth.core.sys.Mounts;
 import dev.berth.engine.event.Event;
 import dev.berth.engine.event.EventBus;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -382,15 +380,14 @@ public final class VolumeService {
     private void makeDirectory(String name) {
         Path target = root.resolve(name);
         Path tmp = root.resolve(".new-" + VolumeNames.random().substring(0, 16));
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !deleteTreeSafely(target)) {
+            throw BerthException.unavailable(
+                    "cannot create volume %s: %s is left from before and holds a mount", name, target);
+        }
         try {
             Files.createDirectories(tmp.resolve("_data"));
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !deleteTreeSafely(target)) {
-                throw BerthException.unavailable(
-                        "cannot create volume %s: %s is left from before and holds a mount", name, target);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory(root);
-        } catch (IOException e) {
+            AtomicFiles.moveNoReplace(tmp, target, AtomicFiles.Sync.DURABLE);
+        } catch (IOException | BerthException e) {
             Trees.delete(tmp);
             throw BerthException.unavailable("cannot create volume %s in %s: %s", name, root, e.getMessage());
         }
@@ -404,8 +401,8 @@ public final class VolumeService {
         }
         Path gone = root.resolve(".gone-" + VolumeNames.random().substring(0, 16));
         try {
-            Files.move(dir, gone, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
+            AtomicFiles.moveNoReplace(dir, gone, AtomicFiles.Sync.VOLATILE);
+        } catch (BerthException e) {
             LOG.warn("volume {}: cannot move {} away: {}", name, dir, e.getMessage());
             gone = dir;
         }
@@ -429,14 +426,6 @@ public final class VolumeService {
         }
         Trees.delete(dir);
         return true;
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            LOG.debug("fsync {}: {}", dir, e.getMessage());
-        }
     }
 
     private static boolean matches(String pattern, String name) {

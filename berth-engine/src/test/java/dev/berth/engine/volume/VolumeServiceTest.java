@@ -179,7 +179,7 @@ class VolumeServiceTest {
         Files.createDirectories(dir.resolve("volumes/.new-abc/_data"));
         Files.createDirectories(dir.resolve("volumes/stray/_data"));
         Files.writeString(dir.resolve("volumes/stray/_data/f"), "x");
-        dev.berth.core.layer.Trees.delete(dir.resolve("volumes/hollow"));
+        dev.berth.core.io.Trees.delete(dir.resolve("volumes/hollow"));
 
         VolumeService.Report report = volumes.startupCheck();
         assertThat(dir.resolve("volumes/.new-abc")).doesNotExist();

@@ -3,14 +3,11 @@ package dev.berth.registry.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.BerthException;
+import dev.berth.core.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -79,7 +76,7 @@ public final class TokenService implements Authorizer {
 
     /**
      * The signing key kept at {@code file} (made on first use: random, mode 0600, written
-     * under a temporary name and renamed), so that tokens a client holds stay valid across a
+     * durably and whole), so that tokens a client holds stay valid across a
      * restart of the registry, as they do with distribution's key-pair-backed issuer.
      */
     public static byte[] loadOrCreateKey(Path file) {
@@ -100,25 +97,7 @@ public final class TokenService implements Authorizer {
             }
             byte[] key = new byte[KEY_BYTES];
             new SecureRandom().nextBytes(key);
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(".tmp-" + UUID.randomUUID());
-            try {
-                Files.createFile(
-                        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                    ByteBuffer buf = ByteBuffer.wrap(key);
-                    while (buf.hasRemaining()) {
-                        ch.write(buf);
-                    }
-                    ch.force(true);
-                }
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-            try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-                dir.force(true);
-            }
+            AtomicFiles.write(file, key, AtomicFiles.Access.OWNER_ONLY);
             return key;
         } catch (IOException e) {
             throw BerthException.internal("cannot read or create the token key " + file + ": " + e.getMessage(), e);

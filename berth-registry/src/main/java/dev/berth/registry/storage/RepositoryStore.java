@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
+import dev.berth.core.io.AtomicFiles;
+import dev.berth.core.io.Trees;
 import dev.berth.registry.error.OciError;
 import dev.berth.registry.error.RegistryException;
 import java.io.IOException;
@@ -242,7 +244,7 @@ public final class RepositoryStore {
         if (!Files.exists(dir)) {
             return false;
         }
-        AtomicFiles.deleteTree(dir);
+        Trees.delete(dir);
         return true;
     }
 

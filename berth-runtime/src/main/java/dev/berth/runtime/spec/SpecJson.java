@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.berth.core.error.BerthException;
+import dev.berth.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /** Reads and writes config.json. */
 public final class SpecJson {
@@ -35,19 +34,11 @@ public final class SpecJson {
     }
 
     /**
-     * Written under a temporary name and renamed, so a reader never sees half a file; readable by
-     * root alone, since it holds the container's environment.
+     * Written durably and whole (a reader, or the runtime after a crash, never sees half a file);
+     * readable by root alone, since it holds the container's environment.
      */
     public static void write(Spec spec, Path file) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(tmp, toBytes(spec));
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw BerthException.internal("writing " + file, e);
-        }
+        AtomicFiles.write(file, toBytes(spec), AtomicFiles.Access.OWNER_ONLY);
     }
 
     public static Spec read(Path file) {

@@ -1,12 +1,16 @@
-package dev.berth.core.layer;
+package dev.berth.core.io;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
+import dev.berth.core.sys.Errno;
 import dev.berth.core.sys.Libc;
+import dev.berth.core.sys.PathScope;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -19,8 +23,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
-/** Whole-tree operations on unpacked filesystems: an exact copy (the vfs snapshotter's prepare) and removal. */
+/** Whole-tree operations: an exact copy (the vfs snapshotter's prepare, a volume's copy-up) and removal. */
 public final class Trees {
     private Trees() {}
 
@@ -140,6 +145,62 @@ public final class Trees {
 
     /** Removes a file, a symlink (not its target) or a directory tree; fine when absent. */
     public static void delete(Path path) {
-        LayerUnpacker.deleteTree(path);
+        delete(PathScope.TRUSTED, path);
+    }
+
+    /**
+     * Removes a file, symlink (not its target) or directory tree, each step through {@code scope}:
+     * a directory swapped for a symlink while it is removed is removed as a symlink.
+     */
+    public static void delete(PathScope scope, Path path) {
+        try {
+            BasicFileAttributes attrs = scope.entry(path, Trees::lstat);
+            if (attrs == null) {
+                return; // already gone
+            }
+            if (attrs.isDirectory()) {
+                for (Path child : children(scope, path)) {
+                    delete(scope, child);
+                }
+            }
+            scope.entry(path, p -> {
+                Files.deleteIfExists(p);
+                return null;
+            });
+        } catch (IOException | UncheckedIOException e) {
+            throw new BerthException(ErrorKind.INTERNAL, "removing " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The attributes of {@code path} itself (a symlink's, not its target's), or null when it does not exist. */
+    public static BasicFileAttributes lstat(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new BerthException(ErrorKind.INTERNAL, "lstat " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The entries of directory {@code dir}, listed through {@code scope}, as paths under it (none when it is gone). */
+    public static List<Path> children(PathScope scope, Path dir) {
+        try {
+            return scope.object(dir, d -> {
+                try (Stream<Path> s = Files.list(d)) {
+                    return s.map(child -> dir.resolve(child.getFileName().toString()))
+                            .toList();
+                } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+                    return List.of();
+                }
+            });
+        } catch (BerthException e) {
+            if (Errno.of(e) == Errno.ENOENT || Errno.of(e) == Errno.ENOTDIR) {
+                return List.of();
+            }
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

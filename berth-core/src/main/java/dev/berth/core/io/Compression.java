@@ -1,17 +1,18 @@
-package dev.berth.core.layer;
+package dev.berth.core.io;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
-import dev.berth.core.error.BerthException;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
- * Layer compression, recognised by magic bytes as Docker does (pkg/archive DetectCompression),
- * never by media type: registries and `docker save` tars are not always truthful about it.
+ * Compression of a layer or archive (gzip, zstd, bzip2, xz), recognised by magic bytes as Docker
+ * does (pkg/archive DetectCompression), never by media type or file name: registries and
+ * {@code docker save} tars are not always truthful about it.
  */
 public enum Compression {
     NONE,
@@ -51,7 +52,7 @@ public enum Compression {
             case GZIP -> new GZIPInputStream(buffered, BUFFER);
             case ZSTD -> new BufferedInputStream(new ZstdInputStreamNoFinalizer(buffered), BUFFER);
             case BZIP2 -> new BufferedInputStream(new BZip2CompressorInputStream(buffered, true), BUFFER);
-            case XZ -> throw BerthException.notImplemented("xz-compressed layers are not supported; use gzip or zstd");
+            case XZ -> new BufferedInputStream(new XZCompressorInputStream(buffered, true), BUFFER);
         };
     }
 

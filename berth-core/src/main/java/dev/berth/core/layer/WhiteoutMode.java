@@ -1,4 +1,4 @@
-package dev.berth.core.snapshot;
+package dev.berth.core.layer;
 
 /** How a layer's deletions are materialised when it is unpacked. */
 public enum WhiteoutMode {
