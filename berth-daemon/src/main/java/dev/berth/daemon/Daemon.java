@@ -23,6 +23,7 @@ import dev.berth.engine.event.EventBus;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.StartupCheck;
 import dev.berth.engine.image.UnpackingLayerApplier;
+import dev.berth.engine.system.HostFacts;
 import dev.berth.engine.system.SystemFacts;
 import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.engine.volume.VolumeService;
@@ -167,9 +168,10 @@ public final class Daemon implements AutoCloseable {
         containers.recovery().withCrashCleanUp(runtimes::cleanUpAfterCrash).cleanUp();
         resources.add(containers::shutdown);
 
-        DistributionServices distribution = DistributionServices.create(config.registries(), images.store());
-        BuildService builds =
-                new BuildService(images, containers, distribution.pulls(), snapshots, db, dataRoot, Clock.systemUTC());
+        DistributionServices distribution =
+                DistributionServices.create(config.registries(), images, db, blobs, Clock.systemUTC());
+        BuildService builds = new BuildService(
+                images, containers, distribution.pulls(), snapshots, db, blobs, dataRoot, Clock.systemUTC());
         builds.removeLeftoverContainers();
         DistributionRoutes distributionRoutes =
                 new DistributionRoutes(distribution.pulls(), distribution.pushes(), distribution.logins());
@@ -190,7 +192,7 @@ public final class Daemon implements AutoCloseable {
         ContainerRoutes containerRoutes = new ContainerRoutes(containers);
         BuildRoutes buildRoutes = new BuildRoutes(builds, Clock.systemUTC());
         router = new Router()
-                .install(new SystemRoutes(facts, events))
+                .install(new SystemRoutes(facts, events, HostFacts.read()))
                 .install(new SwarmRoutes())
                 .install(new ImageRoutes(
                         images,

@@ -10,6 +10,7 @@ import dev.berth.api.server.ServerIdentity;
 import dev.berth.core.error.BerthException;
 import dev.berth.engine.event.Event;
 import dev.berth.engine.event.EventBus;
+import dev.berth.engine.system.HostFacts;
 import dev.berth.engine.system.SystemFacts;
 import dev.berth.http.server.Request;
 import dev.berth.http.server.Response;
@@ -39,10 +40,10 @@ public final class SystemRoutes implements Routes {
     private final AtomicInteger listeners = new AtomicInteger();
 
     /** {@code facts} is asked once per {@code /info}; {@code events} feeds {@code /events}. */
-    public SystemRoutes(Supplier<SystemFacts> facts, EventBus events) {
+    public SystemRoutes(Supplier<SystemFacts> facts, EventBus events, HostFacts host) {
         this.facts = facts;
         this.events = events;
-        this.host = HostFacts.read();
+        this.host = host;
     }
 
     @Override

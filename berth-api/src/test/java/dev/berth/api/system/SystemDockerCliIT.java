@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.api.server.ApiServer;
 import dev.berth.engine.event.Event;
 import dev.berth.engine.event.EventBus;
+import dev.berth.engine.system.HostFacts;
 import dev.berth.engine.system.SystemFacts;
 import dev.berth.http.server.Router;
 import dev.berth.testing.Prerequisites;
@@ -39,7 +40,8 @@ class SystemDockerCliIT {
         SystemFacts facts =
                 SystemFacts.of("BERTH:TEST", dir.resolve("data"), 2, SystemFacts.ContainerCounts.NONE, "overlayfs");
         server = new ApiServer(
-                List.of(URI.create("unix://" + socket)), new Router().install(new SystemRoutes(() -> facts, bus)));
+                List.of(URI.create("unix://" + socket)),
+                new Router().install(new SystemRoutes(() -> facts, bus, HostFacts.read())));
         server.start();
     }
 

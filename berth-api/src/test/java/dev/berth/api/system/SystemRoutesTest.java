@@ -7,6 +7,7 @@ import dev.berth.api.server.ApiServer;
 import dev.berth.api.server.Json;
 import dev.berth.engine.event.Event;
 import dev.berth.engine.event.EventBus;
+import dev.berth.engine.system.HostFacts;
 import dev.berth.engine.system.SystemFacts;
 import dev.berth.http.server.Router;
 import java.io.BufferedReader;
@@ -46,7 +47,9 @@ class SystemRoutesTest {
                 .withWarnings(List.of("WARNING: bridge networking is not available yet"));
         server = new ApiServer(
                 List.of(URI.create("tcp://127.0.0.1:0")),
-                new Router().install(new SystemRoutes(() -> facts, bus)).install(new SwarmRoutes()));
+                new Router()
+                        .install(new SystemRoutes(() -> facts, bus, HostFacts.read()))
+                        .install(new SwarmRoutes()));
         server.start();
         base = "http://127.0.0.1:"
                 + ((InetSocketAddress) server.boundAddresses().getFirst()).getPort();

@@ -6,6 +6,7 @@ import dev.berth.core.image.ContainerConfig;
 import dev.berth.core.image.ImageConfig;
 import dev.berth.core.image.Platforms;
 import dev.berth.core.image.RootFs;
+import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.reference.ImageReference;
 import dev.berth.engine.distribution.PullService;
 import dev.berth.engine.image.ImageServices;
@@ -21,10 +22,12 @@ import java.util.Optional;
  */
 final class BaseImages {
     private final ImageServices images;
+    private final MetadataStore db;
     private final PullService pulls;
 
-    BaseImages(ImageServices images, PullService pulls) {
+    BaseImages(ImageServices images, MetadataStore db, PullService pulls) {
         this.images = images;
+        this.db = db;
         this.pulls = pulls;
     }
 
@@ -54,7 +57,7 @@ final class BaseImages {
     /** A stored image as a build's starting point: its key is its ID. */
     StageImage of(Digest id) {
         ImageConfig config = images.store().config(id).value();
-        List<Digest> chain = images.store().db().read(tx -> tx.images().layers(id));
+        List<Digest> chain = db.read(tx -> tx.images().layers(id));
         return new StageImage(id, config, chain, id.toString());
     }
 

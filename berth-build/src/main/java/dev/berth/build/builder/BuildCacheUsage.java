@@ -7,6 +7,7 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.filter.Filters;
 import dev.berth.core.metadata.ImageRow;
+import dev.berth.core.metadata.MetadataStore;
 import dev.berth.engine.image.DeleteItem;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.ImageUsers;
@@ -33,12 +34,14 @@ public final class BuildCacheUsage {
     private final BuildCache cache;
     private final CacheMounts mounts;
     private final ImageServices images;
+    private final MetadataStore db;
     private final ImageUsers users;
 
-    BuildCacheUsage(BuildCache cache, CacheMounts mounts, ImageServices images, ImageUsers users) {
+    BuildCacheUsage(BuildCache cache, CacheMounts mounts, ImageServices images, MetadataStore db, ImageUsers users) {
         this.cache = cache;
         this.mounts = mounts;
         this.images = images;
+        this.db = db;
         this.users = users;
     }
 
@@ -181,11 +184,9 @@ public final class BuildCacheUsage {
     }
 
     private boolean removable(Digest id) {
-        return images.store()
-                        .db()
-                        .read(tx -> tx.images().get(id).isPresent()
-                                && tx.tags().forImage(id).isEmpty()
-                                && tx.images().children(id).isEmpty())
+        return db.read(tx -> tx.images().get(id).isPresent()
+                        && tx.tags().forImage(id).isEmpty()
+                        && tx.images().children(id).isEmpty())
                 && users.of(id).isEmpty();
     }
 
@@ -193,10 +194,9 @@ public final class BuildCacheUsage {
     private Set<Digest> held() {
         Set<Digest> held = new HashSet<>();
         Map<Digest, Digest> parents = new HashMap<>();
-        List<ImageRow> rows = images.store().db().read(tx -> tx.images().all());
+        List<ImageRow> rows = db.read(tx -> tx.images().all());
         rows.forEach(r -> parents.put(r.id(), r.parent()));
-        Set<Digest> tagged =
-                new HashSet<>(images.store().db().read(tx -> tx.tags().all()).values());
+        Set<Digest> tagged = new HashSet<>(db.read(tx -> tx.tags().all()).values());
         for (ImageRow r : rows) {
             if (tagged.contains(r.id()) || !users.of(r.id()).isEmpty()) {
                 for (Digest id = r.id(); id != null && held.add(id); id = parents.get(id)) {

@@ -8,6 +8,7 @@ import dev.berth.build.dockerfile.Dockerfile;
 import dev.berth.build.dockerfile.Instruction;
 import dev.berth.build.dockerfile.Stage;
 import dev.berth.build.dockerfile.StageGraph;
+import dev.berth.core.content.BlobIngester;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.image.Platforms;
@@ -58,6 +59,7 @@ public final class BuildService {
             PullService pulls,
             Snapshotter snapshots,
             MetadataStore db,
+            BlobIngester blobs,
             Path dataRoot,
             Clock clock) {
         BuildCache cache = new BuildCache(db, clock);
@@ -65,15 +67,16 @@ public final class BuildService {
                 images,
                 containers,
                 snapshots,
-                new BaseImages(images, pulls),
-                new StepImages(images.store(), cache),
+                blobs,
+                new BaseImages(images, db, pulls),
+                new StepImages(images.store(), images.layers(), cache),
                 cache,
                 new CacheMounts(dataRoot),
                 new Downloads(),
                 dataRoot,
                 clock);
         this.cacheUsage = new BuildCacheUsage(
-                cache, tools.cacheMounts(), images, ContainerServices.imageUsers(containers.store()));
+                cache, tools.cacheMounts(), images, db, ContainerServices.imageUsers(containers.store()));
     }
 
     /** The build cache for {@code /system/df} and {@code POST /build/prune}. */
@@ -159,7 +162,7 @@ public final class BuildService {
             TagService.repoTag(tag, null);
         }
         Workspace workspace = Workspace.create(tools.dataRoot());
-        Leases.Lease lease = tools.images().store().leases().acquire(List.of());
+        Leases.Lease lease = tools.images().leases().acquire(List.of());
         try {
             Path contextDir = workspace.directory("context");
             String dockerfilePath = request.dockerfile();

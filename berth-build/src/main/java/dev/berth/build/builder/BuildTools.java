@@ -1,6 +1,7 @@
 package dev.berth.build.builder;
 
 import dev.berth.build.cache.BuildCache;
+import dev.berth.core.content.BlobIngester;
 import dev.berth.core.snapshot.Snapshotter;
 import dev.berth.engine.container.ContainerServices;
 import dev.berth.engine.image.ImageServices;
@@ -12,6 +13,7 @@ record BuildTools(
         ImageServices images,
         ContainerServices containers,
         Snapshotter snapshots,
+        BlobIngester blobs,
         BaseImages baseImages,
         StepImages stepImages,
         BuildCache cache,

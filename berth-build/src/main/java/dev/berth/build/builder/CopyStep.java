@@ -364,7 +364,6 @@ final class CopyStep {
             }
             LayerStore.Unpacked unpacked = session.tools
                     .images()
-                    .store()
                     .layers()
                     .unpack(stage.image().topChain(), layer.get().digest(), layer.get(), ProgressListener.NONE);
             session.lease.add(unpacked.chainId());
@@ -385,11 +384,8 @@ final class CopyStep {
 
     /** The directory's files as an uncompressed layer blob (leased). */
     private LayerBlob blobOf(Path dir) {
-        try (BlobWriter writer = session.tools
-                .images()
-                .store()
-                .blobs()
-                .writer("link-" + dir.getFileName() + "-" + java.util.UUID.randomUUID())) {
+        try (BlobWriter writer =
+                session.tools.blobs().writer("link-" + dir.getFileName() + "-" + java.util.UUID.randomUUID())) {
             try {
                 OutputStream out = writer.output();
                 LayerDigest written = LayerDiffer.writeComparison(null, dir, out, session.sourceDateEpoch);

@@ -55,7 +55,6 @@ final class FileSteps {
             session.cancellation.check();
             return session.tools
                     .images()
-                    .store()
                     .layers()
                     .commitActive(key, parentChain, session.sourceDateEpoch, session.lease);
         } catch (RuntimeException e) {

@@ -176,7 +176,6 @@ final class RunStep {
                 if (session.request.removeIntermediate()) {
                     layer = session.tools
                             .images()
-                            .store()
                             .layers()
                             .commitActive(c.snapshotKey(), image.topChain(), session.sourceDateEpoch, session.lease)
                             .orElse(null);
@@ -184,7 +183,6 @@ final class RunStep {
                     keep = true; // rm=false: the container stays, with its layer; the image gets a copy
                     layer = session.tools
                             .images()
-                            .store()
                             .layers()
                             .commitCopy(c.snapshotKey(), image.topChain(), session.lease);
                 }

@@ -285,7 +285,6 @@ final class StageBuild {
                 if (from.get().diffId() != null) {
                     LayerStore.Unpacked unpacked = session.tools
                             .images()
-                            .store()
                             .layers()
                             .unpack(
                                     image.topChain(),

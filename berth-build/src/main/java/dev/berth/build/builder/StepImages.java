@@ -30,10 +30,12 @@ final class StepImages {
     static final String COMMENT = "berth.dockerfile.v0 ";
 
     private final ImageStore store;
+    private final LayerStore layers;
     private final BuildCache cache;
 
-    StepImages(ImageStore store, BuildCache cache) {
+    StepImages(ImageStore store, LayerStore layers, BuildCache cache) {
         this.store = store;
+        this.layers = layers;
         this.cache = cache;
     }
 
@@ -82,7 +84,7 @@ final class StepImages {
         List<LayerBlob> blobs = new ArrayList<>(parent.id() == null ? List.of() : store.layerBlobs(parent.id()));
         List<LayerStore.Unpacked> unpacked = new ArrayList<>();
         for (Digest chainId : parent.chain()) {
-            unpacked.add(new LayerStore.Unpacked(store.layers().get(chainId).orElseThrow(), false));
+            unpacked.add(new LayerStore.Unpacked(layers.get(chainId).orElseThrow(), false));
         }
         if (layer != null) {
             blobs.add(layer.blob());

@@ -10,7 +10,8 @@ import dev.berth.core.image.RootFs;
 import dev.berth.core.metadata.ImageRow;
 import dev.berth.core.reference.ImageReference;
 import dev.berth.engine.image.ConfigChanges;
-import dev.berth.engine.image.ImageServices;
+import dev.berth.engine.image.ImageEvents;
+import dev.berth.engine.image.ImageStore;
 import dev.berth.engine.image.LayerBlob;
 import dev.berth.engine.image.LayerStore;
 import dev.berth.engine.image.Leases;
@@ -34,13 +35,29 @@ public final class ContainerCommitter {
     private static final long EXIT_SECONDS = 5;
 
     private final ContainerStore store;
-    private final ImageServices images;
+    private final ImageStore images;
+    private final LayerStore layers;
+    private final Leases leases;
+    private final ImageEvents events;
+    private final TagService tags;
     private final LiveContainers live;
     private final Clock clock;
 
-    ContainerCommitter(ContainerStore store, ImageServices images, LiveContainers live, Clock clock) {
+    ContainerCommitter(
+            ContainerStore store,
+            ImageStore images,
+            LayerStore layers,
+            Leases leases,
+            ImageEvents events,
+            TagService tags,
+            LiveContainers live,
+            Clock clock) {
         this.store = store;
         this.images = images;
+        this.layers = layers;
+        this.leases = leases;
+        this.events = events;
+        this.tags = tags;
         this.live = live;
         this.clock = clock;
     }
@@ -58,24 +75,23 @@ public final class ContainerCommitter {
     public Digest commit(Request r) {
         Container c = store.resolve(r.container());
         ImageReference ref = r.repo() == null || r.repo().isEmpty() ? null : TagService.repoTag(r.repo(), r.tag());
-        Raw<ImageConfig> parentRaw = images.store().config(c.imageId());
+        Raw<ImageConfig> parentRaw = images.config(c.imageId());
         ImageConfig parent = parentRaw.value();
         ContainerConfig base = toImageConfig(
                 r.config() != null ? r.config().withImageDefaults(toImageConfig(c.config())) : c.config());
         ContainerConfig merged = ConfigChanges.apply(base, r.changes() == null ? List.of() : r.changes());
-        Digest parentChain =
-                images.store().row(c.imageId()).map(ImageRow::topChainId).orElse(null);
+        Digest parentChain = images.row(c.imageId()).map(ImageRow::topChainId).orElse(null);
         Run run = live.run(c.id()).orElse(null);
         boolean frozen = r.pause()
                 && run != null
                 && c.status() == ContainerStatus.RUNNING
                 && run.process().cgroup() != null
                 && freeze(run);
-        Leases.Lease lease = images.store().leases().acquire(List.of());
+        Leases.Lease lease = leases.acquire(List.of());
         try {
             LayerStore.Committed layer;
             try {
-                layer = images.store().layers().commitCopy(c.snapshotKey(), parentChain, lease);
+                layer = layers.commitCopy(c.snapshotKey(), parentChain, lease);
             } finally {
                 if (frozen) {
                     thaw(run);
@@ -113,17 +129,14 @@ public final class ContainerCommitter {
                 RootFs.layers(diffIds),
                 history);
         Raw<ImageConfig> raw = Raw.of(config);
-        List<LayerBlob> blobs = new ArrayList<>(images.store().layerBlobs(c.imageId()));
+        List<LayerBlob> blobs = new ArrayList<>(images.layerBlobs(c.imageId()));
         blobs.add(blob);
-        Digest id = images.store()
-                .add(raw, blobs, List.of(), c.imageId(), ProgressListener.NONE)
+        Digest id = images.add(raw, blobs, List.of(), c.imageId(), ProgressListener.NONE)
                 .id();
         if (ref != null) {
-            images.tags().tag(id, ref);
+            tags.tag(id, ref);
         }
-        images.store()
-                .events()
-                .publish("commit", id, ref == null ? id.toString() : ref.familiarString(), merged.labels());
+        events.publish("commit", id, ref == null ? id.toString() : ref.familiarString(), merged.labels());
         return id;
     }
 

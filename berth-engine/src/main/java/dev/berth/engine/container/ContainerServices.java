@@ -130,7 +130,15 @@ public record ContainerServices(
                 exec,
                 new ContainerRecovery(store, runner, paths, p.runtimes(), p.clock()),
                 new ContainerFiles(store, p.snapshots(), paths, files, p.volumes()),
-                new ContainerCommitter(store, p.images(), live, p.clock()),
+                new ContainerCommitter(
+                        store,
+                        p.images().store(),
+                        p.images().layers(),
+                        p.images().leases(),
+                        p.images().events(),
+                        p.images().tags(),
+                        live,
+                        p.clock()),
                 new ContainerMonitor(store, live),
                 p.volumes());
     }

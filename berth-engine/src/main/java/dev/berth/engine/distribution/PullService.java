@@ -15,7 +15,9 @@ import dev.berth.core.image.MediaTypes;
 import dev.berth.core.image.Platform;
 import dev.berth.core.image.Raw;
 import dev.berth.core.metadata.LayerRow;
+import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.reference.ImageReference;
+import dev.berth.engine.image.ImageEvents;
 import dev.berth.engine.image.ImageStore;
 import dev.berth.engine.image.LayerBlob;
 import dev.berth.engine.image.LayerStore;
@@ -26,6 +28,7 @@ import dev.berth.engine.image.StartupCheck;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -61,19 +64,46 @@ public final class PullService {
     private final RegistryClient client;
     private final ImageStore images;
     private final BlobStore blobs;
+    private final Leases leases;
+    private final LayerStore layers;
+    private final MetadataStore db;
+    private final ImageEvents events;
+    private final Clock clock;
     private final BlobFetcher fetcher;
     private final BiFunction<RegistrySession, String, BlobSource> sources;
 
-    public PullService(RegistryClient client, ImageStore images) {
-        this(client, images, BlobSource::of);
+    public PullService(
+            RegistryClient client,
+            ImageStore images,
+            BlobStore blobs,
+            Leases leases,
+            LayerStore layers,
+            MetadataStore db,
+            ImageEvents events,
+            Clock clock) {
+        this(client, images, blobs, leases, layers, db, events, clock, BlobSource::of);
     }
 
     /** As the public constructor, reading each pull's blobs from {@code sources(session, repository)}. */
-    PullService(RegistryClient client, ImageStore images, BiFunction<RegistrySession, String, BlobSource> sources) {
+    PullService(
+            RegistryClient client,
+            ImageStore images,
+            BlobStore blobs,
+            Leases leases,
+            LayerStore layers,
+            MetadataStore db,
+            ImageEvents events,
+            Clock clock,
+            BiFunction<RegistrySession, String, BlobSource> sources) {
         this.client = client;
         this.images = images;
-        this.blobs = images.blobs();
-        this.fetcher = new BlobFetcher(images.blobs());
+        this.blobs = blobs;
+        this.leases = leases;
+        this.layers = layers;
+        this.db = db;
+        this.events = events;
+        this.clock = clock;
+        this.fetcher = new BlobFetcher(blobs);
         this.sources = sources;
     }
 
@@ -146,7 +176,7 @@ public final class PullService {
         leased.add(manifest.config().digest());
         documents.forEach(d -> leased.add(d.digest()));
         manifest.layers().forEach(l -> leased.add(l.digest()));
-        try (Leases.Lease lease = images.leases().acquire(leased)) {
+        try (Leases.Lease lease = leases.acquire(leased)) {
             fetcher.fetch(source, manifest.config(), manifest.config().digest().shortHex(), ProgressListener.NONE);
             Raw<ImageConfig> config = readConfig(manifest.config().digest());
             if (platform != null && !platform.isBlank() && !MediaTypes.isIndex(top.mediaType())) {
@@ -163,16 +193,15 @@ public final class PullService {
             Digest id = config.digest();
             boolean present = images.row(id).isPresent();
             boolean tagPointsHere = ref.tag().isPresent()
-                    && images.db()
-                            .read(tx -> tx.tags().get(ref.toString()))
+                    && db.read(tx -> tx.tags().get(ref.toString()))
                             .filter(id::equals)
                             .isPresent();
             List<Digest> layerBlobDigests =
                     manifest.layers().stream().map(Descriptor::digest).toList();
             if (!present) {
                 // Durable as well: the layers of a pull cut short by a crash stay for the next one.
-                Instant until = images.clock().instant().plus(StartupCheck.DEFAULT_INGEST_GRACE);
-                images.db().inTransaction(tx -> {
+                Instant until = clock.instant().plus(StartupCheck.DEFAULT_INGEST_GRACE);
+                db.inTransaction(tx -> {
                     tx.pullLeases().lease(layerBlobDigests, until);
                     return null;
                 });
@@ -199,7 +228,7 @@ public final class PullService {
                     null,
                     ProgressListener.NONE);
             if (!present) {
-                images.db().inTransaction(tx -> {
+                db.inTransaction(tx -> {
                     tx.pullLeases().release(layerBlobDigests);
                     return null;
                 });
@@ -207,12 +236,11 @@ public final class PullService {
             // Docker's rule: "Downloaded newer image" when the tag moved (or came) here, or, for a
             // pull by digest, when the image is new; otherwise the pull changed nothing.
             boolean updated = ref.tag().isPresent() ? !tagPointsHere : added.isNew();
-            images.events()
-                    .publish(
-                            "pull",
-                            id,
-                            ref.familiarString(),
-                            config.value().configOrEmpty().labels());
+            events.publish(
+                    "pull",
+                    id,
+                    ref.familiarString(),
+                    config.value().configOrEmpty().labels());
             progress.status(null, "Digest: " + repoDigest);
             progress.status(
                     null,
@@ -277,7 +305,7 @@ public final class PullService {
             List<Digest> diffIds,
             List<Digest> chain,
             ProgressListener progress) {
-        LayerStore layerStore = images.layers();
+        LayerStore layerStore = this.layers;
         List<LayerStore.Unpacked> unpacked = new ArrayList<>();
         int have = 0;
         while (have < chain.size()) {

@@ -13,8 +13,11 @@ import dev.berth.core.image.Manifest;
 import dev.berth.core.image.MediaTypes;
 import dev.berth.core.image.Raw;
 import dev.berth.core.metadata.LayerRow;
+import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.reference.ImageReference;
+import dev.berth.engine.image.ImageEvents;
 import dev.berth.engine.image.ImageStore;
+import dev.berth.engine.image.LayerStore;
 import dev.berth.engine.image.Leases;
 import dev.berth.engine.image.ProgressListener;
 import java.io.ByteArrayInputStream;
@@ -57,11 +60,26 @@ public final class PushService {
     private final RegistryClient client;
     private final ImageStore images;
     private final BlobStore blobs;
+    private final Leases leases;
+    private final LayerStore layers;
+    private final MetadataStore db;
+    private final ImageEvents events;
 
-    public PushService(RegistryClient client, ImageStore images) {
+    public PushService(
+            RegistryClient client,
+            ImageStore images,
+            BlobStore blobs,
+            Leases leases,
+            LayerStore layers,
+            MetadataStore db,
+            ImageEvents events) {
         this.client = client;
         this.images = images;
-        this.blobs = images.blobs();
+        this.blobs = blobs;
+        this.leases = leases;
+        this.layers = layers;
+        this.db = db;
+        this.events = events;
     }
 
     /** One pushed tag: the manifest digest and size the registry now has under it. */
@@ -85,7 +103,7 @@ public final class PushService {
             refs = List.of(ref);
         } else {
             String prefix = repo + ":";
-            refs = images.db().read(tx -> tx.tags().all()).keySet().stream()
+            refs = db.read(tx -> tx.tags().all()).keySet().stream()
                     .filter(k -> k.startsWith(prefix))
                     .map(ImageReference::parse)
                     .toList();
@@ -103,12 +121,11 @@ public final class PushService {
     }
 
     private Pushed pushOne(RegistrySession session, ImageReference ref, ProgressListener progress) {
-        Digest id = images.db()
-                .read(tx -> tx.tags().get(ref.toString()))
+        Digest id = db.read(tx -> tx.tags().get(ref.toString()))
                 .orElseThrow(() -> BerthException.notFound(
                         "An image does not exist locally with the tag: %s", ref.familiarName()));
         Raw<ImageConfig> config = images.config(id);
-        List<LayerRow> layers = images.db().read(tx -> {
+        List<LayerRow> layers = db.read(tx -> {
             List<LayerRow> rows = new ArrayList<>();
             for (Digest chainId : tx.images().layers(id)) {
                 rows.add(tx.layers()
@@ -126,7 +143,7 @@ public final class PushService {
                 leased.add(l.blobDigest());
             }
         });
-        try (Leases.Lease lease = images.leases().acquire(leased)) {
+        try (Leases.Lease lease = leases.acquire(leased)) {
             for (LayerRow l : layers) {
                 progress.status(l.diffId().shortHex(), "Preparing");
             }
@@ -164,16 +181,15 @@ public final class PushService {
                 blobs.ingest(new ByteArrayInputStream(manifestBytes), digest, manifestBytes.length);
             }
             String repoDigestRef = ref.nameOnly().withDigest(digest).toString();
-            images.db().inTransaction(tx -> {
+            db.inTransaction(tx -> {
                 tx.repoDigests().put(repoDigestRef, id, digest);
                 return null;
             });
-            images.events()
-                    .publish(
-                            "push",
-                            id,
-                            ref.familiarString(),
-                            config.value().configOrEmpty().labels());
+            events.publish(
+                    "push",
+                    id,
+                    ref.familiarString(),
+                    config.value().configOrEmpty().labels());
             progress.status(null, tag + ": digest: " + digest + " size: " + manifestBytes.length);
             return new Pushed(ref, digest, manifestBytes.length);
         }
@@ -190,11 +206,10 @@ public final class PushService {
      * manifest a pull chose from the index it names.
      */
     private Optional<Original> original(Digest id, List<LayerRow> layers, Leases.Lease lease) {
-        List<Digest> pulled = images.db()
-                .read(tx -> tx.repoDigests().rowsForImage(id).stream()
-                        .map(r -> r.imageManifest() != null ? r.imageManifest() : r.manifestDigest())
-                        .distinct()
-                        .toList());
+        List<Digest> pulled = db.read(tx -> tx.repoDigests().rowsForImage(id).stream()
+                .map(r -> r.imageManifest() != null ? r.imageManifest() : r.manifestDigest())
+                .distinct()
+                .toList());
         for (Digest d : pulled) {
             lease.add(d);
             Optional<Original> o = asOriginal(d, PulledManifests.readManifest(blobs, d), id, layers, lease);
@@ -329,7 +344,7 @@ public final class PushService {
      * an image holding the layer from, or pushed such an image to (its RepoDigests say so).
      */
     private Optional<String> mountSource(ImageReference target, LayerRow layer) {
-        List<String> refs = images.db().read(tx -> {
+        List<String> refs = db.read(tx -> {
             List<String> out = new ArrayList<>();
             for (Digest image : tx.images().usingLayer(layer.chainId())) {
                 out.addAll(tx.repoDigests().forImage(image));
@@ -359,12 +374,12 @@ public final class PushService {
         }
         BlobInfo gz = gzip(layer.blobDigest());
         lease.add(gz.digest());
-        images.db().inTransaction(tx -> {
+        db.inTransaction(tx -> {
             tx.layers().setBlob(layer.chainId(), gz.digest(), MediaTypes.DOCKER_LAYER_GZIP, gz.size());
             return null;
         });
         // The plain tar is garbage now unless another layer row still names it.
-        images.layers().deleteBlobIfUnused(layer.blobDigest());
+        layers.deleteBlobIfUnused(layer.blobDigest());
         return Descriptor.of(MediaTypes.DOCKER_LAYER_GZIP, gz.digest(), gz.size());
     }
 
@@ -386,19 +401,18 @@ public final class PushService {
      */
     private Descriptor repack(LayerRow layer, Leases.Lease lease) {
         MessageDigest tarDigest = layer.diffId().newHasher();
-        BlobInfo gz = compress(out -> images.layers()
-                .snapshotter()
-                .diff(layer.snapshotKey(), new java.security.DigestOutputStream(out, tarDigest)));
+        BlobInfo gz = compress(out ->
+                layers.snapshotter().diff(layer.snapshotKey(), new java.security.DigestOutputStream(out, tarDigest)));
         Digest diffId = Digest.of(layer.diffId().algorithm(), tarDigest.digest());
         if (!diffId.equals(layer.diffId())) {
-            images.layers().deleteBlobIfUnused(gz.digest());
+            layers.deleteBlobIfUnused(gz.digest());
             throw BerthException.dataLoss(
                     "layer %s has no stored blob, and its files (snapshot %s) make a tar with diff ID"
                             + " %s: the image cannot be pushed as it is; pull or load it again",
                     layer.diffId(), layer.snapshotKey(), diffId);
         }
         lease.add(gz.digest());
-        images.db().inTransaction(tx -> {
+        db.inTransaction(tx -> {
             tx.layers().setBlob(layer.chainId(), gz.digest(), MediaTypes.DOCKER_LAYER_GZIP, gz.size());
             return null;
         });

@@ -1,6 +1,7 @@
 package dev.berth.engine.image;
 
 import dev.berth.core.content.BlobInfo;
+import dev.berth.core.content.BlobIngester;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.image.ContainerConfig;
@@ -13,6 +14,7 @@ import dev.berth.core.image.RootFs;
 import dev.berth.core.io.Compression;
 import dev.berth.core.reference.ImageReference;
 import java.io.InputStream;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -22,10 +24,27 @@ import java.util.List;
  */
 public final class ImageImporter {
     private final ImageStore store;
+    private final BlobIngester blobs;
+    private final Leases leases;
+    private final LayerStore layers;
+    private final ImageEvents events;
+    private final Clock clock;
     private final TagService tags;
 
-    public ImageImporter(ImageStore store, TagService tags) {
+    public ImageImporter(
+            ImageStore store,
+            BlobIngester blobs,
+            Leases leases,
+            LayerStore layers,
+            ImageEvents events,
+            Clock clock,
+            TagService tags) {
         this.store = store;
+        this.blobs = blobs;
+        this.leases = leases;
+        this.layers = layers;
+        this.events = events;
+        this.clock = clock;
         this.tags = tags;
     }
 
@@ -46,13 +65,13 @@ public final class ImageImporter {
         // compression (gzip, zstd, bzip2, xz) is accepted without a layer media type for it.
         BlobInfo blob;
         try (InputStream tar = Compression.decompress(new ProgressInputStream(rootfs, -1, "", "Importing", progress))) {
-            blob = store.blobs().ingest(tar, null, -1);
+            blob = blobs.ingest(tar, null, -1);
         } catch (java.io.IOException e) {
             throw BerthException.invalid("cannot read the imported tar: %s", e.getMessage());
         }
         Digest id;
-        try (Leases.Lease lease = store.leases().acquire(List.of(blob.digest()))) {
-            String created = store.clock().instant().toString();
+        try (Leases.Lease lease = leases.acquire(List.of(blob.digest()))) {
+            String created = clock.instant().toString();
             String message = request.message() == null || request.message().isEmpty() ? null : request.message();
             ImageConfig config = new ImageConfig(
                     Platforms.hostArchitecture(),
@@ -79,14 +98,14 @@ public final class ImageImporter {
                         .id();
             } catch (BerthException e) {
                 lease.close();
-                store.layers().deleteBlobIfUnused(blob.digest());
+                layers.deleteBlobIfUnused(blob.digest());
                 throw e;
             }
         }
         if (ref != null) {
             tags.tag(id, ref);
         }
-        store.events().publish("import", id, id.toString(), containerConfig.labels());
+        events.publish("import", id, id.toString(), containerConfig.labels());
         progress.status(null, id.toString());
         return id;
     }

@@ -1,6 +1,7 @@
 package dev.berth.engine.image;
 
 import dev.berth.core.content.BlobInfo;
+import dev.berth.core.content.BlobStore;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.image.Descriptor;
@@ -31,17 +32,25 @@ import java.util.List;
  */
 public final class ImageLoader {
     private final ImageStore store;
+    private final BlobStore blobs;
+    private final Leases leases;
+    private final LayerStore layers;
+    private final ImageEvents events;
 
-    public ImageLoader(ImageStore store) {
+    public ImageLoader(ImageStore store, BlobStore blobs, Leases leases, LayerStore layers, ImageEvents events) {
         this.store = store;
+        this.blobs = blobs;
+        this.leases = leases;
+        this.layers = layers;
+        this.events = events;
     }
 
     /** One loaded image: its ID and the tags it got. */
     public record Loaded(Digest id, List<ImageReference> tags) {}
 
     public List<Loaded> load(InputStream tar, ProgressListener progress) {
-        try (Leases.Lease lease = store.leases().acquire(List.of())) {
-            LoadArchive archive = LoadArchive.read(tar, store.blobs(), lease, progress);
+        try (Leases.Lease lease = leases.acquire(List.of())) {
+            LoadArchive archive = LoadArchive.read(tar, blobs, lease, progress);
             try {
                 List<Loaded> loaded = archive.indexFile("manifest.json").isPresent()
                         ? loadDockerManifest(archive, progress)
@@ -50,7 +59,7 @@ public final class ImageLoader {
             } finally {
                 lease.close();
                 for (Digest d : archive.ingested()) {
-                    store.layers().deleteBlobIfUnused(d);
+                    layers.deleteBlobIfUnused(d);
                 }
             }
         }
@@ -95,13 +104,13 @@ public final class ImageLoader {
                 continue; // attestations and other artifacts
             }
             Manifest manifest = ImageJson.parse(
-                    readBlob(archive.blob(manifestDescriptor.digest(), store.blobs())),
+                    readBlob(archive.blob(manifestDescriptor.digest(), blobs)),
                     Manifest.class,
                     "manifest " + manifestDescriptor.digest());
-            Raw<ImageConfig> config = readConfig(archive.blob(manifest.config().digest(), store.blobs()));
+            Raw<ImageConfig> config = readConfig(archive.blob(manifest.config().digest(), blobs));
             List<LayerBlob> layers = new ArrayList<>();
             for (Descriptor l : manifest.layers()) {
-                layers.add(layerBlob(archive.blob(l.digest(), store.blobs()), l.mediaType()));
+                layers.add(layerBlob(archive.blob(l.digest(), blobs), l.mediaType()));
             }
             List<ImageReference> tags = new ArrayList<>();
             nameOf(d).ifPresent(tags::add);
@@ -135,7 +144,7 @@ public final class ImageLoader {
 
     private Descriptor pickPlatform(LoadArchive archive, Descriptor indexDescriptor) {
         Index nested = ImageJson.parse(
-                readBlob(archive.blob(indexDescriptor.digest(), store.blobs())),
+                readBlob(archive.blob(indexDescriptor.digest(), blobs)),
                 Index.class,
                 "index " + indexDescriptor.digest());
         Descriptor fallback = null;
@@ -165,12 +174,11 @@ public final class ImageLoader {
         for (ImageReference t : tags) {
             progress.stream("Loaded image: " + t.familiarString() + "\n");
         }
-        store.events()
-                .publish(
-                        "load",
-                        added.id(),
-                        added.id().toString(),
-                        config.value().configOrEmpty().labels());
+        events.publish(
+                "load",
+                added.id(),
+                added.id().toString(),
+                config.value().configOrEmpty().labels());
         return new Loaded(added.id(), List.copyOf(tags));
     }
 
@@ -182,7 +190,7 @@ public final class ImageLoader {
         if (blob.size() > 64 << 20) {
             throw BerthException.invalid("%s is %d bytes, too large for a JSON document", blob.digest(), blob.size());
         }
-        try (InputStream in = store.blobs().open(blob.digest())) {
+        try (InputStream in = blobs.open(blob.digest())) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw BerthException.dataLoss("cannot read blob %s: %s", blob.digest(), e.getMessage());
@@ -193,7 +201,7 @@ public final class ImageLoader {
     private LayerBlob layerBlob(BlobInfo blob, String mediaType) {
         String type = mediaType;
         if (type == null) {
-            try (InputStream in = new BufferedInputStream(store.blobs().open(blob.digest()), 64)) {
+            try (InputStream in = new BufferedInputStream(blobs.open(blob.digest()), 64)) {
                 type = MediaTypes.ociLayer(Compression.detect(in));
             } catch (IOException e) {
                 throw BerthException.dataLoss("cannot read blob %s: %s", blob.digest(), e.getMessage());

@@ -7,9 +7,11 @@ import dev.berth.core.image.History;
 import dev.berth.core.image.ImageConfig;
 import dev.berth.core.metadata.ImageRow;
 import dev.berth.core.metadata.LayerRow;
+import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.reference.ImageReference;
 import dev.berth.core.text.Glob;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,14 +28,27 @@ public final class ImageQueries {
             Set.of("dangling", "label", "before", "since", "reference", "until");
 
     private final ImageStore store;
+    private final MetadataStore db;
+    private final Clock clock;
+    private final String storageDriver;
     private final ImageResolver resolver;
     private final Function<String, Path> snapshotDir;
 
     /**
+     * @param storageDriver the snapshotter's driver name, for GraphDriver.Name
      * @param snapshotDir the directory of a committed snapshot by name, for GraphDriver.Data
      */
-    public ImageQueries(ImageStore store, ImageResolver resolver, Function<String, Path> snapshotDir) {
+    public ImageQueries(
+            ImageStore store,
+            MetadataStore db,
+            Clock clock,
+            String storageDriver,
+            ImageResolver resolver,
+            Function<String, Path> snapshotDir) {
         this.store = store;
+        this.db = db;
+        this.clock = clock;
+        this.storageDriver = storageDriver;
         this.resolver = resolver;
         this.snapshotDir = snapshotDir;
     }
@@ -50,7 +65,7 @@ public final class ImageQueries {
     }
 
     Names names() {
-        return store.db().read(tx -> {
+        return db.read(tx -> {
             Map<Digest, List<ImageReference>> tags = new HashMap<>();
             tx.tags()
                     .all()
@@ -72,7 +87,7 @@ public final class ImageQueries {
     public List<ImageSummary> list(Map<String, List<String>> filters, boolean all, boolean sharedSize) {
         Filters.requireOnly(filters, LIST_FILTERS);
         Boolean dangling = Filters.bool(filters, "dangling");
-        Instant now = store.clock().instant();
+        Instant now = clock.instant();
         Long before = createdOf(filters.get("before"), true);
         Long since = createdOf(filters.get("since"), false);
         Instant until = null;
@@ -82,7 +97,7 @@ public final class ImageQueries {
         List<String> patterns = filters.getOrDefault("reference", List.of());
         List<String> labels = filters.get("label");
 
-        List<ImageRow> rows = store.db().read(tx -> tx.images().all());
+        List<ImageRow> rows = db.read(tx -> tx.images().all());
         Names names = names();
         Set<Digest> parents = new java.util.HashSet<>();
         rows.forEach(r -> {
@@ -165,7 +180,7 @@ public final class ImageQueries {
     }
 
     Map<Digest, List<Digest>> layersOfAll() {
-        return store.db().read(tx -> {
+        return db.read(tx -> {
             Map<Digest, List<Digest>> out = new LinkedHashMap<>();
             for (ImageRow r : tx.images().all()) {
                 out.put(r.id(), tx.images().layers(r.id()));
@@ -176,7 +191,7 @@ public final class ImageQueries {
 
     Map<Digest, LayerRow> layerRows() {
         Map<Digest, LayerRow> out = new HashMap<>();
-        store.db().read(tx -> tx.layers().all()).forEach(l -> out.put(l.chainId(), l));
+        db.read(tx -> tx.layers().all()).forEach(l -> out.put(l.chainId(), l));
         return out;
     }
 
@@ -208,7 +223,7 @@ public final class ImageQueries {
         ImageRow row = store.row(id).orElseThrow(() -> ImageResolver.notFound(name));
         ImageConfig config = store.config(id).value();
         Names names = names();
-        List<Digest> chains = store.db().read(tx -> tx.images().layers(id));
+        List<Digest> chains = db.read(tx -> tx.images().layers(id));
         Map<String, String> data = graphDriverData(chains);
         return new ImageDetails(
                 id,
@@ -225,7 +240,7 @@ public final class ImageQueries {
                 config.os(),
                 config.osVersion(),
                 row.size(),
-                store.layers().snapshotter().driver(),
+                storageDriver,
                 data,
                 config.rootfs() == null ? "layers" : config.rootfs().type(),
                 config.diffIds(),
@@ -233,7 +248,7 @@ public final class ImageQueries {
     }
 
     private Map<String, String> graphDriverData(List<Digest> chains) {
-        if (chains.isEmpty() || !"overlay2".equals(store.layers().snapshotter().driver())) {
+        if (chains.isEmpty() || !"overlay2".equals(storageDriver)) {
             return null;
         }
         Map<String, String> data = new LinkedHashMap<>();
@@ -257,7 +272,7 @@ public final class ImageQueries {
     public List<HistoryItem> history(String name) {
         Digest id = resolver.resolve(name);
         ImageConfig config = store.config(id).value();
-        List<Digest> chains = store.db().read(tx -> tx.images().layers(id));
+        List<Digest> chains = db.read(tx -> tx.images().layers(id));
         Map<Digest, LayerRow> layers = layerRows();
         List<HistoryItem> items = new ArrayList<>();
         int layer = 0;

@@ -5,8 +5,10 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.filter.Filters;
 import dev.berth.core.metadata.ImageRow;
 import dev.berth.core.metadata.LayerRow;
+import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.metadata.RepoDigestDao;
 import dev.berth.core.reference.ImageReference;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,11 +27,26 @@ public final class ImageRemover {
     private static final Set<String> PRUNE_FILTERS = Set.of("dangling", "until", "label", "label!");
 
     private final ImageStore store;
+    private final MetadataStore db;
+    private final LayerStore layers;
+    private final ImageEvents events;
+    private final Clock clock;
     private final ImageResolver resolver;
     private final ImageUsers users;
 
-    public ImageRemover(ImageStore store, ImageResolver resolver, ImageUsers users) {
+    public ImageRemover(
+            ImageStore store,
+            MetadataStore db,
+            LayerStore layers,
+            ImageEvents events,
+            Clock clock,
+            ImageResolver resolver,
+            ImageUsers users) {
         this.store = store;
+        this.db = db;
+        this.layers = layers;
+        this.events = events;
+        this.clock = clock;
         this.resolver = resolver;
         this.users = users;
     }
@@ -70,7 +87,7 @@ public final class ImageRemover {
             // moby's quiet delete after removing a reference: an image that a container or a
             // child image still needs stays, dangling, and the untag is the whole answer
             if (!users.of(id).isEmpty()
-                    || !store.db().read(tx -> tx.images().children(id)).isEmpty()) {
+                    || !db.read(tx -> tx.images().children(id)).isEmpty()) {
                 return records;
             }
             delete(id, force, records);
@@ -86,7 +103,7 @@ public final class ImageRemover {
     }
 
     private List<ImageReference> references(Digest id) {
-        return store.db().read(tx -> {
+        return db.read(tx -> {
             List<ImageReference> out = new ArrayList<>();
             for (String r : tx.tags().forImage(id)) {
                 out.add(ImageReference.parse(r));
@@ -128,29 +145,27 @@ public final class ImageRemover {
 
     private void untag(ImageReference ref, Digest id, List<DeleteItem> records) {
         String key = ref.toString();
-        java.util.Optional<RepoDigestDao.Row> repoDigest = ref.digest().isPresent()
-                ? store.db().read(tx -> tx.repoDigests().row(key))
-                : java.util.Optional.empty();
-        boolean removed = store.db()
-                .inTransaction(tx -> ref.digest().isPresent()
-                        ? tx.repoDigests().delete(key)
-                        : tx.tags().delete(key));
+        java.util.Optional<RepoDigestDao.Row> repoDigest =
+                ref.digest().isPresent() ? db.read(tx -> tx.repoDigests().row(key)) : java.util.Optional.empty();
+        boolean removed = db.inTransaction(tx -> ref.digest().isPresent()
+                ? tx.repoDigests().delete(key)
+                : tx.tags().delete(key));
         // Rows first, then the manifest blobs the repo digest kept (if nothing else keeps them).
         repoDigest.ifPresent(row -> {
-            store.layers().deleteBlobIfUnused(row.manifestDigest());
+            layers.deleteBlobIfUnused(row.manifestDigest());
             if (row.imageManifest() != null && !row.imageManifest().equals(row.manifestDigest())) {
-                store.layers().deleteBlobIfUnused(row.imageManifest());
+                layers.deleteBlobIfUnused(row.imageManifest());
             }
         });
         if (removed) {
             records.add(DeleteItem.untagged(ref.familiarString()));
-            store.events().publish("untag", id, id.toString(), labels(id));
+            events.publish("untag", id, id.toString(), labels(id));
         }
     }
 
     /** Docker's checkImageDeleteConflict. */
     private void checkConflicts(Digest id, boolean force, boolean ignoreReferences) {
-        List<Digest> children = store.db().read(tx -> tx.images().children(id));
+        List<Digest> children = db.read(tx -> tx.images().children(id));
         if (!children.isEmpty()) {
             throw conflict(id, true, "image has dependent child images");
         }
@@ -187,7 +202,7 @@ public final class ImageRemover {
             untag(r, id, records);
         }
         java.util.Map<String, String> labels = labels(id);
-        boolean deleted = store.db().inTransaction(tx -> {
+        boolean deleted = db.inTransaction(tx -> {
             // Checked again inside the transaction: a tag may have arrived since.
             if (!tx.tags().forImage(id).isEmpty()
                     || !tx.repoDigests().forImage(id).isEmpty()) {
@@ -205,10 +220,10 @@ public final class ImageRemover {
             return;
         }
         store.forget(id);
-        store.layers().deleteBlobIfUnused(id);
-        store.events().publish("delete", id, id.toString(), labels);
+        layers.deleteBlobIfUnused(id);
+        events.publish("delete", id, id.toString(), labels);
         records.add(DeleteItem.deleted(id.toString()));
-        for (LayerRow l : store.layers().removeUnreferenced()) {
+        for (LayerRow l : layers.removeUnreferenced()) {
             records.add(DeleteItem.deleted(l.chainId().toString()));
         }
     }
@@ -233,7 +248,7 @@ public final class ImageRemover {
         Filters.requireOnly(filters, PRUNE_FILTERS);
         Boolean dangling = Filters.bool(filters, "dangling");
         boolean danglingOnly = dangling == null || dangling;
-        Instant now = store.clock().instant();
+        Instant now = clock.instant();
         Instant until = null;
         for (String u : filters.getOrDefault("until", List.of())) {
             until = Filters.timestamp(u, now);
@@ -241,9 +256,9 @@ public final class ImageRemover {
         List<String> labels = filters.get("label");
         List<String> notLabels = filters.get("label!");
         Map<Digest, LayerRow> layersBefore = new HashMap<>();
-        store.db().read(tx -> tx.layers().all()).forEach(l -> layersBefore.put(l.chainId(), l));
+        db.read(tx -> tx.layers().all()).forEach(l -> layersBefore.put(l.chainId(), l));
 
-        List<ImageRow> rows = store.db().read(tx -> tx.images().all());
+        List<ImageRow> rows = db.read(tx -> tx.images().all());
         Set<Digest> parents = new java.util.HashSet<>();
         rows.forEach(r -> {
             if (r.parent() != null) {

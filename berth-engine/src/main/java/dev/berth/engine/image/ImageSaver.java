@@ -1,5 +1,6 @@
 package dev.berth.engine.image;
 
+import dev.berth.core.content.BlobReader;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.image.Descriptor;
@@ -13,6 +14,7 @@ import dev.berth.core.image.Raw;
 import dev.berth.core.image.SaveManifestEntry;
 import dev.berth.core.io.NonClosingOutputStream;
 import dev.berth.core.metadata.LayerRow;
+import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.reference.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,10 +38,24 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  */
 public final class ImageSaver {
     private final ImageStore store;
+    private final MetadataStore db;
+    private final LayerStore layers;
+    private final ImageEvents events;
+    private final BlobReader blobs;
     private final ImageResolver resolver;
 
-    public ImageSaver(ImageStore store, ImageResolver resolver) {
+    public ImageSaver(
+            ImageStore store,
+            MetadataStore db,
+            LayerStore layers,
+            ImageEvents events,
+            BlobReader blobs,
+            ImageResolver resolver) {
         this.store = store;
+        this.db = db;
+        this.layers = layers;
+        this.events = events;
+        this.blobs = blobs;
         this.resolver = resolver;
     }
 
@@ -57,7 +73,7 @@ public final class ImageSaver {
             }
             ImageReference ref = ImageReference.parse(name);
             if (ref.isNameOnly()) {
-                Map<String, Digest> tags = store.db().read(tx -> tx.tags().all());
+                Map<String, Digest> tags = db.read(tx -> tx.tags().all());
                 boolean any = false;
                 for (Map.Entry<String, Digest> t : tags.entrySet()) {
                     ImageReference tagged = ImageReference.parse(t.getKey());
@@ -104,12 +120,11 @@ public final class ImageSaver {
             for (Map.Entry<Digest, List<ImageReference>> image : plan.images().entrySet()) {
                 Digest id = image.getKey();
                 Raw<ImageConfig> config = store.config(id);
-                List<Digest> chains = store.db().read(tx -> tx.images().layers(id));
+                List<Digest> chains = db.read(tx -> tx.images().layers(id));
                 List<Descriptor> layerDescriptors = new ArrayList<>();
                 List<String> layerPaths = new ArrayList<>();
                 for (Digest chain : chains) {
-                    LayerRow layer = store.layers()
-                            .get(chain)
+                    LayerRow layer = layers.get(chain)
                             .orElseThrow(() -> BerthException.dataLoss("image %s: layer %s has no row", id, chain));
                     if (layer.blobDigest() == null) {
                         throw BerthException.notImplemented("image %s: layer %s has no stored blob to save", id, chain);
@@ -156,7 +171,7 @@ public final class ImageSaver {
             throw BerthException.unavailable("writing the image tar failed: %s", e.getMessage());
         }
         for (Digest id : plan.images().keySet()) {
-            store.events().publish("save", id, id.toString(), labels(id));
+            events.publish("save", id, id.toString(), labels(id));
         }
     }
 
@@ -207,7 +222,7 @@ public final class ImageSaver {
         e.setMode(0100644);
         e.setModTime(MTIME.toEpochMilli());
         tar.putArchiveEntry(e);
-        try (InputStream in = store.blobs().open(digest)) {
+        try (InputStream in = blobs.open(digest)) {
             long copied = in.transferTo(tar);
             if (copied != size) {
                 throw BerthException.dataLoss("blob %s is %d bytes, its row says %d", digest, copied, size);

@@ -11,10 +11,15 @@ import java.util.function.Function;
 
 /**
  * The image services wired together, for the composition root and the API's image routes: each
- * route calls one method of one of these.
+ * route calls one method of one of these. Each service gets the narrow parts it uses; the stores
+ * shared with the container and distribution services ({@code store}, {@code layers},
+ * {@code leases}, {@code events}) are built here, once.
  */
 public record ImageServices(
         ImageStore store,
+        LayerStore layers,
+        Leases leases,
+        ImageEvents events,
         ImageResolver resolver,
         ImageQueries queries,
         TagService tags,
@@ -38,19 +43,24 @@ public record ImageServices(
     public static ImageServices create(Parts p) {
         Leases leases = new Leases();
         LayerStore layers = new LayerStore(p.db(), p.blobs(), p.snapshots(), p.applier(), leases, p.clock());
-        ImageStore store = new ImageStore(p.db(), p.blobs(), layers, leases, new ImageEvents(p.events()), p.clock());
+        ImageEvents events = new ImageEvents(p.events());
+        ImageStore store = new ImageStore(p.db(), p.blobs(), layers, leases, p.clock());
         ImageResolver resolver = new ImageResolver(p.db());
-        ImageQueries queries = new ImageQueries(store, resolver, p.snapshotDir());
-        TagService tags = new TagService(store, resolver);
+        ImageQueries queries =
+                new ImageQueries(store, p.db(), p.clock(), p.snapshots().driver(), resolver, p.snapshotDir());
+        TagService tags = new TagService(store, p.db(), events, p.clock(), resolver);
         return new ImageServices(
                 store,
+                layers,
+                leases,
+                events,
                 resolver,
                 queries,
                 tags,
-                new ImageRemover(store, resolver, p.users()),
-                new ImageImporter(store, tags),
-                new ImageLoader(store),
-                new ImageSaver(store, resolver),
+                new ImageRemover(store, p.db(), layers, events, p.clock(), resolver, p.users()),
+                new ImageImporter(store, p.blobs(), leases, layers, events, p.clock(), tags),
+                new ImageLoader(store, p.blobs(), leases, layers, events),
+                new ImageSaver(store, p.db(), layers, events, p.blobs(), resolver),
                 new ImageDiskUsage(queries, p.users()));
     }
 

@@ -31,42 +31,15 @@ public final class ImageStore {
     private final BlobStore blobs;
     private final LayerStore layers;
     private final Leases leases;
-    private final ImageEvents events;
     private final Clock clock;
     private final Map<Digest, Raw<ImageConfig>> configs = new ConcurrentHashMap<>();
 
-    public ImageStore(
-            MetadataStore db, BlobStore blobs, LayerStore layers, Leases leases, ImageEvents events, Clock clock) {
+    public ImageStore(MetadataStore db, BlobStore blobs, LayerStore layers, Leases leases, Clock clock) {
         this.db = db;
         this.blobs = blobs;
         this.layers = layers;
         this.leases = leases;
-        this.events = events;
         this.clock = clock;
-    }
-
-    public MetadataStore db() {
-        return db;
-    }
-
-    public BlobStore blobs() {
-        return blobs;
-    }
-
-    public LayerStore layers() {
-        return layers;
-    }
-
-    public Leases leases() {
-        return leases;
-    }
-
-    public ImageEvents events() {
-        return events;
-    }
-
-    public Clock clock() {
-        return clock;
     }
 
     public Optional<ImageRow> row(Digest id) {

@@ -2,15 +2,23 @@ package dev.berth.engine.image;
 
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
+import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.reference.ImageReference;
+import java.time.Clock;
 
 /** {@code docker tag}: points a repository:tag at an image (moving it off another image). */
 public final class TagService {
     private final ImageStore store;
+    private final MetadataStore db;
+    private final ImageEvents events;
+    private final Clock clock;
     private final ImageResolver resolver;
 
-    public TagService(ImageStore store, ImageResolver resolver) {
+    public TagService(ImageStore store, MetadataStore db, ImageEvents events, Clock clock, ImageResolver resolver) {
         this.store = store;
+        this.db = db;
+        this.events = events;
+        this.clock = clock;
         this.resolver = resolver;
     }
 
@@ -47,15 +55,15 @@ public final class TagService {
 
     /** Points {@code ref} (name:tag) at image {@code id}. */
     public void tag(Digest id, ImageReference ref) {
-        String now = store.clock().instant().toString();
-        long epoch = store.clock().instant().getEpochSecond();
+        String now = clock.instant().toString();
+        long epoch = clock.instant().getEpochSecond();
         String key = ref.toString();
-        store.db().inTransaction(tx -> {
+        db.inTransaction(tx -> {
             tx.tags().put(key, id, epoch);
             tx.images().setLastTagTime(id, now);
             return null;
         });
-        store.events().publish("tag", id, ref.familiarString(), labels(id));
+        events.publish("tag", id, ref.familiarString(), labels(id));
     }
 
     private java.util.Map<String, String> labels(Digest id) {

@@ -9,7 +9,7 @@ import java.util.Map;
  * What {@code /info} reports about the engine, at one moment: object counts and how the daemon is
  * set up. The daemon's composition root supplies a fresh one per request (a
  * {@code Supplier<SystemFacts>}), built from its stores; host facts (CPUs, memory, kernel, OS) are
- * read by the API itself.
+ * {@link HostFacts}, read once at start.
  *
  * @param daemonId the daemon's persistent ID (Docker's engine ID, kept under the data root)
  * @param dataRoot {@code --data-root}

@@ -50,6 +50,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,7 +125,21 @@ class PullServiceTest {
                 key -> root.resolve("snapshots").resolve(key).resolve("fs"),
                 Clock.systemUTC());
         images = ImageServices.create(parts);
-        pulls = new PullService(new RegistryClient(SETTINGS), images.store());
+        pulls = pulls(SETTINGS, BlobSource::of);
+    }
+
+    /** The pull service over this test's image stores, fetching blobs through {@code sources}. */
+    private PullService pulls(RegistrySettings settings, BiFunction<RegistrySession, String, BlobSource> sources) {
+        return new PullService(
+                new RegistryClient(settings),
+                images.store(),
+                blobs,
+                images.leases(),
+                images.layers(),
+                db,
+                images.events(),
+                Clock.systemUTC(),
+                sources);
     }
 
     @AfterEach
@@ -314,7 +329,7 @@ class PullServiceTest {
     /** A pull service whose blobs come through {@link #scripted} (the registry for the rest), {@code downloads} at once. */
     private PullService scriptedPulls(int downloads) {
         RegistrySettings settings = SETTINGS.withMaxConcurrentDownloads(downloads);
-        return new PullService(new RegistryClient(settings), images.store(), (session, repository) -> {
+        return pulls(settings, (session, repository) -> {
             BlobSource registry = BlobSource.of(session, repository);
             return new BlobSource() {
                 @Override
@@ -689,7 +704,7 @@ class PullServiceTest {
     void dockerHubNamesArePulledThroughTheConfiguredMirror() throws IOException {
         Pushed image = push("library/busybox", "1.37", 1, 20_000, "amd64", 8);
         RegistrySettings settings = RegistrySettings.of(List.of("http://" + registry.address()), List.of(), 3, 5);
-        PullService viaMirror = new PullService(new RegistryClient(settings), images.store());
+        PullService viaMirror = pulls(settings, BlobSource::of);
 
         PullService.Result result =
                 viaMirror.pull(ImageReference.parse("busybox:1.37"), null, RegistryCredentials.ANONYMOUS, progress);

@@ -101,7 +101,7 @@ class ImageRemoverTest {
         assertThat(Files.readString(f.layerDir(Digest.sha256(BASE)).resolve("bin/sh")))
                 .isEqualTo("shell");
         assertThat(f.blobs.list()).containsExactlyInAnyOrder(id, Digest.sha256(BASE));
-        assertThat(f.services.store().layers().get(ChainId.of(List.of(Digest.sha256(BASE), Digest.sha256(APP)))))
+        assertThat(f.services.layers().get(ChainId.of(List.of(Digest.sha256(BASE), Digest.sha256(APP)))))
                 .isEmpty();
     }
 

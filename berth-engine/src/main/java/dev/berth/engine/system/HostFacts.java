@@ -1,16 +1,16 @@
-package dev.berth.api.system;
+package dev.berth.engine.system;
 
+import dev.berth.core.image.Platforms;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /** What {@code /info} and {@code /version} say about the host, read from /proc and /etc/os-release. */
-record HostFacts(
+public record HostFacts(
         String hostname, String kernelVersion, String operatingSystem, String osVersion, int ncpu, long memTotal) {
 
-    static HostFacts read() {
+    public static HostFacts read() {
         String os = "Linux";
         String osVersion = "";
         for (String line : lines(Path.of("/etc/os-release"))) {
@@ -37,16 +37,12 @@ record HostFacts(
     }
 
     /** Go's GOARCH name, as {@code /version} reports it. */
-    static String goArch() {
-        return switch (System.getProperty("os.arch").toLowerCase(Locale.ROOT)) {
-            case "amd64", "x86_64" -> "amd64";
-            case "aarch64", "arm64" -> "arm64";
-            case String other -> other;
-        };
+    public static String goArch() {
+        return Platforms.hostArchitecture();
     }
 
     /** {@code uname -m}, as {@code /info} reports it. */
-    static String machine() {
+    public static String machine() {
         return switch (goArch()) {
             case "amd64" -> "x86_64";
             case "arm64" -> "aarch64";
@@ -54,7 +50,8 @@ record HostFacts(
         };
     }
 
-    static int openFiles() {
+    /** The daemon's open file descriptors ({@code /info} NFd), now. */
+    public static int openFiles() {
         try (var s = Files.list(Path.of("/proc/self/fd"))) {
             return (int) s.count();
         } catch (IOException e) {
