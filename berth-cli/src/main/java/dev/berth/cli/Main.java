@@ -59,7 +59,6 @@ import picocli.CommandLine.Option;
             dev.berth.cli.command.VolumeCommand.class,
         })
 public final class Main implements Runnable, CommandContext {
-    public static final String VERSION = "0.1.0";
 
     @Option(
             names = {"-H", "--host"},
@@ -190,7 +189,7 @@ public final class Main implements Runnable, CommandContext {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"Berth version " + VERSION};
+            return new String[] {"Berth version " + VersionCommand.VERSION};
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.berth.network.ipam.AddressAllocator;
 import dev.berth.network.ipam.Ipv4;
 import dev.berth.network.netlink.NetworkNamespace;
 import dev.berth.network.port.HostPort;
+import dev.berth.network.port.PortMapping;
 import dev.berth.network.port.PortPublisher;
 import dev.berth.network.port.PortRequest;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import dev.berth.core.metadata.MetadataStore;
 import dev.berth.network.firewall.BridgeRules;
 import dev.berth.network.firewall.Firewall;
 import dev.berth.network.firewall.PortRule;
+import dev.berth.network.port.PortMapping;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

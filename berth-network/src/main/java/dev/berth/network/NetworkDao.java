@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.metadata.Tx;
 import dev.berth.network.ipam.Ipv4;
 import dev.berth.network.ipam.Subnet;
+import dev.berth.network.port.PortMapping;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,7 +1,6 @@
 package dev.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.cli.Main;
 import dev.berth.cli.client.ApiRequest;
 import dev.berth.cli.output.GoTemplate;
 import dev.berth.cli.output.Units;
@@ -26,7 +25,7 @@ public final class InfoCommand extends ClientCommand {
             if (data instanceof Map<?, ?> map) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> withClient = (Map<String, Object>) map;
-                withClient.put("ClientInfo", Map.of("Version", Main.VERSION, "Debug", false));
+                withClient.put("ClientInfo", Map.of("Version", VersionCommand.VERSION, "Debug", false));
             }
             String template = format.equals("json") ? "{{json .}}" : format;
             console()
@@ -41,7 +40,10 @@ public final class InfoCommand extends ClientCommand {
 
     static String render(JsonNode info) {
         StringBuilder out = new StringBuilder();
-        out.append("Client:\n Version:    ").append(Main.VERSION).append('\n').append(" Debug Mode: false\n\n");
+        out.append("Client:\n Version:    ")
+                .append(VersionCommand.VERSION)
+                .append('\n')
+                .append(" Debug Mode: false\n\n");
         out.append("Server:\n");
         out.append(" Containers: ").append(info.path("Containers").asLong(0)).append('\n');
         out.append("  Running: ")

@@ -1,7 +1,6 @@
 package dev.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.cli.Main;
 import dev.berth.cli.client.ApiClient;
 import dev.berth.cli.client.ApiRequest;
 import dev.berth.cli.output.GoTemplate;
@@ -14,6 +13,9 @@ import picocli.CommandLine.Option;
 /** {@code berth version}: the client's and the daemon's versions, laid out like {@code docker version}. */
 @Command(name = "version", description = "Show the Berth version information")
 public final class VersionCommand extends ClientCommand {
+    /** The client's version, as {@code berth version} and {@code berth info} print it. */
+    public static final String VERSION = "0.1.0";
+
     @Option(
             names = {"-f", "--format"},
             paramLabel = "FORMAT",
@@ -60,7 +62,7 @@ public final class VersionCommand extends ClientCommand {
 
     private static Map<String, Object> clientInfo() {
         Map<String, Object> info = new LinkedHashMap<>();
-        info.put("Version", Main.VERSION);
+        info.put("Version", VERSION);
         info.put("ApiVersion", ApiClient.API_VERSION);
         info.put("DefaultAPIVersion", ApiClient.API_VERSION);
         info.put("JavaVersion", Runtime.version().toString());

@@ -427,7 +427,8 @@ class CommandsTest {
     @Test
     void versionPrintsTheClientEvenWhenTheDaemonIsDown() {
         assertThat(berth("version")).isEqualTo(1);
-        assertThat(out()).startsWith("Client:\n Version:           " + Main.VERSION + "\n API version:       1.50\n");
+        assertThat(out())
+                .startsWith("Client:\n Version:           " + VersionCommand.VERSION + "\n API version:       1.50\n");
         assertThat(err()).startsWith("Cannot connect to the Berth daemon at");
     }
 }

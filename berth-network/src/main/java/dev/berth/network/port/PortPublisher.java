@@ -1,7 +1,6 @@
 package dev.berth.network.port;
 
 import dev.berth.core.error.BerthException;
-import dev.berth.network.PortMapping;
 import dev.berth.network.ipam.Ipv4;
 import java.io.IOException;
 import java.net.BindException;

@@ -1,4 +1,4 @@
-package dev.berth.network;
+package dev.berth.network.port;
 
 import dev.berth.network.ipam.Ipv4;
 
