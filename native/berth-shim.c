@@ -15,8 +15,9 @@
  * arguments it takes (Java's plan.Op is the same table); plan.c refuses a plan that breaks it.
  *
  * Two processes:
- *  - the supervisor (this process) stays in the daemon's namespaces, holds the container's stdio
- *    (or the pty master), forwards signals, reaps, and reports on its stdout, one event a line:
+ *  - the supervisor (this process) stays in the daemon's namespaces, relays the container's stdio
+ *    between its fifos and the container's own pipes (or the pty master), forwards signals, reaps,
+ *    and reports on its stdout, one event a line:
  *      "pid N"            host pid of the container's first process, which now waits
  *      "started"          execve succeeded
  *      "error CODE MSG"   setup or exec failed (the container exits with CODE)
@@ -127,6 +128,93 @@ static void copy_some(int from, int to, int *open_flag)
     put(to, buf, (size_t)r);
 }
 
+/*
+ * One of the container's stdio streams. The container gets a pipe of the shim's, never the
+ * daemon's fifo or file: a descriptor naming a host path shows in /proc/self/fd, and through it
+ * the container could chmod the fifo or open it afresh (containerd's shim gives runc pipes for the
+ * same reason). The shim moves the bytes between the pipe and the path with splice, never blocking
+ * on either side: a full fifo (no daemon reading, e.g. after a crash) stops the copy, and the
+ * container's pipe fills and blocks it, as the fifo itself did before.
+ */
+struct relay {
+    int from, to;
+    int open;
+    int wait_out; /* the last move found `to` full: wait until it takes more */
+};
+
+/* Moves what is waiting; >0 moved, 0 end of file, -1 errno (EAGAIN: nothing now). */
+static ssize_t relay_move(struct relay *r)
+{
+    ssize_t n = splice(r->from, NULL, r->to, NULL, 1 << 16, SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
+    if (n >= 0 || errno != EINVAL)
+        return n;
+    /* a file opened for appending takes no splice (runtime tests write to files): copy */
+    char buf[16384];
+    n = read(r->from, buf, sizeof buf);
+    if (n > 0)
+        put(r->to, buf, (size_t)n);
+    return n;
+}
+
+static void relay_close(struct relay *r)
+{
+    if (!r->open)
+        return;
+    close(r->from);
+    close(r->to);
+    r->open = 0;
+}
+
+/*
+ * Called when poll found r's side ready. EAGAIN after `from` was readable means `to` is full;
+ * after `to` was writable, that `from` is empty: the relay then waits on the other side.
+ */
+static void relay_some(struct relay *r)
+{
+    ssize_t n = relay_move(r);
+    if (n > 0) {
+        r->wait_out = 0;
+    } else if (n < 0 && errno == EAGAIN) {
+        r->wait_out = !r->wait_out;
+    } else if (n == 0 || errno != EINTR) {
+        relay_close(r); /* end of file, or the reader went away (EPIPE) */
+    }
+}
+
+/* The relay's entry in poll's set (fd -1 when closed). */
+static struct pollfd relay_poll(const struct relay *r)
+{
+    if (!r->open)
+        return (struct pollfd){.fd = -1};
+    return r->wait_out ? (struct pollfd){.fd = r->to, .events = POLLOUT} : (struct pollfd){.fd = r->from, .events = POLLIN};
+}
+
+/*
+ * After the container's process has ended: everything it wrote is in its pipe by now; move it
+ * all, waiting for a full fifo to take it, and stop once the pipe is empty (a background process
+ * of an exec may hold the pipe open for ever).
+ */
+static void relay_drain(struct relay *r)
+{
+    while (r->open) {
+        ssize_t n = relay_move(r);
+        if (n > 0 || (n < 0 && errno == EINTR))
+            continue;
+        if (n == 0 || errno != EAGAIN) {
+            relay_close(r);
+            return;
+        }
+        struct pollfd in = {.fd = r->from, .events = POLLIN};
+        if (poll(&in, 1, 0) <= 0 || !(in.revents & POLLIN)) {
+            relay_close(r); /* empty */
+            return;
+        }
+        struct pollfd out = {.fd = r->to, .events = POLLOUT};
+        if (poll(&out, 1, -1) < 0 && errno != EINTR)
+            die("poll");
+    }
+}
+
 
 /* ---------------------------------------------------------------- another OCI runtime */
 
@@ -149,6 +237,7 @@ struct supervisor {
     pid_t child;
     int sync_sock, sfd, control, master;
     int stdin_hold; /* our writer on the stdin fifo, until "closestdin" */
+    struct relay io[3]; /* the container's stdin, stdout, stderr (not with a terminal) */
     int pty_in, pty_out;
     int ctl_open, sync_open, in_open, out_open, errored, status;
     char ctl[256];
@@ -350,15 +439,30 @@ static pid_t clone_child(const struct settings *set, int sv[2], const sigset_t *
 }
 
 /*
- * The container's stdio, opened here so the child inherits it. A write end of the stdin fifo is
- * held until the daemon says "closestdin": the container sees end of file when the daemon closes
- * stdin on purpose, not when the daemon dies (a restarted daemon reattaches and opens the fifo
- * again). The read end exists by then, so this does not block.
+ * The container's stdio: its ends of the relays' pipes (or, with a terminal, the paths themselves:
+ * only another runtime's create writes there, the container has the pty), set up here so the
+ * child inherits them. A write end of the stdin fifo is held until the daemon says "closestdin":
+ * the container sees end of file when the daemon closes stdin on purpose, not when the daemon dies
+ * (a restarted daemon reattaches and opens the fifo again). The read end exists by then, so this
+ * does not block.
  */
-static int open_container_stdio(const struct settings *set)
+static int open_container_stdio(const struct settings *set, struct relay io[3])
 {
-    for (int fd = 0; fd < 3; fd++)
-        stdio_fds[fd] = open_stdio(set->stdio_paths[fd], fd);
+    for (int fd = 0; fd < 3; fd++) {
+        int host = open_stdio(set->stdio_paths[fd], fd);
+        if (terminal) {
+            stdio_fds[fd] = host;
+            continue;
+        }
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) < 0)
+            die("pipe");
+        stdio_fds[fd] = fd == 0 ? p[0] : p[1];
+        io[fd] = fd == 0 ? (struct relay){.from = host, .to = p[1], .open = 1}
+                         : (struct relay){.from = p[0], .to = host, .open = 1};
+        if (fd == 0 && !strcmp(set->stdio_paths[0], "/dev/null"))
+            relay_close(&io[0]); /* no stdin: end of file at once (/dev/null takes no splice) */
+    }
     struct stat in_st;
     if (stat(set->stdio_paths[0], &in_st) < 0 || !S_ISFIFO(in_st.st_mode))
         return -1;
@@ -487,19 +591,22 @@ static void supervise(struct supervisor *sv, const char *control_path)
     if (control_path && (sv->control = open(control_path, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0)
         fprintf(stderr, "berth-shim: open %s: %s\n", control_path, strerror(errno)); /* stdin still works */
     while (sv->status < 0 || sv->out_open) {
-        struct pollfd p[6] = {
+        struct pollfd p[9] = {
             {.fd = sv->sfd, .events = POLLIN},
             {.fd = sv->ctl_open ? STDIN_FILENO : -1, .events = POLLIN},
             {.fd = sv->sync_open ? sv->sync_sock : -1, .events = POLLIN},
             {.fd = sv->out_open ? sv->master : -1, .events = POLLIN},
             {.fd = sv->in_open ? sv->pty_in : -1, .events = POLLIN},
             {.fd = sv->control, .events = POLLIN},
+            relay_poll(&sv->io[0]),
+            relay_poll(&sv->io[1]),
+            relay_poll(&sv->io[2]),
         };
         if (sv->status >= 0) {
             /* the container is gone: drain what the pty still holds, then stop */
-            p[0].fd = p[1].fd = p[2].fd = p[4].fd = p[5].fd = -1;
+            p[0].fd = p[1].fd = p[2].fd = p[4].fd = p[5].fd = p[6].fd = p[7].fd = p[8].fd = -1;
         }
-        if (poll(p, 6, sv->status >= 0 ? 100 : -1) < 0) {
+        if (poll(p, 9, sv->status >= 0 ? 100 : -1) < 0) {
             if (errno == EINTR)
                 continue;
             die("poll");
@@ -518,7 +625,13 @@ static void supervise(struct supervisor *sv, const char *control_path)
             copy_some(sv->master, sv->pty_out, &sv->out_open);
         if (p[4].revents & (POLLIN | POLLHUP | POLLERR))
             copy_some(sv->pty_in, sv->master, &sv->in_open);
+        for (int i = 0; i < 3; i++)
+            if (p[6 + i].revents)
+                relay_some(&sv->io[i]);
     }
+    relay_close(&sv->io[0]);
+    relay_drain(&sv->io[1]);
+    relay_drain(&sv->io[2]);
     if (sv->sync_open) {
         /* the child died before exec without saying why, or its message is still queued */
         char text[2100];
@@ -618,7 +731,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     struct supervisor sv = {.set = &set, .sync_sock = -1, .control = -1, .master = -1, .pty_in = -1,
                             .pty_out = -1, .ctl_open = 1, .status = -1};
-    sv.stdin_hold = open_container_stdio(&set);
+    sv.stdin_hold = open_container_stdio(&set, sv.io);
 
     sigset_t mask, old;
     sigemptyset(&mask);

@@ -614,9 +614,15 @@ void child_main(void)
         for (int fd = 0; fd < 3; fd++)
             if (dup2(stdio_fds[fd], fd) < 0)
                 SYSFAIL("dup2", "stdio");
-    for (int fd = 0; fd < 3; fd++)
-        if (stdio_fds[fd] > 2)
-            close(stdio_fds[fd]);
+    /*
+     * Nothing else of the supervisor's stays with the container: not its ends of the stdio pipes
+     * (a held write end of stdin would keep end of file from the command), not the fifos, not the
+     * stdin fifo's held writer. Close-on-exec would not do: an --init reaper never execs.
+     */
+    if (sync_fd > 3 && syscall(SYS_close_range, 3U, (unsigned)sync_fd - 1, 0U) < 0)
+        SYSFAIL("close_range", "");
+    if (syscall(SYS_close_range, (unsigned)sync_fd + 1, ~0U, 0U) < 0)
+        SYSFAIL("close_range", "");
     exec_argv = alloc((size_t)op_count[OP_ARG] + 1, sizeof *exec_argv);
     exec_envp = alloc((size_t)op_count[OP_ENV] + 1, sizeof *exec_envp);
     for (int i = 0; i < nsteps; i++) {
