@@ -178,17 +178,19 @@ public final class ExecService {
         io.onStdinClosed(process::closeStdin);
         e.process = process;
         e.pid = process.pid();
-        java.util.concurrent.LinkedBlockingQueue<Object[]> out = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.LinkedBlockingQueue<Chunk> out = new java.util.concurrent.LinkedBlockingQueue<>();
         java.util.concurrent.atomic.AtomicBoolean detached = new java.util.concurrent.atomic.AtomicBoolean();
         // a detached client's output goes nowhere, as moby's: not held for a reader that left
         io.startCopying(
                 (stream, bytes) -> {
                     if (!detached.get()) {
-                        out.add(new Object[] {stream, bytes});
+                        out.add(new Chunk(stream, bytes));
                     }
                 },
                 null,
                 clock);
+        // the end of the output wakes the copy loop below at once (it waited for its next poll)
+        io.done().whenComplete((v, ex) -> out.add(Chunk.END));
         Thread stdinCopier = null;
         if (withStdin) {
             OutputStream stdin = io.stdin();
@@ -207,6 +209,7 @@ public final class ExecService {
                             if (forward == null) {
                                 // the process runs on, its stdin open, as after moby's exec_detach
                                 detached.set(true);
+                                out.add(Chunk.END);
                                 events.publish(c, "exec_detach", Map.of("execID", e.id));
                                 return;
                             }
@@ -228,7 +231,9 @@ public final class ExecService {
         } catch (BerthException ex) {
             failure = ex.getMessage();
         }
-        process.exit().thenAccept(status -> finished(c, e, status, io, dir));
+        // the client asks for the exit code as soon as its stream ends: it must be recorded by then
+        java.util.concurrent.CompletableFuture<Void> recorded =
+                process.exit().thenAccept(status -> finished(c, e, status, io, dir));
         if (client == null) {
             return;
         }
@@ -241,18 +246,16 @@ public final class ExecService {
         }
         try {
             while (client.isOpen() && !detached.get()) {
-                Object[] item = out.poll(200, TimeUnit.MILLISECONDS);
-                if (item != null) {
-                    String stream = (String) item[0];
-                    if ("stderr".equals(stream) ? s.attachStderr() : s.attachStdout()) {
-                        client.write(stream, (byte[]) item[1]);
-                    }
-                } else if (io.done().isDone() && out.isEmpty()) {
+                Chunk item = out.poll(200, TimeUnit.MILLISECONDS);
+                if (item == Chunk.END) {
                     break;
+                }
+                if (item != null && ("stderr".equals(item.stream()) ? s.attachStderr() : s.attachStdout())) {
+                    client.write(item.stream(), item.bytes());
                 }
             }
             if (!detached.get()) {
-                process.exit().get(10, TimeUnit.SECONDS);
+                recorded.get(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
@@ -263,6 +266,11 @@ public final class ExecService {
                 stdinCopier.interrupt();
             }
         }
+    }
+
+    /** Output of a started exec on its way to the client; {@link #END} once both streams are over or the client detached. */
+    private record Chunk(String stream, byte[] bytes) {
+        static final Chunk END = new Chunk("", new byte[0]);
     }
 
     private void finished(Container c, Exec e, ExitStatus status, ContainerIo io, java.nio.file.Path dir) {

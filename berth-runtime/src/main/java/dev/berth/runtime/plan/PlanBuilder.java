@@ -199,12 +199,12 @@ public final class PlanBuilder {
     /**
      * A process joining a running container (docker exec): born in the container's pid namespace,
      * then into its ipc, uts, network, cgroup and (last, as it changes what paths mean) mount
-     * namespaces; the caller puts it in the container's cgroup before releasing it.
+     * namespaces; the caller puts it in the container's cgroup before releasing it. No exit file:
+     * an exec is not taken over by a restarted daemon, and its exit comes on the shim's events.
      *
      * @param namespaces the container's namespaces to join, e.g. /proc/&lt;pid&gt;/ns/*
      */
-    public Plan buildExec(
-            Process process, Seccomp seccomp, java.util.Map<String, Path> namespaces, Stdio stdio, Path exitFile) {
+    public Plan buildExec(Process process, Seccomp seccomp, java.util.Map<String, Path> namespaces, Stdio stdio) {
         if (process.args().isEmpty()) {
             throw BerthException.invalid("no command specified");
         }
@@ -223,7 +223,6 @@ public final class PlanBuilder {
                         process.consoleSize().width());
             }
         }
-        if (exitFile != null) plan.add(Op.EXITFILE, exitFile);
         for (String type : List.of("ipc", "uts", "net", "cgroup", "mnt")) {
             if (namespaces.containsKey(type)) {
                 plan.add(Op.SETNS, namespaces.get(type));

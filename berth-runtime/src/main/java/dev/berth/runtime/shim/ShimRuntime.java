@@ -136,11 +136,9 @@ public final class ShimRuntime implements ContainerRuntime {
         } catch (IOException e) {
             throw BerthException.unavailable("cannot create %s: %s", stateDir, e.getMessage());
         }
-        Path exitFile = stateDir.resolve("exit");
         Path planFile = stateDir.resolve("plan");
         try {
-            Files.deleteIfExists(exitFile);
-            planBuilder.buildExec(process, seccomp, namespaces, stdio, exitFile).write(planFile);
+            planBuilder.buildExec(process, seccomp, namespaces, stdio).write(planFile);
         } catch (IOException e) {
             throw BerthException.unavailable("cannot write %s: %s", planFile, e.getMessage());
         }
@@ -152,7 +150,7 @@ public final class ShimRuntime implements ContainerRuntime {
             throw e;
         }
         // the cgroup is the container's: it stays when the exec'd process ends
-        return new ShimSupervisor(execId, launch, null, exitFile, () -> {}, message -> message);
+        return new ShimSupervisor(execId, launch, null, null, () -> {}, message -> message);
     }
 
     /**

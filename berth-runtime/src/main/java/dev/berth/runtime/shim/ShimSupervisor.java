@@ -47,6 +47,7 @@ public final class ShimSupervisor implements ContainerProcess {
     private volatile int errorCode;
 
     /**
+     * @param exitFile     where the shim also writes the exit, for a daemon that reattaches; null for none
      * @param afterExit    runs once the container has exited and OOM has been read (removes the cgroup)
      * @param explainError turns the shim's error text into the message to show (external
      *                     runtimes put theirs in a log file)
@@ -162,6 +163,9 @@ public final class ShimSupervisor implements ContainerProcess {
     }
 
     private String readExitFile() {
+        if (exitFile == null) {
+            return null;
+        }
         try {
             shim.waitFor(5, TimeUnit.SECONDS);
             if (Files.exists(exitFile)) {

@@ -178,8 +178,7 @@ class PlanBuilderTest {
                         Path.of("/proc/9/ns/mnt"),
                         "net",
                         Path.of("/proc/9/ns/net"))),
-                Stdio.none(),
-                null);
+                Stdio.none());
         assertThat(plan.steps().stream()
                         .filter(s -> s.op() == Op.SETNS || s.op() == Op.JOINPID)
                         .map(Plan.Step::toString))
