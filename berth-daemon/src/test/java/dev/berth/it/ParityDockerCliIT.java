@@ -317,11 +317,43 @@ class ParityDockerCliIT {
         docker("rm", "updated-later").ok();
     }
 
+    /** {@code --group-add}: the groups, by name or gid, of the container's processes and its execs. */
+    @Test
+    void addedGroupsAreThoseOfTheProcessAndItsExecsAndInspectShowsThem() {
+        docker(
+                        "run",
+                        "-d",
+                        "--name",
+                        "grouped",
+                        "--group-add",
+                        "audio",
+                        "--group-add",
+                        "4242",
+                        "busybox",
+                        "sleep",
+                        "600")
+                .ok();
+        assertThat(docker("exec", "grouped", "id", "-G").ok()).isEqualTo("0 10 29 4242\n");
+        assertThat(docker("exec", "grouped", "grep", "Groups", "/proc/1/status").ok())
+                .isEqualTo("Groups:\t10 29 4242 \n");
+        assertThat(docker("inspect", "-f", "{{json .HostConfig.GroupAdd}}", "grouped")
+                        .ok()
+                        .strip())
+                .isEqualTo("[\"audio\",\"4242\"]");
+        docker("rm", "-f", "grouped").ok();
+
+        // a start that fails before the process exists removes an AutoRemove container all the
+        // same: the CLI's run --rm waits for that removal
+        CommandResult unknown = docker("run", "--rm", "--name", "ghostly", "--group-add", "ghosts", "busybox", "true");
+        assertThat(unknown.exitCode()).isNotZero();
+        assertThat(unknown.stderr()).contains("Unable to find group ghosts: no matching entries in group file");
+        assertThat(docker("ps", "-aq", "--filter", "name=ghostly").ok()).isEmpty();
+    }
+
     /** A setting Berth does not apply is refused, naming it, never accepted and dropped. */
     @Test
     void hostConfigFieldsBerthDoesNotApplyAreRefusedByName() {
         for (List<String> flags : List.of(
-                List.of("--group-add", "10"),
                 List.of("--device", "/dev/fuse"),
                 List.of("--device-cgroup-rule", "c 10:229 rwm"),
                 List.of("--device-read-bps", "/dev/null:1mb"),

@@ -137,7 +137,7 @@ final class ContainerWire {
         m.put("DnsOptions", List.of());
         m.put("DnsSearch", List.of());
         m.put("ExtraHosts", null);
-        m.put("GroupAdd", null);
+        m.put("GroupAdd", h.groupAdd().isEmpty() ? null : h.groupAdd());
         m.put("IpcMode", "private");
         m.put("Cgroup", "");
         m.put("Links", null);

@@ -106,18 +106,21 @@ public final class ContainerRunner {
     }
 
     private void startLocked(Container c) {
-        ContainerPaths.ensure(paths.dir(c.id()));
-        ContainerPaths.ensure(paths.rootfs(c.id()));
-        Spec spec = specs.build(c, files.apply(c));
-        SpecJson.write(spec, paths.spec(c.id()));
-        List<MountSpec> mounts = snapshots.mounts(c.snapshotKey());
-        if (mounts.size() != 1) {
-            throw BerthException.internal("snapshot " + c.snapshotKey() + " needs " + mounts.size() + " mounts", null);
-        }
-        ContainerIo io = ContainerIo.prepare(
-                paths.runDir(c.id()), "", c.config().openStdin(), c.config().tty());
+        ContainerIo io = null;
         ContainerProcess process;
         try {
+            ContainerPaths.ensure(paths.dir(c.id()));
+            ContainerPaths.ensure(paths.rootfs(c.id()));
+            // the spec fails on settings the image cannot meet (an unknown --user or --group-add)
+            Spec spec = specs.build(c, files.apply(c));
+            SpecJson.write(spec, paths.spec(c.id()));
+            List<MountSpec> mounts = snapshots.mounts(c.snapshotKey());
+            if (mounts.size() != 1) {
+                throw BerthException.internal(
+                        "snapshot " + c.snapshotKey() + " needs " + mounts.size() + " mounts", null);
+            }
+            io = ContainerIo.prepare(
+                    paths.runDir(c.id()), "", c.config().openStdin(), c.config().tty());
             ContainerRuntime runtime = runtimes.apply(c.hostConfig().runtime());
             boolean init = Boolean.TRUE.equals(c.hostConfig().init());
             process = runtime.create(new ContainerRequest(
@@ -128,7 +131,9 @@ public final class ContainerRunner {
                     init,
                     paths.runDir(c.id()).resolve("state")));
         } catch (RuntimeException e) {
-            io.delete();
+            if (io != null) {
+                io.delete();
+            }
             recordFailure(c, 128, e.getMessage());
             throw e;
         }

@@ -297,7 +297,7 @@ public final class ExecService {
     private Process process(Container c, ExecSettings s, boolean tty, boolean noNewPrivileges) {
         ContainerSettings cfg = c.config();
         String user = s.user().isEmpty() ? cfg.user() : s.user();
-        UserLookup.Identity id = UserLookup.resolve(user, files.apply(c));
+        UserLookup.Identity id = UserLookup.resolve(user, c.hostConfig().groupAdd(), files.apply(c));
         List<String> env = new ArrayList<>();
         List<String> base = ContainerSettings.mergeEnv(cfg.env(), s.env());
         if (base.stream().noneMatch(v -> v.startsWith("PATH="))) {

@@ -45,7 +45,8 @@ public record HostSettings(
         @JsonProperty("Runtime") String runtime,
         @JsonProperty("LogConfig") LogConfig logConfig,
         @JsonProperty("Mounts") List<MountRequest> mounts,
-        @JsonProperty("VolumesFrom") List<String> volumesFrom) {
+        @JsonProperty("VolumesFrom") List<String> volumesFrom,
+        @JsonProperty("GroupAdd") List<String> groupAdd) {
 
     public HostSettings {
         binds = binds == null ? List.of() : binds;
@@ -62,6 +63,7 @@ public record HostSettings(
         logConfig = logConfig == null ? new LogConfig("", Map.of()) : logConfig;
         mounts = mounts == null ? List.of() : mounts;
         volumesFrom = volumesFrom == null ? List.of() : volumesFrom;
+        groupAdd = groupAdd == null ? List.of() : groupAdd;
     }
 
     /** Every field of the API's HostConfig (v1.50). */
@@ -179,7 +181,7 @@ public record HostSettings(
     public static HostSettings defaults() {
         return new HostSettings(
                 null, null, null, false, null, null, false, false, null, null, null, 0, 0, 0, 0, 0, 0, 0, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
     }
 
     /** The same settings with what create fills in: the runtime ({@code --runtime}) and log config. */
@@ -211,7 +213,8 @@ public record HostSettings(
                 runtimeName,
                 log,
                 mounts,
-                volumesFrom);
+                volumesFrom,
+                groupAdd);
     }
 
     /** The same settings with the resources and restart policy {@code docker update} gave. */
@@ -243,7 +246,8 @@ public record HostSettings(
                 runtime,
                 logConfig,
                 mounts,
-                volumesFrom);
+                volumesFrom,
+                groupAdd);
     }
 
     /** Until the networking issue lands, the default ("default"/"bridge") is a network namespace with only lo. */

@@ -44,7 +44,7 @@ final class SpecFactory {
     Spec build(Container c, LayeredFiles files) {
         ContainerSettings cfg = c.config();
         HostSettings host = c.hostConfig();
-        UserLookup.Identity id = UserLookup.resolve(cfg.user(), files);
+        UserLookup.Identity id = UserLookup.resolve(cfg.user(), host.groupAdd(), files);
 
         List<String> env = new ArrayList<>();
         if (cfg.env() == null || cfg.env().stream().noneMatch(e -> e.startsWith("PATH="))) {

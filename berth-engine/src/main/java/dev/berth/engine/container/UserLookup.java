@@ -2,6 +2,7 @@ package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -14,7 +15,8 @@ final class UserLookup {
 
     private UserLookup() {}
 
-    static Identity resolve(String spec, LayeredFiles files) {
+    /** {@code spec} ({@code --user}) with the supplementary groups {@code groupAdd} adds. */
+    static Identity resolve(String spec, List<String> groupAdd, LayeredFiles files) {
         String user = spec == null || spec.isEmpty() ? "0" : spec;
         String group = null;
         int colon = user.indexOf(':');
@@ -69,7 +71,33 @@ final class UserLookup {
                 }
             }
         }
-        return new Identity(uid, gid, supplementary, home.isEmpty() ? "/" : home);
+        supplementary.addAll(additionalGroups(groupAdd, groups));
+        return new Identity(uid, gid, List.copyOf(new LinkedHashSet<>(supplementary)), home.isEmpty() ? "/" : home);
+    }
+
+    /**
+     * {@code --group-add} (HostConfig.GroupAdd), as moby/sys/user GetAdditionalGroups: a group's
+     * name or gid from /etc/group, or any gid without an entry.
+     */
+    private static List<Long> additionalGroups(List<String> groupAdd, List<String[]> groups) {
+        List<Long> gids = new ArrayList<>();
+        for (String wanted : groupAdd) {
+            String[] entry = null;
+            for (String[] g : groups) {
+                if (g[0].equals(wanted) || g[2].equals(wanted)) {
+                    entry = g;
+                    break;
+                }
+            }
+            if (entry != null) {
+                gids.add(parse(entry[2]));
+            } else if (isNumber(wanted) && wanted.length() <= 10 && Long.parseLong(wanted) <= Integer.MAX_VALUE) {
+                gids.add(Long.parseLong(wanted));
+            } else {
+                throw BerthException.invalid("Unable to find group %s: no matching entries in group file", wanted);
+            }
+        }
+        return gids;
     }
 
     private static List<String[]> entries(String text, int fields) {

@@ -108,15 +108,29 @@ class ContainerSettingsTest {
         Files.writeString(
                 upper.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:2000:2000::/home/app:/bin/sh\n");
         LayeredFiles files = new LayeredFiles(List.of(dir.resolve("upper"), dir.resolve("lower")));
-        UserLookup.Identity app = UserLookup.resolve("app", files);
+        UserLookup.Identity app = UserLookup.resolve("app", List.of(), files);
         assertThat(app.uid()).isEqualTo(2000);
         assertThat(app.home()).isEqualTo("/home/app");
         assertThat(app.groups()).containsExactly(10L);
-        assertThat(UserLookup.resolve("1234:55", files).uid()).isEqualTo(1234);
-        assertThat(UserLookup.resolve("1234:55", files).gid()).isEqualTo(55);
-        assertThat(UserLookup.resolve("", files).uid()).isZero();
-        assertThatThrownBy(() -> UserLookup.resolve("ghost", files))
+        assertThat(UserLookup.resolve("1234:55", List.of(), files).uid()).isEqualTo(1234);
+        assertThat(UserLookup.resolve("1234:55", List.of(), files).gid()).isEqualTo(55);
+        assertThat(UserLookup.resolve("", List.of(), files).uid()).isZero();
+        assertThatThrownBy(() -> UserLookup.resolve("ghost", List.of(), files))
                 .hasMessage("unable to find user ghost: no matching entries in passwd file");
+    }
+
+    /** {@code --group-add}: names and gids from /etc/group, and gids without an entry, each once. */
+    @Test
+    void addedGroupsResolveByNameOrGid(@TempDir Path dir) throws Exception {
+        Path etc = Files.createDirectories(dir.resolve("etc"));
+        Files.writeString(etc.resolve("passwd"), "app:x:1000:1000::/home/app:/bin/sh\n");
+        Files.writeString(etc.resolve("group"), "app:x:1000:\nwheel:x:10:app\naudio:x:29:\n");
+        LayeredFiles files = new LayeredFiles(List.of(dir));
+        assertThat(UserLookup.resolve("app", List.of("audio", "4242", "10", "29"), files)
+                        .groups())
+                .containsExactly(10L, 29L, 4242L);
+        assertThatThrownBy(() -> UserLookup.resolve("app", List.of("ghosts"), files))
+                .hasMessage("Unable to find group ghosts: no matching entries in group file");
     }
 
     @Test
@@ -130,7 +144,7 @@ class ContainerSettingsTest {
         assertThat(files.read("/etc/passwd")).isEmpty();
         assertThat(files.exists("/etc/passwd")).isFalse();
         assertThat(files.exists("/etc")).isTrue();
-        assertThatThrownBy(() -> UserLookup.resolve("hostonly", files))
+        assertThatThrownBy(() -> UserLookup.resolve("hostonly", List.of(), files))
                 .hasMessageContaining("unable to find user hostonly");
     }
 
