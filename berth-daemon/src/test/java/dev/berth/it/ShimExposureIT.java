@@ -60,6 +60,30 @@ class ShimExposureIT {
         }
     }
 
+    /** Every shim of a daemon runs from the daemon's one sealed copy: their pages are shared, not copied per container. */
+    @Test
+    void theShimsOfADaemonShareOneSealedCopy() throws Exception {
+        String a = daemon.docker("run", "-d", "busybox", "sleep", "60").ok().trim();
+        String b = daemon.docker("run", "-d", "busybox", "sleep", "60").ok().trim();
+        try {
+            assertThat(shimExe(a)).as("the shim's exe").isEqualTo(shimExe(b));
+        } finally {
+            daemon.docker("rm", "-f", a, b);
+        }
+    }
+
+    /** The shim of a container (the parent of its first process) as (path, inode) of its exe. */
+    private static String shimExe(String id) throws Exception {
+        String pid = daemon.docker("inspect", "-f", "{{.State.Pid}}", id).ok().trim();
+        long shim = ProcessHandle.of(Long.parseLong(pid))
+                .orElseThrow()
+                .parent()
+                .orElseThrow()
+                .pid();
+        Path exe = Path.of("/proc", Long.toString(shim), "exe");
+        return Files.readSymbolicLink(exe) + " inode " + Files.getAttribute(exe, "unix:ino");
+    }
+
     /**
      * A descriptor naming a host path shows in /proc/self/fd, and the container could chmod the
      * daemon's fifo or open it afresh through it: stdin, stdout and stderr are pipes, in a run and

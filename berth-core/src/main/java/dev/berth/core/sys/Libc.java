@@ -78,6 +78,10 @@ public final class Libc {
     private static final MethodHandle WRITE =
             Native.downcall("write", FunctionDescriptor.of(Native.LONG, Native.INT, Native.POINTER, Native.LONG));
     private static final MethodHandle CLOSE = Native.downcall("close", FunctionDescriptor.of(Native.INT, Native.INT));
+    private static final MethodHandle MEMFD_CREATE =
+            Native.downcall("memfd_create", FunctionDescriptor.of(Native.INT, Native.POINTER, Native.INT));
+    private static final MethodHandle FCNTL_INT = Native.downcall(
+            "fcntl", FunctionDescriptor.of(Native.INT, Native.INT, Native.INT, Native.INT), Native.firstVariadicArg(2));
     private static final MethodHandle FCHMOD =
             Native.downcall("fchmod", FunctionDescriptor.of(Native.INT, Native.INT, Native.INT));
     private static final MethodHandle FCHOWN =
@@ -437,6 +441,32 @@ public final class Libc {
     }
 
     /** open(2); returns the descriptor. */
+    public static final int MFD_ALLOW_SEALING = 2;
+
+    public static final int F_SEAL_SEAL = 1;
+    public static final int F_SEAL_SHRINK = 2;
+    public static final int F_SEAL_GROW = 4;
+    public static final int F_SEAL_WRITE = 8;
+    private static final int F_ADD_SEALS = 1033;
+
+    /** memfd_create(2), close-on-exec; the name shows in /proc as {@code /memfd:NAME}. */
+    public static int memfdCreate(String name, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int fd = (int) MEMFD_CREATE.invokeExact(errno, cstr(arena, name), flags | 1 /* MFD_CLOEXEC */);
+            check(fd, errno, "memfd_create", name);
+            return fd;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** fcntl(fd, F_ADD_SEALS, seals) on a memfd made with {@link #MFD_ALLOW_SEALING}. */
+    public static void addSeals(int fd, int seals) {
+        run("fcntl F_ADD_SEALS", "fd " + fd, (arena, errno) ->
+                (int) FCNTL_INT.invokeExact(errno, fd, F_ADD_SEALS, seals));
+    }
+
     public static int open(Path path, int flags, int mode) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = capture(arena);

@@ -81,7 +81,8 @@ public final class ShimSupervisor implements ContainerProcess {
      * takes commands: how a daemon that reattaches after a crash reaches it.
      */
     public static Launch launch(Path shimBinary, Path planFile, Path shimLog, Path controlFifo) {
-        List<String> command = new java.util.ArrayList<>(List.of(shimBinary.toString()));
+        List<String> command =
+                new java.util.ArrayList<>(List.of(SealedShim.of(shimBinary).toString()));
         if (controlFifo != null) {
             try {
                 Files.deleteIfExists(controlFifo);
