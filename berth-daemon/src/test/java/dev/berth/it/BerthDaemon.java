@@ -44,7 +44,12 @@ public final class BerthDaemon implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("berth-it-");
             BerthDaemon daemon = new BerthDaemon(dir, List.of(extraArgs));
-            daemon.launch();
+            try {
+                daemon.launch();
+            } catch (RuntimeException | Error e) { // a daemon that refused to start leaves no directory
+                ServerProcess.removeDir(dir);
+                throw e;
+            }
             return daemon;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
