@@ -350,11 +350,46 @@ class ParityDockerCliIT {
         assertThat(docker("ps", "-aq", "--filter", "name=ghostly").ok()).isEmpty();
     }
 
+    /**
+     * {@code --device}: the host's node, with its numbers, under the name asked for, and shown by
+     * inspect; a path that is no device is refused at start with dockerd's message.
+     */
+    @Test
+    void devicesAreTheHostsNodesInTheContainer() throws Exception {
+        String fuse = docker(
+                        "run",
+                        "--rm",
+                        "--device",
+                        "/dev/fuse",
+                        "--device",
+                        "/dev/null:/dev/other-null:r",
+                        "busybox",
+                        "sh",
+                        "-c",
+                        "stat -c '%F %t:%T %a' /dev/fuse /dev/other-null")
+                .ok();
+        assertThat(fuse).isEqualTo("character special file a:e5 600\ncharacter special file 1:3 666\n");
+        docker("create", "--name", "with-device", "--device", "/dev/fuse:/dev/f:rw", "busybox")
+                .ok();
+        assertThat(docker("inspect", "-f", "{{json .HostConfig.Devices}}", "with-device")
+                        .ok()
+                        .strip())
+                .isEqualTo(
+                        "[{\"PathOnHost\":\"/dev/fuse\",\"PathInContainer\":\"/dev/f\",\"CgroupPermissions\":\"rw\"}]");
+        docker("rm", "with-device").ok();
+
+        Path notADevice = Files.writeString(daemon.scratch().resolve("plain-file"), "");
+        CommandResult refused = docker("run", "--rm", "--device", notADevice.toString(), "busybox", "true");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr())
+                .contains("error gathering device information while adding custom device \"" + notADevice
+                        + "\": not a device node");
+    }
+
     /** A setting Berth does not apply is refused, naming it, never accepted and dropped. */
     @Test
     void hostConfigFieldsBerthDoesNotApplyAreRefusedByName() {
         for (List<String> flags : List.of(
-                List.of("--device", "/dev/fuse"),
                 List.of("--device-cgroup-rule", "c 10:229 rwm"),
                 List.of("--device-read-bps", "/dev/null:1mb"),
                 List.of("--oom-score-adj", "5"),

@@ -165,7 +165,7 @@ final class ContainerWire {
         m.put("CpuRealtimeRuntime", 0);
         m.put("CpusetCpus", h.cpusetCpus());
         m.put("CpusetMems", h.cpusetMems());
-        m.put("Devices", List.of());
+        m.put("Devices", h.devices());
         m.put("MemoryReservation", 0);
         m.put("MemorySwap", h.memorySwap());
         m.put("MemorySwappiness", null);

@@ -46,7 +46,8 @@ public record HostSettings(
         @JsonProperty("LogConfig") LogConfig logConfig,
         @JsonProperty("Mounts") List<MountRequest> mounts,
         @JsonProperty("VolumesFrom") List<String> volumesFrom,
-        @JsonProperty("GroupAdd") List<String> groupAdd) {
+        @JsonProperty("GroupAdd") List<String> groupAdd,
+        @JsonProperty("Devices") List<DeviceMapping> devices) {
 
     public HostSettings {
         binds = binds == null ? List.of() : binds;
@@ -64,6 +65,7 @@ public record HostSettings(
         mounts = mounts == null ? List.of() : mounts;
         volumesFrom = volumesFrom == null ? List.of() : volumesFrom;
         groupAdd = groupAdd == null ? List.of() : groupAdd;
+        devices = devices == null ? List.of() : devices;
     }
 
     /** Every field of the API's HostConfig (v1.50). */
@@ -181,7 +183,7 @@ public record HostSettings(
     public static HostSettings defaults() {
         return new HostSettings(
                 null, null, null, false, null, null, false, false, null, null, null, 0, 0, 0, 0, 0, 0, 0, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     /** The same settings with what create fills in: the runtime ({@code --runtime}) and log config. */
@@ -214,7 +216,8 @@ public record HostSettings(
                 log,
                 mounts,
                 volumesFrom,
-                groupAdd);
+                groupAdd,
+                devices);
     }
 
     /** The same settings with the resources and restart policy {@code docker update} gave. */
@@ -247,12 +250,27 @@ public record HostSettings(
                 logConfig,
                 mounts,
                 volumesFrom,
-                groupAdd);
+                groupAdd,
+                devices);
     }
 
     /** Until the networking issue lands, the default ("default"/"bridge") is a network namespace with only lo. */
     public String effectiveNetwork() {
         return networkMode.equals("host") ? "host" : "none";
+    }
+
+    /** {@code --device}: a host's device node (or a directory of them), where it goes, and its access ("rwm"). */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record DeviceMapping(
+            @JsonProperty("PathOnHost") String pathOnHost,
+            @JsonProperty("PathInContainer") String pathInContainer,
+            @JsonProperty("CgroupPermissions") String cgroupPermissions) {
+        public DeviceMapping {
+            pathOnHost = pathOnHost == null ? "" : pathOnHost;
+            pathInContainer = pathInContainer == null || pathInContainer.isEmpty() ? pathOnHost : pathInContainer;
+            cgroupPermissions = cgroupPermissions == null || cgroupPermissions.isEmpty() ? "rwm" : cgroupPermissions;
+        }
     }
 
     /** {@code RestartPolicy}: no, always, unless-stopped, on-failure with a maximum retry count. */

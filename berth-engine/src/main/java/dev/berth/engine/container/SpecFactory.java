@@ -86,6 +86,11 @@ final class SpecFactory {
             b.consoleSize(host.consoleSize().get(0), host.consoleSize().get(1));
         }
         host.sysctls().forEach(b::sysctl);
+        for (HostSettings.DeviceMapping mapping : host.devices()) {
+            for (HostDevices.Node node : HostDevices.nodes(mapping)) {
+                b.device(node.device(), node.access());
+            }
+        }
         for (Map.Entry<String, Path> etc : etcFiles(c).entrySet()) {
             if (!host.binds().stream().anyMatch(bind -> destination(bind).equals(etc.getKey()))) {
                 b.mount(new Mount(

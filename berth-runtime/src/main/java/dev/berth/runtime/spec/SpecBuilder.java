@@ -51,6 +51,8 @@ public final class SpecBuilder {
     private List<String> capAdd = List.of();
     private List<String> capDrop = List.of();
     private boolean privileged;
+    private final List<Linux.Device> devices = new ArrayList<>();
+    private final List<DeviceRule> deviceRules = new ArrayList<>();
     private long privilegedCaps = -1;
     private boolean noNewPrivileges;
     private Long memory;
@@ -141,6 +143,13 @@ public final class SpecBuilder {
     public SpecBuilder privileged(boolean value, long heldBounding) {
         this.privileged = value;
         this.privilegedCaps = heldBounding;
+        return this;
+    }
+
+    /** --device: a node made in the container, and the cgroup rule that lets it be used with {@code access}. */
+    public SpecBuilder device(Linux.Device node, String access) {
+        devices.add(node);
+        deviceRules.add(new DeviceRule(true, node.type(), node.major(), node.minor(), access));
         return this;
     }
 
@@ -295,10 +304,7 @@ public final class SpecBuilder {
                         : new Linux.Cpu(cpuShares, cpuQuota, cpuPeriod, cpusetCpus, cpusetMems);
         Linux.Pids pids = pidsLimit == null ? null : new Linux.Pids(pidsLimit);
         Linux.Resources resources = new Linux.Resources(
-                mem,
-                cpu,
-                pids,
-                privileged ? List.of(new DeviceRule(true, "a", null, null, "rwm")) : defaultDeviceRules());
+                mem, cpu, pids, privileged ? List.of(new DeviceRule(true, "a", null, null, "rwm")) : deviceRules());
 
         Linux linux = new Linux(
                 namespaces,
@@ -306,7 +312,7 @@ public final class SpecBuilder {
                 cgroupsPath,
                 privileged ? List.of() : MASKED_PATHS,
                 privileged ? List.of() : READONLY_PATHS,
-                List.of(),
+                devices,
                 sysctl,
                 null,
                 null);
@@ -335,6 +341,13 @@ public final class SpecBuilder {
     }
 
     /** Deny everything, then runc's default nodes (null, zero, full, random, urandom, tty, pts, ptmx, tun) and mknod. */
+    /** Docker's default rules, then those of the --device nodes. */
+    private List<DeviceRule> deviceRules() {
+        List<DeviceRule> rules = new ArrayList<>(defaultDeviceRules());
+        rules.addAll(deviceRules);
+        return rules;
+    }
+
     private static List<DeviceRule> defaultDeviceRules() {
         return List.of(
                 new DeviceRule(false, "a", null, null, "rwm"),

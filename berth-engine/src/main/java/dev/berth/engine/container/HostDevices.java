@@ -1,0 +1,106 @@
+package dev.berth.engine.container;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.runtime.spec.Linux;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code --device} (HostConfig.Devices): the host's device nodes a container gets, as moby's
+ * DevicesFromPath finds them: a node (through a symlink), or every node under a directory; each
+ * keeps the host's type, numbers, mode and owner.
+ */
+final class HostDevices {
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFCHR = 0020000;
+    private static final int S_IFBLK = 0060000;
+
+    /** One node in the container, and the cgroup access it is given. */
+    record Node(Linux.Device device, String access) {}
+
+    private HostDevices() {}
+
+    /** Checks what can be checked at create: the access is some of "rwm". */
+    static void check(HostSettings.DeviceMapping m) {
+        if (!m.cgroupPermissions().matches("[rwm]{1,3}")) {
+            throw BerthException.invalid("invalid device mode: %s", m.cgroupPermissions());
+        }
+    }
+
+    static List<Node> nodes(HostSettings.DeviceMapping m) {
+        Path onHost = Path.of(m.pathOnHost());
+        Path resolved = onHost;
+        try {
+            if (Files.isSymbolicLink(onHost)) {
+                resolved = onHost.toRealPath();
+            }
+            Linux.Device device = device(resolved, m.pathInContainer());
+            if (device != null) {
+                return List.of(new Node(device, m.cgroupPermissions()));
+            }
+        } catch (IOException e) {
+            String why = e instanceof NoSuchFileException ? "no such file or directory" : e.toString();
+            throw BerthException.invalid(
+                    "error gathering device information while adding custom device \"%s\": lstat %s: %s",
+                    m.pathOnHost(), resolved, why);
+        }
+        List<Node> nodes = new ArrayList<>();
+        if (Files.isDirectory(resolved, LinkOption.NOFOLLOW_LINKS)) {
+            Path dir = resolved;
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : (Iterable<Path>) walk::iterator) {
+                    String inContainer = m.pathInContainer() + "/" + dir.relativize(p);
+                    try {
+                        Linux.Device child = device(p, inContainer);
+                        if (child != null) {
+                            nodes.add(new Node(child, m.cgroupPermissions()));
+                        }
+                    } catch (IOException e) {
+                        // as moby's walk: a node that cannot be read is skipped
+                    }
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // as moby's walk: a directory that cannot be read is skipped
+            }
+        }
+        if (nodes.isEmpty()) {
+            throw BerthException.invalid(
+                    "error gathering device information while adding custom device \"%s\": not a device node",
+                    m.pathOnHost());
+        }
+        return nodes;
+    }
+
+    /** The node at {@code path} (not followed) as {@code inContainer}; null when it is no device. */
+    private static Linux.Device device(Path path, String inContainer) throws IOException {
+        Map<String, Object> a = Files.readAttributes(path, "unix:mode,rdev,uid,gid", LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) a.get("mode");
+        String type = switch (mode & S_IFMT) {
+            case S_IFCHR -> "c";
+            case S_IFBLK -> "b";
+            default -> null;
+        };
+        if (type == null) {
+            return null;
+        }
+        long rdev = (Long) a.get("rdev");
+        // glibc's major() and minor() of a dev_t
+        long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
+        long minor = (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
+        return new Linux.Device(
+                inContainer,
+                type,
+                major,
+                minor,
+                mode & 07777,
+                ((Integer) a.get("uid")).longValue(),
+                ((Integer) a.get("gid")).longValue());
+    }
+}
