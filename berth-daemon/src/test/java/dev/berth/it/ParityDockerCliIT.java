@@ -369,6 +369,10 @@ class ParityDockerCliIT {
                         "stat -c '%F %t:%T %a' /dev/fuse /dev/other-null")
                 .ok();
         assertThat(fuse).isEqualTo("character special file a:e5 600\ncharacter special file 1:3 666\n");
+        // the devices cgroup lets the node be opened (fuse answers a read with EIO until mounted)
+        assertThat(docker("run", "--rm", "--device", "/dev/fuse", "busybox", "head", "-c1", "/dev/fuse")
+                        .stderr())
+                .contains("Input/output error");
         docker("create", "--name", "with-device", "--device", "/dev/fuse:/dev/f:rw", "busybox")
                 .ok();
         assertThat(docker("inspect", "-f", "{{json .HostConfig.Devices}}", "with-device")
@@ -386,11 +390,31 @@ class ParityDockerCliIT {
                         + "\": not a device node");
     }
 
+    /**
+     * {@code --device-cgroup-rule}: the devices cgroup lets the container use the nodes a rule
+     * names (a node it made itself here), and inspect shows the rules.
+     */
+    @Test
+    void deviceCgroupRulesLetTheContainerUseTheNodesTheyName() {
+        String script = "mknod /fuse c 10 229 && head -c1 /fuse";
+        assertThat(docker("run", "--rm", "busybox", "sh", "-c", script).stderr())
+                .contains("Operation not permitted");
+        assertThat(docker("run", "--rm", "--device-cgroup-rule", "c 10:* rw", "busybox", "sh", "-c", script)
+                        .stderr())
+                .contains("Input/output error");
+        docker("create", "--name", "ruled", "--device-cgroup-rule", "c 10:229 rw", "busybox")
+                .ok();
+        assertThat(docker("inspect", "-f", "{{json .HostConfig.DeviceCgroupRules}}", "ruled")
+                        .ok()
+                        .strip())
+                .isEqualTo("[\"c 10:229 rw\"]");
+        docker("rm", "ruled").ok();
+    }
+
     /** A setting Berth does not apply is refused, naming it, never accepted and dropped. */
     @Test
     void hostConfigFieldsBerthDoesNotApplyAreRefusedByName() {
         for (List<String> flags : List.of(
-                List.of("--device-cgroup-rule", "c 10:229 rwm"),
                 List.of("--device-read-bps", "/dev/null:1mb"),
                 List.of("--oom-score-adj", "5"),
                 List.of("--cgroupns", "host"))) {

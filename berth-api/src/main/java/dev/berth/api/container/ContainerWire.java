@@ -166,6 +166,7 @@ final class ContainerWire {
         m.put("CpusetCpus", h.cpusetCpus());
         m.put("CpusetMems", h.cpusetMems());
         m.put("Devices", h.devices());
+        m.put("DeviceCgroupRules", h.deviceCgroupRules().isEmpty() ? null : h.deviceCgroupRules());
         m.put("MemoryReservation", 0);
         m.put("MemorySwap", h.memorySwap());
         m.put("MemorySwappiness", null);

@@ -175,7 +175,7 @@ public final class ContainerCreator {
         if (h.shmSize() < 0) {
             throw BerthException.invalid("SHM size can not be less than 0");
         }
-        h.devices().forEach(HostDevices::check);
+        HostDevices.check(h);
         if (h.nanoCpus() > 0 && (h.cpuQuota() > 0 || h.cpuPeriod() > 0)) {
             throw BerthException.invalid("Conflicting options: Nano CPUs and CPU Period cannot both be set");
         }

@@ -10,12 +10,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * {@code --device} (HostConfig.Devices): the host's device nodes a container gets, as moby's
  * DevicesFromPath finds them: a node (through a symlink), or every node under a directory; each
- * keeps the host's type, numbers, mode and owner.
+ * keeps the host's type, numbers, mode and owner. And {@code --device-cgroup-rule}
+ * (HostConfig.DeviceCgroupRules): the nodes a container may use beyond those.
  */
 final class HostDevices {
     private static final int S_IFMT = 0170000;
@@ -27,11 +30,34 @@ final class HostDevices {
 
     private HostDevices() {}
 
-    /** Checks what can be checked at create: the access is some of "rwm". */
-    static void check(HostSettings.DeviceMapping m) {
-        if (!m.cgroupPermissions().matches("[rwm]{1,3}")) {
-            throw BerthException.invalid("invalid device mode: %s", m.cgroupPermissions());
+    /** {@code --device-cgroup-rule}, as moby's AppendDevicePermissionsFromCgroupRules reads it. */
+    private static final Pattern CGROUP_RULE = Pattern.compile("([acb]) ([0-9]+|\\*):([0-9]+|\\*) ([rwm]{1,3})");
+
+    /** Checks what can be checked at create: each access is some of "rwm", each rule well-formed. */
+    static void check(HostSettings h) {
+        for (HostSettings.DeviceMapping m : h.devices()) {
+            if (!m.cgroupPermissions().matches("[rwm]{1,3}")) {
+                throw BerthException.invalid("invalid device mode: %s", m.cgroupPermissions());
+            }
         }
+        h.deviceCgroupRules().forEach(HostDevices::rule);
+    }
+
+    /** A {@code --device-cgroup-rule} ("c 10:229 rwm", "*" for any number) as the devices-cgroup rule it allows. */
+    static Linux.DeviceRule rule(String text) {
+        Matcher m = CGROUP_RULE.matcher(text);
+        if (!m.matches()) {
+            throw BerthException.invalid("invalid device cgroup rule format: '%s'", text);
+        }
+        try {
+            return new Linux.DeviceRule(true, m.group(1), number(m.group(2)), number(m.group(3)), m.group(4));
+        } catch (NumberFormatException e) {
+            throw BerthException.invalid("invalid major or minor value in device cgroup rule format: '%s'", text);
+        }
+    }
+
+    private static Long number(String text) {
+        return text.equals("*") ? null : Long.parseLong(text);
     }
 
     static List<Node> nodes(HostSettings.DeviceMapping m) {

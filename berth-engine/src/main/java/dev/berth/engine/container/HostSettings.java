@@ -47,7 +47,8 @@ public record HostSettings(
         @JsonProperty("Mounts") List<MountRequest> mounts,
         @JsonProperty("VolumesFrom") List<String> volumesFrom,
         @JsonProperty("GroupAdd") List<String> groupAdd,
-        @JsonProperty("Devices") List<DeviceMapping> devices) {
+        @JsonProperty("Devices") List<DeviceMapping> devices,
+        @JsonProperty("DeviceCgroupRules") List<String> deviceCgroupRules) {
 
     public HostSettings {
         binds = binds == null ? List.of() : binds;
@@ -66,6 +67,7 @@ public record HostSettings(
         volumesFrom = volumesFrom == null ? List.of() : volumesFrom;
         groupAdd = groupAdd == null ? List.of() : groupAdd;
         devices = devices == null ? List.of() : devices;
+        deviceCgroupRules = deviceCgroupRules == null ? List.of() : deviceCgroupRules;
     }
 
     /** Every field of the API's HostConfig (v1.50). */
@@ -183,7 +185,7 @@ public record HostSettings(
     public static HostSettings defaults() {
         return new HostSettings(
                 null, null, null, false, null, null, false, false, null, null, null, 0, 0, 0, 0, 0, 0, 0, null, null,
-                null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The same settings with what create fills in: the runtime ({@code --runtime}) and log config. */
@@ -217,7 +219,8 @@ public record HostSettings(
                 mounts,
                 volumesFrom,
                 groupAdd,
-                devices);
+                devices,
+                deviceCgroupRules);
     }
 
     /** The same settings with the resources and restart policy {@code docker update} gave. */
@@ -251,7 +254,8 @@ public record HostSettings(
                 mounts,
                 volumesFrom,
                 groupAdd,
-                devices);
+                devices,
+                deviceCgroupRules);
     }
 
     /** Until the networking issue lands, the default ("default"/"bridge") is a network namespace with only lo. */

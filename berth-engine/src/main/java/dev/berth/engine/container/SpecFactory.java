@@ -91,6 +91,7 @@ final class SpecFactory {
                 b.device(node.device(), node.access());
             }
         }
+        host.deviceCgroupRules().forEach(rule -> b.allowDevices(HostDevices.rule(rule)));
         for (Map.Entry<String, Path> etc : etcFiles(c).entrySet()) {
             if (!host.binds().stream().anyMatch(bind -> destination(bind).equals(etc.getKey()))) {
                 b.mount(new Mount(

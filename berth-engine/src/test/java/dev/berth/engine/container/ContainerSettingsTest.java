@@ -133,6 +133,18 @@ class ContainerSettingsTest {
                 .hasMessage("Unable to find group ghosts: no matching entries in group file");
     }
 
+    /** --device-cgroup-rule as moby reads it: a type, numbers or "*", and some of rwm. */
+    @Test
+    void deviceCgroupRulesReadAsMobyReadsThem() {
+        assertThat(HostDevices.rule("c 10:229 rwm"))
+                .isEqualTo(new dev.berth.runtime.spec.Linux.DeviceRule(true, "c", 10L, 229L, "rwm"));
+        assertThat(HostDevices.rule("a *:* r"))
+                .isEqualTo(new dev.berth.runtime.spec.Linux.DeviceRule(true, "a", null, null, "r"));
+        for (String bad : List.of("c 10:229", "x 1:1 r", "c 1:1 rwx", "c 99999999999999999999:1 r")) {
+            assertThatThrownBy(() -> HostDevices.rule(bad)).hasMessageContaining("device cgroup rule format: '" + bad);
+        }
+    }
+
     @Test
     void anImagesSymlinkedEtcIsNotReadOnTheHost(@TempDir Path dir) throws Exception {
         Path host = Files.createDirectories(dir.resolve("host-etc"));

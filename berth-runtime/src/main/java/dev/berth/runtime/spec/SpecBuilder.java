@@ -153,6 +153,12 @@ public final class SpecBuilder {
         return this;
     }
 
+    /** --device-cgroup-rule: a devices-cgroup rule that allows more than Docker's defaults. */
+    public SpecBuilder allowDevices(DeviceRule rule) {
+        deviceRules.add(rule);
+        return this;
+    }
+
     public SpecBuilder noNewPrivileges(boolean value) {
         this.noNewPrivileges = value;
         return this;
@@ -341,7 +347,7 @@ public final class SpecBuilder {
     }
 
     /** Deny everything, then runc's default nodes (null, zero, full, random, urandom, tty, pts, ptmx, tun) and mknod. */
-    /** Docker's default rules, then those of the --device nodes. */
+    /** Docker's default rules, then those of the --device nodes and --device-cgroup-rule. */
     private List<DeviceRule> deviceRules() {
         List<DeviceRule> rules = new ArrayList<>(defaultDeviceRules());
         rules.addAll(deviceRules);
