@@ -4,17 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
-import dev.berth.core.http.ResponseBody;
 import dev.berth.core.http.ResponseHead;
+import dev.berth.http.client.ClientRequest;
+import dev.berth.http.client.ClientResponse;
+import dev.berth.http.client.ConnectFailedException;
+import dev.berth.http.client.HttpClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.time.Duration;
 import javax.net.ssl.SSLException;
 
 /**
@@ -32,7 +31,11 @@ public final class ApiClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** How long a failed upload's own error is waited for once the daemon answered. */
+    private static final Duration SOURCE_FAILURE_WAIT = Duration.ofMillis(200);
+
     private final DaemonHost host;
+    private final HttpClient http = new HttpClient(Duration.ZERO, "Berth-Client/0.1 (linux)");
     private String versionPrefix;
 
     public ApiClient(DaemonHost host) {
@@ -119,85 +122,64 @@ public final class ApiClient {
     }
 
     private ApiResponse exchange(ApiRequest request, String prefix) {
-        Connection connection = connect();
-        boolean handedOver = false;
-        FutureTask<IOException> upload = null;
-        try {
-            HttpExchange.writeHead(connection, request, request.target(prefix), host.hostHeader());
-            if (request.stream != null) {
-                InputStream source = request.stream;
-                boolean chunked = request.streamLength < 0;
-                upload = new FutureTask<>(() -> HttpExchange.writeBody(connection, source, chunked));
-                Thread.ofVirtual().name("berth-upload").start(upload);
-            }
-            InputStream in = connection.input();
-            ResponseHead head = ResponseHead.read(in);
-            InputStream body = ResponseBody.open(request.method, head, in);
-            if (head.status() >= 400) {
-                String error = readError(body);
-                closeQuietly(connection);
-                IOException local = uploadFailure(upload);
-                if (local != null) {
-                    throw new BerthException(
-                            ErrorKind.INTERNAL, "error reading the input to send: " + local.getMessage(), local);
-                }
-                throw daemonError(request, head, error);
-            }
-            handedOver = true;
-            return new ApiResponse(head, body, connection, upload);
-        } catch (IOException e) {
-            closeQuietly(connection);
-            IOException local = uploadFailure(upload);
-            if (local != null) {
-                throw new BerthException(
-                        ErrorKind.INTERNAL, "error reading the input to send: " + local.getMessage(), local);
-            }
-            throw brokenBeforeAnswer(e);
-        } finally {
-            if (!handedOver) {
-                closeQuietly(connection);
-            }
+        ClientRequest out = ClientRequest.of(request.method, request.target(prefix));
+        request.headers.forEach(out::header);
+        if (request.headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Connection"))) {
+            out.header("Connection", "close");
         }
+        if (request.bytes != null) {
+            out.body(request.bytes);
+        } else if (request.stream != null) {
+            out.bodyOnce(request.stream, request.streamLength);
+        }
+        ClientResponse response;
+        try {
+            response = http.send(host.target(), out);
+        } catch (ConnectFailedException e) {
+            throw cannotConnect(e);
+        } catch (HttpClient.SourceFailureException e) {
+            throw inputFailure((IOException) e.getCause());
+        } catch (IOException e) {
+            throw brokenBeforeAnswer(e);
+        }
+        if (response.status() >= 400) {
+            String error;
+            try (response) {
+                error = readError(response.body());
+            }
+            IOException local = response.sourceFailure(SOURCE_FAILURE_WAIT);
+            if (local != null) {
+                throw inputFailure(local);
+            }
+            throw daemonError(request, response.head(), error);
+        }
+        return new ApiResponse(response);
     }
 
-    private Connection connect() {
-        try {
-            return host.connect();
-        } catch (SSLException e) {
-            throw new BerthException(
+    /** The daemon could not be reached: the socket, its permissions, or TLS. */
+    private BerthException cannotConnect(ConnectFailedException failure) {
+        Throwable e = failure.getCause();
+        if (e instanceof SSLException) {
+            return new BerthException(
                     ErrorKind.UNAVAILABLE,
                     "error during connect: TLS with the Berth daemon at " + host + " failed: " + e.getMessage(),
                     e);
-        } catch (IOException e) {
-            if (host.socket() != null && Files.exists(host.socket()) && !Files.isWritable(host.socket())) {
-                throw new BerthException(
-                        ErrorKind.UNAVAILABLE,
-                        "permission denied while trying to connect to the Berth daemon socket at " + host,
-                        e);
-            }
-            throw new BerthException(
+        }
+        if (host.socket() != null && Files.exists(host.socket()) && !Files.isWritable(host.socket())) {
+            return new BerthException(
                     ErrorKind.UNAVAILABLE,
-                    "Cannot connect to the Berth daemon at " + host + ". Is the berth daemon running?",
+                    "permission denied while trying to connect to the Berth daemon socket at " + host,
                     e);
         }
+        return new BerthException(
+                ErrorKind.UNAVAILABLE,
+                "Cannot connect to the Berth daemon at " + host + ". Is the berth daemon running?",
+                e);
     }
 
-    /**
-     * The upload's failure to read its source, once the connection is closed (which ends a writer
-     * blocked on the socket); a writer still blocked reading its source is not waited for long.
-     */
-    private static IOException uploadFailure(Future<IOException> upload) {
-        if (upload == null) {
-            return null;
-        }
-        try {
-            return upload.get(200, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (ExecutionException | TimeoutException e) {
-            return null;
-        }
+    /** The upload's own source could not be read: that matters more than what the daemon made of the cut body. */
+    static BerthException inputFailure(IOException local) {
+        return new BerthException(ErrorKind.INTERNAL, "error reading the input to send: " + local.getMessage(), local);
     }
 
     private static String readError(InputStream body) {
@@ -269,13 +251,5 @@ public final class ApiClient {
                 ErrorKind.UNAVAILABLE,
                 "error during connect: the connection to the Berth daemon broke: " + e.getMessage(),
                 e);
-    }
-
-    private static void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (IOException ignored) {
-            // closing after a failure: the failure is what gets reported
-        }
     }
 }

@@ -1,13 +1,11 @@
 package dev.berth.cli.client;
 
-import dev.berth.core.error.BerthException;
-import dev.berth.core.error.ErrorKind;
-import dev.berth.core.http.ResponseHead;
+import dev.berth.http.client.ClientResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.Future;
 
 /**
  * A successful answer whose body is read as it arrives. Closing it closes the connection and
@@ -15,27 +13,19 @@ import java.util.concurrent.Future;
  * which matters more than whatever the daemon made of the truncated upload.
  */
 public final class ApiResponse implements AutoCloseable {
-    private final int status;
-    private final ResponseHead head;
-    private final InputStream body;
-    private final Connection connection;
-    private final Future<IOException> upload;
+    private final ClientResponse response;
 
-    ApiResponse(ResponseHead head, InputStream body, Connection connection, Future<IOException> upload) {
-        this.status = head.status();
-        this.head = head;
-        this.body = body;
-        this.connection = connection;
-        this.upload = upload;
+    ApiResponse(ClientResponse response) {
+        this.response = response;
     }
 
     public int status() {
-        return status;
+        return response.status();
     }
 
     /** A response header, by case-insensitive name, or null. */
     public String header(String name) {
-        return head.header(name).orElse(null);
+        return response.header(name).orElse(null);
     }
 
     /** True when the body is JSON (a single document or a stream of messages). */
@@ -45,61 +35,38 @@ public final class ApiResponse implements AutoCloseable {
     }
 
     public InputStream body() {
-        return body;
+        return response.body();
     }
 
     /**
      * The connection's sending side, for a hijacked (101) stream: bytes written go to the
      * container's stdin. {@link #closeWrite} ends that input and keeps reading possible.
      */
-    public java.io.OutputStream output() {
-        return connection.output();
+    public OutputStream output() {
+        return response.output();
     }
 
     /** Half-closes the connection: the daemon sees the end of stdin, output still arrives. */
     public void closeWrite() {
-        try {
-            connection.shutdownOutput();
-        } catch (IOException e) {
-            // already closed: nothing more to end
-        }
+        response.closeWrite();
     }
 
     /** Reads the rest of the body; for small answers only. */
     public byte[] readAll() {
         try {
-            return body.readAllBytes();
+            return response.body().readAllBytes();
         } catch (IOException e) {
             throw ApiClient.broken(e);
         }
     }
 
-    /** The upload's own failure, if reading its source failed; waits for the upload to end. */
-    IOException uploadFailure() {
-        if (upload == null) {
-            return null;
-        }
-        try {
-            return upload.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
     @Override
     public void close() {
-        try {
-            connection.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        IOException failure = uploadFailure();
+        response.close();
+        // Closing the connection ends a writer blocked on it; its own failure, if any, is known then.
+        IOException failure = response.sourceFailure(Duration.ofDays(1));
         if (failure != null) {
-            throw new BerthException(
-                    ErrorKind.INTERNAL, "error reading the input to send: " + failure.getMessage(), failure);
+            throw ApiClient.inputFailure(failure);
         }
     }
 }

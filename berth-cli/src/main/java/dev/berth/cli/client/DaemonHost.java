@@ -2,17 +2,13 @@ package dev.berth.cli.client;
 
 import dev.berth.api.tls.TlsFiles;
 import dev.berth.core.error.BerthException;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
+import dev.berth.http.client.Target;
+import dev.berth.http.client.Tls;
 import java.net.URI;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 
 /**
  * Where the daemon listens: {@code unix:///path/to.sock} or {@code tcp://host:port}, as docker's
@@ -89,53 +85,16 @@ public record DaemonHost(String uri, Path socket, String host, int port, SSLCont
     }
 
     /**
-     * Opens a blocking connection, over TLS the handshake done; the caller turns a failure into
-     * "Cannot connect …" (an {@link javax.net.ssl.SSLException} into a TLS error).
+     * Where the client connects: the Unix socket (requests name {@code api.moby.localhost}, as
+     * docker's do), or the TCP address, over TLS when asked (Go checks that the daemon's
+     * certificate names this host, or IP, when verifying; the JDK does so when asked).
      */
-    Connection connect() throws IOException {
+    Target target() {
         if (socket != null) {
-            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            try {
-                channel.connect(UnixDomainSocketAddress.of(socket));
-                return Connection.of(channel);
-            } catch (IOException e) {
-                channel.close();
-                throw e;
-            }
+            return Target.unix(socket, "api.moby.localhost");
         }
-        if (tls != null) {
-            SSLSocket tlsSocket = (SSLSocket) tls.getSocketFactory().createSocket();
-            try {
-                tlsSocket.connect(new InetSocketAddress(host, port));
-                tlsSocket.setTcpNoDelay(true);
-                SSLParameters parameters = tlsSocket.getSSLParameters();
-                parameters.setProtocols(TlsFiles.protocols());
-                if (verify) {
-                    // Go checks the daemon's certificate names this host (or IP); the JDK does so when asked.
-                    parameters.setEndpointIdentificationAlgorithm("HTTPS");
-                }
-                tlsSocket.setSSLParameters(parameters);
-                tlsSocket.startHandshake();
-                return Connection.of(tlsSocket);
-            } catch (IOException e) {
-                tlsSocket.close();
-                throw e;
-            }
-        }
-        SocketChannel channel = SocketChannel.open();
-        try {
-            channel.connect(new InetSocketAddress(host, port));
-            channel.socket().setTcpNoDelay(true);
-            return Connection.of(channel);
-        } catch (IOException e) {
-            channel.close();
-            throw e;
-        }
-    }
-
-    /** The value of the HTTP Host header: docker sends "api.moby.localhost" over a Unix socket. */
-    String hostHeader() {
-        return socket != null ? "api.moby.localhost" : (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        Tls spoken = tls == null ? null : new Tls(tls.getSocketFactory(), verify, List.of(TlsFiles.protocols()));
+        return Target.tcp(host, port, spoken);
     }
 
     @Override

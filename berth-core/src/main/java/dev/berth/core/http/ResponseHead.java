@@ -13,13 +13,13 @@ import java.util.Optional;
  * The status line and header fields of an HTTP/1.1 response (RFC 9112 sections 4 and 5), read
  * from a blocking stream that then holds the body (see {@link ResponseBody}).
  *
- * <p>Why by hand: the two readers (the daemon's blob downloads, the CLI's calls to the daemon)
- * read the body on their own thread straight into their own buffer. Netty's
+ * <p>Why by hand: berth-http's client (the daemon's registry traffic, the CLI's calls to the
+ * daemon) reads a body on the caller's thread straight into the caller's buffer. Netty's
  * {@code HttpResponseDecoder} only decodes inside a channel pipeline: driven from a blocking
  * stream through an {@code EmbeddedChannel}, every piece would be copied into a ByteBuf, wrapped
- * in an {@code HttpContent} and copied out again, which is the handoff {@code BlobConnection}
- * exists to avoid (and would put Netty on the engine's and the core's class path). A status line,
- * header fields and three kinds of body framing are the small part of HTTP/1.1 this needs.
+ * in an {@code HttpContent} and copied out again, which is the handoff that client's blocking
+ * connection exists to avoid. A status line, header fields and three kinds of body framing are
+ * the small part of HTTP/1.1 this needs.
  *
  * @param headers field values by lower-case name; a repeated field's values joined with ", "
  *                (RFC 9110 section 5.3)

@@ -256,7 +256,7 @@ public final class PullService {
         } catch (BerthException e) {
             if (e.kind() == ErrorKind.UNAUTHORIZED
                     || e.kind() == ErrorKind.FORBIDDEN
-                    || e.kind() == ErrorKind.NOT_FOUND && e.getMessage().contains("name unknown")) {
+                    || e.kind() == ErrorKind.NOT_FOUND && RegistryErrors.hasCode(e, "NAME_UNKNOWN")) {
                 throw new BerthException(
                         e.kind(),
                         "pull access denied for %s, repository does not exist or may require 'docker login': %s"

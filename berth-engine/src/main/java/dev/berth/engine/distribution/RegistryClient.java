@@ -4,16 +4,18 @@ import dev.berth.core.auth.RegistryCredentials;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.reference.RegistryHosts;
+import dev.berth.http.client.ClientRequest;
+import dev.berth.http.client.ClientResponse;
+import dev.berth.http.client.ConnectTimeoutException;
+import dev.berth.http.client.HttpClient;
+import dev.berth.http.client.Target;
+import dev.berth.http.client.Tls;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
+import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -21,30 +23,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Talks to OCI Distribution registries. Holds what outlives one operation: the HTTP clients,
- * which endpoint answered for each registry, and bearer tokens per scope; a {@link
- * RegistrySession} does the requests for one registry and one set of credentials.
+ * Talks to OCI Distribution registries. Holds what outlives one operation: the HTTP client and
+ * its kept connections, which endpoint answered for each registry, and bearer tokens per scope;
+ * a {@link RegistrySession} does the requests for one registry and one set of credentials.
  *
- * <p>Transport: the JDK's {@link HttpClient}. It is maintained with the JDK, speaks HTTP/1.1 with
- * keep-alive and TLS, streams bodies both ways with backpressure, and costs no dependency; the
- * daemon's Netty is built for serving, and a Netty client would need the connection pooling,
- * redirects and TLS setup that HttpClient already has. HTTP/1.1 is forced: registries and the
- * proxies before them are tested with it, and parallel layer downloads want one connection each
- * rather than streams multiplexed on one TCP connection.
+ * <p>Transport: berth-http's one client, on blocking sockets that a download reads straight into
+ * its buffer (see {@code dev.berth.http.client.Connection} for why not the JDK's HttpClient, with
+ * timings). Parallel layer downloads take one connection each; connections whose answer was read
+ * to its end serve the next request to the same registry.
  */
-public final class RegistryClient {
+public final class RegistryClient implements AutoCloseable {
     private final RegistrySettings settings;
-    private final HttpClient verified;
-    private final HttpClient unverified;
-    private final SSLContext trustAll;
+    private final HttpClient http;
+    private final Tls verified;
+    private final Tls unverified;
     private final TokenCache tokens = new TokenCache();
     /** Domain → the base URI (scheme://host[:port]) whose {@code /v2/} answered, and its challenge. */
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
@@ -54,34 +53,14 @@ public final class RegistryClient {
 
     public RegistryClient(RegistrySettings settings) {
         this.settings = settings;
-        this.trustAll = trustAll();
-        this.verified = build(null);
-        this.unverified = build(trustAll);
-    }
-
-    /** TLS sockets for {@link BlobConnection}: verified, or trusting any certificate for insecure registries. */
-    SSLSocketFactory socketFactory(boolean insecure) {
-        if (insecure) {
-            return trustAll.getSocketFactory();
-        }
+        this.http = new HttpClient(settings.connectTimeout(), "berth");
         try {
-            return SSLContext.getDefault().getSocketFactory();
+            this.verified = new Tls(SSLContext.getDefault().getSocketFactory(), true);
         } catch (GeneralSecurityException e) {
             throw BerthException.internal("cannot set up TLS: " + e.getMessage(), e);
         }
-    }
-
-    private HttpClient build(SSLContext ssl) {
-        HttpClient.Builder b = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connectTimeout())
-                // Redirects are followed by RegistrySession itself, so that credentials never go to another host.
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Executors.newVirtualThreadPerTaskExecutor());
-        if (ssl != null) {
-            b.sslContext(ssl);
-        }
-        return b.build();
+        // Certificates and host names go unchecked for insecure registries anyway.
+        this.unverified = new Tls(trustAll().getSocketFactory(), false);
     }
 
     public RegistrySettings settings() {
@@ -140,30 +119,23 @@ public final class RegistryClient {
         return tokens;
     }
 
-    HttpClient http(boolean insecure) {
-        return insecure ? unverified : verified;
+    /** True when {@code uri} is reached without TLS checks: plain http, or a host declared insecure. */
+    boolean insecure(URI uri) {
+        return "http".equals(uri.getScheme()) || settings.isInsecure(uri.getAuthority());
     }
 
     /**
-     * Sends one request, turning transport failures into UNAVAILABLE naming the host (the user
-     * must see which registry could not be reached, and why).
+     * Sends one request to {@code uri}, turning transport failures into UNAVAILABLE naming the
+     * host (the user must see which registry could not be reached, and why).
+     *
+     * @param readTimeout how long a read of the answer may wait (zero: for ever)
      */
-    <T> HttpResponse<T> send(boolean insecure, HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    ClientResponse send(boolean insecure, URI uri, ClientRequest request, Duration readTimeout) {
         try {
-            return http(insecure).send(request, handler);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BerthException(
-                    ErrorKind.UNAVAILABLE,
-                    "interrupted while talking to " + request.uri().getAuthority(),
-                    e);
+            return http.send(Target.of(uri, insecure ? unverified : verified), request, readTimeout);
         } catch (IOException e) {
-            throw unreachable(request, e);
+            throw unreachable(request.method(), uri, e);
         }
-    }
-
-    static BerthException unreachable(HttpRequest request, IOException e) {
-        return unreachable(request.method(), request.uri(), e);
     }
 
     static BerthException unreachable(String method, URI uri, IOException e) {
@@ -179,16 +151,16 @@ public final class RegistryClient {
             if (t instanceof ConnectException) {
                 return "connection refused";
             }
-            if (t instanceof HttpConnectTimeoutException) {
+            if (t instanceof ConnectTimeoutException) {
                 return "connection timed out";
             }
-            if (t instanceof HttpTimeoutException) {
+            if (t instanceof SocketTimeoutException) {
                 return "request timed out";
             }
-            if (t instanceof UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+            if (t instanceof UnknownHostException) {
                 return "no such host";
             }
-            if (t instanceof javax.net.ssl.SSLException) {
+            if (t instanceof SSLException) {
                 return "TLS failure: " + t.getMessage();
             }
         }
@@ -242,5 +214,11 @@ public final class RegistryClient {
 
     static Duration tokenMargin() {
         return Duration.ofSeconds(10);
+    }
+
+    /** Closes the kept connections. */
+    @Override
+    public void close() {
+        http.close();
     }
 }

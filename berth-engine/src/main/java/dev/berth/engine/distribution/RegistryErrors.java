@@ -25,6 +25,30 @@ public final class RegistryErrors {
 
     private RegistryErrors() {}
 
+    /**
+     * The codes of a registry's error answer, kept as the cause of the BerthException it becomes:
+     * a caller that must tell two failures of one kind apart (NAME_UNKNOWN from MANIFEST_UNKNOWN)
+     * asks {@link #hasCode} instead of reading the message.
+     */
+    static final class Codes extends Exception {
+        private final List<String> codes;
+
+        Codes(int status, List<String> codes) {
+            super("registry answered " + status + " " + codes, null, false, false);
+            this.codes = List.copyOf(codes);
+        }
+    }
+
+    /** True when {@code failure} came from a registry answer that carried {@code code}. */
+    public static boolean hasCode(Throwable failure, String code) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof Codes c && c.codes.contains(code)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The kind an error code stands for, or null for a code this table does not know. */
     public static ErrorKind kindOf(String code) {
         if (code == null) {
@@ -87,7 +111,9 @@ public final class RegistryErrors {
         String detail = !entries.isEmpty()
                 ? entries.stream().map(RegistryErrors::describe).collect(Collectors.joining("; "))
                 : status == 401 ? "unauthorized: authentication required" : "unexpected status " + status;
-        return new BerthException(kind, context + ": " + detail);
+        List<String> codes =
+                entries.stream().map(Entry::code).filter(c -> c != null).toList();
+        return new BerthException(kind, context + ": " + detail, new Codes(status, codes));
     }
 
     private static String describe(Entry e) {

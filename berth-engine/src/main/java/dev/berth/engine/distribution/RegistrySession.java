@@ -9,12 +9,12 @@ import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.image.MediaTypes;
+import dev.berth.http.client.ClientRequest;
+import dev.berth.http.client.ClientResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,10 @@ public final class RegistrySession {
     private static final Duration BLOB_READ_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
+    /** How long a ping or a token request may wait for its answer. */
+    private static final Duration SHORT_READ_TIMEOUT = Duration.ofSeconds(30);
+    /** The error body of a failed answer, read up to this much. */
+    private static final int MAX_ERROR_BYTES = 64 * 1024;
 
     /** The manifest types Berth reads, preferred first; an index lets the client pick its platform. */
     static final String MANIFEST_ACCEPT = String.join(
@@ -101,20 +106,17 @@ public final class RegistrySession {
     private RegistryClient.Endpoint probe() {
         BerthException last = null;
         for (RegistryClient.Candidate c : client.candidates(domain, forPush)) {
-            HttpRequest ping = HttpRequest.newBuilder(c.base().resolve("/v2/"))
-                    .GET()
-                    .timeout(Duration.ofSeconds(30))
-                    .build();
-            try {
-                HttpResponse<byte[]> r = client.send(c.insecure(), ping, HttpResponse.BodyHandlers.ofByteArray());
-                if (r.statusCode() == 200 || r.statusCode() == 401) {
-                    AuthChallenge challenge = r.statusCode() == 401 ? pick(r) : null;
+            URI ping = c.base().resolve("/v2/");
+            try (ClientResponse r = client.send(c.insecure(), ping, get(ping), SHORT_READ_TIMEOUT)) {
+                if (r.status() == 200 || r.status() == 401) {
+                    errorBody(r); // read, so that the connection serves the next request
+                    AuthChallenge challenge = r.status() == 401 ? pick(r) : null;
                     RegistryClient.Endpoint found =
                             new RegistryClient.Endpoint(c.base(), c.insecure(), challenge, c.mirror());
                     client.remember(domain, forPush, found);
                     return found;
                 }
-                last = RegistryErrors.from(r.statusCode(), r.body(), "GET " + ping.uri());
+                last = RegistryErrors.from(r.status(), errorBody(r), "GET " + ping);
             } catch (BerthException e) {
                 last = e;
             }
@@ -123,11 +125,9 @@ public final class RegistrySession {
         throw last != null ? last : BerthException.unavailable("no endpoint for registry %s", domain);
     }
 
-    private static AuthChallenge pick(HttpResponse<?> response) {
-        List<AuthChallenge> challenges = new ArrayList<>();
-        for (String header : response.headers().allValues("WWW-Authenticate")) {
-            challenges.addAll(AuthChallenge.parse(header));
-        }
+    private static AuthChallenge pick(ClientResponse response) {
+        List<AuthChallenge> challenges =
+                AuthChallenge.parse(response.header("WWW-Authenticate").orElse(null));
         // Bearer is preferred where both are offered, as Docker does.
         return challenges.stream()
                 .filter(AuthChallenge::isBearer)
@@ -147,10 +147,11 @@ public final class RegistrySession {
         if (credentials.isAnonymous()) {
             throw new BerthException(ErrorKind.UNAUTHORIZED, "unauthorized: no credentials given for " + domain);
         }
-        HttpResponse<byte[]> r = send(
-                "GET", e.base().resolve("/v2/"), null, List.of(), List.of(), HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() != 200) {
-            throw RegistryErrors.from(r.statusCode(), r.body(), "login to " + domain);
+        URI base = e.base().resolve("/v2/");
+        try (ClientResponse r = send(base, () -> get(base), List.of(), Duration.ZERO)) {
+            if (r.status() != 200) {
+                throw RegistryErrors.from(r.status(), errorBody(r), "login to " + domain);
+            }
         }
     }
 
@@ -211,8 +212,8 @@ public final class RegistrySession {
      * refresh-token POST instead.
      */
     private TokenAnswer fetchToken(URI realm, String service, List<String> scopes) {
-        boolean insecure = "http".equals(realm.getScheme()) || client.settings().isInsecure(realm.getAuthority());
-        HttpRequest request;
+        URI uri;
+        ClientRequest request;
         if (credentials.identityToken() != null && !credentials.identityToken().isEmpty()) {
             StringBuilder form = new StringBuilder("grant_type=refresh_token&client_id=berth&refresh_token=")
                     .append(enc(credentials.identityToken()));
@@ -222,11 +223,10 @@ public final class RegistrySession {
             if (!scopes.isEmpty()) {
                 form.append("&scope=").append(enc(String.join(" ", scopes)));
             }
-            request = HttpRequest.newBuilder(realm)
+            uri = realm;
+            request = ClientRequest.of("POST", uri)
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
-                    .timeout(Duration.ofSeconds(30))
-                    .build();
+                    .body(form.toString().getBytes(StandardCharsets.UTF_8));
         } else {
             StringBuilder query = new StringBuilder();
             if (service != null) {
@@ -239,24 +239,28 @@ public final class RegistrySession {
                 query.append(query.isEmpty() ? "" : "&").append("account=").append(enc(credentials.username()));
             }
             String separator = realm.getRawQuery() == null ? "?" : "&";
-            URI uri = URI.create(realm + (query.isEmpty() ? "" : separator + query));
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofSeconds(30));
+            uri = URI.create(realm + (query.isEmpty() ? "" : separator + query));
+            request = get(uri);
             if (credentials.hasPassword()) {
-                b.header("Authorization", basic());
+                request.header("Authorization", basic());
             }
-            request = b.build();
         }
-        HttpResponse<byte[]> r = client.send(insecure, request, HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() == 401 || r.statusCode() == 403) {
+        byte[] body;
+        int status;
+        try (ClientResponse r = client.send(client.insecure(realm), uri, request, SHORT_READ_TIMEOUT)) {
+            status = r.status();
+            body = status == 200 ? readLimited(r, MAX_ERROR_BYTES * 16, "token from " + realm) : errorBody(r);
+        }
+        if (status == 401 || status == 403) {
             throw new BerthException(
                     ErrorKind.UNAUTHORIZED,
                     "Get \"%s\": unauthorized: incorrect username or password".formatted(realm));
         }
-        if (r.statusCode() != 200) {
-            throw RegistryErrors.from(r.statusCode(), r.body(), "token from " + realm);
+        if (status != 200) {
+            throw RegistryErrors.from(status, body, "token from " + realm);
         }
         try {
-            TokenAnswer answer = JSON.readValue(r.body(), TokenAnswer.class);
+            TokenAnswer answer = JSON.readValue(body, TokenAnswer.class);
             if (answer == null || answer.value() == null || answer.value().isEmpty()) {
                 throw new BerthException(ErrorKind.UNAUTHORIZED, "token server " + realm + " sent no token");
             }
@@ -281,44 +285,41 @@ public final class RegistrySession {
 
     // ---- transport ---------------------------------------------------------------------------
 
+    private static ClientRequest get(URI uri) {
+        return ClientRequest.of("GET", uri);
+    }
+
     /**
      * Sends a request with the auth the endpoint's challenge calls for; a 401 (token for too small
      * a scope, or expired) refetches the token once, for the scope the new challenge names.
+     *
+     * @param request makes the request (each attempt gets a fresh one), without Authorization
      */
-    private <T> HttpResponse<T> send(
-            String method,
-            URI uri,
-            Supplier<HttpRequest.BodyPublisher> body,
-            List<String> headers,
-            List<String> scopes,
-            HttpResponse.BodyHandler<T> handler) {
+    private ClientResponse send(URI uri, Supplier<ClientRequest> request, List<String> scopes, Duration readTimeout) {
         RegistryClient.Endpoint e = endpoint();
         AuthChallenge challenge = e.challenge();
         List<String> wanted = scopes;
         for (int attempt = 0; ; attempt++) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body.get());
-            for (int i = 0; i < headers.size(); i += 2) {
-                b.header(headers.get(i), headers.get(i + 1));
-            }
+            ClientRequest req = request.get();
             if (challenge != null && challenge.isBasic() && !credentials.hasPassword()) {
                 // Docker's basic auth handler fails the request before sending it (ErrNoBasicAuthCredentials)
                 throw new BerthException(
-                        ErrorKind.UNAUTHORIZED, "%s \"%s\": no basic auth credentials".formatted(method, uri));
+                        ErrorKind.UNAUTHORIZED, "%s \"%s\": no basic auth credentials".formatted(req.method(), uri));
             }
             String auth = authorization(challenge, wanted, attempt > 0);
             if (auth != null) {
-                b.header("Authorization", auth);
+                req.header("Authorization", auth);
             }
-            HttpResponse<T> r = client.send(e.insecure(), b.build(), handler);
-            if (r.statusCode() != 401 || attempt > 0 || credentialsCannotHelp(challenge)) {
+            ClientResponse r = client.send(e.insecure(), uri, req, readTimeout);
+            if (r.status() != 401 || attempt > 0 || credentialsCannotHelp(challenge)) {
                 return r;
             }
             AuthChallenge fresh = pick(r);
             if (fresh == null) {
                 return r;
             }
-            discard(r);
+            errorBody(r); // read, so that the connection serves the next attempt
+            r.close();
             challenge = fresh;
             if (fresh.isBearer() && fresh.parameter("scope") != null) {
                 List<String> merged = new ArrayList<>(wanted);
@@ -337,16 +338,6 @@ public final class RegistrySession {
         return challenge != null && challenge.isBasic();
     }
 
-    private static void discard(HttpResponse<?> r) {
-        if (r.body() instanceof InputStream in) {
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // the connection is dropped; nothing to keep
-            }
-        }
-    }
-
     private URI url(String path) {
         return endpoint().base().resolve(path);
     }
@@ -355,25 +346,33 @@ public final class RegistrySession {
         return "/v2/" + repository + "/" + rest;
     }
 
+    /** The error body of a failed answer (up to 64 KiB; what could not be read is left out). */
+    private static byte[] errorBody(ClientResponse r) {
+        try {
+            return r.body().readNBytes(MAX_ERROR_BYTES);
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
     // ---- manifests ---------------------------------------------------------------------------
 
     /** GETs the manifest or index {@code reference} (a tag, or a digest) of {@code repository}. */
     public FetchedManifest manifest(String repository, String reference) {
         URI uri = url(v2(repository, "manifests/" + reference));
-        HttpResponse<InputStream> r = send(
-                "GET",
-                uri,
-                null,
-                List.of("Accept", MANIFEST_ACCEPT),
-                List.of(pullScope(repository)),
-                HttpResponse.BodyHandlers.ofInputStream());
-        byte[] bytes = readLimited(r, MAX_MANIFEST_BYTES, "manifest " + reference + " of " + domain + "/" + repository);
-        if (r.statusCode() != 200) {
+        byte[] bytes;
+        int status;
+        String contentType;
+        try (ClientResponse r = send(
+                uri, () -> get(uri).header("Accept", MANIFEST_ACCEPT), List.of(pullScope(repository)), Duration.ZERO)) {
+            status = r.status();
+            contentType = r.header("Content-Type").orElse(null);
+            bytes = readLimited(r, MAX_MANIFEST_BYTES, "manifest " + reference + " of " + domain + "/" + repository);
+        }
+        if (status != 200) {
             String name = domain + "/" + repository + (reference.contains(":") ? "@" : ":") + reference;
             throw RegistryErrors.from(
-                    r.statusCode(),
-                    bytes,
-                    kind -> "manifest for " + name + (kind == ErrorKind.NOT_FOUND ? " not found" : ""));
+                    status, bytes, kind -> "manifest for " + name + (kind == ErrorKind.NOT_FOUND ? " not found" : ""));
         }
         Digest digest;
         Digest asked = reference.contains(":") ? Digest.parse(reference) : null;
@@ -385,8 +384,7 @@ public final class RegistrySession {
         if (asked != null && !asked.equals(digest)) {
             throw BerthException.dataLoss("manifest %s of %s/%s has digest %s", asked, domain, repository, digest);
         }
-        String mediaType = mediaTypeOf(r.headers().firstValue("Content-Type").orElse(null), bytes);
-        return new FetchedManifest(mediaType, bytes, digest);
+        return new FetchedManifest(mediaTypeOf(contentType, bytes), bytes, digest);
     }
 
     /** The Content-Type, unless it is generic; then the document's own {@code mediaType}. */
@@ -418,16 +416,17 @@ public final class RegistrySession {
     /** PUTs a manifest under {@code reference} (tag or digest); returns its digest. */
     public Digest putManifest(String repository, String reference, String mediaType, byte[] bytes) {
         URI uri = url(v2(repository, "manifests/" + reference));
-        HttpResponse<byte[]> r = send(
-                "PUT",
+        try (ClientResponse r = send(
                 uri,
-                () -> HttpRequest.BodyPublishers.ofByteArray(bytes),
-                List.of("Content-Type", mediaType),
+                () -> ClientRequest.of("PUT", uri)
+                        .header("Content-Type", mediaType)
+                        .body(bytes),
                 List.of(pushScope(repository)),
-                HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() != 201 && r.statusCode() != 200 && r.statusCode() != 202) {
-            throw RegistryErrors.from(
-                    r.statusCode(), r.body(), "pushing manifest " + reference + " to " + domain + "/" + repository);
+                Duration.ZERO)) {
+            if (r.status() != 201 && r.status() != 200 && r.status() != 202) {
+                throw RegistryErrors.from(
+                        r.status(), errorBody(r), "pushing manifest " + reference + " to " + domain + "/" + repository);
+            }
         }
         return Digest.sha256(bytes);
     }
@@ -437,61 +436,49 @@ public final class RegistrySession {
     /** The size of the blob when the repository has it (HEAD), else empty. */
     public Optional<Long> blobSize(String repository, Digest digest, List<String> scopes) {
         URI uri = url(v2(repository, "blobs/" + digest));
-        HttpResponse<Void> r = send("HEAD", uri, null, List.of(), scopes, HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-            return Optional.of(r.headers().firstValueAsLong("Content-Length").orElse(-1));
+        try (ClientResponse r = send(uri, () -> ClientRequest.of("HEAD", uri), scopes, Duration.ZERO)) {
+            if (r.status() == 200) {
+                return Optional.of(r.contentLength());
+            }
+            if (r.status() == 404) {
+                return Optional.empty();
+            }
+            throw RegistryErrors.from(r.status(), null, "checking blob " + digest + " in " + domain + "/" + repository);
         }
-        if (r.statusCode() == 404) {
-            return Optional.empty();
-        }
-        throw RegistryErrors.from(r.statusCode(), null, "checking blob " + digest + " in " + domain + "/" + repository);
     }
 
     /**
      * Opens blob {@code digest} from byte {@code offset} (a Range request when above 0; check
      * {@link BlobResponse#offset()}: a registry may answer with the whole blob). Redirects (to a
-     * storage backend) are followed without the registry's credentials.
+     * storage backend) are followed without the registry's credentials. A download that receives
+     * nothing for {@link #BLOB_READ_TIMEOUT} is broken off (and resumed by the fetcher).
      */
     public BlobResponse openBlob(String repository, Digest digest, long offset) {
-        URI uri = url(v2(repository, "blobs/" + digest));
-        RegistryClient.Endpoint e = endpoint();
-        List<String> range = offset > 0 ? List.of("Range", "bytes=" + offset + "-") : List.of();
-        List<String> headers = new ArrayList<>(range);
-        String auth = authorization(e.challenge(), List.of(pullScope(repository)), false);
-        if (auth != null) {
-            headers.addAll(List.of("Authorization", auth));
-        }
-        BlobConnection c = connect(uri, headers, e.insecure());
+        URI blob = url(v2(repository, "blobs/" + digest));
+        UnaryOperator<ClientRequest> range = r -> offset > 0 ? r.header("Range", "bytes=" + offset + "-") : r;
+        ClientResponse r = send(blob, () -> range.apply(get(blob)), List.of(pullScope(repository)), BLOB_READ_TIMEOUT);
+        URI uri = blob;
         boolean handedOver = false;
         try {
-            for (int hops = 0; isRedirect(c.status()); hops++) {
-                URI location = c.header("Location")
-                        .map(uri::resolve)
+            for (int hops = 0; r.isRedirect(); hops++) {
+                URI location = location(r, uri)
                         .orElseThrow(
                                 () -> BerthException.unavailable("registry %s redirected without Location", domain));
-                c.close();
+                r.close();
                 if (hops >= MAX_REDIRECTS) {
                     throw BerthException.unavailable("too many redirects fetching blob %s from %s", digest, domain);
                 }
                 // Storage behind a redirect gets no registry credentials.
                 uri = location;
-                c = connect(
-                        location,
-                        range,
-                        "http".equals(location.getScheme()) || client.settings().isInsecure(location.getAuthority()));
-            }
-            if (c.status() == 401) {
-                // A token for too small a scope, or expired: the general path re-authenticates.
-                c.close();
-                return openBlobWithHttpClient(repository, digest, offset);
+                r = client.send(client.insecure(location), location, range.apply(get(location)), BLOB_READ_TIMEOUT);
             }
             BlobResponse response =
-                    blobResponse(c.status(), c::header, c.contentLength(), c.body(), repository, digest, offset);
+                    blobResponse(r.status(), r::header, r.contentLength(), r.body(), repository, digest, offset);
             handedOver = true;
             return response;
         } finally {
             if (!handedOver) {
-                c.close();
+                r.close();
             }
         }
     }
@@ -539,56 +526,6 @@ public final class RegistrySession {
         }
     }
 
-    private BlobConnection connect(URI uri, List<String> headers, boolean insecure) {
-        try {
-            return BlobConnection.get(
-                    uri,
-                    headers,
-                    client.socketFactory(insecure),
-                    !insecure,
-                    client.settings().connectTimeout(),
-                    BLOB_READ_TIMEOUT);
-        } catch (IOException ex) {
-            throw RegistryClient.unreachable("GET", uri, ex);
-        }
-    }
-
-    /** {@link #openBlob} through the JDK client, which handles a fresh auth challenge. */
-    private BlobResponse openBlobWithHttpClient(String repository, Digest digest, long offset) {
-        URI uri = url(v2(repository, "blobs/" + digest));
-        List<String> headers = offset > 0 ? List.of("Range", "bytes=" + offset + "-") : List.of();
-        HttpResponse<InputStream> r = send(
-                "GET", uri, null, headers, List.of(pullScope(repository)), HttpResponse.BodyHandlers.ofInputStream());
-        for (int hops = 0; isRedirect(r.statusCode()); hops++) {
-            Optional<URI> redirect = r.headers().firstValue("Location").map(r.uri()::resolve);
-            discard(r);
-            URI location = redirect.orElseThrow(
-                    () -> BerthException.unavailable("registry %s redirected without Location", domain));
-            if (hops >= MAX_REDIRECTS) {
-                throw BerthException.unavailable("too many redirects fetching blob %s from %s", digest, domain);
-            }
-            HttpRequest.Builder b = HttpRequest.newBuilder(location).GET();
-            if (offset > 0) {
-                b.header("Range", "bytes=" + offset + "-");
-            }
-            boolean insecure =
-                    "http".equals(location.getScheme()) || client.settings().isInsecure(location.getAuthority());
-            r = client.send(insecure, b.build(), HttpResponse.BodyHandlers.ofInputStream());
-        }
-        long length;
-        try {
-            length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
-        } catch (NumberFormatException ex) {
-            discard(r);
-            throw BerthException.unavailable("registry %s sent a bad Content-Length for blob %s", domain, digest);
-        }
-        return blobResponse(r.statusCode(), r.headers()::firstValue, length, r.body(), repository, digest, offset);
-    }
-
-    private static boolean isRedirect(int status) {
-        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-    }
-
     private static long contentRangeStart(String header) {
         // "bytes 100-199/200"
         if (header == null) {
@@ -617,29 +554,23 @@ public final class RegistrySession {
             path += "?mount=" + enc(digest.toString()) + "&from=" + enc(mountFrom);
             scopes.add(pullScope(mountFrom));
         }
-        HttpResponse<byte[]> r = send(
-                "POST",
-                url(path),
-                HttpRequest.BodyPublishers::noBody,
-                List.of(),
-                scopes,
-                HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() == 201 && mountFrom != null) {
-            return Optional.empty();
+        URI uri = url(path);
+        try (ClientResponse r = send(uri, () -> ClientRequest.of("POST", uri), scopes, Duration.ZERO)) {
+            if (r.status() == 201 && mountFrom != null) {
+                return Optional.empty();
+            }
+            if (r.status() != 202) {
+                throw RegistryErrors.from(r.status(), errorBody(r), "starting upload to " + domain + "/" + repository);
+            }
+            return Optional.of(location(r, uri)
+                    .orElseThrow(() -> BerthException.unavailable(
+                            "registry %s started an upload without Location", uri.getAuthority())));
         }
-        if (r.statusCode() != 202) {
-            throw RegistryErrors.from(r.statusCode(), r.body(), "starting upload to " + domain + "/" + repository);
-        }
-        return Optional.of(location(r));
     }
 
-    private static URI location(HttpResponse<?> r) {
-        return r.headers()
-                .firstValue("Location")
-                .map(r.uri()::resolve)
-                .orElseThrow(() -> BerthException.unavailable(
-                        "registry %s started an upload without Location",
-                        r.uri().getAuthority()));
+    /** The Location header resolved against the request's URI. */
+    private static Optional<URI> location(ClientResponse r, URI request) {
+        return r.header("Location").map(request::resolve);
     }
 
     /**
@@ -648,45 +579,50 @@ public final class RegistrySession {
      */
     public void upload(String repository, URI location, Digest digest, long size, Supplier<InputStream> content) {
         List<String> scopes = List.of(pushScope(repository));
-        HttpResponse<byte[]> patch = send(
-                "PATCH",
+        URI next;
+        try (ClientResponse patch = send(
                 location,
-                () -> HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(content), size),
-                List.of("Content-Type", "application/octet-stream"),
+                () -> ClientRequest.of("PATCH", location)
+                        .header("Content-Type", "application/octet-stream")
+                        .body(content, size),
                 scopes,
-                HttpResponse.BodyHandlers.ofByteArray());
-        if (patch.statusCode() != 202 && patch.statusCode() != 204) {
-            throw RegistryErrors.from(
-                    patch.statusCode(), patch.body(), "uploading blob " + digest + " to " + domain + "/" + repository);
+                Duration.ZERO)) {
+            if (patch.status() != 202 && patch.status() != 204) {
+                throw RegistryErrors.from(
+                        patch.status(),
+                        errorBody(patch),
+                        "uploading blob " + digest + " to " + domain + "/" + repository);
+            }
+            next = location(patch, location)
+                    .orElseThrow(() -> BerthException.unavailable(
+                            "registry %s started an upload without Location", location.getAuthority()));
         }
-        URI next = location(patch);
         String separator = next.getRawQuery() == null ? "?" : "&";
         URI finish = URI.create(next + separator + "digest=" + enc(digest.toString()));
-        HttpResponse<byte[]> put = send(
-                "PUT",
+        try (ClientResponse put = send(
                 finish,
-                HttpRequest.BodyPublishers::noBody,
-                List.of("Content-Type", "application/octet-stream"),
+                () -> ClientRequest.of("PUT", finish).header("Content-Type", "application/octet-stream"),
                 scopes,
-                HttpResponse.BodyHandlers.ofByteArray());
-        if (put.statusCode() != 201 && put.statusCode() != 204) {
-            throw RegistryErrors.from(
-                    put.statusCode(), put.body(), "finishing upload of " + digest + " to " + domain + "/" + repository);
+                Duration.ZERO)) {
+            if (put.status() != 201 && put.status() != 204) {
+                throw RegistryErrors.from(
+                        put.status(),
+                        errorBody(put),
+                        "finishing upload of " + digest + " to " + domain + "/" + repository);
+            }
         }
     }
 
-    private static byte[] readLimited(HttpResponse<InputStream> r, int limit, String what) {
-        try (InputStream in = r.body()) {
-            byte[] bytes = in.readNBytes(limit + 1);
+    /** The body, up to {@code limit} bytes; more is INVALID_ARGUMENT, a broken connection UNAVAILABLE. */
+    private static byte[] readLimited(ClientResponse r, int limit, String what) {
+        try {
+            byte[] bytes = r.body().readNBytes(limit + 1);
             if (bytes.length > limit) {
                 throw BerthException.invalid("%s is larger than %d bytes", what, limit);
             }
             return bytes;
         } catch (IOException e) {
-            throw new BerthException(
-                    ErrorKind.UNAVAILABLE,
-                    "reading " + what + " from " + r.uri().getAuthority() + ": " + e.getMessage(),
-                    e);
+            throw new BerthException(ErrorKind.UNAVAILABLE, "reading " + what + ": " + e.getMessage(), e);
         }
     }
 }

@@ -108,6 +108,18 @@ final class FakeRegistry implements AutoCloseable {
             String ref = path.substring(manifestsAt + "/manifests/".length());
             String key = repo + (ref.contains(":") ? "@" : ":") + ref;
             byte[] body = manifests.get(key);
+            boolean knownRepository =
+                    manifests.keySet().stream().anyMatch(k -> k.startsWith(repo + ":") || k.startsWith(repo + "@"));
+            if (!knownRepository) {
+                // As distribution answers for a repository nobody pushed to.
+                send(
+                        x,
+                        404,
+                        "application/json",
+                        "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"repository name not known to registry\"}]}"
+                                .getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             if (body == null) {
                 send(
                         x,

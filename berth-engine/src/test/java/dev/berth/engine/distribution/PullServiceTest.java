@@ -732,6 +732,23 @@ class PullServiceTest {
     }
 
     @Test
+    void anUnknownRepositoryIsPullAccessDeniedAsDockerSaysIt() {
+        assertThatThrownBy(() -> pulls.pull(ref("never/pushed:1"), null, RegistryCredentials.ANONYMOUS, progress))
+                .isInstanceOf(BerthException.class)
+                .hasMessageStartingWith("pull access denied for " + registry.address() + "/never/pushed, repository "
+                        + "does not exist or may require 'docker login': ")
+                .satisfies(e -> assertThat(((BerthException) e).kind()).isEqualTo(ErrorKind.NOT_FOUND));
+    }
+
+    @Test
+    void anUnknownTagOfAKnownRepositoryIsNoAccessMatter() throws IOException {
+        push("known/repo", "1", 1, 1_000, "amd64", 3);
+        assertThatThrownBy(() -> pulls.pull(ref("known/repo:2"), null, RegistryCredentials.ANONYMOUS, progress))
+                .isInstanceOf(BerthException.class)
+                .hasMessageStartingWith("manifest for " + registry.address() + "/known/repo:2 not found");
+    }
+
+    @Test
     void referenceFromQueryTakesTagOrDigest() {
         assertThat(PullService.reference("busybox", "1.36").toString()).isEqualTo("docker.io/library/busybox:1.36");
         assertThat(PullService.reference("busybox", null).toString()).isEqualTo("docker.io/library/busybox:latest");

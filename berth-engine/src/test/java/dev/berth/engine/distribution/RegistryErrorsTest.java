@@ -43,4 +43,19 @@ class RegistryErrorsTest {
         assertThat(from(404, null).kind()).isEqualTo(ErrorKind.NOT_FOUND);
         assertThat(from(500, "").kind()).isEqualTo(ErrorKind.INTERNAL);
     }
+
+    @Test
+    void theAnswersCodesTravelWithTheFailure() {
+        BerthException unknownName =
+                from(404, "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"repository name not known\"}]}");
+        assertThat(RegistryErrors.hasCode(unknownName, "NAME_UNKNOWN")).isTrue();
+        assertThat(RegistryErrors.hasCode(unknownName, "MANIFEST_UNKNOWN")).isFalse();
+        BerthException wrapped = new BerthException(ErrorKind.NOT_FOUND, "pull failed", unknownName);
+        assertThat(RegistryErrors.hasCode(wrapped, "NAME_UNKNOWN")).isTrue();
+        // A message that merely reads like the code is not the code.
+        assertThat(RegistryErrors.hasCode(
+                        from(404, "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":" + "\"name unknown\"}]}"),
+                        "NAME_UNKNOWN"))
+                .isFalse();
+    }
 }
