@@ -1,7 +1,6 @@
 package dev.berth.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.http.ResponseHead;
@@ -28,8 +27,6 @@ public final class ApiClient {
     public static final String API_VERSION = "1.50";
     /** The oldest version the daemon may offer for us to still talk to it (docker's own floor). */
     private static final String MIN_API_VERSION = "1.24";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How long a failed upload's own error is waited for once the daemon answered. */
     private static final Duration SOURCE_FAILURE_WAIT = Duration.ofMillis(200);
@@ -59,10 +56,10 @@ public final class ApiClient {
         try (ApiResponse response = send(request)) {
             byte[] body = response.readAll();
             if (body.length == 0) {
-                return JSON.nullNode();
+                return CliJson.MAPPER.nullNode();
             }
             try {
-                return JSON.readTree(body);
+                return CliJson.MAPPER.readTree(body);
             } catch (IOException e) {
                 throw new BerthException(
                         ErrorKind.INTERNAL,
@@ -196,7 +193,7 @@ public final class ApiClient {
         String message = body.strip();
         if (message.startsWith("{")) {
             try {
-                JsonNode parsed = JSON.readTree(message);
+                JsonNode parsed = CliJson.MAPPER.readTree(message);
                 if (parsed.hasNonNull("message")) {
                     message = parsed.get("message").asText();
                 }

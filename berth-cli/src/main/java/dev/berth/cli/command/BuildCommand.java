@@ -1,11 +1,11 @@
 package dev.berth.cli.command;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.build.BuildRoutes;
 import dev.berth.cli.build.BuildDisplay;
 import dev.berth.cli.build.ContextTar;
 import dev.berth.cli.client.ApiRequest;
 import dev.berth.cli.client.ApiResponse;
+import dev.berth.cli.client.CliJson;
 import dev.berth.core.error.BerthException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -77,8 +77,6 @@ public class BuildCommand extends ClientCommand {
             paramLabel = "id=ID,src=FILE|env=VAR",
             description = "A secret for RUN --mount=type=secret (never written into the image)")
     List<String> secrets = new ArrayList<>();
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     protected int run() throws Exception {
@@ -232,7 +230,7 @@ public class BuildCommand extends ClientCommand {
     }
 
     private static String json(Map<String, String> map) throws IOException {
-        return map.isEmpty() ? null : JSON.writeValueAsString(map);
+        return map.isEmpty() ? null : CliJson.MAPPER.writeValueAsString(map);
     }
 
     /** The secrets, read here and sent in the request's header (never in its URL). */
@@ -265,6 +263,6 @@ public class BuildCommand extends ClientCommand {
             }
             encoded.put(id, Base64.getEncoder().encodeToString(value));
         }
-        return Base64.getUrlEncoder().encodeToString(JSON.writeValueAsBytes(encoded));
+        return Base64.getUrlEncoder().encodeToString(CliJson.MAPPER.writeValueAsBytes(encoded));
     }
 }

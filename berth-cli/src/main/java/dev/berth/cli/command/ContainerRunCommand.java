@@ -1,11 +1,11 @@
 package dev.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cli.client.ApiRequest;
 import dev.berth.cli.client.ApiResponse;
+import dev.berth.cli.client.CliJson;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +34,6 @@ public class ContainerRunCommand extends ClientCommand {
             return spec;
         }
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(
             names = {"-d", "--detach"},
@@ -96,7 +94,7 @@ public class ContainerRunCommand extends ClientCommand {
 
     @Override
     protected int run() throws Exception {
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = CliJson.MAPPER.createObjectNode();
         body.put("Image", image);
         if (!command.isEmpty()) {
             ArrayNode cmd = body.putArray("Cmd");
@@ -151,7 +149,7 @@ public class ContainerRunCommand extends ClientCommand {
             host.put("NetworkMode", network);
         }
         ApiRequest create =
-                ApiRequest.post("/containers/create").body(JSON.writeValueAsBytes(body), "application/json");
+                ApiRequest.post("/containers/create").body(CliJson.MAPPER.writeValueAsBytes(body), "application/json");
         if (name != null) {
             create.query("name", name);
         }
@@ -176,7 +174,7 @@ public class ContainerRunCommand extends ClientCommand {
                     .flag("follow", true))) {
                 ContainerLogsCommand.copy(logs.body(), false, this);
             }
-            JsonNode result = JSON.readTree(new String(wait.readAll(), StandardCharsets.UTF_8));
+            JsonNode result = CliJson.MAPPER.readTree(new String(wait.readAll(), StandardCharsets.UTF_8));
             return result.path("StatusCode").asInt();
         }
     }
@@ -266,7 +264,7 @@ public class ContainerRunCommand extends ClientCommand {
                     }
                 }
             }
-            JsonNode result = JSON.readTree(new String(wait.readAll(), StandardCharsets.UTF_8));
+            JsonNode result = CliJson.MAPPER.readTree(new String(wait.readAll(), StandardCharsets.UTF_8));
             return result.path("StatusCode").asInt();
         }
     }

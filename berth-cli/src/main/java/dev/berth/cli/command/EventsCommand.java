@@ -3,9 +3,9 @@ package dev.berth.cli.command;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cli.client.ApiRequest;
 import dev.berth.cli.client.ApiResponse;
+import dev.berth.cli.client.CliJson;
 import dev.berth.cli.output.GoTemplate;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.text.GoDuration;
@@ -32,7 +32,6 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "events", description = "Get real time events from the server")
 public final class EventsCommand extends ClientCommand {
-    private static final ObjectMapper JSON = new ObjectMapper().configure(JsonParser.Feature.AUTO_CLOSE_SOURCE, false);
     private static final DateTimeFormatter RFC3339_NANO_FIXED =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX");
 
@@ -70,8 +69,10 @@ public final class EventsCommand extends ClientCommand {
                         .replace("\\n", "\n"));
         PrintStream out = console().out();
         try (ApiResponse response = client().send(request);
-                MappingIterator<JsonNode> events =
-                        JSON.readerFor(JsonNode.class).readValues(response.body())) {
+                MappingIterator<JsonNode> events = CliJson.MAPPER
+                        .readerFor(JsonNode.class)
+                        .without(JsonParser.Feature.AUTO_CLOSE_SOURCE)
+                        .readValues(response.body())) {
             while (events.hasNextValue()) {
                 JsonNode event = events.nextValue();
                 out.print(template == null ? line(event, zone) : template.execute(Output.plain(event)) + "\n");

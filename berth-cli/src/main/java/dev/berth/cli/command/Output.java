@@ -1,7 +1,7 @@
 package dev.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.cli.client.CliJson;
 import dev.berth.cli.output.Console;
 import dev.berth.cli.output.Fields;
 import dev.berth.cli.output.Formatter;
@@ -15,7 +15,6 @@ import java.util.Map;
 
 /** Helpers the commands share: printing rows, turning JSON into template data, filters. */
 final class Output {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Go's Time.String(): "2006-01-02 15:04:05 -0700 MST". */
     private static final DateTimeFormatter GO_TIME_STRING = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xx zzz");
 
@@ -30,7 +29,7 @@ final class Output {
 
     /** A JSON tree as the plain Java values templates walk. */
     static Object plain(JsonNode node) {
-        return JSON.convertValue(node, Object.class);
+        return CliJson.MAPPER.convertValue(node, Object.class);
     }
 
     /** docker's filter encoding: {"key":{"value":true}}; each -f is key=value. */
@@ -50,7 +49,7 @@ final class Output {
                     .put(filter.substring(eq + 1), true);
         }
         try {
-            return JSON.writeValueAsString(encoded);
+            return CliJson.MAPPER.writeValueAsString(encoded);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw BerthException.internal("cannot encode filters", e);
         }

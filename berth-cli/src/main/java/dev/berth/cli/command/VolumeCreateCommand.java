@@ -1,8 +1,8 @@
 package dev.berth.cli.command;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cli.client.ApiRequest;
+import dev.berth.cli.client.CliJson;
 import dev.berth.core.error.BerthException;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,6 @@ import picocli.CommandLine.Parameters;
 /** {@code berth volume create [OPTIONS] [VOLUME]}: prints the volume's name (a random one when none is given). */
 @Command(name = "create", description = "Create a volume")
 public class VolumeCreateCommand extends ClientCommand {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(
             names = {"-d", "--driver"},
@@ -41,7 +40,7 @@ public class VolumeCreateCommand extends ClientCommand {
             throw BerthException.invalid(
                     "conflicting options: either specify --name or provide positional arg, not both");
         }
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = CliJson.MAPPER.createObjectNode();
         body.put("Name", name != null ? name : nameOption == null ? "" : nameOption);
         body.put("Driver", driver);
         ObjectNode opts = body.putObject("DriverOpts");
@@ -59,8 +58,8 @@ public class VolumeCreateCommand extends ClientCommand {
             int eq = l.indexOf('=');
             labelNode.put(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
         }
-        String created = client().json(
-                        ApiRequest.post("/volumes/create").body(JSON.writeValueAsBytes(body), "application/json"))
+        String created = client().json(ApiRequest.post("/volumes/create")
+                        .body(CliJson.MAPPER.writeValueAsBytes(body), "application/json"))
                 .path("Name")
                 .asText();
         console().out().println(created);
