@@ -27,17 +27,12 @@ engines_init berth-engine-bench
 pull=${PULL:-1}
 if [ "$pull" != 0 ]; then  # the registry and its image first, before anything is measured
     echo "pull: making a 6-layer image in a local registry ..." >&2
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    printf 'version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: %s}}\nhttp: {addr: 127.0.0.1:%s}\n' \
-        "$work/registry" "$port" >"$work/registry.yml"
-    /usr/bin/docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-    pids+=($!)
-    until curl -fs "http://127.0.0.1:$port/v2/" >/dev/null; do sleep 0.2; done
-    image="127.0.0.1:$port/bench/big:1"
-    python3 "$repo/bench/make-registry-image.py" "127.0.0.1:$port" bench/big 1 6 25 >/dev/null
+    registry_start
+    image="127.0.0.1:$registry_port/bench/big:1"
+    python3 "$repo/bench/make-registry-image.py" "127.0.0.1:$registry_port" bench/big 1 6 25 >/dev/null
 fi
 berth_start
-if [ "$pull" != 0 ]; then dockerd_start --insecure-registry "127.0.0.1:$port"; else dockerd_start; fi
+if [ "$pull" != 0 ]; then dockerd_start --insecure-registry "127.0.0.1:$registry_port"; else dockerd_start; fi
 engines_wait
 busybox_load
 containerd_pid=$(pgrep -P "$dockerd_pid" -x containerd)

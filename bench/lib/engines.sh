@@ -8,6 +8,9 @@
 #   dockerd_start [ARGS...]  dockerd and its own containerd on $work/docker.sock; pid in $dockerd_pid
 #   engines_wait             until both answer `docker version`
 #   busybox_load             busybox:latest into both: made offline by Berth, saved, loaded into dockerd
+#   registry_start           a distribution registry (docker-registry) on 127.0.0.1:$registry_port, a
+#                            free port, its storage in the work dir; dockerd needs
+#                            --insecure-registry 127.0.0.1:$registry_port to pull from it
 #   host berth|docker        the DOCKER_HOST of one engine
 [ -n "${repo:-}" ] || repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 pids=()
@@ -51,6 +54,15 @@ engines_wait() {
 busybox_load() {
     DOCKER_HOST="$(host berth)" "$repo/bin/berth" image bootstrap busybox >/dev/null
     DOCKER_HOST="$(host berth)" docker save busybox:latest | DOCKER_HOST="$(host docker)" docker load >/dev/null
+}
+
+registry_start() {
+    registry_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    printf 'version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: %s}}\nhttp: {addr: 127.0.0.1:%s}\n' \
+        "$work/registry" "$registry_port" >"$work/registry.yml"
+    /usr/bin/docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+    pids+=($!)
+    until curl -fs "http://127.0.0.1:$registry_port/v2/" >/dev/null; do sleep 0.2; done
 }
 
 # Stops both daemons (dockerd stops its containers and its containerd), then removes what is left:
