@@ -59,7 +59,11 @@ public final class Terminal {
             deadline = time.time() + 60
             while time.time() < deadline and read(deadline):
                 pass
-            done, status = os.waitpid(pid, os.WNOHANG)
+            done, status = 0, 0
+            while not done and time.time() < deadline:  # the terminal closes before the program ends
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if not done:
+                    time.sleep(0.1)
             if not done:
                 os.kill(pid, 9)
                 os.waitpid(pid, 0)
