@@ -411,13 +411,63 @@ class ParityDockerCliIT {
         docker("rm", "ruled").ok();
     }
 
+    /**
+     * {@code --device-read-bps} and its siblings: the limits are the container's blkio cgroup's
+     * (io.max on cgroup v2), and inspect shows them.
+     */
+    @Test
+    void blockIoLimitsAreThoseOfTheContainersCgroup() throws Exception {
+        String disk;
+        try (var names = Files.list(Path.of("/sys/block"))) {
+            disk = names.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith("loop") && !n.startsWith("ram") && !n.startsWith("zram"))
+                    .sorted()
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no disk in /sys/block"));
+        }
+        String numbers = Files.readString(Path.of("/sys/block", disk, "dev")).strip();
+        docker(
+                        "run",
+                        "-d",
+                        "--name",
+                        "throttled",
+                        "--device-read-bps",
+                        "/dev/" + disk + ":1mb",
+                        "--device-write-iops",
+                        "/dev/" + disk + ":100",
+                        "busybox",
+                        "sleep",
+                        "600")
+                .ok();
+        String pid = docker("inspect", "-f", "{{.State.Pid}}", "throttled").ok().strip();
+        List<String> cgroups = Files.readAllLines(Path.of("/proc", pid, "cgroup"));
+        String v1 = cgroups.stream()
+                .filter(l -> l.split(":", 3)[1].equals("blkio"))
+                .map(l -> l.split(":", 3)[2])
+                .findFirst()
+                .orElse(null);
+        if (v1 != null) {
+            Path blkio = Path.of("/sys/fs/cgroup/blkio" + v1);
+            assertThat(Files.readString(blkio.resolve("blkio.throttle.read_bps_device")))
+                    .isEqualTo(numbers + " 1048576\n");
+            assertThat(Files.readString(blkio.resolve("blkio.throttle.write_iops_device")))
+                    .isEqualTo(numbers + " 100\n");
+        } else {
+            String unified = cgroups.getFirst().split(":", 3)[2];
+            assertThat(Files.readString(Path.of("/sys/fs/cgroup" + unified, "io.max")))
+                    .isEqualTo(numbers + " rbps=1048576 wbps=max riops=max wiops=100\n");
+        }
+        assertThat(docker("inspect", "-f", "{{json .HostConfig.BlkioDeviceReadBps}}", "throttled")
+                        .ok()
+                        .strip())
+                .isEqualTo("[{\"Path\":\"/dev/" + disk + "\",\"Rate\":1048576}]");
+        docker("rm", "-f", "throttled").ok();
+    }
+
     /** A setting Berth does not apply is refused, naming it, never accepted and dropped. */
     @Test
     void hostConfigFieldsBerthDoesNotApplyAreRefusedByName() {
-        for (List<String> flags : List.of(
-                List.of("--device-read-bps", "/dev/null:1mb"),
-                List.of("--oom-score-adj", "5"),
-                List.of("--cgroupns", "host"))) {
+        for (List<String> flags : List.of(List.of("--oom-score-adj", "5"), List.of("--cgroupns", "host"))) {
             List<String> args = new java.util.ArrayList<>(List.of("create"));
             args.addAll(flags);
             args.add("busybox");

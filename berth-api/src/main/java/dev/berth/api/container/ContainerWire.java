@@ -159,6 +159,11 @@ final class ContainerWire {
         m.put("NanoCpus", h.nanoCpus());
         m.put("CgroupParent", "");
         m.put("BlkioWeight", 0);
+        m.put("BlkioWeightDevice", List.of());
+        m.put("BlkioDeviceReadBps", h.blkioDeviceReadBps());
+        m.put("BlkioDeviceWriteBps", h.blkioDeviceWriteBps());
+        m.put("BlkioDeviceReadIOps", h.blkioDeviceReadIOps());
+        m.put("BlkioDeviceWriteIOps", h.blkioDeviceWriteIOps());
         m.put("CpuPeriod", h.cpuPeriod());
         m.put("CpuQuota", h.cpuQuota());
         m.put("CpuRealtimePeriod", 0);

@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * {@code --device} (HostConfig.Devices): the host's device nodes a container gets, as moby's
  * DevicesFromPath finds them: a node (through a symlink), or every node under a directory; each
  * keeps the host's type, numbers, mode and owner. And {@code --device-cgroup-rule}
- * (HostConfig.DeviceCgroupRules): the nodes a container may use beyond those.
+ * (HostConfig.DeviceCgroupRules): the nodes a container may use beyond those; and the block I/O
+ * limits of {@code --device-read-bps} and its siblings, by the numbers of their devices.
  */
 final class HostDevices {
     private static final int S_IFMT = 0170000;
@@ -102,6 +103,42 @@ final class HostDevices {
                     m.pathOnHost());
         }
         return nodes;
+    }
+
+    /**
+     * {@code --device-read-bps}, {@code --device-write-bps}, {@code --device-read-iops} and
+     * {@code --device-write-iops} as the numbers of each device (moby's getBlkioThrottleDevices);
+     * null when none is set.
+     */
+    static Linux.BlockIO blockIO(HostSettings h) {
+        if (h.blkioDeviceReadBps().isEmpty()
+                && h.blkioDeviceWriteBps().isEmpty()
+                && h.blkioDeviceReadIOps().isEmpty()
+                && h.blkioDeviceWriteIOps().isEmpty()) {
+            return null;
+        }
+        return new Linux.BlockIO(
+                throttles(h.blkioDeviceReadBps()),
+                throttles(h.blkioDeviceWriteBps()),
+                throttles(h.blkioDeviceReadIOps()),
+                throttles(h.blkioDeviceWriteIOps()));
+    }
+
+    private static List<Linux.ThrottleDevice> throttles(List<HostSettings.ThrottleDevice> limits) {
+        List<Linux.ThrottleDevice> out = new ArrayList<>();
+        for (HostSettings.ThrottleDevice t : limits) {
+            Linux.Device d;
+            try {
+                d = device(Path.of(t.path()).toRealPath(), t.path());
+            } catch (IOException e) {
+                throw BerthException.invalid("stat %s: no such file or directory", t.path());
+            }
+            if (d == null) {
+                throw BerthException.invalid("%s is not a device", t.path());
+            }
+            out.add(new Linux.ThrottleDevice(d.major(), d.minor(), t.rate()));
+        }
+        return out;
     }
 
     /** The node at {@code path} (not followed) as {@code inContainer}; null when it is no device. */

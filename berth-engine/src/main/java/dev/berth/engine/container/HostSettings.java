@@ -48,7 +48,11 @@ public record HostSettings(
         @JsonProperty("VolumesFrom") List<String> volumesFrom,
         @JsonProperty("GroupAdd") List<String> groupAdd,
         @JsonProperty("Devices") List<DeviceMapping> devices,
-        @JsonProperty("DeviceCgroupRules") List<String> deviceCgroupRules) {
+        @JsonProperty("DeviceCgroupRules") List<String> deviceCgroupRules,
+        @JsonProperty("BlkioDeviceReadBps") List<ThrottleDevice> blkioDeviceReadBps,
+        @JsonProperty("BlkioDeviceWriteBps") List<ThrottleDevice> blkioDeviceWriteBps,
+        @JsonProperty("BlkioDeviceReadIOps") List<ThrottleDevice> blkioDeviceReadIOps,
+        @JsonProperty("BlkioDeviceWriteIOps") List<ThrottleDevice> blkioDeviceWriteIOps) {
 
     public HostSettings {
         binds = binds == null ? List.of() : binds;
@@ -68,6 +72,10 @@ public record HostSettings(
         groupAdd = groupAdd == null ? List.of() : groupAdd;
         devices = devices == null ? List.of() : devices;
         deviceCgroupRules = deviceCgroupRules == null ? List.of() : deviceCgroupRules;
+        blkioDeviceReadBps = blkioDeviceReadBps == null ? List.of() : blkioDeviceReadBps;
+        blkioDeviceWriteBps = blkioDeviceWriteBps == null ? List.of() : blkioDeviceWriteBps;
+        blkioDeviceReadIOps = blkioDeviceReadIOps == null ? List.of() : blkioDeviceReadIOps;
+        blkioDeviceWriteIOps = blkioDeviceWriteIOps == null ? List.of() : blkioDeviceWriteIOps;
     }
 
     /** Every field of the API's HostConfig (v1.50). */
@@ -185,7 +193,7 @@ public record HostSettings(
     public static HostSettings defaults() {
         return new HostSettings(
                 null, null, null, false, null, null, false, false, null, null, null, 0, 0, 0, 0, 0, 0, 0, null, null,
-                null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The same settings with what create fills in: the runtime ({@code --runtime}) and log config. */
@@ -220,7 +228,11 @@ public record HostSettings(
                 volumesFrom,
                 groupAdd,
                 devices,
-                deviceCgroupRules);
+                deviceCgroupRules,
+                blkioDeviceReadBps,
+                blkioDeviceWriteBps,
+                blkioDeviceReadIOps,
+                blkioDeviceWriteIOps);
     }
 
     /** The same settings with the resources and restart policy {@code docker update} gave. */
@@ -255,12 +267,27 @@ public record HostSettings(
                 volumesFrom,
                 groupAdd,
                 devices,
-                deviceCgroupRules);
+                deviceCgroupRules,
+                blkioDeviceReadBps,
+                blkioDeviceWriteBps,
+                blkioDeviceReadIOps,
+                blkioDeviceWriteIOps);
     }
 
     /** Until the networking issue lands, the default ("default"/"bridge") is a network namespace with only lo. */
     public String effectiveNetwork() {
         return networkMode.equals("host") ? "host" : "none";
+    }
+
+    /** {@code --device-read-bps} and its siblings: a host's block device and a rate per second. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ThrottleDevice(
+            @JsonProperty("Path") String path,
+            @JsonProperty("Rate") long rate) {
+        public ThrottleDevice {
+            path = path == null ? "" : path;
+        }
     }
 
     /** {@code --device}: a host's device node (or a directory of them), where it goes, and its access ("rwm"). */

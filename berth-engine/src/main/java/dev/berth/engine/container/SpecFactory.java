@@ -92,6 +92,7 @@ final class SpecFactory {
             }
         }
         host.deviceCgroupRules().forEach(rule -> b.allowDevices(HostDevices.rule(rule)));
+        b.blockIO(HostDevices.blockIO(host));
         for (Map.Entry<String, Path> etc : etcFiles(c).entrySet()) {
             if (!host.binds().stream().anyMatch(bind -> destination(bind).equals(etc.getKey()))) {
                 b.mount(new Mount(
@@ -134,7 +135,7 @@ final class SpecFactory {
     static Linux.Resources liveLimits(HostSettings host) {
         Linux.Resources all =
                 limits(SpecBuilder.dockerDefaults(), host).build().linux().resources();
-        return new Linux.Resources(all.memory(), all.cpu(), all.pids(), List.of());
+        return new Linux.Resources(all.memory(), all.cpu(), all.pids(), List.of(), null);
     }
 
     /** "/host:/ctr[:ro|rw[,…]]" → a bind mount of a host path (volumes are the container's mount points). */

@@ -109,6 +109,12 @@ final class CgroupV1 implements CgroupDriver {
             apply(resources);
         }
 
+        private static void throttle(Path blkio, String file, List<Linux.ThrottleDevice> limits) {
+            for (Linux.ThrottleDevice d : limits) {
+                Cgroups.write(blkio.resolve(file), d.major() + ":" + d.minor() + " " + d.rate());
+            }
+        }
+
         void apply(Linux.Resources r) {
             Path mem = dir("memory");
             if (r.memory() != null && mem != null) {
@@ -168,6 +174,17 @@ final class CgroupV1 implements CgroupDriver {
                 Cgroups.write(
                         pids.resolve("pids.max"),
                         r.pids().limit() > 0 ? Long.toString(r.pids().limit()) : "max");
+            }
+            Linux.BlockIO io = r.blockIO();
+            if (io != null) {
+                Path blkio = dir("blkio");
+                if (blkio == null) {
+                    throw BerthException.unavailable("no blkio cgroup: block I/O limits cannot be applied");
+                }
+                throttle(blkio, "blkio.throttle.read_bps_device", io.throttleReadBpsDevice());
+                throttle(blkio, "blkio.throttle.write_bps_device", io.throttleWriteBpsDevice());
+                throttle(blkio, "blkio.throttle.read_iops_device", io.throttleReadIOPSDevice());
+                throttle(blkio, "blkio.throttle.write_iops_device", io.throttleWriteIOPSDevice());
             }
             Path devices = dir("devices");
             if (devices != null) {

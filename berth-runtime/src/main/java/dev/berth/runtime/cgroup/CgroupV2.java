@@ -105,6 +105,13 @@ final class CgroupV2 implements CgroupDriver {
             apply(resources);
         }
 
+        /** One io.max key per write; the device's other keys keep their values. */
+        private void ioMax(List<Linux.ThrottleDevice> limits, String key) {
+            for (Linux.ThrottleDevice d : limits) {
+                Cgroups.write(dir.resolve("io.max"), d.major() + ":" + d.minor() + " " + key + "=" + d.rate());
+            }
+        }
+
         void apply(Linux.Resources r) {
             if (r.memory() != null) {
                 Long limit = r.memory().limit();
@@ -143,6 +150,16 @@ final class CgroupV2 implements CgroupDriver {
                 Cgroups.write(
                         dir.resolve("pids.max"),
                         r.pids().limit() > 0 ? Long.toString(r.pids().limit()) : "max");
+            }
+            Linux.BlockIO io = r.blockIO();
+            if (io != null) {
+                if (!Files.exists(dir.resolve("io.max"))) {
+                    throw BerthException.unavailable("no io controller: block I/O limits cannot be applied");
+                }
+                ioMax(io.throttleReadBpsDevice(), "rbps");
+                ioMax(io.throttleWriteBpsDevice(), "wbps");
+                ioMax(io.throttleReadIOPSDevice(), "riops");
+                ioMax(io.throttleWriteIOPSDevice(), "wiops");
             }
             if (!r.devices().isEmpty()) {
                 // v2 device rules need an eBPF program; runc attaches one, Berth does not yet

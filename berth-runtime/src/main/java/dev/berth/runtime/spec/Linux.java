@@ -60,13 +60,13 @@ public record Linux(
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Resources(Memory memory, Cpu cpu, Pids pids, List<DeviceRule> devices) {
+    public record Resources(Memory memory, Cpu cpu, Pids pids, List<DeviceRule> devices, BlockIO blockIO) {
         public Resources {
             devices = devices == null ? List.of() : List.copyOf(devices);
         }
 
         public static Resources none() {
-            return new Resources(null, null, null, List.of());
+            return new Resources(null, null, null, List.of(), null);
         }
     }
 
@@ -84,6 +84,25 @@ public record Linux(
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Pids(long limit) {}
+
+    /** config-linux.md "Block IO": per-device limits of bytes and operations per second. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record BlockIO(
+            List<ThrottleDevice> throttleReadBpsDevice,
+            List<ThrottleDevice> throttleWriteBpsDevice,
+            List<ThrottleDevice> throttleReadIOPSDevice,
+            List<ThrottleDevice> throttleWriteIOPSDevice) {
+        public BlockIO {
+            throttleReadBpsDevice = throttleReadBpsDevice == null ? List.of() : List.copyOf(throttleReadBpsDevice);
+            throttleWriteBpsDevice = throttleWriteBpsDevice == null ? List.of() : List.copyOf(throttleWriteBpsDevice);
+            throttleReadIOPSDevice = throttleReadIOPSDevice == null ? List.of() : List.copyOf(throttleReadIOPSDevice);
+            throttleWriteIOPSDevice =
+                    throttleWriteIOPSDevice == null ? List.of() : List.copyOf(throttleWriteIOPSDevice);
+        }
+    }
+
+    /** A block device's major and minor numbers and a rate. */
+    public record ThrottleDevice(long major, long minor, long rate) {}
 
     /** A devices-cgroup rule; null major or minor means any. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -53,6 +53,7 @@ public final class SpecBuilder {
     private boolean privileged;
     private final List<Linux.Device> devices = new ArrayList<>();
     private final List<DeviceRule> deviceRules = new ArrayList<>();
+    private Linux.BlockIO blockIO;
     private long privilegedCaps = -1;
     private boolean noNewPrivileges;
     private Long memory;
@@ -150,6 +151,12 @@ public final class SpecBuilder {
     public SpecBuilder device(Linux.Device node, String access) {
         devices.add(node);
         deviceRules.add(new DeviceRule(true, node.type(), node.major(), node.minor(), access));
+        return this;
+    }
+
+    /** --device-read-bps and its siblings (null: none). */
+    public SpecBuilder blockIO(Linux.BlockIO value) {
+        this.blockIO = value;
         return this;
     }
 
@@ -310,7 +317,11 @@ public final class SpecBuilder {
                         : new Linux.Cpu(cpuShares, cpuQuota, cpuPeriod, cpusetCpus, cpusetMems);
         Linux.Pids pids = pidsLimit == null ? null : new Linux.Pids(pidsLimit);
         Linux.Resources resources = new Linux.Resources(
-                mem, cpu, pids, privileged ? List.of(new DeviceRule(true, "a", null, null, "rwm")) : deviceRules());
+                mem,
+                cpu,
+                pids,
+                privileged ? List.of(new DeviceRule(true, "a", null, null, "rwm")) : deviceRules(),
+                blockIO);
 
         Linux linux = new Linux(
                 namespaces,
