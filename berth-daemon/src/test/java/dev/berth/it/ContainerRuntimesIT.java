@@ -25,13 +25,7 @@ class ContainerRuntimesIT {
 
     @BeforeAll
     static void startDaemon() {
-        List<String> missing = new ArrayList<>();
-        for (String runtime : List.of("runc", "crun")) {
-            if (Prerequisites.findOnPath(runtime) == null) {
-                missing.add(runtime + " (apt-get install " + runtime + ")");
-            }
-        }
-        Prerequisites.require(missing);
+        Prerequisites.requirePrograms("runc", "crun");
         daemon = BerthDaemon.start();
         daemon.bootstrapBusybox();
     }

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +26,7 @@ class ContainerStdioIT {
 
     @BeforeAll
     static void startDaemon() {
-        List<String> missing = new ArrayList<>();
-        for (String runtime : List.of("runc", "crun")) {
-            if (Prerequisites.findOnPath(runtime) == null) {
-                missing.add(runtime + " (apt-get install " + runtime + ")");
-            }
-        }
-        Prerequisites.require(missing);
+        Prerequisites.requirePrograms("runc", "crun");
         daemon = BerthDaemon.start();
         daemon.bootstrapBusybox();
     }

@@ -47,6 +47,17 @@ public final class Prerequisites {
         return found;
     }
 
+    /** Each of {@code programs} on PATH (each from the apt package of its name), all missing ones named at once. */
+    public static void requirePrograms(String... programs) {
+        List<String> missing = new ArrayList<>();
+        for (String program : programs) {
+            if (findOnPath(program) == null) {
+                missing.add(program + " (apt-get install " + program + ")");
+            }
+        }
+        require(missing);
+    }
+
     /** The host's static busybox, from which tests make their root filesystems. */
     public static void requireBusybox() {
         require(Files.isExecutable(Busybox.BINARY), Busybox.BINARY + " (apt-get install busybox-static)");
