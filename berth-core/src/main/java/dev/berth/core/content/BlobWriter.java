@@ -13,6 +13,13 @@ public interface BlobWriter extends AutoCloseable {
     /** Appends at {@link #offset()}. */
     OutputStream output();
 
+    /**
+     * The digest of the bytes written so far: what {@link #commit} stores them under. A caller that
+     * must keep the blob alive from the moment it is in the store leases this digest first (the
+     * commit may find the blob there already, and a removal must not take it in between).
+     */
+    Digest digest();
+
     /** Verifies, fsyncs and renames into place; the ingest is gone afterwards. */
     BlobInfo commit(Digest expected, long expectedSize);
 

@@ -131,6 +131,17 @@ final class LocalBlobWriter implements BlobWriter {
     }
 
     @Override
+    public synchronized Digest digest() {
+        try {
+            return Digest.of(algorithm, ((MessageDigest) hasher().clone()).digest());
+        } catch (IOException e) {
+            throw LocalBlobStore.io("reading ingest " + file, e);
+        } catch (CloneNotSupportedException e) {
+            throw BerthException.internal(algorithm + " cannot be cloned", e);
+        }
+    }
+
+    @Override
     public synchronized BlobInfo commit(Digest expected, long expectedSize) {
         if (finished) {
             throw BerthException.conflict("ingest %s is closed", ref);

@@ -77,6 +77,27 @@ public final class LayerDao {
                         + "NOT EXISTS (SELECT 1 FROM layers c WHERE c.parent_chain_id = l.chain_id)");
     }
 
+    /**
+     * Deletes every layer no image and no child layer holds, except those {@code kept} (leased by
+     * an operation in progress), repeatedly: a parent goes once its last child has gone.
+     *
+     * @return the deleted rows, top first
+     */
+    public List<LayerRow> deleteUnreferenced(java.util.function.Predicate<Digest> kept) throws SQLException {
+        List<LayerRow> out = new java.util.ArrayList<>();
+        while (true) {
+            List<LayerRow> batch =
+                    unreferenced().stream().filter(l -> !kept.test(l.chainId())).toList();
+            if (batch.isEmpty()) {
+                return out;
+            }
+            for (LayerRow l : batch) {
+                delete(l.chainId());
+                out.add(l);
+            }
+        }
+    }
+
     public boolean delete(Digest chainId) throws SQLException {
         return Sql.update(tx, "DELETE FROM layers WHERE chain_id = ?", chainId) > 0;
     }

@@ -9,6 +9,7 @@ import dev.berth.core.snapshot.Snapshotter;
 import dev.berth.core.sys.Mounts;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.LayerStore;
+import dev.berth.engine.image.Leases;
 import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.engine.volume.MountPlanner;
 import java.time.Clock;
@@ -69,8 +70,20 @@ public final class ContainerCreator {
         }
         String imageName = requested.image();
         Digest imageId = images.resolver().resolve(imageName);
-        ImageRow image =
-                images.store().row(imageId).orElseThrow(() -> BerthException.notFound("No such image: %s", imageName));
+        // Leased until the container's row holds the image: an rmi meanwhile untags it and leaves
+        // it for this container (as for one that exists); one that got there first took it away
+        // before the lease, and the row says so.
+        try (Leases.Lease lease = images.leases().acquire(List.of(imageId))) {
+            ImageRow image = images.store()
+                    .row(imageId)
+                    .orElseThrow(() -> BerthException.notFound("No such image: %s", imageName));
+            return create(name, requested, hostConfig, imageName, image);
+        }
+    }
+
+    private Created create(
+            String name, ContainerSettings requested, HostSettings hostConfig, String imageName, ImageRow image) {
+        Digest imageId = image.id();
         ContainerConfig imageConfig = images.store().config(imageId).value().configOrEmpty();
         ContainerSettings merged = requested.withImageDefaults(imageConfig);
         List<String> command = merged.command();

@@ -378,7 +378,8 @@ public final class PushService {
             tx.layers().setBlob(layer.chainId(), gz.digest(), MediaTypes.DOCKER_LAYER_GZIP, gz.size());
             return null;
         });
-        // The plain tar is garbage now unless another layer row still names it.
+        // The plain tar is garbage now unless another layer row still names it (removed when
+        // this push's lease of it ends).
         layers.deleteBlobIfUnused(layer.blobDigest());
         return Descriptor.of(MediaTypes.DOCKER_LAYER_GZIP, gz.digest(), gz.size());
     }

@@ -58,7 +58,7 @@ public final class ImageLoader {
                 return loaded;
             } finally {
                 lease.close();
-                for (Digest d : archive.ingested()) {
+                for (Digest d : archive.blobs()) {
                     layers.deleteBlobIfUnused(d);
                 }
             }

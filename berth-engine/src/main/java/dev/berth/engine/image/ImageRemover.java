@@ -29,6 +29,7 @@ public final class ImageRemover {
     private final ImageStore store;
     private final MetadataStore db;
     private final LayerStore layers;
+    private final Leases leases;
     private final ImageEvents events;
     private final Clock clock;
     private final ImageResolver resolver;
@@ -38,6 +39,7 @@ public final class ImageRemover {
             ImageStore store,
             MetadataStore db,
             LayerStore layers,
+            Leases leases,
             ImageEvents events,
             Clock clock,
             ImageResolver resolver,
@@ -45,6 +47,7 @@ public final class ImageRemover {
         this.store = store;
         this.db = db;
         this.layers = layers;
+        this.leases = leases;
         this.events = events;
         this.clock = clock;
         this.resolver = resolver;
@@ -202,7 +205,24 @@ public final class ImageRemover {
             untag(r, id, records);
         }
         java.util.Map<String, String> labels = labels(id);
-        boolean deleted = db.inTransaction(tx -> {
+        // An operation that leased the image (a container being created on it, a push, a load
+        // of it) keeps it, as a container that uses it does: untagged, it stays dangling.
+        boolean deleted = leases.unlessLeased(id, () -> deleteRow(id)).orElse(false);
+        if (!deleted) {
+            return;
+        }
+        store.forget(id);
+        layers.deleteBlobIfUnused(id);
+        events.publish("delete", id, id.toString(), labels);
+        records.add(DeleteItem.deleted(id.toString()));
+        for (LayerRow l : layers.removeUnreferenced()) {
+            records.add(DeleteItem.deleted(l.chainId().toString()));
+        }
+    }
+
+    /** The image's row, unless a tag came or a container uses it meanwhile. */
+    private boolean deleteRow(Digest id) {
+        return db.inTransaction(tx -> {
             // Checked again inside the transaction: a tag may have arrived since.
             if (!tx.tags().forImage(id).isEmpty()
                     || !tx.repoDigests().forImage(id).isEmpty()) {
@@ -216,16 +236,6 @@ public final class ImageRemover {
             }
             return tx.images().delete(id);
         });
-        if (!deleted) {
-            return;
-        }
-        store.forget(id);
-        layers.deleteBlobIfUnused(id);
-        events.publish("delete", id, id.toString(), labels);
-        records.add(DeleteItem.deleted(id.toString()));
-        for (LayerRow l : layers.removeUnreferenced()) {
-            records.add(DeleteItem.deleted(l.chainId().toString()));
-        }
     }
 
     private Map<String, String> labels(Digest id) {

@@ -57,7 +57,7 @@ public record ImageServices(
                 resolver,
                 queries,
                 tags,
-                new ImageRemover(store, p.db(), layers, events, p.clock(), resolver, p.users()),
+                new ImageRemover(store, p.db(), layers, leases, events, p.clock(), resolver, p.users()),
                 new ImageImporter(store, p.blobs(), leases, layers, events, p.clock(), tags),
                 new ImageLoader(store, p.blobs(), leases, layers, events),
                 new ImageSaver(store, p.db(), layers, events, p.blobs(), resolver),

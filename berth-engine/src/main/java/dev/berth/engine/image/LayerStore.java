@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -288,21 +287,7 @@ public final class LayerStore {
      * @return the removed layers, top first
      */
     public List<LayerRow> removeUnreferenced() {
-        List<LayerRow> removed = db.inTransaction(tx -> {
-            List<LayerRow> out = new ArrayList<>();
-            while (true) {
-                List<LayerRow> batch = tx.layers().unreferenced().stream()
-                        .filter(l -> !leases.isLeased(l.chainId()))
-                        .toList();
-                if (batch.isEmpty()) {
-                    return out;
-                }
-                for (LayerRow l : batch) {
-                    tx.layers().delete(l.chainId());
-                    out.add(l);
-                }
-            }
-        });
+        List<LayerRow> removed = db.inTransaction(tx -> tx.layers().deleteUnreferenced(leases::isLeased));
         for (LayerRow l : removed) {
             ReentrantLock lock = leases.lockFor(l.chainId());
             lock.lock();

@@ -14,6 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Leases {
     private final Map<Digest, Integer> held = new HashMap<>();
+    /** Removals a lease held off, run when the last lease of their digest ends (else they would never run). */
+    private final Map<Digest, Runnable> deferred = new HashMap<>();
+
     private final ReentrantLock[] stripes = new ReentrantLock[64];
     private final ReentrantLock[] removalStripes = new ReentrantLock[64];
 
@@ -50,13 +53,25 @@ public final class Leases {
 
         @Override
         public void close() {
+            List<Digest> released = new java.util.ArrayList<>();
             synchronized (held) {
                 if (closed) {
                     return;
                 }
                 closed = true;
                 for (Digest d : digests) {
-                    held.computeIfPresent(d, (k, n) -> n == 1 ? null : n - 1);
+                    if (held.computeIfPresent(d, (k, n) -> n == 1 ? null : n - 1) == null && deferred.containsKey(d)) {
+                        released.add(d);
+                    }
+                }
+            }
+            for (Digest d : released) {
+                Runnable removal;
+                synchronized (held) {
+                    removal = deferred.remove(d);
+                }
+                if (removal != null) {
+                    removeUnlessLeased(d, removal);
                 }
             }
         }
@@ -73,15 +88,37 @@ public final class Leases {
     /**
      * Runs {@code removal} unless {@code digest} is leased, with new leases of that digest held
      * off until it is done. A plain isLeased-then-delete lets a load lease a blob it found
-     * present, just after the check, and then lose it to the delete.
+     * present, just after the check, and then lose it to the delete. A removal a lease holds off
+     * runs when the last lease of the digest ends (it checks again whether its object is still
+     * unused): an operation that leased a blob another one just gave up, and then did not use it,
+     * must not leave it behind.
      */
     public void removeUnlessLeased(Digest digest, Runnable removal) {
         ReentrantLock lock = removalLock(digest);
         lock.lock();
         try {
-            if (!isLeased(digest)) {
-                removal.run();
+            synchronized (held) {
+                if (held.containsKey(digest)) {
+                    deferred.put(digest, removal);
+                    return;
+                }
             }
+            removal.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code removal} unless {@code digest} is leased, with new leases of that digest held
+     * off until it is done (an operation that leases it and then reads the rows sees the removal
+     * done); empty when it is leased (then nothing ran, and nothing will).
+     */
+    public <T> java.util.Optional<T> unlessLeased(Digest digest, java.util.function.Supplier<T> removal) {
+        ReentrantLock lock = removalLock(digest);
+        lock.lock();
+        try {
+            return isLeased(digest) ? java.util.Optional.empty() : java.util.Optional.of(removal.get());
         } finally {
             lock.unlock();
         }

@@ -2,6 +2,7 @@ package dev.berth.engine.image;
 
 import dev.berth.core.content.BlobInfo;
 import dev.berth.core.content.BlobStore;
+import dev.berth.core.content.BlobWriter;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.io.Compression;
@@ -9,10 +10,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -35,7 +36,6 @@ final class LoadArchive {
     private final Map<String, BlobInfo> files = new HashMap<>();
     private final Map<String, String> links = new HashMap<>();
     private final Map<Digest, BlobInfo> byDigest = new HashMap<>();
-    private final Set<Digest> ingested = new LinkedHashSet<>();
 
     static LoadArchive read(InputStream body, BlobStore blobs, Leases.Lease lease, ProgressListener progress) {
         LoadArchive archive = new LoadArchive();
@@ -84,16 +84,39 @@ final class LoadArchive {
                 return;
             }
         }
-        // Shield the tar stream: an ingester closing its input must not end the archive.
-        InputStream shielded = new java.io.FilterInputStream(in) {
-            @Override
-            public void close() {}
-        };
-        BlobInfo info = blobs.ingest(shielded, expected, size);
-        lease.add(info.digest());
-        ingested.add(info.digest());
+        BlobInfo info;
+        if (expected != null) {
+            // Shield the tar stream: an ingester closing its input must not end the archive.
+            InputStream shielded = new java.io.FilterInputStream(in) {
+                @Override
+                public void close() {}
+            };
+            info = blobs.ingest(shielded, expected, size);
+        } else {
+            info = ingestLeased(in, size, blobs, lease);
+        }
         files.put(path, info);
         byDigest.put(info.digest(), info);
+    }
+
+    /**
+     * A file whose digest only its bytes tell (a Docker 1.2 {@code <id>/layer.tar}): leased once
+     * written and before it goes into the store, where it may be already, as a layer of another
+     * image, so that an rmi of that image cannot delete it before this load's rows hold it.
+     */
+    private static BlobInfo ingestLeased(InputStream in, long size, BlobStore blobs, Leases.Lease lease)
+            throws IOException {
+        try (BlobWriter writer = blobs.writer("load-" + UUID.randomUUID())) {
+            try {
+                in.transferTo(writer.output());
+                Digest digest = writer.digest();
+                lease.add(digest);
+                return writer.commit(digest, size);
+            } catch (IOException | RuntimeException e) {
+                writer.abort();
+                throw e;
+            }
+        }
     }
 
     static String normalize(String name) {
@@ -143,8 +166,12 @@ final class LoadArchive {
                 .orElseThrow(() -> BerthException.invalid("invalid tar: blob %s is missing from the archive", digest));
     }
 
-    /** Blobs this read added to the store (for cleanup of those no row ends up naming). */
-    Set<Digest> ingested() {
-        return ingested;
+    /**
+     * Every blob of the archive, in the store now: those no row ends up naming are garbage once
+     * the load is over, also those found there already (a concurrent load may have ingested them
+     * and left them to this one while it leased them).
+     */
+    Set<Digest> blobs() {
+        return Set.copyOf(byDigest.keySet());
     }
 }

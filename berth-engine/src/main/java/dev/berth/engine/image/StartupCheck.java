@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The start-up consistency check (shared/DESIGN.md, "Consistency rules"): whatever no committed
- * row refers to — partial ingests, blobs, snapshots, e.g. from a load killed half-way — is
- * removed; rows whose files are missing are reported with the exact path, and the daemon still
+ * row refers to — layer rows no image holds, partial ingests, blobs, snapshots, e.g. from a load
+ * or an rmi killed half-way — is removed; rows whose files are missing are reported with the exact path, and the daemon still
  * starts. Runs before the daemon serves requests, so nothing is in flight.
  *
  * <p>One exception: a partial download ({@link #RESUMABLE_PREFIX}) that grew within the grace
@@ -75,6 +75,12 @@ public final class StartupCheck {
         List<String> removed = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         List<String> kept = new ArrayList<>();
+
+        // Layer rows that no image and no child layer holds: an rmi or prune killed between the
+        // image's transaction and its layers' (their snapshots and blobs go below, with them)
+        for (LayerRow l : db.inTransaction(tx -> tx.layers().deleteUnreferenced(chainId -> false))) {
+            removed.add("layer row " + l.chainId());
+        }
 
         Instant keepAfter = clock.instant().minus(ingestGrace);
         for (String ref : blobs.ingests()) {

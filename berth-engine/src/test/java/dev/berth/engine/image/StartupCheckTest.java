@@ -51,6 +51,32 @@ class StartupCheckTest {
     }
 
     @Test
+    void layersNoImageHoldsAfterAnRmiKilledBetweenItsTransactionsAreRemoved() throws Exception {
+        TestImage img = TestImage.of(List.of(BASE, APP), "2024-01-01T00:00:00Z", List.of("app:1"));
+        try (ImageFixture f = new ImageFixture(dir)) {
+            f.load(TestImage.dockerSave(List.of(img)));
+            // what an rmi killed after its image transaction and before its layers' leaves
+            f.db.inTransaction(tx -> {
+                tx.tags().delete("docker.io/library/app:1");
+                return tx.images().delete(Digest.parse(img.id()));
+            });
+        }
+        try (ImageFixture restarted = new ImageFixture(dir)) {
+            StartupCheck.Report report = restarted.startupCheck().run();
+
+            assertThat(report.removed())
+                    .contains(
+                            "layer row " + Digest.sha256(BASE),
+                            "snapshot " + LayerStore.snapshotName(Digest.sha256(BASE)));
+            List<dev.berth.core.metadata.LayerRow> layers =
+                    restarted.db.read(tx -> tx.layers().all());
+            assertThat(layers).isEmpty();
+            assertThat(restarted.blobs.list()).isEmpty();
+            assertThat(restarted.snapshots.list()).isEmpty();
+        }
+    }
+
+    @Test
     void recentPartialDownloadsStayForAPullToResumeAndOldOrUselessOnesGo() throws Exception {
         Digest recent = Digest.sha256(new byte[] {1});
         Digest old = Digest.sha256(new byte[] {2});
