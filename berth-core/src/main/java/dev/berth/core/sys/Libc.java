@@ -22,6 +22,7 @@ import java.util.List;
 public final class Libc {
     public static final int O_RDONLY = 0;
     public static final int O_WRONLY = 01;
+    public static final int O_RDWR = 02;
     public static final int O_CREAT = 0100;
     public static final int O_EXCL = 0200;
     public static final int O_TRUNC = 01000;
@@ -109,6 +110,14 @@ public final class Libc {
             "renameat2",
             FunctionDescriptor.of(Native.INT, Native.INT, Native.POINTER, Native.INT, Native.POINTER, Native.INT));
     private static final MethodHandle STATFS = Native.downcall("statfs", INT_PP);
+    private static final MethodHandle SPLICE = Native.downcall(
+            "splice",
+            FunctionDescriptor.of(
+                    Native.LONG, Native.INT, Native.POINTER, Native.INT, Native.POINTER, Native.LONG, Native.INT));
+    private static final MethodHandle FALLOCATE = Native.downcall(
+            "fallocate", FunctionDescriptor.of(Native.INT, Native.INT, Native.INT, Native.LONG, Native.LONG));
+    private static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
     private static final MethodHandle GETUID = Native.downcallPlain("getuid", FunctionDescriptor.of(Native.INT));
     private static final MethodHandle GETEUID = Native.downcallPlain("geteuid", FunctionDescriptor.of(Native.INT));
     private static final MethodHandle GETEGID = Native.downcallPlain("getegid", FunctionDescriptor.of(Native.INT));
@@ -590,6 +599,42 @@ public final class Libc {
         } finally {
             close(fd, path);
         }
+    }
+
+    // ---- pipes into files ----------------------------------------------------------------------
+
+    /**
+     * splice(2) from pipe {@code pipeFd} into file {@code fileFd} at {@code fileOffset}: up to
+     * {@code max} bytes, waiting until some are there. The kernel takes the bytes out of the pipe
+     * and puts them in the file in one call, so a process killed around it has either done both
+     * or neither. Returns the bytes moved; 0 when the pipe has no writer left and is empty.
+     */
+    public static long spliceToFile(int pipeFd, int fileFd, long fileOffset, long max, Path fileForErrors) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            MemorySegment offset = arena.allocateFrom(ValueLayout.JAVA_LONG, fileOffset);
+            while (true) {
+                long n = (long) SPLICE.invokeExact(errno, pipeFd, MemorySegment.NULL, fileFd, offset, max, 0);
+                if (n >= 0) {
+                    return n;
+                }
+                int e = Native.errno(errno);
+                if (e != Errno.EINTR) {
+                    throw Errno.exception("splice", fileForErrors.toString(), e);
+                }
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Frees the blocks of {@code [offset, offset + length)} of a file and keeps its size
+     * (fallocate(2) PUNCH_HOLE): what is read there afterwards is zeros.
+     */
+    public static void punchHole(int fd, long offset, long length, Path pathForErrors) {
+        run("fallocate", pathForErrors.toString(), (arena, errno) ->
+                (int) FALLOCATE.invokeExact(errno, fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length));
     }
 
     // ---- identity and filesystems -------------------------------------------------------------

@@ -3,7 +3,6 @@ package dev.berth.engine.container;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.sys.Libc;
 import dev.berth.runtime.Stdio;
-import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -25,8 +24,6 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ContainerIo {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContainerIo.class);
-    /** Docker's json-file splits longer lines into entries of this size. */
-    private static final int MAX_LINE = 16 * 1024;
 
     private final Path stdinFifo;
     private final Path stdoutFifo;
@@ -160,15 +157,16 @@ final class ContainerIo {
 
     /**
      * Starts copying once the shim holds the fifos (so opening them for reading does not block).
-     * {@code sink} gets raw chunks; {@code log} (may be null) gets lines.
+     * {@code sink} gets raw chunks; {@code log} (may be null: an exec's output is not logged) gets
+     * every line once, through an {@link OutputSpool}.
      */
-    void startCopying(Sink sink, LineSink log, Clock clock) {
+    void startCopying(Sink sink, ContainerLog log, Clock clock) {
         List<CompletableFuture<Void>> copiers = new ArrayList<>();
         if (stdoutFifo != null) {
-            copiers.add(copy(stdoutFifo, "stdout", sink, log, clock, reattached));
+            copiers.add(log == null ? copy(stdoutFifo, "stdout", sink) : spool(stdoutFifo, "stdout", sink, log, clock));
         }
         if (stderrFifo != null) {
-            copiers.add(copy(stderrFifo, "stderr", sink, log, clock, reattached));
+            copiers.add(log == null ? copy(stderrFifo, "stderr", sink) : spool(stderrFifo, "stderr", sink, log, clock));
         }
         CompletableFuture.allOf(copiers.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> done.complete(null));
     }
@@ -178,7 +176,7 @@ final class ContainerIo {
         return done;
     }
 
-    /** Removes the fifos (the run is over). */
+    /** Removes the fifos and spools (the run is over). */
     void delete() {
         closeStdin();
         for (Path p : new Path[] {stdinFifo, stdoutFifo, stderrFifo}) {
@@ -190,55 +188,76 @@ final class ContainerIo {
                 }
             }
         }
+        for (Path p : new Path[] {stdoutFifo, stderrFifo}) {
+            if (p != null) {
+                OutputSpool.delete(p.getParent(), p.getFileName().toString());
+            }
+        }
     }
 
     interface Sink {
         void chunk(String stream, byte[] bytes);
     }
 
-    interface LineSink {
-        void line(LogEntry entry);
+    /**
+     * Opens the fifo for reading. Opened here, while the shim (which waits to be released) holds
+     * the write end: opened later, after a fast process has ended, the read-only open would wait
+     * for a writer forever. A reattached run's writers may be gone by now: a read-write handle held
+     * during the open keeps it from waiting, and closing it leaves end of file to the container's
+     * writers.
+     */
+    private int openForReading(Path fifo) {
+        int writer = reattached ? Libc.open(fifo, Libc.O_RDWR, 0) : -1;
+        try {
+            return Libc.open(fifo, Libc.O_RDONLY, 0);
+        } finally {
+            if (writer >= 0) {
+                Libc.close(writer, fifo);
+            }
+        }
     }
 
-    private static CompletableFuture<Void> copy(
-            Path fifo, String stream, Sink sink, LineSink log, Clock clock, boolean reattached) {
+    /** A logged stream: the fifo's bytes go through a spool, each line into the log once. */
+    private CompletableFuture<Void> spool(Path fifo, String stream, Sink sink, ContainerLog log, Clock clock) {
         CompletableFuture<Void> finished = new CompletableFuture<>();
-        // Opened here, while the shim (which waits to be released) holds the write end: opened
-        // later, after a fast process has ended, the read-only open would wait for a writer forever.
-        // A reattached run's writers may be gone by now: a read-write handle held during the open
-        // keeps it from waiting, and closing it leaves end of file to the container's writers.
+        int fd = openForReading(fifo);
+        OutputSpool spool;
+        try {
+            spool = OutputSpool.open(stream, fifo.getParent(), log, clock, reattached);
+        } catch (RuntimeException e) {
+            Libc.close(fd, fifo);
+            throw e;
+        }
+        Thread.ofPlatform().daemon().name("io-" + fifo.getFileName()).start(() -> {
+            try {
+                spool.copy(fd, fifo, sink);
+            } finally {
+                Libc.close(fd, fifo);
+                finished.complete(null);
+            }
+        });
+        return finished;
+    }
+
+    /** An unlogged stream (an exec's): chunks to {@code sink} until the writers are gone. */
+    private CompletableFuture<Void> copy(Path fifo, String stream, Sink sink) {
+        CompletableFuture<Void> finished = new CompletableFuture<>();
         InputStream opened;
-        try (RandomAccessFile writer = reattached ? new RandomAccessFile(fifo.toFile(), "rw") : null) {
+        try {
+            // opened now, while the shim holds the write end (see openForReading)
             opened = new FileInputStream(fifo.toFile());
         } catch (IOException e) {
             throw BerthException.unavailable("cannot open %s: %s", fifo, e.getMessage());
         }
         Thread.ofPlatform().daemon().name("io-" + fifo.getFileName()).start(() -> {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
             try (InputStream in = opened) {
                 byte[] buf = new byte[32 * 1024];
                 for (int n; (n = in.read(buf)) > 0; ) {
-                    byte[] chunk = java.util.Arrays.copyOf(buf, n);
-                    sink.chunk(stream, chunk);
-                    if (log != null) {
-                        int start = 0;
-                        for (int i = 0; i < n; i++) {
-                            if (buf[i] == '\n' || line.size() + (i - start) >= MAX_LINE) {
-                                line.write(buf, start, i - start + 1);
-                                log.line(new LogEntry(stream, clock.instant(), line.toByteArray()));
-                                line.reset();
-                                start = i + 1;
-                            }
-                        }
-                        line.write(buf, start, n - start);
-                    }
+                    sink.chunk(stream, java.util.Arrays.copyOf(buf, n));
                 }
             } catch (IOException e) {
                 // the fifo went away: the run is over
             } finally {
-                if (log != null && line.size() > 0) {
-                    log.line(new LogEntry(stream, clock.instant(), line.toByteArray()));
-                }
                 finished.complete(null);
             }
         });

@@ -117,6 +117,20 @@ public final class ContainerLog {
     }
 
     /** Every entry kept, oldest first, across rotated files. */
+    /**
+     * How many entries of {@code stream} the log has (in every rotated file) stamped after
+     * {@code time} (see {@link OutputSpool}); none with the none driver.
+     */
+    synchronized int entriesAfter(Instant time, String stream) {
+        int[] count = {0};
+        forEach(e -> {
+            if (e.stream().equals(stream) && e.time().isAfter(time)) {
+                count[0]++;
+            }
+        });
+        return count[0];
+    }
+
     synchronized void forEach(Consumer<LogEntry> action) {
         if (file == null) {
             return;

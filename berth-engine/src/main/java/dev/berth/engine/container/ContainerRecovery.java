@@ -4,6 +4,7 @@ import dev.berth.core.io.Trees;
 import dev.berth.core.sys.Mounts;
 import dev.berth.runtime.ContainerProcess;
 import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.shim.ShimProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * here, else Docker's 255), and their cgroups and run directories removed; directories of
  * containers without a row are deleted. Then containers whose restart policy says so (always;
  * unless-stopped when not stopped by the user) are started again.
+ *
+ * <p>What no row explains is found, not trusted to the rows (issue 15): every shim the earlier
+ * daemon started is found by its plan ({@link ShimProcesses}), so one of a start killed before the
+ * running row was written is ended with everything in its container's cgroup, whatever the row
+ * says; and a running container found frozen (a commit killed while it paused the container) is
+ * thawed, since only a user's pause, which the row records, keeps a container frozen.
  */
 public final class ContainerRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerRecovery.class);
@@ -67,8 +74,19 @@ public final class ContainerRecovery {
     public List<String> cleanUp() {
         List<String> report = new ArrayList<>();
         java.util.Set<String> reattached = new java.util.HashSet<>();
+        Path runRoot = paths.execRoot().resolve("containers");
+        // Every shim an earlier daemon started, found by its plan: also one it started but was
+        // killed before recording (a start interrupted between the shim and the running row).
+        Map<String, List<ProcessHandle>> shims = ShimProcesses.below(runRoot);
         for (Container c : store.all()) {
             if (!c.status().isAlive()) {
+                List<ProcessHandle> left = shims.getOrDefault(c.id(), List.of());
+                endShims(left);
+                cleanUpAfterCrash(c.id());
+                if (!left.isEmpty()) {
+                    report.add("container " + c.id() + " is " + c.status().word()
+                            + " but a start the daemon did not finish had left its shim running: ended");
+                }
                 continue;
             }
             Optional<ContainerProcess> process = reattach(c);
@@ -79,6 +97,7 @@ public final class ContainerRecovery {
                     report.add("container " + c.id() + " was " + c.status().word()
                             + " when the daemon stopped and still is: " + "reattached (pid "
                             + process.get().pid() + ")");
+                    thawUnlessPaused(c, process.get());
                     continue;
                 } catch (RuntimeException e) {
                     // its output cannot be read again (a fifo gone, say): stopped as if its shim were gone
@@ -86,19 +105,26 @@ public final class ContainerRecovery {
                     killQuietly(c, process.get());
                 }
             }
+            endShims(shims.getOrDefault(c.id(), List.of()));
             int code = stopLeftover(c);
+            runner.drainOutput(c);
             store.update(c.id(), c.state().exited(code, "", false, clock.instant()));
             report.add("container " + c.id() + " was " + c.status().word() + " when the daemon stopped: marked exited ("
                     + code + ")");
         }
-        Path runRoot = paths.execRoot().resolve("containers");
         if (Files.isDirectory(runRoot)) {
             try (Stream<Path> dirs = Files.list(runRoot)) {
                 for (Path dir : dirs.toList()) {
-                    if (reattached.contains(dir.getFileName().toString())) {
+                    String id = dir.getFileName().toString();
+                    if (reattached.contains(id)) {
                         // execs of the old daemon: their processes run on unobserved, their files are stale
                         Trees.delete(dir.resolve("exec"));
                         continue;
+                    }
+                    if (store.byId(id).isEmpty()) {
+                        // a container removed while a start of it was under way
+                        endShims(shims.getOrDefault(id, List.of()));
+                        cleanUpAfterCrash(id);
                     }
                     try {
                         Mounts.unmountAllUnder(dir);
@@ -126,6 +152,43 @@ public final class ContainerRecovery {
         }
         report.forEach(r -> LOG.info("start-up: {}", r));
         return report;
+    }
+
+    /**
+     * Only a user's pause keeps a container frozen: a running container found frozen was frozen
+     * by an operation the daemon did not finish (a commit), and nothing else would ever thaw it.
+     */
+    private static void thawUnlessPaused(Container c, ContainerProcess process) {
+        if (c.status() != ContainerStatus.RUNNING || process.cgroup() == null) {
+            return;
+        }
+        try {
+            process.cgroup().thaw();
+        } catch (RuntimeException e) {
+            LOG.warn("container {}: thawing: {}", c.id(), e.getMessage());
+        }
+    }
+
+    /** SIGKILLs shims this daemon did not start and does not take over, and waits for them. */
+    private static void endShims(List<ProcessHandle> shims) {
+        for (ProcessHandle shim : shims) {
+            shim.destroyForcibly();
+            try {
+                shim.onExit().get(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.warn("shim {} did not exit", shim.pid());
+            }
+        }
+    }
+
+    private void cleanUpAfterCrash(String id) {
+        try {
+            cleanUpAfterCrash.accept(id);
+        } catch (RuntimeException e) {
+            LOG.warn("container {}: removing its cgroup and runtime state: {}", id, e.getMessage());
+        }
     }
 
     /** The container's process, when its runtime can take it over and it is still there. */
@@ -185,11 +248,7 @@ public final class ContainerRecovery {
                 LOG.debug("shim {} of {} did not exit", h.pid(), c.id());
             }
         });
-        try {
-            cleanUpAfterCrash.accept(c.id());
-        } catch (RuntimeException e) {
-            LOG.warn("container {}: removing its cgroup and runtime state: {}", c.id(), e.getMessage());
-        }
+        cleanUpAfterCrash(c.id());
         try {
             if (Files.exists(exitFile)) {
                 String line = Files.readString(exitFile).trim();

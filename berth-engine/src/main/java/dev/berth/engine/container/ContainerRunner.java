@@ -164,7 +164,7 @@ public final class ContainerRunner {
         log.beginRun();
         io.onStdinClosed(process::closeStdin);
         try {
-            io.startCopying(hub::publish, log::append, clock);
+            io.startCopying(hub::publish, log, clock);
         } catch (RuntimeException e) {
             io.closeStdin();
             log.endRun();
@@ -392,6 +392,15 @@ public final class ContainerRunner {
         }
         health.started(store.resolve(c.id()));
         watchExit(c, run);
+    }
+
+    /** Logs what the spools of a run that ended while no daemon ran still hold (see {@link OutputSpool#drain}). */
+    void drainOutput(Container c) {
+        try {
+            OutputSpool.drain(paths.runDir(c.id()), live.log(c), clock);
+        } catch (RuntimeException e) {
+            LOG.warn("container {}: logging the rest of its output: {}", c.id(), e.getMessage());
+        }
     }
 
     /** Starts a container at daemon start-up (restart policy always, unless-stopped). */

@@ -2,6 +2,7 @@ package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.runtime.ContainerRuntime;
+import dev.berth.runtime.cgroup.Cgroup;
 import dev.berth.runtime.cgroup.CgroupDriver;
 import dev.berth.runtime.cgroup.Cgroups;
 import dev.berth.runtime.oci.OciRuntime;
@@ -84,8 +85,9 @@ public record ContainerRuntimes(
     }
 
     /**
-     * Removes what a container left behind when the daemon died under it: its cgroup (the shim
-     * removes it after a normal exit) and what runc or crun still keep of it.
+     * Removes what a container left behind when the daemon died under it: the processes still in
+     * its cgroup (thawed first: a frozen process cannot die), the cgroup (the shim removes it after
+     * a normal exit) and what runc or crun still keep of it. Cheap when there is nothing.
      */
     public void cleanUpAfterCrash(String containerId) {
         for (ContainerRuntime runtime : byName.values()) {
@@ -97,7 +99,35 @@ public record ContainerRuntimes(
                 }
             }
         }
-        cgroups.open(cgroupParent + "/" + containerId).remove();
+        Cgroup cgroup = cgroups.open(cgroupParent + "/" + containerId);
+        if (!cgroup.exists()) {
+            return;
+        }
+        endProcesses(cgroup);
+        cgroup.remove();
+    }
+
+    private static void endProcesses(Cgroup cgroup) {
+        try {
+            cgroup.thaw();
+        } catch (RuntimeException e) {
+            LOG.debug("cgroup {}: thaw: {}", cgroup.path(), e.getMessage());
+        }
+        // the container's first process dies first and the kernel ends its pid namespace; a few rounds at most
+        for (int round = 0; round < 250; round++) {
+            List<Long> pids = cgroup.processes();
+            if (pids.isEmpty()) {
+                return;
+            }
+            pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.warn("cgroup {}: processes {} did not end", cgroup.path(), cgroup.processes());
     }
 
     /**

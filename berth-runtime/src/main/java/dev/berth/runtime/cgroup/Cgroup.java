@@ -21,6 +21,9 @@ public interface Cgroup {
 
     CgroupStats stats();
 
+    /** The processes in the cgroup now (none when it does not exist). */
+    java.util.List<Long> processes();
+
     /** Whether the kernel's OOM killer has killed a process in this cgroup. */
     boolean oomKilled();
 

@@ -262,6 +262,15 @@ final class CgroupV1 implements CgroupDriver {
         }
 
         @Override
+        public java.util.List<Long> processes() {
+            java.util.Set<Long> pids = new java.util.TreeSet<>();
+            for (Hierarchy h : hierarchies) {
+                pids.addAll(Cgroups.readPids(h.dir(path).resolve("cgroup.procs")));
+            }
+            return java.util.List.copyOf(pids);
+        }
+
+        @Override
         public boolean oomKilled() {
             Path mem = dir("memory");
             return mem != null

@@ -212,6 +212,11 @@ final class CgroupV2 implements CgroupDriver {
         }
 
         @Override
+        public java.util.List<Long> processes() {
+            return Cgroups.readPids(dir.resolve("cgroup.procs"));
+        }
+
+        @Override
         public boolean oomKilled() {
             return Cgroups.readKeyed(dir.resolve("memory.events")).getOrDefault("oom_kill", 0L) > 0;
         }

@@ -121,6 +121,20 @@ public final class Cgroups {
         }
     }
 
+    /** The pids in a {@code cgroup.procs} file; none when it is missing (the cgroup is gone). */
+    static java.util.List<Long> readPids(Path procs) {
+        try {
+            return Files.readAllLines(procs).stream()
+                    .filter(l -> !l.isBlank())
+                    .map(l -> Long.parseLong(l.trim()))
+                    .toList();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return java.util.List.of();
+        } catch (IOException e) {
+            throw BerthException.unavailable("cannot read %s: %s", procs, e.getMessage());
+        }
+    }
+
     static long readLong(Path file, long ifMissing) {
         if (!Files.exists(file)) {
             return ifMissing;
