@@ -198,6 +198,28 @@ public final class BerthDaemon implements AutoCloseable {
         berth("image", "bootstrap", "busybox").ok();
     }
 
+    /**
+     * Image {@code image} made here: busybox plus {@code bytes} random bytes of its own (a commit),
+     * saved to {@code tar}; images made so share busybox's layer.
+     */
+    public void savedImage(String image, int bytes, Path tar) {
+        String maker = "mk-" + image.replace('/', '-');
+        docker(
+                        "run",
+                        "--pull",
+                        "never",
+                        "--name",
+                        maker,
+                        "busybox",
+                        "sh",
+                        "-c",
+                        "head -c " + bytes + " /dev/urandom > /x")
+                .ok();
+        docker("commit", maker, image).ok();
+        docker("rm", maker).ok();
+        docker("save", "-o", tar.toString(), image).ok();
+    }
+
     /** SIGKILLs the daemon: nothing of it gets to clean up. */
     public void kill() {
         process.kill();
