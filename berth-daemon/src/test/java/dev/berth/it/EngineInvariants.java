@@ -51,7 +51,9 @@ final class EngineInvariants {
                 EngineInvariants::blobsHaveRows,
                 EngineInvariants::layerRowsAreReferenced,
                 EngineInvariants::runDirectoriesHaveLiveContainers,
-                EngineInvariants::containerDirectoriesHaveRows);
+                EngineInvariants::containerDirectoriesHaveRows,
+                EngineInvariants::volumeDirectoriesHaveRows,
+                EngineInvariants::mountPointsHaveContainers);
     }
 
     /** Every problem {@link #all()} finds in {@code daemon}'s state; {@code seenIds} grows by the containers it sees. */
@@ -314,6 +316,25 @@ final class EngineInvariants {
                 problems.add("container directory "
                         + s.dataRoot().resolve("containers").resolve(id) + " has no row");
             }
+        }
+    }
+
+    /** A volume create or remove cut short leaves no directory that no volume row names. */
+    static void volumeDirectoriesHaveRows(EngineState s, List<String> problems) {
+        Set<String> names = s.column("SELECT name FROM volumes");
+        for (String name : list(s.dataRoot().resolve("volumes"))) {
+            if (!names.contains(name)) {
+                problems.add(
+                        "volume directory " + s.dataRoot().resolve("volumes").resolve(name) + " has no row");
+            }
+        }
+    }
+
+    /** A container's mount points are written before its row: a create cut short leaves none behind. */
+    static void mountPointsHaveContainers(EngineState s, List<String> problems) {
+        for (String id : s.column("SELECT DISTINCT container_id FROM container_mounts m WHERE "
+                + "NOT EXISTS (SELECT 1 FROM containers c WHERE c.id = m.container_id)")) {
+            problems.add("mount points of container " + id + ", which has no row");
         }
     }
 

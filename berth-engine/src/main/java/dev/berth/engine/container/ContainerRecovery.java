@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>What no row explains is found, not trusted to the rows (issue 15): every shim the earlier
  * daemon started is found by its plan ({@link ShimProcesses}), so one of a start killed before the
  * running row was written is ended with everything in its container's cgroup, whatever the row
- * says; and a running container found frozen (a commit killed while it paused the container) is
- * thawed, since only a user's pause, which the row records, keeps a container frozen.
+ * says; and a reattached container's freezer is set as its row says (a commit killed while it
+ * paused the container left it frozen; an unpause killed halfway, thawed but recorded paused).
  */
 public final class ContainerRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerRecovery.class);
@@ -97,7 +97,7 @@ public final class ContainerRecovery {
                     report.add("container " + c.id() + " was " + c.status().word()
                             + " when the daemon stopped and still is: " + "reattached (pid "
                             + process.get().pid() + ")");
-                    thawUnlessPaused(c, process.get());
+                    freezeAsRecorded(c, process.get());
                     continue;
                 } catch (RuntimeException e) {
                     // its output cannot be read again (a fifo gone, say): stopped as if its shim were gone
@@ -155,17 +155,23 @@ public final class ContainerRecovery {
     }
 
     /**
-     * Only a user's pause keeps a container frozen: a running container found frozen was frozen
-     * by an operation the daemon did not finish (a commit), and nothing else would ever thaw it.
+     * The freezer as the row says: only a user's pause, which the row records, keeps a container
+     * frozen. A running container found frozen was frozen by an operation the daemon did not
+     * finish (a commit), and nothing else would ever thaw it; a paused one found thawed was
+     * being unpaused when the daemon died, and that unpause was never acknowledged.
      */
-    private static void thawUnlessPaused(Container c, ContainerProcess process) {
-        if (c.status() != ContainerStatus.RUNNING || process.cgroup() == null) {
+    private static void freezeAsRecorded(Container c, ContainerProcess process) {
+        if (process.cgroup() == null) {
             return;
         }
         try {
-            process.cgroup().thaw();
+            if (c.status() == ContainerStatus.PAUSED) {
+                process.cgroup().freeze();
+            } else {
+                process.cgroup().thaw();
+            }
         } catch (RuntimeException e) {
-            LOG.warn("container {}: thawing: {}", c.id(), e.getMessage());
+            LOG.warn("container {}: setting its freezer as its row says: {}", c.id(), e.getMessage());
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.berth.runtime.shim;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +14,10 @@ import java.util.Map;
  * name its plan and control fifo, below the daemon's run directory of the container. A daemon
  * killed between starting a shim and recording it finds the shim here at its next start, whatever
  * its rows say (process discovery, as containerd's shims are found by their sockets).
+ *
+ * <p>A shim is known by its {@code argv[0]}, not by its executable: it re-executes itself from a
+ * sealed memfd copy, so {@code /proc/<pid>/exe} names {@code /memfd:berth-shim (deleted)}, while
+ * the arguments it was started with stay as they were.
  */
 public final class ShimProcesses {
     private ShimProcesses() {}
@@ -23,19 +30,42 @@ public final class ShimProcesses {
         String prefix = runRoot.toAbsolutePath().normalize() + "/";
         Map<String, List<ProcessHandle>> found = new HashMap<>();
         ProcessHandle.allProcesses().forEach(p -> {
-            ProcessHandle.Info info = p.info();
-            boolean shim = info.command().map(c -> c.endsWith("/berth-shim")).orElse(false);
-            if (!shim) {
+            List<String> argv = argv(p.pid());
+            if (argv.isEmpty() || !isShim(argv.getFirst())) {
                 return;
             }
-            for (String arg : info.arguments().orElse(new String[0])) {
-                if (arg.startsWith(prefix) && arg.indexOf('/', prefix.length()) > prefix.length()) {
-                    String id = arg.substring(prefix.length(), arg.indexOf('/', prefix.length()));
-                    found.computeIfAbsent(id, k -> new ArrayList<>()).add(p);
+            for (String arg : argv.subList(1, argv.size())) {
+                int slash = arg.indexOf('/', prefix.length());
+                if (arg.startsWith(prefix) && slash > prefix.length()) {
+                    found.computeIfAbsent(arg.substring(prefix.length(), slash), k -> new ArrayList<>())
+                            .add(p);
                     return;
                 }
             }
         });
         return found;
+    }
+
+    private static boolean isShim(String argv0) {
+        return argv0.equals("berth-shim") || argv0.endsWith("/berth-shim");
+    }
+
+    /** A process's arguments as it was started; none when it has ended or cannot be read. */
+    private static List<String> argv(long pid) {
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+        } catch (IOException e) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == 0) {
+                out.add(new String(raw, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        return out;
     }
 }
