@@ -233,6 +233,10 @@ public final class PullService {
                     return null;
                 });
             }
+            // A layer that another operation stored meanwhile (a load of the same image, whose
+            // row names its plain tar) keeps its own blob, and an image here already its own: what
+            // this pull downloaded then is garbage. Removed once the lease ends, if no row names it.
+            layerBlobDigests.forEach(layers::deleteBlobIfUnused);
             // Docker's rule: "Downloaded newer image" when the tag moved (or came) here, or, for a
             // pull by digest, when the image is new; otherwise the pull changed nothing.
             boolean updated = ref.tag().isPresent() ? !tagPointsHere : added.isNew();
