@@ -199,10 +199,10 @@ public final class BerthDaemon implements AutoCloseable {
     }
 
     /**
-     * Image {@code image} made here: busybox plus {@code bytes} random bytes of its own (a commit),
-     * saved to {@code tar}; images made so share busybox's layer.
+     * Image {@code image} made here: busybox plus {@code bytes} random bytes of its own (a commit);
+     * images made so share busybox's layer.
      */
-    public void savedImage(String image, int bytes, Path tar) {
+    public void committedImage(String image, int bytes) {
         String maker = "mk-" + image.replace('/', '-');
         docker(
                         "run",
@@ -217,6 +217,11 @@ public final class BerthDaemon implements AutoCloseable {
                 .ok();
         docker("commit", maker, image).ok();
         docker("rm", maker).ok();
+    }
+
+    /** {@link #committedImage}, saved to {@code tar}. */
+    public void savedImage(String image, int bytes, Path tar) {
+        committedImage(image, bytes);
         docker("save", "-o", tar.toString(), image).ok();
     }
 

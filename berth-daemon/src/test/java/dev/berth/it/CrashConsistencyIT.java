@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The crash campaign (issue 15): each operation a user runs — load, pull, push, commit, rmi,
- * image prune, run -d, rm -f, volume create with run -v, cp, and a mix of them in parallel — is
+ * image prune, run -d, rm -f, volume create with run -v, cp, start, stop, exec, pause and unpause,
+ * and a mix of them in parallel — is
  * timed once, then run again and again with the daemon SIGKILLed at a random moment within that
  * time; the daemon restarts on the same data root and {@link EngineInvariants} must hold, every
  * acknowledged operation must have happened (an image present and runnable, a removal done), and
@@ -34,13 +35,15 @@ import org.junit.jupiter.api.Test;
  * have each line in their log exactly once.
  *
  * <p>Seeded ({@code -Dberth.crash.seed}, printed) and bounded: {@code -Dberth.crash.points}
- * crash points in all (default 22, two per operation), and no new point starts after
+ * crash points in all (default two per operation), and no new point starts after
  * {@code -Dberth.crash.budget} seconds (default 420); {@code -Dberth.crash.operations=run,volume}
  * aims it at some operations. A long run on purpose:
  * {@code -Dberth.crash.points=550 -Dberth.crash.budget=7200}.
  */
 class CrashConsistencyIT {
-    private static final int POINTS = Integer.getInteger("berth.crash.points", 22);
+    /** Crash points in all; two per operation unless given. */
+    private static final Integer POINTS = Integer.getInteger("berth.crash.points");
+
     private static final long SEED = Long.getLong("berth.crash.seed", System.nanoTime());
     private static final Duration BUDGET = Duration.ofSeconds(Long.getLong("berth.crash.budget", 420));
     /** Only these operations (comma-separated names, e.g. "run,volume"), to aim a run at one; all by default. */
@@ -49,6 +52,8 @@ class CrashConsistencyIT {
             .map(String::strip)
             .filter(name -> !name.isEmpty())
             .collect(java.util.stream.Collectors.toSet());
+    /** Runs until SIGTERM, which makes it exit 3 at once (sleep as pid 1 would ignore it). */
+    private static final String STOPPABLE = "trap 'exit 3' TERM; while true; do usleep 50000; done";
     /** Prints 0, 1, 2 … one line every 20 ms. */
     private static final String COUNTER = "i=0; while true; do echo $i; i=$((i+1)); usleep 20000; done";
 
@@ -111,7 +116,7 @@ class CrashConsistencyIT {
 
     @Test
     void everyCrashPointLeavesAConsistentEngine() throws Exception {
-        System.out.printf("crash campaign: seed %d, %d points, budget %d s%n", SEED, POINTS, BUDGET.toSeconds());
+        System.out.printf("crash campaign: seed %d, budget %d s%n", SEED, BUDGET.toSeconds());
         setUpImages();
         startLogger("logger");
         startLogger("logger-tty", "-t");
@@ -138,8 +143,9 @@ class CrashConsistencyIT {
         System.out.println("crash campaign: measured durations (ms) " + measured);
 
         long deadline = System.nanoTime() + BUDGET.toNanos();
+        int points = POINTS != null ? POINTS : 2 * all.size();
         int done = 0;
-        for (int point = 0; point < POINTS && System.nanoTime() < deadline; point++) {
+        for (int point = 0; point < points && System.nanoTime() < deadline; point++) {
             Operation op = all.get(point % all.size());
             long killAfter = (long) (random.nextDouble() * measured.get(op.name()));
             long started = System.nanoTime();
@@ -368,6 +374,61 @@ class CrashConsistencyIT {
                                         p.add("volume vol-" + n + " is missing after it was created");
                                     }
                                 })),
+                new Operation("start", n -> {
+                    String name = "start-" + n;
+                    return new Execution(
+                            () -> {
+                                cleanUps.add(List.of("rm", "-f", name));
+                                daemon.docker("create", "--pull", "never", "--name", name, "busybox", "sleep", "1000")
+                                        .ok();
+                            },
+                            List.of(List.of("start", name)),
+                            p -> acknowledgedRunning(name, p));
+                }),
+                new Operation("stop", n -> {
+                    String name = "stop-" + n;
+                    return new Execution(
+                            () -> {
+                                cleanUps.add(List.of("rm", "-f", name));
+                                daemon.docker(
+                                                "run", "--pull", "never", "-d", "--name", name, "busybox", "sh", "-c",
+                                                STOPPABLE)
+                                        .ok();
+                            },
+                            List.of(List.of("stop", name)),
+                            p -> acknowledgedState(name, "exited 3", p));
+                }),
+                new Operation("exec", n -> {
+                    String name = "exec-" + n;
+                    return new Execution(
+                            () -> {
+                                cleanUps.add(List.of("rm", "-f", name));
+                                daemon.docker(
+                                                "run", "--pull", "never", "-d", "--name", name, "busybox", "sleep",
+                                                "1000")
+                                        .ok();
+                            },
+                            List.of(List.of("exec", name, "sh", "-c", "echo done > /f")),
+                            p -> {
+                                CommandResult r = daemon.docker("exec", name, "cat", "/f");
+                                if (!r.stdout().equals("done\n")) {
+                                    p.add("the file exec wrote in " + name + " is not there: " + r);
+                                }
+                            });
+                }),
+                new Operation("pause", n -> {
+                    String name = "pause-" + n;
+                    return new Execution(
+                            () -> {
+                                cleanUps.add(List.of("rm", "-f", name));
+                                daemon.docker(
+                                                "run", "--pull", "never", "-d", "--name", name, "busybox", "sleep",
+                                                "1000")
+                                        .ok();
+                            },
+                            List.of(List.of("pause", name), List.of("unpause", name)),
+                            p -> acknowledgedState(name, "running 0", p));
+                }),
                 new Operation("cp", n -> {
                     boolean running = n % 2 == 0;
                     String name = "cp-" + n;
@@ -435,6 +496,17 @@ class CrashConsistencyIT {
                 .strip();
         if (!state.equals("running")) {
             problems.add("container " + name + " is '" + state + "' after run -d answered");
+        }
+    }
+
+    /** The container's status and exit code, as {@code docker inspect} shows them. */
+    private void acknowledgedState(String name, String expected, List<String> problems) {
+        String state = daemon.docker("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", name)
+                .stdout()
+                .strip();
+        if (!state.equals(expected)) {
+            problems.add(
+                    "container " + name + " is '" + state + "', not '" + expected + "', after it was acknowledged");
         }
     }
 

@@ -113,20 +113,7 @@ class KillPointIT {
      */
     @Test
     void anRmiKilledBetweenTheImageAndItsLayersLeavesNoOrphanLayer() throws Exception {
-        String maker = "killpoint-maker";
-        daemon.docker(
-                        "run",
-                        "--pull",
-                        "never",
-                        "--name",
-                        maker,
-                        "busybox",
-                        "sh",
-                        "-c",
-                        "head -c 300000 /dev/urandom > /x")
-                .ok();
-        daemon.docker("commit", maker, "killpoint/orphan").ok();
-        daemon.docker("rm", maker).ok();
+        daemon.committedImage("killpoint/orphan", 300000);
         String image = inspect("{{.Id}}", "killpoint/orphan");
 
         daemon.kill();
