@@ -131,7 +131,7 @@ final class EngineInvariants {
                     continue;
                 }
                 List<String> argv = cmdline(proc);
-                if (argv.isEmpty() || !argv.getFirst().endsWith("berth-shim")) {
+                if (argv.isEmpty() || !runsShim(proc)) {
                     continue;
                 }
                 for (String arg : argv) {
@@ -146,6 +146,16 @@ final class EngineInvariants {
             throw new UncheckedIOException(e);
         }
         return out;
+    }
+
+    /** Shims run from a sealed memfd copy of berth-shim, whatever path their argv[0] names. */
+    private static boolean runsShim(Path proc) {
+        try {
+            String exe = Files.readSymbolicLink(proc.resolve("exe")).toString();
+            return exe.startsWith("/memfd:berth-shim") || exe.endsWith("/berth-shim");
+        } catch (IOException e) {
+            return false; // the process ended meanwhile
+        }
     }
 
     private static List<String> cmdline(Path proc) {

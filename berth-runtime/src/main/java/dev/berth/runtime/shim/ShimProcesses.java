@@ -15,9 +15,9 @@ import java.util.Map;
  * killed between starting a shim and recording it finds the shim here at its next start, whatever
  * its rows say (process discovery, as containerd's shims are found by their sockets).
  *
- * <p>A shim is known by its {@code argv[0]}, not by its executable: it re-executes itself from a
- * sealed memfd copy, so {@code /proc/<pid>/exe} names {@code /memfd:berth-shim (deleted)}, while
- * the arguments it was started with stay as they were.
+ * <p>A shim is known by its executable: it runs from a sealed memfd copy ({@link SealedShim}, or
+ * the one it makes itself when started from its file), so {@code /proc/<pid>/exe} names
+ * {@code /memfd:berth-shim (deleted)}, and its {@code argv[0]} is whatever path started it.
  */
 public final class ShimProcesses {
     private ShimProcesses() {}
@@ -31,7 +31,7 @@ public final class ShimProcesses {
         Map<String, List<ProcessHandle>> found = new HashMap<>();
         ProcessHandle.allProcesses().forEach(p -> {
             List<String> argv = argv(p.pid());
-            if (argv.isEmpty() || !isShim(argv.getFirst())) {
+            if (argv.isEmpty() || !isShim(p.pid())) {
                 return;
             }
             for (String arg : argv.subList(1, argv.size())) {
@@ -46,8 +46,15 @@ public final class ShimProcesses {
         return found;
     }
 
-    private static boolean isShim(String argv0) {
-        return argv0.equals("berth-shim") || argv0.endsWith("/berth-shim");
+    /** Whether the process runs berth-shim: from its memfd copy, or (before the copy) from its file. */
+    private static boolean isShim(long pid) {
+        try {
+            String exe = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe"))
+                    .toString();
+            return exe.startsWith("/memfd:berth-shim") || exe.endsWith("/berth-shim");
+        } catch (IOException e) {
+            return false; // ended meanwhile
+        }
     }
 
     /** A process's arguments as it was started; none when it has ended or cannot be read. */
