@@ -48,9 +48,7 @@ class ShimExposureIT {
         try {
             String pid =
                     daemon.docker("inspect", "-f", "{{.State.Pid}}", id).ok().trim();
-            assertThat(Files.readSymbolicLink(Path.of("/proc", pid, "exe")).toString())
-                    .as("pid 1 seen from the host")
-                    .isEqualTo("/memfd:berth-shim (deleted)");
+            assertThat(exeOnceSettled(pid)).as("pid 1 seen from the host").isEqualTo("/memfd:berth-shim (deleted)");
             CommandResult inside =
                     daemon.docker("exec", id, "sh", "-c", "readlink /proc/1/exe /proc/1/fd/1; cat /proc/1/environ");
             assertThat(inside.stdout()).doesNotContain(hostShim.toString()).doesNotContain("berth");
@@ -58,6 +56,22 @@ class ShimExposureIT {
         } finally {
             daemon.docker("rm", "-f", id);
         }
+    }
+
+    /**
+     * The exe of {@code pid} once it has re-executed itself: under runc and crun the init starts
+     * from its read-only bind, /dev/berth-init (no write reaches the host's file through it), and
+     * copies itself a moment later, after `docker run -d` may have returned.
+     */
+    private static String exeOnceSettled(String pid) throws Exception {
+        Path exe = Path.of("/proc", pid, "exe");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        String seen = Files.readSymbolicLink(exe).toString();
+        while (seen.equals("/dev/berth-init") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            seen = Files.readSymbolicLink(exe).toString();
+        }
+        return seen;
     }
 
     /** Every shim of a daemon runs from the daemon's one sealed copy: their pages are shared, not copied per container. */
