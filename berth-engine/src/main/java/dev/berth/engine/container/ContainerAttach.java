@@ -202,20 +202,9 @@ public final class ContainerAttach {
         } catch (Exception e) {
             return true;
         }
-        byte[] buf = new byte[8192];
         try {
-            InputStream in = client.input();
-            for (int n; (n = in.read(buf)) > 0; ) {
-                if (keys == null) {
-                    stdin.write(buf, 0, n);
-                } else {
-                    byte[] forward = keys.scan(buf, n);
-                    if (forward == null) {
-                        return false;
-                    }
-                    stdin.write(forward);
-                }
-                stdin.flush();
+            if (!DetachKeys.copy(client.input(), stdin, keys)) {
+                return false;
             }
         } catch (IOException e) {
             // the client or the container went away

@@ -2,6 +2,9 @@ package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
  * The key sequence that detaches a client from a container's terminal ({@code detachKeys},
@@ -43,6 +46,27 @@ final class DetachKeys {
 
     Scanner scanner() {
         return new Scanner();
+    }
+
+    /**
+     * Copies a client's input to a container's stdin read by read, until the input ends (true) or
+     * the client types the keys {@code keys} watches for (false; null: input is never watched).
+     */
+    static boolean copy(InputStream in, OutputStream stdin, Scanner keys) throws IOException {
+        byte[] buf = new byte[8192];
+        for (int n; (n = in.read(buf)) > 0; ) {
+            if (keys == null) {
+                stdin.write(buf, 0, n);
+            } else {
+                byte[] forward = keys.scan(buf, n);
+                if (forward == null) {
+                    return false;
+                }
+                stdin.write(forward);
+            }
+            stdin.flush();
+        }
+        return true;
     }
 
     /** One client's input, read by read. */

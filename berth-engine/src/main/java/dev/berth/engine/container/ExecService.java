@@ -198,24 +198,13 @@ public final class ExecService {
             DetachKeys.Scanner keys =
                     tty ? DetachKeys.parse(s.detachKeys(), "escape").scanner() : null;
             stdinCopier = Thread.ofVirtual().start(() -> {
-                byte[] buf = new byte[8192];
                 try {
-                    InputStream in = client.input();
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        if (keys == null) {
-                            stdin.write(buf, 0, n);
-                        } else {
-                            byte[] forward = keys.scan(buf, n);
-                            if (forward == null) {
-                                // the process runs on, its stdin open, as after moby's exec_detach
-                                detached.set(true);
-                                out.add(Chunk.END);
-                                events.publish(c, "exec_detach", Map.of("execID", e.id));
-                                return;
-                            }
-                            stdin.write(forward);
-                        }
-                        stdin.flush();
+                    if (!DetachKeys.copy(client.input(), stdin, keys)) {
+                        // the process runs on, its stdin open, as after moby's exec_detach
+                        detached.set(true);
+                        out.add(Chunk.END);
+                        events.publish(c, "exec_detach", Map.of("execID", e.id));
+                        return;
                     }
                 } catch (IOException ignored) {
                     // either side went away

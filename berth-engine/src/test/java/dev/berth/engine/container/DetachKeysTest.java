@@ -29,6 +29,27 @@ class DetachKeysTest {
         assertThat(scan(keys, "x")).isNull();
     }
 
+    /** A client's input: a paste arrives in one read and is copied whole; typed keys detach. */
+    @Test
+    void copyForwardsAPasteAndStopsAtTypedKeys() throws Exception {
+        DetachKeys keys = DetachKeys.parse("", "detach");
+        java.io.ByteArrayOutputStream stdin = new java.io.ByteArrayOutputStream();
+        assertThat(DetachKeys.copy(
+                        new java.io.ByteArrayInputStream("a\u0010\u0011b".getBytes()), stdin, keys.scanner()))
+                .isTrue();
+        assertThat(stdin.toString()).isEqualTo("a\u0010\u0011b");
+
+        stdin.reset();
+        java.io.InputStream typed = new java.io.ByteArrayInputStream("ab\u0010\u0011c".getBytes()) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 1)); // one key a read, as typed
+            }
+        };
+        assertThat(DetachKeys.copy(typed, stdin, keys.scanner())).isFalse();
+        assertThat(stdin.toString()).isEqualTo("ab");
+    }
+
     @Test
     void controlCharactersDelAndSingleCharactersAreKeysAndNothingElseIs() {
         DetachKeys.Scanner keys =
