@@ -49,7 +49,7 @@ if [ -z "$rootfs_tar" ]; then
 fi
 
 "$repo/bin/berth" daemon --data-root "$work/berth-data" --exec-root "$work/berth-exec" \
-    -H "unix://$work/berth.sock" >"$work/berth.log" 2>&1 &
+    -H "unix://$work/berth.sock" --bridge none --iptables=false >"$work/berth.log" 2>&1 &
 pids+=($!)
 /usr/sbin/dockerd --data-root "$work/docker-data" --exec-root "$work/docker-exec" -H "unix://$work/docker.sock" \
     --pidfile "$work/docker.pid" --bridge=none --iptables=false --ip6tables=false \

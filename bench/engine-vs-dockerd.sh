@@ -16,8 +16,9 @@
 #   container. With 50: 50 `busybox sleep` running. After: those 50 removed, 5 s later. Sampled
 #   RUNS times, 1 s apart.
 # - `berth ps` against `docker ps`: both against the same Berth daemon with the 50 containers.
-# dockerd runs with --bridge=none (no iptables on this shared machine), so its default network is,
-# like Berth's today, a namespace with only lo.
+# Both engines run with --bridge=none (no bridges or iptables rules on this shared machine), so the
+# default network of each is a namespace with only lo; bench/containers/network-vs-dockerd.sh sets
+# them against each other on bridges.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 runs="${1:-10}"

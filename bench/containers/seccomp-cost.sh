@@ -17,7 +17,7 @@ cleanup() {
 trap cleanup EXIT
 
 "$repo/bin/berth" daemon --data-root "$work/data" --exec-root "$work/exec" -H "unix://$work/berth.sock" \
-    >"$work/berth.log" 2>&1 &
+    --bridge none --iptables=false >"$work/berth.log" 2>&1 &
 pid=$!
 export DOCKER_HOST="unix://$work/berth.sock"
 for _ in $(seq 1 150); do docker version >/dev/null 2>&1 && break; sleep 0.2; done

@@ -4,7 +4,8 @@
 #
 #   . "$repo/bench/lib/engines.sh"
 #   engines_init NAME        work dir /tmp/NAME.XXXXXX in $work, removal on exit
-#   berth_start              Berth daemon (bin/berth daemon) on $work/berth.sock; pid in $berth_pid
+#   berth_start              Berth daemon (bin/berth daemon) on $work/berth.sock, no bridge (as dockerd_start's);
+#                            pid in $berth_pid
 #   dockerd_start [ARGS...]  dockerd and its own containerd on $work/docker.sock; pid in $dockerd_pid
 #   engines_wait             until both answer `docker version`
 #   busybox_load             busybox:latest into both: made offline by Berth, saved, loaded into dockerd
@@ -28,7 +29,7 @@ host() { echo "unix://$work/$1.sock"; }
 
 berth_start() {
     "$repo/bin/berth" daemon --data-root "$work/berth-data" --exec-root "$work/berth-exec" \
-        -H "$(host berth)" >"$work/berth.log" 2>&1 &
+        -H "$(host berth)" --bridge none --iptables=false >"$work/berth.log" 2>&1 &
     berth_pid=$!
     pids+=("$berth_pid")
 }

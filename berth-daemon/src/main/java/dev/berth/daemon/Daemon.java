@@ -4,6 +4,7 @@ import dev.berth.api.build.BuildRoutes;
 import dev.berth.api.container.ContainerRoutes;
 import dev.berth.api.distribution.DistributionRoutes;
 import dev.berth.api.image.ImageRoutes;
+import dev.berth.api.network.NetworkRoutes;
 import dev.berth.api.server.ApiServer;
 import dev.berth.api.system.SwarmRoutes;
 import dev.berth.api.system.SystemRoutes;
@@ -19,6 +20,7 @@ import dev.berth.engine.container.ContainerStore;
 import dev.berth.engine.container.LogDrivers;
 import dev.berth.engine.distribution.DistributionServices;
 import dev.berth.engine.distribution.PulledManifests;
+import dev.berth.engine.event.Event;
 import dev.berth.engine.event.EventBus;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.StartupCheck;
@@ -28,6 +30,8 @@ import dev.berth.engine.system.SystemFacts;
 import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.engine.volume.VolumeService;
 import dev.berth.http.server.Router;
+import dev.berth.network.NetworkEvents;
+import dev.berth.network.Networking;
 import io.netty.handler.ssl.SslContext;
 import java.net.URI;
 import java.nio.file.Files;
@@ -134,6 +138,11 @@ public final class Daemon implements AutoCloseable {
         volumeReport.removed().forEach(item -> LOG.info("start-up check removed {}", item));
         volumeReport.repaired().forEach(item -> LOG.error("start-up check: {}", item));
 
+        // networks before containers: the bridges and rules are back before reattached containers use them
+        Networking networking = Networking.create(db, config.network(), networkEvents(events), Clock.systemUTC());
+        resources.add(networking);
+        networking.start();
+
         ContainerRuntimes runtimes = machine.runtimes().apply(config.execRoot(), config.defaultRuntime());
         ContainerServices containers = ContainerServices.create(
                 containerStore,
@@ -149,6 +158,7 @@ public final class Daemon implements AutoCloseable {
                         parts.snapshotDir(),
                         new ContainerVolumes(volumes),
                         logDrivers,
+                        networking.containers(),
                         Clock.systemUTC()));
         containers.recovery().withCrashCleanUp(runtimes::cleanUpAfterCrash).cleanUp();
         resources.add(containers::shutdown);
@@ -171,8 +181,7 @@ public final class Daemon implements AutoCloseable {
                 .withDriverStatus(List.of(List.of("Backing Filesystem", storage.reason())))
                 .withCgroup("cgroupfs", Integer.toString(runtimes.cgroups().version()))
                 .withRuntimes(runtimes.paths(), runtimes.defaultRuntime())
-                .withLogging(logDrivers.daemonDefault().type(), LogDrivers.NAMES)
-                .withWarnings(List.of("No bridge networking yet: containers get network mode none by default"));
+                .withLogging(logDrivers.daemonDefault().type(), LogDrivers.NAMES);
 
         VolumeRoutes volumeRoutes = new VolumeRoutes(volumes);
         ContainerRoutes containerRoutes = new ContainerRoutes(containers);
@@ -189,7 +198,8 @@ public final class Daemon implements AutoCloseable {
                 .install(distributionRoutes)
                 .install(containerRoutes)
                 .install(volumeRoutes)
-                .install(buildRoutes);
+                .install(buildRoutes)
+                .install(new NetworkRoutes(networking.networks(), containers.networks()));
 
         if (serve) {
             ApiServer server = new ApiServer(hosts, router, ApiServer.DEFAULT_GRACE, tls);
@@ -198,6 +208,16 @@ public final class Daemon implements AutoCloseable {
         }
         containers.recovery().restartPolicies();
         LOG.info("berth daemon serving {} (data root {}, storage driver {})", hosts, dataRoot, snapshots.driver());
+    }
+
+    /** Network events as Docker's: the network's ID, its name and type, and the container of a connect. */
+    private static NetworkEvents networkEvents(EventBus events) {
+        return (action, network, attributes) -> {
+            Map<String, String> all = new java.util.LinkedHashMap<>(attributes);
+            all.put("name", network.name());
+            all.put("type", network.driver());
+            events.publish(Event.now("network", action, network.id(), all));
+        };
     }
 
     /**

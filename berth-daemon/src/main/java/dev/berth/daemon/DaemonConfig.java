@@ -13,6 +13,11 @@ import dev.berth.core.error.BerthException;
 import dev.berth.engine.container.HostSettings;
 import dev.berth.engine.container.LogDrivers;
 import dev.berth.engine.distribution.RegistrySettings;
+import dev.berth.network.NetworkConfig;
+import dev.berth.network.firewall.Chains;
+import dev.berth.network.ipam.AddressPool;
+import dev.berth.network.ipam.Ipv4;
+import dev.berth.network.ipam.Subnet;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -173,6 +178,108 @@ public final class DaemonConfig {
     @JsonProperty("tlskey")
     Path tlsKey;
 
+    // ---- networking (dockerd's flags and keys; the defaults are dockerd's under Berth's names)
+
+    @Option(
+            names = {"-b", "--bridge"},
+            paramLabel = "NAME",
+            description = "The default bridge's interface, made when missing; none: no default bridge "
+                    + "(default: ${DEFAULT-VALUE})")
+    @JsonProperty("bridge")
+    String bridge = NetworkConfig.DEFAULT_BRIDGE_NAME;
+
+    @Option(
+            names = "--bip",
+            paramLabel = "CIDR",
+            description = "The default bridge's address and subnet (default: the first free subnet of the pools)")
+    @JsonProperty("bip")
+    String bip = "";
+
+    @Option(
+            names = "--default-address-pool",
+            paramLabel = "base=CIDR,size=N",
+            converter = AddressPoolConverter.class,
+            description = "Where networks without --subnet take theirs (repeatable; default: dockerd's pools "
+                    + "without 172.17.0.0/16)")
+    @JsonProperty("default-address-pools")
+    List<AddressPool> defaultAddressPools = List.of();
+
+    @Option(
+            names = "--iptables",
+            arity = "0..1",
+            fallbackValue = "true",
+            description = "Add iptables rules for NAT, isolation and published ports (default: ${DEFAULT-VALUE})")
+    @JsonProperty("iptables")
+    boolean iptables = true;
+
+    @Option(
+            names = "--ip-forward",
+            arity = "0..1",
+            fallbackValue = "true",
+            description = "Turn on the kernel's IPv4 forwarding (default: ${DEFAULT-VALUE})")
+    @JsonProperty("ip-forward")
+    boolean ipForward = true;
+
+    @Option(
+            names = "--ip-masq",
+            arity = "0..1",
+            fallbackValue = "true",
+            description = "Masquerade the default bridge's outbound traffic (default: ${DEFAULT-VALUE})")
+    @JsonProperty("ip-masq")
+    boolean ipMasq = true;
+
+    @Option(
+            names = "--icc",
+            arity = "0..1",
+            fallbackValue = "true",
+            description = "Containers on the default bridge may talk to each other (default: ${DEFAULT-VALUE})")
+    @JsonProperty("icc")
+    boolean icc = true;
+
+    @Option(
+            names = "--userland-proxy",
+            arity = "0..1",
+            fallbackValue = "true",
+            description = "Serve published ports on the host through a proxy; off: DNAT with hairpin NAT and "
+                    + "route_localnet (default: ${DEFAULT-VALUE})")
+    @JsonProperty("userland-proxy")
+    boolean userlandProxy = true;
+
+    @Option(names = "--mtu", paramLabel = "BYTES", description = "The default bridge's MTU (default: ${DEFAULT-VALUE})")
+    @JsonProperty("mtu")
+    int mtu = 1500;
+
+    @Option(
+            names = "--host-gateway-ip",
+            paramLabel = "IP",
+            description = "The address --add-host NAME:host-gateway names (default: the default bridge's)")
+    @JsonProperty("host-gateway-ip")
+    String hostGatewayIp = "";
+
+    @Option(
+            names = "--iptables-chain-prefix",
+            paramLabel = "PREFIX",
+            description = "Berth's own: the daemon's iptables chains are PREFIX, PREFIX-USER … so that daemons "
+                    + "side by side keep apart (default: ${DEFAULT-VALUE})")
+    @JsonProperty("iptables-chain-prefix")
+    String iptablesChainPrefix = "BERTH";
+
+    @Option(
+            names = "--resolv-conf",
+            paramLabel = "FILE",
+            description = "Berth's own: the host resolv.conf containers' are made from, and the embedded DNS "
+                    + "server forwards to (default: ${DEFAULT-VALUE})")
+    @JsonProperty("resolv-conf")
+    Path resolvConf = Path.of("/etc/resolv.conf");
+
+    /** {@code --default-address-pool base=10.10.0.0/16,size=24}. */
+    static final class AddressPoolConverter implements CommandLine.ITypeConverter<AddressPool> {
+        @Override
+        public AddressPool convert(String value) {
+            return AddressPool.parse(value);
+        }
+    }
+
     /** The settings of a {@code berth daemon} command line and its daemon.json. */
     public static DaemonConfig parse(String... args) {
         DaemonCommand command = new DaemonCommand();
@@ -295,6 +402,25 @@ public final class DaemonConfig {
     /** The log config of containers created without one; {@link LogDrivers} checks it. */
     public HostSettings.LogConfig logConfig() {
         return new HostSettings.LogConfig(logDriver, logOpts);
+    }
+
+    /** The network settings, checked now so that a wrong one stops the start by name. */
+    public NetworkConfig network() {
+        Subnet bipSubnet = bip == null || bip.isEmpty() ? null : Subnet.parse(bip);
+        Ipv4 gateway = hostGatewayIp == null || hostGatewayIp.isEmpty() ? null : Ipv4.parse(hostGatewayIp);
+        return new NetworkConfig(
+                bridge,
+                bipSubnet,
+                defaultAddressPools,
+                iptables,
+                ipForward,
+                ipMasq,
+                icc,
+                userlandProxy,
+                mtu,
+                new Chains(iptablesChainPrefix),
+                resolvConf,
+                gateway);
     }
 
     /**

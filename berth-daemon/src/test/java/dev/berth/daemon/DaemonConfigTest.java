@@ -7,6 +7,10 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.engine.container.HostSettings;
 import dev.berth.engine.container.LogDrivers;
+import dev.berth.network.NetworkConfig;
+import dev.berth.network.ipam.AddressPool;
+import dev.berth.network.ipam.Ipv4;
+import dev.berth.network.ipam.Subnet;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -62,6 +66,48 @@ class DaemonConfigTest {
         assertThatThrownBy(() ->
                         new LogDrivers(withFile("{\"log-driver\": \"asdf\"}").logConfig()))
                 .hasMessage("error looking up logging plugin asdf: plugin \"asdf\" not found");
+    }
+
+    @Test
+    void networkSettingsUnderDockerdsKeysAndFlags() throws IOException {
+        NetworkConfig file = withFile("""
+                {"bridge": "br0", "bip": "10.50.0.1/24", "iptables": false, "ip-forward": false, "icc": false,
+                 "userland-proxy": false, "ip-masq": false, "mtu": 1400, "host-gateway-ip": "10.50.0.1",
+                 "default-address-pools": [{"base": "10.60.0.0/16", "size": 24}]}
+                """).network();
+        assertThat(file.bridge()).isEqualTo("br0");
+        assertThat(file.bip()).isEqualTo(Subnet.parse("10.50.0.1/24"));
+        assertThat(file.iptables()).isFalse();
+        assertThat(file.ipForward()).isFalse();
+        assertThat(file.icc()).isFalse();
+        assertThat(file.userlandProxy()).isFalse();
+        assertThat(file.ipMasq()).isFalse();
+        assertThat(file.mtu()).isEqualTo(1400);
+        assertThat(file.hostGatewayIp()).isEqualTo(Ipv4.parse("10.50.0.1"));
+        assertThat(file.pools()).containsExactly(AddressPool.parse("base=10.60.0.0/16,size=24"));
+
+        NetworkConfig flags = withFile(
+                        "{}",
+                        "--default-address-pool",
+                        "base=10.70.0.0/16,size=24",
+                        "--default-address-pool",
+                        "base=10.71.0.0/16,size=20",
+                        "--iptables=false",
+                        "--iptables-chain-prefix",
+                        "BT1",
+                        "--userland-proxy=false")
+                .network();
+        assertThat(flags.pools()).hasSize(2);
+        assertThat(flags.iptables()).isFalse();
+        assertThat(flags.userlandProxy()).isFalse();
+        assertThat(flags.chains().prefix()).isEqualTo("BT1");
+        assertThat(withFile("{}").network()).isEqualTo(NetworkConfig.defaults());
+    }
+
+    @Test
+    void aBadBipStopsTheStartNamingIt() {
+        assertThatThrownBy(() -> withFile("{}", "--bip", "10.50.0.1/33").network())
+                .hasMessage("invalid CIDR address: 10.50.0.1/33");
     }
 
     @Test

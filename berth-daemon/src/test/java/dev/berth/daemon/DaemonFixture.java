@@ -58,7 +58,12 @@ public final class DaemonFixture implements AutoCloseable {
                         writeConfig(dir, Map.of("data-root", dataRoot.toString(), "exec-root", execRoot.toString()))
                                 .toString(),
                         "--default-runtime",
-                        runtime.name()),
+                        runtime.name(),
+                        // route tests change nothing of the host's network: no bridge, no rules
+                        "--bridge",
+                        "none",
+                        "--iptables=false",
+                        "--ip-forward=false"),
                 machine);
     }
 

@@ -27,6 +27,7 @@ public final class BerthDaemon implements AutoCloseable {
     private final Path socket;
     private final Path log;
     private final List<String> extraArgs;
+    private final TestNetwork network;
     private ServerProcess process;
 
     private BerthDaemon(Path dir, List<String> extraArgs) {
@@ -36,6 +37,7 @@ public final class BerthDaemon implements AutoCloseable {
         this.socket = dir.resolve("berth.sock");
         this.log = dir.resolve("daemon.log");
         this.extraArgs = List.copyOf(extraArgs);
+        this.network = TestNetwork.claim(dir);
     }
 
     /** Starts a daemon in a fresh temporary directory and waits until it answers {@code /_ping}. */
@@ -46,8 +48,10 @@ public final class BerthDaemon implements AutoCloseable {
             BerthDaemon daemon = new BerthDaemon(dir, List.of(extraArgs));
             try {
                 daemon.launch();
-            } catch (RuntimeException | Error e) { // a daemon that refused to start leaves no directory
+            } catch (RuntimeException | Error e) {
+                // a daemon that refused to start leaves no directory and keeps no claim
                 ServerProcess.removeDir(dir);
+                daemon.network.close();
                 throw e;
             }
             return daemon;
@@ -96,6 +100,7 @@ public final class BerthDaemon implements AutoCloseable {
                 host(),
                 "--log-level",
                 "debug"));
+        command.addAll(network.args());
         command.addAll(extraArgs);
         process = ServerProcess.start("daemon", command, log, Duration.ofSeconds(60), this::pingAnswers);
     }
@@ -127,6 +132,11 @@ public final class BerthDaemon implements AutoCloseable {
 
     public Path execRoot() {
         return execRoot;
+    }
+
+    /** This daemon's bridge, chains, pool and resolver address, apart from every other daemon's. */
+    public TestNetwork network() {
+        return network;
     }
 
     /** A scratch directory for the test's own files, removed with the daemon. */
@@ -253,6 +263,7 @@ public final class BerthDaemon implements AutoCloseable {
         if (process != null && process.isAlive()) {
             stop();
         }
+        network.close();
         ServerProcess.removeDir(dir);
     }
 }

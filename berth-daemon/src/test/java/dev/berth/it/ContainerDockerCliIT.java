@@ -205,9 +205,15 @@ class ContainerDockerCliIT {
             assertThat(f[9] + " " + f[10]).isEqualTo("[60] /tmp");
             assertThat(f[11]).isIn("overlay2", "vfs");
             assertThat(out).contains("A=b");
-            assertThat(docker("inspect", "-f", "{{json .NetworkSettings.Networks}}", id)
+            // containers join the default bridge, with an address of this daemon's pool
+            String pool = daemon.network().pool();
+            assertThat(docker(
+                                    "inspect",
+                                    "-f",
+                                    "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.IPAddress}}{{end}}",
+                                    id)
                             .ok())
-                    .contains("\"none\"");
+                    .startsWith("bridge " + pool.substring(0, pool.indexOf(".0.0/")) + ".");
         } finally {
             docker("rm", "-f", id);
         }

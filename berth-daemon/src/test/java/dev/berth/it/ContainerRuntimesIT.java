@@ -113,7 +113,8 @@ class ContainerRuntimesIT {
                 "sh",
                 "-c",
                 "hostname; ps > /tmp/ps; grep -c . /tmp/ps; ls /sys/class/net");
-        assertThat(isolated.stdout()).as(isolated.toString()).isEqualTo("boxy\n3\nlo\n"); // header, sh, ps
+        // header, sh, ps; the default bridge's eth0 and lo
+        assertThat(isolated.stdout()).as(isolated.toString()).isEqualTo("boxy\n3\neth0\nlo\n");
     }
 
     /**

@@ -481,6 +481,50 @@ class ParityDockerCliIT {
                 .isEqualTo("ok\n");
     }
 
+    /** The networking fields of HostConfig are applied, so they are taken and shown as given, not refused. */
+    @Test
+    void hostConfigNetworkingFieldsAreAcceptedAndEchoed() {
+        docker(
+                        "create",
+                        "--name",
+                        "net-echo",
+                        "-p",
+                        "127.0.0.1::80",
+                        "-P",
+                        "--dns",
+                        "127.0.0.1",
+                        "--dns-search",
+                        "example.test",
+                        "--dns-option",
+                        "ndots:2",
+                        "--add-host",
+                        "db.test:10.0.0.9",
+                        "--pid",
+                        "host",
+                        "--ipc",
+                        "shareable",
+                        "--uts",
+                        "host",
+                        "--userns",
+                        "host",
+                        "busybox")
+                .ok();
+        String shown = docker(
+                        "inspect",
+                        "-f",
+                        "{{json .HostConfig.PortBindings}} {{.HostConfig.PublishAllPorts}} {{.HostConfig.Dns}}"
+                                + " {{.HostConfig.DnsSearch}} {{.HostConfig.DnsOptions}} {{.HostConfig.ExtraHosts}}"
+                                + " {{.HostConfig.PidMode}} {{.HostConfig.IpcMode}} {{.HostConfig.UTSMode}}"
+                                + " {{.HostConfig.UsernsMode}}",
+                        "net-echo")
+                .ok()
+                .trim();
+        assertThat(shown)
+                .isEqualTo("{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"\"}]} true [127.0.0.1]"
+                        + " [example.test] [ndots:2] [db.test:10.0.0.9] host shareable host host");
+        docker("rm", "net-echo").ok();
+    }
+
     /** The first {@code count} health_status events of container {@code id} since {@code since}, as they come. */
     private static List<String> healthEvents(String id, long since, int count) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(

@@ -83,11 +83,14 @@ public final class ContainerNetworking {
         }
         db.inTransaction(tx -> {
             NetworkDao dao = new NetworkDao(tx);
+            // the CLI names the default network "default" in EndpointsConfig too
+            Map<String, EndpointConfig> given = new LinkedHashMap<>();
+            endpoints.forEach((name, cfg) -> given.put(defaultMode(name), cfg));
             Map<String, EndpointConfig> all = new LinkedHashMap<>();
             String mode = defaultMode(networkMode);
-            EndpointConfig own = endpoints.get(mode);
+            EndpointConfig own = given.get(mode);
             all.put(mode, own == null ? EndpointConfig.EMPTY : own);
-            endpoints.forEach(all::putIfAbsent);
+            given.forEach(all::putIfAbsent);
             for (Map.Entry<String, EndpointConfig> e : all.entrySet()) {
                 Network n = NetworkService.find(dao, e.getKey());
                 validate(n, e.getValue());
@@ -258,6 +261,13 @@ public final class ContainerNetworking {
         if (mine.stream().anyMatch(a -> a.network().name().equals(Network.HOST))) {
             return;
         }
+        if (ns.isDaemons()) {
+            LOG.warn(
+                    "container {}: its process {} has no network namespace of its own; nothing plumbed",
+                    containerId,
+                    pid);
+            return;
+        }
         try {
             plumbing.loopbackUp(ns);
             List<Plumbing.Attached> ends = new ArrayList<>();
@@ -347,11 +357,9 @@ public final class ContainerNetworking {
             try {
                 NetworkNamespace ns = NetworkNamespace.ofPid(pid);
                 plumbing.attach(ns, List.of(new Plumbing.Attached(n, lease, plumbing.nextInterface(ns))));
-                if (n.hasEmbeddedDns() && dnsTable.upstream(r.containerId()).isEmpty()) {
-                    writeEtcFiles(r); // now on a user-defined network: 127.0.0.11 answers
+                writeEtcFiles(r); // its new address; on a first user-defined network, 127.0.0.11
+                if (n.hasEmbeddedDns() && !dns.serving(r.containerId())) {
                     dns.serve(r.containerId(), ns, true);
-                } else {
-                    writeEtcFiles(r);
                 }
             } catch (RuntimeException e) {
                 plumbing.detach(lease.hostInterface());
@@ -518,14 +526,23 @@ public final class ContainerNetworking {
     /**
      * Daemon start, after the networks' bridges are back: containers an earlier daemon left running
      * ({@code running}: their sandbox requests and pids) keep their addresses and get their ports
-     * and DNS server back; every other container's leases and ports are released, and any veth on
-     * the daemon's bridges that no lease names is removed.
+     * and DNS server back; every other container's leases and ports are released, the rows of
+     * containers that do not exist (a create the daemon died in) go, and any veth on the daemon's
+     * bridges that no lease names is removed.
+     *
+     * @param existing the IDs of every container there is
      */
-    public void recover(Map<SandboxRequest, Long> running) {
+    public void recover(Map<SandboxRequest, Long> running, Set<String> existing) {
         Map<String, Long> pids = new LinkedHashMap<>();
         running.forEach((r, pid) -> pids.put(r.containerId(), pid));
         List<Endpoint> all = db.read(tx -> new NetworkDao(tx).endpoints());
         for (Endpoint e : all) {
+            if (!existing.contains(e.containerId())) {
+                LOG.info("container {}: removing its network endpoints (no such container)", e.containerId());
+                release(e.containerId());
+                remove(e.containerId());
+                continue;
+            }
             if (e.running() && !pids.containsKey(e.containerId())) {
                 LOG.info("container {}: releasing its network leases (it is not running)", e.containerId());
                 release(e.containerId());

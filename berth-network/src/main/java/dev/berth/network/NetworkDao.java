@@ -84,19 +84,19 @@ final class NetworkDao {
 
     /** Networks whose ID starts with {@code prefix}. */
     List<Network> networksByIdPrefix(String prefix) throws SQLException {
-        return networks(
+        return queryNetworks(
                 "SELECT * FROM networks WHERE removing = 0 AND substr(id, 1, ?) = ? ORDER BY id",
                 prefix.length(),
                 prefix);
     }
 
     List<Network> networks() throws SQLException {
-        return networks("SELECT * FROM networks WHERE removing = 0 ORDER BY created, name");
+        return queryNetworks("SELECT * FROM networks WHERE removing = 0 ORDER BY created, name");
     }
 
     /** Networks whose removal began but did not finish (the daemon died in between). */
     List<Network> removing() throws SQLException {
-        return networks("SELECT * FROM networks WHERE removing = 1");
+        return queryNetworks("SELECT * FROM networks WHERE removing = 1");
     }
 
     void markRemoving(String id) throws SQLException {
@@ -119,22 +119,22 @@ final class NetworkDao {
     }
 
     Optional<Endpoint> endpoint(String networkId, String containerId) throws SQLException {
-        List<Endpoint> rows =
-                endpoints("SELECT * FROM endpoints WHERE network_id = ? AND container_id = ?", networkId, containerId);
+        List<Endpoint> rows = queryEndpoints(
+                "SELECT * FROM endpoints WHERE network_id = ? AND container_id = ?", networkId, containerId);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
     }
 
     List<Endpoint> endpointsOfContainer(String containerId) throws SQLException {
         // in the order the container joined them: its first network gives it eth0 and its default route
-        return endpoints("SELECT * FROM endpoints WHERE container_id = ? ORDER BY rowid", containerId);
+        return queryEndpoints("SELECT * FROM endpoints WHERE container_id = ? ORDER BY rowid", containerId);
     }
 
     List<Endpoint> endpointsOfNetwork(String networkId) throws SQLException {
-        return endpoints("SELECT * FROM endpoints WHERE network_id = ? ORDER BY container_name", networkId);
+        return queryEndpoints("SELECT * FROM endpoints WHERE network_id = ? ORDER BY container_name", networkId);
     }
 
     List<Endpoint> endpoints() throws SQLException {
-        return endpoints("SELECT * FROM endpoints ORDER BY network_id, container_name");
+        return queryEndpoints("SELECT * FROM endpoints ORDER BY network_id, container_name");
     }
 
     void setLease(String networkId, String containerId, Endpoint.Lease lease) throws SQLException {
@@ -196,11 +196,11 @@ final class NetworkDao {
     }
 
     List<PortMapping> ports(String containerId) throws SQLException {
-        return ports("SELECT * FROM port_mappings WHERE container_id = ? ORDER BY rowid", containerId);
+        return queryPorts("SELECT * FROM port_mappings WHERE container_id = ? ORDER BY rowid", containerId);
     }
 
     List<PortMapping> ports() throws SQLException {
-        return ports("SELECT * FROM port_mappings ORDER BY rowid");
+        return queryPorts("SELECT * FROM port_mappings ORDER BY rowid");
     }
 
     void deletePorts(String containerId) throws SQLException {
@@ -210,11 +210,11 @@ final class NetworkDao {
     // ---- plumbing -----------------------------------------------------------------------------
 
     private Optional<Network> one(String sql, Object... args) throws SQLException {
-        List<Network> rows = networks(sql, args);
+        List<Network> rows = queryNetworks(sql, args);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
     }
 
-    private List<Network> networks(String sql, Object... args) throws SQLException {
+    private List<Network> queryNetworks(String sql, Object... args) throws SQLException {
         List<Network> out = new ArrayList<>();
         try (PreparedStatement ps = prepare(sql, args);
                 ResultSet rs = ps.executeQuery()) {
@@ -239,7 +239,7 @@ final class NetworkDao {
         return out;
     }
 
-    private List<Endpoint> endpoints(String sql, Object... args) throws SQLException {
+    private List<Endpoint> queryEndpoints(String sql, Object... args) throws SQLException {
         List<Endpoint> out = new ArrayList<>();
         try (PreparedStatement ps = prepare(sql, args);
                 ResultSet rs = ps.executeQuery()) {
@@ -263,7 +263,7 @@ final class NetworkDao {
         return out;
     }
 
-    private List<PortMapping> ports(String sql, Object... args) throws SQLException {
+    private List<PortMapping> queryPorts(String sql, Object... args) throws SQLException {
         List<PortMapping> out = new ArrayList<>();
         try (PreparedStatement ps = prepare(sql, args);
                 ResultSet rs = ps.executeQuery()) {

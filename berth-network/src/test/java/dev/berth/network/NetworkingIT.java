@@ -134,6 +134,9 @@ class NetworkingIT {
                     .getFirst()
                     .hostPort();
             assertThat(fetch(InetAddress.getByName("127.0.0.1"), hostPort)).isEqualTo("hello");
+            assertThat(iptablesSave())
+                    .contains("-A BT" + tag + " -d 127.0.0.1/32 ! -i " + net.bridge() + " -p tcp -m tcp --dport "
+                            + hostPort + " -j DNAT --to-destination " + webIp + ":80");
             answer.join();
         }
 

@@ -24,6 +24,7 @@ import dev.berth.http.server.Request;
 import dev.berth.http.server.Response;
 import dev.berth.http.server.Router;
 import dev.berth.http.server.Routes;
+import dev.berth.network.EndpointConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -88,13 +89,22 @@ public final class ContainerRoutes implements Routes {
         }
         ContainerSettings settings;
         HostSettings host;
+        Map<String, EndpointConfig> endpoints = new LinkedHashMap<>();
         try {
             settings = Json.MAPPER.treeToValue(body, ContainerSettings.class);
             host = HostSettings.parse(body.get("HostConfig"));
+            JsonNode config = body.path("NetworkingConfig").path("EndpointsConfig");
+            for (var e : config.properties()) {
+                endpoints.put(
+                        e.getKey(),
+                        e.getValue().isNull()
+                                ? EndpointConfig.EMPTY
+                                : Json.MAPPER.treeToValue(e.getValue(), EndpointConfig.class));
+            }
         } catch (JsonProcessingException e) {
             throw BerthException.invalid("invalid JSON body: %s", e.getOriginalMessage());
         }
-        ContainerCreator.Created created = containers.creator().create(r.query("name"), settings, host);
+        ContainerCreator.Created created = containers.creator().create(r.query("name"), settings, host, endpoints);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("Id", created.id());
         out.put("Warnings", created.warnings());
@@ -121,7 +131,8 @@ public final class ContainerRoutes implements Routes {
                                 c,
                                 containers.queries().imageShown(c),
                                 containers.queries().humanStatus(c, now),
-                                size ? containers.queries().sizes(c) : null),
+                                size ? containers.queries().sizes(c) : null,
+                                containers.networks().view(c)),
                         c))
                 .toList();
     }
@@ -136,7 +147,8 @@ public final class ContainerRoutes implements Routes {
                         containers.queries().graphData(c),
                         r.bool("size") ? containers.queries().sizes(c) : null,
                         containers.exec().idsOf(c.id()),
-                        containers.queries().health(c).orElse(null)),
+                        containers.queries().health(c).orElse(null),
+                        containers.networks().view(c)),
                 c));
     }
 
@@ -219,7 +231,11 @@ public final class ContainerRoutes implements Routes {
     }
 
     private Response remove(Request r) {
-        containers.remover().remove(r.param("id"), r.bool("force"), r.bool("v"));
+        if (r.bool("link")) {
+            containers.remover().removeLink(r.param("id"));
+        } else {
+            containers.remover().remove(r.param("id"), r.bool("force"), r.bool("v"));
+        }
         return Response.noContent();
     }
 

@@ -1,12 +1,17 @@
 package dev.berth.api.container;
 
 import dev.berth.engine.container.Container;
+import dev.berth.engine.container.ContainerNetworks;
 import dev.berth.engine.container.ContainerQueries;
 import dev.berth.engine.container.ContainerState;
 import dev.berth.engine.container.ExecService;
 import dev.berth.engine.container.Health;
 import dev.berth.engine.container.HostSettings;
 import dev.berth.engine.volume.MountPoint;
+import dev.berth.network.ContainerNetworking;
+import dev.berth.network.Endpoint;
+import dev.berth.network.EndpointConfig;
+import dev.berth.network.port.PortMapping;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -86,7 +91,8 @@ final class ContainerWire {
             Map<String, String> graphData,
             ContainerQueries.Sizes sizes,
             List<String> execIds,
-            Health.Snapshot health) {
+            Health.Snapshot health,
+            ContainerNetworks.View network) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Id", c.id());
         m.put("Created", time(c.created()));
@@ -114,7 +120,7 @@ final class ContainerWire {
         }
         m.put("Mounts", mounts(c.hostConfig()));
         m.put("Config", c.config());
-        m.put("NetworkSettings", networkSettings(c));
+        m.put("NetworkSettings", networkSettings(c, network));
         return m;
     }
 
@@ -124,7 +130,7 @@ final class ContainerWire {
         m.put("ContainerIDFile", "");
         m.put("LogConfig", h.logConfig());
         m.put("NetworkMode", h.networkMode());
-        m.put("PortBindings", Map.of());
+        m.put("PortBindings", h.portBindings());
         m.put("RestartPolicy", h.restartPolicy());
         m.put("AutoRemove", h.autoRemove());
         m.put("VolumeDriver", "");
@@ -133,23 +139,23 @@ final class ContainerWire {
         m.put("CapAdd", h.capAdd().isEmpty() ? null : h.capAdd());
         m.put("CapDrop", h.capDrop().isEmpty() ? null : h.capDrop());
         m.put("CgroupnsMode", "private");
-        m.put("Dns", List.of());
-        m.put("DnsOptions", List.of());
-        m.put("DnsSearch", List.of());
-        m.put("ExtraHosts", null);
+        m.put("Dns", h.dns());
+        m.put("DnsOptions", h.dnsOptions());
+        m.put("DnsSearch", h.dnsSearch());
+        m.put("ExtraHosts", h.extraHosts().isEmpty() ? null : h.extraHosts());
         m.put("GroupAdd", h.groupAdd().isEmpty() ? null : h.groupAdd());
-        m.put("IpcMode", "private");
+        m.put("IpcMode", h.ipcMode());
         m.put("Cgroup", "");
-        m.put("Links", null);
+        m.put("Links", h.links().isEmpty() ? null : h.links());
         m.put("OomScoreAdj", 0);
-        m.put("PidMode", "");
+        m.put("PidMode", h.pidMode());
         m.put("Privileged", h.privileged());
-        m.put("PublishAllPorts", false);
+        m.put("PublishAllPorts", h.publishAllPorts());
         m.put("ReadonlyRootfs", h.readonlyRootfs());
         m.put("SecurityOpt", h.securityOpt().isEmpty() ? null : h.securityOpt());
         m.put("Tmpfs", h.tmpfs().isEmpty() ? null : h.tmpfs());
-        m.put("UTSMode", "");
-        m.put("UsernsMode", "");
+        m.put("UTSMode", h.utsMode());
+        m.put("UsernsMode", h.usernsMode());
         m.put("ShmSize", h.shmSize() > 0 ? h.shmSize() : dev.berth.runtime.spec.SpecBuilder.DEFAULT_SHM_SIZE);
         m.put("Sysctls", h.sysctls().isEmpty() ? null : h.sysctls());
         m.put("Runtime", h.runtime());
@@ -230,49 +236,121 @@ final class ContainerWire {
         return out;
     }
 
-    static Map<String, Object> networkSettings(Container c) {
-        String net = c.hostConfig().effectiveNetwork();
-        Map<String, Object> endpoint = new LinkedHashMap<>();
-        endpoint.put("IPAMConfig", null);
-        endpoint.put("Links", null);
-        endpoint.put("Aliases", null);
-        endpoint.put("MacAddress", "");
-        endpoint.put("DriverOpts", null);
-        endpoint.put("GwPriority", 0);
-        endpoint.put("NetworkID", "");
-        endpoint.put("EndpointID", "");
-        endpoint.put("Gateway", "");
-        endpoint.put("IPAddress", "");
-        endpoint.put("IPPrefixLen", 0);
-        endpoint.put("IPv6Gateway", "");
-        endpoint.put("GlobalIPv6Address", "");
-        endpoint.put("GlobalIPv6PrefixLen", 0);
-        endpoint.put("DNSNames", null);
+    /** Inspect's NetworkSettings: each network's endpoint, the published ports, and the default bridge's legacy fields. */
+    static Map<String, Object> networkSettings(Container c, ContainerNetworks.View view) {
+        Map<String, Object> networks = new LinkedHashMap<>();
+        Map<String, Object> bridge = null;
+        for (ContainerNetworking.Attachment a : view.networks()) {
+            Map<String, Object> e = endpoint(a);
+            networks.put(a.network().name(), e);
+            if (a.network().isDefaultBridge()) {
+                bridge = e;
+            }
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Bridge", "");
-        m.put("SandboxID", "");
-        m.put(
-                "SandboxKey",
-                c.state().pid() > 0 && net.equals("none") ? "/proc/" + c.state().pid() + "/ns/net" : "");
-        m.put("Ports", Map.of());
+        m.put("SandboxID", view.sandboxKey().isEmpty() ? "" : c.id());
+        m.put("SandboxKey", view.sandboxKey());
+        m.put("Ports", ports(c, view));
         m.put("HairpinMode", false);
         m.put("LinkLocalIPv6Address", "");
         m.put("LinkLocalIPv6PrefixLen", 0);
         m.put("SecondaryIPAddresses", null);
         m.put("SecondaryIPv6Addresses", null);
-        m.put("EndpointID", "");
-        m.put("Gateway", "");
+        for (String legacy : List.of("EndpointID", "Gateway")) {
+            m.put(legacy, bridge == null ? "" : bridge.get(legacy));
+        }
         m.put("GlobalIPv6Address", "");
         m.put("GlobalIPv6PrefixLen", 0);
-        m.put("IPAddress", "");
-        m.put("IPPrefixLen", 0);
+        m.put("IPAddress", bridge == null ? "" : bridge.get("IPAddress"));
+        m.put("IPPrefixLen", bridge == null ? 0 : bridge.get("IPPrefixLen"));
         m.put("IPv6Gateway", "");
-        m.put("MacAddress", "");
-        m.put("Networks", Map.of(net, endpoint));
+        m.put("MacAddress", bridge == null ? "" : bridge.get("MacAddress"));
+        m.put("Networks", networks);
         return m;
     }
 
-    static Map<String, Object> summary(Container c, String image, String status, ContainerQueries.Sizes sizes) {
+    /** One network's EndpointSettings: what the user asked, and what it holds while it runs. */
+    static Map<String, Object> endpoint(ContainerNetworking.Attachment a) {
+        EndpointConfig cfg = a.endpoint().config();
+        Endpoint.Lease lease = a.endpoint().lease();
+        boolean bridged = lease != null && lease.ip() != null;
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("IPAMConfig", cfg.ipamConfig());
+        e.put("Links", cfg.links().isEmpty() ? null : cfg.links());
+        e.put("Aliases", cfg.aliases().isEmpty() ? null : cfg.aliases());
+        e.put("MacAddress", bridged ? lease.mac() : cfg.macAddress());
+        e.put("DriverOpts", cfg.driverOpts());
+        e.put("GwPriority", 0);
+        e.put("NetworkID", lease == null ? "" : a.network().id());
+        e.put("EndpointID", lease == null ? "" : lease.endpointId());
+        e.put("Gateway", bridged ? a.network().gateway().toString() : "");
+        e.put("IPAddress", bridged ? lease.ip().toString() : "");
+        e.put("IPPrefixLen", bridged ? a.network().subnet().prefixLength() : 0);
+        e.put("IPv6Gateway", "");
+        e.put("GlobalIPv6Address", "");
+        e.put("GlobalIPv6PrefixLen", 0);
+        e.put(
+                "DNSNames",
+                lease != null && a.network().hasEmbeddedDns() ? ContainerNetworking.dnsNames(a.endpoint()) : null);
+        return e;
+    }
+
+    /**
+     * Docker's PortMap of a running container: each published port with its host addresses, and
+     * each exposed port that is not published with null; a stopped container's is empty.
+     */
+    static Map<String, Object> ports(Container c, ContainerNetworks.View view) {
+        Map<String, Object> ports = new java.util.TreeMap<>();
+        if (view.sandboxKey().isEmpty()) {
+            return ports;
+        }
+        if (c.config().exposedPorts() != null) {
+            for (String key : c.config().exposedPorts().keySet()) {
+                ports.put(key.contains("/") ? key : key + "/tcp", null);
+            }
+        }
+        for (PortMapping p : view.ports()) {
+            @SuppressWarnings("unchecked")
+            List<Map<String, String>> list = (List<Map<String, String>>) ports.get(p.key());
+            if (list == null) {
+                list = new ArrayList<>();
+                ports.put(p.key(), list);
+            }
+            list.add(Map.of("HostIp", p.hostIp().toString(), "HostPort", Integer.toString(p.hostPort())));
+        }
+        return ports;
+    }
+
+    /** ps's Ports: published ones with their host side, exposed ones without. */
+    static List<Map<String, Object>> summaryPorts(Container c, ContainerNetworks.View view) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        ports(c, view).forEach((key, bindings) -> {
+            String[] parts = key.split("/");
+            int privatePort = Integer.parseInt(parts[0]);
+            if (bindings == null) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("PrivatePort", privatePort);
+                m.put("Type", parts[1]);
+                out.add(m);
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            List<Map<String, String>> list = (List<Map<String, String>>) bindings;
+            for (Map<String, String> b : list) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("IP", b.get("HostIp"));
+                m.put("PrivatePort", privatePort);
+                m.put("PublicPort", Integer.parseInt(b.get("HostPort")));
+                m.put("Type", parts[1]);
+                out.add(m);
+            }
+        });
+        return out;
+    }
+
+    static Map<String, Object> summary(
+            Container c, String image, String status, ContainerQueries.Sizes sizes, ContainerNetworks.View network) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Id", c.id());
         m.put("Names", List.of(c.name()));
@@ -283,7 +361,7 @@ final class ContainerWire {
         cmd.addAll(c.args());
         m.put("Command", String.join(" ", cmd));
         m.put("Created", c.created().getEpochSecond());
-        m.put("Ports", List.of());
+        m.put("Ports", summaryPorts(c, network));
         if (sizes != null) {
             m.put("SizeRw", sizes.rw());
             m.put("SizeRootFs", sizes.rootFs());
@@ -293,7 +371,7 @@ final class ContainerWire {
         m.put("Status", status);
         m.put("HostConfig", Map.of("NetworkMode", c.hostConfig().networkMode()));
         Map<String, Object> nets = new LinkedHashMap<>();
-        nets.put("Networks", ((Map<?, ?>) networkSettings(c)).get("Networks"));
+        nets.put("Networks", networkSettings(c, network).get("Networks"));
         m.put("NetworkSettings", nets);
         m.put("Mounts", mounts(c.hostConfig()));
         return m;

@@ -51,6 +51,22 @@ final class StatsWire {
                     s.memoryLimit() <= 0 || s.memoryLimit() > now.hostMemory() ? now.hostMemory() : s.memoryLimit());
         }
         m.put("memory_stats", mem);
+        if (!now.networks().isEmpty()) {
+            Map<String, Object> networks = new LinkedHashMap<>();
+            now.networks().forEach((name, n) -> {
+                Map<String, Object> counters = new LinkedHashMap<>();
+                counters.put("rx_bytes", n.rxBytes());
+                counters.put("rx_packets", n.rxPackets());
+                counters.put("rx_errors", n.rxErrors());
+                counters.put("rx_dropped", n.rxDropped());
+                counters.put("tx_bytes", n.txBytes());
+                counters.put("tx_packets", n.txPackets());
+                counters.put("tx_errors", n.txErrors());
+                counters.put("tx_dropped", n.txDropped());
+                networks.put(name, counters);
+            });
+            m.put("networks", networks);
+        }
         return m;
     }
 

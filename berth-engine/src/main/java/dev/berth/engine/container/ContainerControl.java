@@ -14,13 +14,16 @@ public final class ContainerControl {
     private final ContainerWaits waits;
     private final ContainerEvents events;
     private final ContainerRunner runner;
+    private final ContainerNetworks networks;
 
     ContainerControl(
             ContainerStore store,
             LiveContainers live,
             ContainerWaits waits,
             ContainerEvents events,
-            ContainerRunner runner) {
+            ContainerRunner runner,
+            ContainerNetworks networks) {
+        this.networks = networks;
         this.store = store;
         this.live = live;
         this.waits = waits;
@@ -168,6 +171,7 @@ public final class ContainerControl {
     public void rename(String ref, String newName) {
         Container c = store.resolve(ref);
         Container renamed = store.rename(c.id(), ContainerNames.normalize(newName));
+        networks.networking().rename(c.id(), renamed.plainName());
         events.publish(renamed, "rename", Map.of("oldName", c.name()));
     }
 

@@ -12,8 +12,12 @@ import dev.berth.engine.image.LayerStore;
 import dev.berth.engine.image.Leases;
 import dev.berth.engine.volume.ContainerVolumes;
 import dev.berth.engine.volume.MountPlanner;
+import dev.berth.network.EndpointConfig;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code POST /containers/create}: resolves the image, merges its config with the request's (as
@@ -29,6 +33,7 @@ public final class ContainerCreator {
     private final String defaultRuntime;
     private final ContainerVolumes volumes;
     private final LogDrivers logDrivers;
+    private final ContainerNetworks networks;
     private final Clock clock;
 
     ContainerCreator(
@@ -40,6 +45,7 @@ public final class ContainerCreator {
             String defaultRuntime,
             ContainerVolumes volumes,
             LogDrivers logDrivers,
+            ContainerNetworks networks,
             Clock clock) {
         this.store = store;
         this.images = images;
@@ -49,6 +55,7 @@ public final class ContainerCreator {
         this.defaultRuntime = defaultRuntime;
         this.volumes = volumes;
         this.logDrivers = logDrivers;
+        this.networks = networks;
         this.clock = clock;
     }
 
@@ -56,6 +63,15 @@ public final class ContainerCreator {
     public record Created(String id, List<String> warnings) {}
 
     public Created create(String name, ContainerSettings requested, HostSettings host) {
+        return create(name, requested, host, Map.of());
+    }
+
+    /**
+     * @param endpoints NetworkingConfig.EndpointsConfig: the settings of the container's endpoint
+     *                  on each network by name ({@code --ip}, {@code --network-alias}, {@code --mac-address})
+     */
+    public Created create(
+            String name, ContainerSettings requested, HostSettings host, Map<String, EndpointConfig> endpoints) {
         if (requested == null || requested.image() == null || requested.image().isEmpty()) {
             throw BerthException.invalid("config cannot be empty in order to create a container");
         }
@@ -65,6 +81,7 @@ public final class ContainerCreator {
                 hostConfig.runtime().isEmpty() ? defaultRuntime : hostConfig.runtime(),
                 logDrivers.forContainer(hostConfig.logConfig()));
         validate(hostConfig);
+        validateModes(hostConfig, requested);
         if (requested.healthcheck() != null) {
             requested.healthcheck().check();
         }
@@ -77,12 +94,17 @@ public final class ContainerCreator {
             ImageRow image = images.store()
                     .row(imageId)
                     .orElseThrow(() -> BerthException.notFound("No such image: %s", imageName));
-            return create(name, requested, hostConfig, imageName, image);
+            return create(name, requested, hostConfig, endpoints, imageName, image);
         }
     }
 
     private Created create(
-            String name, ContainerSettings requested, HostSettings hostConfig, String imageName, ImageRow image) {
+            String name,
+            ContainerSettings requested,
+            HostSettings hostConfig,
+            Map<String, EndpointConfig> endpoints,
+            String imageName,
+            ImageRow image) {
         Digest imageId = image.id();
         ContainerConfig imageConfig = images.store().config(imageId).value().configOrEmpty();
         ContainerSettings merged = requested.withImageDefaults(imageConfig);
@@ -91,9 +113,26 @@ public final class ContainerCreator {
             throw BerthException.invalid("no command specified");
         }
         String id = ContainerNames.newId();
-        if (merged.hostname().isEmpty()) {
+        Container networkOwner =
+                hostConfig.networkContainer() == null ? null : store.resolve(hostConfig.networkContainer());
+        joinable(hostConfig.pidMode());
+        joinable(hostConfig.ipcMode());
+        if (networkOwner != null) {
+            // as Docker: the container answers to the name of the one whose network it shares
             merged = merged.withHostname(
-                    hostConfig.effectiveNetwork().equals("host") ? hostHostname() : id.substring(0, 12));
+                    networkOwner.config().hostname(), networkOwner.config().domainname());
+        } else if (merged.hostname().isEmpty()) {
+            merged = merged.withHostname(
+                    hostConfig.hostNetwork() || hostConfig.utsMode().equals("host")
+                            ? hostHostname()
+                            : id.substring(0, 12),
+                    merged.domainname());
+        }
+        for (String link : hostConfig.links()) {
+            String target = ContainerNetworks.Link.parse(link).target();
+            if (store.find(target).isEmpty()) {
+                throw BerthException.notFound("could not get container for %s", target);
+            }
         }
         String fullName = name == null || name.isEmpty() ? null : ContainerNames.normalize(name);
         if (fullName != null) {
@@ -124,6 +163,12 @@ public final class ContainerCreator {
                 snapshots.mounts(key).getFirst().mountAt(dir);
                 return () -> Mounts.unmountDetach(dir);
             });
+            networks.networking()
+                    .create(
+                            id,
+                            fullName == null ? id : fullName.substring(1),
+                            hostConfig.networkMode(),
+                            endpointsWithLinks(hostConfig, endpoints));
             Container c = null;
             for (int attempt = 0; c == null; attempt++) {
                 String n = fullName != null ? fullName : ContainerNames.random();
@@ -153,6 +198,7 @@ public final class ContainerCreator {
         } catch (RuntimeException e) {
             try {
                 volumes.detach(id, true);
+                networks.networking().remove(id);
             } catch (RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }
@@ -161,14 +207,85 @@ public final class ContainerCreator {
         }
     }
 
-    private void validate(HostSettings h) {
+    /**
+     * The endpoint settings with the legacy links of a user-defined network: there Docker resolves
+     * them through the embedded DNS server, as aliases only the linking container sees.
+     */
+    private static Map<String, EndpointConfig> endpointsWithLinks(HostSettings h, Map<String, EndpointConfig> given) {
         String mode = h.networkMode();
-        if (!List.of("default", "bridge", "none", "host").contains(mode)) {
-            if (mode.startsWith("container:")) {
-                throw BerthException.notImplemented("network mode %s is not supported yet", mode);
-            }
-            throw BerthException.notFound("network %s not found", mode);
+        if (h.links().isEmpty()
+                || List.of("default", "bridge", "host", "none").contains(mode)
+                || mode.startsWith("container:")) {
+            return given;
         }
+        Map<String, EndpointConfig> out = new LinkedHashMap<>(given);
+        EndpointConfig own = out.getOrDefault(mode, EndpointConfig.EMPTY);
+        List<String> links = new ArrayList<>(own.links());
+        for (String link : h.links()) {
+            ContainerNetworks.Link l = ContainerNetworks.Link.parse(link);
+            links.add(l.target() + ":" + l.alias());
+        }
+        out.put(mode, new EndpointConfig(own.ipamConfig(), links, own.aliases(), own.macAddress(), own.driverOpts()));
+        return out;
+    }
+
+    /** A {@code container:<id>} PID or IPC mode names a container that exists. */
+    private void joinable(String mode) {
+        if (mode.startsWith("container:")) {
+            store.resolve(mode.substring("container:".length()));
+        }
+    }
+
+    /** moby's runconfig checks of the network, PID, IPC, UTS and user namespace modes. */
+    private static void validateModes(HostSettings h, ContainerSettings requested) {
+        String mode = h.networkMode();
+        if (mode.startsWith("container:")) {
+            if (!requested.hostname().isEmpty()) {
+                throw BerthException.invalid("conflicting options: hostname and the network mode");
+            }
+            if (!h.portBindings().isEmpty() || h.publishAllPorts()) {
+                throw BerthException.invalid(
+                        "conflicting options: port publishing and the container type network mode");
+            }
+            if (!h.dns().isEmpty()
+                    || !h.dnsSearch().isEmpty()
+                    || !h.dnsOptions().isEmpty()) {
+                throw BerthException.invalid("conflicting options: dns and the network mode");
+            }
+            if (!h.extraHosts().isEmpty()) {
+                throw BerthException.invalid("conflicting options: custom host-to-IP mapping and the network mode");
+            }
+            if (!h.links().isEmpty()) {
+                throw BerthException.invalid("conflicting options: container type network can't be used with links. "
+                        + "This would result in undefined behavior");
+            }
+        }
+        if (mode.equals("host") && !h.links().isEmpty()) {
+            throw BerthException.invalid("conflicting options: host type networking can't be used with links. "
+                    + "This would result in undefined behavior");
+        }
+        String pid = h.pidMode();
+        if (!pid.isEmpty() && !pid.equals("host") && !pid.startsWith("container:")) {
+            throw BerthException.invalid("invalid --pid: %s", pid);
+        }
+        String ipc = h.ipcMode();
+        if (!List.of("private", "shareable", "none", "host").contains(ipc) && !ipc.startsWith("container:")) {
+            throw BerthException.invalid("invalid IPC mode: %s", ipc);
+        }
+        String uts = h.utsMode();
+        if (!uts.isEmpty() && !uts.equals("host")) {
+            throw BerthException.invalid("invalid UTS mode: %s", uts);
+        }
+        if (uts.equals("host") && !requested.hostname().isEmpty()) {
+            throw BerthException.invalid("conflicting options: hostname and the UTS mode");
+        }
+        String userns = h.usernsMode();
+        if (!userns.isEmpty() && !userns.equals("host")) {
+            throw BerthException.invalid("invalid USER mode: %s", userns);
+        }
+    }
+
+    private void validate(HostSettings h) {
         if (!runtimes.contains(h.runtime())) {
             throw BerthException.invalid("unknown or invalid runtime name: %s", h.runtime());
         }

@@ -1,6 +1,7 @@
 package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.network.InterfaceCounters;
 import dev.berth.runtime.cgroup.CgroupStats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -105,7 +106,8 @@ public final class ContainerMonitor {
             CgroupStats stats,
             long systemCpuNanos,
             int onlineCpus,
-            long hostMemory) {}
+            long hostMemory,
+            Map<String, InterfaceCounters> networks) {}
 
     public Sample sample(String ref) {
         Container c = store.resolve(ref);
@@ -118,8 +120,19 @@ public final class ContainerMonitor {
                 stats = null; // exited between the check and the read
             }
         }
+        // a container on the host's network has no counters of its own, as in Docker
+        Map<String, InterfaceCounters> networks =
+                stats != null && !c.hostConfig().hostNetwork()
+                        ? InterfaceCounters.of(run.process().pid())
+                        : Map.of();
         return new Sample(
-                c, Instant.now(), stats, systemCpuNanos(), Runtime.getRuntime().availableProcessors(), hostMemory());
+                c,
+                Instant.now(),
+                stats,
+                systemCpuNanos(),
+                Runtime.getRuntime().availableProcessors(),
+                hostMemory(),
+                networks);
     }
 
     /** /proc/stat's first line in nanoseconds (USER_HZ = 100), as Docker's getSystemCPUUsage. */

@@ -45,6 +45,7 @@ public final class ContainerRecovery {
     private final ContainerRunner runner;
     private final ContainerPaths paths;
     private final Map<String, ContainerRuntime> runtimes;
+    private final ContainerNetworks networks;
     private final Clock clock;
     private volatile Consumer<String> cleanUpAfterCrash = id -> {};
 
@@ -53,11 +54,13 @@ public final class ContainerRecovery {
             ContainerRunner runner,
             ContainerPaths paths,
             Map<String, ContainerRuntime> runtimes,
+            ContainerNetworks networks,
             Clock clock) {
         this.store = store;
         this.runner = runner;
         this.paths = paths;
         this.runtimes = runtimes;
+        this.networks = networks;
         this.clock = clock;
     }
 
@@ -112,6 +115,16 @@ public final class ContainerRecovery {
             report.add("container " + c.id() + " was " + c.status().word() + " when the daemon stopped: marked exited ("
                     + code + ")");
         }
+        // reattached containers keep their addresses and ports; the others' leases, and the rows of
+        // containers whose create never finished, go
+        Map<dev.berth.network.SandboxRequest, Long> running = new java.util.LinkedHashMap<>();
+        for (String id : reattached) {
+            store.byId(id)
+                    .filter(c -> c.hostConfig().networkContainer() == null)
+                    .ifPresent(c -> running.put(networks.sandbox(c), c.state().pid()));
+        }
+        networks.networking()
+                .recover(running, store.all().stream().map(Container::id).collect(java.util.stream.Collectors.toSet()));
         if (Files.isDirectory(runRoot)) {
             try (Stream<Path> dirs = Files.list(runRoot)) {
                 for (Path dir : dirs.toList()) {

@@ -25,6 +25,7 @@ public final class ContainerRemover {
     private final ContainerPaths paths;
     private final ContainerVolumes volumes;
     private final HealthChecks health;
+    private final ContainerNetworks networks;
 
     ContainerRemover(
             ContainerStore store,
@@ -34,7 +35,8 @@ public final class ContainerRemover {
             Snapshotter snapshots,
             ContainerPaths paths,
             ContainerVolumes volumes,
-            HealthChecks health) {
+            HealthChecks health,
+            ContainerNetworks networks) {
         this.store = store;
         this.live = live;
         this.waits = waits;
@@ -43,6 +45,35 @@ public final class ContainerRemover {
         this.paths = paths;
         this.volumes = volumes;
         this.health = health;
+        this.networks = networks;
+    }
+
+    /**
+     * {@code DELETE /containers/{id}?link=true} ({@code docker rm --link /parent/alias}): the parent
+     * loses its legacy link; neither container is removed.
+     */
+    public void removeLink(String linkName) {
+        String name = linkName.startsWith("/") ? linkName : "/" + linkName;
+        int slash = name.lastIndexOf('/');
+        if (slash <= 0) {
+            throw BerthException.conflict("Conflict, cannot remove the default link name of the container");
+        }
+        Container parent = store.resolve(name.substring(0, slash));
+        String alias = name.substring(slash + 1);
+        ReentrantLock lock = store.lock(parent.id());
+        lock.lock();
+        try {
+            parent = store.resolve(parent.id());
+            java.util.List<String> kept = parent.hostConfig().links().stream()
+                    .filter(l -> !ContainerNetworks.Link.parse(l).alias().equals(alias))
+                    .toList();
+            if (kept.size() == parent.hostConfig().links().size()) {
+                throw BerthException.notFound("Could not get container for %s", alias);
+            }
+            store.updateHostConfig(parent.id(), parent.hostConfig().withLinks(kept));
+        } finally {
+            lock.unlock();
+        }
     }
 
     public void remove(String ref, boolean force, boolean volumes) {
@@ -135,6 +166,11 @@ public final class ContainerRemover {
             volumes.detach(id, removeVolumes);
         } catch (RuntimeException e) {
             LOG.warn("container {}: releasing its volumes: {}", id, e.getMessage());
+        }
+        try {
+            networks.networking().remove(id);
+        } catch (RuntimeException e) {
+            LOG.warn("container {}: removing its network endpoints: {}", id, e.getMessage());
         }
         live.forget(id);
         health.forget(id);

@@ -42,6 +42,7 @@ public final class ContainerRunner {
     private final Function<Container, LayeredFiles> files;
     private final ContainerVolumes volumes;
     private final HealthChecks health;
+    private final ContainerNetworks networks;
     private final Clock clock;
     private volatile Consumer<String> autoRemove = id -> {};
     private volatile boolean shuttingDown;
@@ -58,6 +59,7 @@ public final class ContainerRunner {
             Function<Container, LayeredFiles> files,
             ContainerVolumes volumes,
             HealthChecks health,
+            ContainerNetworks networks,
             Clock clock) {
         this.store = store;
         this.live = live;
@@ -70,6 +72,7 @@ public final class ContainerRunner {
         this.files = files;
         this.volumes = volumes;
         this.health = health;
+        this.networks = networks;
         this.clock = clock;
     }
 
@@ -106,13 +109,25 @@ public final class ContainerRunner {
     }
 
     private void startLocked(Container c) {
+        ContainerPaths.ensure(paths.dir(c.id()));
+        ContainerPaths.ensure(paths.rootfs(c.id()));
+        Sharing sharing;
+        try {
+            sharing = Sharing.of(c, store, paths);
+            if (sharing.ownNetworkSettings()) {
+                // addresses, ports and /etc files are recorded before any namespace exists
+                networks.networking().lease(networks.sandbox(c));
+            }
+        } catch (RuntimeException e) {
+            recordFailure(c, 128, e.getMessage());
+            throw e;
+        }
         ContainerIo io = null;
         ContainerProcess process;
         try {
-            ContainerPaths.ensure(paths.dir(c.id()));
-            ContainerPaths.ensure(paths.rootfs(c.id()));
+            Sharing.mountShm(c, paths);
             // the spec fails on settings the image cannot meet (an unknown --user or --group-add)
-            Spec spec = specs.build(c, files.apply(c));
+            Spec spec = specs.build(c, files.apply(c), sharing, networks.linkEnv(c));
             SpecJson.write(spec, paths.spec(c.id()));
             List<MountSpec> mounts = snapshots.mounts(c.snapshotKey());
             if (mounts.size() != 1) {
@@ -134,23 +149,47 @@ public final class ContainerRunner {
             if (io != null) {
                 io.delete();
             }
+            networks.networking().release(c.id());
+            Sharing.unmountShm(paths, c.id());
             recordFailure(c, 128, e.getMessage());
             throw e;
         }
         Run run = beginRun(c, process, io);
         try {
+            // the namespaces exist and the first process waits: its network, before it runs (a
+            // runtime whose create failed has no process: start reports why)
+            if (sharing.ownNetwork() && process.pid() > 0) {
+                networks.networking().plumb(c.id(), process.pid());
+            }
+        } catch (RuntimeException e) {
+            try {
+                process.kill(Signals.SIGKILL); // it never ran: it never will
+            } catch (RuntimeException gone) {
+                e.addSuppressed(gone);
+            }
+            failedStart(c, run, process, e);
+            throw e;
+        }
+        try {
             process.start();
         } catch (BerthException e) {
-            ExitStatus status = awaitExit(process);
-            finishRun(c.id(), run);
-            int code = status == null ? 128 : status.exitCode();
-            recordFailure(store.resolve(c.id()), code == 0 ? 128 : code, e.getMessage());
+            failedStart(c, run, process, e);
             throw e;
         }
         Container running = store.update(c.id(), c.state().running(process.pid(), process.shimPid(), clock.instant()));
         events.publish(running, "start");
         health.started(running);
         watchExit(c, run);
+    }
+
+    /** A run that never got going: its output ends, its network goes, its state records the failure. */
+    private void failedStart(Container c, Run run, ContainerProcess process, RuntimeException e) {
+        ExitStatus status = awaitExit(process);
+        finishRun(c.id(), run);
+        networks.networking().release(c.id());
+        Sharing.unmountShm(paths, c.id());
+        int code = status == null ? 128 : status.exitCode();
+        recordFailure(store.resolve(c.id()), code == 0 ? 128 : code, e.getMessage());
     }
 
     /**
@@ -259,6 +298,8 @@ public final class ContainerRunner {
             events.publish(c, "oom");
         }
         events.publish(c, "die", Map.of("exitCode", Integer.toString(status.exitCode())));
+        networks.networking().release(id);
+        Sharing.unmountShm(paths, id);
         volumes.unmounted(id);
         waits.exited(id, new ContainerWaits.Result(status.exitCode(), null));
         if (shuttingDown) {

@@ -9,6 +9,7 @@ import dev.berth.engine.image.GcRoots;
 import dev.berth.engine.image.ImageServices;
 import dev.berth.engine.image.ImageUsers;
 import dev.berth.engine.volume.ContainerVolumes;
+import dev.berth.network.ContainerNetworking;
 import dev.berth.runtime.ContainerRuntime;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,7 +39,8 @@ public record ContainerServices(
         ContainerFiles files,
         ContainerCommitter committer,
         ContainerMonitor monitor,
-        ContainerVolumes volumes) {
+        ContainerVolumes volumes,
+        ContainerNetworks networks) {
 
     /**
      * What the services are built from.
@@ -48,6 +50,7 @@ public record ContainerServices(
      * @param snapshotDir a snapshot's directory of files (the upper dir of an active one)
      * @param volumes     the mount points of containers (volumes, --mount, --volumes-from)
      * @param logDrivers  the log drivers and the daemon's default ({@code --log-driver}, {@code --log-opt})
+     * @param networking  the network side of containers (endpoints, leases, plumbing)
      */
     public record Parts(
             MetadataStore db,
@@ -61,6 +64,7 @@ public record ContainerServices(
             Function<String, Path> snapshotDir,
             ContainerVolumes volumes,
             LogDrivers logDrivers,
+            ContainerNetworking networking,
             Clock clock) {}
 
     /**
@@ -85,7 +89,8 @@ public record ContainerServices(
             return r;
         };
         SpecFactory specs = new SpecFactory(paths, p.volumes());
-        ExecService exec = new ExecService(store, live, events, paths, runtimes, files, p.clock());
+        ContainerNetworks networks = new ContainerNetworks(store, paths, p.networking());
+        ExecService exec = new ExecService(store, live, events, paths, runtimes, files, networks, p.clock());
         HealthChecks health = new HealthChecks(exec, store, events, p.clock());
         ContainerRunner runner = new ContainerRunner(
                 store,
@@ -99,14 +104,15 @@ public record ContainerServices(
                 files,
                 p.volumes(),
                 health,
+                networks,
                 p.clock());
         ContainerRemover remover =
-                new ContainerRemover(store, live, waits, events, p.snapshots(), paths, p.volumes(), health);
+                new ContainerRemover(store, live, waits, events, p.snapshots(), paths, p.volumes(), health, networks);
         runner.onAutoRemove(id -> {
             exec.forget(id);
             remover.removeStopped(id, true);
         });
-        ContainerControl control = new ContainerControl(store, live, waits, events, runner);
+        ContainerControl control = new ContainerControl(store, live, waits, events, runner, networks);
         return new ContainerServices(
                 store,
                 new ContainerCreator(
@@ -118,6 +124,7 @@ public record ContainerServices(
                         p.defaultRuntime(),
                         p.volumes(),
                         p.logDrivers(),
+                        networks,
                         p.clock()),
                 runner,
                 control,
@@ -128,7 +135,7 @@ public record ContainerServices(
                 new ContainerLogs(store, live),
                 new ContainerAttach(store, live, events),
                 exec,
-                new ContainerRecovery(store, runner, paths, p.runtimes(), p.clock()),
+                new ContainerRecovery(store, runner, paths, p.runtimes(), networks, p.clock()),
                 new ContainerFiles(store, p.snapshots(), paths, files, p.volumes()),
                 new ContainerCommitter(
                         store,
@@ -140,7 +147,8 @@ public record ContainerServices(
                         live,
                         p.clock()),
                 new ContainerMonitor(store, live),
-                p.volumes());
+                p.volumes(),
+                networks);
     }
 
     /** Stops the running containers (daemon shutdown): stop signal, SIGKILL after 10 s. */

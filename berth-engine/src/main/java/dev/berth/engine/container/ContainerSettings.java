@@ -96,10 +96,10 @@ public record ContainerSettings(
                 HealthConfig.merge(healthcheck, HealthConfig.fromImage(image.healthcheck())));
     }
 
-    public ContainerSettings withHostname(String value) {
+    public ContainerSettings withHostname(String host, String domain) {
         return new ContainerSettings(
-                value,
-                domainname,
+                host,
+                domain,
                 user,
                 attachStdin,
                 attachStdout,

@@ -33,6 +33,7 @@ public final class ExecService {
     private final ContainerPaths paths;
     private final Function<String, ContainerRuntime> runtimes;
     private final Function<Container, LayeredFiles> files;
+    private final ContainerNetworks networks;
     private final Clock clock;
     private final Map<String, Exec> execs = new ConcurrentHashMap<>();
 
@@ -43,6 +44,7 @@ public final class ExecService {
             ContainerPaths paths,
             Function<String, ContainerRuntime> runtimes,
             Function<Container, LayeredFiles> files,
+            ContainerNetworks networks,
             Clock clock) {
         this.store = store;
         this.live = live;
@@ -50,6 +52,7 @@ public final class ExecService {
         this.paths = paths;
         this.runtimes = runtimes;
         this.files = files;
+        this.networks = networks;
         this.clock = clock;
     }
 
@@ -296,6 +299,7 @@ public final class ExecService {
         if (tty) {
             env.add("TERM=xterm");
         }
+        env.addAll(networks.linkEnv(c)); // as moby's exec: the container's link variables too
         env.addAll(base);
         if (env.stream().noneMatch(v -> v.startsWith("HOME="))) {
             env.add("HOME=" + id.home());

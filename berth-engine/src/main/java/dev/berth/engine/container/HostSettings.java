@@ -52,7 +52,18 @@ public record HostSettings(
         @JsonProperty("BlkioDeviceReadBps") List<ThrottleDevice> blkioDeviceReadBps,
         @JsonProperty("BlkioDeviceWriteBps") List<ThrottleDevice> blkioDeviceWriteBps,
         @JsonProperty("BlkioDeviceReadIOps") List<ThrottleDevice> blkioDeviceReadIOps,
-        @JsonProperty("BlkioDeviceWriteIOps") List<ThrottleDevice> blkioDeviceWriteIOps) {
+        @JsonProperty("BlkioDeviceWriteIOps") List<ThrottleDevice> blkioDeviceWriteIOps,
+        @JsonProperty("PortBindings") Map<String, List<PortBinding>> portBindings,
+        @JsonProperty("PublishAllPorts") boolean publishAllPorts,
+        @JsonProperty("Dns") List<String> dns,
+        @JsonProperty("DnsSearch") List<String> dnsSearch,
+        @JsonProperty("DnsOptions") List<String> dnsOptions,
+        @JsonProperty("ExtraHosts") List<String> extraHosts,
+        @JsonProperty("Links") List<String> links,
+        @JsonProperty("PidMode") String pidMode,
+        @JsonProperty("IpcMode") String ipcMode,
+        @JsonProperty("UTSMode") String utsMode,
+        @JsonProperty("UsernsMode") String usernsMode) {
 
     public HostSettings {
         binds = binds == null ? List.of() : binds;
@@ -76,6 +87,16 @@ public record HostSettings(
         blkioDeviceWriteBps = blkioDeviceWriteBps == null ? List.of() : blkioDeviceWriteBps;
         blkioDeviceReadIOps = blkioDeviceReadIOps == null ? List.of() : blkioDeviceReadIOps;
         blkioDeviceWriteIOps = blkioDeviceWriteIOps == null ? List.of() : blkioDeviceWriteIOps;
+        portBindings = portBindings == null ? Map.of() : portBindings;
+        dns = dns == null ? List.of() : dns;
+        dnsSearch = dnsSearch == null ? List.of() : dnsSearch;
+        dnsOptions = dnsOptions == null ? List.of() : dnsOptions;
+        extraHosts = extraHosts == null ? List.of() : extraHosts;
+        links = links == null ? List.of() : links;
+        pidMode = pidMode == null ? "" : pidMode;
+        ipcMode = ipcMode == null || ipcMode.isEmpty() ? "private" : ipcMode; // dockerd's default-ipc-mode
+        utsMode = utsMode == null ? "" : utsMode;
+        usernsMode = usernsMode == null ? "" : usernsMode;
     }
 
     /** Every field of the API's HostConfig (v1.50). */
@@ -152,25 +173,10 @@ public record HostSettings(
             "ReadonlyPaths");
 
     /**
-     * Fields applied by work in progress elsewhere (networking: ports, DNS, hosts, links and the
-     * pid, ipc, uts and user namespace modes; security: masked and read-only paths) and the CLI's
-     * own ContainerIDFile: accepted here, not refused.
+     * Fields applied by work in progress elsewhere (security: masked and read-only paths) and the
+     * CLI's own ContainerIDFile: accepted here, not refused.
      */
-    private static final Set<String> APPLIED_ELSEWHERE = Set.of(
-            "PortBindings",
-            "PublishAllPorts",
-            "Dns",
-            "DnsOptions",
-            "DnsSearch",
-            "ExtraHosts",
-            "Links",
-            "PidMode",
-            "IpcMode",
-            "UTSMode",
-            "UsernsMode",
-            "MaskedPaths",
-            "ReadonlyPaths",
-            "ContainerIDFile");
+    private static final Set<String> APPLIED_ELSEWHERE = Set.of("MaskedPaths", "ReadonlyPaths", "ContainerIDFile");
 
     /**
      * A create request's HostConfig. A field Berth does not apply is refused when it holds a value
@@ -193,7 +199,8 @@ public record HostSettings(
     public static HostSettings defaults() {
         return new HostSettings(
                 null, null, null, false, null, null, false, false, null, null, null, 0, 0, 0, 0, 0, 0, 0, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, false, null,
+                null, null, null, null, null, null, null, null);
     }
 
     /** The same settings with what create fills in: the runtime ({@code --runtime}) and log config. */
@@ -232,7 +239,18 @@ public record HostSettings(
                 blkioDeviceReadBps,
                 blkioDeviceWriteBps,
                 blkioDeviceReadIOps,
-                blkioDeviceWriteIOps);
+                blkioDeviceWriteIOps,
+                portBindings,
+                publishAllPorts,
+                dns,
+                dnsSearch,
+                dnsOptions,
+                extraHosts,
+                links,
+                pidMode,
+                ipcMode,
+                utsMode,
+                usernsMode);
     }
 
     /** The same settings with the resources and restart policy {@code docker update} gave. */
@@ -271,12 +289,90 @@ public record HostSettings(
                 blkioDeviceReadBps,
                 blkioDeviceWriteBps,
                 blkioDeviceReadIOps,
-                blkioDeviceWriteIOps);
+                blkioDeviceWriteIOps,
+                portBindings,
+                publishAllPorts,
+                dns,
+                dnsSearch,
+                dnsOptions,
+                extraHosts,
+                links,
+                pidMode,
+                ipcMode,
+                utsMode,
+                usernsMode);
     }
 
-    /** Until the networking issue lands, the default ("default"/"bridge") is a network namespace with only lo. */
-    public String effectiveNetwork() {
-        return networkMode.equals("host") ? "host" : "none";
+    /** The same settings with its legacy links ({@code DELETE /containers/{id}?link=true} drops one). */
+    public HostSettings withLinks(List<String> value) {
+        return new HostSettings(
+                binds,
+                networkMode,
+                restartPolicy,
+                autoRemove,
+                capAdd,
+                capDrop,
+                privileged,
+                readonlyRootfs,
+                securityOpt,
+                tmpfs,
+                init,
+                memory,
+                memorySwap,
+                shmSize,
+                cpuShares,
+                nanoCpus,
+                cpuQuota,
+                cpuPeriod,
+                cpusetCpus,
+                cpusetMems,
+                pidsLimit,
+                sysctls,
+                consoleSize,
+                runtime,
+                logConfig,
+                mounts,
+                volumesFrom,
+                groupAdd,
+                devices,
+                deviceCgroupRules,
+                blkioDeviceReadBps,
+                blkioDeviceWriteBps,
+                blkioDeviceReadIOps,
+                blkioDeviceWriteIOps,
+                portBindings,
+                publishAllPorts,
+                dns,
+                dnsSearch,
+                dnsOptions,
+                extraHosts,
+                List.copyOf(value),
+                pidMode,
+                ipcMode,
+                utsMode,
+                usernsMode);
+    }
+
+    /** One host address and port of a published port, Docker's PortBinding. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record PortBinding(
+            @JsonProperty("HostIp") String hostIp,
+            @JsonProperty("HostPort") String hostPort) {
+        public PortBinding {
+            hostIp = hostIp == null ? "" : hostIp;
+            hostPort = hostPort == null ? "" : hostPort;
+        }
+    }
+
+    /** The container shares the host's network stack. */
+    public boolean hostNetwork() {
+        return networkMode.equals("host");
+    }
+
+    /** The container joined another's network namespace ({@code container:<id|name>}): its reference, or null. */
+    public String networkContainer() {
+        return networkMode.startsWith("container:") ? networkMode.substring("container:".length()) : null;
     }
 
     /** {@code --device-read-bps} and its siblings: a host's block device and a rate per second. */

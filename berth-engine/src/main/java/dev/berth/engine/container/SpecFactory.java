@@ -22,15 +22,6 @@ import java.util.Map;
  * /etc/resolv.conf bind-mounted from its directory.
  */
 final class SpecFactory {
-    private static final String HOSTS_NONE = """
-            127.0.0.1\tlocalhost
-            ::1\tlocalhost ip6-localhost ip6-loopback
-            fe00::0\tip6-localnet
-            ff00::0\tip6-mcastprefix
-            ff02::1\tip6-allnodes
-            ff02::2\tip6-allrouters
-            """;
-
     private final ContainerPaths paths;
     private final ContainerVolumes volumes;
     private final long heldBounding;
@@ -41,7 +32,11 @@ final class SpecFactory {
         this.heldBounding = Caps.heldBounding();
     }
 
-    Spec build(Container c, LayeredFiles files) {
+    /**
+     * @param sharing where the namespaces it shares and its /etc files come from
+     * @param linkEnv the environment of its legacy links
+     */
+    Spec build(Container c, LayeredFiles files, Sharing sharing, List<String> linkEnv) {
         ContainerSettings cfg = c.config();
         HostSettings host = c.hostConfig();
         UserLookup.Identity id = UserLookup.resolve(cfg.user(), host.groupAdd(), files);
@@ -54,6 +49,7 @@ final class SpecFactory {
         if (cfg.tty()) {
             env.add("TERM=xterm");
         }
+        env.addAll(linkEnv);
         if (cfg.env() != null) {
             env.addAll(cfg.env());
         }
@@ -70,7 +66,7 @@ final class SpecFactory {
                 .env(env)
                 .cwd(cfg.workingDir().isEmpty() ? "/" : cfg.workingDir())
                 .user(id.uid(), id.gid(), id.groups())
-                .hostname(cfg.hostname())
+                .hostname(sharing.uts() == null ? cfg.hostname() : null)
                 .terminal(cfg.tty())
                 .rootPath(paths.rootfs(c.id()).toString())
                 .readonlyRootfs(host.readonlyRootfs())
@@ -78,8 +74,8 @@ final class SpecFactory {
                 .capDrop(host.capDrop())
                 .privileged(host.privileged(), heldBounding)
                 .noNewPrivileges(security.noNewPrivileges())
-                .shmSize(host.shmSize())
-                .network(host.effectiveNetwork());
+                .shmSize(host.shmSize());
+        sharing.apply(b);
         if (host.consoleSize() != null
                 && host.consoleSize().size() == 2
                 && host.consoleSize().get(0) > 0) {
@@ -93,7 +89,7 @@ final class SpecFactory {
         }
         host.deviceCgroupRules().forEach(rule -> b.allowDevices(HostDevices.rule(rule)));
         b.blockIO(HostDevices.blockIO(host));
-        for (Map.Entry<String, Path> etc : etcFiles(c).entrySet()) {
+        for (Map.Entry<String, Path> etc : etcFiles(c, sharing.etcDir()).entrySet()) {
             if (!host.binds().stream().anyMatch(bind -> destination(bind).equals(etc.getKey()))) {
                 b.mount(new Mount(
                         etc.getKey(),
@@ -165,28 +161,22 @@ final class SpecFactory {
         return parts.length >= 2 ? parts[1] : "";
     }
 
-    /** Writes containers/&lt;id&gt;/{hostname,hosts,resolv.conf} and returns them by destination. */
-    Map<String, Path> etcFiles(Container c) {
+    /**
+     * Writes containers/&lt;id&gt;/hostname and returns it with the hosts and resolv.conf the network
+     * side wrote, by destination; those of {@code etcDir}, the container whose network it shares.
+     */
+    Map<String, Path> etcFiles(Container c, Path etcDir) {
         Path dir = ContainerPaths.ensure(paths.dir(c.id()));
         Map<String, Path> files = new java.util.LinkedHashMap<>();
         try {
             Path hostname = dir.resolve("hostname");
             Files.writeString(hostname, c.config().hostname() + "\n");
             files.put("/etc/hostname", hostname);
-            Path hosts = dir.resolve("hosts");
-            String hostsText =
-                    c.hostConfig().effectiveNetwork().equals("host") && Files.isReadable(Path.of("/etc/hosts"))
-                            ? Files.readString(Path.of("/etc/hosts"))
-                            : HOSTS_NONE;
-            Files.writeString(hosts, hostsText);
-            files.put("/etc/hosts", hosts);
-            Path resolv = dir.resolve("resolv.conf");
-            Path hostResolv = Path.of("/etc/resolv.conf");
-            Files.writeString(resolv, Files.isReadable(hostResolv) ? Files.readString(hostResolv) : "");
-            files.put("/etc/resolv.conf", resolv);
         } catch (IOException e) {
             throw BerthException.unavailable("cannot write the /etc files of container %s: %s", c.id(), e.getMessage());
         }
+        files.put("/etc/hosts", etcDir.resolve("hosts"));
+        files.put("/etc/resolv.conf", etcDir.resolve("resolv.conf"));
         return files;
     }
 }

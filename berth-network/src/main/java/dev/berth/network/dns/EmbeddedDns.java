@@ -77,6 +77,11 @@ public final class EmbeddedDns implements AutoCloseable {
         servers.put(containerId, List.of(udp, tcp));
     }
 
+    /** Whether the server answers in this container's namespace. */
+    public boolean serving(String containerId) {
+        return servers.containsKey(containerId);
+    }
+
     /** Stops serving a container (its namespace, and the rules in it, go with the container). */
     public void stop(String containerId) {
         List<Channel> channels = servers.remove(containerId);

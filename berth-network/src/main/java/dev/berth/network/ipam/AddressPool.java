@@ -1,5 +1,7 @@
 package dev.berth.network.ipam;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.core.error.BerthException;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -24,6 +26,15 @@ public record AddressPool(Subnet base, int size) {
                     "invalid default address pool %s: size %d must be between %d and 30",
                     base, size, base.prefixLength());
         }
+    }
+
+    /** daemon.json's form: {@code {"base": "10.10.0.0/16", "size": 24}}. */
+    @JsonCreator
+    public static AddressPool fromJson(@JsonProperty("base") String base, @JsonProperty("size") int size) {
+        if (base == null) {
+            throw BerthException.invalid("invalid default address pool: it needs base and size");
+        }
+        return new AddressPool(Subnet.parse(base), size);
     }
 
     /** The flag's form: {@code base=10.10.0.0/16,size=24} (keys in any order). */

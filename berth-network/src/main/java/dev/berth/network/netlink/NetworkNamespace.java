@@ -19,6 +19,19 @@ public record NetworkNamespace(Path path) {
         return new NetworkNamespace(Path.of("/proc/" + pid + "/ns/net"));
     }
 
+    /**
+     * Whether this is the daemon's own network namespace: a container runtime that made none (a
+     * test's stand-in) must not have the daemon's interfaces set up as a container's.
+     */
+    public boolean isDaemons() {
+        try {
+            return java.nio.file.Files.readSymbolicLink(path)
+                    .equals(java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/ns/net")));
+        } catch (java.io.IOException e) {
+            throw BerthException.unavailable("cannot read %s: %s", path, e.getMessage());
+        }
+    }
+
     /** Opens the namespace file read-only (close-on-exec), e.g. for IFLA_NET_NS_FD; the caller closes it. */
     public int open() {
         return Libc.open(path, Libc.O_RDONLY, 0);

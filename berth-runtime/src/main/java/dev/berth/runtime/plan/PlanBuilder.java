@@ -107,6 +107,11 @@ public final class PlanBuilder {
                 .map(Linux.Namespace::type)
                 .toList();
         plan.add(Op.NAMESPACES, fresh.toArray());
+        // setns(CLONE_NEWPID) moves only children made after it: the shim joins before it clones (--pid container:)
+        linux.namespaces().stream()
+                .filter(n -> n.type().equals("pid") && n.path() != null)
+                .findFirst()
+                .ifPresent(n -> plan.add(Op.JOINPID, n.path()));
         if (stdio.stdin() != null) plan.add(Op.STDIN, stdio.stdin());
         if (stdio.stdout() != null) plan.add(Op.STDOUT, stdio.stdout());
         if (stdio.stderr() != null) plan.add(Op.STDERR, stdio.stderr());
@@ -124,7 +129,7 @@ public final class PlanBuilder {
 
         // --- in the child, once the daemon has placed it in its cgroups
         for (Linux.Namespace ns : linux.namespaces()) {
-            if (ns.path() != null) {
+            if (ns.path() != null && !ns.type().equals("pid")) {
                 plan.add(Op.SETNS, ns.path());
             }
         }

@@ -64,7 +64,14 @@ public final class SpecBuilder {
     private String cpusetCpus;
     private String cpusetMems;
     private Long pidsLimit;
-    private String network = "none";
+    /** By type: HOST for the daemon's own namespace, or the path of another's to join; absent: a new one. */
+    private final Map<String, String> sharedNamespaces = new LinkedHashMap<>();
+
+    private final List<String> withoutMounts = new ArrayList<>();
+
+    /** {@link #namespace}'s value for the daemon's own namespace (no namespace of that type in the spec). */
+    public static final String HOST = "host";
+
     private String cgroupsPath;
     private final List<Mount> extraMounts = new ArrayList<>();
     private long shmSize = DEFAULT_SHM_SIZE;
@@ -224,9 +231,19 @@ public final class SpecBuilder {
         this.pidsLimit = value > 0 ? value : null;
         return this;
     }
-    /** "none" (a new network namespace with only lo) or "host" (the daemon's). */
-    public SpecBuilder network(String mode) {
-        this.network = mode;
+    /**
+     * The container's namespace of {@code type} (network, pid, ipc, uts): {@link #HOST} to share the
+     * daemon's, or the path of another container's (/proc/PID/ns/TYPE) to join; without this, a
+     * namespace of its own.
+     */
+    public SpecBuilder namespace(String type, String mode) {
+        this.sharedNamespaces.put(type, mode);
+        return this;
+    }
+
+    /** Leaves out one of Docker's default mounts (/dev/shm for --ipc none). */
+    public SpecBuilder withoutMount(String destination) {
+        this.withoutMounts.add(destination);
         return this;
     }
     /** Relative to each hierarchy's root, e.g. "/berth/&lt;id&gt;". */
@@ -285,20 +302,21 @@ public final class SpecBuilder {
                 noNewPrivileges);
 
         List<Mount> mounts = new ArrayList<>(defaultMounts());
+        mounts.removeIf(m -> withoutMounts.contains(m.destination()));
         for (Mount extra : extraMounts) {
             // a user mount replaces a default one at the same place, as in Docker
             mounts.removeIf(m -> m.destination().equals(extra.destination()));
             mounts.add(extra);
         }
 
-        List<Namespace> namespaces = new ArrayList<>(List.of(
-                Namespace.of("pid"),
-                Namespace.of("ipc"),
-                Namespace.of("uts"),
-                Namespace.of("mount"),
-                Namespace.of("cgroup")));
-        if (!"host".equals(network)) {
-            namespaces.add(Namespace.of("network"));
+        List<Namespace> namespaces = new ArrayList<>();
+        for (String type : List.of("pid", "ipc", "uts", "mount", "cgroup", "network")) {
+            String mode = sharedNamespaces.get(type);
+            if (mode == null) {
+                namespaces.add(Namespace.of(type));
+            } else if (!mode.equals(HOST)) {
+                namespaces.add(new Namespace(type, mode));
+            }
         }
 
         Linux.Memory mem = null;

@@ -166,6 +166,22 @@ class PlanBuilderTest {
     }
 
     @Test
+    void sharedNamespacesAreJoinedAndAPidNamespaceBeforeTheClone() {
+        Plan plan = plan(SpecBuilder.dockerDefaults()
+                .args("sh")
+                .rootPath("/r")
+                .namespace("pid", "/proc/7/ns/pid")
+                .namespace("network", "/proc/7/ns/net")
+                .namespace("uts", SpecBuilder.HOST)
+                .build());
+        assertThat(plan.steps().getFirst().args()).containsExactlyInAnyOrder("mount", "ipc");
+        assertThat(plan.steps().stream()
+                        .filter(s -> s.op() == Op.SETNS || s.op() == Op.JOINPID)
+                        .map(Plan.Step::toString))
+                .containsExactly("joinpid /proc/7/ns/pid", "setns /proc/7/ns/net");
+    }
+
+    @Test
     void execJoinsTheMountNamespaceLast() {
         Spec spec = SpecBuilder.dockerDefaults().args("ls").rootPath("/r").build();
         Plan plan = builder.buildExec(
