@@ -13,16 +13,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Debian's docker-compose (1.29) drives Berth: a web server, a client that reaches it by service
- * name, and a service with a named volume; up, ps, logs, exec, scale, down -v.
+ * Debian's docker-compose (1.29) drives Berth: a web server built from its Dockerfile, a client that
+ * reaches it by service name, and a service with a named volume; up, ps, logs, exec, scale, down -v.
  */
 class ComposeIT {
     private static final String COMPOSE = """
             version: "3.8"
             services:
               web:
-                image: busybox:latest
-                command: sh -c "mkdir -p /www && echo compose-web > /www/index.html && exec httpd -f -p 80 -h /www"
+                build: ./web
                 ports: ["127.0.0.1::80"]
               client:
                 image: busybox:latest
@@ -36,6 +35,13 @@ class ComposeIT {
               data:
             """;
 
+    /** The web service's image, built by docker-compose (its RUN step runs on the default bridge). */
+    private static final String WEB_DOCKERFILE = """
+            FROM busybox:latest
+            RUN mkdir -p /www && echo compose-web > /www/index.html
+            CMD ["httpd", "-f", "-p", "80", "-h", "/www"]
+            """;
+
     private static BerthDaemon daemon;
     private static Path project;
 
@@ -46,6 +52,7 @@ class ComposeIT {
         daemon.bootstrapBusybox();
         project = Files.createDirectories(daemon.scratch().resolve("shop"));
         Files.writeString(project.resolve("docker-compose.yml"), COMPOSE);
+        Files.writeString(Files.createDirectories(project.resolve("web")).resolve("Dockerfile"), WEB_DOCKERFILE);
     }
 
     @AfterAll
@@ -75,8 +82,10 @@ class ComposeIT {
     }
 
     @Test
-    void upPsLogsExecScaleAndDownWithVolumes() throws Exception {
+    void buildUpPsLogsExecScaleAndDownWithVolumes() throws Exception {
         compose("up", "-d").ok();
+        assertThat(daemon.docker("image", "ls", "--format", "{{.Repository}}").ok())
+                .contains("shop_web");
         String ps = compose("ps").ok();
         assertThat(ps).contains("shop_web_1").contains("shop_client_1").contains("shop_store_1");
         assertThat(ps.lines().filter(l -> l.contains(" Up ")).count()).isEqualTo(3);

@@ -53,7 +53,8 @@ final class EngineInvariants {
                 EngineInvariants::runDirectoriesHaveLiveContainers,
                 EngineInvariants::containerDirectoriesHaveRows,
                 EngineInvariants::volumeDirectoriesHaveRows,
-                EngineInvariants::mountPointsHaveContainers);
+                EngineInvariants::mountPointsHaveContainers,
+                EngineInvariants::networkLeasesBelongToLiveContainers);
     }
 
     /** Every problem {@link #all()} finds in {@code daemon}'s state; {@code seenIds} grows by the containers it sees. */
@@ -345,6 +346,43 @@ final class EngineInvariants {
         for (String id : s.column("SELECT DISTINCT container_id FROM container_mounts m WHERE "
                 + "NOT EXISTS (SELECT 1 FROM containers c WHERE c.id = m.container_id)")) {
             problems.add("mount points of container " + id + ", which has no row");
+        }
+    }
+
+    /**
+     * Addresses, published ports and veths are held by running containers only: the lease or port
+     * row of a container that is not running, or a veth on one of the daemon's bridges that no
+     * lease names, is what a crash leaked.
+     */
+    private static void networkLeasesBelongToLiveContainers(EngineState s, List<String> problems) {
+        for (List<String> r :
+                s.query("SELECT container_id, ip, interface FROM endpoints WHERE endpoint_id IS NOT NULL")) {
+            ContainerRow c = s.containers().get(r.get(0));
+            if (c == null || !c.alive()) {
+                problems.add("network lease (" + r.get(1) + ", veth " + r.get(2) + ") of container " + r.get(0)
+                        + ", which is not running");
+            }
+        }
+        for (List<String> r : s.query("SELECT container_id, host_port FROM port_mappings")) {
+            ContainerRow c = s.containers().get(r.get(0));
+            if (c == null || !c.alive()) {
+                problems.add("published port " + r.get(1) + " of container " + r.get(0) + ", which is not running");
+            }
+        }
+        Set<String> bridges = s.column("SELECT bridge FROM networks WHERE bridge IS NOT NULL");
+        Set<String> leased = s.column("SELECT interface FROM endpoints WHERE endpoint_id IS NOT NULL");
+        for (String link : list(Path.of("/sys/class/net"))) {
+            Path master = Path.of("/sys/class/net", link, "master");
+            try {
+                String bridge = Files.isSymbolicLink(master)
+                        ? Files.readSymbolicLink(master).getFileName().toString()
+                        : null;
+                if (bridge != null && bridges.contains(bridge) && !leased.contains(link)) {
+                    problems.add("veth " + link + " on bridge " + bridge + " has no lease");
+                }
+            } catch (IOException e) {
+                // the link went while it was read: nothing left to explain
+            }
         }
     }
 

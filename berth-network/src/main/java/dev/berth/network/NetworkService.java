@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -419,7 +420,9 @@ public final class NetworkService {
             tearDown(n);
         }
         if (config.hasDefaultBridge()) {
-            defaultBridge();
+            defaultBridge().ifPresent(bridges::remove);
+        } else {
+            dropDefaultBridge();
         }
         for (Network n : db.read(tx -> new NetworkDao(tx).networks())) {
             if (n.isBridge()) {
@@ -432,14 +435,16 @@ public final class NetworkService {
 
     /**
      * The row of the default bridge, made to match the daemon's settings (--bridge, --bip, --icc,
-     * --ip-masq, --mtu) unless containers still running from before hold addresses on it.
+     * --ip-masq, --mtu) unless containers still running from before hold addresses on it. Returns
+     * the Linux bridge the row named before when the row now names another, or another address: a
+     * daemon that was killed (a stopped one removes its bridges) left it, and it is made afresh.
      */
-    private void defaultBridge() {
-        db.inTransaction(tx -> {
+    private Optional<String> defaultBridge() {
+        return db.inTransaction(tx -> {
             NetworkDao dao = new NetworkDao(tx);
             Network current = dao.networkByName(Network.DEFAULT_BRIDGE).orElse(null);
             if (current != null && inUse(dao.endpointsOfNetwork(current.id()))) {
-                return null;
+                return Optional.<String>empty();
             }
             List<Network> others = dao.networks().stream()
                     .filter(n -> current == null || !n.id().equals(current.id()))
@@ -496,11 +501,30 @@ public final class NetworkService {
                     Network.Ipam.DEFAULT);
             if (current == null) {
                 dao.insert(bridge);
-            } else {
-                dao.update(bridge); // the same ID: stopped containers' endpoints stay on it
+                return Optional.<String>empty();
             }
-            return null;
+            dao.update(bridge); // the same ID: stopped containers' endpoints stay on it
+            boolean same = current.bridge().equals(config.bridge())
+                    && current.subnet().equals(subnet)
+                    && current.gateway().equals(gateway);
+            return same ? Optional.<String>empty() : Optional.of(current.bridge());
         });
+    }
+
+    /**
+     * {@code --bridge none}: the default bridge of an earlier start goes, row and Linux bridge (a
+     * killed daemon left the bridge), unless containers still running from before are on it.
+     */
+    private void dropDefaultBridge() {
+        Network current = db.read(tx -> {
+            NetworkDao dao = new NetworkDao(tx);
+            Network n = dao.networkByName(Network.DEFAULT_BRIDGE).orElse(null);
+            return n == null || inUse(dao.endpointsOfNetwork(n.id())) ? null : n;
+        });
+        if (current != null) {
+            LOG.info("network bridge: removing it (--bridge none)");
+            tearDown(current);
+        }
     }
 
     private boolean collides(Subnet subnet, List<Network> others, String ownBridge) {

@@ -43,6 +43,7 @@ class NetworkingIT {
     private final List<String> events = new ArrayList<>();
     private final List<ScratchNamespace> namespaces = new ArrayList<>();
     private MetadataStore db;
+    private int second;
     private Networking networking;
 
     @BeforeEach
@@ -50,9 +51,14 @@ class NetworkingIT {
         Prerequisites.requireRoot();
         db = MetadataStore.open(dir.resolve("metadata.db"));
         Files.writeString(dir.resolve("resolv.conf"), "nameserver 127.0.0.53\nsearch example.test\n");
-        int second = ThreadLocalRandom.current().nextInt(64, 128);
+        second = ThreadLocalRandom.current().nextInt(64, 128);
+        networking = started("bt" + tag);
+    }
+
+    /** A "daemon" of this test's on {@code bridge} as its default bridge ("none": without one). */
+    private Networking started(String bridge) {
         NetworkConfig config = new NetworkConfig(
-                "bt" + tag,
+                bridge,
                 null,
                 List.of(AddressPool.parse("base=10." + second + ".0.0/16,size=24")),
                 true,
@@ -64,9 +70,10 @@ class NetworkingIT {
                 new Chains("BT" + tag),
                 dir.resolve("resolv.conf"),
                 null);
-        networking = Networking.create(
+        Networking started = Networking.create(
                 db, config, (action, n, attrs) -> events.add(action + " " + n.name()), Clock.systemUTC());
-        networking.start();
+        started.start();
+        return started;
     }
 
     @AfterEach
@@ -79,7 +86,7 @@ class NetworkingIT {
             db.close();
         }
         if (networking != null) {
-            assertThat(ipLinks()).doesNotContain("bt" + tag);
+            assertThat(ipLinks()).doesNotContain("bt" + tag).doesNotContain("bu" + tag);
             assertThat(iptablesSave()).doesNotContain("BT" + tag);
         }
     }
@@ -96,6 +103,24 @@ class NetworkingIT {
         assertThat(iptablesSave())
                 .contains("-A BT" + tag + "-POSTROUTING -s " + bridge.network().subnet() + " ! -o bt" + tag
                         + " -j MASQUERADE");
+    }
+
+    /**
+     * A daemon killed on one default bridge and started on another (or on none) removes the bridge
+     * it left: a stopped one removes its bridges itself, a killed one cannot.
+     */
+    @Test
+    void aDefaultBridgeLeftByAKilledDaemonGoesWhenTheNextStartNamesAnother() throws Exception {
+        // the first "daemon" is dropped without close, as a SIGKILL drops it: its bridge stays
+        networking = started("bu" + tag);
+        assertThat(ipLinks()).doesNotContain("bt" + tag).contains("bu" + tag);
+        assertThat(networking.networks().inspect("bridge").network().bridge()).isEqualTo("bu" + tag);
+
+        networking = started("none");
+        assertThat(ipLinks()).doesNotContain("bu" + tag).doesNotContain("bt" + tag);
+        assertThat(networking.networks().list(Map.of()))
+                .extracting(d -> d.network().name())
+                .containsExactlyInAnyOrder("host", "none");
     }
 
     @Test
