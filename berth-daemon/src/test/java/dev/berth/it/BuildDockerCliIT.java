@@ -279,6 +279,29 @@ class BuildDockerCliIT {
                 .isEqualTo("a b\n");
     }
 
+    @Test
+    void addHostGivesTheRunStepsTheirHostsEntries() {
+        Path ctx = context(Map.of("Dockerfile", """
+                FROM busybox
+                RUN grep -E 'buildhost|gateway' /etc/hosts > /seen
+                """));
+        build(
+                        "-t",
+                        "added-hosts",
+                        "--add-host",
+                        "buildhost:10.1.2.3",
+                        "--add-host",
+                        "gateway:host-gateway",
+                        ctx.toString())
+                .ok();
+        assertThat(run("added-hosts", "cat", "/seen"))
+                .matches("10\\.1\\.2\\.3\\s+buildhost\n\\d+\\.\\d+\\.\\d+\\.\\d+\\s+gateway\n");
+        assertThat(run("added-hosts", "sh", "-c", "grep -c buildhost /etc/hosts || true")
+                        .strip())
+                .as("the entries are the steps', not the image's")
+                .isEqualTo("0");
+    }
+
     private static byte[] compress(String format, byte[] data) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (OutputStream out = new CompressorStreamFactory().createCompressorOutputStream(format, bytes)) {

@@ -150,10 +150,6 @@ public final class BuildRoutes implements Routes {
             }
             throw BerthException.invalid("invalid version %s", version);
         }
-        if (!r.queryAll("extrahosts").isEmpty()) {
-            // containers have no ExtraHosts in Berth yet (docker run --add-host neither)
-            throw BerthException.notImplemented("extrahosts (--add-host) is not supported for builds yet");
-        }
         boolean rm = r.query("rm") == null || r.query("rm").isEmpty() || bool(r, "rm") || bool(r, "forcerm");
         String shm = r.query("shmsize");
         long shmSize = 0;
@@ -182,6 +178,7 @@ public final class BuildRoutes implements Routes {
                 bool(r, "pull"),
                 rm,
                 r.query("networkmode"),
+                r.queryAll("extrahosts"),
                 resources,
                 json(r, "cachefrom", null, new TypeReference<List<String>>() {}),
                 r.query("platform"),

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param removeIntermediate  remove each step's container once it succeeded ({@code rm}); a failed
  *                    step's container is always removed (Berth leaves nothing of a failed build)
  * @param networkMode the RUN steps' network ({@code default}, {@code none}, {@code host})
+ * @param extraHosts  {@code --add-host}s of the RUN steps ({@code name:ip}, {@code name:host-gateway})
  * @param resources   limits of the RUN steps' containers
  * @param cacheFrom   images whose history may stand for steps this build would run
  * @param platform    the target platform ({@code linux/amd64}), or null for the host's
@@ -36,6 +37,7 @@ public record BuildRequest(
         boolean pull,
         boolean removeIntermediate,
         String networkMode,
+        List<String> extraHosts,
         Resources resources,
         List<String> cacheFrom,
         String platform,
@@ -48,6 +50,7 @@ public record BuildRequest(
         buildArgs = buildArgs == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(buildArgs));
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         networkMode = networkMode == null || networkMode.isEmpty() ? "default" : networkMode;
+        extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
         resources = resources == null ? Resources.NONE : resources;
         cacheFrom = cacheFrom == null ? List.of() : List.copyOf(cacheFrom);
         secrets = secrets == null ? Map.of() : Map.copyOf(secrets);

@@ -305,6 +305,7 @@ final class RunStep {
         BuildRequest.Resources r = session.request.resources();
         Map<String, Object> host = new LinkedHashMap<>();
         host.put("NetworkMode", network);
+        host.put("ExtraHosts", session.request.extraHosts());
         host.put("Binds", mounts.binds);
         host.put("Tmpfs", mounts.tmpfs);
         host.put("Memory", r.memory());
