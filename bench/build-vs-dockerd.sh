@@ -17,13 +17,13 @@
 #            dockerd builds them one after another                          target <= 0.5
 # RUN steps use --network none in both (dockerd runs here without its bridge).
 #
-# Smoke run 2026-12-07 15:15 UTC, 1 build each, load average 23-27 on the shared 2 cores (not a
-# measurement: rerun on a quiet machine with RUNS >= 5):
-#   cold   berth 18.23 s, dockerd 24.54 s -> 0.74    cached berth 0.58 s, dockerd 0.40 s -> 1.44
-#   stages berth  2.98 s, dockerd  9.83 s -> 0.30
-# At that load the cold RUN's own work took 6-20 s from run to run; Berth's commit of its layer
-# (diff written once as the layer blob, fsynced, the snapshot renamed) 3-4 s of it. A cached
-# build's server side (curl, 20 MiB context) took 0.09-0.2 s; the rest is the CLI's tar.
+# Run 2026-12-07 17:55 UTC, 3 builds each, quiet machine (load average 0.9-1.9), debootstrap minbase:
+#   cold   berth 6.31 s, dockerd 5.55 s -> 1.14 (berth's three: 3.81, 6.31, 7.58 s)
+#   cached berth 0.11 s, dockerd 0.16 s -> 0.70    stages berth 2.38 s, dockerd 7.75 s -> 0.31
+# Berth's cold builds grow slower run after run while dockerd's do not: the commit of the RUN layer
+# ends in syncfs (one call for the 10,000 files), which also writes back whatever else is dirty on
+# the filesystem: here the ~80 MiB that the dockerd build just before had left to the kernel's
+# writeback. The first cold build, before dockerd wrote anything, took 0.76 of dockerd's time.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 runs="${1:-3}"
