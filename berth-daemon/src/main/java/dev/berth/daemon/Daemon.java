@@ -206,6 +206,7 @@ public final class Daemon implements AutoCloseable {
             resources.add(server);
             server.start();
         }
+        containers.recovery().finishAutoRemoves();
         containers.recovery().restartPolicies();
         LOG.info("berth daemon serving {} (data root {}, storage driver {})", hosts, dataRoot, snapshots.driver());
     }

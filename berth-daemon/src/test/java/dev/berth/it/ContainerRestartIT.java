@@ -122,6 +122,13 @@ class ContainerRestartIT {
             String back = daemon.docker("run", "-d", "--restart", "always", "busybox", "sleep", "300")
                     .ok()
                     .trim();
+            // AutoRemove ones that end, or never started, while no daemon runs go at start-up, as
+            // dockerd's restore removes them
+            String selfRemoving = daemon.docker("run", "-d", "--rm", "busybox", "sh", "-c", "sleep 1; exit 4")
+                    .ok()
+                    .trim();
+            String createdOnly =
+                    daemon.docker("create", "--rm", "busybox", "true").ok().trim();
             String lostPid = inspect(daemon, "{{.State.Pid}}", lost);
             String backPid = inspect(daemon, "{{.State.Pid}}", back);
             List<String> shims = List.of(shimPid(daemon, lost), shimPid(daemon, back));
@@ -141,8 +148,13 @@ class ContainerRestartIT {
             assertThat(daemon.docker("logs", quick).ok()).isEqualTo("bye\n");
             assertThat(inspect(daemon, "{{.State.Status}} {{.State.ExitCode}}", lost))
                     .isEqualTo("exited 255");
-            for (String id : List.of(quick, lost)) {
+            for (String id : List.of(quick, lost, selfRemoving, createdOnly)) {
                 assertNothingLeft(daemon, id);
+            }
+            for (String id : List.of(selfRemoving, createdOnly)) {
+                assertThat(daemon.docker("ps", "-aq", "--filter", "id=" + id).ok())
+                        .isEmpty();
+                assertThat(daemon.dataRoot().resolve("containers").resolve(id)).doesNotExist();
             }
             String status = "";
             for (int i = 0; i < 100 && !status.equals("running"); i++) {

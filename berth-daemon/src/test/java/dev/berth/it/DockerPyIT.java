@@ -120,26 +120,69 @@ class DockerPyIT {
     }
 
     /**
-     * docker-py's test_run_with_auto_remove_error: its sleep (1 s upstream, longer on this shared
-     * machine) keeps the container until docker-py has asked for its logs and sent its wait.
+     * docker-py's test_run_with_auto_remove_error, without its sleep: docker-py asks for the logs
+     * and sends its wait after the start, so a container that fails at once must still be there
+     * when they arrive (a 404 there was raised as NotFound, not as ContainerError).
      */
     @Test
     void runWithAutoRemoveReportsAFailedCommandAsContainerError() {
         assertThat(py("""
-                        try:
-                            client.containers.run(
-                                'busybox', 'sh -c ">&2 echo error && sleep 5 && exit 1"', auto_remove=True)
-                        except docker.errors.ContainerError as e:
-                            print('ContainerError', e.exit_status, e.stderr)
-                        """)).isEqualTo("ContainerError 1 None\n");
+                        for i in range(5):
+                            try:
+                                client.containers.run('busybox', 'sh -c ">&2 echo error && exit 1"', auto_remove=True)
+                            except docker.errors.ContainerError as e:
+                                print('ContainerError', e.exit_status, e.stderr)
+                        """)).isEqualTo("ContainerError 1 None\n".repeat(5));
     }
 
-    /** docker-py's test_run_with_auto_remove (2 s of sleep upstream): the output of a container that removes itself. */
+    /** docker-py's test_run_with_auto_remove, without its sleep: the output, and then the container goes. */
     @Test
     void runWithAutoRemoveReturnsTheOutputAndTheContainerGoes() {
         assertThat(py("""
-                        print(client.containers.run('busybox', 'sh -c "echo hello && sleep 5"', auto_remove=True))
-                        """)).isEqualTo("b'hello\\n'\n");
+                        print(client.containers.run('busybox', 'echo hello', name='self-removing', auto_remove=True))
+                        print(api.wait('self-removing', condition='removed')['StatusCode'])
+                        print(api.containers(all=True, filters={'name': 'self-removing'}))
+                        """)).isEqualTo("b'hello\\n'\n0\n[]\n");
+    }
+
+    /**
+     * An AutoRemove container answers inspect and logs once a wait for its exit (next-exit, or
+     * not-running: docker-py's default) has returned, and goes afterwards: a wait for its
+     * removal returns, and then it is gone.
+     */
+    @Test
+    void anAutoRemoveContainerCanBeInspectedAndItsLogsReadWhenTheWaitForItsExitReturns() {
+        assertThat(py("""
+                        import threading
+                        hc = api.create_host_config(auto_remove=True)
+                        for condition in ['next-exit', 'not-running']:
+                            c = api.create_container('busybox', ['sh', '-c', 'sleep 1; echo out; echo err >&2; exit 3'],
+                                                     host_config=hc)
+                            waited = {}
+                            if condition == 'next-exit':
+                                # registered before the start; the command's sleep covers the request's way
+                                t = threading.Thread(target=lambda: waited.update(api.wait(c, timeout=60, condition='next-exit')))
+                                t.start()
+                                api.start(c)
+                                t.join()
+                            else:
+                                api.start(c)
+                                waited = api.wait(c, timeout=60)
+                            print(condition, waited['StatusCode'], api.inspect_container(c)['State']['ExitCode'],
+                                  api.logs(c, stdout=True, stderr=False), api.logs(c, stdout=False, stderr=True))
+                            print(api.wait(c, timeout=60, condition='removed')['StatusCode'])
+                            try:
+                                api.inspect_container(c)
+                            except docker.errors.NotFound:
+                                print('gone')
+                        """)).isEqualTo("""
+                        next-exit 3 3 b'out\\n' b'err\\n'
+                        3
+                        gone
+                        not-running 3 3 b'out\\n' b'err\\n'
+                        3
+                        gone
+                        """);
     }
 
     /**

@@ -46,6 +46,7 @@ public final class ContainerRecovery {
     private final ContainerPaths paths;
     private final Map<String, ContainerRuntime> runtimes;
     private final ContainerNetworks networks;
+    private final AutoRemoval autoRemoval;
     private final Clock clock;
     private volatile Consumer<String> cleanUpAfterCrash = id -> {};
 
@@ -55,12 +56,14 @@ public final class ContainerRecovery {
             ContainerPaths paths,
             Map<String, ContainerRuntime> runtimes,
             ContainerNetworks networks,
+            AutoRemoval autoRemoval,
             Clock clock) {
         this.store = store;
         this.runner = runner;
         this.paths = paths;
         this.runtimes = runtimes;
         this.networks = networks;
+        this.autoRemoval = autoRemoval;
         this.clock = clock;
     }
 
@@ -233,6 +236,19 @@ public final class ContainerRecovery {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.debug("container {}: killing the reattached process: {}", c.id(), e.getMessage());
+        }
+    }
+
+    /**
+     * Removes the AutoRemove containers that do not run: those that ended while no daemon
+     * watched, in their grace when the daemon stopped, or stopped by its shutdown. dockerd's
+     * restore does the same.
+     */
+    public void finishAutoRemoves() {
+        for (Container c : store.all()) {
+            if (c.hostConfig().autoRemove() && !c.status().isAlive()) {
+                autoRemoval.now(c.id());
+            }
         }
     }
 

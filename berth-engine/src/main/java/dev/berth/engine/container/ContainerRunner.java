@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +43,7 @@ public final class ContainerRunner {
     private final HealthChecks health;
     private final ContainerNetworks networks;
     private final Clock clock;
-    private volatile Consumer<String> autoRemove = id -> {};
+    private volatile AutoRemoval autoRemoval;
     private volatile boolean shuttingDown;
 
     ContainerRunner(
@@ -76,8 +75,8 @@ public final class ContainerRunner {
         this.clock = clock;
     }
 
-    void onAutoRemove(Consumer<String> action) {
-        this.autoRemove = action;
+    void onAutoRemove(AutoRemoval autoRemoval) {
+        this.autoRemoval = autoRemoval;
     }
 
     /**
@@ -251,7 +250,7 @@ public final class ContainerRunner {
         // next-exit waiters keep waiting (the container never ran), as Docker's do
         Container updated = store.update(c.id(), failed);
         if (c.hostConfig().autoRemove()) {
-            autoRemove.accept(updated.id());
+            autoRemoval.afterExit(updated.id());
         }
     }
 
@@ -308,7 +307,7 @@ public final class ContainerRunner {
         if (shouldRestart(c)) {
             restartLater(c);
         } else if (c.hostConfig().autoRemove()) {
-            autoRemove.accept(id);
+            autoRemoval.afterExit(id);
         }
     }
 
@@ -370,6 +369,7 @@ public final class ContainerRunner {
      */
     void shutdown(int timeoutSeconds) {
         shuttingDown = true;
+        autoRemoval.close();
         List<java.util.concurrent.CompletableFuture<ExitStatus>> exits = new java.util.ArrayList<>();
         for (Container c : store.all()) {
             live.run(c.id()).ifPresent(run -> {

@@ -108,10 +108,8 @@ public record ContainerServices(
                 p.clock());
         ContainerRemover remover =
                 new ContainerRemover(store, live, waits, events, p.snapshots(), paths, p.volumes(), health, networks);
-        runner.onAutoRemove(id -> {
-            exec.forget(id);
-            remover.removeStopped(id, true);
-        });
+        AutoRemoval autoRemoval = new AutoRemoval(waits, remover, exec);
+        runner.onAutoRemove(autoRemoval);
         ContainerControl control = new ContainerControl(store, live, waits, events, runner, networks);
         return new ContainerServices(
                 store,
@@ -135,7 +133,7 @@ public record ContainerServices(
                 new ContainerLogs(store, live),
                 new ContainerAttach(store, live, events),
                 exec,
-                new ContainerRecovery(store, runner, paths, p.runtimes(), networks, p.clock()),
+                new ContainerRecovery(store, runner, paths, p.runtimes(), networks, autoRemoval, p.clock()),
                 new ContainerFiles(store, p.snapshots(), paths, files, p.volumes()),
                 new ContainerCommitter(
                         store,

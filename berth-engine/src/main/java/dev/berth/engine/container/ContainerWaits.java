@@ -41,6 +41,12 @@ public final class ContainerWaits {
         return f;
     }
 
+    /** Whether a client waits for the container's removal ({@code condition=removed}). */
+    boolean removalAwaited(String id) {
+        List<CompletableFuture<Result>> list = removals.get(id);
+        return list != null && list.stream().anyMatch(f -> !f.isDone());
+    }
+
     void exited(String id, Result result) {
         List<CompletableFuture<Result>> list = exits.remove(id);
         if (list != null) {
