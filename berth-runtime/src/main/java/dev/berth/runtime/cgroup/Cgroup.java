@@ -5,8 +5,14 @@ public interface Cgroup {
     /** The path below each hierarchy's root, e.g. "/berth/&lt;id&gt;". */
     String path();
 
-    /** Moves a process (and so its future children) into this cgroup. */
-    void add(long pid);
+    /**
+     * The files a single-threaded process writes "0" to, in order, to move itself into this
+     * cgroup before it has children. On v1 these are the {@code tasks} files: moving one's own
+     * thread skips the kernel's global threadgroup lock, whose first writer after a quiet spell
+     * waits for an RCU grace period (10-20 ms here, on every container start and exec) when
+     * another process's pid is written to {@code cgroup.procs}. On v2, cgroup.procs.
+     */
+    java.util.List<java.nio.file.Path> joinFiles();
 
     /**
      * Changes the limits of a live cgroup ({@code docker update}): the limits {@code resources}

@@ -203,10 +203,8 @@ final class CgroupV1 implements CgroupDriver {
         }
 
         @Override
-        public void add(long pid) {
-            for (Hierarchy h : hierarchies) {
-                Cgroups.write(h.dir(path).resolve("cgroup.procs"), Long.toString(pid));
-            }
+        public List<Path> joinFiles() {
+            return hierarchies.stream().map(h -> h.dir(path).resolve("tasks")).toList();
         }
 
         @Override

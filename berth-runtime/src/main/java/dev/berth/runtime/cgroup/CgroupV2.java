@@ -168,8 +168,8 @@ final class CgroupV2 implements CgroupDriver {
         }
 
         @Override
-        public void add(long pid) {
-            Cgroups.write(dir.resolve("cgroup.procs"), Long.toString(pid));
+        public List<Path> joinFiles() {
+            return List.of(dir.resolve("cgroup.procs"));
         }
 
         @Override

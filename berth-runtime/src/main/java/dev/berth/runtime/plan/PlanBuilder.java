@@ -87,8 +87,12 @@ public final class PlanBuilder {
      * @param rootfsMount the container's root filesystem to mount at root.path inside the new
      *                    mount namespace (so nothing of it shows on the host), or null when
      *                    root.path is a ready directory
+     * @param cgroupJoin  the files the child writes "0" to, first, to move itself into its cgroup
+     *                    ({@link dev.berth.runtime.cgroup.Cgroup#joinFiles}); empty when the caller
+     *                    places it
      */
-    public Plan build(Spec spec, MountSpec rootfsMount, Stdio stdio, Path exitFile, boolean init) {
+    public Plan build(
+            Spec spec, MountSpec rootfsMount, Stdio stdio, Path exitFile, boolean init, List<Path> cgroupJoin) {
         Process process = spec.process();
         Linux linux =
                 spec.linux() == null ? new Linux(null, null, null, null, null, null, null, null, null) : spec.linux();
@@ -127,7 +131,8 @@ public final class PlanBuilder {
         if (exitFile != null) plan.add(Op.EXITFILE, exitFile);
         if (init) plan.add(Op.INIT);
 
-        // --- in the child, once the daemon has placed it in its cgroups
+        // --- in the child, once released: its cgroup first, so that the cgroup namespace is rooted there
+        joinCgroup(plan, cgroupJoin);
         for (Linux.Namespace ns : linux.namespaces()) {
             if (ns.path() != null && !ns.type().equals("pid")) {
                 plan.add(Op.SETNS, ns.path());
@@ -203,13 +208,20 @@ public final class PlanBuilder {
 
     /**
      * A process joining a running container (docker exec): born in the container's pid namespace,
-     * then into its ipc, uts, network, cgroup and (last, as it changes what paths mean) mount
-     * namespaces; the caller puts it in the container's cgroup before releasing it. No exit file:
-     * an exec is not taken over by a restarted daemon, and its exit comes on the shim's events.
+     * then, once released, into the container's cgroup (while the host's paths still mean what
+     * they say) and its ipc, uts, network, cgroup and (last, as it changes what paths mean) mount
+     * namespaces. No exit file: an exec is not taken over by a restarted daemon, and its exit
+     * comes on the shim's events.
      *
      * @param namespaces the container's namespaces to join, e.g. /proc/&lt;pid&gt;/ns/*
+     * @param cgroupJoin as for {@link #build}
      */
-    public Plan buildExec(Process process, Seccomp seccomp, java.util.Map<String, Path> namespaces, Stdio stdio) {
+    public Plan buildExec(
+            Process process,
+            Seccomp seccomp,
+            java.util.Map<String, Path> namespaces,
+            Stdio stdio,
+            List<Path> cgroupJoin) {
         if (process.args().isEmpty()) {
             throw BerthException.invalid("no command specified");
         }
@@ -228,6 +240,7 @@ public final class PlanBuilder {
                         process.consoleSize().width());
             }
         }
+        joinCgroup(plan, cgroupJoin);
         for (String type : List.of("ipc", "uts", "net", "cgroup", "mnt")) {
             if (namespaces.containsKey(type)) {
                 plan.add(Op.SETNS, namespaces.get(type));
@@ -236,6 +249,13 @@ public final class PlanBuilder {
         if (process.terminal()) plan.add(Op.CONSOLE);
         addProcess(plan, process, seccomp);
         return plan;
+    }
+
+    /** The child moves itself: a single-threaded process joins without the kernel's global lock (see joinFiles). */
+    private static void joinCgroup(Plan plan, List<Path> files) {
+        for (Path f : files) {
+            plan.add(Op.WRITE, f, "0");
+        }
     }
 
     /**

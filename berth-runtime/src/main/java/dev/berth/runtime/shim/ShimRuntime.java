@@ -69,46 +69,39 @@ public final class ShimRuntime implements ContainerRuntime {
         } catch (IOException e) {
             throw BerthException.unavailable("cannot create %s: %s", state, e.getMessage());
         }
-        Path exitFile = state.resolve("exit");
-        Plan plan = planBuilder.build(spec, request.rootfs(), request.stdio(), exitFile, request.init());
-        Path planFile = state.resolve("plan");
+        // the cgroup exists before the shim: its child moves itself in once released (see joinFiles)
+        Linux.Resources resources = spec.linux() == null ? null : spec.linux().resources();
+        Cgroup cgroup = cgroups.create(cgroupPath(spec, request.id()), resources);
         try {
-            Files.deleteIfExists(exitFile);
-            plan.write(planFile);
-            SpecJson.write(spec, state.resolve("config.json"));
-        } catch (IOException e) {
-            throw BerthException.unavailable("cannot write %s: %s", planFile, e.getMessage());
-        }
-
-        ShimSupervisor.Launch launch =
-                ShimSupervisor.launch(shimBinary, planFile, state.resolve("shim.log"), controlFifo(state));
-        try {
-            // what a restarted daemon needs to find the container again (see reattach)
-            Files.writeString(
-                    state.resolve("shim.pid"), Long.toString(launch.process().pid()));
-            Files.writeString(state.resolve("pid"), Long.toString(launch.pid()));
-        } catch (IOException e) {
-            launch.process().destroyForcibly();
-            throw BerthException.unavailable("cannot write pid files in %s: %s", state, e.getMessage());
-        }
-        String path = cgroupPath(spec, request.id());
-        Cgroup cgroup;
-        try {
-            Linux.Resources resources =
-                    spec.linux() == null ? null : spec.linux().resources();
-            cgroup = cgroups.create(path, resources);
+            Path exitFile = state.resolve("exit");
+            Plan plan = planBuilder.build(
+                    spec, request.rootfs(), request.stdio(), exitFile, request.init(), cgroup.joinFiles());
+            Path planFile = state.resolve("plan");
             try {
-                cgroup.add(launch.pid());
-            } catch (RuntimeException e) {
-                cgroup.remove();
-                throw e;
+                Files.deleteIfExists(exitFile);
+                plan.write(planFile);
+                SpecJson.write(spec, state.resolve("config.json"));
+            } catch (IOException e) {
+                throw BerthException.unavailable("cannot write %s: %s", planFile, e.getMessage());
             }
+            ShimSupervisor.Launch launch =
+                    ShimSupervisor.launch(shimBinary, planFile, state.resolve("shim.log"), controlFifo(state));
+            try {
+                // what a restarted daemon needs to find the container again (see reattach)
+                Files.writeString(
+                        state.resolve("shim.pid"),
+                        Long.toString(launch.process().pid()));
+                Files.writeString(state.resolve("pid"), Long.toString(launch.pid()));
+            } catch (IOException e) {
+                // the child still waits for "go": killing the shim closes its socket and it exits
+                launch.process().destroyForcibly();
+                throw BerthException.unavailable("cannot write pid files in %s: %s", state, e.getMessage());
+            }
+            return new ShimSupervisor(request.id(), launch, cgroup, exitFile, cgroup::remove, message -> message);
         } catch (RuntimeException e) {
-            // the child still waits for "go": killing the shim closes its socket and it exits
-            launch.process().destroyForcibly();
+            cgroup.remove();
             throw e;
         }
-        return new ShimSupervisor(request.id(), launch, cgroup, exitFile, cgroup::remove, message -> message);
     }
 
     /**
@@ -138,17 +131,18 @@ public final class ShimRuntime implements ContainerRuntime {
         }
         Path planFile = stateDir.resolve("plan");
         try {
-            planBuilder.buildExec(process, seccomp, namespaces, stdio).write(planFile);
+            planBuilder
+                    .buildExec(
+                            process,
+                            seccomp,
+                            namespaces,
+                            stdio,
+                            container.cgroup().joinFiles())
+                    .write(planFile);
         } catch (IOException e) {
             throw BerthException.unavailable("cannot write %s: %s", planFile, e.getMessage());
         }
         ShimSupervisor.Launch launch = ShimSupervisor.launch(shimBinary, planFile, stateDir.resolve("shim.log"));
-        try {
-            container.cgroup().add(launch.pid());
-        } catch (RuntimeException e) {
-            launch.process().destroyForcibly();
-            throw e;
-        }
         // the cgroup is the container's: it stays when the exec'd process ends
         return new ShimSupervisor(execId, launch, null, null, () -> {}, message -> message);
     }

@@ -59,7 +59,7 @@ class PlanBuilderTest {
     private final PlanBuilder builder = new PlanBuilder(V1, ALL_BUT_SYS_RESOURCE, hardLimits(20000));
 
     private Plan plan(Spec spec) {
-        return builder.build(spec, null, Stdio.none(), Path.of("/state/exit"), false);
+        return builder.build(spec, null, Stdio.none(), Path.of("/state/exit"), false, List.of());
     }
 
     private static List<String> ops(Plan plan) {
@@ -194,12 +194,62 @@ class PlanBuilderTest {
                         Path.of("/proc/9/ns/mnt"),
                         "net",
                         Path.of("/proc/9/ns/net"))),
-                Stdio.none());
+                Stdio.none(),
+                List.of());
         assertThat(plan.steps().stream()
                         .filter(s -> s.op() == Op.SETNS || s.op() == Op.JOINPID)
                         .map(Plan.Step::toString))
                 .containsExactly("joinpid /proc/9/ns/pid", "setns /proc/9/ns/net", "setns /proc/9/ns/mnt");
         assertThat(ops(plan)).doesNotContain("pivot", "mountin");
+    }
+
+    /**
+     * The child moves itself into its cgroup before anything else: before the cgroup namespace is
+     * made (its root is the cgroup the process is in) and, for exec, before setns(mnt) changes
+     * what the host's cgroupfs paths name.
+     */
+    @Test
+    void childJoinsItsCgroupFirst() {
+        List<Path> join =
+                List.of(Path.of("/sys/fs/cgroup/memory/berth/c/tasks"), Path.of("/sys/fs/cgroup/pids/berth/c/tasks"));
+        Spec spec = SpecBuilder.dockerDefaults()
+                .args("sh")
+                .rootPath("/r")
+                .namespace("network", "/proc/7/ns/net")
+                .build();
+        Plan plan = builder.build(spec, null, Stdio.none(), null, false, join);
+        assertThat(childSteps(plan).subList(0, 4))
+                .containsExactly(
+                        "write /sys/fs/cgroup/memory/berth/c/tasks 0",
+                        "write /sys/fs/cgroup/pids/berth/c/tasks 0",
+                        "setns /proc/7/ns/net",
+                        "unshare cgroup");
+
+        Plan exec = builder.buildExec(
+                spec.process(),
+                null,
+                new java.util.LinkedHashMap<>(java.util.Map.of(
+                        "pid",
+                        Path.of("/proc/9/ns/pid"),
+                        "cgroup",
+                        Path.of("/proc/9/ns/cgroup"),
+                        "mnt",
+                        Path.of("/proc/9/ns/mnt"))),
+                Stdio.none(),
+                join);
+        assertThat(childSteps(exec).subList(0, 4))
+                .containsExactly(
+                        "write /sys/fs/cgroup/memory/berth/c/tasks 0",
+                        "write /sys/fs/cgroup/pids/berth/c/tasks 0",
+                        "setns /proc/9/ns/cgroup",
+                        "setns /proc/9/ns/mnt");
+    }
+
+    private static List<String> childSteps(Plan plan) {
+        return plan.steps().stream()
+                .filter(s -> s.op().who() == Op.Who.CHILD)
+                .map(Plan.Step::toString)
+                .toList();
     }
 
     @Test
@@ -211,7 +261,7 @@ class PlanBuilderTest {
                 "overlay",
                 List.of("lowerdir=l/AAAAAAAAAAAA:l/BBBBBBBBBBBB", "upperdir=ctr-1/fs", "workdir=ctr-1/work"),
                 Path.of("/data/snapshots"));
-        Plan.Step mount = rootfsMount(builder.build(spec, relative, Stdio.none(), null, false));
+        Plan.Step mount = rootfsMount(builder.build(spec, relative, Stdio.none(), null, false, List.of()));
         assertThat(mount.args())
                 .containsExactly(
                         "overlay",
@@ -222,7 +272,7 @@ class PlanBuilderTest {
                         "/data/snapshots");
 
         MountSpec absolute = new MountSpec("overlay", "overlay", List.of("lowerdir=/a:/b", "ro"));
-        mount = rootfsMount(builder.build(spec, absolute, Stdio.none(), null, false));
+        mount = rootfsMount(builder.build(spec, absolute, Stdio.none(), null, false, List.of()));
         assertThat(mount.args())
                 .containsExactly(
                         "overlay", "/c/rootfs", "overlay", Long.toString(MountFlags.MS_RDONLY), "lowerdir=/a:/b", "");
