@@ -1,4 +1,4 @@
-package dev.berth.runtime.seccomp;
+package dev.berth.core.sys;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,11 +7,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Kernel releases ("6.1.0-18-amd64") compared by their leading numbers, as moby's kernel.CompareKernelVersion. */
-final class KernelVersion {
+public final class KernelVersion {
     private KernelVersion() {}
 
     /** This machine's release, from /proc/sys/kernel/osrelease. */
-    static String running() {
+    public static String running() {
         try {
             return Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
         } catch (IOException e) {
@@ -19,8 +19,13 @@ final class KernelVersion {
         }
     }
 
+    /** Whether this machine's kernel is {@code release} or newer. */
+    public static boolean atLeast(String release) {
+        return compare(running(), release) >= 0;
+    }
+
     /** Negative, zero or positive as {@code a} is older than, the same as or newer than {@code b}. */
-    static int compare(String a, String b) {
+    public static int compare(String a, String b) {
         int[] x = numbers(a);
         int[] y = numbers(b);
         for (int i = 0; i < 3; i++) {

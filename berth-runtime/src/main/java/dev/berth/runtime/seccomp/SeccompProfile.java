@@ -3,6 +3,7 @@ package dev.berth.runtime.seccomp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.BerthException;
+import dev.berth.core.sys.KernelVersion;
 import dev.berth.runtime.spec.Seccomp;
 import java.io.IOException;
 import java.io.InputStream;
