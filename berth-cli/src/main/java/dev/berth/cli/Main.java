@@ -3,7 +3,15 @@ package dev.berth.cli;
 import dev.berth.api.tls.TlsFiles;
 import dev.berth.cli.client.ApiClient;
 import dev.berth.cli.client.DaemonHost;
+import dev.berth.cli.command.BuildCommand;
 import dev.berth.cli.command.CommandContext;
+import dev.berth.cli.command.CommandGroup;
+import dev.berth.cli.command.ContainerCommand;
+import dev.berth.cli.command.ContainerListCommand;
+import dev.berth.cli.command.ContainerLogsCommand;
+import dev.berth.cli.command.ContainerRemoveCommand;
+import dev.berth.cli.command.ContainerRunCommand;
+import dev.berth.cli.command.ContainerStopCommand;
 import dev.berth.cli.command.EventsCommand;
 import dev.berth.cli.command.ExitCodes;
 import dev.berth.cli.command.ImageBootstrapCommand;
@@ -17,13 +25,20 @@ import dev.berth.cli.command.ImageRemoveCommand;
 import dev.berth.cli.command.ImageSaveCommand;
 import dev.berth.cli.command.ImageTagCommand;
 import dev.berth.cli.command.InfoCommand;
+import dev.berth.cli.command.LazySubcommands;
+import dev.berth.cli.command.LoginCommand;
+import dev.berth.cli.command.LogoutCommand;
+import dev.berth.cli.command.PullCommand;
+import dev.berth.cli.command.PushCommand;
+import dev.berth.cli.command.Subcommand;
 import dev.berth.cli.command.SystemCommand;
 import dev.berth.cli.command.VersionCommand;
+import dev.berth.cli.command.VolumeCommand;
 import dev.berth.cli.output.Console;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,23 +57,8 @@ import picocli.CommandLine.Option;
             "Servers (bin/berth runs them from berth-daemon):",
             "  daemon    Run the Berth daemon in the foreground (berth daemon --help)",
             "  registry  Run or maintain a Berth OCI registry (berth registry --help)"
-        },
-        subcommands = {
-            // One line per command group.
-            ImageCommand.class,
-            SystemCommand.class,
-            VersionCommand.class,
-            InfoCommand.class,
-            EventsCommand.class,
-            dev.berth.cli.command.BuildCommand.class,
-            dev.berth.cli.command.PullCommand.class,
-            dev.berth.cli.command.PushCommand.class,
-            dev.berth.cli.command.LoginCommand.class,
-            dev.berth.cli.command.LogoutCommand.class,
-            dev.berth.cli.command.ContainerCommand.class,
-            dev.berth.cli.command.VolumeCommand.class,
         })
-public final class Main implements Runnable, CommandContext {
+public final class Main implements Runnable, CommandContext, CommandGroup {
 
     @Option(
             names = {"-H", "--host"},
@@ -121,31 +121,17 @@ public final class Main implements Runnable, CommandContext {
     /** Runs one command line and returns its exit code; never exits the JVM. */
     public static int run(Console console, String... args) {
         Main main = new Main(console);
-        CommandLine commandLine = main.commandLine();
+        CommandLine commandLine = main.commandLine(args);
         return commandLine.execute(args);
     }
 
-    /** The command tree, with docker's top-level shortcuts for the image commands. */
-    CommandLine commandLine() {
+    /** The command tree, as far as {@code args} reach into it (all of it for usage and errors). */
+    CommandLine commandLine(String... args) {
         commandLine = new CommandLine(this);
-        // docker's shortcuts: `berth images` is `berth image ls`, `berth rmi` is `berth image rm` …
-        shortcut("images", new ImageListCommand());
-        shortcut("inspect", new ImageInspectCommand());
-        shortcut("tag", new ImageTagCommand());
-        shortcut("rmi", new ImageRemoveCommand());
-        shortcut("import", new ImageImportCommand());
-        shortcut("load", new ImageLoadCommand());
-        shortcut("save", new ImageSaveCommand());
-        shortcut("history", new ImageHistoryCommand());
-        shortcut("bootstrap", new ImageBootstrapCommand());
-        shortcut("ps", new dev.berth.cli.command.ContainerListCommand());
-        shortcut("run", new dev.berth.cli.command.ContainerRunCommand());
-        shortcut("stop", new dev.berth.cli.command.ContainerStopCommand());
-        shortcut("rm", new dev.berth.cli.command.ContainerRemoveCommand());
-        shortcut("logs", new dev.berth.cli.command.ContainerLogsCommand());
+        LazySubcommands.add(commandLine, args);
         commandLine.setOut(new java.io.PrintWriter(console.out(), true));
         commandLine.setErr(new java.io.PrintWriter(console.err(), true));
-        commandLine.setParameterExceptionHandler((ex, args) -> {
+        commandLine.setParameterExceptionHandler((ex, unmatched) -> {
             console.err().println(ex.getMessage());
             console.err().println("See '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ExitCodes.of(ex);
@@ -157,12 +143,36 @@ public final class Main implements Runnable, CommandContext {
         return commandLine;
     }
 
-    /** Adds {@code command} at the top level under another name (and none of its aliases). */
-    private void shortcut(String name, Object command) {
-        CommandSpec spec = CommandSpec.forAnnotatedObject(command);
-        spec.name(name);
-        spec.aliases(new String[0]);
-        commandLine.addSubcommand(name, new CommandLine(spec));
+    /** The command groups, then docker's shortcuts: `berth images` is `berth image ls`, `berth ps` is `berth container ls` … */
+    @Override
+    public List<Subcommand> subcommands() {
+        return List.of(
+                Subcommand.of(ImageCommand.class, "image"),
+                Subcommand.of(SystemCommand.class, "system"),
+                Subcommand.of(VersionCommand.class, "version"),
+                Subcommand.of(InfoCommand.class, "info"),
+                Subcommand.of(EventsCommand.class, "events"),
+                Subcommand.of(BuildCommand.class, "build"),
+                Subcommand.of(PullCommand.class, "pull"),
+                Subcommand.of(PushCommand.class, "push"),
+                Subcommand.of(LoginCommand.class, "login"),
+                Subcommand.of(LogoutCommand.class, "logout"),
+                Subcommand.of(ContainerCommand.class, "container"),
+                Subcommand.of(VolumeCommand.class, "volume"),
+                Subcommand.shortcut("images", ImageListCommand.class),
+                Subcommand.shortcut("inspect", ImageInspectCommand.class),
+                Subcommand.shortcut("tag", ImageTagCommand.class),
+                Subcommand.shortcut("rmi", ImageRemoveCommand.class),
+                Subcommand.shortcut("import", ImageImportCommand.class),
+                Subcommand.shortcut("load", ImageLoadCommand.class),
+                Subcommand.shortcut("save", ImageSaveCommand.class),
+                Subcommand.shortcut("history", ImageHistoryCommand.class),
+                Subcommand.shortcut("bootstrap", ImageBootstrapCommand.class),
+                Subcommand.shortcut("ps", ContainerListCommand.class),
+                Subcommand.shortcut("run", ContainerRunCommand.class),
+                Subcommand.shortcut("stop", ContainerStopCommand.class),
+                Subcommand.shortcut("rm", ContainerRemoveCommand.class),
+                Subcommand.shortcut("logs", ContainerLogsCommand.class));
     }
 
     @Override

@@ -1,22 +1,14 @@
 package dev.berth.cli.command;
 
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code berth container …}. */
-@Command(
-        name = "container",
-        description = "Manage containers",
-        subcommands = {
-            ContainerListCommand.class,
-            ContainerRunCommand.class,
-            ContainerStopCommand.class,
-            ContainerRemoveCommand.class,
-            ContainerLogsCommand.class,
-        })
-public final class ContainerCommand implements Runnable {
+@Command(name = "container", description = "Manage containers")
+public final class ContainerCommand implements Runnable, CommandGroup {
     @Spec
     CommandSpec spec;
 
@@ -25,6 +17,16 @@ public final class ContainerCommand implements Runnable {
             usageHelp = true,
             description = "Print usage")
     boolean help;
+
+    @Override
+    public List<Subcommand> subcommands() {
+        return List.of(
+                Subcommand.of(ContainerListCommand.class, "ls", "list", "ps"),
+                Subcommand.of(ContainerRunCommand.class, "run"),
+                Subcommand.of(ContainerStopCommand.class, "stop"),
+                Subcommand.of(ContainerRemoveCommand.class, "rm", "remove"),
+                Subcommand.of(ContainerLogsCommand.class, "logs"));
+    }
 
     @Override
     public void run() {

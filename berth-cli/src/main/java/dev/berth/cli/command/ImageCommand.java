@@ -1,27 +1,14 @@
 package dev.berth.cli.command;
 
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code berth image …}. */
-@Command(
-        name = "image",
-        description = "Manage images",
-        subcommands = {
-            ImageListCommand.class,
-            ImageInspectCommand.class,
-            ImageTagCommand.class,
-            ImageRemoveCommand.class,
-            ImageImportCommand.class,
-            ImageLoadCommand.class,
-            ImageSaveCommand.class,
-            ImageHistoryCommand.class,
-            ImagePruneCommand.class,
-            ImageBootstrapCommand.class,
-        })
-public final class ImageCommand implements Runnable {
+@Command(name = "image", description = "Manage images")
+public final class ImageCommand implements Runnable, CommandGroup {
     @Spec
     CommandSpec spec;
 
@@ -30,6 +17,21 @@ public final class ImageCommand implements Runnable {
             usageHelp = true,
             description = "Print usage")
     boolean help;
+
+    @Override
+    public List<Subcommand> subcommands() {
+        return List.of(
+                Subcommand.of(ImageListCommand.class, "ls", "list"),
+                Subcommand.of(ImageInspectCommand.class, "inspect"),
+                Subcommand.of(ImageTagCommand.class, "tag"),
+                Subcommand.of(ImageRemoveCommand.class, "rm", "remove"),
+                Subcommand.of(ImageImportCommand.class, "import"),
+                Subcommand.of(ImageLoadCommand.class, "load"),
+                Subcommand.of(ImageSaveCommand.class, "save"),
+                Subcommand.of(ImageHistoryCommand.class, "history"),
+                Subcommand.of(ImagePruneCommand.class, "prune"),
+                Subcommand.of(ImageBootstrapCommand.class, "bootstrap"));
+    }
 
     @Override
     public void run() {

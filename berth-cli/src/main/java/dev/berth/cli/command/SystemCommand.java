@@ -1,16 +1,14 @@
 package dev.berth.cli.command;
 
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code berth system …}. */
-@Command(
-        name = "system",
-        description = "Manage Berth",
-        subcommands = {SystemDfCommand.class, InfoCommand.class, EventsCommand.class})
-public final class SystemCommand implements Runnable {
+@Command(name = "system", description = "Manage Berth")
+public final class SystemCommand implements Runnable, CommandGroup {
     @Spec
     CommandSpec spec;
 
@@ -19,6 +17,14 @@ public final class SystemCommand implements Runnable {
             usageHelp = true,
             description = "Print usage")
     boolean help;
+
+    @Override
+    public List<Subcommand> subcommands() {
+        return List.of(
+                Subcommand.of(SystemDfCommand.class, "df"),
+                Subcommand.of(InfoCommand.class, "info"),
+                Subcommand.of(EventsCommand.class, "events"));
+    }
 
     @Override
     public void run() {
