@@ -1,6 +1,7 @@
 package dev.berth.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.http.ResponseHead;
@@ -56,10 +57,10 @@ public final class ApiClient {
         try (ApiResponse response = send(request)) {
             byte[] body = response.readAll();
             if (body.length == 0) {
-                return CliJson.MAPPER.nullNode();
+                return NullNode.getInstance();
             }
             try {
-                return CliJson.MAPPER.readTree(body);
+                return JsonTree.parse(body);
             } catch (IOException e) {
                 throw new BerthException(
                         ErrorKind.INTERNAL,
@@ -193,7 +194,7 @@ public final class ApiClient {
         String message = body.strip();
         if (message.startsWith("{")) {
             try {
-                JsonNode parsed = CliJson.MAPPER.readTree(message);
+                JsonNode parsed = JsonTree.parse(message);
                 if (parsed.hasNonNull("message")) {
                     message = parsed.get("message").asText();
                 }

@@ -41,7 +41,8 @@ public class ContainerListCommand extends ClientCommand {
             if (!noTrunc && command.length() > 20) {
                 command = command.substring(0, 19) + "…";
             }
-            String name = c.path("Names").path(0).asText().replaceFirst("^/", "");
+            String name = c.path("Names").path(0).asText();
+            name = name.startsWith("/") ? name.substring(1) : name;
             rows.add(new String[] {
                 id,
                 c.path("Image").asText(),
@@ -61,7 +62,10 @@ public class ContainerListCommand extends ClientCommand {
             for (String[] row : rows) {
                 StringBuilder line = new StringBuilder();
                 for (int i = 0; i < row.length; i++) {
-                    line.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 3) + "s", row[i]));
+                    line.append(row[i]);
+                    if (i < row.length - 1) {
+                        line.repeat(' ', widths[i] + 3 - row[i].length());
+                    }
                 }
                 console().out().println(line.toString().stripTrailing());
             }

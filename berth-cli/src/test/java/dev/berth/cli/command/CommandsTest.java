@@ -118,6 +118,29 @@ class CommandsTest {
     }
 
     @Test
+    void psPrintsDockersColumnsWithLongCommandsCutAndNamesWithoutTheSlash() throws IOException {
+        long created = Instant.now().minusSeconds(120).getEpochSecond();
+        String c1 = "4b19746151e5" + "0".repeat(52);
+        String c2 = "7542b7598b06" + "1".repeat(52);
+        daemon(r -> Response.json(200, """
+                [{"Id":"%s","Names":["/zealous_noether"],"Image":"busybox","Command":"sleep 1d","Created":%d,
+                  "Status":"Up 2 minutes"},
+                 {"Id":"%s","Names":["/web"],"Image":"nginx:1.27","Command":"/docker-entrypoint.sh nginx -g 'daemon off;'",
+                  "Created":%d,"Status":"Exited (0) 1 second ago"}]
+                """.formatted(c1, created, c2, created)));
+        assertThat(berth("ps", "-a")).isZero();
+        assertThat(out()).isEqualTo("""
+                CONTAINER ID   IMAGE        COMMAND                  CREATED         STATUS                    NAMES
+                4b19746151e5   busybox      "sleep 1d"               2 minutes ago   Up 2 minutes              zealous_noether
+                7542b7598b06   nginx:1.27   "/docker-entrypoint.…"   2 minutes ago   Exited (0) 1 second ago   web
+                """);
+        assertThat(query(daemon.requests().getLast())).isEqualTo("all=1");
+        out.reset();
+        assertThat(berth("container", "ls", "-q", "--no-trunc")).isZero();
+        assertThat(out()).isEqualTo(c1 + "\n" + c2 + "\n");
+    }
+
+    @Test
     void imagesQuietFormatAndFiltersAsDockerSendsThem() throws IOException {
         daemon(r -> Response.json(200, images()));
         assertThat(berth("image", "ls", "-q", "--no-trunc")).isZero();
