@@ -7,6 +7,7 @@ import dev.berth.core.layer.LayerDiffer;
 import dev.berth.core.layer.LayerDigest;
 import dev.berth.core.layer.WhiteoutMode;
 import dev.berth.core.sys.Errno;
+import dev.berth.core.sys.KernelVersion;
 import dev.berth.core.sys.Libc;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,6 +38,9 @@ import java.util.List;
 public final class OverlaySnapshotter implements Snapshotter {
     /** Bytes mount(2) copies as data: one page, of which the last holds the NUL. */
     static final int MOUNT_DATA_LIMIT = 4095;
+
+    /** Whether overlay takes {@code volatile} (Linux 5.10). */
+    private static final boolean VOLATILE = KernelVersion.atLeast("5.10");
 
     private final SnapshotDirs dirs;
 
@@ -114,6 +118,30 @@ public final class OverlaySnapshotter implements Snapshotter {
                     "snapshot %s has %d layers, more than overlay's mount data can name", key, lowers.size());
         }
         return List.of(new MountSpec("overlay", "overlay", options, dirs.root()));
+    }
+
+    /**
+     * With overlay's {@code volatile} (Linux 5.10): no sync of the upper filesystem. Without it
+     * the unmount when the container's last process exits syncs the whole filesystem the data
+     * root is on, which the container's exit waits for: 0.5 ms on a quiet disk, 5-185 ms here
+     * while other work had written. The kernel leaves a marker in the work directory that makes
+     * any later mount fail (the files may have lost writes in a crash); a disposable layer is
+     * not kept past its run, so one mounted again (a restart that won a race with its removal)
+     * only drops the marker.
+     */
+    @Override
+    public List<MountSpec> disposableMounts(String key) {
+        List<MountSpec> mounts = mounts(key);
+        MountSpec m = mounts.getFirst();
+        if (!VOLATILE
+                || !m.type().equals("overlay")
+                || m.options().stream().noneMatch(o -> o.startsWith("upperdir="))) {
+            return mounts;
+        }
+        Trees.delete(dirs.dir(key).resolve("work/work/incompat"));
+        List<String> options = new ArrayList<>(m.options());
+        options.add("volatile");
+        return List.of(new MountSpec(m.type(), m.source(), options, m.workingDir()));
     }
 
     private static List<String> overlayOptions(List<String> lowers, String upper, String work) {

@@ -51,6 +51,15 @@ public interface Snapshotter {
     List<MountSpec> mounts(String key);
 
     /**
+     * As {@link #mounts}, for active {@code key} whose files are thrown away after the one run it
+     * is mounted for (a container with AutoRemove): the snapshotter may leave out what only makes
+     * them durable.
+     */
+    default List<MountSpec> disposableMounts(String key) {
+        return mounts(key);
+    }
+
+    /**
      * The directory holding snapshot {@code key}'s own files (not its parents'), for readers that
      * look at a layer without mounting it: inspect's GraphDriver data, user lookup in /etc/passwd.
      */

@@ -27,6 +27,36 @@ class OverlaySnapshotterIT extends SnapshotterMountContract {
         assertThat(spec.data().length()).isLessThan(4096);
     }
 
+    /**
+     * A disposable layer's mount skips overlay's sync (volatile), whose marker would make the next
+     * mount of the same layer fail: mounted again, it mounts, with the files of the first run.
+     */
+    @Test
+    void disposableMountsAreVolatileAndMountAgain() throws Exception {
+        Snapshots.unpack(
+                snapshotter,
+                new java.io.ByteArrayInputStream(
+                        new dev.berth.testing.TarBuilder().file("a", "1").build()),
+                null,
+                "base",
+                null);
+        snapshotter.prepare("run", "base");
+        for (int run = 0; run < 2; run++) {
+            MountSpec spec = snapshotter.disposableMounts("run").getFirst();
+            assertThat(spec.options()).contains("volatile");
+            spec.mountAt(rootfs);
+            try {
+                if (run == 0) {
+                    java.nio.file.Files.writeString(rootfs.resolve("b"), "2");
+                }
+                assertThat(rootfs.resolve("b")).hasContent("2");
+            } finally {
+                dev.berth.core.sys.Mounts.unmountDetach(rootfs);
+            }
+        }
+        assertThat(snapshotter.mounts("run").getFirst().options()).doesNotContain("volatile");
+    }
+
     @Test
     void detectChoosesOverlayWhereItMounts() {
         Snapshots.Choice choice = Snapshots.detect(dataRoot);

@@ -128,7 +128,10 @@ public final class ContainerRunner {
             // the spec fails on settings the image cannot meet (an unknown --user or --group-add)
             Spec spec = specs.build(c, files.apply(c), sharing, networks.linkEnv(c));
             SpecJson.write(spec, paths.spec(c.id()));
-            List<MountSpec> mounts = snapshots.mounts(c.snapshotKey());
+            // an AutoRemove container's layer goes with its run: nothing need make it durable
+            List<MountSpec> mounts = c.hostConfig().autoRemove()
+                    ? snapshots.disposableMounts(c.snapshotKey())
+                    : snapshots.mounts(c.snapshotKey());
             if (mounts.size() != 1) {
                 throw BerthException.internal(
                         "snapshot " + c.snapshotKey() + " needs " + mounts.size() + " mounts", null);
