@@ -67,9 +67,16 @@ public final class BerthDaemon implements AutoCloseable {
                 cli, "berth-cli", "dev.berth.cli.Main", List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     }
 
-    /** The packaged servers as bin/berth runs {@code berth daemon}: full JIT (C2 intrinsics hash layers). */
+    /**
+     * The packaged servers as bin/berth runs {@code berth daemon}: with the servers' JVM flags from
+     * {@code bin/lib/server-jvm.args}, the one place that defines them.
+     */
     public static List<String> serverJavaCommand() {
-        return javaCommand(module(), "berth-daemon", "dev.berth.daemon.Main", List.of("-XX:+UseSerialGC"));
+        Path flags = module().resolveSibling("bin/lib/server-jvm.args");
+        if (!Files.isRegularFile(flags)) {
+            throw new AssertionError("no " + flags);
+        }
+        return javaCommand(module(), "berth-daemon", "dev.berth.daemon.Main", List.of("@" + flags));
     }
 
     private static Path module() {
