@@ -40,6 +40,9 @@ final class Plumbing {
     }
 
     void attach(NetworkNamespace ns, List<Attached> ends) {
+        if (ends.isEmpty()) {
+            return; // none: not even the sockets (one costs a thread that enters the namespace)
+        }
         try (RtNetlink host = RtNetlink.open();
                 RtNetlink inside = RtNetlink.in(ns)) {
             for (Attached a : ends) {

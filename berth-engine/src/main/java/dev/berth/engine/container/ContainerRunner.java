@@ -99,8 +99,10 @@ public final class ContainerRunner {
             if (c.status() == ContainerStatus.REMOVING || c.status() == ContainerStatus.DEAD) {
                 throw BerthException.conflict("container is marked for removal and cannot be started");
             }
-            store.update(c.id(), c.state().withStoppedByUser(false));
-            startLocked(store.resolve(c.id()));
+            if (c.state().stoppedByUser()) {
+                c = store.update(c.id(), c.state().withStoppedByUser(false));
+            }
+            startLocked(c);
             return true;
         } finally {
             lock.unlock();
