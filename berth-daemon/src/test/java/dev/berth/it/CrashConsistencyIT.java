@@ -606,17 +606,31 @@ class CrashConsistencyIT {
 
     /**
      * crash/a and crash/b: busybox plus 8 MB of their own, saved to a.tar and b.tar (they share
-     * busybox's layer with each other and with busybox:latest); crash/a pushed as the image pull
-     * fetches; the containers commit and push use.
+     * busybox's layer with each other and with busybox:latest); crash/b with a layer more pushed
+     * as the image pull fetches; the containers commit and push use.
      */
     private void setUpImages() {
         daemon.bootstrapBusybox();
         for (String name : List.of("a", "b")) {
             daemon.savedImage("crash/" + name, 8000000, scratch.resolve(name + ".tar"));
         }
-        daemon.docker("tag", "crash/a", registry.address() + "/crash/pulled:1").ok();
-        daemon.docker("push", registry.address() + "/crash/pulled:1").ok();
-        daemon.docker("rmi", "crash/b").ok();
+        // the pulled image: crash/b and 4 MB more, so a pull unpacks two layers side by side
+        String pulled = registry.address() + "/crash/pulled:1";
+        daemon.docker(
+                        "run",
+                        "--pull",
+                        "never",
+                        "--name",
+                        "pullsrc",
+                        "crash/b",
+                        "sh",
+                        "-c",
+                        "head -c 4000000 /dev/urandom > /y")
+                .ok();
+        daemon.docker("commit", "pullsrc", pulled).ok();
+        daemon.docker("rm", "pullsrc").ok();
+        daemon.docker("push", pulled).ok();
+        daemon.docker("rmi", pulled, "crash/b").ok();
         daemon.docker(
                         "run",
                         "--pull",

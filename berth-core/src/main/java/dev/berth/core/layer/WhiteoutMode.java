@@ -11,5 +11,14 @@ public enum WhiteoutMode {
      * {@code .wh.} are ordinary files; symlinks already in the target are followed inside it, as
      * in APPLY.
      */
-    PLAIN
+    PLAIN;
+
+    /**
+     * Whether unpacking a layer reads its parent's files: APPLY starts from a copy of them. An
+     * OVERLAY layer's directory holds its own changes only, so the layers of an image can be
+     * unpacked side by side, each before its parent is.
+     */
+    public boolean needsParentFiles() {
+        return this != OVERLAY;
+    }
 }

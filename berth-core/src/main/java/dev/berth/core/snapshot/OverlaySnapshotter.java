@@ -60,7 +60,8 @@ public final class OverlaySnapshotter implements Snapshotter {
 
     @Override
     public Path prepare(String key, String parent) {
-        return dirs.prepare(key, parent, staging -> Libc.mkdir(staging.resolve("work"), 0700));
+        // the parent is a lowerdir when mounted, nothing before: a pull unpacks layers side by side
+        return dirs.prepare(key, parent, false, staging -> Libc.mkdir(staging.resolve("work"), 0700));
     }
 
     @Override

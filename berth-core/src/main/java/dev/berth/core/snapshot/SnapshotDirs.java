@@ -131,11 +131,15 @@ final class SnapshotDirs {
     /**
      * Creates active snapshot {@code key}: {@code fill} gets the staging directory (with
      * {@code fs/} made) and may add to it; then parent file and marker are fsynced and the whole
-     * renamed into place. Returns the fs directory.
+     * renamed into place. Returns the fs directory. {@code parentMustExist}: false where the
+     * parent is needed only when the snapshot is mounted (see {@link Snapshotter#prepare}).
      */
-    Path prepare(String key, String parent, Consumer<Path> fill) {
+    Path prepare(String key, String parent, boolean parentMustExist, Consumer<Path> fill) {
         checkName(key);
-        if (parent != null && !exists(parent)) {
+        if (parent != null) {
+            checkName(parent);
+        }
+        if (parent != null && parentMustExist && !exists(parent)) {
             throw BerthException.notFound("parent snapshot %s not found", parent);
         }
         if (Files.exists(dir(key), LinkOption.NOFOLLOW_LINKS)) {

@@ -32,6 +32,8 @@ public interface Snapshotter {
     /**
      * Creates active snapshot {@code key} on top of committed {@code parent} (null: empty) and
      * returns the directory to write into (a layer's upper directory, or for vfs a full copy).
+     * Where {@link #whiteoutMode()} does not {@linkplain WhiteoutMode#needsParentFiles need the
+     * parent's files}, the parent is only named, and may be committed after {@code key} is.
      */
     Path prepare(String key, String parent);
 

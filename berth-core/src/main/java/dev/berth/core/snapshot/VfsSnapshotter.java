@@ -34,7 +34,7 @@ public final class VfsSnapshotter implements Snapshotter {
 
     @Override
     public Path prepare(String key, String parent) {
-        return dirs.prepare(key, parent, staging -> {
+        return dirs.prepare(key, parent, true, staging -> {
             if (parent != null) {
                 Trees.copy(dirs.fs(parent), staging.resolve("fs"));
             }

@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -388,29 +389,7 @@ public final class PullService {
                 });
             }
             try {
-                Digest parent = have == 0 ? null : chain.get(have - 1);
-                Set<Digest> streamed = new HashSet<>();
-                for (int i = have; i < layers.size(); i++) {
-                    Descriptor layer = layers.get(i);
-                    String id = layer.digest().shortHex();
-                    LayerFeed feed = feeds.get(layer.digest());
-                    // A blob listed twice streams once; the second use reads it from the store.
-                    Supplier<InputStream> stored = () -> blobs.open(layer.digest());
-                    Supplier<InputStream> streamedOrStored = feed != null && streamed.add(layer.digest())
-                            ? () -> feed.open(stored)
-                            : () -> {
-                                await(downloads.get(layer.digest()));
-                                return stored.get();
-                            };
-                    unpacked.add(layerStore.unpack(
-                            parent,
-                            diffIds.get(i),
-                            new LayerBlob(layer.digest(), layer.size(), layer.mediaType()),
-                            streamedOrStored,
-                            extracting(id, progress)));
-                    progress.status(id, "Pull complete");
-                    parent = chain.get(i);
-                }
+                unpacked.addAll(unpackAll(layers, diffIds, chain, have, feeds, downloads, progress));
                 // Layers found unpacked already did not wait for their blobs; the rows need them.
                 for (Future<BlobInfo> download : downloads.values()) {
                     await(download);
@@ -427,6 +406,92 @@ public final class PullService {
             }
         }
         return unpacked;
+    }
+
+    /**
+     * Unpacks layers {@code from}.. as their bytes come, bottom first, and returns them in order.
+     * Where the snapshotter needs no parent's files to unpack a layer (overlay), as many layers
+     * are unpacked at once as there are cores: decompressing and hashing, not the network, is what
+     * a pull from a near registry waits for (one core unpacked a 70 MB layer in ~180 ms, 6 of
+     * them in a row were most of a 1.1 s pull). Their rows, which make them usable, are written
+     * after all of them. The first unpack that fails interrupts the others, which remove what
+     * they staged, and is the pull's failure.
+     */
+    private List<LayerStore.Unpacked> unpackAll(
+            List<Descriptor> layers,
+            List<Digest> diffIds,
+            List<Digest> chain,
+            int from,
+            Map<Digest, LayerFeed> feeds,
+            Map<Digest, Future<BlobInfo>> downloads,
+            ProgressListener progress) {
+        int parallel = this.layers.unpacksSideBySide() ? Runtime.getRuntime().availableProcessors() : 1;
+        List<CompletableFuture<LayerStore.Unpacked>> results = new ArrayList<>();
+        CompletableFuture<Void> firstFailure = new CompletableFuture<>();
+        Set<Digest> streamed = new HashSet<>();
+        // platform threads: an unpack keeps a core busy, and would starve the downloads' virtual threads
+        try (ExecutorService unpackers = Executors.newFixedThreadPool(
+                parallel, Thread.ofPlatform().name("unpack-", 0).daemon().factory())) {
+            for (int i = from; i < layers.size(); i++) {
+                Descriptor layer = layers.get(i);
+                Digest parent = i == 0 ? null : chain.get(i - 1);
+                Digest diffId = diffIds.get(i);
+                LayerFeed feed = feeds.get(layer.digest());
+                // A blob listed twice streams once; the second use reads it from the store.
+                Supplier<InputStream> stored = () -> blobs.open(layer.digest());
+                Supplier<InputStream> streamedOrStored = feed != null && streamed.add(layer.digest())
+                        ? () -> feed.open(stored)
+                        : () -> {
+                            await(downloads.get(layer.digest()));
+                            return stored.get();
+                        };
+                String id = layer.digest().shortHex();
+                CompletableFuture<LayerStore.Unpacked> result = CompletableFuture.supplyAsync(
+                        () -> {
+                            LayerStore.Unpacked u = this.layers.unpack(
+                                    parent,
+                                    diffId,
+                                    new LayerBlob(layer.digest(), layer.size(), layer.mediaType()),
+                                    streamedOrStored,
+                                    extracting(id, progress));
+                            progress.status(id, "Pull complete");
+                            return u;
+                        },
+                        unpackers);
+                result.whenComplete((u, e) -> {
+                    if (e != null) {
+                        firstFailure.completeExceptionally(e);
+                    }
+                });
+                results.add(result);
+            }
+            try {
+                CompletableFuture.anyOf(
+                                CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)), firstFailure)
+                        .get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                unpackers.shutdownNow();
+                throw new BerthException(ErrorKind.UNAVAILABLE, "pull interrupted", e);
+            } catch (ExecutionException e) {
+                // the others stop reading and remove what they staged before the pull fails
+                unpackers.shutdownNow();
+                throw e.getCause() instanceof CompletionException c && c.getCause() != null
+                        ? asRuntime(c.getCause())
+                        : asRuntime(e.getCause());
+            }
+        }
+        return results.stream().map(CompletableFuture::join).toList();
+    }
+
+    private static RuntimeException asRuntime(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return BerthException.internal("unpacking failed: " + t, t);
     }
 
     /**

@@ -79,6 +79,11 @@ public final class LayerStore {
         return unpack(parentChainId, diffId, blob, () -> blobs.open(blob.digest()), progress);
     }
 
+    /** Whether the layers of an image may be unpacked side by side, each before its parent is. */
+    public boolean unpacksSideBySide() {
+        return !snapshots.whiteoutMode().needsParentFiles();
+    }
+
     /**
      * As {@link #unpack(Digest, Digest, LayerBlob, ProgressListener)}, reading the blob's bytes
      * from {@code source} (a pull streams a layer while it downloads). The source must end only

@@ -21,6 +21,7 @@ import dev.berth.core.image.RootFs;
 import dev.berth.core.metadata.MetadataStore;
 import dev.berth.core.metadata.RepoDigestDao;
 import dev.berth.core.reference.ImageReference;
+import dev.berth.core.snapshot.Snapshotter;
 import dev.berth.core.snapshot.VfsSnapshotter;
 import dev.berth.engine.event.EventBus;
 import dev.berth.engine.image.GcRoots;
@@ -78,7 +79,7 @@ class PullServiceTest {
     private LocalBlobStore blobs;
     private ImageServices.Parts parts;
     private ImageServices images;
-    private VfsSnapshotter snapshots;
+    private Snapshotter snapshots;
     private PullService pulls;
     /** Fails every layer unpack when set (a full disk, a broken layer). */
     private volatile RuntimeException unpackFailure;
@@ -105,7 +106,7 @@ class PullServiceTest {
         registry = new FakeRegistry();
         db = MetadataStore.open(root.resolve("metadata.db"));
         blobs = new LocalBlobStore(root.resolve("content"));
-        snapshots = new VfsSnapshotter(root);
+        snapshots = snapshotter(root);
         parts = new ImageServices.Parts(
                 db,
                 blobs,
@@ -126,6 +127,11 @@ class PullServiceTest {
                 Clock.systemUTC());
         images = ImageServices.create(parts);
         pulls = pulls(SETTINGS, BlobSource::of);
+    }
+
+    /** vfs: a layer is unpacked onto a copy of its parent, so one after the other. */
+    Snapshotter snapshotter(Path root) {
+        return new VfsSnapshotter(root);
     }
 
     /** The pull service over this test's image stores, fetching blobs through {@code sources}. */
