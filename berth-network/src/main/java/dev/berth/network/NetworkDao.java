@@ -129,6 +129,11 @@ final class NetworkDao {
         return queryEndpoints("SELECT * FROM endpoints WHERE container_id = ? ORDER BY rowid", containerId);
     }
 
+    /** Every endpoint, each container's in the order it joined its networks. */
+    List<Endpoint> endpointsInJoinOrder() throws SQLException {
+        return queryEndpoints("SELECT * FROM endpoints ORDER BY rowid");
+    }
+
     List<Endpoint> endpointsOfNetwork(String networkId) throws SQLException {
         return queryEndpoints("SELECT * FROM endpoints WHERE network_id = ? ORDER BY container_name", networkId);
     }

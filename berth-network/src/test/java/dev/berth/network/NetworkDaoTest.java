@@ -61,6 +61,38 @@ class NetworkDaoTest {
     }
 
     @Test
+    void endpointsInJoinOrderKeepEachContainersOrderOfJoining() {
+        Network back = new Network(
+                "b".repeat(64),
+                "back",
+                net.driver(),
+                net.created(),
+                false,
+                true,
+                "br-bbbbbbbbbbbb",
+                Subnet.parse("10.8.0.0/24"),
+                null,
+                Ipv4.parse("10.8.0.1"),
+                true,
+                Map.of(),
+                Map.of(),
+                Network.Ipam.DEFAULT);
+        db.inTransaction(tx -> {
+            NetworkDao dao = new NetworkDao(tx);
+            dao.insert(back);
+            dao.insert(new Endpoint(back.id(), "c1", "one", EndpointConfig.EMPTY, null));
+            dao.insert(new Endpoint(net.id(), "c2", "two", EndpointConfig.EMPTY, null));
+            dao.insert(new Endpoint(net.id(), "c1", "one", EndpointConfig.EMPTY, null));
+            return null;
+        });
+        java.util.List<Endpoint> all = db.read(tx -> new NetworkDao(tx).endpointsInJoinOrder());
+        assertThat(all.stream().filter(e -> e.containerId().equals("c1")).map(Endpoint::networkId))
+                .containsExactly(back.id(), net.id());
+        assertThat(all.stream().filter(e -> e.containerId().equals("c1")).toList())
+                .isEqualTo(db.read(tx -> new NetworkDao(tx).endpointsOfContainer("c1")));
+    }
+
+    @Test
     void anAddressIsLeasedOncePerNetwork() {
         db.inTransaction(tx -> {
             NetworkDao dao = new NetworkDao(tx);

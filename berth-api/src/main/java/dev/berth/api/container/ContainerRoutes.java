@@ -11,6 +11,7 @@ import dev.berth.engine.container.Container;
 import dev.berth.engine.container.ContainerAttach;
 import dev.berth.engine.container.ContainerCreator;
 import dev.berth.engine.container.ContainerLogs;
+import dev.berth.engine.container.ContainerNetworks;
 import dev.berth.engine.container.ContainerServices;
 import dev.berth.engine.container.ContainerSettings;
 import dev.berth.engine.container.ContainerUpdate;
@@ -19,6 +20,7 @@ import dev.berth.engine.container.ExecService;
 import dev.berth.engine.container.ExecSettings;
 import dev.berth.engine.container.HostSettings;
 import dev.berth.engine.container.LogEntry;
+import dev.berth.engine.volume.MountPoint;
 import dev.berth.http.server.HijackedConnection;
 import dev.berth.http.server.Request;
 import dev.berth.http.server.Response;
@@ -30,6 +32,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,18 +126,26 @@ public final class ContainerRoutes implements Routes {
         return summaries(containers.queries().list(true, -1, Map.of()), true);
     }
 
+    /** Each container's summary, from one read of the images, networks and mounts they show. */
     private List<Map<String, Object>> summaries(List<Container> list, boolean size) {
         Instant now = Instant.now();
-        return list.stream()
-                .map(c -> withMounts(
-                        ContainerWire.summary(
-                                c,
-                                containers.queries().imageShown(c),
-                                containers.queries().humanStatus(c, now),
-                                size ? containers.queries().sizes(c) : null,
-                                containers.networks().view(c)),
-                        c))
-                .toList();
+        List<String> images = containers.queries().imagesShown(list);
+        List<ContainerNetworks.View> networks = containers.networks().views(list);
+        Map<String, List<MountPoint>> mounts = containers.volumes().mountsByContainer();
+        List<Map<String, Object>> out = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            Container c = list.get(i);
+            out.add(withMounts(
+                    ContainerWire.summary(
+                            c,
+                            images.get(i),
+                            containers.queries().humanStatus(c, now),
+                            size ? containers.queries().sizes(c) : null,
+                            networks.get(i)),
+                    c,
+                    mounts.getOrDefault(c.id(), List.of())));
+        }
+        return out;
     }
 
     private Response inspect(Request r) {
@@ -154,10 +165,11 @@ public final class ContainerRoutes implements Routes {
 
     /** Mounts with the container's volumes, --mount and --volumes-from mount points besides its Binds. */
     private Map<String, Object> withMounts(Map<String, Object> body, Container c) {
-        body.put(
-                "Mounts",
-                ContainerWire.mounts(
-                        c.hostConfig(), containers.volumes().mountsOf(c.id()), containers.volumes()::source));
+        return withMounts(body, c, containers.volumes().mountsOf(c.id()));
+    }
+
+    private Map<String, Object> withMounts(Map<String, Object> body, Container c, List<MountPoint> points) {
+        body.put("Mounts", ContainerWire.mounts(c.hostConfig(), points, containers.volumes()::source));
         return body;
     }
 

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * Containers on networks: what the container services ask of the network side, in their terms.
@@ -216,12 +217,30 @@ public final class ContainerNetworks {
     public record View(List<ContainerNetworking.Attachment> networks, List<PortMapping> ports, String sandboxKey) {}
 
     public View view(Container c) {
+        return view(c, networking::attachments, networking::ports);
+    }
+
+    /** The view of each of {@code list}, in its order, from one read of the network tables. */
+    public List<View> views(List<Container> list) {
+        ContainerNetworking.Listing all = networking.listing();
+        return list.stream()
+                .map(c -> view(
+                        c,
+                        id -> all.attachments().getOrDefault(id, List.of()),
+                        id -> all.ports().getOrDefault(id, List.of())))
+                .toList();
+    }
+
+    private View view(
+            Container c,
+            Function<String, List<ContainerNetworking.Attachment>> attachmentsOf,
+            Function<String, List<PortMapping>> portsOf) {
         Container owner = networkOwner(c);
-        List<ContainerNetworking.Attachment> attachments = owner == c ? networking.attachments(c.id()) : List.of();
+        List<ContainerNetworking.Attachment> attachments = owner == c ? attachmentsOf.apply(c.id()) : List.of();
         String key =
                 c.status().isAlive() && c.state().pid() > 0 && !c.hostConfig().hostNetwork()
                         ? "/proc/" + c.state().pid() + "/ns/net"
                         : "";
-        return new View(attachments, c.status().isAlive() ? networking.ports(c.id()) : List.of(), key);
+        return new View(attachments, c.status().isAlive() ? portsOf.apply(c.id()) : List.of(), key);
     }
 }

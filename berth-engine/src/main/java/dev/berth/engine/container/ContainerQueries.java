@@ -10,6 +10,7 @@ import dev.berth.runtime.spec.SpecJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,14 +64,29 @@ public final class ContainerQueries {
      * {@code rmi -f} untagged it or a pull moved the tag.
      */
     public String imageShown(Container c) {
+        return shown(c, resolve(c.imageName()));
+    }
+
+    /** {@link #imageShown} of each of {@code list}, in its order, each name resolved once. */
+    public List<String> imagesShown(List<Container> list) {
+        Map<String, Optional<Digest>> resolved = new HashMap<>();
+        return list.stream()
+                .map(c -> shown(c, resolved.computeIfAbsent(c.imageName(), this::resolve)))
+                .toList();
+    }
+
+    private Optional<Digest> resolve(String name) {
         try {
-            if (images.resolver().resolve(c.imageName()).equals(c.imageId())) {
-                return c.imageName();
-            }
+            return Optional.of(images.resolver().resolve(name));
         } catch (BerthException e) {
-            // the name is gone
+            return Optional.empty(); // the name is gone
         }
-        return c.imageId().toString();
+    }
+
+    private static String shown(Container c, Optional<Digest> named) {
+        return named.filter(c.imageId()::equals).isPresent()
+                ? c.imageName()
+                : c.imageId().toString();
     }
 
     /** Where the container's files are: resolv, hostname, hosts, log (for inspect). */

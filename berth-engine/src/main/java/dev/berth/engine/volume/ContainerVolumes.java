@@ -102,6 +102,11 @@ public final class ContainerVolumes {
         return volumes.read(dao -> dao.mounts(containerId));
     }
 
+    /** {@link #mountsOf} of every container that has mount points, by container ID, in one read: for `docker ps`. */
+    public Map<String, List<MountPoint>> mountsByContainer() {
+        return volumes.read(VolumeDao::mountsByContainer);
+    }
+
     /** The volume's files on the host (its mountpoint); for inspect's {@code Source}. */
     public Path source(MountPoint m) {
         return m.isVolume() ? volumes.mountpoint(m.volumeName()) : Path.of(m.source());

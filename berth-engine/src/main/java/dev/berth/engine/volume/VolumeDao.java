@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -125,19 +126,37 @@ final class VolumeDao {
             ps.setString(1, containerId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new MountPoint(
-                            rs.getString("type"),
-                            rs.getString("volume_name"),
-                            rs.getString("source"),
-                            rs.getString("destination"),
-                            rs.getString("mode"),
-                            rs.getInt("rw") != 0,
-                            rs.getString("propagation"),
-                            rs.getInt("named") != 0));
+                    out.add(mountPoint(rs));
                 }
             }
         }
         return out;
+    }
+
+    /** The mount points of every container, by container ID, each container's as {@link #mounts} orders them. */
+    Map<String, List<MountPoint>> mountsByContainer() throws SQLException {
+        Map<String, List<MountPoint>> out = new HashMap<>();
+        try (PreparedStatement ps = tx.connection()
+                        .prepareStatement("SELECT * FROM container_mounts ORDER BY container_id, destination");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getString("container_id"), id -> new ArrayList<>())
+                        .add(mountPoint(rs));
+            }
+        }
+        return out;
+    }
+
+    private static MountPoint mountPoint(ResultSet rs) throws SQLException {
+        return new MountPoint(
+                rs.getString("type"),
+                rs.getString("volume_name"),
+                rs.getString("source"),
+                rs.getString("destination"),
+                rs.getString("mode"),
+                rs.getInt("rw") != 0,
+                rs.getString("propagation"),
+                rs.getInt("named") != 0);
     }
 
     void deleteMounts(String containerId) throws SQLException {

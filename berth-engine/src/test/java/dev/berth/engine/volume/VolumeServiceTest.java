@@ -125,6 +125,17 @@ class VolumeServiceTest {
     }
 
     @Test
+    void mountsByContainerHoldsEachContainersMountsAsMountsOfReadsThem() {
+        containers.attach("c1", List.of(volume("z", "/z"), volume("a", "/a")), noImage());
+        containers.attach("c2", List.of(volume("a", "/data")), noImage());
+        Map<String, List<MountPoint>> all = containers.mountsByContainer();
+        assertThat(all).containsOnlyKeys("c1", "c2");
+        assertThat(all.get("c1")).isEqualTo(containers.mountsOf("c1"));
+        assertThat(all.get("c1")).extracting(MountPoint::destination).containsExactly("/a", "/z");
+        assertThat(all.get("c2")).isEqualTo(containers.mountsOf("c2"));
+    }
+
+    @Test
     void pruneTakesAnonymousUnusedVolumesUnlessAllIsAsked() {
         String anonymous = volumes.create(null, null, null, null).name();
         volumes.create("named", null, Map.of("keep", "yes"), null);
