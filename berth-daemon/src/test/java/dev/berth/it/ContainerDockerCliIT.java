@@ -385,7 +385,7 @@ class ContainerDockerCliIT {
     }
 
     @Test
-    void execRunsInTheContainerWithEnvWorkdirAndUser() {
+    void execRunsInTheContainerWithEnvWorkdirAndUser() throws Exception {
         String id = docker("run", "-d", "busybox", "sleep", "60").ok().trim();
         try {
             CommandResult r = docker(
@@ -405,8 +405,24 @@ class ContainerDockerCliIT {
             assertThat(docker("exec", id, "sh", "-c", "exit 5").exitCode()).isEqualTo(5);
             CommandResult missing = docker("exec", id, "nosuch");
             assertThat(missing.exitCode()).isEqualTo(127);
+            // each exec's fifos and state go once it has ended (after its answer, not before)
+            Path execs = daemon.execRoot().resolve("containers").resolve(id).resolve("exec");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (leftIn(execs) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(leftIn(execs)).isZero();
         } finally {
             docker("rm", "-f", id);
+        }
+    }
+
+    private static long leftIn(Path dir) throws java.io.IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.count();
         }
     }
 

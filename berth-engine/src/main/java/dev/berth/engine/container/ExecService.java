@@ -27,6 +27,10 @@ import java.util.function.Function;
  * exit code for {@code /exec/{id}/json} until the container is removed.
  */
 public final class ExecService {
+    /** Where an ended exec's files are removed: off the request that waits for its exit code. */
+    private static final java.util.concurrent.Executor CLEANUP =
+            r -> Thread.ofVirtual().name("exec-cleanup").start(r);
+
     private final ContainerStore store;
     private final LiveContainers live;
     private final ContainerEvents events;
@@ -223,9 +227,12 @@ public final class ExecService {
         } catch (BerthException ex) {
             failure = ex.getMessage();
         }
-        // the client asks for the exit code as soon as its stream ends: it must be recorded by then
+        // the client asks for the exit code as soon as its stream ends: it must be recorded by
+        // then; removing the exec's fifos and directory is not waited for (an exit that came
+        // before this line would run it here, in the request)
         java.util.concurrent.CompletableFuture<Void> recorded =
-                process.exit().thenAccept(status -> finished(c, e, status, io, dir));
+                process.exit().thenAccept(status -> finished(c, e, status, io));
+        recorded.whenCompleteAsync((v, ex) -> cleanUp(io, dir), CLEANUP);
         if (client == null) {
             return;
         }
@@ -265,7 +272,7 @@ public final class ExecService {
         static final Chunk END = new Chunk("", new byte[0]);
     }
 
-    private void finished(Container c, Exec e, ExitStatus status, ContainerIo io, java.nio.file.Path dir) {
+    private void finished(Container c, Exec e, ExitStatus status, ContainerIo io) {
         e.exitCode = status.exitCode();
         e.running = false;
         try {
@@ -273,9 +280,12 @@ public final class ExecService {
         } catch (Exception ignored) {
             // a process left holding the output must not keep the exec open
         }
+        events.publish(c, "exec_die", Map.of("execID", e.id, "exitCode", Integer.toString(status.exitCode())));
+    }
+
+    private static void cleanUp(ContainerIo io, java.nio.file.Path dir) {
         io.delete();
         dev.berth.core.io.Trees.delete(dir);
-        events.publish(c, "exec_die", Map.of("execID", e.id, "exitCode", Integer.toString(status.exitCode())));
     }
 
     public void resize(String id, int height, int width) {
