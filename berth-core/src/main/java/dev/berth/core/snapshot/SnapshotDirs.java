@@ -154,7 +154,8 @@ final class SnapshotDirs {
             if (parent != null) {
                 writeSynced(staging.resolve("parent"), parent);
             }
-            writeSynced(staging.resolve("active"), "");
+            // an empty marker has no data to sync: the directory's fsync makes it durable
+            Files.createFile(staging.resolve("active"));
             AtomicFiles.fsyncDirectory(staging);
             AtomicFiles.moveNoReplace(staging, dir(key), Sync.DURABLE);
         } catch (IOException | RuntimeException e) {
