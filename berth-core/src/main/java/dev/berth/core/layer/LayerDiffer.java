@@ -3,6 +3,7 @@ package dev.berth.core.layer;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.sys.Libc;
+import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -121,11 +122,19 @@ public final class LayerDiffer {
         void run(Writer writer) throws IOException;
     }
 
+    /**
+     * commons-compress hands its output on in 512-byte records: unbuffered, a layer of 10,000 small
+     * files cost ~120,000 write calls (and as many hash updates, here and in the blob writer) for
+     * 65 MiB. Buffered, the hash and the output get chunks of this size.
+     */
+    private static final int OUTPUT_BUFFER = 256 * 1024;
+
     private static LayerDigest write(OutputStream out, Instant clampMtimes, Walk walk) {
         HashingOutputStream hashed = new HashingOutputStream(out);
         long[] contentSize = {0};
         try {
-            TarArchiveOutputStream tar = new TarArchiveOutputStream(hashed, "UTF-8");
+            BufferedOutputStream buffered = new BufferedOutputStream(hashed, OUTPUT_BUFFER);
+            TarArchiveOutputStream tar = new TarArchiveOutputStream(buffered, "UTF-8");
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             tar.setAddPaxHeadersForNonAsciiNames(true);
@@ -133,7 +142,8 @@ public final class LayerDiffer {
             walk.run(writer);
             contentSize[0] = writer.contentSize;
             tar.finish();
-            tar.flush();
+            // the tar's flush does not reach the stream it wraps: the buffer's last bytes go by hand
+            buffered.flush();
         } catch (IOException e) {
             throw BerthException.internal("writing layer tar: " + e.getMessage(), e);
         }

@@ -171,6 +171,32 @@ class LayerDifferTest {
         assertThat(Files.getLastModifiedTime(recent).toMillis() / 1000).isGreaterThan(2_000_000L);
     }
 
+    @Test
+    void writesManySmallFilesInLargeChunksAndWhole() throws Exception {
+        Path upper = Files.createDirectory(tmp.resolve("many"));
+        byte[] kib = new byte[1024];
+        for (int i = 0; i < 2000; i++) {
+            kib[0] = (byte) i;
+            Files.write(upper.resolve(String.format("f%04d", i)), kib);
+        }
+        Files.write(upper.resolve("big"), new byte[(1 << 20) + 17]);
+        int[] calls = {0};
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        java.io.OutputStream counting = new java.io.FilterOutputStream(bytes) {
+            @Override
+            public void write(byte[] b, int off, int len) {
+                calls[0]++;
+                bytes.write(b, off, len);
+            }
+        };
+        LayerDigest written = LayerDiffer.writeOverlayUpper(upper, counting, null);
+        assertThat(written.diffId()).isEqualTo(Digest.sha256(bytes.toByteArray()));
+        assertThat(written.uncompressedSize()).isEqualTo(bytes.size());
+        assertThat(calls[0]).isLessThan(40); // ~4.2 MiB in 256 KiB chunks, not one call per 512-byte record
+        Path copy = unpacked("copy", bytes.toByteArray());
+        assertThat(TreeListing.of(copy, true)).isEqualTo(TreeListing.of(upper, true));
+    }
+
     static List<String> names(byte[] tar) throws Exception {
         List<String> names = new ArrayList<>();
         try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
