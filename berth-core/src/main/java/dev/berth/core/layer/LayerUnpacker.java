@@ -93,9 +93,25 @@ public final class LayerUnpacker {
     private static final long WRITEBACK_MIN = 1024 * 1024;
 
     private final WhiteoutMode whiteouts;
+    private final boolean temporary;
 
     public LayerUnpacker(WhiteoutMode whiteouts) {
+        this(whiteouts, false);
+    }
+
+    private LayerUnpacker(WhiteoutMode whiteouts, boolean temporary) {
         this.whiteouts = whiteouts;
+        this.temporary = temporary;
+    }
+
+    /**
+     * An unpacker for a tree that is read and deleted again soon, never committed (a build's
+     * context): it starts no writeback, which only a layer about to be synced gains from (a
+     * scratch tree removed within the 30 s the kernel keeps dirty pages never reaches the disk),
+     * and hashes nothing: its {@link LayerDigest#diffId()} is null.
+     */
+    public static LayerUnpacker scratch(WhiteoutMode whiteouts) {
+        return new LayerUnpacker(whiteouts, true);
     }
 
     /**
@@ -130,7 +146,7 @@ public final class LayerUnpacker {
             throw BerthException.notFound("unpack target %s is not a directory", root);
         }
         try (InputStream uncompressed = Compression.decompress(layer);
-                ReadAhead hashed = new ReadAhead(uncompressed, Digest.newHasher(diffIdAlgorithm));
+                ReadAhead hashed = new ReadAhead(uncompressed, temporary ? null : Digest.newHasher(diffIdAlgorithm));
                 Libc.Scratch scratch = new Libc.Scratch()) {
             Session session = new Session(root.toAbsolutePath().normalize(), scope, scratch);
             TarReader tar = new TarReader(hashed);
@@ -148,7 +164,10 @@ public final class LayerUnpacker {
                 // member only when bytes are available): read the source to its end as promised,
                 // so a source that ends only once its blob is verified has been waited for.
                 layer.transferTo(OutputStream.nullOutputStream());
-                return new LayerDigest(Digest.of(diffIdAlgorithm, diffId), hashed.count(), session.contentSize);
+                return new LayerDigest(
+                        diffId == null ? null : Digest.of(diffIdAlgorithm, diffId),
+                        hashed.count(),
+                        session.contentSize);
             } catch (EOFException e) {
                 throw BerthException.invalid("layer tar is truncated%s", current == null ? "" : " at entry " + current);
             } catch (UncheckedIOException e) {
@@ -351,14 +370,14 @@ public final class LayerUnpacker {
                     Libc.writeFully(scratch, fd, buffer, n, target);
                     done += n;
                     unsynced += n;
-                    if (unsynced >= WRITEBACK_STEP) {
+                    if (unsynced >= WRITEBACK_STEP && !temporary) {
                         // The snapshot's commit syncs the filesystem; starting the disk writes now
                         // lets them run while the rest of the layer is unpacked, not after it.
                         Libc.startWriteback(scratch, fd, target);
                         unsynced = 0;
                     }
                 }
-                if (size >= WRITEBACK_MIN && unsynced > 0) {
+                if (size >= WRITEBACK_MIN && unsynced > 0 && !temporary) {
                     Libc.startWriteback(scratch, fd, target);
                 }
                 contentSize += size;

@@ -29,6 +29,7 @@ final class ReadAhead extends InputStream {
     private int pos;
     private boolean ended;
 
+    /** {@code hasher}: what the bytes are hashed with, or null for none. */
     ReadAhead(InputStream source, MessageDigest hasher) {
         this.hasher = hasher;
         for (int i = 0; i < CHUNKS; i++) {
@@ -44,7 +45,9 @@ final class ReadAhead extends InputStream {
                 byte[] buf = free.take();
                 int n = source.readNBytes(buf, 0, buf.length);
                 if (n > 0) {
-                    hasher.update(buf, 0, n);
+                    if (hasher != null) {
+                        hasher.update(buf, 0, n);
+                    }
                     total += n;
                     count = total;
                     full.put(new Chunk(buf, n, null));
@@ -113,7 +116,7 @@ final class ReadAhead extends InputStream {
         return chunk;
     }
 
-    /** Reads the rest of the stream and returns its sha256; count() is then the stream's size. */
+    /** Reads the rest of the stream and returns its hash (null without a hasher); count() is then the stream's size. */
     byte[] finish() throws IOException {
         byte[] skip = new byte[CHUNK];
         while (read(skip, 0, skip.length) >= 0) {
@@ -125,7 +128,7 @@ final class ReadAhead extends InputStream {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading the layer");
         }
-        return hasher.digest();
+        return hasher == null ? null : hasher.digest();
     }
 
     long count() {

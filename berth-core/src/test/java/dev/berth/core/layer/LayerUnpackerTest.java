@@ -114,6 +114,22 @@ class LayerUnpackerTest {
     }
 
     @Test
+    void scratchUnpackWritesTheSameTreeWithoutADiffId() throws Exception {
+        byte[] big = new byte[3 << 20];
+        big[big.length - 1] = 7;
+        byte[] tar = new TarBuilder()
+                .dir("d")
+                .file("d/small", "s")
+                .file("d/big", big)
+                .build();
+        LayerDigest digest = LayerUnpacker.scratch(WhiteoutMode.PLAIN).unpack(new ByteArrayInputStream(tar), root);
+        assertThat(digest.diffId()).isNull();
+        assertThat(digest.uncompressedSize()).isEqualTo(tar.length);
+        assertThat(Files.readString(root.resolve("d/small"))).isEqualTo("s");
+        assertThat(Files.readAllBytes(root.resolve("d/big"))).isEqualTo(big);
+    }
+
+    @Test
     void paddingAfterTheEndOfArchiveCountsInTheDiffId() {
         byte[] tar = new TarBuilder().file("a", "x").build();
         byte[] padded = Arrays.copyOf(tar, tar.length + 8192);
