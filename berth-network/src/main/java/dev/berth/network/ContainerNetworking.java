@@ -3,6 +3,7 @@ package dev.berth.network;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorKind;
 import dev.berth.core.metadata.MetadataStore;
+import dev.berth.core.metadata.Tx;
 import dev.berth.network.dns.EmbeddedDns;
 import dev.berth.network.etc.HostsFile;
 import dev.berth.network.etc.ResolvConf;
@@ -79,32 +80,42 @@ public final class ContainerNetworking {
      */
     public void create(
             String containerId, String containerName, String networkMode, Map<String, EndpointConfig> endpoints) {
+        db.inTransaction(tx -> {
+            create(tx, containerId, containerName, networkMode, endpoints);
+            return null;
+        });
+    }
+
+    /**
+     * As {@link #create(String, String, String, Map)}, in the caller's transaction: the one that
+     * writes the container's row, so that a create commits (and fsyncs) once.
+     */
+    public void create(
+            Tx tx, String containerId, String containerName, String networkMode, Map<String, EndpointConfig> endpoints)
+            throws java.sql.SQLException {
         if (networkMode.startsWith("container:")) {
             return;
         }
-        db.inTransaction(tx -> {
-            NetworkDao dao = new NetworkDao(tx);
-            // the CLI names the default network "default" in EndpointsConfig too
-            Map<String, EndpointConfig> given = new LinkedHashMap<>();
-            endpoints.forEach((name, cfg) -> given.put(defaultMode(name), cfg));
-            Map<String, EndpointConfig> all = new LinkedHashMap<>();
-            String mode = defaultMode(networkMode);
-            EndpointConfig own = given.get(mode);
-            all.put(mode, own == null ? EndpointConfig.EMPTY : own);
-            given.forEach(all::putIfAbsent);
-            for (Map.Entry<String, EndpointConfig> e : all.entrySet()) {
-                Network n = NetworkService.find(dao, e.getKey());
-                validate(n, e.getValue());
-                if ((n.name().equals(Network.HOST) || n.name().equals(Network.NONE)) && all.size() > 1) {
-                    throw BerthException.invalid(
-                            "conflicting options: cannot attach both user-defined and non-user-defined network-modes");
-                }
-                if (dao.endpoint(n.id(), containerId).isEmpty()) {
-                    dao.insert(new Endpoint(n.id(), containerId, containerName, e.getValue(), null));
-                }
+        NetworkDao dao = new NetworkDao(tx);
+        // the CLI names the default network "default" in EndpointsConfig too
+        Map<String, EndpointConfig> given = new LinkedHashMap<>();
+        endpoints.forEach((name, cfg) -> given.put(defaultMode(name), cfg));
+        Map<String, EndpointConfig> all = new LinkedHashMap<>();
+        String mode = defaultMode(networkMode);
+        EndpointConfig own = given.get(mode);
+        all.put(mode, own == null ? EndpointConfig.EMPTY : own);
+        given.forEach(all::putIfAbsent);
+        for (Map.Entry<String, EndpointConfig> e : all.entrySet()) {
+            Network n = NetworkService.find(dao, e.getKey());
+            validate(n, e.getValue());
+            if ((n.name().equals(Network.HOST) || n.name().equals(Network.NONE)) && all.size() > 1) {
+                throw BerthException.invalid(
+                        "conflicting options: cannot attach both user-defined and non-user-defined network-modes");
             }
-            return null;
-        });
+            if (dao.endpoint(n.id(), containerId).isEmpty()) {
+                dao.insert(new Endpoint(n.id(), containerId, containerName, e.getValue(), null));
+            }
+        }
     }
 
     /** "default" and "bridge" are the default bridge, or none when the daemon has none (--bridge=none). */

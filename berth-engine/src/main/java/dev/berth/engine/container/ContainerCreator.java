@@ -163,12 +163,7 @@ public final class ContainerCreator {
                 snapshots.mounts(key).getFirst().mountAt(dir);
                 return () -> Mounts.unmountDetach(dir);
             });
-            networks.networking()
-                    .create(
-                            id,
-                            fullName == null ? id : fullName.substring(1),
-                            hostConfig.networkMode(),
-                            endpointsWithLinks(hostConfig, endpoints));
+            Map<String, EndpointConfig> withLinks = endpointsWithLinks(hostConfig, endpoints);
             Container c = null;
             for (int attempt = 0; c == null; attempt++) {
                 String n = fullName != null ? fullName : ContainerNames.random();
@@ -185,7 +180,17 @@ public final class ContainerCreator {
                         ContainerState.created(),
                         key);
                 try {
-                    store.insert(candidate);
+                    // its endpoint rows commit with its row: one transaction, one fsync
+                    store.insert(candidate, tx -> {
+                        networks.networking()
+                                .create(
+                                        tx,
+                                        id,
+                                        fullName == null ? id : fullName.substring(1),
+                                        hostConfig.networkMode(),
+                                        withLinks);
+                        return null;
+                    });
                     c = candidate;
                 } catch (BerthException e) {
                     if (fullName != null || e.kind() != ErrorKind.CONFLICT || attempt > 20) {

@@ -34,8 +34,14 @@ public final class ContainerStore {
     }
 
     public synchronized void insert(Container c) {
+        insert(c, tx -> null);
+    }
+
+    /** As {@link #insert(Container)}, with {@code alongside} in the same transaction (rows that belong to it). */
+    public synchronized void insert(Container c, dev.berth.core.metadata.SqlWork<?> alongside) {
         checkNameFree(c.name());
         db.inTransaction(tx -> {
+            alongside.run(tx);
             new ContainerDao(tx).insert(c);
             return null;
         });
