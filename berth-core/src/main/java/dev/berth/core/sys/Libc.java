@@ -470,6 +470,29 @@ public final class Libc {
         }
     }
 
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
+    private static final int O_NONBLOCK = 04000;
+
+    /**
+     * Makes reads of {@code fd} return EAGAIN instead of waiting (fcntl O_NONBLOCK), for a reader
+     * that waits through a {@link ReadinessPoller}.
+     */
+    public static void setNonBlocking(int fd, Path pathForErrors) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            int flags = (int) FCNTL_INT.invokeExact(errno, fd, F_GETFL, 0);
+            check(flags, errno, "fcntl F_GETFL", pathForErrors.toString());
+            check(
+                    (int) FCNTL_INT.invokeExact(errno, fd, F_SETFL, flags | O_NONBLOCK),
+                    errno,
+                    "fcntl F_SETFL",
+                    pathForErrors.toString());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** fcntl(fd, F_ADD_SEALS, seals) on a memfd made with {@link #MFD_ALLOW_SEALING}. */
     public static void addSeals(int fd, int seals) {
         run("fcntl F_ADD_SEALS", "fd " + fd, (arena, errno) ->
@@ -603,22 +626,29 @@ public final class Libc {
 
     // ---- pipes into files ----------------------------------------------------------------------
 
+    private static final int SPLICE_F_NONBLOCK = 2;
+
     /**
      * splice(2) from pipe {@code pipeFd} into file {@code fileFd} at {@code fileOffset}: up to
-     * {@code max} bytes, waiting until some are there. The kernel takes the bytes out of the pipe
-     * and puts them in the file in one call, so a process killed around it has either done both
-     * or neither. Returns the bytes moved; 0 when the pipe has no writer left and is empty.
+     * {@code max} bytes, without waiting (SPLICE_F_NONBLOCK; wait with a {@link ReadinessPoller}).
+     * The kernel takes the bytes out of the pipe and puts them in the file in one call, so a
+     * process killed around it has either done both or neither. Returns the bytes moved; 0 when
+     * the pipe has no writer left and is empty; -1 when it is empty and still has a writer.
      */
     public static long spliceToFile(int pipeFd, int fileFd, long fileOffset, long max, Path fileForErrors) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = capture(arena);
             MemorySegment offset = arena.allocateFrom(ValueLayout.JAVA_LONG, fileOffset);
             while (true) {
-                long n = (long) SPLICE.invokeExact(errno, pipeFd, MemorySegment.NULL, fileFd, offset, max, 0);
+                long n = (long)
+                        SPLICE.invokeExact(errno, pipeFd, MemorySegment.NULL, fileFd, offset, max, SPLICE_F_NONBLOCK);
                 if (n >= 0) {
                     return n;
                 }
                 int e = Native.errno(errno);
+                if (e == Errno.EAGAIN) {
+                    return -1;
+                }
                 if (e != Errno.EINTR) {
                     throw Errno.exception("splice", fileForErrors.toString(), e);
                 }

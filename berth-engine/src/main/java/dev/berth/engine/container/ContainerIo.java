@@ -2,6 +2,7 @@ package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.sys.Libc;
+import dev.berth.core.sys.ReadinessPoller;
 import dev.berth.runtime.Stdio;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -18,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The stdio of one run: fifos in the run directory that the shim opens (stdin only with
- * OpenStdin; no stderr with a TTY, which merges it). Two virtual threads read stdout and stderr,
+ * OpenStdin; no stderr with a TTY, which merges it). Two threads read stdout and stderr,
  * hand raw chunks to attached clients and whole lines to the log; the run's output is over when
  * both reach end of file (every writer in the container is gone).
  */
@@ -217,6 +218,15 @@ final class ContainerIo {
         }
     }
 
+    /**
+     * The one poller of the daemon's logged streams: a running container's stdout and stderr wait
+     * in it on virtual threads (see ReadinessPoller for why not on threads of their own). Started
+     * with the first container.
+     */
+    private static final class Poller {
+        static final ReadinessPoller INSTANCE = new ReadinessPoller("berth-stdio-poller");
+    }
+
     /** A logged stream: the fifo's bytes go through a spool, each line into the log once. */
     private CompletableFuture<Void> spool(Path fifo, String stream, Sink sink, ContainerLog log, Clock clock) {
         CompletableFuture<Void> finished = new CompletableFuture<>();
@@ -228,9 +238,15 @@ final class ContainerIo {
             Libc.close(fd, fifo);
             throw e;
         }
-        Thread.ofPlatform().daemon().name("io-" + fifo.getFileName()).start(() -> {
+        try {
+            Libc.setNonBlocking(fd, fifo);
+        } catch (RuntimeException e) {
+            Libc.close(fd, fifo);
+            throw e;
+        }
+        Thread.ofVirtual().name("io-" + fifo.getFileName()).start(() -> {
             try {
-                spool.copy(fd, fifo, sink);
+                spool.copy(fd, fifo, sink, Poller.INSTANCE);
             } finally {
                 Libc.close(fd, fifo);
                 finished.complete(null);

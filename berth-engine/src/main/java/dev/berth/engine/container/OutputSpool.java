@@ -2,6 +2,7 @@ package dev.berth.engine.container;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.sys.Libc;
+import dev.berth.core.sys.ReadinessPoller;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -129,12 +130,17 @@ final class OutputSpool {
 
     /**
      * Moves the fifo's bytes into the spool and logs them until the fifo's writers are all gone;
-     * attached clients get each chunk as it comes. Closes the spool at the end.
+     * attached clients get each chunk as it comes. The fifo is non-blocking: while it is empty
+     * the thread waits in {@code poller}. Closes the spool at the end.
      */
-    void copy(int fifoFd, Path fifo, ContainerIo.Sink sink) {
+    void copy(int fifoFd, Path fifo, ContainerIo.Sink sink, ReadinessPoller poller) {
         try {
             while (true) {
                 long n = Libc.spliceToFile(fifoFd, spoolFd, end, CHUNK, spool);
+                if (n < 0) {
+                    poller.awaitReadable(fifoFd);
+                    continue;
+                }
                 if (n == 0) {
                     break;
                 }
@@ -142,7 +148,7 @@ final class OutputSpool {
                 end += n;
                 append(chunk, sink);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
             LOG.debug("{}: output ends: {}", fifo, e.getMessage());
         } finally {
             finish();

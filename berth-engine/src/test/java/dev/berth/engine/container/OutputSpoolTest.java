@@ -3,6 +3,7 @@ package dev.berth.engine.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.core.sys.Libc;
+import dev.berth.core.sys.ReadinessPoller;
 import java.io.FileOutputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class OutputSpoolTest {
+    private static final ReadinessPoller POLLER = new ReadinessPoller("test-poller");
+
     @TempDir
     Path dir;
 
@@ -62,8 +65,33 @@ class OutputSpoolTest {
                 out.write(text.getBytes(StandardCharsets.UTF_8));
             }
         }
-        spool.copy(fd, fifo, (stream, bytes) -> {});
+        Libc.setNonBlocking(fd, fifo);
+        spool.copy(fd, fifo, (stream, bytes) -> {}, POLLER);
         Libc.close(fd, fifo);
+    }
+
+    @Test
+    void aWriterThatPausesHasEveryLineLoggedWhileTheCopyWaitsInThePoller() throws Exception {
+        ContainerLog log = log();
+        OutputSpool spool = OutputSpool.open("stdout", dir, log, clock, false);
+        Path fifo = dir.resolve("stdout");
+        Libc.mkfifo(fifo, 0600);
+        int fd;
+        FileOutputStream out;
+        try (RandomAccessFile holder = new RandomAccessFile(fifo.toFile(), "rw")) {
+            fd = Libc.open(fifo, Libc.O_RDONLY, 0);
+            out = new FileOutputStream(fifo.toFile());
+        }
+        Libc.setNonBlocking(fd, fifo);
+        Thread copier = Thread.ofVirtual().start(() -> spool.copy(fd, fifo, (stream, bytes) -> {}, POLLER));
+        for (int i = 0; i < 3; i++) {
+            Thread.sleep(50); // the fifo is empty: the copier waits
+            out.write(("line " + i + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        out.close();
+        copier.join();
+        Libc.close(fd, fifo);
+        assertThat(lines(log)).containsExactly("line 0\n", "line 1\n", "line 2\n");
     }
 
     @Test
