@@ -205,6 +205,7 @@ public final class Daemon implements AutoCloseable {
             ApiServer server = new ApiServer(hosts, router, ApiServer.DEFAULT_GRACE, tls);
             resources.add(server);
             server.start();
+            resources.add(IdleCollector.start());
         }
         containers.recovery().finishAutoRemoves();
         containers.recovery().restartPolicies();
