@@ -8,7 +8,6 @@ import dev.berth.build.dockerfile.Stage;
 import dev.berth.core.digest.Digest;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.image.ContainerConfig;
-import dev.berth.engine.container.ContainerNames;
 import dev.berth.engine.container.Signals;
 import dev.berth.engine.image.ConfigChanges;
 import dev.berth.engine.image.LayerStore;
@@ -212,7 +211,7 @@ final class StageBuild {
             case Instruction.Maintainer m -> {
                 String createdBy = "MAINTAINER " + m.maintainer();
                 String key = key(createdBy).done();
-                cached(key, createdBy, image.runConfig(), m.maintainer(), inIntermediateContainer(() -> null));
+                cached(key, createdBy, image.runConfig(), m.maintainer(), () -> null);
             }
         }
     }
@@ -258,34 +257,11 @@ final class StageBuild {
                 createdBy,
                 image.runConfig().withWorkingDir(dir),
                 author(),
-                inIntermediateContainer(
-                        () -> new FileSteps(session, this).makeDirectory(dir).orElse(null)));
+                () -> new FileSteps(session, this).makeDirectory(dir).orElse(null));
     }
 
     private void metadata(ContainerConfig config, String createdBy) {
-        cached(key(createdBy).done(), createdBy, config, author(), inIntermediateContainer(() -> null));
-    }
-
-    /**
-     * A step that dockerd's classic builder commits through a container it creates for the step
-     * and removes after it (every instruction but FROM, RUN, COPY and ADD), printed as it prints
-     * it when the step misses the cache: {@code  ---> Running in <id>}, then
-     * {@code Removing intermediate container <id>}. Berth changes the config (or, for WORKDIR,
-     * writes the directory) without a container; the ID is a fresh one, as dockerd's container's
-     * would be. With {@code rm=false} nothing is printed: dockerd's container would stay and be
-     * listed, and there is none to point at.
-     */
-    private Supplier<LayerStore.Committed> inIntermediateContainer(Supplier<LayerStore.Committed> step) {
-        if (!session.request.removeIntermediate()) {
-            return step;
-        }
-        return () -> {
-            String id = ContainerNames.newId().substring(0, 12);
-            out.stream(" ---> Running in " + id + "\n");
-            LayerStore.Committed made = step.get();
-            out.stream("Removing intermediate container " + id + "\n");
-            return made;
-        };
+        cached(key(createdBy).done(), createdBy, config, author(), () -> null);
     }
 
     /**
