@@ -201,13 +201,14 @@ public final class Daemon implements AutoCloseable {
                 .install(buildRoutes)
                 .install(new NetworkRoutes(networking.networks(), containers.networks()));
 
+        // before the API serves: a container a client creates to run with --rm is not alive either
+        containers.recovery().finishAutoRemoves();
         if (serve) {
             ApiServer server = new ApiServer(hosts, router, ApiServer.DEFAULT_GRACE, tls);
             resources.add(server);
             server.start();
             resources.add(IdleCollector.start());
         }
-        containers.recovery().finishAutoRemoves();
         containers.recovery().restartPolicies();
         LOG.info("berth daemon serving {} (data root {}, storage driver {})", hosts, dataRoot, snapshots.driver());
     }

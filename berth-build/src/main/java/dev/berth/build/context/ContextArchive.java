@@ -23,16 +23,17 @@ public final class ContextArchive {
     /**
      * Unpacks {@code body} into the empty directory {@code dir}; reads it to its end. A tar that
      * cannot be unpacked is a 500, as dockerd answers it (its untar's error is not classed as the
-     * client's: {@code Error processing tar file(exit status 1): unexpected EOF}).
+     * client's: {@code Error processing tar file(exit status 1): unexpected EOF}): DATA_LOSS, the
+     * bytes received are not the archive they claim to be (and no daemon bug to log as one).
      */
     public static void unpack(InputStream body, Path dir) {
         try (InputStream plain = Compression.decompress(body)) {
             LayerUnpacker.scratch(WhiteoutMode.PLAIN).unpack(plain, dir);
         } catch (BerthException e) {
-            ErrorKind kind = e.kind() == ErrorKind.INVALID_ARGUMENT ? ErrorKind.INTERNAL : e.kind();
+            ErrorKind kind = e.kind() == ErrorKind.INVALID_ARGUMENT ? ErrorKind.DATA_LOSS : e.kind();
             throw new BerthException(kind, "Error processing tar file(" + e.getMessage() + "): ", e);
         } catch (IOException e) {
-            throw BerthException.internal("Error processing tar file(" + e.getMessage() + "): ", e);
+            throw new BerthException(ErrorKind.DATA_LOSS, "Error processing tar file(" + e.getMessage() + "): ", e);
         }
     }
 }

@@ -42,6 +42,9 @@ public final class OverlaySnapshotter implements Snapshotter {
     /** Whether overlay takes {@code volatile} (Linux 5.10). */
     private static final boolean VOLATILE = KernelVersion.atLeast("5.10");
 
+    /** Where overlay's volatile mount leaves its marker, below the snapshot's directory. */
+    private static final String VOLATILE_MARKER = "work/work/incompat";
+
     private final SnapshotDirs dirs;
 
     public OverlaySnapshotter(Path dataRoot) {
@@ -60,7 +63,12 @@ public final class OverlaySnapshotter implements Snapshotter {
 
     @Override
     public Path prepare(String key, String parent) {
-        // the parent is a lowerdir when mounted, nothing before: a pull unpacks layers side by side
+        return dirs.prepare(key, parent, true, staging -> Libc.mkdir(staging.resolve("work"), 0700));
+    }
+
+    /** The parent is a lowerdir when the snapshot is mounted, and nothing before. */
+    @Override
+    public Path prepareAhead(String key, String parent) {
         return dirs.prepare(key, parent, false, staging -> Libc.mkdir(staging.resolve("work"), 0700));
     }
 
@@ -86,6 +94,11 @@ public final class OverlaySnapshotter implements Snapshotter {
     public List<MountSpec> mounts(String key) {
         dirs.requireExisting(key);
         boolean active = dirs.isActive(key);
+        if (active) {
+            // the marker a volatile run left (see disposableMounts) would make the kernel refuse
+            // this mount: of a stopped --rm container's files in their grace (docker cp), say
+            Trees.delete(dirs.dir(key).resolve(VOLATILE_MARKER));
+        }
         List<String> lowers = new ArrayList<>();
         if (!active) {
             lowers.add(key);
@@ -127,8 +140,8 @@ public final class OverlaySnapshotter implements Snapshotter {
      * root is on, which the container's exit waits for: 0.5 ms on a quiet disk, 5-185 ms here
      * while other work had written. The kernel leaves a marker in the work directory that makes
      * any later mount fail (the files may have lost writes in a crash); a disposable layer is
-     * not kept past its run, so one mounted again (a restart that won a race with its removal)
-     * only drops the marker.
+     * not kept past its run, so {@link #mounts} of it again (a restart that won a race with its
+     * removal, a copy out of it in its AutoRemove grace) only drops the marker.
      */
     @Override
     public List<MountSpec> disposableMounts(String key) {
@@ -139,7 +152,6 @@ public final class OverlaySnapshotter implements Snapshotter {
                 || m.options().stream().noneMatch(o -> o.startsWith("upperdir="))) {
             return mounts;
         }
-        Trees.delete(dirs.dir(key).resolve("work/work/incompat"));
         List<String> options = new ArrayList<>(m.options());
         options.add("volatile");
         return List.of(new MountSpec(m.type(), m.source(), options, m.workingDir()));

@@ -130,7 +130,7 @@ final class SnapshotDirs {
 
     /**
      * Creates active snapshot {@code key}: {@code fill} gets the staging directory (with
-     * {@code fs/} made) and may add to it; then parent file and marker are fsynced and the whole
+     * {@code fs/} made) and may add to it; then the parent file is fsynced, the directory too (which makes the empty marker durable), and the whole
      * renamed into place. Returns the fs directory. {@code parentMustExist}: false where the
      * parent is needed only when the snapshot is mounted (see {@link Snapshotter#prepare}).
      */

@@ -32,10 +32,18 @@ public interface Snapshotter {
     /**
      * Creates active snapshot {@code key} on top of committed {@code parent} (null: empty) and
      * returns the directory to write into (a layer's upper directory, or for vfs a full copy).
-     * Where {@link #whiteoutMode()} does not {@linkplain WhiteoutMode#needsParentFiles need the
-     * parent's files}, the parent is only named, and may be committed after {@code key} is.
      */
     Path prepare(String key, String parent);
+
+    /**
+     * As {@link #prepare}, for a layer unpacked before its parent is committed (a pull unpacks
+     * the layers of an image side by side). Where {@link #whiteoutMode()} does not {@linkplain
+     * WhiteoutMode#needsParentFiles need the parent's files}, the parent is only named, and is
+     * needed when the snapshot is mounted; elsewhere it must exist, as for prepare.
+     */
+    default Path prepareAhead(String key, String parent) {
+        return prepare(key, parent);
+    }
 
     /**
      * Turns active {@code key} into committed {@code name} atomically (syncfs, then one rename);

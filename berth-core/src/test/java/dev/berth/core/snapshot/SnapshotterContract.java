@@ -105,21 +105,26 @@ abstract class SnapshotterContract {
     }
 
     /**
-     * A parent whose files unpacking needs (vfs copies them) must exist; one that is only named
-     * (overlay: a lowerdir at mount time) may come later, as when a pull unpacks the layers of an
-     * image side by side, but nothing mounts before it is there.
+     * A parent must exist for prepare; for prepareAhead only where unpacking needs its files (vfs
+     * copies them). One that is only named (overlay: a lowerdir at mount time) may come later, as
+     * when a pull unpacks the layers of an image side by side, but nothing mounts before it is.
      */
     @Test
     void aMissingParentIsRefusedWhenItsFilesAreNeededAndOtherwiseAtMountTime() {
         if (snapshotter.whiteoutMode().needsParentFiles()) {
-            assertThatThrownBy(() -> snapshotter.prepare("k", "nope"))
+            assertThatThrownBy(() -> snapshotter.prepareAhead("k", "nope"))
                     .isInstanceOf(BerthException.class)
                     .extracting(e -> ((BerthException) e).kind())
                     .isEqualTo(ErrorKind.NOT_FOUND);
             assertThat(snapshotter.list()).isEmpty();
             return;
         }
-        unpack("base", "top", new TarBuilder().file("b", "b").build());
+        assertThatThrownBy(() -> snapshotter.prepare("k", "base"))
+                .isInstanceOf(BerthException.class)
+                .extracting(e -> ((BerthException) e).kind())
+                .isEqualTo(ErrorKind.NOT_FOUND);
+        snapshotter.prepareAhead("top-key", "base");
+        snapshotter.commit("top-key", "top");
         assertThatThrownBy(() -> snapshotter.mounts("top"))
                 .isInstanceOf(BerthException.class)
                 .hasMessageContaining("base")

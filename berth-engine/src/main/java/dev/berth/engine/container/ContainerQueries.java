@@ -111,12 +111,7 @@ public final class ContainerQueries {
         if (!Files.exists(spec)) {
             return List.of();
         }
-        try {
-            return SpecJson.read(spec).mounts().stream().map(Mount::destination).toList();
-        } catch (BerthException e) {
-            // the spec is not fsynced (SpecJson.write): a machine crash may have cut it
-            return List.of();
-        }
+        return SpecJson.read(spec).mounts().stream().map(Mount::destination).toList();
     }
 
     /** GraphDriver.Data: for overlay LowerDir, UpperDir, WorkDir (and MergedDir, where the rootfs appears). */

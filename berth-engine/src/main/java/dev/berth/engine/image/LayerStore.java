@@ -253,7 +253,8 @@ public final class LayerStore {
         boolean committed = false;
         long started = System.nanoTime();
         try {
-            Path dir = snapshots.prepare(key, parent);
+            // a pull may unpack this layer before its parent is committed (unpacksSideBySide)
+            Path dir = snapshots.prepareAhead(key, parent);
             LayerDigest applied;
             // The applier decompresses and hashes the diff ID as it unpacks: one pass, one hash.
             try (InputStream raw = new ProgressInputStream(
