@@ -114,6 +114,17 @@ public final class Libc {
             "splice",
             FunctionDescriptor.of(
                     Native.LONG, Native.INT, Native.POINTER, Native.INT, Native.POINTER, Native.LONG, Native.INT));
+    private static final MethodHandle IOCTL_PTR = Native.downcall(
+            "ioctl",
+            FunctionDescriptor.of(Native.INT, Native.INT, Native.LONG, Native.POINTER),
+            Native.firstVariadicArg(2));
+    /** linux/fs.h: _IOR('f', 1, long) and _IOW('f', 2, long); the kernel reads and writes an int. */
+    private static final long FS_IOC_GETFLAGS = 0x80086601L;
+
+    private static final long FS_IOC_SETFLAGS = 0x40086602L;
+    /** linux/fs.h FS_TOPDIR_FL (chattr +T): the top of a directory hierarchy for ext4's Orlov allocator. */
+    private static final int FS_TOPDIR_FL = 0x00020000;
+
     private static final MethodHandle FALLOCATE = Native.downcall(
             "fallocate", FunctionDescriptor.of(Native.INT, Native.INT, Native.INT, Native.LONG, Native.LONG));
     private static final int FALLOC_FL_KEEP_SIZE = 0x01;
@@ -607,6 +618,33 @@ public final class Libc {
             }
         } catch (Throwable t) {
             throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sets FS_TOPDIR_FL ({@code chattr +T}) on directory {@code dir}: ext4 then places each new
+     * subdirectory (and the files below it) in a block group of its own choosing, spread over the
+     * disk, instead of next to {@code dir}. An allocator hint with no other effect; returns false
+     * where the filesystem has no such flag (xfs, btrfs, tmpfs, overlay) or refuses it.
+     */
+    public static boolean spreadSubdirectories(Path dir) {
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = capture(arena);
+            MemorySegment flags = arena.allocate(Native.LONG);
+            if ((int) IOCTL_PTR.invokeExact(errno, fd, FS_IOC_GETFLAGS, flags) < 0) {
+                return false;
+            }
+            int current = flags.get(Native.INT, 0);
+            if ((current & FS_TOPDIR_FL) != 0) {
+                return true;
+            }
+            flags.set(Native.INT, 0, current | FS_TOPDIR_FL);
+            return (int) IOCTL_PTR.invokeExact(errno, fd, FS_IOC_SETFLAGS, flags) == 0;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        } finally {
+            close(fd, dir);
         }
     }
 

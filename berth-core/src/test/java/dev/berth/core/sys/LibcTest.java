@@ -135,4 +135,19 @@ class LibcTest {
         assertThat(Libc.geteuid()).isEqualTo(uid);
         assertThat(Libc.getuid()).isGreaterThanOrEqualTo(0);
     }
+
+    @Test
+    void spreadSubdirectoriesSetsTheTopdirFlagWhereTheFilesystemHasIt() throws Exception {
+        Path spread = Files.createDirectory(dir.resolve("spread"));
+        boolean set = Libc.spreadSubdirectories(spread);
+        if (Files.getFileStore(spread).type().equals("ext4")) {
+            assertThat(set).isTrue();
+            assertThat(Libc.spreadSubdirectories(spread)).as("already set").isTrue();
+            Process lsattr = new ProcessBuilder("lsattr", "-d", spread.toString()).start();
+            String flags = new String(lsattr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(flags.split(" ")[0]).contains("T");
+        }
+        Files.createDirectory(spread.resolve("child")); // a hint only: directories work as before
+        assertThat(Files.isDirectory(spread.resolve("child"))).isTrue();
+    }
 }
