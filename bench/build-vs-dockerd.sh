@@ -20,10 +20,16 @@
 # Run 2026-12-07 17:55 UTC, 3 builds each, quiet machine (load average 0.9-1.9), debootstrap minbase:
 #   cold   berth 6.31 s, dockerd 5.55 s -> 1.14 (berth's three: 3.81, 6.31, 7.58 s)
 #   cached berth 0.11 s, dockerd 0.16 s -> 0.70    stages berth 2.38 s, dockerd 7.75 s -> 0.31
-# Berth's cold builds grow slower run after run while dockerd's do not: the commit of the RUN layer
-# ends in syncfs (one call for the 10,000 files), which also writes back whatever else is dirty on
-# the filesystem: here the ~80 MiB that the dockerd build just before had left to the kernel's
-# writeback. The first cold build, before dockerd wrote anything, took 0.76 of dockerd's time.
+# Berth's cold builds grew slower run after run. Not syncfs (10-100 ms here, strace and timings):
+# the RUN itself. This machine's root ext4 has no journal, and without one ext4 skips, one by one,
+# every inode freed in the last 30 s when it allocates one (recently_deleted()); each build's new
+# snapshot landed in the block group where the last build's layer (10,000 files, removed by the
+# rmi) had its inodes, and split's 10,000 creates took 2-4 s of system time instead of 0.5.
+# snapshots/ now carries FS_TOPDIR_FL, which spreads new snapshot directories over the groups.
+# Run 2026-12-07 19:57 UTC, after that fix (and the buffered layer tar, the scratch context), 3 builds
+# each, shared machine (load average 2.6-3.0; timings noisy):
+#   cold   berth 1.93 s, dockerd 4.12 s -> 0.47 (berth's three: 3.02, 1.93, 1.83 s)
+#   cached berth 0.09 s, dockerd 0.14 s -> 0.64    stages berth 2.25 s, dockerd 7.47 s -> 0.30
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 runs="${1:-3}"
