@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
  * daemon that is idle by then.
  */
 final class IdleCollector implements AutoCloseable {
-    static final Duration PERIOD = Duration.ofSeconds(5);
+    static final Duration PERIOD = Duration.ofSeconds(2);
     /** What the heap may grow by before it is worth a full collection. */
     static final long GROWTH = 4L << 20;
     /** Allocation over a period below which the daemon counts as quiet (stray timers, pings). */
