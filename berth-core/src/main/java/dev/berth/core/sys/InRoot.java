@@ -83,7 +83,7 @@ public final class InRoot implements PathScope, AutoCloseable {
     /** An O_PATH descriptor of {@code relative}, resolved by the kernel inside the root. */
     private int resolve(String relative, int flags) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = arena.allocate(Native.captureSize(), Native.captureAlignment());
+            MemorySegment errno = Native.capture(arena);
             MemorySegment how = arena.allocate(ValueLayout.JAVA_LONG, 3); // struct open_how
             how.setAtIndex(ValueLayout.JAVA_LONG, 0, O_PATH | flags | Libc.O_CLOEXEC);
             how.setAtIndex(ValueLayout.JAVA_LONG, 1, 0);

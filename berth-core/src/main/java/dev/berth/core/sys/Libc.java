@@ -1,5 +1,8 @@
 package dev.berth.core.sys;
 
+import static dev.berth.core.sys.Native.capture;
+import static dev.berth.core.sys.Native.rethrow;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -351,7 +354,7 @@ public final class Libc {
      */
     public static final class Scratch implements AutoCloseable {
         private final Arena arena = Arena.ofConfined();
-        private final MemorySegment capture = Libc.capture(arena);
+        private final MemorySegment capture = Native.capture(arena);
         private final MemorySegment times = arena.allocate(ValueLayout.JAVA_LONG, 4);
         private MemorySegment path = arena.allocate(4096);
 
@@ -740,10 +743,6 @@ public final class Libc {
 
     // ---- plumbing ------------------------------------------------------------------------------
 
-    private static MemorySegment capture(Arena arena) {
-        return arena.allocate(Native.captureSize(), Native.captureAlignment());
-    }
-
     private static MemorySegment cstr(Arena arena, String s) {
         return s == null ? MemorySegment.NULL : arena.allocateFrom(s);
     }
@@ -785,16 +784,6 @@ public final class Libc {
         } catch (Throwable t) {
             throw rethrow(t);
         }
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
     }
 
     private static int readUmask() {

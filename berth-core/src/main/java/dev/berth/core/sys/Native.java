@@ -1,6 +1,7 @@
 package dev.berth.core.sys;
 
 import java.lang.foreign.AddressLayout;
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
@@ -41,16 +42,27 @@ final class Native {
         return Linker.Option.firstVariadicArg(index);
     }
 
-    static long captureSize() {
-        return CAPTURE_LAYOUT.byteSize();
-    }
-
-    static long captureAlignment() {
-        return CAPTURE_LAYOUT.byteAlignment();
-    }
-
     static int errno(MemorySegment capture) {
         return (int) ERRNO.get(capture, 0L);
+    }
+
+    /** Room in {@code arena} for the errno a downcall made with {@link #downcall} captures. */
+    static MemorySegment capture(Arena arena) {
+        return arena.allocate(CAPTURE_LAYOUT.byteSize(), CAPTURE_LAYOUT.byteAlignment());
+    }
+
+    /**
+     * What a {@code MethodHandle.invokeExact} threw, for the caller to throw: unchecked ones as
+     * they are, an Error thrown here, a checked one (none of libc's) wrapped.
+     */
+    static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
     }
 
     private static MemorySegment symbol(String name) {

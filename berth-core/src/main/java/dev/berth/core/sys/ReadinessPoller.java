@@ -1,5 +1,8 @@
 package dev.berth.core.sys;
 
+import static dev.berth.core.sys.Native.capture;
+import static dev.berth.core.sys.Native.rethrow;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -136,19 +139,5 @@ public final class ReadinessPoller {
         } catch (Throwable t) {
             LOG.error("readiness poller stopped: {}", t.toString());
         }
-    }
-
-    private static MemorySegment capture(Arena arena) {
-        return arena.allocate(Native.captureSize(), Native.captureAlignment());
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
     }
 }

@@ -1,5 +1,8 @@
 package dev.berth.core.sys;
 
+import static dev.berth.core.sys.Native.capture;
+import static dev.berth.core.sys.Native.rethrow;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -113,23 +116,9 @@ public final class Sockets {
         }
     }
 
-    private static MemorySegment capture(Arena arena) {
-        return arena.allocate(Native.captureSize(), Native.captureAlignment());
-    }
-
     private static void check(int rc, MemorySegment errno, String call, String what) {
         if (rc < 0) {
             throw Errno.exception(call, what, Native.errno(errno));
         }
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
     }
 }
