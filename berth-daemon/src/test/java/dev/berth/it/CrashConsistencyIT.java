@@ -402,11 +402,7 @@ class CrashConsistencyIT {
                     String name = "exec-" + n;
                     return new Execution(
                             () -> {
-                                cleanUps.add(List.of("rm", "-f", name));
-                                daemon.docker(
-                                                "run", "--pull", "never", "-d", "--name", name, "busybox", "sleep",
-                                                "1000")
-                                        .ok();
+                                sleeper(name);
                             },
                             List.of(List.of("exec", name, "sh", "-c", "echo done > /f")),
                             p -> {
@@ -420,11 +416,7 @@ class CrashConsistencyIT {
                     String name = "pause-" + n;
                     return new Execution(
                             () -> {
-                                cleanUps.add(List.of("rm", "-f", name));
-                                daemon.docker(
-                                                "run", "--pull", "never", "-d", "--name", name, "busybox", "sleep",
-                                                "1000")
-                                        .ok();
+                                sleeper(name);
                             },
                             List.of(List.of("pause", name), List.of("unpause", name)),
                             p -> acknowledgedState(name, "running 0", p));
@@ -434,13 +426,10 @@ class CrashConsistencyIT {
                     String name = "cp-" + n;
                     return new Execution(
                             () -> {
-                                cleanUps.add(List.of("rm", "-f", name));
                                 if (running) {
-                                    daemon.docker(
-                                                    "run", "--pull", "never", "-d", "--name", name, "busybox", "sleep",
-                                                    "1000")
-                                            .ok();
+                                    sleeper(name);
                                 } else {
+                                    cleanUps.add(List.of("rm", "-f", name));
                                     daemon.docker("create", "--pull", "never", "--name", name, "busybox", "true")
                                             .ok();
                                 }
@@ -480,6 +469,13 @@ class CrashConsistencyIT {
     }
 
     /** An operation's set-up removes an image on purpose: no longer promised. */
+    /** A running busybox {@code name} that sleeps, removed after the point. */
+    private void sleeper(String name) {
+        cleanUps.add(List.of("rm", "-f", name));
+        daemon.docker("run", "--pull", "never", "-d", "--name", name, "busybox", "sleep", "1000")
+                .ok();
+    }
+
     private void removeImage(String name) {
         mustExist.remove(tagged(name));
         daemon.docker("rmi", "-f", name);

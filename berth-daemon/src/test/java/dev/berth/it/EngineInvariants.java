@@ -1,9 +1,9 @@
 package dev.berth.it;
 
+import dev.berth.runtime.shim.ShimProcesses;
 import dev.berth.testing.MountTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -121,59 +121,15 @@ final class EngineInvariants {
         }
     }
 
-    /** berth-shim processes of this daemon (their plan lies in its exec root), by container ID. */
+    /**
+     * berth-shim processes of this daemon (their plan lies in its exec root), by container ID: found
+     * as start-up finds them ({@link ShimProcesses}), by their executable and arguments, not rows.
+     */
     static Map<Long, String> shims(Path execRoot) {
-        String marker = execRoot.toAbsolutePath().resolve("containers") + "/";
         Map<Long, String> out = new HashMap<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.toList()) {
-                String name = proc.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                List<String> argv = cmdline(proc);
-                if (argv.isEmpty() || !runsShim(proc)) {
-                    continue;
-                }
-                for (String arg : argv) {
-                    if (arg.startsWith(marker)) {
-                        String rest = arg.substring(marker.length());
-                        out.put(Long.parseLong(name), rest.substring(0, Math.max(0, rest.indexOf('/'))));
-                        break;
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ShimProcesses.below(execRoot.resolve("containers"))
+                .forEach((id, processes) -> processes.forEach(p -> out.put(p.pid(), id)));
         return out;
-    }
-
-    /** Shims run from a sealed memfd copy of berth-shim, whatever path their argv[0] names. */
-    private static boolean runsShim(Path proc) {
-        try {
-            String exe = Files.readSymbolicLink(proc.resolve("exe")).toString();
-            return exe.startsWith("/memfd:berth-shim") || exe.endsWith("/berth-shim");
-        } catch (IOException e) {
-            return false; // the process ended meanwhile
-        }
-    }
-
-    private static List<String> cmdline(Path proc) {
-        try {
-            byte[] raw = Files.readAllBytes(proc.resolve("cmdline"));
-            List<String> out = new ArrayList<>();
-            int start = 0;
-            for (int i = 0; i < raw.length; i++) {
-                if (raw[i] == 0) {
-                    out.add(new String(raw, start, i - start, StandardCharsets.UTF_8));
-                    start = i + 1;
-                }
-            }
-            return out;
-        } catch (IOException e) {
-            return List.of(); // the process ended meanwhile
-        }
     }
 
     private static Path cgroup(String controller, String id) {
